@@ -1,0 +1,149 @@
+/**
+ * What an action is. `defineAction` keeps the zod schemas (for runtime checks) and
+ * the run function; `ActionSpec` is the serializable description of it (JSON Schema,
+ * no functions) that travels to the browser, the prompt and the validator.
+ */
+import { z } from "zod";
+import { JsonSchema, toJsonSchema } from "./json-schema";
+
+export const Effect = z.enum(["pure", "read", "write"]);
+export type Effect = z.infer<typeof Effect>;
+
+export const RetryPolicy = z.object({
+  /** total attempts, the first one included */
+  maxAttempts: z.number().int().min(1).max(20),
+  backoffMs: z.number().int().min(0).max(600_000).optional(),
+  maxBackoffMs: z.number().int().min(0).max(3_600_000).optional(),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+export const ActionSpec = z.object({
+  id: z.string().min(1),
+  version: z.number().int().min(1),
+  title: z.string(),
+  description: z.string(),
+  flows: z.array(z.string()),
+  effect: Effect,
+  input: JsonSchema,
+  output: JsonSchema,
+  timeoutMs: z.number().int().positive(),
+  retry: RetryPolicy,
+  approval: z.boolean(),
+  /** where the action came from: built in, an imported catalog, a saved plan */
+  source: z.string().optional(),
+  /** true when it calls an LLM provider */
+  usesLlm: z.boolean().optional(),
+});
+export type ActionSpec = z.infer<typeof ActionSpec>;
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** What an LLM-backed action may ask of the configured provider. */
+export interface LlmClient {
+  readonly model: string;
+  complete(request: {
+    system?: string;
+    prompt: string;
+    /** when given, the answer must be JSON that fits this schema */
+    jsonSchema?: { name: string; schema: JsonSchema };
+    signal?: AbortSignal;
+  }): Promise<{ text: string; usage?: TokenUsage }>;
+}
+
+export interface ActionContext {
+  signal: AbortSignal;
+  log(level: LogLevel, message: string, data?: unknown): void;
+  /** fraction in [0, 1] */
+  progress(fraction: number, message?: string): void;
+  runId: string;
+  stepId: string;
+  attempt: number;
+  /** stable across attempts and crash restarts of the same step in the same run */
+  idempotencyKey: string;
+  /** the run's own folder; file actions stay inside it */
+  workspaceDir: string;
+  /** the configured LLM provider, absent when none is configured */
+  llm?: LlmClient;
+  /** token usage reported by the action, summed into the step's usage */
+  reportUsage?(usage: TokenUsage): void;
+}
+
+export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  id: string;
+  version?: number;
+  title: string;
+  description: string;
+  flows?: string[];
+  input: I;
+  output: O;
+  effect: Effect;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  approval?: boolean;
+  usesLlm?: boolean;
+  source?: string;
+  run(input: z.output<I>, ctx: ActionContext): Promise<z.input<O>> | z.input<O>;
+  /** compensating action for rollback of a completed `write` step */
+  undo?(input: z.output<I>, output: z.output<O>, ctx: ActionContext): Promise<void> | void;
+}
+
+export interface Action<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType>
+  extends ActionDefinition<I, O> {
+  readonly version: number;
+  readonly spec: ActionSpec;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1, backoffMs: 500, maxBackoffMs: 30_000 };
+
+export function defineAction<I extends z.ZodType, O extends z.ZodType>(def: ActionDefinition<I, O>): Action<I, O> {
+  const version = def.version ?? 1;
+  const spec: ActionSpec = {
+    id: def.id,
+    version,
+    title: def.title,
+    description: def.description,
+    flows: def.flows ?? [],
+    effect: def.effect,
+    input: toJsonSchema(def.input),
+    output: toJsonSchema(def.output),
+    timeoutMs: def.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry: def.retry ?? DEFAULT_RETRY,
+    approval: def.approval ?? false,
+    source: def.source ?? "builtin",
+    usesLlm: def.usesLlm ?? false,
+  };
+  return { ...def, version, spec };
+}
+
+/**
+ * The error an action throws to say how it failed. Anything else thrown by `run`
+ * is treated as a non-retryable action error.
+ */
+export class ActionError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly details?: unknown;
+  constructor(code: string, message: string, options: { retryable?: boolean; details?: unknown; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "ActionError";
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details;
+  }
+}
+
+export function requireLlm(ctx: ActionContext): LlmClient {
+  if (!ctx.llm) {
+    throw new ActionError(
+      "llm_not_configured",
+      "This step needs an LLM provider and none is configured. Set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server) and run it again.",
+    );
+  }
+  return ctx.llm;
+}

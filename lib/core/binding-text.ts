@@ -1,0 +1,123 @@
+/**
+ * The compact text form of bindings that people and LLMs write:
+ *   ${inputs.region}                  a plan input
+ *   ${steps.load.output}              a step's whole output
+ *   ${steps.load.output.rows[0].id}   a path into it
+ * Anything else is a literal. `parseBindingText` and `printBinding` are inverses.
+ */
+import type { Binding, PathSegment } from "./plan";
+
+const WHOLE = /^\$\{\s*([^}]*?)\s*\}$/;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export type BindingParse = { ok: true; binding: Binding } | { ok: false; error: string };
+
+/** Parse a reference expression such as `steps.load.output.rows[0]` (without `${}`). */
+export function parseReference(expr: string): BindingParse {
+  const segments = splitPath(expr.trim());
+  if (!segments) return { ok: false, error: `"${expr}" is not a valid reference path` };
+  const [head, ...rest] = segments;
+  if (head === "inputs" || head === "input") {
+    if (rest.length !== 1 || typeof rest[0] !== "string") {
+      return { ok: false, error: `a plan input reference is \${inputs.NAME}, got "\${${expr}}"` };
+    }
+    return { ok: true, binding: { kind: "input", name: rest[0] } };
+  }
+  if (head === "steps" || head === "step") {
+    const [stepId, maybeOutput, ...path] = rest;
+    if (typeof stepId !== "string") return { ok: false, error: `a step reference is \${steps.ID.output}, got "\${${expr}}"` };
+    let p: PathSegment[] = [];
+    if (maybeOutput === undefined) p = [];
+    else if (maybeOutput === "output" || maybeOutput === "outputs") p = path;
+    else p = [maybeOutput, ...path];
+    return { ok: true, binding: p.length ? { kind: "step", step: stepId, path: p } : { kind: "step", step: stepId } };
+  }
+  return { ok: false, error: `a reference starts with inputs. or steps., got "\${${expr}}"` };
+}
+
+/** Parse a value that may be a `${...}` reference; any other value is a literal. */
+export function parseBindingText(value: unknown): BindingParse {
+  if (typeof value === "string") {
+    const m = WHOLE.exec(value.trim());
+    if (m) return parseReference(m[1]);
+  }
+  return { ok: true, binding: { kind: "literal", value } };
+}
+
+export function printPath(path: readonly PathSegment[] | undefined): string {
+  let out = "";
+  for (const seg of path ?? []) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** Print a binding in text form; a literal prints as itself. */
+export function printBinding(binding: Binding): unknown {
+  switch (binding.kind) {
+    case "literal":
+      return binding.value;
+    case "input":
+      return `\${inputs.${binding.name}}`;
+    case "step":
+      return `\${steps.${binding.step}.output${printPath(binding.path)}}`;
+  }
+}
+
+/** Print a binding as a short label, literals as JSON. */
+export function bindingLabel(binding: Binding): string {
+  const printed = printBinding(binding);
+  return binding.kind === "literal" ? JSON.stringify(printed) ?? "undefined" : String(printed);
+}
+
+/** `a.b[0]["x y"]` to segments; null when malformed. */
+export function splitPath(text: string): PathSegment[] | null {
+  const out: PathSegment[] = [];
+  let i = 0;
+  const n = text.length;
+  const readIdent = () => {
+    const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(text.slice(i));
+    if (!m) return null;
+    i += m[0].length;
+    return m[0];
+  };
+  const first = readIdent();
+  if (first === null) return null;
+  out.push(first);
+  while (i < n) {
+    const c = text[i];
+    if (c === ".") {
+      i++;
+      const id = readIdent();
+      if (id === null) return null;
+      out.push(id);
+    } else if (c === "[") {
+      const close = text.indexOf("]", i);
+      if (close < 0) return null;
+      const inner = text.slice(i + 1, close).trim();
+      i = close + 1;
+      if (/^\d+$/.test(inner)) out.push(Number(inner));
+      else if (/^"(?:[^"\\]|\\.)*"$/.test(inner)) out.push(JSON.parse(inner) as string);
+      else if (/^'[^']*'$/.test(inner)) out.push(inner.slice(1, -1));
+      else return null;
+    } else return null;
+  }
+  return out;
+}
+
+/** Read a path out of a value; `undefined` when it does not exist. */
+export function readPath(value: unknown, path: readonly PathSegment[] | undefined): unknown {
+  let cur = value;
+  for (const seg of path ?? []) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    if (Array.isArray(cur)) {
+      if (typeof seg !== "number") {
+        if (seg === "length") cur = cur.length;
+        else return undefined;
+      } else cur = cur[seg];
+    } else cur = (cur as Record<string, unknown>)[String(seg)];
+  }
+  return cur;
+}

@@ -1,0 +1,62 @@
+/**
+ * Run and planning events: one discriminated union that types the database rows, the
+ * SSE stream and the client cache.
+ */
+import { z } from "zod";
+
+export const RunStatus = z.enum(["queued", "running", "awaiting_approval", "succeeded", "failed", "cancelled"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const StepStatus = z.enum(["pending", "queued", "running", "retrying", "awaiting_approval", "succeeded", "failed", "skipped", "cancelled"]);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+/** A step or run failure as data: stored, streamed and switched on. */
+export const Failure = z.object({
+  code: z.enum(["validation", "input_invalid", "output_invalid", "timeout", "cancelled", "action_error", "rejected", "upstream_failed", "internal"]),
+  message: z.string(),
+  retryable: z.boolean(),
+  actionCode: z.string().optional(),
+  details: z.unknown().optional(),
+});
+export type Failure = z.infer<typeof Failure>;
+
+export const Usage = z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) });
+export type Usage = z.infer<typeof Usage>;
+
+const base = {
+  seq: z.number().int().min(1),
+  runId: z.string(),
+  at: z.string(),
+  stepId: z.string().optional(),
+};
+
+export const RunEvent = z.discriminatedUnion("type", [
+  z.object({ ...base, type: z.literal("run.queued"), data: z.object({ planVersionId: z.string(), inputs: z.record(z.string(), z.unknown()) }) }),
+  z.object({ ...base, type: z.literal("run.started"), data: z.object({}).optional() }),
+  z.object({ ...base, type: z.literal("run.succeeded"), data: z.object({ outputs: z.record(z.string(), z.unknown()) }) }),
+  z.object({ ...base, type: z.literal("run.failed"), data: z.object({ failure: Failure }) }),
+  z.object({ ...base, type: z.literal("run.cancelled"), data: z.object({ reason: z.string().optional() }) }),
+  z.object({ ...base, type: z.literal("step.started"), data: z.object({ attempt: z.number().int(), input: z.unknown() }) }),
+  z.object({ ...base, type: z.literal("step.log"), data: z.object({ level: z.enum(["debug", "info", "warn", "error"]), message: z.string(), data: z.unknown().optional() }) }),
+  z.object({ ...base, type: z.literal("step.progress"), data: z.object({ fraction: z.number(), message: z.string().optional() }) }),
+  z.object({ ...base, type: z.literal("step.retrying"), data: z.object({ attempt: z.number().int(), delayMs: z.number(), failure: Failure }) }),
+  z.object({ ...base, type: z.literal("step.succeeded"), data: z.object({ attempt: z.number().int(), output: z.unknown(), usage: Usage.optional() }) }),
+  z.object({ ...base, type: z.literal("step.failed"), data: z.object({ attempt: z.number().int(), failure: Failure }) }),
+  z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string() }) }),
+  z.object({ ...base, type: z.literal("step.awaiting_approval"), data: z.object({ input: z.unknown() }) }),
+  z.object({ ...base, type: z.literal("step.approved"), data: z.object({ by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional() }) }),
+  z.object({ ...base, type: z.literal("step.rejected"), data: z.object({ by: z.string().optional(), comment: z.string().optional() }) }),
+]);
+export type RunEvent = z.infer<typeof RunEvent>;
+export type RunEventType = RunEvent["type"];
+
+export const PlanningEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("planning.started"), at: z.string(), data: z.object({ goal: z.string(), source: z.enum(["llm", "offline"]), model: z.string().optional() }) }),
+  z.object({ type: z.literal("planning.llm_request"), at: z.string(), data: z.object({ attempt: z.number().int(), mode: z.string() }) }),
+  z.object({ type: z.literal("planning.llm_response"), at: z.string(), data: z.object({ attempt: z.number().int(), ms: z.number(), usage: Usage.optional(), ok: z.boolean() }) }),
+  z.object({ type: z.literal("planning.validation"), at: z.string(), data: z.object({ attempt: z.number().int(), errors: z.number().int(), warnings: z.number().int() }) }),
+  z.object({ type: z.literal("planning.repair"), at: z.string(), data: z.object({ attempt: z.number().int(), repairs: z.array(z.string()) }) }),
+  z.object({ type: z.literal("planning.succeeded"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number() }) }),
+  z.object({ type: z.literal("planning.failed"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number(), reason: z.string() }) }),
+]);
+export type PlanningEvent = z.infer<typeof PlanningEvent>;

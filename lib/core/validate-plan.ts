@@ -1,0 +1,423 @@
+/**
+ * The validator: every check that can be made before anything runs. The editor runs it
+ * on every edit, the server before saving and running, the planner before repair.
+ */
+import type { ActionSpec } from "./action";
+import type { CatalogView } from "./catalog";
+import { isInFlows } from "./catalog";
+import { checkValue, formatValueErrors } from "./check-value";
+import { findCycles, downstreamOf } from "./graph";
+import type { Candidate, ValidationIssue } from "./issues";
+import { hasErrors } from "./issues";
+import { describeType, isAnySchema, isObject, type JsonSchema } from "./json-schema";
+import { Plan, STEP_ID_PATTERN, type Binding, type Step } from "./plan";
+import { bindingLabel, printPath } from "./binding-text";
+import { nameSimilarity, nearestNames } from "./similarity";
+import { isAssignable, schemaAtPath } from "./type-compat";
+
+export interface ValidateOptions {
+  maxSteps?: number;
+  /** skip the zod parse when the caller already holds a parsed Plan */
+  trusted?: boolean;
+}
+
+export interface ValidationResult {
+  plan?: Plan;
+  issues: ValidationIssue[];
+  valid: boolean;
+}
+
+export const DEFAULT_MAX_STEPS = 2000;
+
+export function validatePlan(input: unknown, catalog: CatalogView, options: ValidateOptions = {}): ValidationResult {
+  let plan: Plan;
+  if (options.trusted) plan = input as Plan;
+  else {
+    const parsed = Plan.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 50).map((zi): ValidationIssue => {
+        const stepIndex = zi.path[0] === "steps" && typeof zi.path[1] === "number" ? zi.path[1] : undefined;
+        const raw = stepIndex !== undefined && isObject(input) && Array.isArray(input.steps) ? input.steps[stepIndex] : undefined;
+        const stepId = isObject(raw) && typeof raw.id === "string" ? raw.id : undefined;
+        const where = zi.path.map(String).join(".");
+        const isId = zi.path[0] === "steps" && zi.path[2] === "id" && zi.path.length === 3;
+        return {
+          code: isId ? "invalid_step_id" : "invalid_plan",
+          severity: "error",
+          stepId,
+          message: `${where || "plan"}: ${zi.message}`,
+          hint: isId ? "Use letters, digits, _ and -, starting with a letter." : "Fix the plan's shape; the JSON must match the plan format.",
+        };
+      });
+      return { issues, valid: false };
+    }
+    plan = parsed.data;
+  }
+  const issues = new PlanChecker(plan, catalog, options).run();
+  return { plan, issues, valid: !hasErrors(issues) };
+}
+
+class PlanChecker {
+  private readonly issues: ValidationIssue[] = [];
+  private readonly stepById = new Map<string, Step>();
+  private readonly specOf = new Map<string, ActionSpec>();
+  private readonly planInputs = new Map<string, JsonSchema>();
+  private downstreamCache = new Map<string, Set<string>>();
+
+  constructor(private readonly plan: Plan, private readonly catalog: CatalogView, private readonly options: ValidateOptions) {}
+
+  run(): ValidationIssue[] {
+    const { plan } = this;
+    const max = this.options.maxSteps ?? DEFAULT_MAX_STEPS;
+    if (plan.steps.length === 0) {
+      this.add({ code: "empty_plan", severity: "error", message: "The plan has no steps.", hint: "Add a step from the palette, or plan again with a more specific goal." });
+    }
+    if (plan.steps.length > max) {
+      this.add({ code: "too_many_steps", severity: "error", message: `The plan has ${plan.steps.length} steps; at most ${max} are allowed.`, hint: "Split the work into smaller plans." });
+    }
+    this.checkPlanInputs();
+    for (const step of plan.steps) {
+      if (this.stepById.has(step.id)) {
+        this.add({ code: "duplicate_step_id", severity: "error", stepId: step.id, message: `Two steps are named "${step.id}".`, hint: "Give each step its own id." });
+        continue;
+      }
+      if (!STEP_ID_PATTERN.test(step.id)) {
+        this.add({ code: "invalid_step_id", severity: "error", stepId: step.id, message: `"${step.id}" is not a valid step id.`, hint: "Use letters, digits, _ and -, starting with a letter." });
+      }
+      this.stepById.set(step.id, step);
+      const spec = this.resolveAction(step);
+      if (spec) this.specOf.set(step.id, spec);
+    }
+    for (const step of plan.steps) this.checkStep(step);
+    this.checkCycles();
+    this.checkOutputs();
+    this.checkUnusedInputs();
+    return this.issues;
+  }
+
+  private add(issue: ValidationIssue) {
+    this.issues.push(issue);
+  }
+
+  private checkPlanInputs() {
+    for (const pi of this.plan.inputs) {
+      if (this.planInputs.has(pi.name)) {
+        this.add({ code: "duplicate_plan_input", severity: "error", input: pi.name, message: `The plan input "${pi.name}" is declared twice.`, hint: "Remove or rename one of them." });
+        continue;
+      }
+      this.planInputs.set(pi.name, pi.schema);
+      if (pi.default !== undefined) {
+        const errs = checkValue(pi.default, pi.schema);
+        if (errs.length) {
+          this.add({ code: "invalid_plan_input_default", severity: "error", input: pi.name, message: `The default of plan input "${pi.name}" does not fit its type ${describeType(pi.schema)}: ${formatValueErrors(errs)}.` });
+        }
+      }
+    }
+  }
+
+  private resolveAction(step: Step): ActionSpec | undefined {
+    const spec = this.catalog.get(step.action);
+    if (!spec) {
+      const names = new Map<string, string>();
+      for (const s of this.catalog.list()) names.set(s.id, s.title);
+      const scored = [...names.entries()]
+        .map(([id, title]) => ({ value: id, label: title, score: Math.max(nameSimilarity(step.action, id), nameSimilarity(step.action, title)) }))
+        .filter((c) => c.score >= 0.45)
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 3)
+        .map((c): Candidate => ({ kind: "action", value: c.value, label: c.label, score: Math.round(c.score * 100) / 100 }));
+      this.add({
+        code: "unknown_action",
+        severity: "error",
+        stepId: step.id,
+        message: `Step "${step.id}" uses "${step.action}", which is not in the catalog.`,
+        hint: scored.length ? `Did you mean ${scored.map((c) => `"${c.value}"`).join(" or ")}?` : "Pick an action from the palette.",
+        candidates: scored.length ? scored : undefined,
+      });
+      return undefined;
+    }
+    if (this.plan.flows.length && !isInFlows(spec, this.plan.flows)) {
+      const alternatives = nearestNames(spec.title, this.catalog.list().filter((s) => isInFlows(s, this.plan.flows)).map((s) => s.id), 3, 0.3);
+      this.add({
+        code: "action_not_in_flow",
+        severity: "error",
+        stepId: step.id,
+        message: `"${spec.id}" belongs to ${spec.flows.join(", ")}, not to this plan's flows (${this.plan.flows.join(", ")}).`,
+        hint: `Add the flow ${spec.flows[0]} to the plan, or use another action.`,
+        candidates: alternatives.length ? alternatives.map((a) => ({ kind: "action", value: a.value, score: a.score })) : undefined,
+      });
+    }
+    return spec;
+  }
+
+  private checkStep(step: Step) {
+    const spec = this.specOf.get(step.id);
+    const inputSchema: JsonSchema = spec?.input ?? {};
+    const props = spec && isObject(inputSchema.properties) ? (inputSchema.properties as Record<string, unknown>) : {};
+    const open = !spec || (inputSchema.additionalProperties !== false && Object.keys(props).length === 0);
+    const dataDeps = new Set<string>();
+
+    for (const [name, binding] of Object.entries(step.inputs)) {
+      let target: unknown = {};
+      if (spec && !(name in props)) {
+        if (!open) {
+          const unbound = Object.keys(props).filter((p) => !(p in step.inputs));
+          const near = nearestNames(name, unbound.length ? unbound : Object.keys(props), 3, 0.3);
+          this.add({
+            code: "unknown_input",
+            severity: "error",
+            stepId: step.id,
+            input: name,
+            message: `"${spec.id}" has no input "${name}".`,
+            hint: Object.keys(props).length ? `Its inputs are ${Object.keys(props).join(", ")}.` : `"${spec.id}" takes no input.`,
+            candidates: near.length ? near.map((n) => ({ kind: "input" as const, value: n.value, score: n.score })) : undefined,
+          });
+          if (binding.kind === "step") dataDeps.add(binding.step);
+          this.checkReference(step, name, binding, undefined);
+          continue;
+        }
+      } else if (spec) target = props[name];
+      if (binding.kind === "step") dataDeps.add(binding.step);
+      this.checkBinding(step, name, binding, spec ? target : undefined);
+    }
+
+    if (spec) {
+      const required = Array.isArray(inputSchema.required) ? (inputSchema.required as string[]) : [];
+      for (const r of required) {
+        if (r in step.inputs || isAnySchema(props[r])) continue;
+        const target = props[r] ?? {};
+        const candidates = this.candidatesFor(step, target);
+        this.add({
+          code: "missing_required_input",
+          severity: "error",
+          stepId: step.id,
+          input: r,
+          message: `Step "${step.id}" needs "${r}" (${describeType(target)}) and nothing provides it.`,
+          hint: candidates.length
+            ? `Connect ${candidates[0].label ?? candidates[0].value}, set a value, or bind a plan input.`
+            : "Set a value, or bind it to a plan input.",
+          candidates: candidates.length ? candidates : undefined,
+        });
+      }
+    }
+
+    for (const dep of step.after ?? []) {
+      if (dep === step.id) {
+        this.add({ code: "self_reference", severity: "error", stepId: step.id, message: `Step "${step.id}" waits for itself.`, hint: "Remove it from its own order dependencies." });
+      } else if (!this.stepById.has(dep)) {
+        const near = nearestNames(dep, this.stepById.keys(), 3, 0.3);
+        this.add({
+          code: "unknown_after_ref",
+          severity: "error",
+          stepId: step.id,
+          message: `Step "${step.id}" waits for "${dep}", which is not a step of this plan.`,
+          hint: "Remove the dependency or pick an existing step.",
+          candidates: near.length ? near.map((n) => ({ kind: "step" as const, value: n.value, score: n.score })) : undefined,
+        });
+      } else if (dataDeps.has(dep)) {
+        this.add({ code: "redundant_after", severity: "info", stepId: step.id, message: `Step "${step.id}" already waits for "${dep}" through its inputs.`, hint: "The order dependency can be removed." });
+      }
+    }
+
+    if (spec && step.onError === "continue" && step.fallback !== undefined) {
+      const errs = checkValue(step.fallback, spec.output);
+      if (errs.length) {
+        this.add({ code: "invalid_step_setting", severity: "error", stepId: step.id, message: `The fallback of step "${step.id}" does not fit the output of "${spec.id}": ${formatValueErrors(errs)}.` });
+      }
+    }
+    if (spec && step.onError === "continue" && step.fallback === undefined && !isAnySchema(spec.output)) {
+      this.add({ code: "invalid_step_setting", severity: "warning", stepId: step.id, message: `Step "${step.id}" continues on error but has no fallback output; steps that read its output will be skipped if it fails.` });
+    }
+  }
+
+  private checkBinding(step: Step, name: string, binding: Binding, target: unknown) {
+    switch (binding.kind) {
+      case "literal": {
+        if (target === undefined) return;
+        const errs = checkValue(binding.value, target);
+        if (errs.length) {
+          this.add({
+            code: "invalid_literal",
+            severity: "error",
+            stepId: step.id,
+            input: name,
+            message: `The value of "${name}" does not fit ${describeType(target)}: ${formatValueErrors(errs)}.`,
+            hint: "Change the value, or connect a step output instead.",
+            candidates: this.maybeCandidates(step, target),
+          });
+        }
+        return;
+      }
+      case "input": {
+        const schema = this.planInputs.get(binding.name);
+        if (schema === undefined) {
+          this.add({
+            code: "missing_plan_input",
+            severity: "error",
+            stepId: step.id,
+            input: name,
+            message: `"${name}" reads the plan input "${binding.name}", which the plan does not declare.`,
+            hint: `Declare a plan input "${binding.name}"${target !== undefined ? ` of type ${describeType(target)}` : ""}.`,
+          });
+          return;
+        }
+        if (target === undefined) return;
+        const r = isAssignable(schema, target);
+        if (!r.ok) {
+          this.add({ code: "type_mismatch", severity: "error", stepId: step.id, input: name, message: `Plan input "${binding.name}" (${describeType(schema)}) cannot feed "${name}" (${describeType(target)}): ${r.reason}.`, hint: "Change the plan input's type or bind another value." });
+        }
+        return;
+      }
+      case "step":
+        this.checkReference(step, name, binding, target);
+    }
+  }
+
+  private checkReference(step: Step, name: string, binding: Binding, target: unknown) {
+    if (binding.kind !== "step") return;
+    if (binding.step === step.id) {
+      this.add({
+        code: "self_reference",
+        severity: "error",
+        stepId: step.id,
+        input: name,
+        message: `"${name}" of step "${step.id}" reads the step's own output.`,
+        hint: "Connect the output of an earlier step instead.",
+        candidates: target !== undefined ? this.maybeCandidates(step, target) : undefined,
+      });
+      return;
+    }
+    const source = this.stepById.get(binding.step);
+    if (!source) {
+      const near = nearestNames(binding.step, this.stepById.keys(), 3, 0.3).map((n): Candidate => ({ kind: "step", value: n.value, score: n.score }));
+      this.add({
+        code: "unknown_step_ref",
+        severity: "error",
+        stepId: step.id,
+        input: name,
+        message: `"${name}" of step "${step.id}" reads from "${binding.step}", which is not a step of this plan.`,
+        hint: "Connect an existing step, or set a value.",
+        candidates: target !== undefined ? mergeCandidates(this.maybeCandidates(step, target), near) : near.length ? near : undefined,
+      });
+      return;
+    }
+    if (target === undefined) return;
+    const sourceSpec = this.specOf.get(source.id);
+    if (!sourceSpec) return;
+    let schema: unknown = sourceSpec.output;
+    if (binding.path && binding.path.length) {
+      const at = schemaAtPath(sourceSpec.output, binding.path);
+      if (!at) {
+        const props = isObject(sourceSpec.output.properties) ? Object.keys(sourceSpec.output.properties) : [];
+        this.add({
+          code: "invalid_path",
+          severity: "error",
+          stepId: step.id,
+          input: name,
+          message: `The output of "${source.id}" (${describeType(sourceSpec.output)}) has no ${printPath(binding.path).replace(/^\./, "")}.`,
+          hint: props.length ? `Its output has ${props.join(", ")}.` : undefined,
+          candidates: this.maybeCandidates(step, target),
+        });
+        return;
+      }
+      schema = at.schema;
+    }
+    const r = isAssignable(schema, target);
+    if (!r.ok) {
+      this.add({
+        code: "type_mismatch",
+        severity: "error",
+        stepId: step.id,
+        input: name,
+        message: `${bindingLabel(binding)} is ${describeType(schema)}, but "${name}" of step "${step.id}" needs ${describeType(target)}: ${r.reason}.`,
+        hint: "Connect an output of the right type, or pick a field of this output.",
+        candidates: this.maybeCandidates(step, target),
+      });
+    }
+  }
+
+  private maybeCandidates(step: Step, target: unknown): Candidate[] | undefined {
+    const c = this.candidatesFor(step, target);
+    return c.length ? c : undefined;
+  }
+
+  /** Upstream-able steps whose output, or a top-level field of it, fits `target`; and plan inputs that fit. */
+  private candidatesFor(step: Step, target: unknown, limit = 5): Candidate[] {
+    const out: Candidate[] = [];
+    if (isAnySchema(target)) return out;
+    const below = this.downstream(step.id);
+    for (const other of this.plan.steps) {
+      if (other.id === step.id || below.has(other.id)) continue;
+      const spec = this.specOf.get(other.id);
+      if (!spec || isAnySchema(spec.output)) continue;
+      if (isAssignable(spec.output, target).ok) {
+        out.push({ kind: "step", value: other.id, label: `\${steps.${other.id}.output}` });
+      } else if (isObject(spec.output.properties)) {
+        for (const [k, s] of Object.entries(spec.output.properties)) {
+          if (!isAnySchema(s) && isAssignable(s, target).ok) {
+            out.push({ kind: "step", value: other.id, label: `\${steps.${other.id}.output${printPath([k])}}` });
+          }
+        }
+      }
+      if (out.length >= limit) break;
+    }
+    for (const [name, schema] of this.planInputs) {
+      if (out.length >= limit) break;
+      if (!isAnySchema(schema) && isAssignable(schema, target).ok) out.push({ kind: "input", value: name, label: `\${inputs.${name}}` });
+    }
+    return out.slice(0, limit);
+  }
+
+  private downstream(id: string): Set<string> {
+    let d = this.downstreamCache.get(id);
+    if (!d) { d = downstreamOf(this.plan.steps, id); this.downstreamCache.set(id, d); }
+    return d;
+  }
+
+  private checkCycles() {
+    for (const cycle of findCycles(this.plan.steps)) {
+      this.add({
+        code: "cycle",
+        severity: "error",
+        stepId: cycle[0],
+        message: `Steps ${cycle.map((c) => `"${c}"`).join(" → ")} depend on each other in a cycle.`,
+        hint: "Remove one of the connections so the steps can run in order.",
+        candidates: cycle.map((c) => ({ kind: "step" as const, value: c })),
+      });
+    }
+  }
+
+  private checkOutputs() {
+    for (const [name, binding] of Object.entries(this.plan.outputs)) {
+      if (binding.kind === "step") {
+        if (!this.stepById.has(binding.step)) {
+          this.add({ code: "unknown_output_ref", severity: "error", output: name, message: `The plan output "${name}" reads from "${binding.step}", which is not a step of this plan.`, hint: "Point it at an existing step." });
+          continue;
+        }
+        const spec = this.specOf.get(binding.step);
+        if (spec && binding.path?.length && !schemaAtPath(spec.output, binding.path)) {
+          this.add({ code: "invalid_path", severity: "error", output: name, message: `The plan output "${name}" reads ${printPath(binding.path).replace(/^\./, "")}, which the output of "${binding.step}" does not have.` });
+        }
+      } else if (binding.kind === "input" && !this.planInputs.has(binding.name)) {
+        this.add({ code: "missing_plan_input", severity: "error", output: name, message: `The plan output "${name}" reads the plan input "${binding.name}", which the plan does not declare.` });
+      }
+    }
+  }
+
+  private checkUnusedInputs() {
+    const used = new Set<string>();
+    const mark = (b: Binding) => { if (b.kind === "input") used.add(b.name); };
+    for (const s of this.plan.steps) for (const b of Object.values(s.inputs)) mark(b);
+    for (const b of Object.values(this.plan.outputs)) mark(b);
+    for (const name of this.planInputs.keys()) {
+      if (!used.has(name)) this.add({ code: "unused_plan_input", severity: "warning", input: name, message: `The plan input "${name}" is not used by any step.`, hint: "Bind it to a step input or remove it." });
+    }
+  }
+}
+
+function mergeCandidates(a: Candidate[] | undefined, b: Candidate[]): Candidate[] | undefined {
+  const all = [...(a ?? []), ...b];
+  const seen = new Set<string>();
+  const out = all.filter((c) => { const k = `${c.kind}:${c.value}:${c.label ?? ""}`; if (seen.has(k)) return false; seen.add(k); return true; });
+  return out.length ? out : undefined;
+}

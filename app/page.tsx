@@ -1,0 +1,77 @@
+import Link from "next/link";
+import { homeOverview } from "@/lib/server/plans";
+import { PlanList } from "@/components/plans/plan-list";
+import { EmptyState } from "@/components/ui/empty-state";
+
+export const dynamic = "force-dynamic";
+
+export default async function HomePage() {
+  const { plans, llm, database, catalog } = await homeOverview();
+  return (
+    <div className="stack">
+      <section className="hero">
+        <div>
+          <h1>Trellis</h1>
+          <p className="lede">
+            Turn a goal into a typed plan of steps, check every connection before anything runs, edit it as a graph,
+            and run it with each step&apos;s progress live.
+          </p>
+          <ol>
+            <li>Describe what you want done; a planner proposes steps over a catalog of typed actions.</li>
+            <li>Trellis validates the plan: types, references, cycles and missing inputs.</li>
+            <li>Review and edit it, then run it: independent steps in parallel, with retries and approvals.</li>
+          </ol>
+        </div>
+        <div className="card" data-testid="status-card">
+          <div className="card-header"><h2>This workspace</h2></div>
+          <div className="status-list">
+            <div className="status-item">
+              <span className="label">Planner</span>
+              <span className="value" data-testid="llm-status">
+                {llm.configured ? (
+                  <>
+                    <span className="row"><span className="dot ok" /> LLM provider configured</span>
+                    <span className="subtle">Model {llm.model} via {llm.provider}</span>
+                  </>
+                ) : (
+                  <>
+                    <span className="row"><span className="dot warning" /> Offline planner</span>
+                    <span className="subtle">No LLM provider configured. Set OPENAI_API_KEY or OPENAI_BASE_URL to plan with an LLM.</span>
+                  </>
+                )}
+              </span>
+            </div>
+            <div className="status-item">
+              <span className="label">Database</span>
+              <span className="value">
+                <span>{database.kind === "pglite" ? "Embedded (PGlite)" : "PostgreSQL"}</span>
+                <span className="subtle">{database.kind === "pglite" ? "Stored in the data folder; set DATABASE_URL for PostgreSQL." : "Connected through DATABASE_URL."}</span>
+              </span>
+            </div>
+            <div className="status-item">
+              <span className="label">Catalog</span>
+              <span className="value">
+                <span>{catalog.actions} actions in {catalog.flows.length} flows</span>
+                <span className="subtle"><Link href="/catalog">Browse the catalog</Link></span>
+              </span>
+            </div>
+          </div>
+        </div>
+      </section>
+
+      <section className="card" data-testid="plans">
+        <div className="card-header">
+          <h2>Plans</h2>
+          <Link className="button" href="/plans/new">Import a plan</Link>
+        </div>
+        {plans.length === 0 ? (
+          <EmptyState title="No plans yet" testId="plans-empty">
+            Plans you create or import are stored here with every version, so you can come back, edit and run them.
+          </EmptyState>
+        ) : (
+          <PlanList plans={plans} />
+        )}
+      </section>
+    </div>
+  );
+}

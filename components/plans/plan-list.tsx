@@ -1,0 +1,33 @@
+import Link from "next/link";
+import type { PlanSummary } from "@/lib/store/plans";
+import { TimeAgo } from "@/components/ui/time-ago";
+
+export function PlanList({ plans }: { plans: PlanSummary[] }) {
+  return (
+    <table className="table" data-testid="plan-list">
+      <thead>
+        <tr>
+          <th>Plan</th>
+          <th>Steps</th>
+          <th>Flows</th>
+          <th>Status</th>
+          <th>Updated</th>
+        </tr>
+      </thead>
+      <tbody>
+        {plans.map((p) => (
+          <tr key={p.id} data-testid="plan-row">
+            <td>
+              <Link className="title" href={`/plans/${p.id}`}>{p.title}</Link>
+              <div className="goal" title={p.goal}>{p.goal || "No goal written"}</div>
+            </td>
+            <td>{p.stepCount}</td>
+            <td><span className="row wrap">{p.flows.length ? p.flows.map((f) => <span key={f} className="badge">{f}</span>) : <span className="subtle">any</span>}</span></td>
+            <td>{p.valid ? <span className="badge ok">Ready</span> : <span className="badge warning">Draft</span>}</td>
+            <td className="subtle"><TimeAgo date={p.updatedAt} /> · v{p.versionCount}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

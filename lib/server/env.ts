@@ -1,0 +1,80 @@
+/**
+ * The one place environment variables are read. Parsed once with zod; a malformed
+ * value stops start-up with a message naming the variable and what it expects.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+/** Unset and empty are the same: absent. */
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const EnvSchema = z.object({
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL such as postgresql://user@127.0.0.1:5432/trellis")),
+  TRELLIS_DATA_DIR: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/, message: "an http(s) URL such as http://127.0.0.1:11434/v1" })),
+  OPENAI_MODEL: optionalString,
+  OPENAI_TIMEOUT_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(1000, "at least 1000").max(600_000, "at most 600000")),
+  PORT: optional(z.coerce.number({ message: "a port from 1 to 65535" }).int("a port from 1 to 65535").min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535")),
+  TRELLIS_HTTP_ALLOW_HOSTS: optionalString,
+  TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
+  TRELLIS_LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { message: "one of debug, info, warn, error" })),
+});
+
+export interface TrellisConfig {
+  databaseUrl?: string;
+  /** folder for the embedded database and run workspaces */
+  dataDir: string;
+  llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; configured: boolean; provider: string };
+  port: number;
+  httpAllowHosts: string[];
+  runConcurrency: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): TrellisConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `  ${name}=${JSON.stringify(env[name] ?? "")}: expected ${i.message}`;
+    });
+    throw new ConfigError(`Trellis cannot start: invalid configuration.\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const baseUrl = e.OPENAI_BASE_URL;
+  // A local OpenAI-compatible server (Ollama, vLLM, LM Studio) often needs no key.
+  const configured = Boolean(e.OPENAI_API_KEY || baseUrl);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(cwd, e.TRELLIS_DATA_DIR ?? ".data"),
+    llm: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl,
+      model: e.OPENAI_MODEL ?? "gpt-4o-mini",
+      timeoutMs: e.OPENAI_TIMEOUT_MS ?? 60_000,
+      configured,
+      provider: baseUrl ? new URL(baseUrl).host : "OpenAI",
+    },
+    port: e.PORT ?? 3000,
+    httpAllowHosts: (e.TRELLIS_HTTP_ALLOW_HOSTS ?? "*").split(",").map((h) => h.trim()).filter(Boolean),
+    runConcurrency: e.TRELLIS_RUN_CONCURRENCY ?? 8,
+    logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
+  };
+}
+
+let cached: TrellisConfig | undefined;
+
+export function config(): TrellisConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,42 @@
+/**
+ * The composition root: configuration, database and action registry, opened once per
+ * process (kept on globalThis so a development reload does not open a second database).
+ */
+import path from "node:path";
+import { ActionRegistry, Catalog } from "../core";
+import { builtinActions } from "../actions";
+import { openDatabase, type Database } from "../store/database";
+import { config, type TrellisConfig } from "./env";
+
+export interface Trellis {
+  config: TrellisConfig;
+  database: Database;
+  registry: ActionRegistry;
+  catalog: Catalog;
+}
+
+const KEY = Symbol.for("trellis.instance");
+type Holder = { [KEY]?: Promise<Trellis> };
+
+export function getTrellis(): Promise<Trellis> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= open().catch((err) => {
+    delete holder[KEY];
+    throw err;
+  });
+  return holder[KEY];
+}
+
+async function open(): Promise<Trellis> {
+  const cfg = config();
+  const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite") });
+  const registry = new ActionRegistry(builtinActions({ httpAllowHosts: cfg.httpAllowHosts }));
+  return { config: cfg, database, registry, catalog: registry.catalog };
+}
+
+export async function closeTrellis(): Promise<void> {
+  const holder = globalThis as Holder;
+  const t = holder[KEY];
+  delete holder[KEY];
+  if (t) await (await t).database.close();
+}

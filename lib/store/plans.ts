@@ -1,0 +1,157 @@
+/** Plans and their immutable, content-hashed versions. */
+import { randomUUID } from "node:crypto";
+import { contentHash, Plan, ValidationIssue } from "../core";
+import type { Db } from "./database";
+import { z } from "zod";
+
+export const VersionSource = z.enum(["llm", "offline", "editor", "import", "api", "template"]);
+export type VersionSource = z.infer<typeof VersionSource>;
+
+export interface PlanSummary {
+  id: string;
+  title: string;
+  goal: string;
+  flows: string[];
+  versionCount: number;
+  updatedAt: Date;
+  createdAt: Date;
+  valid: boolean | null;
+  stepCount: number;
+}
+
+export interface StoredVersion {
+  id: string;
+  planId: string;
+  number: number;
+  hash: string;
+  plan: Plan;
+  note: string | null;
+  source: VersionSource;
+  model: string | null;
+  issues: ValidationIssue[];
+  valid: boolean;
+  createdAt: Date;
+}
+
+export interface NewVersion {
+  plan: Plan;
+  issues: ValidationIssue[];
+  note?: string;
+  source: VersionSource;
+  model?: string;
+  planning?: unknown;
+}
+
+export function titleFromGoal(goal: string): string {
+  const clean = goal.replace(/\s+/g, " ").trim();
+  if (!clean) return "Untitled plan";
+  return clean.length > 80 ? `${clean.slice(0, 77).trimEnd()}…` : clean;
+}
+
+export async function createPlan(db: Db, version: NewVersion, title?: string): Promise<StoredVersion> {
+  const planId = randomUUID();
+  const versionId = randomUUID();
+  const hash = contentHash(version.plan);
+  const valid = !version.issues.some((i) => i.severity === "error");
+  const [, row] = await db.$transaction([
+    db.plan.create({
+      data: { id: planId, title: title ?? titleFromGoal(version.plan.goal), goal: version.plan.goal, flows: version.plan.flows, latestVersionId: versionId, versionCount: 1 },
+    }),
+    db.planVersion.create({
+      data: { id: versionId, planId, number: 1, hash, body: version.plan as object, note: version.note, source: version.source, model: version.model, planning: (version.planning ?? undefined) as object | undefined, issues: version.issues as object[], valid },
+    }),
+  ]);
+  return toStoredVersion(row);
+}
+
+/** Appends a version; returns the latest one unchanged when the content is identical. */
+export async function addVersion(db: Db, planId: string, version: NewVersion): Promise<{ version: StoredVersion; created: boolean }> {
+  const hash = contentHash(version.plan);
+  return db.$transaction(async (tx) => {
+    const plan = await tx.plan.findUnique({ where: { id: planId } });
+    if (!plan) throw new NotFoundError(`plan ${planId}`);
+    if (plan.latestVersionId) {
+      const latest = await tx.planVersion.findUnique({ where: { id: plan.latestVersionId } });
+      if (latest && latest.hash === hash && !version.note) return { version: toStoredVersion(latest), created: false };
+    }
+    const number = plan.versionCount + 1;
+    const id = randomUUID();
+    const row = await tx.planVersion.create({
+      data: { id, planId, number, hash, body: version.plan as object, note: version.note, source: version.source, model: version.model, planning: (version.planning ?? undefined) as object | undefined, issues: version.issues as object[], valid: !version.issues.some((i) => i.severity === "error") },
+    });
+    await tx.plan.update({ where: { id: planId }, data: { latestVersionId: id, versionCount: number, goal: version.plan.goal, flows: version.plan.flows } });
+    return { version: toStoredVersion(row), created: true };
+  });
+}
+
+export async function listPlans(db: Db, options: { take?: number } = {}): Promise<PlanSummary[]> {
+  const plans = await db.plan.findMany({ orderBy: { updatedAt: "desc" }, take: options.take ?? 100 });
+  const latestIds = plans.map((p) => p.latestVersionId).filter((x): x is string => Boolean(x));
+  const versions = await db.planVersion.findMany({ where: { id: { in: latestIds } }, select: { id: true, valid: true, body: true } });
+  const byId = new Map(versions.map((v) => [v.id, v]));
+  return plans.map((p) => {
+    const v = p.latestVersionId ? byId.get(p.latestVersionId) : undefined;
+    const body = v ? Plan.safeParse(v.body) : undefined;
+    return {
+      id: p.id,
+      title: p.title,
+      goal: p.goal,
+      flows: p.flows,
+      versionCount: p.versionCount,
+      updatedAt: p.updatedAt,
+      createdAt: p.createdAt,
+      valid: v ? v.valid : null,
+      stepCount: body?.success ? body.data.steps.length : 0,
+    };
+  });
+}
+
+export async function getPlan(db: Db, planId: string): Promise<{ id: string; title: string; createdAt: Date; updatedAt: Date; latest: StoredVersion } | null> {
+  const plan = await db.plan.findUnique({ where: { id: planId } });
+  if (!plan || !plan.latestVersionId) return null;
+  const latest = await db.planVersion.findUnique({ where: { id: plan.latestVersionId } });
+  if (!latest) return null;
+  return { id: plan.id, title: plan.title, createdAt: plan.createdAt, updatedAt: plan.updatedAt, latest: toStoredVersion(latest) };
+}
+
+export async function getVersion(db: Db, versionId: string): Promise<StoredVersion | null> {
+  const row = await db.planVersion.findUnique({ where: { id: versionId } });
+  return row ? toStoredVersion(row) : null;
+}
+
+export async function listVersions(db: Db, planId: string): Promise<StoredVersion[]> {
+  const rows = await db.planVersion.findMany({ where: { planId }, orderBy: { number: "desc" } });
+  return rows.map(toStoredVersion);
+}
+
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} was not found`);
+    this.name = "NotFoundError";
+  }
+}
+
+export class CorruptRowError extends Error {}
+
+type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date };
+
+function toStoredVersion(row: VersionRow): StoredVersion {
+  // Stored JSON is parsed, never trusted: a row written by an older Trellis must still read.
+  const plan = Plan.safeParse(row.body);
+  if (!plan.success) throw new CorruptRowError(`plan version ${row.id} holds a plan that no longer parses: ${plan.error.issues[0]?.message}`);
+  const issues = z.array(ValidationIssue).safeParse(row.issues);
+  const source = VersionSource.safeParse(row.source);
+  return {
+    id: row.id,
+    planId: row.planId,
+    number: row.number,
+    hash: row.hash,
+    plan: plan.data,
+    note: row.note,
+    source: source.success ? source.data : "api",
+    model: row.model,
+    issues: issues.success ? issues.data : [],
+    valid: row.valid,
+    createdAt: row.createdAt,
+  };
+}

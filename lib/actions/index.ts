@@ -1,10 +1,12 @@
 /** Every built-in action, configured. */
 import type { Action } from "../core";
+import { basicActions } from "./builtin-basic";
+import type { BasicActionOptions } from "./options";
+import { sqlActions } from "./sql";
+import { llmTextActions } from "./text-llm";
 
-export interface BuiltinOptions {
-  httpAllowHosts: string[];
-}
+export type BuiltinOptions = BasicActionOptions;
 
-export function builtinActions(_options: BuiltinOptions): Action[] {
-  return [];
+export function builtinActions(options: BuiltinOptions): Action[] {
+  return [...basicActions(options), ...sqlActions(), ...llmTextActions()];
 }

@@ -43,6 +43,9 @@ export interface TokenUsage {
   completionTokens: number;
 }
 
+/** How a provider obtained a JSON answer: enforced schema, JSON mode, or JSON found in free text. */
+export type StructuredMode = "json_schema" | "json_object" | "text";
+
 /** What an LLM-backed action may ask of the configured provider. */
 export interface LlmClient {
   readonly model: string;
@@ -52,7 +55,11 @@ export interface LlmClient {
     /** when given, the answer must be JSON that fits this schema */
     jsonSchema?: { name: string; schema: JsonSchema };
     signal?: AbortSignal;
-  }): Promise<{ text: string; usage?: TokenUsage }>;
+    /** called with each piece of the answer as it arrives, when the provider can stream */
+    onDelta?(text: string): void;
+    /** called before the provider retries a failed call (rate limit, server error, timeout) */
+    onRetry?(info: { retry: number; delayMs: number; reason: string }): void;
+  }): Promise<{ text: string; usage?: TokenUsage; mode?: StructuredMode }>;
 }
 
 export interface ActionContext {

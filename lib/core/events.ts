@@ -32,7 +32,8 @@ const base = {
 
 export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("run.queued"), data: z.object({ planVersionId: z.string(), inputs: z.record(z.string(), z.unknown()) }) }),
-  z.object({ ...base, type: z.literal("run.started"), data: z.object({}).optional() }),
+  z.object({ ...base, type: z.literal("run.started"), data: z.object({ resumed: z.boolean().optional() }).optional() }),
+  z.object({ ...base, type: z.literal("run.awaiting_approval"), data: z.object({ steps: z.array(z.string()) }) }),
   z.object({ ...base, type: z.literal("run.succeeded"), data: z.object({ outputs: z.record(z.string(), z.unknown()) }) }),
   z.object({ ...base, type: z.literal("run.failed"), data: z.object({ failure: Failure }) }),
   z.object({ ...base, type: z.literal("run.cancelled"), data: z.object({ reason: z.string().optional() }) }),
@@ -40,9 +41,11 @@ export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("step.log"), data: z.object({ level: z.enum(["debug", "info", "warn", "error"]), message: z.string(), data: z.unknown().optional() }) }),
   z.object({ ...base, type: z.literal("step.progress"), data: z.object({ fraction: z.number(), message: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.retrying"), data: z.object({ attempt: z.number().int(), delayMs: z.number(), failure: Failure }) }),
-  z.object({ ...base, type: z.literal("step.succeeded"), data: z.object({ attempt: z.number().int(), output: z.unknown(), usage: Usage.optional() }) }),
-  z.object({ ...base, type: z.literal("step.failed"), data: z.object({ attempt: z.number().int(), failure: Failure }) }),
-  z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string() }) }),
+  z.object({ ...base, type: z.literal("step.succeeded"), data: z.object({ attempt: z.number().int(), output: z.unknown(), usage: Usage.optional(), reusedFromRunId: z.string().optional(), ms: z.number().optional() }) }),
+  z.object({ ...base, type: z.literal("step.failed"), data: z.object({ attempt: z.number().int(), failure: Failure, usedFallback: z.boolean().optional() }) }),
+  z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string(), cause: z.string().optional(), dryRun: z.object({ input: z.unknown().optional(), effect: z.string(), wouldRun: z.boolean() }).optional() }) }),
+  z.object({ ...base, type: z.literal("step.cancelled"), data: z.object({ reason: z.string().optional() }) }),
+  z.object({ ...base, type: z.literal("step.undone"), data: z.object({ ok: z.boolean(), error: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.awaiting_approval"), data: z.object({ input: z.unknown() }) }),
   z.object({ ...base, type: z.literal("step.approved"), data: z.object({ by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional() }) }),
   z.object({ ...base, type: z.literal("step.rejected"), data: z.object({ by: z.string().optional(), comment: z.string().optional() }) }),
@@ -50,13 +53,22 @@ export const RunEvent = z.discriminatedUnion("type", [
 export type RunEvent = z.infer<typeof RunEvent>;
 export type RunEventType = RunEvent["type"];
 
+const PlanningSource = z.enum(["llm", "offline"]);
+
+/**
+ * Planning progress, streamed to the browser while a goal is planned and stored with the plan
+ * version. `attempt` counts LLM rounds from 1 (the offline planner has one attempt).
+ */
 export const PlanningEvent = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("planning.started"), at: z.string(), data: z.object({ goal: z.string(), source: z.enum(["llm", "offline"]), model: z.string().optional() }) }),
-  z.object({ type: z.literal("planning.llm_request"), at: z.string(), data: z.object({ attempt: z.number().int(), mode: z.string() }) }),
-  z.object({ type: z.literal("planning.llm_response"), at: z.string(), data: z.object({ attempt: z.number().int(), ms: z.number(), usage: Usage.optional(), ok: z.boolean() }) }),
-  z.object({ type: z.literal("planning.validation"), at: z.string(), data: z.object({ attempt: z.number().int(), errors: z.number().int(), warnings: z.number().int() }) }),
+  z.object({ type: z.literal("planning.started"), at: z.string(), data: z.object({ goal: z.string(), source: PlanningSource, model: z.string().optional(), actions: z.number().int().optional(), flows: z.array(z.string()).optional() }) }),
+  z.object({ type: z.literal("planning.llm_request"), at: z.string(), data: z.object({ attempt: z.number().int(), mode: z.string(), actions: z.number().int().optional(), promptChars: z.number().int().optional(), repair: z.boolean().optional() }) }),
+  z.object({ type: z.literal("planning.llm_retry"), at: z.string(), data: z.object({ attempt: z.number().int(), retry: z.number().int(), delayMs: z.number(), reason: z.string() }) }),
+  z.object({ type: z.literal("planning.llm_progress"), at: z.string(), data: z.object({ attempt: z.number().int(), chars: z.number().int() }) }),
+  z.object({ type: z.literal("planning.llm_response"), at: z.string(), data: z.object({ attempt: z.number().int(), ms: z.number(), usage: Usage.optional(), ok: z.boolean(), mode: z.string().optional(), error: z.string().optional() }) }),
+  z.object({ type: z.literal("planning.validation"), at: z.string(), data: z.object({ attempt: z.number().int(), errors: z.number().int(), warnings: z.number().int(), codes: z.record(z.string(), z.number()).optional(), stage: z.enum(["answer", "repaired"]).optional() }) }),
   z.object({ type: z.literal("planning.repair"), at: z.string(), data: z.object({ attempt: z.number().int(), repairs: z.array(z.string()) }) }),
-  z.object({ type: z.literal("planning.succeeded"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number() }) }),
-  z.object({ type: z.literal("planning.failed"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number(), reason: z.string() }) }),
+  z.object({ type: z.literal("planning.fallback"), at: z.string(), data: z.object({ from: PlanningSource, to: PlanningSource, reason: z.string() }) }),
+  z.object({ type: z.literal("planning.succeeded"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number(), usage: Usage.optional(), steps: z.number().int().optional(), missingInputs: z.array(z.string()).optional() }) }),
+  z.object({ type: z.literal("planning.failed"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number(), reason: z.string(), usage: Usage.optional() }) }),
 ]);
 export type PlanningEvent = z.infer<typeof PlanningEvent>;

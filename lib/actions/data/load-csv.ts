@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { defineAction } from "@/lib/core/action";
+import type { BasicActionOptions } from "../options";
+import { describeSamples } from "../samples/catalog";
+import { parseCsv } from "./csv";
+import { loadText, sourceFields } from "./source";
+import { LoadedTableOutput } from "./table-output";
+
+export function loadCsvAction(options: BasicActionOptions) {
+  return defineAction({
+    id: "data.load_csv",
+    title: "Load CSV",
+    description:
+      "Load a CSV file into a table ({ columns, rows }) from the run's workspace, a bundled sample dataset, or an http(s) URL on the allowed-host list. " +
+      "Parses RFC 4180 CSV (quoted fields, embedded commas/newlines, CRLF) and infers column types: numbers, true/false booleans, empty cells → null. " +
+      `Bundled CSV samples: ${describeSamples("csv")}. ` +
+      'Example input: { "source": "sample", "path": "sales.csv" }. Returns { table, rowCount, origin }.',
+    flows: ["data"],
+    effect: "read",
+    timeoutMs: 60_000,
+    retry: { maxAttempts: 3, backoffMs: 1000, maxBackoffMs: 10_000 },
+    input: z.object({
+      ...sourceFields,
+      delimiter: z.string().length(1).default(",").describe('Field separator, one character: "," (default), ";", "\\t" or "|"'),
+      header: z.boolean().default(true).describe("Whether the first record holds column names (default true); if false columns are column_1, column_2, …"),
+      inferTypes: z.boolean().default(true).describe("Convert numeric/boolean columns and empty cells to null (default true); false keeps every cell as text"),
+    }),
+    output: LoadedTableOutput,
+    async run(input, ctx) {
+      ctx.progress(0, "reading");
+      const loaded = await loadText(input, "csv", ctx, options);
+      ctx.progress(0.6, "parsing");
+      const table = parseCsv(loaded.text, { delimiter: input.delimiter, header: input.header, inferTypes: input.inferTypes, signal: ctx.signal });
+      ctx.log("info", `Loaded ${table.rows.length} rows × ${table.columns.length} columns from ${loaded.origin}`);
+      return { table, rowCount: table.rows.length, origin: loaded.origin };
+    },
+  });
+}

@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Plan, RunEvent, Step } from "../core";
+import { freshDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
+import { makeHarness, type Harness } from "../../tests/support/engine-harness";
+import { newProbe, testActions, type Probe } from "./test-actions";
+import { EngineError } from "./engine";
+import type { Database } from "../store/database";
+
+const lit = (value: unknown) => ({ kind: "literal" as const, value });
+const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
+const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "test", flows: [], inputs: [], outputs: {}, steps, ...extra });
+
+const pg = await postgresAvailability();
+const kinds: DbKind[] = pg.run ? ["pglite", "postgres"] : ["pglite"];
+
+function expectGapFree(events: RunEvent[]) {
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+}
+
+describe.each(kinds)("engine on %s", (kind) => {
+  let db: Database;
+  let probe: Probe;
+  let h: Harness;
+  beforeAll(async () => { db = await freshDatabase(kind); });
+  afterAll(async () => { await db?.close(); });
+  beforeEach(() => {
+    probe = newProbe();
+    h = makeHarness(db, testActions(probe));
+  });
+
+  const statuses = async (runId: string) => Object.fromEntries((await h.store.load(runId))!.steps.map((s) => [s.stepId, s.status]));
+
+  it("runs independent steps in parallel and passes outputs along paths", async () => {
+    const v = await h.savePlan(plan([
+      { id: "a", action: "test.sleep", inputs: { ms: lit(10), value: lit(1) } },
+      { id: "b", action: "test.sleep", inputs: { ms: lit(250), value: lit(2) }, after: ["a"] },
+      { id: "c", action: "test.sleep", inputs: { ms: lit(250), value: lit(3) }, after: ["a"] },
+      { id: "d", action: "test.add", inputs: { a: ref("b", "value"), b: ref("c", "value") } },
+    ], { outputs: { total: ref("d", "sum") } }));
+    const done = await h.engine.run({ planVersionId: v });
+    expect(done.run.status).toBe("succeeded");
+    expect(done.run.outputs).toEqual({ total: 5 });
+    const by = Object.fromEntries(done.steps.map((s) => [s.stepId, s]));
+    // b and c overlapped in time.
+    expect(by.b.startedAt!.getTime()).toBeLessThan(by.c.finishedAt!.getTime());
+    expect(by.c.startedAt!.getTime()).toBeLessThan(by.b.finishedAt!.getTime());
+    expect(by.d.startedAt!.getTime()).toBeGreaterThanOrEqual(Math.max(by.b.finishedAt!.getTime(), by.c.finishedAt!.getTime()));
+    const events = await h.store.events(done.run.id);
+    expectGapFree(events);
+    expect(events[0].type).toBe("run.queued");
+    expect(events.at(-1)!.type).toBe("run.succeeded");
+  });
+
+  it("retries retryable failures with backoff and records every attempt", async () => {
+    const v = await h.savePlan(plan([{ id: "f", action: "test.flaky", inputs: { failures: lit(2) } }]));
+    const done = await h.engine.run({ planVersionId: v });
+    expect(done.run.status).toBe("succeeded");
+    expect(done.steps[0]).toMatchObject({ attempts: 3, output: { attempts: 3 } });
+    const events = await h.store.events(done.run.id);
+    expect(events.filter((e) => e.type === "step.retrying")).toHaveLength(2);
+    expect(events.filter((e) => e.type === "step.started")).toHaveLength(3);
+  });
+
+  it("fails fast: cancels running steps and skips the rest", async () => {
+    const v = await h.savePlan(plan([
+      { id: "slow", action: "test.sleep", inputs: { ms: lit(5000) } },
+      { id: "bad", action: "test.fail", inputs: { message: lit("disk full") } },
+      { id: "after_bad", action: "test.noop", inputs: {}, after: ["bad"] },
+    ]));
+    const t0 = Date.now();
+    const done = await h.engine.run({ planVersionId: v });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(done.run.status).toBe("failed");
+    expect(done.run.failure).toMatchObject({ code: "action_error", actionCode: "boom" });
+    expect(done.run.failure!.message).toContain('step "bad" failed: disk full');
+    expect(await statuses(done.run.id)).toEqual({ slow: "cancelled", bad: "failed", after_bad: "skipped" });
+  });
+
+  it("continues past a failure and skips only its dependents, naming the root cause", async () => {
+    const v = await h.savePlan(plan([
+      { id: "bad", action: "test.fail", inputs: {} },
+      { id: "child", action: "test.noop", inputs: { value: ref("bad") } },
+      { id: "grandchild", action: "test.noop", inputs: { value: ref("child") } },
+      { id: "other", action: "test.sleep", inputs: { ms: lit(50) } },
+    ]));
+    const done = await h.engine.run({ planVersionId: v, options: { failurePolicy: "continue" } });
+    expect(done.run.status).toBe("failed");
+    expect(await statuses(done.run.id)).toEqual({ bad: "failed", child: "skipped", grandchild: "skipped", other: "succeeded" });
+    const skipped = (await h.store.events(done.run.id)).filter((e) => e.type === "step.skipped");
+    expect(skipped.map((e) => e.type === "step.skipped" && e.data.cause)).toEqual(["bad", "bad"]);
+  });
+
+  it("times out a step that ignores its signal, and a failing output check is a typed failure", async () => {
+    const v = await h.savePlan(plan([
+      { id: "hang", action: "test.hang", inputs: {}, timeoutMs: 100 },
+      { id: "bad_out", action: "test.bad_output", inputs: {} },
+    ]));
+    const done = await h.engine.run({ planVersionId: v, options: { failurePolicy: "continue" } });
+    const by = Object.fromEntries(done.steps.map((s) => [s.stepId, s]));
+    expect(by.hang.failure).toMatchObject({ code: "timeout", retryable: true });
+    expect(by.bad_out.failure).toMatchObject({ code: "output_invalid" });
+    expect(by.bad_out.failure!.message).toContain("n:");
+  });
+
+  it("uses a declared fallback when a step continues on error", async () => {
+    const v = await h.savePlan(plan([
+      { id: "bad", action: "test.fail", inputs: {}, onError: "continue", fallback: { never: false } },
+      { id: "next", action: "test.noop", inputs: { value: ref("bad", "never") } },
+    ]));
+    const done = await h.engine.run({ planVersionId: v });
+    expect(done.run.status).toBe("succeeded");
+    expect(await statuses(done.run.id)).toEqual({ bad: "failed", next: "succeeded" });
+  });
+
+  it("waits durably for approval, and runs the approved step with the edited input", async () => {
+    const v = await h.savePlan(plan([
+      { id: "draft", action: "test.noop", inputs: {} },
+      { id: "send", action: "test.approve_me", inputs: { message: lit("hello") }, after: ["draft"] },
+      { id: "after", action: "test.noop", inputs: { value: ref("send", "sent") } },
+    ], { outputs: { sent: ref("send", "sent") } }));
+    const paused = await h.engine.run({ planVersionId: v }, { untilApproval: true });
+    expect(paused.run.status).toBe("awaiting_approval");
+    expect(paused.steps.find((s) => s.stepId === "send")).toMatchObject({ status: "awaiting_approval", input: { message: "hello" } });
+    await expect(h.engine.approve(paused.run.id, "send", { input: { message: 42 } })).rejects.toThrow(EngineError);
+    await h.engine.approve(paused.run.id, "send", { by: "ana", comment: "ok", input: { message: "hello, edited" } });
+    const done = await h.engine.wait(paused.run.id);
+    expect(done.run.status).toBe("succeeded");
+    expect(done.run.outputs).toEqual({ sent: "hello, edited" });
+    const types = (await h.store.events(done.run.id)).map((e) => e.type);
+    expect(types).toContain("run.awaiting_approval");
+    expect(types).toContain("step.approved");
+    await expect(h.engine.approve(done.run.id, "send")).rejects.toThrow(/not waiting for approval/);
+  });
+
+  it("a rejection skips dependents, or fails the run by policy", async () => {
+    const p = plan([
+      { id: "send", action: "test.approve_me", inputs: { message: lit("x") } },
+      { id: "after", action: "test.noop", inputs: { value: ref("send") } },
+      { id: "other", action: "test.noop", inputs: {} },
+    ]);
+    const v = await h.savePlan(p);
+    const a = await h.engine.run({ planVersionId: v }, { untilApproval: true });
+    await h.engine.reject(a.run.id, "send", { comment: "not now" });
+    const doneA = await h.engine.wait(a.run.id);
+    expect(doneA.run.status).toBe("succeeded");
+    expect(await statuses(a.run.id)).toEqual({ send: "skipped", after: "skipped", other: "succeeded" });
+
+    const b = await h.engine.run({ planVersionId: v, options: { onReject: "fail_run" } }, { untilApproval: true });
+    await h.engine.reject(b.run.id, "send", { comment: "no" });
+    const doneB = await h.engine.wait(b.run.id);
+    expect(doneB.run.status).toBe("failed");
+    expect(doneB.run.failure).toMatchObject({ code: "rejected" });
+    expect(probe.calls.get("send")).toBeUndefined();
+  });
+
+  it("cancels a running run within a second", async () => {
+    const v = await h.savePlan(plan([
+      { id: "a", action: "test.sleep", inputs: { ms: lit(10_000) } },
+      { id: "b", action: "test.sleep", inputs: { ms: lit(10_000) } },
+      { id: "c", action: "test.noop", inputs: {}, after: ["a"] },
+    ]));
+    const id = await h.engine.start({ planVersionId: v });
+    await new Promise<void>((resolve) => {
+      const off = h.engine.bus.subscribe(id, (e) => { if (e.type === "step.started" && e.stepId === "b") { off(); resolve(); } });
+    });
+    const t0 = Date.now();
+    await h.engine.cancel(id);
+    const done = await h.engine.wait(id);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(done.run.status).toBe("cancelled");
+    expect(await statuses(id)).toEqual({ a: "cancelled", b: "cancelled", c: "cancelled" });
+    await expect(h.engine.cancel(id)).rejects.toThrow(/already cancelled/);
+  });
+
+  it("retries a failed run from its failed steps, reusing completed outputs", async () => {
+    const v = await h.savePlan(plan([
+      { id: "one", action: "test.add", inputs: { a: lit(1), b: lit(2) } },
+      { id: "gate", action: "test.gate", inputs: { value: ref("one", "sum") } },
+      { id: "last", action: "test.add", inputs: { a: ref("gate", "value"), b: lit(10) } },
+    ], { outputs: { result: ref("last", "sum") } }));
+    const first = await h.engine.run({ planVersionId: v });
+    expect(first.run.status).toBe("failed");
+    probe.gateOpen = true;
+    const retryId = await h.engine.retry(first.run.id);
+    const second = await h.engine.wait(retryId);
+    expect(second.run).toMatchObject({ status: "succeeded", outputs: { result: 13 }, retryOfId: first.run.id });
+    expect(probe.calls.get("one")).toBe(1);
+    expect(probe.calls.get("gate")).toBe(2);
+    expect(second.steps.find((s) => s.stepId === "one")?.reusedFromRunId).toBe(first.run.id);
+    expectGapFree(await h.store.events(retryId));
+  });
+
+  it("dry run checks every step and runs only pure ones", async () => {
+    const v = await h.savePlan(plan([
+      { id: "calc", action: "test.add", inputs: { a: lit(1), b: lit(1) } },
+      { id: "write", action: "test.write", inputs: { key: lit("k") } },
+    ]));
+    const done = await h.engine.run({ planVersionId: v, options: { dryRun: true } });
+    expect(done.run.status).toBe("succeeded");
+    expect(await statuses(done.run.id)).toEqual({ calc: "succeeded", write: "skipped" });
+    expect(probe.calls.get("write")).toBeUndefined();
+    const ev = (await h.store.events(done.run.id)).find((e) => e.type === "step.skipped");
+    expect(ev?.type === "step.skipped" && ev.data.dryRun).toEqual({ input: { key: "k" }, effect: "write", wouldRun: true });
+  });
+
+  it("rolls back completed writes in reverse order when the run fails", async () => {
+    const v = await h.savePlan(plan([
+      { id: "w1", action: "test.write", inputs: { key: lit("first") } },
+      { id: "w2", action: "test.write", inputs: { key: lit("second") }, after: ["w1"] },
+      { id: "bad", action: "test.fail", inputs: {}, after: ["w2"] },
+    ]));
+    const done = await h.engine.run({ planVersionId: v, options: { rollbackOnFailure: true } });
+    expect(done.run.status).toBe("failed");
+    expect(probe.undone).toEqual(["second", "first"]);
+    expect((await h.store.events(done.run.id)).filter((e) => e.type === "step.undone").map((e) => e.stepId)).toEqual(["w2", "w1"]);
+  });
+
+  it("approveWrites makes every write step wait", async () => {
+    const v = await h.savePlan(plan([{ id: "w", action: "test.write", inputs: { key: lit("k") } }]));
+    const paused = await h.engine.run({ planVersionId: v, options: { approveWrites: true } }, { untilApproval: true });
+    expect(paused.run.status).toBe("awaiting_approval");
+    await h.engine.approve(paused.run.id, "w");
+    expect((await h.engine.wait(paused.run.id)).run.status).toBe("succeeded");
+  });
+
+  it("refuses invalid plans, unknown and missing inputs, with nothing written", async () => {
+    const bad = await h.savePlan(plan([{ id: "x", action: "test.add", inputs: { a: lit("one") } }]));
+    await expect(h.engine.start({ planVersionId: bad })).rejects.toThrow(/cannot run/);
+    const withInput = await h.savePlan(plan([{ id: "x", action: "test.add", inputs: { a: { kind: "input", name: "n" }, b: lit(1) } }], { inputs: [{ name: "n", schema: { type: "number" } }] }));
+    await expect(h.engine.start({ planVersionId: withInput })).rejects.toThrow(/missing plan input: n/);
+    await expect(h.engine.start({ planVersionId: withInput, inputs: { n: "x" } })).rejects.toThrow(/plan input "n"/);
+    await expect(h.engine.start({ planVersionId: withInput, inputs: { n: 1, m: 2 } })).rejects.toThrow(/no input "m"/);
+    const before = await db.prisma.run.count();
+    await expect(h.engine.start({ planVersionId: "nope" })).rejects.toThrow(/does not exist/);
+    expect(await db.prisma.run.count()).toBe(before);
+    const ok = await h.engine.run({ planVersionId: withInput, inputs: { n: 41 } });
+    expect(ok.steps[0].output).toEqual({ sum: 42 });
+  });
+});

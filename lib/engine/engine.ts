@@ -1,0 +1,285 @@
+/**
+ * The engine: starts, resumes, cancels, approves, rejects and retries runs. Starting
+ * returns at once; the run goes on in the background, and `wait` serves the CLI and tests.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { canonicalJson, checkValue, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
+import { Committer } from "./committer";
+import type { EventBus } from "./event-bus";
+import { applyInputDefaults } from "./resolve-inputs";
+import { RunExecutor } from "./run-executor";
+import { RunOptions, type RunOptionsInput } from "./run-options";
+import type { ApprovalDecision, LoadedRun, RunStore, StepRecord } from "./run-store";
+import { Semaphore } from "./semaphore";
+
+export interface PlanVersionSource {
+  getVersion(versionId: string): Promise<{ id: string; planId: string; plan: Plan; valid?: boolean } | null>;
+}
+
+export interface EngineOptions {
+  store: RunStore;
+  versions: PlanVersionSource;
+  registry: ActionRegistry;
+  bus: EventBus;
+  /** folder under which each run gets its own workspace */
+  workspaceRoot: string;
+  llm?: LlmClient;
+  /** steps of one run at once (default 8) */
+  runConcurrency?: number;
+  /** steps of all runs at once (default 32) */
+  globalConcurrency?: number;
+  log?: (level: "info" | "warn" | "error", message: string) => void;
+}
+
+export class EngineError extends Error {
+  constructor(readonly code: "not_found" | "invalid_plan" | "invalid_inputs" | "conflict" | "invalid_request", message: string, readonly details?: unknown) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+export interface StartRequest {
+  planVersionId: string;
+  inputs?: Record<string, unknown>;
+  options?: RunOptionsInput;
+}
+
+const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
+
+export class Engine {
+  private readonly executors = new Map<string, RunExecutor>();
+  private readonly committer: Committer;
+  private readonly limiter: Semaphore;
+
+  constructor(private readonly o: EngineOptions) {
+    this.committer = new Committer(o.store, o.bus);
+    this.limiter = new Semaphore(o.globalConcurrency ?? 32);
+  }
+
+  get bus(): EventBus {
+    return this.o.bus;
+  }
+
+  /** Validates the plan and inputs, records the run as queued, and starts it in the background. */
+  async start(req: StartRequest): Promise<string> {
+    const version = await this.o.versions.getVersion(req.planVersionId);
+    if (!version) throw new EngineError("not_found", `plan version ${req.planVersionId} does not exist`);
+    const parsedOptions = RunOptions.safeParse(req.options ?? {});
+    if (!parsedOptions.success) throw new EngineError("invalid_request", `invalid run options: ${parsedOptions.error.issues[0].message}`);
+    const options = parsedOptions.data;
+    const plan = version.plan;
+    this.checkPlan(plan, options.maxSteps);
+    const inputs = this.checkInputs(plan, req.inputs ?? {});
+    const runId = randomUUID();
+    await this.o.store.createRun({
+      run: { id: runId, planId: version.planId, planVersionId: version.id, status: "queued", inputs, options },
+      steps: plan.steps.map((s) => newStep(runId, s.id)),
+      events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
+    });
+    this.launch(runId);
+    return runId;
+  }
+
+  /** Starts and waits for the end (or for a person, when `untilApproval`). */
+  async run(req: StartRequest, options: { untilApproval?: boolean } = {}): Promise<LoadedRun> {
+    const id = await this.start(req);
+    return this.wait(id, options);
+  }
+
+  async wait(runId: string, options: { untilApproval?: boolean; timeoutMs?: number } = {}): Promise<LoadedRun> {
+    const done = (status: string) => TERMINAL_RUN.has(status) || (options.untilApproval && status === "awaiting_approval");
+    await new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const unsubscribe = this.o.bus.subscribe(runId, (e: RunEvent) => {
+        if (e.type === "run.succeeded" || e.type === "run.failed" || e.type === "run.cancelled" || (options.untilApproval && e.type === "run.awaiting_approval")) finish();
+      });
+      const finish = () => { unsubscribe(); if (timer) clearTimeout(timer); resolve(); };
+      if (options.timeoutMs) timer = setTimeout(() => { unsubscribe(); reject(new Error(`run ${runId} did not finish within ${options.timeoutMs} ms`)); }, options.timeoutMs);
+      // The run may have ended before we subscribed.
+      void this.o.store.load(runId).then((r) => {
+        if (!r) { unsubscribe(); reject(new EngineError("not_found", `run ${runId} does not exist`)); }
+        else if (done(r.run.status)) finish();
+      }, reject);
+    });
+    return (await this.o.store.load(runId))!;
+  }
+
+  async cancel(runId: string, reason?: string): Promise<void> {
+    const ex = await this.executorFor(runId);
+    await ex.cancel(reason);
+  }
+
+  async approve(runId: string, stepId: string, decision: { by?: string; comment?: string; input?: unknown } = {}): Promise<void> {
+    const loaded = await this.mustLoad(runId);
+    const step = loaded.steps.find((s) => s.stepId === stepId);
+    if (!step) throw new EngineError("not_found", `run ${runId} has no step ${stepId}`);
+    if (step.status !== "awaiting_approval") throw new EngineError("conflict", `step ${stepId} is ${step.status}, not waiting for approval`);
+    if (decision.input !== undefined) {
+      const def = loaded.plan.steps.find((s) => s.id === stepId)!;
+      const action = this.o.registry.get(def.action);
+      const check = action?.input.safeParse(decision.input);
+      if (check && !check.success) throw new EngineError("invalid_inputs", `the edited input does not fit ${def.action}: ${check.error.issues[0].message}`);
+    }
+    const ex = await this.executorFor(runId);
+    await ex.decide(stepId, { decision: "approved", by: decision.by, comment: decision.comment, input: decision.input, at: new Date().toISOString() });
+  }
+
+  async reject(runId: string, stepId: string, decision: { by?: string; comment?: string } = {}): Promise<void> {
+    const loaded = await this.mustLoad(runId);
+    const step = loaded.steps.find((s) => s.stepId === stepId);
+    if (!step) throw new EngineError("not_found", `run ${runId} has no step ${stepId}`);
+    if (step.status !== "awaiting_approval") throw new EngineError("conflict", `step ${stepId} is ${step.status}, not waiting for approval`);
+    const ex = await this.executorFor(runId);
+    await ex.decide(stepId, { decision: "rejected", by: decision.by, comment: decision.comment, at: new Date().toISOString() });
+  }
+
+  /**
+   * A new run of the same (or a newer) plan version that reuses the outputs of steps that
+   * succeeded, when the step and everything upstream of it is unchanged.
+   */
+  async retry(runId: string, options: { planVersionId?: string; inputs?: Record<string, unknown> } = {}): Promise<string> {
+    const old = await this.mustLoad(runId);
+    if (old.run.status !== "failed" && old.run.status !== "cancelled") throw new EngineError("conflict", `run ${runId} is ${old.run.status}; only failed or cancelled runs can be retried`);
+    const versionId = options.planVersionId ?? old.run.planVersionId;
+    const version = await this.o.versions.getVersion(versionId);
+    if (!version) throw new EngineError("not_found", `plan version ${versionId} does not exist`);
+    if (version.planId !== old.run.planId) throw new EngineError("invalid_request", `plan version ${versionId} belongs to another plan`);
+    this.checkPlan(version.plan, old.run.options.maxSteps);
+    const inputs = this.checkInputs(version.plan, options.inputs ?? old.run.inputs);
+    const sameInputs = canonicalJson(inputs) === canonicalJson(old.run.inputs);
+    const oldDefs = new Map(old.plan.steps.map((s) => [s.id, canonicalJson(s)]));
+    const oldSteps = new Map(old.steps.map((s) => [s.stepId, s]));
+    const reusable = new Set<string>();
+    for (const s of version.plan.steps) {
+      const prev = oldSteps.get(s.id);
+      if (!prev || prev.status !== "succeeded" || oldDefs.get(s.id) !== canonicalJson(s)) continue;
+      const usesInputs = Object.values(s.inputs).some((b) => b.kind === "input");
+      if (usesInputs && !sameInputs) continue;
+      reusable.add(s.id);
+    }
+    // A step is reused only if everything upstream is reused too.
+    for (const id of [...reusable]) for (const up of upstreamOf(version.plan.steps, id)) if (!reusable.has(up)) reusable.delete(id);
+    const newId = randomUUID();
+    const steps: StepRecord[] = version.plan.steps.map((s) => {
+      const prev = oldSteps.get(s.id);
+      if (reusable.has(s.id) && prev) return { ...newStep(newId, s.id), status: "succeeded", attempts: prev.attempts, input: prev.input, output: prev.output, usage: prev.usage, reusedFromRunId: prev.reusedFromRunId ?? runId, startedAt: prev.startedAt, finishedAt: prev.finishedAt };
+      return newStep(newId, s.id);
+    });
+    await this.o.store.createRun({
+      run: { id: newId, planId: version.planId, planVersionId: version.id, status: "queued", inputs, options: old.run.options, retryOfId: runId },
+      steps,
+      events: [
+        { type: "run.queued", data: { planVersionId: version.id, inputs } },
+        ...steps.filter((s) => s.status === "succeeded").map((s) => ({ type: "step.succeeded" as const, stepId: s.stepId, data: { attempt: s.attempts, output: s.output, reusedFromRunId: s.reusedFromRunId ?? runId } })),
+      ],
+    });
+    this.launch(newId);
+    return newId;
+  }
+
+  /** Resumes every unfinished run (on start-up). Returns their ids. */
+  async resumeAll(): Promise<string[]> {
+    const ids = await this.o.store.unfinished();
+    for (const id of ids) this.launch(id);
+    return ids;
+  }
+
+  /** Waits for the runs this engine is executing to reach a pause or an end. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.executors.values()].map((e) => e.finishedPromise));
+  }
+
+  activeRuns(): string[] {
+    return [...this.executors.keys()];
+  }
+
+  // ---- internals ----
+
+  private checkPlan(plan: Plan, maxSteps: number) {
+    const check = validatePlan(plan, this.o.registry.catalog, { maxSteps, trusted: true });
+    if (!check.valid) {
+      const errors = check.issues.filter((i) => i.severity === "error");
+      throw new EngineError("invalid_plan", `the plan has ${errors.length} error${errors.length === 1 ? "" : "s"} and cannot run: ${errors[0].message}`, errors satisfies ValidationIssue[]);
+    }
+  }
+
+  private checkInputs(plan: Plan, given: Record<string, unknown>): Record<string, unknown> {
+    const known = new Set(plan.inputs.map((i) => i.name));
+    const unknown = Object.keys(given).filter((k) => !known.has(k));
+    if (unknown.length) throw new EngineError("invalid_inputs", `the plan has no input ${unknown.map((u) => `"${u}"`).join(", ")}`, { unknown });
+    const { inputs, missing } = applyInputDefaults(plan, given);
+    if (missing.length) throw new EngineError("invalid_inputs", `missing plan input${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`, { missing });
+    for (const pi of plan.inputs) {
+      if (inputs[pi.name] === undefined) continue;
+      const errs = checkValue(inputs[pi.name], pi.schema);
+      if (errs.length) throw new EngineError("invalid_inputs", `plan input "${pi.name}": ${formatValueErrors(errs)}`, { input: pi.name });
+    }
+    return inputs;
+  }
+
+  private async mustLoad(runId: string): Promise<LoadedRun> {
+    const loaded = await this.o.store.load(runId);
+    if (!loaded) throw new EngineError("not_found", `run ${runId} does not exist`);
+    return loaded;
+  }
+
+  private async executorFor(runId: string): Promise<RunExecutor> {
+    const existing = this.executors.get(runId);
+    if (existing && !existing.isFinished) return existing;
+    const loaded = await this.mustLoad(runId);
+    if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
+    const again = this.executors.get(runId);
+    if (again && !again.isFinished) return again;
+    const ex = this.newExecutor(loaded);
+    if (loaded.run.status !== "awaiting_approval") await ex.start();
+    return ex;
+  }
+
+  private launch(runId: string) {
+    void (async () => {
+      if (this.executors.has(runId)) return;
+      const loaded = await this.o.store.load(runId);
+      if (!loaded || TERMINAL_RUN.has(loaded.run.status) || this.executors.has(runId)) return;
+      const ex = this.newExecutor(loaded);
+      await ex.start();
+    })().catch((err) => this.log("error", `run ${runId} could not start: ${(err as Error).message}`));
+  }
+
+  private newExecutor(loaded: LoadedRun): RunExecutor {
+    const ex = new RunExecutor(
+      {
+        registry: this.o.registry,
+        committer: this.committer,
+        globalLimiter: this.limiter,
+        runConcurrency: this.o.runConcurrency ?? 8,
+        llm: this.o.llm,
+        workspaceFor: (id) => {
+          const dir = path.join(this.o.workspaceRoot, id);
+          mkdirSync(dir, { recursive: true });
+          return dir;
+        },
+        log: (level, message) => this.log(level, message),
+      },
+      loaded,
+    );
+    this.executors.set(loaded.run.id, ex);
+    void ex.finishedPromise.then(() => { if (this.executors.get(loaded.run.id) === ex) this.executors.delete(loaded.run.id); });
+    return ex;
+  }
+
+  private log(level: "info" | "warn" | "error", message: string) {
+    (this.o.log ?? defaultLog)(level, message);
+  }
+}
+
+function defaultLog(level: string, message: string) {
+  if (level === "error") console.error(`[trellis] ${message}`);
+}
+
+function newStep(runId: string, stepId: string): StepRecord {
+  return { stepId, status: "pending", attempts: 0, idempotencyKey: `${runId}:${stepId}` };
+}
+
+export type { ApprovalDecision };

@@ -1,0 +1,487 @@
+/**
+ * Runs one run: schedules ready steps in parallel, executes attempts with timeouts and
+ * retries, waits durably for approvals, and records every state change with its event.
+ * A completed step is never run again: on resume, its stored output is reused.
+ */
+import { dependenciesOf, type Action, type ActionContext, type Failure, type Plan, type Step, type StepStatus, type Usage } from "../core";
+import { applyInputDefaults, resolveBinding, resolveStepInput } from "./resolve-inputs";
+import { backoffDelay, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
+import type { ApprovalDecision, Change, LoadedRun, NewEvent, RunRecord, StepPatch, StepRecord } from "./run-store";
+import type { EngineContext } from "./engine-context";
+
+const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
+const PROGRESS_INTERVAL_MS = 100;
+
+export class RunExecutor {
+  readonly runId: string;
+  private readonly plan: Plan;
+  private run: RunRecord;
+  private readonly steps = new Map<string, StepRecord>();
+  private readonly stepDefs = new Map<string, Step>();
+  private readonly deps = new Map<string, string[]>();
+  private readonly outputs = new Map<string, unknown>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly launched = new Set<string>();
+  /** succeeded steps in completion order, for rollback */
+  private readonly completed: string[] = [];
+  private stopping: { kind: "cancel" | "fail"; reason: string; failure?: Failure } | null = null;
+  private finished = false;
+  private pumping = false;
+  private repump = false;
+  private readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private readonly limit: number;
+
+  constructor(private readonly ctx: EngineContext, loaded: LoadedRun) {
+    this.runId = loaded.run.id;
+    this.plan = loaded.plan;
+    this.run = loaded.run;
+    for (const s of loaded.plan.steps) {
+      this.stepDefs.set(s.id, s);
+      this.deps.set(s.id, dependenciesOf(s));
+    }
+    const byFinish = [...loaded.steps].filter((r) => r.status === "succeeded").sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
+    this.completed.push(...byFinish.map((r) => r.stepId));
+    for (const r of loaded.steps) {
+      this.steps.set(r.stepId, r);
+      if (r.status === "succeeded" || (r.status === "failed" && r.output !== undefined && r.output !== null)) this.outputs.set(r.stepId, r.output);
+    }
+    this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
+    this.done = new Promise((resolve) => { this.resolveDone = resolve; });
+  }
+
+  /** Resolves when the run reaches a terminal status (not while it waits for approval). */
+  get finishedPromise(): Promise<void> {
+    return this.done;
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Starts or resumes: steps caught mid-flight by a crash go back to pending. */
+  async start(): Promise<void> {
+    const resumed = this.run.status !== "queued";
+    const patches: { stepId: string; patch: StepPatch }[] = [];
+    for (const s of this.steps.values()) {
+      if (s.status === "running" || s.status === "retrying" || s.status === "queued") {
+        s.status = "pending";
+        patches.push({ stepId: s.stepId, patch: { status: "pending" } });
+      }
+    }
+    const awaiting = [...this.steps.values()].some((s) => s.status === "awaiting_approval");
+    if (this.run.status === "awaiting_approval" && awaiting && !patches.length) {
+      // Nothing to do until a person decides.
+      return;
+    }
+    await this.commit({ run: { status: "running", startedAt: this.run.startedAt ?? new Date() }, steps: patches, events: [{ type: "run.started", data: resumed ? { resumed: true } : {} }] });
+    this.run.status = "running";
+    this.pump();
+  }
+
+  cancel(reason = "cancelled by a person"): Promise<void> {
+    if (this.finished) return this.done;
+    if (!this.stopping) this.stopping = { kind: "cancel", reason };
+    for (const ac of this.running.values()) ac.abort(new StepCancelledError(reason));
+    this.pump();
+    return this.done;
+  }
+
+  async decide(stepId: string, decision: ApprovalDecision): Promise<void> {
+    const step = this.steps.get(stepId);
+    if (!step || step.status !== "awaiting_approval") throw new Error(`step ${stepId} is not waiting for approval`);
+    step.approval = decision;
+    const resumeRun = this.run.status === "awaiting_approval" ? { status: "running" as const } : undefined;
+    if (decision.decision === "approved") {
+      step.status = "pending";
+      await this.commit({ run: resumeRun, steps: [{ stepId, patch: { status: "pending", approval: decision } }], events: [{ type: "step.approved", stepId, data: { by: decision.by, comment: decision.comment, input: decision.input } }] });
+    } else {
+      const failRun = this.run.options.onReject === "fail_run";
+      const failure: Failure = { code: "rejected", message: `step "${stepId}" was rejected${decision.comment ? `: ${decision.comment}` : ""}`, retryable: false };
+      step.status = failRun ? "failed" : "skipped";
+      step.failure = failRun ? failure : null;
+      await this.commit({
+        run: resumeRun,
+        steps: [{ stepId, patch: { status: step.status, approval: decision, failure: step.failure, finishedAt: new Date() } }],
+        events: [
+          { type: "step.rejected", stepId, data: { by: decision.by, comment: decision.comment } },
+          failRun ? { type: "step.failed", stepId, data: { attempt: step.attempts, failure } } : { type: "step.skipped", stepId, data: { reason: "rejected by a person", cause: stepId } },
+        ],
+      });
+      if (failRun && !this.stopping) this.beginStop("fail", failure);
+    }
+    if (resumeRun) this.run.status = "running";
+    this.pump();
+  }
+
+  // ---- scheduling ----
+
+  private pump(): void {
+    if (this.pumping) { this.repump = true; return; }
+    this.pumping = true;
+    void this.pumpLoop().catch((err) => this.crash(err));
+  }
+
+  private async pumpLoop(): Promise<void> {
+    do {
+      this.repump = false;
+      await this.schedule();
+    } while (this.repump);
+    this.pumping = false;
+  }
+
+  private async schedule(): Promise<void> {
+    if (this.finished) return;
+    const changes: Omit<Change, "runId">[] = [];
+    // Settle what can no longer run, in plan order so causes come before effects.
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      for (const def of this.plan.steps) {
+        const s = this.steps.get(def.id)!;
+        if (s.status !== "pending" && s.status !== "awaiting_approval") continue;
+        if (this.launched.has(def.id)) continue;
+        if (this.stopping) {
+          if (this.running.size) continue; // wait for running steps to stop first
+          const cancel = this.stopping.kind === "cancel";
+          s.status = cancel ? "cancelled" : "skipped";
+          changes.push(cancel
+            ? { steps: [{ stepId: def.id, patch: { status: "cancelled", finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopping.reason } }] }
+            : { steps: [{ stepId: def.id, patch: { status: "skipped", finishedAt: new Date() } }], events: [{ type: "step.skipped", stepId: def.id, data: { reason: this.stopping.reason } }] });
+          progressed = true;
+          continue;
+        }
+        if (s.status === "awaiting_approval") continue;
+        const blocked = this.blockedBy(def.id);
+        if (blocked) {
+          s.status = "skipped";
+          changes.push({ steps: [{ stepId: def.id, patch: { status: "skipped", finishedAt: new Date() } }], events: [{ type: "step.skipped", stepId: def.id, data: { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) } }] });
+          progressed = true;
+        }
+      }
+    }
+    for (const c of changes) await this.commit(c);
+
+    if (!this.stopping) {
+      for (const def of this.plan.steps) {
+        if (this.running.size + this.pendingLaunches() >= this.limit) break;
+        const s = this.steps.get(def.id)!;
+        if (s.status !== "pending" || this.launched.has(def.id)) continue;
+        if (!this.depsSatisfied(def.id)) continue;
+        this.launched.add(def.id);
+        void this.launch(def).catch((err) => this.crash(err));
+      }
+    }
+    if (this.running.size === 0 && this.launched.size === 0) await this.maybeFinish();
+  }
+
+  private pendingLaunches(): number {
+    let n = 0;
+    for (const id of this.launched) if (!this.running.has(id)) n++;
+    return n;
+  }
+
+  private depsSatisfied(id: string): boolean {
+    return this.deps.get(id)!.every((d) => this.outputs.has(d) || (this.steps.get(d)?.status === "succeeded"));
+  }
+
+  /** The first dependency that ended without an output, if any. */
+  private blockedBy(id: string): string | undefined {
+    for (const d of this.deps.get(id)!) {
+      const s = this.steps.get(d);
+      if (!s) continue;
+      if (TERMINAL.has(s.status) && s.status !== "succeeded" && !this.outputs.has(d)) return d;
+    }
+    return undefined;
+  }
+
+  private rootCause(id: string): string {
+    const s = this.steps.get(id);
+    if (s?.status === "skipped") {
+      const up = this.blockedBy(id);
+      if (up && up !== id) return this.rootCause(up);
+    }
+    return id;
+  }
+
+  private async maybeFinish(): Promise<void> {
+    if (this.finished) return;
+    const all = [...this.steps.values()];
+    const waiting = all.filter((s) => s.status === "awaiting_approval").map((s) => s.stepId);
+    if (waiting.length && !this.stopping) {
+      if (this.run.status !== "awaiting_approval") {
+        this.run.status = "awaiting_approval";
+        await this.commit({ run: { status: "awaiting_approval" }, events: [{ type: "run.awaiting_approval", data: { steps: waiting } }] });
+      }
+      return;
+    }
+    this.finished = true;
+    try {
+      if (this.stopping?.kind === "cancel") {
+        await this.commit({ run: { status: "cancelled", finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.cancelled", data: { reason: this.stopping.reason } }] });
+        return;
+      }
+      const stuck = all.filter((s) => s.status === "pending").map((s) => s.stepId);
+      if (stuck.length) {
+        // Only reachable through a bug or a plan changed under a running run; say so rather than hang.
+        const failure: Failure = { code: "internal", message: `steps ${stuck.join(", ")} could never become ready`, retryable: false };
+        await this.commit({ run: { status: "failed", failure, finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.failed", data: { failure } }] });
+        return;
+      }
+      const failed = all.find((s) => s.status === "failed" && !this.outputs.has(s.stepId));
+      if (failed || this.stopping?.kind === "fail") {
+        const failure: Failure = this.stopping?.failure ?? failed?.failure ?? { code: "internal", message: "the run failed", retryable: false };
+        const runFailure: Failure = { ...failure, message: failed ? `step "${failed.stepId}" failed: ${failure.message}` : failure.message };
+        if (this.run.options.rollbackOnFailure) await this.rollback();
+        await this.commit({ run: { status: "failed", failure: runFailure, finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.failed", data: { failure: runFailure } }] });
+        return;
+      }
+      const outputs: Record<string, unknown> = {};
+      for (const [name, binding] of Object.entries(this.plan.outputs)) {
+        const r = resolveBinding(binding, this.runInputs(), this.outputs);
+        if (r.ok && r.value !== undefined) outputs[name] = r.value;
+      }
+      await this.commit({ run: { status: "succeeded", outputs, finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.succeeded", data: { outputs } }] });
+    } finally {
+      this.resolveDone();
+    }
+  }
+
+  private runInputs(): Record<string, unknown> {
+    return applyInputDefaults(this.plan, this.run.inputs).inputs;
+  }
+
+  private totalUsage(): Usage | undefined {
+    let p = 0, c = 0, any = false;
+    for (const s of this.steps.values()) if (s.usage) { any = true; p += s.usage.promptTokens; c += s.usage.completionTokens; }
+    return any ? { promptTokens: p, completionTokens: c } : undefined;
+  }
+
+  /** a method, not the field, so narrowing across awaits does not hide a stop that happened meanwhile */
+  private stopReason(): string {
+    return this.stopping?.reason ?? "cancelled";
+  }
+
+  private beginStop(kind: "cancel" | "fail", failure?: Failure) {
+    this.stopping = { kind, reason: kind === "cancel" ? "cancelled" : `the run stopped after a failure`, failure };
+    for (const ac of this.running.values()) ac.abort(new StepCancelledError(this.stopping.reason));
+  }
+
+  // ---- one step ----
+
+  private async launch(def: Step): Promise<void> {
+    const release = await this.ctx.globalLimiter.acquire();
+    try {
+      await this.runStep(def);
+    } finally {
+      release();
+      this.launched.delete(def.id);
+      this.running.delete(def.id);
+      this.pump();
+    }
+  }
+
+  private async runStep(def: Step): Promise<void> {
+    const s = this.steps.get(def.id)!;
+    if (this.stopping) return;
+    const action = this.ctx.registry.get(def.action);
+    if (!action) {
+      await this.failStep(def, s, { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false });
+      return;
+    }
+    const resolved = resolveStepInput(def, this.runInputs(), this.outputs);
+    if (!resolved.ok) {
+      await this.failStep(def, s, { code: "input_invalid", message: resolved.message, retryable: false });
+      return;
+    }
+    let input: unknown = resolved.input;
+    const dryRun = this.run.options.dryRun;
+    const needsApproval = !dryRun && (def.approval ?? (action.spec.approval || (this.run.options.approveWrites && action.effect === "write")));
+    if (needsApproval) {
+      if (!s.approval) {
+        const check = action.input.safeParse(input);
+        if (!check.success) {
+          await this.failStep(def, s, { code: "input_invalid", message: zodMessage(check.error), retryable: false });
+          return;
+        }
+        s.status = "awaiting_approval";
+        s.input = input;
+        await this.commit({ steps: [{ stepId: def.id, patch: { status: "awaiting_approval", input } }], events: [{ type: "step.awaiting_approval", stepId: def.id, data: { input } }] });
+        return;
+      }
+      if (s.approval.input !== undefined) input = s.approval.input;
+    }
+    const parsedInput = action.input.safeParse(input);
+    if (!parsedInput.success) {
+      await this.failStep(def, s, { code: "input_invalid", message: zodMessage(parsedInput.error), retryable: false });
+      return;
+    }
+    if (dryRun && action.effect !== "pure") {
+      s.status = "skipped";
+      await this.commit({
+        steps: [{ stepId: def.id, patch: { status: "skipped", input, finishedAt: new Date() } }],
+        events: [{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: a ${action.effect} step is checked, not run`, dryRun: { input, effect: action.effect, wouldRun: true } } }],
+      });
+      return;
+    }
+
+    const maxAttempts = def.retry?.maxAttempts ?? action.spec.retry.maxAttempts;
+    const backoffMs = def.retry?.backoffMs ?? action.spec.retry.backoffMs ?? 500;
+    const maxBackoffMs = def.retry?.maxBackoffMs ?? action.spec.retry.maxBackoffMs ?? 30_000;
+    const timeoutMs = def.timeoutMs ?? action.spec.timeoutMs;
+
+    while (true) {
+      const attempt = s.attempts + 1;
+      const ac = new AbortController();
+      this.running.set(def.id, ac);
+      s.status = "running";
+      s.attempts = attempt;
+      s.input = input;
+      const startedAt = new Date();
+      await this.commit({ steps: [{ stepId: def.id, patch: { status: "running", attempts: attempt, input, startedAt } }], events: [{ type: "step.started", stepId: def.id, data: { attempt, input } }] });
+      if (this.stopping) ac.abort(new StepCancelledError(this.stopReason()));
+      const usage: Usage = { promptTokens: 0, completionTokens: 0 };
+      const t0 = performance.now();
+      try {
+        const raw = await this.attempt(action, parsedInput.data, def, s, attempt, ac, timeoutMs, usage);
+        const out = action.output.safeParse(raw);
+        if (!out.success) throw new OutputInvalid(zodMessage(out.error));
+        s.status = "succeeded";
+        s.output = out.data;
+        s.usage = usage.promptTokens || usage.completionTokens ? usage : null;
+        this.outputs.set(def.id, out.data);
+        this.completed.push(def.id);
+        this.running.delete(def.id);
+        await this.commit({
+          steps: [{ stepId: def.id, patch: { status: "succeeded", output: out.data, usage: s.usage, failure: null, finishedAt: new Date() } }],
+          events: [{ type: "step.succeeded", stepId: def.id, data: { attempt, output: out.data, usage: s.usage ?? undefined, ms: Math.round(performance.now() - t0) } }],
+        });
+        return;
+      } catch (err) {
+        this.running.delete(def.id);
+        const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err);
+        if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
+          s.status = "cancelled";
+          await this.commit({ steps: [{ stepId: def.id, patch: { status: "cancelled", failure, finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }] });
+          return;
+        }
+        if (failure.retryable && attempt < maxAttempts && !this.stopping) {
+          const delayMs = backoffDelay(attempt, backoffMs, maxBackoffMs);
+          s.status = "retrying";
+          await this.commit({ steps: [{ stepId: def.id, patch: { status: "retrying", failure } }], events: [{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs, failure } }] });
+          const waited = await this.sleep(delayMs, def.id);
+          if (!waited) {
+            s.status = "cancelled";
+            await this.commit({ steps: [{ stepId: def.id, patch: { status: "cancelled", finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopReason() } }] });
+            return;
+          }
+          continue;
+        }
+        await this.failStep(def, s, failure);
+        return;
+      }
+    }
+  }
+
+  private async failStep(def: Step, s: StepRecord, failure: Failure): Promise<void> {
+    const useFallback = def.onError === "continue" && def.fallback !== undefined;
+    s.status = "failed";
+    s.failure = failure;
+    if (useFallback) {
+      s.output = def.fallback;
+      this.outputs.set(def.id, def.fallback);
+    }
+    await this.commit({
+      steps: [{ stepId: def.id, patch: { status: "failed", failure, output: useFallback ? def.fallback : undefined, finishedAt: new Date() } }],
+      events: [{ type: "step.failed", stepId: def.id, data: { attempt: s.attempts, failure, usedFallback: useFallback || undefined } }],
+    });
+    if (def.onError === "continue") return;
+    if (this.run.options.failurePolicy === "fail_fast" && !this.stopping) this.beginStop("fail", { ...failure, message: failure.message });
+  }
+
+  private attempt(action: Action, input: unknown, def: Step, s: StepRecord, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage): Promise<unknown> {
+    let lastProgress = 0;
+    const log = (level: "debug" | "info" | "warn" | "error", message: string, data?: unknown) => {
+      void this.commit({ events: [{ type: "step.log", stepId: def.id, data: { level, message: String(message).slice(0, 4000), data: jsonSafe(data) } }] }).catch(() => undefined);
+    };
+    const ctx: ActionContext = {
+      signal: ac.signal,
+      log,
+      progress: (fraction, message) => {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_INTERVAL_MS && fraction < 1) return;
+        lastProgress = now;
+        void this.commit({ events: [{ type: "step.progress", stepId: def.id, data: { fraction: Math.max(0, Math.min(1, fraction)), message } }] }).catch(() => undefined);
+      },
+      runId: this.runId,
+      stepId: def.id,
+      attempt,
+      idempotencyKey: s.idempotencyKey,
+      workspaceDir: this.ctx.workspaceFor(this.runId),
+      llm: this.ctx.llm,
+      reportUsage: (u) => { usage.promptTokens += u.promptTokens; usage.completionTokens += u.completionTokens; },
+    };
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => ac.abort(new StepTimeoutError(timeoutMs)), timeoutMs);
+      const onAbort = () => reject(ac.signal.reason);
+      if (ac.signal.aborted) { clearTimeout(timer); reject(ac.signal.reason); return; }
+      ac.signal.addEventListener("abort", onAbort, { once: true });
+      Promise.resolve()
+        .then(() => action.run(input, ctx))
+        .then(resolve, reject)
+        .finally(() => { clearTimeout(timer); ac.signal.removeEventListener("abort", onAbort); });
+    });
+  }
+
+  /** false when the run stopped during the wait */
+  private sleep(ms: number, stepId: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const ac = new AbortController();
+      this.running.set(stepId, ac);
+      const t = setTimeout(() => { this.running.delete(stepId); resolve(true); }, ms);
+      ac.signal.addEventListener("abort", () => { clearTimeout(t); this.running.delete(stepId); resolve(false); }, { once: true });
+    });
+  }
+
+  private async rollback(): Promise<void> {
+    const done = [...this.completed].reverse().map((id) => this.steps.get(id)!).filter((s) => s.status === "succeeded" && !s.reusedFromRunId);
+    for (const s of done) {
+      const def = this.stepDefs.get(s.stepId)!;
+      const action = this.ctx.registry.get(def.action);
+      if (!action || action.effect !== "write" || !action.undo) continue;
+      try {
+        const ac = new AbortController();
+        await action.undo(s.input as never, s.output as never, { signal: ac.signal, log: () => undefined, progress: () => undefined, runId: this.runId, stepId: s.stepId, attempt: s.attempts, idempotencyKey: s.idempotencyKey, workspaceDir: this.ctx.workspaceFor(this.runId), llm: this.ctx.llm });
+        await this.commit({ events: [{ type: "step.undone", stepId: s.stepId, data: { ok: true } }] });
+      } catch (err) {
+        await this.commit({ events: [{ type: "step.undone", stepId: s.stepId, data: { ok: false, error: (err as Error).message } }] });
+      }
+    }
+  }
+
+  private async commit(change: Omit<Change, "runId">): Promise<void> {
+    const events = await this.ctx.committer.commit({ runId: this.runId, ...change });
+    if (events.length) this.run.lastSeq = events[events.length - 1].seq;
+  }
+
+  private crash(err: unknown) {
+    // A storage failure mid-run: stop scheduling; the run resumes from its last commit on restart.
+    this.ctx.log("error", `run ${this.runId} stopped: ${(err as Error)?.message ?? err}`);
+    for (const ac of this.running.values()) ac.abort(new StepCancelledError("the engine stopped"));
+    this.finished = true;
+    this.resolveDone();
+  }
+}
+
+class OutputInvalid extends Error {}
+
+function zodMessage(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return error.issues.slice(0, 5).map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message)).join("; ");
+}
+
+function jsonSafe(v: unknown): unknown {
+  if (v === undefined) return undefined;
+  try { return JSON.parse(JSON.stringify(v)); } catch { return String(v); }
+}
+
+export type { NewEvent };

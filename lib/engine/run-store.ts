@@ -1,0 +1,81 @@
+/**
+ * What the engine needs from storage. lib/store implements it on Prisma (PGlite or
+ * PostgreSQL). Each `apply` is one transaction: row changes and their events commit together.
+ */
+import type { Failure, Plan, RunEvent, RunStatus, StepStatus, Usage } from "../core";
+import type { RunOptions } from "./run-options";
+
+export interface ApprovalDecision {
+  decision: "approved" | "rejected";
+  by?: string;
+  comment?: string;
+  /** an edited input that replaces the resolved one */
+  input?: unknown;
+  at: string;
+}
+
+export interface StepRecord {
+  stepId: string;
+  status: StepStatus;
+  attempts: number;
+  input?: unknown;
+  output?: unknown;
+  failure?: Failure | null;
+  usage?: Usage | null;
+  idempotencyKey: string;
+  approval?: ApprovalDecision | null;
+  reusedFromRunId?: string | null;
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+}
+
+export interface RunRecord {
+  id: string;
+  planId: string;
+  planVersionId: string;
+  status: RunStatus;
+  inputs: Record<string, unknown>;
+  options: RunOptions;
+  outputs?: Record<string, unknown> | null;
+  failure?: Failure | null;
+  usage?: Usage | null;
+  lastSeq: number;
+  retryOfId?: string | null;
+  createdAt: Date;
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+}
+
+export type NewEvent = { [T in RunEvent["type"]]: { type: T; stepId?: string; data: Extract<RunEvent, { type: T }>["data"] } }[RunEvent["type"]];
+
+export type RunPatch = Partial<Pick<RunRecord, "status" | "outputs" | "failure" | "usage" | "startedAt" | "finishedAt">>;
+export type StepPatch = Partial<Omit<StepRecord, "stepId" | "idempotencyKey">>;
+
+export interface Change {
+  runId: string;
+  run?: RunPatch;
+  steps?: { stepId: string; patch: StepPatch }[];
+  events: NewEvent[];
+}
+
+export interface LoadedRun {
+  run: RunRecord;
+  steps: StepRecord[];
+  plan: Plan;
+}
+
+export interface NewRun {
+  run: Omit<RunRecord, "lastSeq" | "createdAt">;
+  steps: StepRecord[];
+  events: NewEvent[];
+}
+
+export interface RunStore {
+  createRun(input: NewRun): Promise<RunEvent[]>;
+  /** applies the changes in one transaction, assigning gap-free seqs; returns the committed events per change */
+  apply(changes: Change[]): Promise<RunEvent[][]>;
+  load(runId: string): Promise<LoadedRun | null>;
+  /** ids of runs that are queued or running (awaiting approval runs need a person, not a resume) */
+  unfinished(): Promise<string[]>;
+  events(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
+}

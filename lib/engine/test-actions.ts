@@ -1,0 +1,88 @@
+/** Actions with controllable behaviour for engine tests and benchmarks. */
+import { z } from "zod";
+import { ActionError, defineAction, type Action } from "../core";
+
+export interface Probe {
+  calls: Map<string, number>;
+  undone: string[];
+  flaky: Map<string, number>;
+  /** what the `gate` action returns: set to make a retried run succeed */
+  gateOpen: boolean;
+}
+
+export function newProbe(): Probe {
+  return { calls: new Map(), undone: [], flaky: new Map(), gateOpen: false };
+}
+
+const count = (p: Probe, key: string) => p.calls.set(key, (p.calls.get(key) ?? 0) + 1);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+  });
+}
+
+export function testActions(probe: Probe): Action[] {
+  return [
+    defineAction({
+      id: "test.sleep", title: "Sleep", description: "Waits, then returns its value.", effect: "pure",
+      input: z.object({ ms: z.number().int().min(0), value: z.number().default(0) }),
+      output: z.object({ value: z.number(), at: z.number() }),
+      run: async ({ ms, value }, ctx) => { await sleep(ms, ctx.signal); count(probe, ctx.stepId); return { value, at: Date.now() }; },
+    }),
+    defineAction({
+      id: "test.noop", title: "No-op", description: "Returns at once.", effect: "pure",
+      input: z.object({ value: z.unknown().optional() }), output: z.object({ ok: z.boolean() }),
+      run: () => ({ ok: true }),
+    }),
+    defineAction({
+      id: "test.add", title: "Add", description: "Adds numbers.", effect: "pure",
+      input: z.object({ a: z.number(), b: z.number() }), output: z.object({ sum: z.number() }),
+      run: ({ a, b }, ctx) => { count(probe, ctx.stepId); return { sum: a + b }; },
+    }),
+    defineAction({
+      id: "test.flaky", title: "Flaky", description: "Fails with a retryable error `failures` times, then succeeds.", effect: "read",
+      retry: { maxAttempts: 4, backoffMs: 10, maxBackoffMs: 50 },
+      input: z.object({ failures: z.number().int() }), output: z.object({ attempts: z.number() }),
+      run: ({ failures }, ctx) => {
+        const seen = (probe.flaky.get(ctx.stepId) ?? 0) + 1;
+        probe.flaky.set(ctx.stepId, seen);
+        if (seen <= failures) throw new ActionError("unavailable", `temporarily unavailable (${seen})`, { retryable: true });
+        return { attempts: ctx.attempt };
+      },
+    }),
+    defineAction({
+      id: "test.fail", title: "Fail", description: "Always fails.", effect: "pure",
+      input: z.object({ message: z.string().default("boom") }), output: z.object({ never: z.boolean() }),
+      run: ({ message }, ctx) => { count(probe, ctx.stepId); throw new ActionError("boom", message); },
+    }),
+    defineAction({
+      id: "test.gate", title: "Gate", description: "Fails until the probe's gate is open.", effect: "pure",
+      input: z.object({ value: z.number() }), output: z.object({ value: z.number() }),
+      run: ({ value }, ctx) => { count(probe, ctx.stepId); if (!probe.gateOpen) throw new ActionError("closed", "the gate is closed"); return { value }; },
+    }),
+    defineAction({
+      id: "test.hang", title: "Hang", description: "Never finishes and ignores its signal.", effect: "pure", timeoutMs: 150,
+      input: z.object({}), output: z.object({}),
+      run: () => new Promise<Record<string, never>>(() => undefined),
+    }),
+    defineAction({
+      id: "test.bad_output", title: "Bad output", description: "Returns a value that breaks its schema.", effect: "pure",
+      input: z.object({}), output: z.object({ n: z.number() }),
+      run: () => ({ n: "not a number" }) as unknown as { n: number },
+    }),
+    defineAction({
+      id: "test.write", title: "Write", description: "A write with an undo.", effect: "write",
+      input: z.object({ key: z.string() }), output: z.object({ wrote: z.string() }),
+      run: ({ key }, ctx) => { count(probe, ctx.stepId); return { wrote: key }; },
+      undo: ({ key }) => { probe.undone.push(key); },
+    }),
+    defineAction({
+      id: "test.approve_me", title: "Needs approval", description: "Returns its message; always needs approval.", effect: "write", approval: true,
+      input: z.object({ message: z.string() }), output: z.object({ sent: z.string() }),
+      run: ({ message }, ctx) => { count(probe, ctx.stepId); return { sent: message }; },
+    }),
+  ];
+}

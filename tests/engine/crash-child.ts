@@ -1,0 +1,68 @@
+/**
+ * A Trellis engine in its own process, for the crash test. `start` creates a plan and a
+ * run and executes it (the parent kills it mid-run); `resume` reopens the same database,
+ * resumes unfinished runs and prints the outcome as JSON.
+ */
+import { appendFileSync } from "node:fs";
+import { z } from "zod";
+import { defineAction, type Plan, type Step } from "../../lib/core";
+import { openDatabase } from "../../lib/store/database";
+import { makeHarness } from "../support/engine-harness";
+
+const [mode, logFile] = process.argv.slice(2);
+const WIDTH = 4;
+const DEPTH = 5;
+
+const record = defineAction({
+  id: "test.record", title: "Record", description: "Sleeps, then appends its step id and idempotency key to a log.", effect: "write",
+  input: z.object({ ms: z.number(), deps: z.array(z.unknown()).optional() }),
+  output: z.object({ step: z.string() }),
+  run: async ({ ms }, ctx) => {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, ms);
+      ctx.signal.addEventListener("abort", () => { clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
+    });
+    appendFileSync(logFile, `${ctx.stepId} ${ctx.idempotencyKey}\n`);
+    return { step: ctx.stepId };
+  },
+});
+
+function dagPlan(): Plan {
+  const steps: Step[] = [];
+  for (let d = 0; d < DEPTH; d++) {
+    for (let w = 0; w < WIDTH; w++) {
+      const deps = d === 0 ? [] : [`s${d - 1}_${w}`, `s${d - 1}_${(w + 1) % WIDTH}`];
+      steps.push({ id: `s${d}_${w}`, action: "test.record", inputs: { ms: { kind: "literal", value: 120 + 40 * w }, ...(deps.length ? { deps: { kind: "literal", value: [] } } : {}) }, after: deps });
+    }
+  }
+  return { goal: "crash test", flows: [], inputs: [], steps, outputs: {} };
+}
+
+const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dir: process.env.TRELLIS_TEST_DB_DIR });
+const h = makeHarness(db, [record], { runConcurrency: WIDTH });
+
+if (mode === "start") {
+  const versionId = await h.savePlan(dagPlan());
+  const runId = await h.engine.start({ planVersionId: versionId });
+  process.stdout.write(`${JSON.stringify({ runId })}\n`);
+  await h.engine.wait(runId);
+  process.stdout.write(`${JSON.stringify({ finished: true })}\n`);
+} else {
+  const resumed = await h.engine.resumeAll();
+  const results = [];
+  for (const id of resumed) {
+    const done = await h.engine.wait(id, { timeoutMs: 30_000 });
+    const events = await h.store.events(id);
+    results.push({
+      runId: id,
+      status: done.run.status,
+      seqs: events.map((e) => e.seq),
+      started: events.filter((e) => e.type === "step.started").map((e) => e.stepId),
+      resumedEvents: events.filter((e) => e.type === "run.started").length,
+      steps: done.steps.map((s) => ({ id: s.stepId, status: s.status, attempts: s.attempts, key: s.idempotencyKey })),
+    });
+  }
+  process.stdout.write(`${JSON.stringify({ resumed, results })}\n`);
+}
+await db.close();
+process.exit(0);

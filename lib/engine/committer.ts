@@ -1,13 +1,17 @@
 /**
- * Group commit: changes queued in the same tick are written in one transaction, in
- * queue order, and their events published only after the commit.
+ * Group commit. Each change gets its events' seqs at once, from a per-run counter, so
+ * the order of the queue is the order of the log; changes queued while a transaction
+ * is in flight are written together in the next one, and events are published only
+ * after their transaction commits.
+ *
+ * One committer owns a run's counter: a run executes in one process at a time.
  */
 import type { RunEvent } from "../core";
 import type { EventBus } from "./event-bus";
-import type { Change, RunStore } from "./run-store";
+import type { Change, CommittedChange, RunStore } from "./run-store";
 
 interface Pending {
-  change: Change;
+  change: CommittedChange;
   resolve(events: RunEvent[]): void;
   reject(err: unknown): void;
 }
@@ -15,15 +19,36 @@ interface Pending {
 export class Committer {
   private queue: Pending[] = [];
   private flushing = false;
+  private readonly seqs = new Map<string, number>();
 
-  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly maxBatch = 256) {}
+  /**
+   * `windowMs` gathers changes that arrive together (steps of one stage finishing within
+   * a few ms) into one transaction; on the embedded database a transaction holds the
+   * thread, so writing each alone would delay the others.
+   */
+  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly windowMs = Number(process.env.TRELLIS_COMMIT_WINDOW_MS ?? 2), private readonly maxBatch = 500) {}
+
+  /** Start counting a run's events after `lastSeq` (what the store holds now). */
+  track(runId: string, lastSeq: number): void {
+    this.seqs.set(runId, lastSeq);
+  }
+
+  untrack(runId: string): void {
+    this.seqs.delete(runId);
+  }
 
   commit(change: Change): Promise<RunEvent[]> {
+    const last = this.seqs.get(change.runId);
+    if (last === undefined) return Promise.reject(new Error(`run ${change.runId} is not tracked by this committer`));
+    const at = new Date().toISOString();
+    let seq = last;
+    const events = change.events.map((e) => ({ ...e, seq: ++seq, runId: change.runId, at }) as RunEvent);
+    this.seqs.set(change.runId, seq);
     return new Promise((resolve, reject) => {
-      this.queue.push({ change, resolve, reject });
+      this.queue.push({ change: { runId: change.runId, run: change.run, steps: change.steps, events }, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        queueMicrotask(() => void this.flush());
+        setTimeout(() => void this.flush(), this.windowMs);
       }
     });
   }
@@ -32,24 +57,16 @@ export class Committer {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const results = await this.store.apply(batch.map((p) => p.change));
-        for (const events of results) this.bus.publish(events);
-        batch.forEach((p, i) => p.resolve(results[i]));
+        await this.store.apply(batch.map((p) => p.change));
       } catch (err) {
-        // One bad change must not sink the others: retry them one by one.
-        if (batch.length === 1) batch[0].reject(err);
-        else {
-          for (const p of batch) {
-            try {
-              const [events] = await this.store.apply([p.change]);
-              this.bus.publish(events);
-              p.resolve(events);
-            } catch (e) {
-              p.reject(e);
-            }
-          }
-        }
+        // Nothing of the batch was written; seqs are spent, so the runs cannot go on
+        // consistently in this process. They resume from the database on restart.
+        for (const p of batch) { this.seqs.delete(p.change.runId); p.reject(err); }
+        for (const p of this.queue.splice(0)) p.reject(err);
+        continue;
       }
+      for (const p of batch) this.bus.publish(p.change.events);
+      for (const p of batch) p.resolve(p.change.events);
     }
     this.flushing = false;
   }

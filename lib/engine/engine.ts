@@ -73,12 +73,12 @@ export class Engine {
     this.checkPlan(plan, options.maxSteps);
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
-    await this.o.store.createRun({
-      run: { id: runId, planId: version.planId, planVersionId: version.id, status: "queued", inputs, options },
-      steps: plan.steps.map((s) => newStep(runId, s.id)),
-      events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
-    });
-    this.launch(runId);
+    const run = { id: runId, planId: version.planId, planVersionId: version.id, status: "queued" as const, inputs, options };
+    const steps = plan.steps.map((s) => newStep(runId, s.id));
+    const events = await this.o.store.createRun({ run, steps, events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }] });
+    this.o.bus.publish(events);
+    // What was just written is what a load would read: start from it.
+    this.launch(runId, { run: { ...run, lastSeq: events.length, createdAt: new Date() }, steps, plan });
     return runId;
   }
 
@@ -174,7 +174,7 @@ export class Engine {
         { type: "run.queued", data: { planVersionId: version.id, inputs } },
         ...steps.filter((s) => s.status === "succeeded").map((s) => ({ type: "step.succeeded" as const, stepId: s.stepId, data: { attempt: s.attempts, output: s.output, reusedFromRunId: s.reusedFromRunId ?? runId } })),
       ],
-    });
+    }).then((events) => this.o.bus.publish(events));
     this.launch(newId);
     return newId;
   }
@@ -237,10 +237,10 @@ export class Engine {
     return ex;
   }
 
-  private launch(runId: string) {
+  private launch(runId: string, fresh?: LoadedRun) {
     void (async () => {
       if (this.executors.has(runId)) return;
-      const loaded = await this.o.store.load(runId);
+      const loaded = fresh ?? (await this.o.store.load(runId));
       if (!loaded || TERMINAL_RUN.has(loaded.run.status) || this.executors.has(runId)) return;
       const ex = this.newExecutor(loaded);
       await ex.start();

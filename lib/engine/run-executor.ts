@@ -47,6 +47,7 @@ export class RunExecutor {
       if (r.status === "succeeded" || (r.status === "failed" && r.output !== undefined && r.output !== null)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
+    ctx.committer.track(this.runId, loaded.run.lastSeq);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
   }
 
@@ -74,7 +75,7 @@ export class RunExecutor {
       // Nothing to do until a person decides.
       return;
     }
-    await this.commit({ run: { status: "running", startedAt: this.run.startedAt ?? new Date() }, steps: patches, events: [{ type: "run.started", data: resumed ? { resumed: true } : {} }] });
+    this.fire({ run: { status: "running", startedAt: this.run.startedAt ?? new Date() }, steps: patches, events: [{ type: "run.started", data: resumed ? { resumed: true } : {} }] });
     this.run.status = "running";
     this.pump();
   }
@@ -160,7 +161,7 @@ export class RunExecutor {
         }
       }
     }
-    for (const c of changes) await this.commit(c);
+    for (const c of changes) this.fire(c);
 
     if (!this.stopping) {
       for (const def of this.plan.steps) {
@@ -306,7 +307,7 @@ export class RunExecutor {
         }
         s.status = "awaiting_approval";
         s.input = input;
-        await this.commit({ steps: [{ stepId: def.id, patch: { status: "awaiting_approval", input } }], events: [{ type: "step.awaiting_approval", stepId: def.id, data: { input } }] });
+        this.fire({ steps: [{ stepId: def.id, patch: { status: "awaiting_approval", input } }], events: [{ type: "step.awaiting_approval", stepId: def.id, data: { input } }] });
         return;
       }
       if (s.approval.input !== undefined) input = s.approval.input;
@@ -318,7 +319,7 @@ export class RunExecutor {
     }
     if (dryRun && action.effect !== "pure") {
       s.status = "skipped";
-      await this.commit({
+      this.fire({
         steps: [{ stepId: def.id, patch: { status: "skipped", input, finishedAt: new Date() } }],
         events: [{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: a ${action.effect} step is checked, not run`, dryRun: { input, effect: action.effect, wouldRun: true } } }],
       });
@@ -338,7 +339,7 @@ export class RunExecutor {
       s.attempts = attempt;
       s.input = input;
       const startedAt = new Date();
-      await this.commit({ steps: [{ stepId: def.id, patch: { status: "running", attempts: attempt, input, startedAt } }], events: [{ type: "step.started", stepId: def.id, data: { attempt, input } }] });
+      this.fire({ steps: [{ stepId: def.id, patch: { status: "running", attempts: attempt, input, startedAt } }], events: [{ type: "step.started", stepId: def.id, data: { attempt, input } }] });
       if (this.stopping) ac.abort(new StepCancelledError(this.stopReason()));
       const usage: Usage = { promptTokens: 0, completionTokens: 0 };
       const t0 = performance.now();
@@ -352,7 +353,7 @@ export class RunExecutor {
         this.outputs.set(def.id, out.data);
         this.completed.push(def.id);
         this.running.delete(def.id);
-        await this.commit({
+        this.fire({
           steps: [{ stepId: def.id, patch: { status: "succeeded", output: out.data, usage: s.usage, failure: null, finishedAt: new Date() } }],
           events: [{ type: "step.succeeded", stepId: def.id, data: { attempt, output: out.data, usage: s.usage ?? undefined, ms: Math.round(performance.now() - t0) } }],
         });
@@ -362,17 +363,17 @@ export class RunExecutor {
         const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err);
         if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
           s.status = "cancelled";
-          await this.commit({ steps: [{ stepId: def.id, patch: { status: "cancelled", failure, finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }] });
+          this.fire({ steps: [{ stepId: def.id, patch: { status: "cancelled", failure, finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }] });
           return;
         }
         if (failure.retryable && attempt < maxAttempts && !this.stopping) {
           const delayMs = backoffDelay(attempt, backoffMs, maxBackoffMs);
           s.status = "retrying";
-          await this.commit({ steps: [{ stepId: def.id, patch: { status: "retrying", failure } }], events: [{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs, failure } }] });
+          this.fire({ steps: [{ stepId: def.id, patch: { status: "retrying", failure } }], events: [{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs, failure } }] });
           const waited = await this.sleep(delayMs, def.id);
           if (!waited) {
             s.status = "cancelled";
-            await this.commit({ steps: [{ stepId: def.id, patch: { status: "cancelled", finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopReason() } }] });
+            this.fire({ steps: [{ stepId: def.id, patch: { status: "cancelled", finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopReason() } }] });
             return;
           }
           continue;
@@ -391,7 +392,7 @@ export class RunExecutor {
       s.output = def.fallback;
       this.outputs.set(def.id, def.fallback);
     }
-    await this.commit({
+    this.fire({
       steps: [{ stepId: def.id, patch: { status: "failed", failure, output: useFallback ? def.fallback : undefined, finishedAt: new Date() } }],
       events: [{ type: "step.failed", stepId: def.id, data: { attempt: s.attempts, failure, usedFallback: useFallback || undefined } }],
     });
@@ -402,7 +403,7 @@ export class RunExecutor {
   private attempt(action: Action, input: unknown, def: Step, s: StepRecord, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage): Promise<unknown> {
     let lastProgress = 0;
     const log = (level: "debug" | "info" | "warn" | "error", message: string, data?: unknown) => {
-      void this.commit({ events: [{ type: "step.log", stepId: def.id, data: { level, message: String(message).slice(0, 4000), data: jsonSafe(data) } }] }).catch(() => undefined);
+      this.fire({ events: [{ type: "step.log", stepId: def.id, data: { level, message: String(message).slice(0, 4000), data: jsonSafe(data) } }] });
     };
     const ctx: ActionContext = {
       signal: ac.signal,
@@ -411,7 +412,7 @@ export class RunExecutor {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_INTERVAL_MS && fraction < 1) return;
         lastProgress = now;
-        void this.commit({ events: [{ type: "step.progress", stepId: def.id, data: { fraction: Math.max(0, Math.min(1, fraction)), message } }] }).catch(() => undefined);
+        this.fire({ events: [{ type: "step.progress", stepId: def.id, data: { fraction: Math.max(0, Math.min(1, fraction)), message } }] });
       },
       runId: this.runId,
       stepId: def.id,
@@ -459,12 +460,24 @@ export class RunExecutor {
     }
   }
 
-  private async commit(change: Omit<Change, "runId">): Promise<void> {
-    const events = await this.ctx.committer.commit({ runId: this.runId, ...change });
-    if (events.length) this.run.lastSeq = events[events.length - 1].seq;
+  /**
+   * Queues a change. The step path does not wait for it: the queue's order is the log's
+   * order, so a step's success is never durable before what it depends on. Waiting is
+   * for decisions a caller must know are stored (approvals, the run's end).
+   */
+  private commit(change: Omit<Change, "runId">): Promise<void> {
+    return this.ctx.committer.commit({ runId: this.runId, ...change }).then(
+      (events) => { if (events.length) this.run.lastSeq = events[events.length - 1].seq; },
+      (err) => { this.crash(err); throw err; },
+    );
+  }
+
+  private fire(change: Omit<Change, "runId">): void {
+    this.commit(change).catch(() => undefined);
   }
 
   private crash(err: unknown) {
+    if (this.finished) return;
     // A storage failure mid-run: stop scheduling; the run resumes from its last commit on restart.
     this.ctx.log("error", `run ${this.runId} stopped: ${(err as Error)?.message ?? err}`);
     for (const ac of this.running.values()) ac.abort(new StepCancelledError("the engine stopped"));

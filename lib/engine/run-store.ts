@@ -58,6 +58,14 @@ export interface Change {
   events: NewEvent[];
 }
 
+/** A change whose events have their seqs. */
+export interface CommittedChange {
+  runId: string;
+  run?: RunPatch;
+  steps?: { stepId: string; patch: StepPatch }[];
+  events: RunEvent[];
+}
+
 export interface LoadedRun {
   run: RunRecord;
   steps: StepRecord[];
@@ -72,8 +80,8 @@ export interface NewRun {
 
 export interface RunStore {
   createRun(input: NewRun): Promise<RunEvent[]>;
-  /** applies the changes in one transaction, assigning gap-free seqs; returns the committed events per change */
-  apply(changes: Change[]): Promise<RunEvent[][]>;
+  /** applies the changes in one transaction; a seq that exists already fails the whole transaction */
+  apply(changes: CommittedChange[]): Promise<void>;
   load(runId: string): Promise<LoadedRun | null>;
   /** ids of runs that are queued or running (awaiting approval runs need a person, not a resume) */
   unfinished(): Promise<string[]>;

@@ -1,7 +1,7 @@
 /** The engine's RunStore on Prisma: one transaction per batch of changes, gap-free seqs per run. */
 import { z } from "zod";
 import { Failure, Plan, RunEvent, RunStatus, StepStatus, Usage } from "../core";
-import type { Change, LoadedRun, NewRun, RunRecord, RunStore, StepPatch, StepRecord } from "../engine/run-store";
+import type { CommittedChange, LoadedRun, NewRun, RunPatch, RunRecord, RunStore, StepPatch, StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { Prisma } from "./generated/client.ts";
@@ -50,50 +50,43 @@ export class PrismaRunStore implements RunStore {
     return events;
   }
 
-  async apply(changes: Change[]): Promise<RunEvent[][]> {
-    // Changes of the same run in one batch share one counter update.
-    const byRun = new Map<string, Change[]>();
+  async apply(changes: CommittedChange[]): Promise<void> {
+    // One batch transaction: the seqs are assigned, so nothing needs a read in between.
+    // The (runId, seq) key makes a second writer of the same run fail the whole batch.
+    const events: Prisma.RunEventCreateManyInput[] = [];
+    const runs = new Map<string, { lastSeq: number; patch: RunPatch }>();
+    const steps = new Map<string, { runId: string; stepId: string; patch: StepPatch }>();
     for (const c of changes) {
-      const list = byRun.get(c.runId) ?? [];
-      list.push(c);
-      byRun.set(c.runId, list);
-    }
-    const result = new Map<Change, RunEvent[]>();
-    const at = new Date();
-    await this.db.$transaction(async (tx) => {
-      for (const [runId, list] of byRun) {
-        const total = list.reduce((n, c) => n + c.events.length, 0);
-        const runPatch = Object.assign({}, ...list.map((c) => c.run ?? {})) as Change["run"] & object;
-        const updated = await tx.run.update({
-          where: { id: runId },
-          data: {
-            lastSeq: { increment: total },
-            status: runPatch.status,
-            outputs: json(runPatch.outputs),
-            failure: json(runPatch.failure),
-            usage: json(runPatch.usage),
-            startedAt: runPatch.startedAt,
-            finishedAt: runPatch.finishedAt,
-          },
-          select: { lastSeq: true },
-        });
-        let seq = updated.lastSeq - total;
-        const rows: Prisma.RunEventCreateManyInput[] = [];
-        for (const c of list) {
-          const committed = c.events.map((e): RunEvent => ({ ...e, seq: ++seq, runId, at: at.toISOString() }) as RunEvent);
-          result.set(c, committed);
-          for (const e of committed) rows.push({ runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at, data: (e.data ?? {}) as Prisma.InputJsonValue });
-        }
-        if (rows.length) await tx.runEvent.createMany({ data: rows });
+      for (const e of c.events) events.push({ runId: c.runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at: new Date(e.at), data: (e.data ?? {}) as Prisma.InputJsonValue });
+      const r = runs.get(c.runId) ?? { lastSeq: 0, patch: {} };
+      if (c.events.length) r.lastSeq = c.events[c.events.length - 1].seq;
+      Object.assign(r.patch, c.run ?? {});
+      runs.set(c.runId, r);
+      for (const s of c.steps ?? []) {
+        const key = `${c.runId}\u0000${s.stepId}`;
+        const prev = steps.get(key);
         // Later patches of the same step win, field by field.
-        const stepPatches = new Map<string, StepPatch>();
-        for (const c of list) for (const s of c.steps ?? []) stepPatches.set(s.stepId, { ...stepPatches.get(s.stepId), ...s.patch });
-        for (const [stepId, patch] of stepPatches) {
-          await tx.stepRun.update({ where: { runId_stepId: { runId, stepId } }, data: stepData(patch) });
-        }
+        steps.set(key, { runId: c.runId, stepId: s.stepId, patch: { ...prev?.patch, ...s.patch } });
       }
-    });
-    return changes.map((c) => result.get(c) ?? []);
+    }
+    const ops: Prisma.PrismaPromise<unknown>[] = [];
+    if (events.length) ops.push(this.db.runEvent.createMany({ data: events }));
+    for (const [runId, { lastSeq, patch }] of runs) {
+      const data = {
+        ...(lastSeq ? { lastSeq } : {}),
+        status: patch.status,
+        outputs: json(patch.outputs),
+        failure: json(patch.failure),
+        usage: json(patch.usage),
+        startedAt: patch.startedAt,
+        finishedAt: patch.finishedAt,
+      };
+      if (Object.values(data).some((v) => v !== undefined)) ops.push(this.db.run.update({ where: { id: runId }, data, select: { id: true } }));
+    }
+    for (const { runId, stepId, patch } of steps.values()) {
+      ops.push(this.db.stepRun.update({ where: { runId_stepId: { runId, stepId } }, data: stepData(patch), select: { stepId: true } }));
+    }
+    if (ops.length) await this.db.$transaction(ops);
   }
 
   async load(runId: string): Promise<LoadedRun | null> {

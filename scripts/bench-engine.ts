@@ -1,0 +1,70 @@
+/**
+ * Engine benchmarks, one JSON object a line. Every event is persisted.
+ *   engine.parallel: 8x8 DAG of 50 ms sleeps; ratio = makespan / critical path (target <= 1.10)
+ *   engine.overhead: 1000 no-op steps, chain and wide (target <= 2 ms per step)
+ * On the embedded database, and on PostgreSQL too when DATABASE_URL is set.
+ */
+import { performance } from "node:perf_hooks";
+import { criticalPath, type Plan, type Step } from "../lib/core";
+import { openDatabase, type Database } from "../lib/store/database";
+import { newProbe, testActions } from "../lib/engine/test-actions";
+import { makeHarness } from "../tests/support/engine-harness";
+
+const WIDTH = 8, DEPTH = 8, SLEEP = 50;
+
+function dag(): Plan {
+  const steps: Step[] = [];
+  for (let d = 0; d < DEPTH; d++) for (let w = 0; w < WIDTH; w++) {
+    steps.push({ id: `s${d}_${w}`, action: "test.sleep", inputs: { ms: { kind: "literal", value: SLEEP } }, after: d ? [`s${d - 1}_${w}`, `s${d - 1}_${(w + 1) % WIDTH}`] : undefined });
+  }
+  return { goal: "bench", flows: [], inputs: [], steps, outputs: {} };
+}
+
+function noops(n: number, shape: "chain" | "wide"): Plan {
+  const steps: Step[] = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, action: "test.noop", inputs: {}, after: shape === "chain" && i ? [`n${i - 1}`] : undefined }));
+  return { goal: "bench", flows: [], inputs: [], steps, outputs: {} };
+}
+
+async function bench(db: Database, label: string) {
+  const h = makeHarness(db, testActions(newProbe()), { runConcurrency: 64, globalConcurrency: 64 });
+  const plan = dag();
+  const v = await h.savePlan(plan);
+  const cp = criticalPath(plan.steps, Object.fromEntries(plan.steps.map((s) => [s.id, SLEEP]))).length;
+  await h.engine.run({ planVersionId: v }); // warm-up
+  const timed = async (concurrency: number) => {
+    const t0 = performance.now();
+    const r = await h.engine.run({ planVersionId: v, options: { concurrency } });
+    const wall = performance.now() - t0;
+    if (r.run.status !== "succeeded") throw new Error(`parallel run ${r.run.status}`);
+    // Makespan: from the run.started event to the run.succeeded event, as stored.
+    const events = await h.store.events(r.run.id);
+    const at = (type: string) => Date.parse(events.find((e) => e.type === type)!.at);
+    return { makespan: at("run.succeeded") - at("run.started"), wall };
+  };
+  const par = await timed(WIDTH);
+  const seq = await timed(1);
+  print({ bench: "engine.parallel", db: label, steps: plan.steps.length, critical_path_ms: cp, makespan_ms: round(par.makespan), ratio: round(par.makespan / cp, 3), sequential_ms: round(seq.makespan), speedup: round(seq.makespan / par.makespan, 2), wall_ms: round(par.wall) });
+
+  for (const shape of ["chain", "wide"] as const) {
+    const vv = await h.savePlan(noops(1000, shape));
+    const t = performance.now();
+    const res = await h.engine.run({ planVersionId: vv, options: { concurrency: shape === "wide" ? 64 : 8 } });
+    const ms = performance.now() - t;
+    if (res.run.status !== "succeeded") throw new Error(`overhead run ${res.run.status}`);
+    const events = await db.prisma.runEvent.count({ where: { runId: res.run.id } });
+    print({ bench: "engine.overhead", db: label, shape, steps: 1000, events, ms: round(ms), per_step_ms: round(ms / 1000, 3) });
+  }
+}
+
+function print(o: object) { console.log(JSON.stringify(o)); }
+function round(x: number, d = 1) { const f = 10 ** d; return Math.round(x * f) / f; }
+
+const embedded = await openDatabase({});
+await bench(embedded, "pglite");
+await embedded.close();
+if (process.env.DATABASE_URL) {
+  const pg = await openDatabase({ url: process.env.DATABASE_URL });
+  await bench(pg, "postgres");
+  await pg.close();
+}
+process.exit(0);

@@ -4,6 +4,8 @@ const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // The test command type-checks the whole project (tsc) before building; once is enough.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -6,6 +6,10 @@ import path from "node:path";
 import { ActionRegistry, Catalog } from "../core";
 import { builtinActions } from "../actions";
 import { openDatabase, type Database } from "../store/database";
+import { Engine } from "../engine/engine";
+import { InProcessEventBus } from "../engine/event-bus";
+import { PrismaRunStore } from "../store/run-store";
+import { getVersion } from "../store/plans";
 import { config, type TrellisConfig } from "./env";
 
 export interface Trellis {
@@ -13,6 +17,7 @@ export interface Trellis {
   database: Database;
   registry: ActionRegistry;
   catalog: Catalog;
+  engine: Engine;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -31,7 +36,17 @@ async function open(): Promise<Trellis> {
   const cfg = config();
   const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite") });
   const registry = new ActionRegistry(builtinActions({ httpAllowHosts: cfg.httpAllowHosts }));
-  return { config: cfg, database, registry, catalog: registry.catalog };
+  const engine = new Engine({
+    store: new PrismaRunStore(database.prisma),
+    versions: { getVersion: (id) => getVersion(database.prisma, id) },
+    registry,
+    bus: new InProcessEventBus(),
+    workspaceRoot: path.join(cfg.dataDir, "runs"),
+    runConcurrency: cfg.runConcurrency,
+  });
+  const resumed = await engine.resumeAll();
+  if (resumed.length) console.log(`Trellis: resumed ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
+  return { config: cfg, database, registry, catalog: registry.catalog, engine };
 }
 
 export async function closeTrellis(): Promise<void> {

@@ -62,7 +62,7 @@ export async function resolveWorkspacePath(workspaceDir: string, relPath: string
     existing = path.dirname(existing);
     real = await realpathOrNull(existing);
   }
-  const absolute = path.join(real, ...pending);
+  const absolute = path.join(/*turbopackIgnore: true*/ real, ...pending);
   if (!isInside(root, absolute)) {
     refuse(`"${relPath}" goes through a symbolic link that points outside the run's workspace.`);
   }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { TopBar } from "@/components/ui/top-bar";
+import { QueryProvider } from "@/components/ui/query-provider";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,8 +13,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <TopBar />
-        <main className="main">{children}</main>
+        <QueryProvider>
+          <TopBar />
+          <main className="main">{children}</main>
+        </QueryProvider>
       </body>
     </html>
   );

@@ -1,8 +1,12 @@
 import Link from "next/link";
 import type { PlanSummary } from "@/lib/store/plans";
+import type { RunStatus } from "@/lib/core/events";
+import { StatusBadge } from "@/components/runs/status";
 import { TimeAgo } from "@/components/ui/time-ago";
 
-export function PlanList({ plans }: { plans: PlanSummary[] }) {
+type Row = PlanSummary & { latestRun: { id: string; status: RunStatus; createdAt: Date } | null };
+
+export function PlanList({ plans }: { plans: Row[] }) {
   return (
     <table className="table" data-testid="plan-list">
       <thead>
@@ -11,6 +15,7 @@ export function PlanList({ plans }: { plans: PlanSummary[] }) {
           <th>Steps</th>
           <th>Flows</th>
           <th>Status</th>
+          <th>Latest run</th>
           <th>Updated</th>
         </tr>
       </thead>
@@ -24,6 +29,7 @@ export function PlanList({ plans }: { plans: PlanSummary[] }) {
             <td>{p.stepCount}</td>
             <td><span className="row wrap">{p.flows.length ? p.flows.map((f) => <span key={f} className="badge">{f}</span>) : <span className="subtle">any</span>}</span></td>
             <td>{p.valid ? <span className="badge ok">Ready</span> : <span className="badge warning">Draft</span>}</td>
+            <td>{p.latestRun ? <Link href={`/runs/${p.latestRun.id}`} className="row" style={{ gap: 6 }}><StatusBadge status={p.latestRun.status} /> <span className="subtle"><TimeAgo date={p.latestRun.createdAt} /></span></Link> : <span className="subtle">never run</span>}</td>
             <td className="subtle"><TimeAgo date={p.updatedAt} /> · v{p.versionCount}</td>
           </tr>
         ))}

@@ -12,3 +12,6 @@ export * from "./hash";
 export * from "./events";
 export * from "./similarity";
 export * from "./schema-formats";
+export * from "./run-view";
+export * from "./plan-edits";
+export * from "./plan-diff";

@@ -1,12 +1,15 @@
 /** What the app asks of plans: list, read, import. Validates on the server every time. */
 import { Plan, validatePlan, type ValidationIssue } from "../core";
 import { addVersion, createPlan, getPlan, listPlans, listVersions, type StoredVersion, type VersionSource } from "../store/plans";
+import { latestRunsByPlan } from "../store/runs";
 import { badRequest, notFound } from "./errors";
 import { getTrellis } from "./trellis";
 
 export async function homeOverview() {
   const t = await getTrellis();
-  const plans = await listPlans(t.database.prisma, { take: 50 });
+  const listed = await listPlans(t.database.prisma, { take: 50 });
+  const latest = await latestRunsByPlan(t.database.prisma, listed.map((p) => p.id));
+  const plans = listed.map((p) => ({ ...p, latestRun: latest.get(p.id) ?? null }));
   return {
     plans,
     llm: { configured: t.config.llm.configured, model: t.config.llm.model, provider: t.config.llm.provider },

@@ -1,6 +1,6 @@
 /** What the app and the REST API ask of runs. */
 import { z } from "zod";
-import { RunStatus, type RunEvent } from "../core";
+import { RunStatus, applyRunEvents, emptyStepView, type ActionSpec, type RunEvent, type RunView } from "../core";
 import { RunOptions } from "../engine/run-options";
 import { getPlan } from "../store/plans";
 import { getRunDetail, listRuns } from "../store/runs";
@@ -60,6 +60,29 @@ export async function runDetail(runId: string) {
   const loaded = await new PrismaRunStore(t.database.prisma).load(runId);
   return { ...d, plan: loaded!.plan };
 }
+
+/**
+ * Everything the run page needs: the plan, the actions it uses, and the run's state
+ * rebuilt from its event log (the same reducer the browser applies live events with).
+ */
+export async function runPageData(runId: string) {
+  const t = await getTrellis();
+  const store = new PrismaRunStore(t.database.prisma);
+  const d = await getRunDetail(t.database.prisma, runId);
+  if (!d) throw notFound(`There is no run ${runId}.`);
+  const loaded = (await store.load(runId))!;
+  const events = await store.events(runId);
+  const initial: RunView = { id: runId, status: "queued", lastSeq: 0, steps: Object.fromEntries(loaded.plan.steps.map((s) => [s.id, emptyStepView()])) };
+  const view = applyRunEvents(initial, events);
+  const actions = [...new Set(loaded.plan.steps.map((s) => s.action))].map((id) => t.catalog.get(id)).filter((a): a is ActionSpec => Boolean(a));
+  return {
+    view,
+    plan: loaded.plan,
+    actions,
+    meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null },
+  };
+}
+export type RunPageData = Awaited<ReturnType<typeof runPageData>>;
 
 export async function cancelRun(runId: string) {
   const t = await getTrellis();

@@ -1,0 +1,16 @@
+import { notFound } from "next/navigation";
+import { RequestError } from "@/lib/server/errors";
+import { runPageData } from "@/lib/server/runs";
+import { RunViewPage } from "@/components/runs/run-view";
+
+export const dynamic = "force-dynamic";
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  try {
+    return <RunViewPage data={await runPageData(id)} />;
+  } catch (err) {
+    if (err instanceof RequestError && err.status === 404) notFound();
+    throw err;
+  }
+}

@@ -1,0 +1,71 @@
+import Link from "next/link";
+import { runList, RunListQuery } from "@/lib/server/runs";
+import { homeOverview } from "@/lib/server/plans";
+import { RunStatus } from "@/lib/core/events";
+import { EmptyState } from "@/components/ui/empty-state";
+import { StatusBadge, formatDuration } from "@/components/runs/status";
+import { TimeAgo } from "@/components/ui/time-ago";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Runs" };
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const sp = await searchParams;
+  const raw = Object.fromEntries(Object.entries(sp).filter(([, v]) => v));
+  const parsed = RunListQuery.safeParse(raw);
+  const query = parsed.success ? parsed.data : RunListQuery.parse({});
+  const [runs, { plans }] = await Promise.all([runList(query), homeOverview()]);
+  const filtered = Boolean(query.status || query.planId || query.since);
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <div>
+          <div className="eyebrow">Runs</div>
+          <h1>Run history</h1>
+        </div>
+      </div>
+      <form className="card card-body row wrap filters" method="get" data-testid="run-filters">
+        <label className="field"><span>Status</span>
+          <select name="status" defaultValue={query.status ?? ""}>
+            <option value="">Any status</option>
+            {RunStatus.options.map((s) => <option key={s} value={s}>{s.replace("_", " ")}</option>)}
+          </select>
+        </label>
+        <label className="field"><span>Plan</span>
+          <select name="planId" defaultValue={query.planId ?? ""}>
+            <option value="">Any plan</option>
+            {plans.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}
+          </select>
+        </label>
+        <label className="field"><span>Since</span>
+          <input type="date" name="since" defaultValue={query.since ? query.since.toISOString().slice(0, 10) : ""} />
+        </label>
+        <button className="button" type="submit">Filter</button>
+        {filtered ? <Link href="/runs" className="subtle">Clear</Link> : null}
+      </form>
+      <section className="card">
+        {runs.length === 0 ? (
+          <EmptyState title={filtered ? "No run matches these filters" : "No runs yet"} testId="runs-empty">
+            {filtered ? "Change or clear the filters." : "Open a plan and run it; every run and each step's progress is recorded here."}
+          </EmptyState>
+        ) : (
+          <table className="table" data-testid="run-list">
+            <thead><tr><th>Run</th><th>Plan</th><th>Status</th><th>Started</th><th>Duration</th><th>Steps</th></tr></thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id} data-testid="run-row">
+                  <td><Link className="title mono" href={`/runs/${r.id}`}>{r.id.slice(0, 8)}</Link>{r.retryOfId ? <div className="subtle">retry</div> : null}</td>
+                  <td><Link href={`/plans/${r.planId}`}>{r.planTitle}</Link> <span className="subtle">v{r.versionNumber}</span></td>
+                  <td><StatusBadge status={r.status} /></td>
+                  <td className="subtle"><TimeAgo date={r.createdAt} /></td>
+                  <td>{r.durationMs !== null ? formatDuration(r.durationMs) : <span className="subtle">—</span>}</td>
+                  <td>{r.stepCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

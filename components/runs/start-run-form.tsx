@@ -1,0 +1,105 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { startRunAction } from "@/app/runs/actions";
+import type { PlanInput } from "@/lib/core/plan";
+import { checkValue, formatValueErrors } from "@/lib/core/check-value";
+import { isObject } from "@/lib/core/json-schema";
+
+type Field = { kind: "string" | "number" | "integer" | "boolean" | "enum" | "json"; options?: unknown[] };
+
+function fieldOf(schema: unknown): Field {
+  if (!isObject(schema)) return { kind: "json" };
+  if (Array.isArray(schema.enum)) return { kind: "enum", options: schema.enum };
+  if (schema.type === "string" || schema.type === "number" || schema.type === "integer" || schema.type === "boolean") return { kind: schema.type };
+  return { kind: "json" };
+}
+
+function toText(v: unknown, f: Field): string {
+  if (v === undefined) return "";
+  if (f.kind === "json") return JSON.stringify(v);
+  return String(v);
+}
+
+/** Runs the plan: a typed form for its inputs, the run options, and a Run button. */
+export function StartRunForm({ planId, versionId, inputs, valid }: { planId: string; versionId?: string; inputs: PlanInput[]; valid: boolean }) {
+  const router = useRouter();
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(inputs.map((i) => [i.name, toText(i.default, fieldOf(i.schema))])));
+  const [dryRun, setDryRun] = useState(false);
+  const [approveWrites, setApproveWrites] = useState(false);
+  const [policy, setPolicy] = useState<"fail_fast" | "continue">("fail_fast");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+
+  const parse = (): Record<string, unknown> | string => {
+    const out: Record<string, unknown> = {};
+    for (const pi of inputs) {
+      const f = fieldOf(pi.schema);
+      const text = values[pi.name] ?? "";
+      if (text === "") {
+        if (pi.default === undefined && pi.required !== false) return `"${pi.name}" needs a value.`;
+        continue;
+      }
+      let v: unknown = text;
+      if (f.kind === "number" || f.kind === "integer") v = Number(text);
+      else if (f.kind === "boolean") v = text === "true";
+      else if (f.kind === "enum") v = f.options?.find((o) => String(o) === text) ?? text;
+      else if (f.kind === "json") {
+        try { v = JSON.parse(text); } catch { return `"${pi.name}" is not valid JSON.`; }
+      }
+      const errs = checkValue(v, pi.schema);
+      if (errs.length) return `"${pi.name}": ${formatValueErrors(errs)}`;
+      out[pi.name] = v;
+    }
+    return out;
+  };
+
+  const submit = () =>
+    start(async () => {
+      setError(null);
+      const parsed = parse();
+      if (typeof parsed === "string") { setError(parsed); return; }
+      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, failurePolicy: policy } });
+      if (!r.ok) { setError(r.error); return; }
+      router.push(`/runs/${r.value.runId}`);
+    });
+
+  return (
+    <div className="start-run" data-testid="start-run">
+      {inputs.map((pi) => {
+        const f = fieldOf(pi.schema);
+        const id = `run-input-${pi.name}`;
+        return (
+          <div className="field" key={pi.name}>
+            <label htmlFor={id}>{pi.name}{pi.description ? <span className="subtle"> · {pi.description}</span> : null}</label>
+            {f.kind === "boolean" ? (
+              <select id={id} value={values[pi.name] ?? ""} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })}>
+                <option value="">—</option><option value="true">true</option><option value="false">false</option>
+              </select>
+            ) : f.kind === "enum" ? (
+              <select id={id} value={values[pi.name] ?? ""} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })}>
+                <option value="">—</option>{f.options!.map((o) => <option key={String(o)} value={String(o)}>{String(o)}</option>)}
+              </select>
+            ) : (
+              <input id={id} type="text" inputMode={f.kind === "number" || f.kind === "integer" ? "decimal" : undefined} value={values[pi.name] ?? ""} placeholder={f.kind === "json" ? "JSON" : f.kind} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })} data-testid={id} />
+            )}
+          </div>
+        );
+      })}
+      <div className="row wrap run-options">
+        <label className="row"><input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run</label>
+        <label className="row"><input type="checkbox" checked={approveWrites} onChange={(e) => setApproveWrites(e.target.checked)} /> Approve writes</label>
+        <label className="row">On failure
+          <select value={policy} onChange={(e) => setPolicy(e.target.value as "fail_fast" | "continue")} style={{ width: "auto" }}>
+            <option value="fail_fast">stop the run</option>
+            <option value="continue">skip dependents</option>
+          </select>
+        </label>
+      </div>
+      {error ? <div className="error-box" role="alert" data-testid="start-run-error">{error}</div> : null}
+      <button className="button primary" disabled={!valid || pending} onClick={submit} data-testid="run-button" title={valid ? undefined : "Fix the plan's errors before running it"}>
+        {pending ? "Starting…" : dryRun ? "Dry run" : "Run plan"}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+import type { ActionSpec } from "@/lib/core/action";
+import type { Step } from "@/lib/core/plan";
+import type { StepView } from "@/lib/core/run-view";
+import { ApprovalPanel } from "./approval-panel";
+import { StatusBadge, formatDuration } from "./status";
+import { ValueView } from "./value-view";
+
+/** Everything about one step of the run: input, output, logs, attempts, errors and why it skipped. */
+export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: { runId: string; step: Step; spec?: ActionSpec; view: StepView; now: number; onClose(): void; onSelect(id: string): void }) {
+  const start = view.startedAt ? Date.parse(view.startedAt) : null;
+  const end = view.finishedAt ? Date.parse(view.finishedAt) : now;
+  return (
+    <aside className="drawer card" data-testid="step-drawer" aria-label={`Step ${step.id}`}>
+      <div className="card-header">
+        <div>
+          <div className="subtle mono">{step.id}</div>
+          <h2>{step.label ?? spec?.title ?? step.action}</h2>
+        </div>
+        <div className="row">
+          <StatusBadge status={view.status} testId="drawer-status" />
+          <button className="button ghost" onClick={onClose} aria-label="Close">✕</button>
+        </div>
+      </div>
+      <div className="drawer-body">
+        <dl className="facts">
+          <dt>Action</dt><dd className="mono">{step.action}{spec ? ` · ${spec.effect}` : ""}</dd>
+          <dt>Attempts</dt><dd>{view.attempts}</dd>
+          {start !== null ? (<><dt>Duration</dt><dd>{formatDuration(end - start)}{view.finishedAt ? "" : " so far"}</dd></>) : null}
+          {view.usage ? (<><dt>Tokens</dt><dd>{view.usage.promptTokens} in · {view.usage.completionTokens} out</dd></>) : null}
+          {view.reusedFromRunId ? (<><dt>Reused</dt><dd>output from an earlier run</dd></>) : null}
+          {view.approval ? (<><dt>Approval</dt><dd>{view.approval.decision}{view.approval.by ? ` by ${view.approval.by}` : ""}{view.approval.comment ? `: “${view.approval.comment}”` : ""}</dd></>) : null}
+        </dl>
+
+        {view.status === "awaiting_approval" ? <ApprovalPanel runId={runId} stepId={step.id} input={view.input} /> : null}
+
+        {view.failure && view.status !== "succeeded" ? (
+          <section className="root-cause" data-testid="step-failure">
+            <div className="root-cause-title">{view.status === "retrying" ? `Attempt ${view.attempts} failed; retrying` : "This step failed"}{view.usedFallback ? " (its fallback output was used)" : ""}</div>
+            <div>{view.failure.message}</div>
+            <div className="subtle mono">{view.failure.code}{view.failure.actionCode ? ` · ${view.failure.actionCode}` : ""}{view.failure.retryable ? " · retryable" : ""}</div>
+          </section>
+        ) : null}
+        {view.status === "skipped" ? (
+          <section className="skip-note" data-testid="step-skip">
+            Skipped: {view.skipReason}
+            {view.cause && view.cause !== step.id ? (
+              <> — caused by <button className="linkish" onClick={() => onSelect(view.cause!)}>{view.cause}</button></>
+            ) : null}
+          </section>
+        ) : null}
+        {view.undone ? <section className="skip-note">Rolled back: {view.undone.ok ? "undone" : `undo failed: ${view.undone.error}`}</section> : null}
+
+        <h3>Input</h3>
+        {view.input !== undefined ? <ValueView value={view.input} /> : <div className="subtle">Not resolved yet.</div>}
+        <h3>Output</h3>
+        {view.output !== undefined ? <div data-testid="step-output"><ValueView value={view.output} /></div> : <div className="subtle">No output{view.status === "running" ? " yet" : ""}.</div>}
+        <h3>Logs</h3>
+        {view.logs.length ? (
+          <ol className="logs">
+            {view.logs.map((l, i) => (
+              <li key={i} className={`log-${l.level}`}><span className="subtle mono">{l.at.slice(11, 23)}</span> {l.message}</li>
+            ))}
+          </ol>
+        ) : <div className="subtle">No logs.</div>}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * What the plan editor asks of the server: read a plan with its latest version, save an
+ * edited plan as a new version (validated again here: the browser is never trusted), list
+ * versions, read one, restore one, diff two, and ask the planner to refine a plan.
+ * Responses are plain JSON (dates as ISO text) so the page, the REST API and the browser
+ * cache hold the same shapes.
+ */
+import { z } from "zod";
+import { Plan, diffPlans, validatePlan, type PlanDiff, type ValidationIssue } from "../core";
+import { planOffline } from "../planner/offline/plan-offline";
+import { addVersion, getPlan, getVersion, listVersions, type StoredVersion, type VersionSource } from "../store/plans";
+import { RequestError, badRequest, conflict, notFound } from "./errors";
+import { getTrellis } from "./trellis";
+
+export interface VersionSummary {
+  id: string;
+  planId: string;
+  number: number;
+  hash: string;
+  note: string | null;
+  source: VersionSource;
+  model: string | null;
+  valid: boolean;
+  errorCount: number;
+  stepCount: number;
+  createdAt: string;
+}
+
+export interface VersionDetail extends VersionSummary {
+  plan: Plan;
+  issues: ValidationIssue[];
+}
+
+export interface PlanDetail {
+  plan: { id: string; title: string; createdAt: string; updatedAt: string };
+  latest: VersionDetail;
+  /** the latest version checked against today's catalog (an action may have changed since it was saved) */
+  issues: ValidationIssue[];
+  valid: boolean;
+}
+
+export interface SaveResult {
+  version: VersionDetail;
+  /** false when the plan was identical to the latest version, which is returned instead */
+  created: boolean;
+  issues: ValidationIssue[];
+  valid: boolean;
+}
+
+export const SavePlanBody = z.object({
+  plan: z.unknown().refine((v) => v !== undefined, "the plan is missing"),
+  note: z.string().trim().max(500, "a note has at most 500 characters").optional(),
+  /** the version the edit started from; when the plan has moved on since, the save is refused (409) */
+  baseVersionId: z.string().min(1).optional(),
+});
+export type SavePlanBody = z.infer<typeof SavePlanBody>;
+
+export const DiffQuery = z.object({
+  /** a version id or number; by default the version before `to` */
+  from: z.string().min(1).optional(),
+  /** a version id or number; by default the latest */
+  to: z.string().min(1).optional(),
+});
+
+export const RefineRequest = z.object({
+  instruction: z.string().trim().min(3, "Say what to change, in a few words.").max(2000, "The instruction is longer than 2,000 characters."),
+  /** the plan as it is in the editor; the latest version when absent */
+  plan: z.unknown().optional(),
+});
+
+export interface RefineResult {
+  plan: Plan;
+  diff: PlanDiff;
+  issues: ValidationIssue[];
+  valid: boolean;
+  notes: string[];
+  planner: string;
+}
+
+export function summarizeVersion(v: StoredVersion): VersionSummary {
+  return {
+    id: v.id,
+    planId: v.planId,
+    number: v.number,
+    hash: v.hash,
+    note: v.note,
+    source: v.source,
+    model: v.model,
+    valid: v.valid,
+    errorCount: v.issues.filter((i) => i.severity === "error").length,
+    stepCount: v.plan.steps.length,
+    createdAt: v.createdAt.toISOString(),
+  };
+}
+
+function detailOf(v: StoredVersion): VersionDetail {
+  return { ...summarizeVersion(v), plan: v.plan, issues: v.issues };
+}
+
+export async function planDetail(planId: string): Promise<PlanDetail> {
+  const t = await getTrellis();
+  const plan = await getPlan(t.database.prisma, planId);
+  if (!plan) throw notFound(`There is no plan ${planId}.`);
+  const current = validatePlan(plan.latest.plan, t.catalog, { trusted: true });
+  return {
+    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString() },
+    latest: detailOf(plan.latest),
+    issues: current.issues,
+    valid: current.valid,
+  };
+}
+
+/** What the editor page needs to open: the plan, the catalog it is checked against, and the planner in use. */
+export async function editorBootstrap(planId: string) {
+  const t = await getTrellis();
+  const detail = await planDetail(planId);
+  return {
+    detail,
+    catalog: t.catalog.toJSON(),
+    planner: t.config.llm.configured ? { kind: "llm" as const, model: t.config.llm.model } : { kind: "offline" as const },
+  };
+}
+
+/**
+ * Saves an edited plan as a new version. A body that is not a plan is refused (422) with the
+ * fields at fault; a plan with validation errors is kept as a draft (it cannot run).
+ */
+export async function saveEditedPlan(planId: string, body: SavePlanBody, source: VersionSource = "editor"): Promise<SaveResult> {
+  const parsed = Plan.safeParse(body.plan);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 8).map((i) => `${i.path.map(String).join(".") || "plan"}: ${i.message}`);
+    throw new RequestError(422, "invalid_plan", `This is not a Trellis plan: ${lines.join("; ")}`, parsed.error.issues);
+  }
+  const t = await getTrellis();
+  const current = await getPlan(t.database.prisma, planId);
+  if (!current) throw notFound(`There is no plan ${planId}.`);
+  if (body.baseVersionId && body.baseVersionId !== current.latest.id) {
+    throw conflict(`This plan has a newer version (v${current.latest.number}) than the one you edited. Reload it, or save anyway to replace it.`, { latest: summarizeVersion(current.latest) });
+  }
+  const { issues, valid } = validatePlan(parsed.data, t.catalog, { trusted: true });
+  const { version, created } = await addVersion(t.database.prisma, planId, { plan: parsed.data, issues, note: body.note || undefined, source });
+  return { version: detailOf(version), created, issues, valid };
+}
+
+export async function versionList(planId: string): Promise<{ versions: VersionSummary[] }> {
+  const t = await getTrellis();
+  const versions = await listVersions(t.database.prisma, planId);
+  if (!versions.length) throw notFound(`There is no plan ${planId}.`);
+  return { versions: versions.map(summarizeVersion) };
+}
+
+/** A version by id or by number ("3" or "v3"). */
+export async function findVersion(planId: string, ref: string): Promise<StoredVersion> {
+  const t = await getTrellis();
+  const num = /^v?(\d+)$/i.exec(ref.trim());
+  let version: StoredVersion | null | undefined;
+  if (num) {
+    const all = await listVersions(t.database.prisma, planId);
+    if (!all.length) throw notFound(`There is no plan ${planId}.`);
+    version = all.find((v) => v.number === Number(num[1]));
+  } else {
+    version = await getVersion(t.database.prisma, ref);
+    if (version && version.planId !== planId) version = undefined;
+  }
+  if (!version) throw notFound(`Plan ${planId} has no version ${ref}.`);
+  return version;
+}
+
+export async function versionDetail(planId: string, ref: string): Promise<{ version: VersionDetail }> {
+  return { version: detailOf(await findVersion(planId, ref)) };
+}
+
+/** Makes an old version the newest again, as a new version (history is never rewritten). */
+export async function restoreVersion(planId: string, ref: string): Promise<SaveResult> {
+  const old = await findVersion(planId, ref);
+  return saveEditedPlan(planId, { plan: old.plan, note: `Restored v${old.number}` });
+}
+
+export async function versionDiff(planId: string, query: z.infer<typeof DiffQuery>): Promise<{ from: VersionSummary; to: VersionSummary; diff: PlanDiff }> {
+  const t = await getTrellis();
+  const to = query.to ? await findVersion(planId, query.to) : (await getPlan(t.database.prisma, planId))?.latest;
+  if (!to) throw notFound(`There is no plan ${planId}.`);
+  let from: StoredVersion;
+  if (query.from) from = await findVersion(planId, query.from);
+  else if (to.number > 1) from = await findVersion(planId, String(to.number - 1));
+  else throw badRequest(`v1 is the first version: say which version to compare it with (?from=).`);
+  return { from: summarizeVersion(from), to: summarizeVersion(to), diff: diffPlans(from.plan, to.plan) };
+}
+
+/**
+ * Asks the planner to change a plan as the instruction says. Nothing is saved: the editor
+ * shows the proposal as a diff to accept (as one undoable edit) or reject.
+ */
+export async function refinePlan(planId: string, instruction: string, plan?: unknown): Promise<RefineResult> {
+  const t = await getTrellis();
+  let base: Plan;
+  if (plan === undefined) {
+    const stored = await getPlan(t.database.prisma, planId);
+    if (!stored) throw notFound(`There is no plan ${planId}.`);
+    base = stored.latest.plan;
+  } else {
+    const parsed = Plan.safeParse(plan);
+    if (!parsed.success) throw new RequestError(422, "invalid_plan", `The plan to refine is not a Trellis plan: ${parsed.error.issues[0]?.message}`, parsed.error.issues);
+    base = parsed.data;
+  }
+  const result = planOffline({ goal: instruction, flows: base.flows, basePlan: base }, t.catalog.forFlows(base.flows.length ? base.flows : undefined));
+  // The person's goal stays the goal; the instruction is an edit of it.
+  const proposed: Plan = { ...result.plan, goal: base.goal, flows: base.flows };
+  const { issues, valid } = validatePlan(proposed, t.catalog, { trusted: true });
+  return { plan: proposed, diff: diffPlans(base, proposed), issues, valid, notes: result.notes, planner: "offline" };
+}
+
+export function parseVersionRef(ref: string): string {
+  if (!/^(v?\d{1,9}|[0-9a-f-]{36})$/i.test(ref)) throw badRequest(`"${ref}" is not a version id or number.`);
+  return ref;
+}

@@ -41,6 +41,16 @@ export async function importPlanJson(text: string, options: { source?: VersionSo
   return { ok: true, planId: saved.planId, issues: saved.issues };
 }
 
+/** The REST form of import: a parsed body; a body that is not a plan is a 400 naming the problem. */
+export async function importPlan(raw: unknown, options: { note?: string } = {}): Promise<{ planId: string; versionId: string; valid: boolean; issues: ValidationIssue[] }> {
+  const parsed = Plan.safeParse(raw);
+  if (!parsed.success) {
+    throw badRequest(`This is not a Trellis plan: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ")}`, parsed.error.issues);
+  }
+  const saved = await savePlan(parsed.data, { source: "api", note: options.note });
+  return { planId: saved.planId, versionId: saved.id, valid: saved.valid, issues: saved.issues };
+}
+
 export async function savePlan(plan: Plan, options: { source: VersionSource; note?: string; planId?: string; model?: string; planning?: unknown }): Promise<StoredVersion> {
   const t = await getTrellis();
   const { issues } = validatePlan(plan, t.catalog, { trusted: true });

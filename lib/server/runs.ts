@@ -114,6 +114,13 @@ export async function retryRun(runId: string, body: z.infer<typeof RetryBody>) {
   return { runId: newRunId };
 }
 
+export async function runEventsAfter(runId: string, after: number): Promise<RunEvent[]> {
+  const t = await getTrellis();
+  const exists = await t.database.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
+  if (!exists) throw notFound(`There is no run ${runId}.`);
+  return new PrismaRunStore(t.database.prisma).events(runId, after, 100_000);
+}
+
 const HEARTBEAT_MS = 15_000;
 
 /**

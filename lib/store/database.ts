@@ -3,13 +3,13 @@
  * PGlite persisted in a folder (or in memory). Migrations run before the client is returned.
  */
 import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
 import { migrate, readMigrations, type SqlRunner } from "./migrate";
+import { lockDataDir } from "./data-dir-lock";
 
 export type Db = PrismaClient;
 
@@ -58,12 +58,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       },
     };
   }
-  if (options.dir) await mkdir(path.dirname(options.dir), { recursive: true });
+  let unlock = () => {};
+  if (options.dir) {
+    await mkdir(options.dir, { recursive: true });
+    unlock = lockDataDir(options.dir);
+  }
   const pglite = options.dir
     ? new PGlite(options.dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : undefined)
     : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : undefined);
-  await pglite.waitReady;
-  const applied = await migrate(pgliteRunner(pglite), migrations);
+  let applied: string[];
+  try {
+    await pglite.waitReady;
+    applied = await migrate(pgliteRunner(pglite), migrations);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   // The adapter is built against an older adapter-utils type; its runtime contract is the same.
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as unknown as PrismaPg });
   return {
@@ -75,6 +85,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+      unlock();
     },
   };
 }

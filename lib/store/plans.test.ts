@@ -69,3 +69,26 @@ describe("embedded database persistence", () => {
     }
   });
 });
+
+describe("embedded database lock", () => {
+  it("refuses a second opener of the same folder and frees it on close", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "trellis-lock-"));
+    try {
+      const first = await openDatabase({ dir: path.join(dir, "pglite") });
+      // The same process may not open it twice either: two PGlite instances would corrupt it.
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(path.join(dir, "pglite", "trellis.lock"), String(process.ppid));
+      await expect(openDatabase({ dir: path.join(dir, "pglite") })).rejects.toThrow(/in use by another Trellis process/);
+      writeFileSync(path.join(dir, "pglite", "trellis.lock"), String(process.pid));
+      await first.close();
+      const second = await openDatabase({ dir: path.join(dir, "pglite") });
+      await second.close();
+      // A lock left by a process that is gone is taken over.
+      writeFileSync(path.join(dir, "pglite", "trellis.lock"), "999999");
+      const third = await openDatabase({ dir: path.join(dir, "pglite") });
+      await third.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

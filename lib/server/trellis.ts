@@ -44,8 +44,6 @@ async function open(): Promise<Trellis> {
     workspaceRoot: path.join(cfg.dataDir, "runs"),
     runConcurrency: cfg.runConcurrency,
   });
-  const resumed = await engine.resumeAll();
-  if (resumed.length) console.log(`Trellis: resumed ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
   return { config: cfg, database, registry, catalog: registry.catalog, engine };
 }
 
@@ -54,4 +52,22 @@ export async function closeTrellis(): Promise<void> {
   const t = holder[KEY];
   delete holder[KEY];
   if (t) await (await t).database.close();
+}
+
+const RESUMED = Symbol.for("trellis.resumed");
+
+/**
+ * Opens Trellis and resumes unfinished runs: for the server, once per process. Other
+ * processes on the same database (the CLI) only run their own runs: two engines must
+ * not execute the same run.
+ */
+export async function startTrellisServer(): Promise<Trellis> {
+  const t = await getTrellis();
+  const holder = globalThis as { [RESUMED]?: boolean };
+  if (!holder[RESUMED]) {
+    holder[RESUMED] = true;
+    const resumed = await t.engine.resumeAll();
+    if (resumed.length) console.log(`Trellis: resumed ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
+  }
+  return t;
 }

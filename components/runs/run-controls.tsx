@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { cancelRunAction, retryRunAction, startRunAction } from "@/app/runs/actions";
@@ -32,6 +33,7 @@ export function RunControls({ runId, status, planId, inputs, options }: { runId:
           </>
         ) : null}
         {!active ? <button className="button" disabled={pending} onClick={() => go(() => startRunAction(planId, { inputs, options }))} data-testid="run-again">Run again</button> : null}
+        {!active ? <Link className="button ghost" href={`/plans/${planId}#run`}>New inputs…</Link> : null}
       </div>
       {error ? <div className="error-box" role="alert" data-testid="run-control-error">{error}</div> : null}
     </div>

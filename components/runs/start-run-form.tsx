@@ -30,6 +30,31 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
   const [policy, setPolicy] = useState<"fail_fast" | "continue">("fail_fast");
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  const [freeText, setFreeText] = useState("");
+  const [parseNote, setParseNote] = useState<string | null>(null);
+
+  const fillFromText = () =>
+    start(async () => {
+      setParseNote(null);
+      const res = await fetch("/api/plans/parse-inputs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: freeText, planId, names: inputs.map((i) => i.name) }),
+      });
+      const body = (await res.json()) as { values?: Record<string, unknown>; missing?: string[]; invalid?: { name: string; reason: string }[]; error?: { message: string } };
+      if (!res.ok || !body.values) { setParseNote(body.error?.message ?? `Reading the text failed (${res.status}).`); return; }
+      const next = { ...values };
+      for (const [name, v] of Object.entries(body.values)) {
+        const pi = inputs.find((i) => i.name === name);
+        if (pi) next[name] = toText(v, fieldOf(pi.schema));
+      }
+      setValues(next);
+      const found = Object.keys(body.values);
+      const notes = [found.length ? `Filled ${found.join(", ")}.` : "Found no values."];
+      if (body.missing?.length) notes.push(`Still missing: ${body.missing.join(", ")}.`);
+      if (body.invalid?.length) notes.push(body.invalid.map((i) => `${i.name}: ${i.reason}`).join("; "));
+      setParseNote(notes.join(" "));
+    });
 
   const parse = (): Record<string, unknown> | string => {
     const out: Record<string, unknown> = {};
@@ -65,7 +90,17 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
     });
 
   return (
-    <div className="start-run" data-testid="start-run">
+    <div className="start-run" data-testid="start-run" id="run">
+      {inputs.length ? (
+        <div className="field">
+          <label htmlFor="run-free-text">Fill from text</label>
+          <div className="row">
+            <input id="run-free-text" type="text" value={freeText} onChange={(e) => setFreeText(e.target.value)} placeholder="e.g. write the report to reports/q3.md" data-testid="run-free-text" />
+            <button className="button" type="button" disabled={!freeText.trim() || pending} onClick={fillFromText} data-testid="run-free-text-fill">Fill</button>
+          </div>
+          {parseNote ? <span className="subtle" data-testid="run-free-text-note">{parseNote}</span> : null}
+        </div>
+      ) : null}
       {inputs.map((pi) => {
         const f = fieldOf(pi.schema);
         const id = `run-input-${pi.name}`;

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { homeOverview } from "@/lib/server/plans";
 import { PlanList } from "@/components/plans/plan-list";
 import { EmptyState } from "@/components/ui/empty-state";
+import { GoalForm } from "@/components/planning/goal-form";
 
 export const dynamic = "force-dynamic";
 
@@ -58,6 +59,8 @@ export default async function HomePage() {
           </div>
         </div>
       </section>
+
+      <GoalForm flows={catalog.flows} planner={llm} />
 
       <section className="card" data-testid="plans">
         <div className="card-header">

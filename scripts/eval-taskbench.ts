@@ -1,6 +1,8 @@
 /**
  * npm run eval:taskbench -- [--data <folder>]
- * Prints one JSON object per line (see lib/taskbench/README.md); diagnostics go to stderr.
+ * Prints one JSON object per line (see lib/taskbench/README.md); diagnostics go to stderr. Per set:
+ * gold-validity; per predictions file, predictions and repair (deterministic, no LLM call);
+ * then offline-planner (the offline planner on every gold request).
  * The default folder is ../shared/data/taskbench next to the repository root.
  */
 import { existsSync, statSync } from "node:fs";

@@ -53,7 +53,8 @@ export const RunEvent = z.discriminatedUnion("type", [
 export type RunEvent = z.infer<typeof RunEvent>;
 export type RunEventType = RunEvent["type"];
 
-const PlanningSource = z.enum(["llm", "offline"]);
+export const PlanningSource = z.enum(["llm", "offline"]);
+export type PlanningSource = z.infer<typeof PlanningSource>;
 
 /**
  * Planning progress, streamed to the browser while a goal is planned and stored with the plan

@@ -1,7 +1,8 @@
 /**
- * The TaskBench evaluation: per set, how many gold graphs are valid Trellis plans, and per
+ * The TaskBench evaluation: per set, how many gold graphs are valid Trellis plans; per
  * predictions file, how many predicted graphs are valid plans and how they score on the
- * published metrics. `evaluateFolder` yields one JSON-ready object per line of the report;
+ * published metrics, and the same after deterministic repair (no LLM call); and how the
+ * offline planner scores on the set's gold requests. `evaluateFolder` yields one JSON-ready object per line of the report;
  * the parts (`checkGraph`, `scoreById`) are exported for later evaluations (repair, planner)
  * that produce plans: turn them back into graphs with planToGraph and score them the same way.
  */
@@ -9,7 +10,10 @@ import { countByCode, type ValidationIssue } from "../core/issues";
 import { validatePlan } from "../core/validate-plan";
 import type { Plan } from "../core/plan";
 import { catalogFromToolDesc, type TaskBenchCatalog } from "./catalog-from-tool-desc";
+import { planGoal } from "../planner/plan-goal";
+import { repairPlan } from "../planner/repair/repair-plan";
 import { graphToPlan } from "./graph-to-plan";
+import { planToGraph } from "./plan-to-graph";
 import { listSets, loadSet, type PredictionFile, type TaskBenchSet } from "./load-set";
 import { metricToolsFromDesc, percent, scoreGraphs, type MetricTools } from "./metrics";
 import { graphOf, isRecord, type GoldRecord } from "./types";
@@ -108,12 +112,75 @@ export function evaluatePredictions(set: TaskBenchSet, file: PredictionFile, cat
   return { eval: "predictions", set: set.name, model: file.model, records: file.records.length, invalid, issues: sortedCounts(issues), ...metrics };
 }
 
+export interface RepairLine {
+  eval: "repair";
+  set: string;
+  model: string;
+  records: number;
+  invalid_before: number;
+  invalid_after: number;
+  /** e-F1 (percent) of the predictions as written and after deterministic repair */
+  e_f1_before: number;
+  e_f1_after: number;
+}
+
+/** Deterministic repair of real LLM predictions (no LLM call): validity and e-F1 before and after. */
+export function evaluateRepair(set: TaskBenchSet, file: PredictionFile, cat: TaskBenchCatalog, tools: MetricTools): RepairLine {
+  let before = 0;
+  let after = 0;
+  const original = new Map<string, unknown>();
+  const repaired = new Map<string, unknown>();
+  for (const record of file.records) {
+    const check = checkGraph(record.result, cat, typeof record.user_request === "string" ? record.user_request : "");
+    if (!check.valid) before++;
+    const fixed = repairPlan(check.plan, cat.catalog);
+    if (!fixed.valid) after++;
+    original.set(record.id, isRecord(record.result) ? record.result : {});
+    repaired.set(record.id, planToGraph(fixed.plan, cat));
+  }
+  return {
+    eval: "repair",
+    set: set.name,
+    model: file.model,
+    records: file.records.length,
+    invalid_before: before,
+    invalid_after: after,
+    e_f1_before: scoreById(set.gold, original, tools).e_f1,
+    e_f1_after: scoreById(set.gold, repaired, tools).e_f1,
+  };
+}
+
+export interface OfflinePlannerLine {
+  eval: "offline-planner";
+  set: string;
+  records: number;
+  valid: number;
+  n_f1: number;
+  e_f1: number;
+  t_f1: number;
+  v_f1: number;
+}
+
+/** The offline planner on each gold request, scored against the gold graph. */
+export async function evaluateOfflinePlanner(set: TaskBenchSet, cat: TaskBenchCatalog, tools: MetricTools): Promise<OfflinePlannerLine> {
+  let valid = 0;
+  const planned = new Map<string, unknown>();
+  for (const record of set.gold) {
+    const goal = typeof record.instruction === "string" && record.instruction.trim() ? record.instruction : "(no request)";
+    const result = await planGoal({ goal, flows: [cat.set], planner: "offline" }, { catalog: cat.catalog });
+    if (result.valid) valid++;
+    planned.set(record.id, planToGraph(result.plan, cat));
+  }
+  const m = scoreById(set.gold, planned, tools);
+  return { eval: "offline-planner", set: set.name, records: set.gold.length, valid, n_f1: m.n_f1, e_f1: m.e_f1, t_f1: m.t_f1, v_f1: m.v_f1 };
+}
+
 export interface EvaluateOptions {
   /** diagnostics (parse errors and the like); stderr in the script */
   log?: (message: string) => void;
 }
 
-export async function* evaluateFolder(dataDir: string, options: EvaluateOptions = {}): AsyncGenerator<GoldValidityLine | PredictionsLine> {
+export async function* evaluateFolder(dataDir: string, options: EvaluateOptions = {}): AsyncGenerator<GoldValidityLine | PredictionsLine | RepairLine | OfflinePlannerLine> {
   const log = options.log ?? (() => {});
   const sets = await listSets(dataDir);
   if (!sets.length) log(`no TaskBench sets (subfolders with tool_desc.json) in ${dataDir}`);
@@ -126,6 +193,8 @@ export async function* evaluateFolder(dataDir: string, options: EvaluateOptions 
     for (const file of set.predictions) {
       for (const e of file.errors) log(`${file.file} ${e}`);
       yield evaluatePredictions(set, file, cat, tools);
+      yield evaluateRepair(set, file, cat, tools);
     }
+    yield await evaluateOfflinePlanner(set, cat, tools);
   }
 }

@@ -1,0 +1,152 @@
+/**
+ * Filling column-shaped inputs of table actions from the goal's words: which column to group
+ * by ("by region"), what to aggregate ("total revenue"), what to chart, sort or keep. Keyed on
+ * the shape of the input (a property named groupBy, aggregates, x, y, column(s), by,
+ * conditions), never on an action id, and only with columns the data is known to have.
+ */
+import type { JsonSchema } from "../../core/json-schema";
+import { isObject } from "../../core/json-schema";
+import { checkValue } from "../../core/check-value";
+import { words } from "../text/tokens";
+import type { ColumnInfo } from "./examples";
+
+export interface TableContext {
+  columns: ColumnInfo[];
+  /** columns the upstream step grouped by */
+  groupColumns: string[];
+  /** columns the upstream step computed (aggregates) */
+  measureColumns: string[];
+}
+
+export const EMPTY_TABLE: TableContext = { columns: [], groupColumns: [], measureColumns: [] };
+
+const FN_WORDS: [string, string[]][] = [
+  ["sum", ["total", "totals", "sum", "sums", "overall"]],
+  ["avg", ["average", "averages", "mean", "avg"]],
+  ["count", ["count", "number", "how many", "counts"]],
+  ["max", ["max", "maximum", "highest", "largest", "biggest", "peak"]],
+  ["min", ["min", "minimum", "lowest", "smallest"]],
+  ["median", ["median"]],
+  ["count_distinct", ["distinct", "unique"]],
+];
+const DESC_WORDS = /\b(top|highest|largest|biggest|most|best|descending|desc|decreasing)\b/i;
+
+/** Columns the text mentions, in order of mention. */
+function mentionedColumns(text: string, columns: readonly ColumnInfo[]): string[] {
+  const lower = ` ${words(text).join(" ")} `;
+  const hits: { name: string; at: number }[] = [];
+  for (const c of columns) {
+    const spaced = words(c.name).join(" ");
+    const variants = [spaced, `${spaced}s`, spaced.replace(/y$/, "ies")];
+    let at = -1;
+    for (const v of variants) {
+      const i = lower.indexOf(` ${v} `);
+      if (i >= 0 && (at < 0 || i < at)) at = i;
+    }
+    if (at >= 0) hits.push({ name: c.name, at });
+  }
+  return hits.sort((a, b) => a.at - b.at).map((h) => h.name);
+}
+
+/** Columns named right after "by", "per" or "for each". */
+function groupingColumns(text: string, columns: readonly ColumnInfo[]): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\b(?:by|per|for each|across|grouped by)\s+((?:[\w-]+(?:\s+and\s+|,\s*|\s+)?){1,3})/gi)) {
+    for (const c of mentionedColumns(m[1], columns)) if (!out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+function fnFor(text: string): { fn: string; word: string } | undefined {
+  const lower = ` ${words(text).join(" ")} `;
+  let best: { fn: string; word: string; at: number } | undefined;
+  for (const [fn, list] of FN_WORDS) {
+    for (const w of list) {
+      const at = lower.indexOf(` ${w} `);
+      if (at >= 0 && (!best || at < best.at)) best = { fn, word: w.replace(/\s+/g, "_"), at };
+    }
+  }
+  return best;
+}
+
+function isStringArray(s: unknown): boolean {
+  return isObject(s) && s.type === "array" && isObject(s.items) && s.items.type === "string";
+}
+
+function itemProps(s: unknown): Record<string, unknown> | undefined {
+  if (!isObject(s) || s.type !== "array" || !isObject(s.items)) return undefined;
+  return isObject(s.items.properties) ? s.items.properties : undefined;
+}
+
+/**
+ * A value for a column-shaped input, or undefined when the goal does not say. The value is
+ * checked against the input's schema before it is returned.
+ */
+export function fillTableSlot(name: string, schema: JsonSchema, clause: string, ctx: TableContext): unknown {
+  const cols = ctx.columns;
+  if (!cols.length) return undefined;
+  const mentioned = mentionedColumns(clause, cols);
+  const grouping = groupingColumns(clause, cols);
+  const lname = name.toLowerCase();
+  let value: unknown;
+  const props = itemProps(schema);
+
+  if (props && "fn" in props && "column" in props) {
+    // aggregates: [{ fn, column, as }]
+    const f = fnFor(clause);
+    const measures = mentioned.filter((c) => !grouping.includes(c));
+    if (f || measures.length) {
+      const fn = f?.fn ?? "sum";
+      const column = measures[0];
+      if (fn === "count" && !column) value = [{ fn: "count", as: "count" }];
+      else if (column) value = [{ fn, column, as: `${f?.word ?? fn}_${column}` }];
+    }
+  } else if (props && "column" in props && "op" in props) {
+    // conditions: [{ column, op, value }] from column values the goal names (region North)
+    const conds: Record<string, unknown>[] = [];
+    const lower = ` ${words(clause).join(" ")} `;
+    for (const c of cols) {
+      for (const v of c.values) {
+        if (lower.includes(` ${words(v).join(" ")} `)) conds.push({ column: c.name, op: "eq", value: v });
+      }
+    }
+    if (conds.length) value = conds;
+  } else if (props && "column" in props) {
+    // sort keys: [{ column, direction }]
+    const column = mentioned.find((c) => ctx.measureColumns.includes(c)) ?? ctx.measureColumns[0] ?? mentioned[0];
+    if (column) value = [{ column, direction: DESC_WORDS.test(clause) ? "desc" : "asc" }];
+  } else if (lname === "groupby" || (lname === "by" && isStringArray(schema))) {
+    if (grouping.length) value = grouping;
+  } else if (lname === "x") {
+    const x = ctx.groupColumns[0] ?? grouping[0] ?? mentioned[0];
+    if (x) value = x;
+  } else if (lname === "y") {
+    const y = ctx.measureColumns.length ? ctx.measureColumns : mentioned.filter((c) => !ctx.groupColumns.includes(c) && !grouping.includes(c));
+    if (y.length) value = y.length === 1 ? y[0] : y;
+  } else if (lname === "column" && mentioned.length) {
+    value = mentioned[0];
+  } else if ((lname === "columns" || lname === "on") && isStringArray(schema) && mentioned.length) {
+    value = mentioned;
+  }
+  if (value === undefined) return undefined;
+  return checkValue(value, schema).length === 0 ? value : undefined;
+}
+
+/** The table context after a step: grouped and computed columns when it aggregated, else unchanged. */
+export function tableAfter(inputs: Record<string, unknown>, upstream: TableContext): TableContext {
+  const groupBy = Array.isArray(inputs.groupBy) ? inputs.groupBy.filter((x): x is string => typeof x === "string") : [];
+  const aggs = Array.isArray(inputs.aggregates) ? inputs.aggregates.filter(isObject) : [];
+  if (aggs.length) {
+    const measures = aggs.map((a) => (typeof a.as === "string" ? a.as : `${a.fn}_${a.column ?? ""}`));
+    return {
+      columns: [...groupBy.map((n) => upstream.columns.find((c) => c.name === n) ?? { name: n, values: [] }), ...measures.map((m) => ({ name: m, values: [] }))],
+      groupColumns: groupBy,
+      measureColumns: measures,
+    };
+  }
+  if (Array.isArray(inputs.columns) && inputs.columns.every((c) => typeof c === "string")) {
+    const keep = inputs.columns as string[];
+    return { ...upstream, columns: upstream.columns.filter((c) => keep.includes(c.name)) };
+  }
+  return upstream;
+}

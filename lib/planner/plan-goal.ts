@@ -1,0 +1,154 @@
+/**
+ * The planner's entry point: a goal in, a validated plan out, with the planning record
+ * (events, attempts, usage, repairs) to store next to it. It chooses the LLM when one is
+ * given (falling back to the offline planner when the LLM produces nothing usable, unless the
+ * LLM was asked for by name) and never throws a plan away: a plan that still has errors is
+ * returned with them. The catalog and the LLM are parameters; nothing here reads configuration.
+ */
+import type { LlmClient } from "../core/action";
+import type { Catalog } from "../core/catalog";
+import type { PlanningEvent } from "../core/events";
+import { hasErrors, type ValidationIssue } from "../core/issues";
+import { emptyPlan, type Plan } from "../core/plan";
+import { validatePlan } from "../core/validate-plan";
+import { planWithLlm } from "./llm-planner";
+import { missingInputs } from "./missing-inputs";
+import { planOffline } from "./offline/plan-offline";
+import { PlanningLog } from "./planning-log";
+import { repairPlan, type Repair } from "./repair/repair-plan";
+import type { PlanGoalRequest, PlanResult, PlanningRecord } from "./request";
+import { retrieveActions } from "./retrieval";
+
+export interface PlanGoalOptions {
+  catalog: Catalog;
+  /** the LLM to plan with; without one the offline planner plans */
+  llm?: LlmClient;
+  /** plans the new goal builds on (incremental planning) */
+  earlierPlans?: Plan[];
+  onEvent?: (event: PlanningEvent) => void;
+  signal?: AbortSignal;
+  /** how many actions the prompt offers at most (default 24) */
+  promptActions?: number;
+}
+
+export const DEFAULT_ATTEMPTS = 3;
+
+export async function planGoal(request: PlanGoalRequest, options: PlanGoalOptions): Promise<PlanResult> {
+  const log = new PlanningLog(options.onEvent);
+  const goal = request.goal.trim();
+  const flows = request.flows ?? [];
+  const catalog = options.catalog.forFlows(flows);
+  const given = request.inputs ?? {};
+  const choice = request.planner ?? "auto";
+  const useLlm = choice === "llm" || (choice === "auto" && options.llm !== undefined);
+
+  if (useLlm && !options.llm) {
+    return failed({ goal, flows, log, reason: "No LLM provider is configured. Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), or plan offline." });
+  }
+
+  if (useLlm && options.llm) {
+    const llm = options.llm;
+    const actions = retrieveActions(catalog.list(), {
+      text: [goal, request.instruction ?? "", ...(request.context ?? [])].join("\n"),
+      include: [...(request.constraints?.useActions ?? []), ...(options.earlierPlans ?? []).flatMap((p) => p.steps.map((s) => s.action))],
+      exclude: request.constraints?.avoidActions,
+      limit: options.promptActions,
+    });
+    log.emit("planning.started", { goal, source: "llm", model: llm.model, actions: actions.length, flows });
+    const out = await planWithLlm({
+      llm,
+      catalog,
+      actions,
+      prompt: {
+        goal,
+        given,
+        instruction: request.instruction,
+        context: request.context,
+        earlierPlans: options.earlierPlans,
+        maxSteps: request.constraints?.maxSteps,
+        useActions: request.constraints?.useActions,
+        avoidActions: request.constraints?.avoidActions,
+      },
+      flows,
+      given,
+      maxAttempts: request.maxAttempts ?? DEFAULT_ATTEMPTS,
+      allowPartial: request.allowPartial ?? false,
+      maxSteps: request.constraints?.maxSteps,
+      log,
+      signal: options.signal,
+    });
+    const record = { source: "llm" as const, model: llm.model, attempts: out.attempts, usage: out.usage };
+    if (out.plan) return finish({ plan: out.plan, issues: out.issues, repairs: out.repairs, record, log, given });
+    const reason = out.fatal ?? out.lastError ?? "The LLM gave no usable plan.";
+    if (choice === "llm" || options.signal?.aborted) return failed({ goal, flows, log, reason, record });
+    log.emit("planning.fallback", { from: "llm", to: "offline", reason });
+    return planOfflineResult(request, catalog, options, log, given, { usage: out.usage, attempts: out.attempts, model: llm.model });
+  }
+  return planOfflineResult(request, catalog, options, log, given);
+}
+
+function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: PlanGoalOptions, log: PlanningLog, given: Record<string, unknown>, before?: { usage: { promptTokens: number; completionTokens: number }; attempts: number; model: string }): PlanResult {
+  const goal = request.goal.trim();
+  const flows = request.flows ?? [];
+  if (!before) log.emit("planning.started", { goal, source: "offline", actions: catalog.list().length, flows });
+  const drafted = planOffline(
+    {
+      goal,
+      flows,
+      inputs: given,
+      maxSteps: request.constraints?.maxSteps,
+      useActions: request.constraints?.useActions,
+      avoidActions: request.constraints?.avoidActions,
+      basePlan: options.earlierPlans?.[options.earlierPlans.length - 1],
+    },
+    catalog,
+  );
+  const checked = validatePlan(drafted.plan, catalog, { trusted: true, maxSteps: request.constraints?.maxSteps });
+  log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
+  const repaired = repairPlan(drafted.plan, catalog, { lossy: true, planInputs: true, maxSteps: request.constraints?.maxSteps });
+  if (repaired.repairs.length) {
+    log.emit("planning.repair", { attempt: 1, repairs: repaired.repairs.map((r) => r.message) });
+    log.emit("planning.validation", { attempt: 1, errors: repaired.issues.filter((i) => i.severity === "error").length, warnings: repaired.issues.filter((i) => i.severity === "warning").length, stage: "repaired" });
+  }
+  const record = { source: "offline" as const, attempts: (before?.attempts ?? 0) + 1, usage: before?.usage ?? { promptTokens: 0, completionTokens: 0 }, notes: drafted.notes, ...(before ? { model: before.model } : {}) };
+  return finish({ plan: repaired.plan, issues: repaired.issues, repairs: repaired.repairs, record, log, given });
+}
+
+interface Finish {
+  plan: Plan;
+  issues: ValidationIssue[];
+  repairs: Repair[];
+  record: Pick<PlanningRecord, "source" | "attempts" | "usage"> & { model?: string; notes?: string[] };
+  log: PlanningLog;
+  given: Record<string, unknown>;
+}
+
+function finish({ plan, issues, repairs, record, log, given }: Finish): PlanResult {
+  const valid = !hasErrors(issues);
+  const missing = missingInputs(plan, given);
+  const errors = issues.filter((i) => i.severity === "error");
+  if (valid) {
+    log.emit("planning.succeeded", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, steps: plan.steps.length, ...(missing.length ? { missingInputs: missing.map((m) => m.name) } : {}) });
+  } else {
+    log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: `${errors.length} error${errors.length === 1 ? "" : "s"} remain: ${errors.slice(0, 3).map((e) => e.message).join(" ")}` });
+  }
+  const planning: PlanningRecord = { ...record, repairs, events: log.events, ms: log.elapsed(), ...(valid ? {} : { error: `${errors.length} validation error${errors.length === 1 ? "" : "s"} remain` }) };
+  return { plan, valid, status: !valid ? "invalid" : missing.length ? "needs_inputs" : "ready", issues, missingInputs: missing, planning };
+}
+
+function failed({ goal, flows, log, reason, record }: { goal: string; flows: string[]; log: PlanningLog; reason: string; record?: Pick<PlanningRecord, "source" | "attempts" | "usage" | "model"> }): PlanResult {
+  const plan = emptyPlan(goal, flows);
+  const usage = record?.usage ?? { promptTokens: 0, completionTokens: 0 };
+  const attempts = record?.attempts ?? 0;
+  if (!log.events.some((e) => e.type === "planning.started")) log.emit("planning.started", { goal, source: "llm", flows });
+  log.emit("planning.failed", { attempts, ms: log.elapsed(), usage, reason });
+  const issues: ValidationIssue[] = [{ code: "empty_plan", severity: "error", message: "The plan has no steps.", hint: reason }];
+  return {
+    plan,
+    valid: false,
+    status: "invalid",
+    issues,
+    missingInputs: [],
+    planning: { source: "llm", ...(record?.model ? { model: record.model } : {}), attempts, usage, repairs: [], events: log.events, ms: log.elapsed(), error: reason },
+  };
+}

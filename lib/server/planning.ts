@@ -1,0 +1,142 @@
+/**
+ * Planning, composed: the configured LLM (or none), the catalog, the planner, and storage.
+ * What app/ calls to turn a goal into a saved plan version, to read plan input values out of
+ * free text, and to describe flows for planning.
+ */
+import { z } from "zod";
+import type { ActionSpec, LlmClient, PlanningEvent } from "../core";
+import { JsonSchema, Plan, PlanInputName, type PlanInput } from "../core";
+import { openAiProviderFromConfig } from "../llm/openai-provider";
+import { missingInputs } from "../planner/missing-inputs";
+import { parseInputs, type ParsedInputs } from "../planner/parse-inputs";
+import { planGoal } from "../planner/plan-goal";
+import { PlanGoalRequest, type PlanResult, type StoredPlanning } from "../planner/request";
+import { getPlan, titleFromGoal } from "../store/plans";
+import { badRequest, notFound, RequestError } from "./errors";
+import { parsePlanId, savePlan } from "./plans";
+import { getTrellis, type Trellis } from "./trellis";
+
+const LLM_KEY = Symbol.for("trellis.llm");
+type LlmHolder = { [LLM_KEY]?: { key: string; client: LlmClient | undefined } };
+
+/** The configured LLM client, one per process (it remembers which structured-output mode works). */
+export function configuredLlm(t: Trellis): LlmClient | undefined {
+  const holder = globalThis as LlmHolder;
+  const cfg = t.config.llm;
+  const key = JSON.stringify([cfg.baseUrl, cfg.model, cfg.timeoutMs, Boolean(cfg.apiKey)]);
+  if (holder[LLM_KEY]?.key !== key) holder[LLM_KEY] = { key, client: openAiProviderFromConfig(cfg) };
+  return holder[LLM_KEY]!.client;
+}
+
+/** A planning request as it arrives over HTTP or from a form: the goal request, plus the plan it builds on. */
+export const PlanRequestBody = PlanGoalRequest.extend({
+  /** plan the goal on top of this plan; the result is saved as its next version */
+  basePlanId: z.string().optional(),
+}).strict();
+export type PlanRequestBody = z.infer<typeof PlanRequestBody>;
+
+export interface PlannedVersion {
+  planId: string;
+  versionId: string;
+  version: number;
+  title: string;
+  result: PlanResult;
+}
+
+export interface PlanAndSaveOptions {
+  /** the plan the goal builds on: its latest version goes to the planner, and the result becomes its next version */
+  basePlanId?: string;
+  onEvent?: (event: PlanningEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** Plan a goal and store the result as a plan version (a new plan, or the next version of the base plan). */
+export async function planAndSave(request: PlanGoalRequest, options: PlanAndSaveOptions = {}): Promise<PlannedVersion> {
+  const t = await getTrellis();
+  const unknownFlows = (request.flows ?? []).filter((f) => !t.catalog.flows().includes(f));
+  if (unknownFlows.length) throw badRequest(`Unknown flow${unknownFlows.length > 1 ? "s" : ""}: ${unknownFlows.join(", ")}. Flows: ${t.catalog.flows().join(", ")}.`);
+  let earlierPlans: Plan[] | undefined;
+  if (options.basePlanId) {
+    const base = await getPlan(t.database.prisma, parsePlanId(options.basePlanId));
+    if (!base) throw notFound(`There is no plan ${options.basePlanId}.`);
+    earlierPlans = [base.latest.plan];
+  }
+  const result = await planGoal(request, { catalog: t.catalog, llm: configuredLlm(t), earlierPlans, onEvent: options.onEvent, signal: options.signal });
+  // Nobody is waiting for a plan whose request was cancelled; do not store a half-planned one.
+  if (options.signal?.aborted) throw new RequestError(499, "cancelled", "Planning was cancelled.");
+  const saved = await savePlan(result.plan, {
+    source: result.planning.source,
+    model: result.planning.model,
+    note: noteFor(result),
+    planId: options.basePlanId,
+    planning: { ...result.planning, status: result.status, missingInputs: result.missingInputs } satisfies StoredPlanning,
+  });
+  return { planId: saved.planId, versionId: saved.id, version: saved.number, title: titleFromGoal(result.plan.goal), result };
+}
+
+/** Where a planned version is and what state it is in: what the REST answer and the stream's last chunk share. */
+export function plannedSummary(saved: PlannedVersion) {
+  const { result } = saved;
+  return { planId: saved.planId, versionId: saved.versionId, version: saved.version, url: `/plans/${saved.planId}`, status: result.status, valid: result.valid };
+}
+
+function noteFor(result: PlanResult): string {
+  const how = result.planning.source === "llm" ? `Planned by ${result.planning.model ?? "the LLM"}` : "Planned offline";
+  const tries = result.planning.attempts > 1 ? ` in ${result.planning.attempts} attempts` : "";
+  const fixes = result.planning.repairs.length ? `, ${result.planning.repairs.length} automatic fix${result.planning.repairs.length === 1 ? "" : "es"}` : "";
+  return `${how}${tries}${fixes}`;
+}
+
+/** The body of POST /api/plans/parse-inputs. */
+export const ParseInputsBody = z
+  .object({
+    message: z.string().min(1, "Give the text to read values from.").max(20_000),
+    planId: z.string().optional(),
+    inputs: z.array(z.object({ name: PlanInputName, schema: JsonSchema, description: z.string().optional() })).max(100).optional(),
+    names: z.array(z.string()).max(100).optional(),
+  })
+  .strict()
+  .refine((b) => b.planId !== undefined || (b.inputs?.length ?? 0) > 0, { message: "Give planId or inputs.", path: ["planId"] });
+
+export type ParseInputsRequest = z.infer<typeof ParseInputsBody>;
+
+export async function parsePlanInputs(request: ParseInputsRequest): Promise<ParsedInputs> {
+  const t = await getTrellis();
+  let keys: Pick<PlanInput, "name" | "schema" | "description">[];
+  if (request.planId) {
+    const plan = await getPlan(t.database.prisma, parsePlanId(request.planId));
+    if (!plan) throw notFound(`There is no plan ${request.planId}.`);
+    const missing = new Set(missingInputs(plan.latest.plan).map((m) => m.name));
+    keys = plan.latest.plan.inputs.filter((i) => (request.names ? request.names.includes(i.name) : missing.has(i.name)));
+  } else if (request.inputs?.length) {
+    keys = request.names ? request.inputs.filter((i) => request.names!.includes(i.name)) : request.inputs;
+  } else {
+    throw badRequest("Give planId (a plan whose inputs to read) or inputs (the inputs to read).");
+  }
+  const llm = configuredLlm(t);
+  return parseInputs(request.message, keys, { llm });
+}
+
+export interface FlowSummary {
+  id: string;
+  actions: number;
+  titles: string[];
+}
+
+/** Every flow with its number of actions; global actions (no flow) are offered with every flow. */
+export async function listFlows(): Promise<{ flows: FlowSummary[]; globalActions: number; planner: { llm: boolean; model?: string } }> {
+  const t = await getTrellis();
+  const flows = t.catalog.flows().map((id) => {
+    const actions = t.catalog.list().filter((a) => a.flows.includes(id));
+    return { id, actions: actions.length, titles: actions.map((a) => a.title) };
+  });
+  const llm = configuredLlm(t);
+  return { flows, globalActions: t.catalog.list().filter((a) => a.flows.length === 0).length, planner: { llm: Boolean(llm), ...(llm ? { model: llm.model } : {}) } };
+}
+
+/** A flow's actions with their input and output schemas, as the planner sees them. */
+export async function flowDetail(id: string): Promise<{ id: string; actions: ActionSpec[] }> {
+  const t = await getTrellis();
+  if (!t.catalog.flows().includes(id)) throw notFound(`There is no flow "${id}". Flows: ${t.catalog.flows().join(", ")}.`);
+  return { id, actions: [...t.catalog.forFlows([id]).list()] };
+}

@@ -6,7 +6,6 @@
 import { z } from "zod";
 import type { ActionSpec, LlmClient, PlanningEvent } from "../core";
 import { JsonSchema, Plan, PlanInputName, type PlanInput } from "../core";
-import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { missingInputs } from "../planner/missing-inputs";
 import { parseInputs, type ParsedInputs } from "../planner/parse-inputs";
 import { planGoal } from "../planner/plan-goal";
@@ -16,16 +15,9 @@ import { badRequest, notFound, RequestError } from "./errors";
 import { parsePlanId, savePlan } from "./plans";
 import { getTrellis, type Trellis } from "./trellis";
 
-const LLM_KEY = Symbol.for("trellis.llm");
-type LlmHolder = { [LLM_KEY]?: { key: string; client: LlmClient | undefined } };
-
-/** The configured LLM client, one per process (it remembers which structured-output mode works). */
+/** The configured LLM client (one per process, shared with the engine), or none. */
 export function configuredLlm(t: Trellis): LlmClient | undefined {
-  const holder = globalThis as LlmHolder;
-  const cfg = t.config.llm;
-  const key = JSON.stringify([cfg.baseUrl, cfg.model, cfg.timeoutMs, Boolean(cfg.apiKey)]);
-  if (holder[LLM_KEY]?.key !== key) holder[LLM_KEY] = { key, client: openAiProviderFromConfig(cfg) };
-  return holder[LLM_KEY]!.client;
+  return t.llm;
 }
 
 /** A planning request as it arrives over HTTP or from a form: the goal request, plus the plan it builds on. */

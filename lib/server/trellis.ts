@@ -3,7 +3,8 @@
  * process (kept on globalThis so a development reload does not open a second database).
  */
 import path from "node:path";
-import { ActionRegistry, Catalog } from "../core";
+import { ActionRegistry, Catalog, type LlmClient } from "../core";
+import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions } from "../actions";
 import { openDatabase, type Database } from "../store/database";
 import { Engine } from "../engine/engine";
@@ -18,6 +19,8 @@ export interface Trellis {
   registry: ActionRegistry;
   catalog: Catalog;
   engine: Engine;
+  /** the configured LLM provider (it remembers which structured-output mode works), or none */
+  llm?: LlmClient;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -36,6 +39,7 @@ async function open(): Promise<Trellis> {
   const cfg = config();
   const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite") });
   const registry = new ActionRegistry(builtinActions({ httpAllowHosts: cfg.httpAllowHosts }));
+  const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     store: new PrismaRunStore(database.prisma),
     versions: { getVersion: (id) => getVersion(database.prisma, id) },
@@ -43,8 +47,9 @@ async function open(): Promise<Trellis> {
     bus: new InProcessEventBus(),
     workspaceRoot: path.join(cfg.dataDir, "runs"),
     runConcurrency: cfg.runConcurrency,
+    llm,
   });
-  return { config: cfg, database, registry, catalog: registry.catalog, engine };
+  return { config: cfg, database, registry, catalog: registry.catalog, engine, llm };
 }
 
 export async function closeTrellis(): Promise<void> {

@@ -1,0 +1,50 @@
+/**
+ * LLM-backed actions run by the engine against a real local OpenAI-compatible server:
+ * the step gets the provider, its token usage is recorded on the step and the run, and
+ * with no provider the step fails with a clear error instead of a made-up answer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenAiProvider } from "../llm/openai-provider";
+import { llmTextActions } from "../actions/text-llm";
+import { reply, startOpenAiServer } from "../../tests/openai-server/server";
+import { freshDatabase } from "../../tests/support/databases";
+import { makeHarness } from "../../tests/support/engine-harness";
+import type { Database } from "../store/database";
+import type { Plan } from "../core";
+
+const plan: Plan = {
+  goal: "summarize",
+  flows: [],
+  inputs: [],
+  steps: [{ id: "sum", action: "text.summarize", inputs: { text: { kind: "literal", value: "Trellis plans work as a typed graph and runs it with retries and approvals." }, maxWords: { kind: "literal", value: 12 } } }],
+  outputs: { summary: { kind: "step", step: "sum", path: ["summary"] } },
+};
+
+describe("LLM-backed actions in a run", () => {
+  let db: Database;
+  beforeAll(async () => { db = await freshDatabase("pglite"); });
+  afterAll(async () => { await db?.close(); });
+
+  it("summarizes through the configured provider and records usage", async () => {
+    const server = await startOpenAiServer([reply.json({ summary: "Trellis runs typed plans reliably.", wordCount: 5 }, { usage: { prompt: 42, completion: 9 } })]);
+    try {
+      const h = makeHarness(db, llmTextActions(), { llm: new OpenAiProvider({ baseUrl: server.baseUrl, apiKey: "test", model: "gpt-test", timeoutMs: 5000 }) });
+      const done = await h.engine.run({ planVersionId: await h.savePlan(plan) });
+      expect(done.run.status).toBe("succeeded");
+      expect(done.run.outputs).toEqual({ summary: "Trellis runs typed plans reliably." });
+      expect(done.steps[0].usage).toEqual({ promptTokens: 42, completionTokens: 9 });
+      expect(done.run.usage).toEqual({ promptTokens: 42, completionTokens: 9 });
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails clearly with no provider configured", async () => {
+    const h = makeHarness(db, llmTextActions());
+    const done = await h.engine.run({ planVersionId: await h.savePlan(plan) });
+    expect(done.run.status).toBe("failed");
+    expect(done.steps[0].failure).toMatchObject({ code: "action_error", actionCode: "llm_not_configured" });
+    expect(done.steps[0].failure!.message).toMatch(/OPENAI_API_KEY/);
+  });
+});

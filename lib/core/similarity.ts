@@ -1,7 +1,8 @@
 /** Name similarity for "did you mean" candidates: near-miss action, input and step names. */
 
+/** Lower case, words split at separators and camelCase boundaries. */
 export function normalizeName(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  return s.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 }
 
 export function levenshtein(a: string, b: string): number {

@@ -18,6 +18,7 @@ describe("isAssignable", () => {
     expect(ok({ type: "string", format: "audio" }, { type: "string", format: "video" })).toBe(false);
     expect(ok({ type: "string" }, { type: "string", format: "uri" })).toBe(false);
     expect(ok({ type: "string", format: "uri" }, { type: "string" })).toBe(true);
+    expect(ok({ type: "string", format: "audio" }, { type: "string" })).toBe(false);
   });
 
   it("handles objects with required and optional properties", () => {

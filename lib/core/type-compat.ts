@@ -6,6 +6,11 @@
 import { isAnySchema, isObject, describeType, type JsonSchema } from "./json-schema";
 import { checkValue } from "./check-value";
 import type { PathSegment } from "./plan";
+import { MEDIA_FORMATS } from "./schema-formats";
+
+function isMediaFormat(format: unknown): boolean {
+  return typeof format === "string" && (MEDIA_FORMATS as readonly string[]).includes(format);
+}
 
 export type Assignability = { ok: true } | { ok: false; reason: string };
 const OK: Assignability = { ok: true };
@@ -105,6 +110,8 @@ function compute(source: JsonSchema, target: JsonSchema): Assignability {
   }
   switch (tt) {
     case "string":
+      // A media file (image, audio, video) is not text, though both travel as strings.
+      if (typeof target.format !== "string" && isMediaFormat(source.format)) return fail(`${source.format} is not text`);
       if (typeof target.format === "string" && target.format !== source.format) {
         const label = (f: unknown) => (typeof f === "string" ? `${f}` : "plain text");
         return fail(`${label(source.format)} is not ${label(target.format)}`);

@@ -16,7 +16,7 @@ export function ActionCard({ action }: { action: ActionSpec }) {
         </span>
       </div>
       <div className="subtle mono">{action.id} · v{action.version}</div>
-      <p className="desc">{action.description}</p>
+      <p className="desc" title={action.description}>{action.description}</p>
       <ul className="typed-fields">
         {Object.entries(props).map(([name, schema]) => (
           <li key={name}>

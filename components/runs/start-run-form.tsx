@@ -3,23 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { startRunAction } from "@/app/runs/actions";
 import type { PlanInput } from "@/lib/core/plan";
-import { checkValue, formatValueErrors } from "@/lib/core/check-value";
-import { isObject } from "@/lib/core/json-schema";
-
-type Field = { kind: "string" | "number" | "integer" | "boolean" | "enum" | "json"; options?: unknown[] };
-
-function fieldOf(schema: unknown): Field {
-  if (!isObject(schema)) return { kind: "json" };
-  if (Array.isArray(schema.enum)) return { kind: "enum", options: schema.enum };
-  if (schema.type === "string" || schema.type === "number" || schema.type === "integer" || schema.type === "boolean") return { kind: schema.type };
-  return { kind: "json" };
-}
-
-function toText(v: unknown, f: Field): string {
-  if (v === undefined) return "";
-  if (f.kind === "json") return JSON.stringify(v);
-  return String(v);
-}
+import { fieldOf, parseFieldText, toFieldText as toText } from "@/components/ui/schema-field";
 
 /** Runs the plan: a typed form for its inputs, the run options, and a Run button. */
 export function StartRunForm({ planId, versionId, inputs, valid }: { planId: string; versionId?: string; inputs: PlanInput[]; valid: boolean }) {
@@ -59,22 +43,14 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
   const parse = (): Record<string, unknown> | string => {
     const out: Record<string, unknown> = {};
     for (const pi of inputs) {
-      const f = fieldOf(pi.schema);
       const text = values[pi.name] ?? "";
       if (text === "") {
         if (pi.default === undefined && pi.required !== false) return `"${pi.name}" needs a value.`;
         continue;
       }
-      let v: unknown = text;
-      if (f.kind === "number" || f.kind === "integer") v = Number(text);
-      else if (f.kind === "boolean") v = text === "true";
-      else if (f.kind === "enum") v = f.options?.find((o) => String(o) === text) ?? text;
-      else if (f.kind === "json") {
-        try { v = JSON.parse(text); } catch { return `"${pi.name}" is not valid JSON.`; }
-      }
-      const errs = checkValue(v, pi.schema);
-      if (errs.length) return `"${pi.name}": ${formatValueErrors(errs)}`;
-      out[pi.name] = v;
+      const parsed = parseFieldText(pi.schema, text);
+      if (parsed.error) return `"${pi.name}" ${parsed.error}`;
+      out[pi.name] = parsed.value;
     }
     return out;
   };

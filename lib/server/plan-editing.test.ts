@@ -6,7 +6,7 @@ import type { Plan } from "../core";
 import { RequestError } from "./errors";
 import { closeTrellis } from "./trellis";
 import { importPlanJson } from "./plans";
-import { planDetail, refinePlan, restoreVersion, saveEditedPlan, versionDetail, versionDiff, versionList } from "./plan-editing";
+import { deletePlanById, planDetail, refinePlan, restoreVersion, saveEditedPlan, versionDetail, versionDiff, versionList } from "./plan-editing";
 
 let dir: string;
 let planId: string;
@@ -101,5 +101,13 @@ describe("plan editing on the server", () => {
     expect(r.diff.steps.added.map((s) => s.action)).toEqual(["files.write"]);
     expect(r.plan.goal).toBe(example.goal);
     expect((await versionList(planId)).versions).toHaveLength(4);
+  });
+
+  it("deletes a plan without runs, with its versions", async () => {
+    const other = await importPlanJson(JSON.stringify(example));
+    if (!other.ok) throw new Error(other.error);
+    expect(await deletePlanById(other.planId)).toEqual({ deleted: true });
+    expect((await rejection(planDetail(other.planId))).status).toBe(404);
+    expect((await rejection(deletePlanById(other.planId))).status).toBe(404);
   });
 });

@@ -7,9 +7,10 @@
  */
 import { z } from "zod";
 import { Plan, diffPlans, validatePlan, type PlanDiff, type ValidationIssue } from "../core";
-import { planOffline } from "../planner/offline/plan-offline";
-import { addVersion, getPlan, getVersion, listVersions, type StoredVersion, type VersionSource } from "../store/plans";
+import { planGoal } from "../planner/plan-goal";
+import { addVersion, deletePlan, getPlan, getVersion, listVersions, type StoredVersion, type VersionSource } from "../store/plans";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
+import { configuredLlm } from "./planning";
 import { getTrellis } from "./trellis";
 
 export interface VersionSummary {
@@ -203,11 +204,45 @@ export async function refinePlan(planId: string, instruction: string, plan?: unk
     if (!parsed.success) throw new RequestError(422, "invalid_plan", `The plan to refine is not a Trellis plan: ${parsed.error.issues[0]?.message}`, parsed.error.issues);
     base = parsed.data;
   }
-  const result = planOffline({ goal: instruction, flows: base.flows, basePlan: base }, t.catalog.forFlows(base.flows.length ? base.flows : undefined));
-  // The person's goal stays the goal; the instruction is an edit of it.
+  const llm = configuredLlm(t);
+  // The LLM reads the goal, the earlier plan and the instruction; the offline planner plans the
+  // instruction itself as a goal on top of the earlier plan, keeping its steps.
+  const request = llm
+    ? { goal: base.goal.trim() || instruction, instruction: `Change the earlier plan as follows and keep everything else as it is: ${instruction}`, flows: base.flows }
+    : { goal: instruction, flows: base.flows };
+  const result = await planGoal(request, { catalog: t.catalog, llm, earlierPlans: [base] });
+  // The person's goal stays the goal; the instruction is an edit of it. The offline planner
+  // names its own outputs: keep the person's, and add only those of the steps it added.
   const proposed: Plan = { ...result.plan, goal: base.goal, flows: base.flows };
+  if (result.planning.source === "offline") proposed.outputs = mergeOutputs(base, result.plan);
   const { issues, valid } = validatePlan(proposed, t.catalog, { trusted: true });
-  return { plan: proposed, diff: diffPlans(base, proposed), issues, valid, notes: result.notes, planner: "offline" };
+  return {
+    plan: proposed,
+    diff: diffPlans(base, proposed),
+    issues,
+    valid,
+    notes: [...(result.planning.notes ?? []), ...(result.planning.error ? [result.planning.error] : [])],
+    planner: result.planning.source === "llm" ? `${result.planning.model ?? "LLM"}` : "offline",
+  };
+}
+
+/** Deletes a plan with its versions; refused (409) while it has runs, whose history pins them. */
+export async function deletePlanById(planId: string): Promise<{ deleted: true }> {
+  const t = await getTrellis();
+  const r = await deletePlan(t.database.prisma, planId);
+  if (r === "not_found") throw notFound(`There is no plan ${planId}.`);
+  if (r === "has_runs") throw conflict("This plan has runs, which keep its versions; it cannot be deleted.");
+  return { deleted: true };
+}
+
+function mergeOutputs(base: Plan, proposed: Plan): Plan["outputs"] {
+  const ids = new Set(proposed.steps.map((s) => s.id));
+  const added = new Set(proposed.steps.filter((s) => !base.steps.some((b) => b.id === s.id)).map((s) => s.id));
+  const outputs = Object.fromEntries(Object.entries(base.outputs).filter(([, b]) => b.kind !== "step" || ids.has(b.step)));
+  for (const [name, b] of Object.entries(proposed.outputs)) {
+    if (b.kind === "step" && added.has(b.step) && !(name in outputs)) outputs[name] = b;
+  }
+  return outputs;
 }
 
 export function parseVersionRef(ref: string): string {

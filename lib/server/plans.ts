@@ -1,4 +1,5 @@
 /** What the app asks of plans: list, read, import. Validates on the server every time. */
+import { z } from "zod";
 import { Plan, validatePlan, type ValidationIssue } from "../core";
 import { addVersion, createPlan, getPlan, listPlans, listVersions, type StoredVersion, type VersionSource } from "../store/plans";
 import { latestRunsByPlan } from "../store/runs";
@@ -40,6 +41,9 @@ export async function importPlanJson(text: string, options: { source?: VersionSo
   const saved = await savePlan(parsed.data, { source: options.source ?? "import", note: options.note, planId: options.planId });
   return { ok: true, planId: saved.planId, issues: saved.issues };
 }
+
+/** The body of POST /api/plans/import. */
+export const ImportPlanBody = z.object({ plan: z.unknown(), note: z.string().max(2000).optional() });
 
 /** The REST form of import: a parsed body; a body that is not a plan is a 400 naming the problem. */
 export async function importPlan(raw: unknown, options: { note?: string } = {}): Promise<{ planId: string; versionId: string; valid: boolean; issues: ValidationIssue[] }> {

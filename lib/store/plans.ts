@@ -155,3 +155,17 @@ function toStoredVersion(row: VersionRow): StoredVersion {
     createdAt: row.createdAt,
   };
 }
+
+/**
+ * Deletes a plan and its versions. A plan that has runs is kept: their history pins its
+ * versions. Returns what happened rather than throwing, for the caller to map.
+ */
+export async function deletePlan(db: Db, planId: string): Promise<"deleted" | "not_found" | "has_runs"> {
+  return db.$transaction(async (tx) => {
+    const plan = await tx.plan.findUnique({ where: { id: planId }, select: { id: true } });
+    if (!plan) return "not_found";
+    if (await tx.run.count({ where: { planId } })) return "has_runs";
+    await tx.plan.delete({ where: { id: planId } });
+    return "deleted";
+  });
+}

@@ -7,15 +7,15 @@
  * commit itself: it over- rather than under-states the latency.
  */
 import { createServer } from "node:http";
-import type { Browser } from "playwright-core";
+import type { Browser } from "@playwright/test";
 
-export interface LatencyResult {
+export type LatencyResult = {
   bench: "run.event-latency";
   events: number;
   p50_ms: number;
   p95_ms: number;
   max_ms: number;
-}
+};
 
 /** Measures after a short warm-up run, so compilation of the page and routes is not counted. */
 export async function benchRunEventLatency(baseUrl: string, browser: Browser, options: { steps?: number; delayMs?: number } = {}): Promise<LatencyResult> {

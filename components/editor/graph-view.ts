@@ -1,0 +1,144 @@
+/**
+ * React Flow's nodes and edges, derived from the plan and the view state. Nothing here is
+ * stored: the canvas calls `deriveGraph` on every change, and the cache hands back the same
+ * node and edge objects for what did not change, so React Flow and memoized nodes skip them.
+ */
+import { MarkerType, type Edge, type Node } from "@xyflow/react";
+import type { Catalog } from "@/lib/core/catalog";
+import type { ValidationIssue } from "@/lib/core/issues";
+import { describeType, typeKind } from "@/lib/core/json-schema";
+import { printPath } from "@/lib/core/binding-text";
+import type { Plan } from "@/lib/core/plan";
+import { schemaAtPath } from "@/lib/core/type-compat";
+import {
+  DONE_HANDLE, INPUTS_NODE_ID, WAIT_HANDLE, bindingEdgeId, inHandle, orderEdgeId, sourceOfBinding,
+} from "./handles";
+import type { Size, XY } from "./editor-store";
+import { indexIssues, outputFields, shortType, stepView, usedFieldsOf, type StepNodeData, type TypeKind } from "./step-view";
+
+export type StepNode = Node<StepNodeData, "step">;
+export type PlanInputPort = { name: string; type: string; kind: TypeKind; used: boolean };
+export type InputsNodeData = { inputs: PlanInputPort[] };
+export type InputsNode = Node<InputsNodeData, "planInputs">;
+export type EditorNode = StepNode | InputsNode;
+
+export type BindingEdgeData = { kind: TypeKind; label?: string; invalid: boolean };
+export type BindingEdge = Edge<BindingEdgeData, "binding">;
+export type OrderEdge = Edge<Record<string, never>, "order">;
+export type EditorEdge = BindingEdge | OrderEdge;
+
+export interface GraphInput {
+  plan: Plan;
+  catalog: Catalog;
+  issues: readonly ValidationIssue[];
+  positions: Record<string, XY>;
+  measured: Record<string, Size>;
+  selectedSteps: readonly string[];
+  selectedEdges: readonly string[];
+}
+
+type Entry<T> = { key: readonly unknown[]; value: T };
+
+/** Remembers the last object made for each id, reused while its inputs are the same. */
+export class GraphCache {
+  private readonly entries = new Map<string, Entry<unknown>>();
+
+  memo<T>(id: string, key: readonly unknown[], make: () => T): T {
+    const hit = this.entries.get(id);
+    if (hit && hit.key.length === key.length && hit.key.every((k, i) => Object.is(k, key[i]))) return hit.value as T;
+    const value = make();
+    this.entries.set(id, { key, value });
+    return value;
+  }
+}
+
+const ORIGIN: XY = { x: 0, y: 0 };
+
+/** The plan inputs node, when it first appears, goes left of everything. */
+function leftOfAll(positions: Record<string, XY>): XY {
+  const all = Object.values(positions);
+  if (!all.length) return ORIGIN;
+  return { x: Math.min(...all.map((p) => p.x)) - 300, y: Math.min(...all.map((p) => p.y)) };
+}
+
+/** A step nobody placed yet goes to the right of the first step it depends on. */
+function fallbackPosition(step: Plan["steps"][number], positions: Record<string, XY>): XY {
+  for (const b of Object.values(step.inputs)) {
+    const p = b.kind === "step" ? positions[b.step] : undefined;
+    if (p) return { x: p.x + 360, y: p.y };
+  }
+  return ORIGIN;
+}
+
+export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNode[]; edges: EditorEdge[] } {
+  const issuesByStep = indexIssues(g.issues);
+  const used = usedFieldsOf(g.plan);
+  const selected = new Set(g.selectedSteps);
+  const selectedEdges = new Set(g.selectedEdges);
+  const nodes: EditorNode[] = [];
+  const edges: EditorEdge[] = [];
+  const actionOf = new Map(g.plan.steps.map((s) => [s.id, s.action]));
+  const stepIds = new Set(actionOf.keys());
+  const inputNames = new Set(g.plan.inputs.map((i) => i.name));
+
+  if (g.plan.inputs.length) {
+    const usedInputs = new Set<string>();
+    for (const s of g.plan.steps) for (const b of Object.values(s.inputs)) if (b.kind === "input") usedInputs.add(b.name);
+    const signature = g.plan.inputs.map((i) => `${i.name}:${describeType(i.schema)}:${usedInputs.has(i.name)}`).join("|");
+    const data = cache.memo(`data:${INPUTS_NODE_ID}`, [signature], (): InputsNodeData => ({
+      inputs: g.plan.inputs.map((i) => ({ name: i.name, type: shortType(i.schema), kind: typeKind(i.schema), used: usedInputs.has(i.name) })),
+    }));
+    const position = g.positions[INPUTS_NODE_ID] ?? leftOfAll(g.positions);
+    const measured = g.measured[INPUTS_NODE_ID];
+    nodes.push(cache.memo(`node:${INPUTS_NODE_ID}`, [data, position, measured], (): InputsNode => ({
+      id: INPUTS_NODE_ID, type: "planInputs", position, data, measured, selectable: false, deletable: false,
+    })));
+  }
+
+  for (const step of g.plan.steps) {
+    const spec = g.catalog.get(step.action);
+    const issues = issuesByStep.get(step.id);
+    const usedHere = used.get(step.id);
+    const issueKey = issues ? issues.list.map((i) => `${i.severity}${i.input ?? ""}${i.message}`).join("\n") : "";
+    const usedKey = usedHere ? [...usedHere].sort().join(",") : "";
+    const data = cache.memo(`data:${step.id}`, [step, spec, issueKey, usedKey], () => stepView(step, spec, issues, usedHere));
+    const position = g.positions[step.id] ?? fallbackPosition(step, g.positions);
+    const measured = g.measured[step.id];
+    const isSelected = selected.has(step.id);
+    nodes.push(cache.memo(`node:${step.id}`, [data, position, measured, isSelected], (): StepNode => ({
+      id: step.id, type: "step", position, data, measured, selected: isSelected,
+    })));
+
+    const fields = outputFields(spec);
+    for (const [input, binding] of Object.entries(step.inputs)) {
+      if (binding.kind === "literal") continue;
+      if (binding.kind === "step" && !stepIds.has(binding.step)) continue;
+      if (binding.kind === "input" && !inputNames.has(binding.name)) continue;
+      const sourceSpec = binding.kind === "step" ? g.catalog.get(actionOf.get(binding.step)!) : undefined;
+      const src = sourceOfBinding(binding, binding.kind === "step" ? outputFields(sourceSpec) : fields);
+      if (!src) continue;
+      const id = bindingEdgeId(step.id, input);
+      const invalid = issues?.byInput[input] === "error";
+      const isSel = selectedEdges.has(id);
+      edges.push(cache.memo(`edge:${id}`, [binding, sourceSpec, invalid, isSel, g.plan.inputs], (): BindingEdge => {
+        let schema: unknown = {};
+        if (binding.kind === "input") schema = g.plan.inputs.find((i) => i.name === binding.name)?.schema ?? {};
+        else if (sourceSpec) schema = binding.path?.length ? schemaAtPath(sourceSpec.output, binding.path)?.schema ?? {} : sourceSpec.output;
+        return {
+          id, type: "binding", source: src.node, sourceHandle: src.handle, target: step.id, targetHandle: inHandle(input), selected: isSel,
+          data: { kind: typeKind(schema), label: src.rest.length ? printPath(src.rest) : undefined, invalid },
+        };
+      }));
+    }
+    for (const dep of step.after ?? []) {
+      if (!stepIds.has(dep) || dep === step.id) continue;
+      const id = orderEdgeId(dep, step.id);
+      const isSel = selectedEdges.has(id);
+      edges.push(cache.memo(`edge:${id}`, [isSel], (): OrderEdge => ({
+        id, type: "order", source: dep, sourceHandle: DONE_HANDLE, target: step.id, targetHandle: WAIT_HANDLE, selected: isSel, data: {},
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#8b95a3" },
+      })));
+    }
+  }
+  return { nodes, edges };
+}

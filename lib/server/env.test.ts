@@ -26,3 +26,9 @@ describe("configuration", () => {
     }
   });
 });
+
+describe("imported catalogs", () => {
+  it("resolves catalog files against the working directory", () => {
+    expect(parseConfig({ TRELLIS_CATALOGS: "a/tool_desc.json, /b/tool_desc.json" }, "/srv").catalogFiles).toEqual(["/srv/a/tool_desc.json", "/b/tool_desc.json"]);
+  });
+});

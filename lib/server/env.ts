@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   PORT: optional(z.coerce.number({ message: "a port from 1 to 65535" }).int("a port from 1 to 65535").min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535")),
   TRELLIS_HTTP_ALLOW_HOSTS: optionalString,
   TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
+  TRELLIS_CATALOGS: optionalString,
   TRELLIS_LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { message: "one of debug, info, warn, error" })),
 });
 
@@ -31,6 +32,8 @@ export interface TrellisConfig {
   port: number;
   httpAllowHosts: string[];
   runConcurrency: number;
+  /** TaskBench-format tool catalogs (tool_desc.json files) to add to the built-in actions */
+  catalogFiles: string[];
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -68,6 +71,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     port: e.PORT ?? 3000,
     httpAllowHosts: (e.TRELLIS_HTTP_ALLOW_HOSTS ?? "*").split(",").map((h) => h.trim()).filter(Boolean),
     runConcurrency: e.TRELLIS_RUN_CONCURRENCY ?? 8,
+    catalogFiles: (e.TRELLIS_CATALOGS ?? "").split(",").map((f) => f.trim()).filter(Boolean).map((f) => path.resolve(cwd, f)),
     logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
   };
 }

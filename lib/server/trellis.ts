@@ -2,8 +2,10 @@
  * The composition root: configuration, database and action registry, opened once per
  * process (kept on globalThis so a development reload does not open a second database).
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { ActionRegistry, Catalog, type LlmClient } from "../core";
+import { catalogFromToolDesc } from "../taskbench/catalog-from-tool-desc";
+import { ActionRegistry, Catalog, type Action, type LlmClient } from "../core";
 import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions } from "../actions";
 import { openDatabase, type Database } from "../store/database";
@@ -11,7 +13,7 @@ import { Engine } from "../engine/engine";
 import { InProcessEventBus } from "../engine/event-bus";
 import { PrismaRunStore } from "../store/run-store";
 import { getVersion } from "../store/plans";
-import { config, type TrellisConfig } from "./env";
+import { ConfigError, config, type TrellisConfig } from "./env";
 
 export interface Trellis {
   config: TrellisConfig;
@@ -38,7 +40,7 @@ export function getTrellis(): Promise<Trellis> {
 async function open(): Promise<Trellis> {
   const cfg = config();
   const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite") });
-  const registry = new ActionRegistry(builtinActions({ httpAllowHosts: cfg.httpAllowHosts }));
+  const registry = new ActionRegistry([...builtinActions({ httpAllowHosts: cfg.httpAllowHosts }), ...(await importedActions(cfg.catalogFiles))]);
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     store: new PrismaRunStore(database.prisma),
@@ -50,6 +52,24 @@ async function open(): Promise<Trellis> {
     llm,
   });
   return { config: cfg, database, registry, catalog: registry.catalog, engine, llm };
+}
+
+/**
+ * Tool catalogs in TaskBench's format, each a flow named after its folder (…/multimedia/tool_desc.json
+ * is the flow "multimedia"). Their actions simulate the tools, saying so in every output.
+ */
+async function importedActions(files: string[]): Promise<Action[]> {
+  const out: Action[] = [];
+  for (const file of files) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(file, "utf8"));
+    } catch (err) {
+      throw new ConfigError(`Trellis cannot start: TRELLIS_CATALOGS names ${file}, which cannot be read as JSON (${(err as Error).message}).`);
+    }
+    out.push(...catalogFromToolDesc(path.basename(path.dirname(file)), json).registry.list());
+  }
+  return out;
 }
 
 export async function closeTrellis(): Promise<void> {

@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/", label: "Plans", match: (p: string) => p === "/" || p.startsWith("/plans") },
   { href: "/runs", label: "Runs", match: (p: string) => p.startsWith("/runs") },
+  { href: "/templates", label: "Templates", match: (p: string) => p.startsWith("/templates") },
   { href: "/catalog", label: "Catalog", match: (p: string) => p.startsWith("/catalog") },
 ];
 

@@ -1,0 +1,61 @@
+import { expect, test } from "@playwright/test";
+
+test.describe("templates page", () => {
+  test("lists the built-in templates from the nav, and a filled-in template becomes a plan", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
+    await expect(page).toHaveURL(/\/templates$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Templates" })).toBeVisible();
+    const cards = page.getByTestId("template-card");
+    await expect(cards).toHaveCount(4);
+    const sql = page.locator('[data-template="sql-answer"]');
+    await expect(sql.getByText("approval", { exact: true })).toBeVisible();
+    await expect(sql.getByText("sql.generate → sql.query_generated → data.to_markdown")).toBeVisible();
+    await page.screenshot({ path: "test-results/screenshots/templates.png", fullPage: true });
+
+    const csv = page.locator('[data-template="csv-report"]');
+    await csv.getByRole("button", { name: "Use template" }).click();
+    const form = csv.getByTestId("use-template-form");
+    await form.getByLabel(/^Group by/).fill("product");
+    await form.getByLabel(/^Report title/).fill("Revenue by product");
+    await form.getByLabel(/^Aggregate/).selectOption("avg");
+    await form.getByRole("button", { name: "Create plan" }).click();
+    await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/);
+    await expect(page).toHaveTitle(/The avg of revenue by product/);
+  });
+
+  test("a parameter that does not fit is named and nothing is created", async ({ page }) => {
+    await page.goto("/templates");
+    const sql = page.locator('[data-template="sql-answer"]');
+    await sql.getByRole("button", { name: "Use template" }).click();
+    await sql.getByLabel(/^Question/).fill("ab");
+    await sql.getByRole("button", { name: "Create plan" }).click();
+    await expect(sql.getByTestId("use-template-error")).toContainText('"Question": must have at least 3 characters');
+    await expect(page).toHaveURL(/\/templates$/);
+    await sql.getByLabel(/^Most rows/).fill("0");
+    await sql.getByLabel(/^Question/).fill("Top 5 customers by revenue");
+    await sql.getByRole("button", { name: "Create plan" }).click();
+    await expect(sql.getByTestId("use-template-error")).toContainText('"Most rows": must be ≥ 1');
+  });
+
+  test("a template saved over the API appears as a saved card and can be used", async ({ page, request }) => {
+    const plan = {
+      goal: "Top sales rows",
+      flows: ["data"],
+      inputs: [{ name: "top", schema: { type: "integer", minimum: 1 }, default: 3 }],
+      steps: [
+        { id: "load", action: "data.load_csv", inputs: { path: { kind: "literal", value: "sample:sales.csv" } } },
+        { id: "best", action: "data.sort", inputs: { table: { kind: "step", step: "load", path: ["table"] }, by: { kind: "literal", value: [{ column: "revenue", direction: "desc" }] }, limit: { kind: "input", name: "top" } } },
+      ],
+      outputs: { table: { kind: "step", step: "best", path: ["table"] } },
+    };
+    const res = await request.post("/api/templates", { data: { plan, name: "E2E top rows", description: "Saved in a test" } });
+    expect(res.status(), await res.text()).toBe(201);
+    await page.goto("/templates");
+    const saved = page.locator('[data-template="e2e-top-rows"]');
+    await expect(saved.getByText("saved", { exact: true })).toBeVisible();
+    await saved.getByRole("button", { name: "Use template" }).click();
+    await saved.getByRole("button", { name: "Create plan" }).click();
+    await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/);
+  });
+});

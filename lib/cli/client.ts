@@ -1,0 +1,97 @@
+/**
+ * What a command asks of Trellis. Two implementations: `RemoteClient` talks to a running
+ * Trellis over REST (and SSE for live events); `LocalClient` opens the same database as the
+ * app and runs the engine in this process. Every answer is parsed with the schema the OpenAPI
+ * document publishes for it, so both clients hand commands the same JSON shapes.
+ */
+import type { z } from "zod";
+import type { ActionSpec, Plan, PlanningEvent, RunEvent, ValidationIssue } from "../core";
+import type { RunOptionsInput } from "../engine/run-options";
+import type { PlanGoalRequest } from "../planner/request";
+import type { FlowList, ImportedPlan, PlanDetailJson, RunDetail, RunList, RunStarted } from "../server/openapi";
+import type { InstantiatedTemplate, TemplateDetail, TemplateList } from "../server/templates";
+import type { SavedTemplateParam } from "../templates";
+
+export type Flows = z.infer<typeof FlowList>;
+export type PlanDetail = z.infer<typeof PlanDetailJson>;
+export type Imported = z.infer<typeof ImportedPlan>;
+export type RunInfo = z.infer<typeof RunDetail>;
+export type Runs = z.infer<typeof RunList>;
+export type Started = z.infer<typeof RunStarted>;
+export type Templates = z.infer<typeof TemplateList>;
+export type OneTemplate = z.infer<typeof TemplateDetail>;
+export type Instantiated = z.infer<typeof InstantiatedTemplate>;
+
+/** A planned goal, stored: what `plan` shows. */
+export interface Planned {
+  planId: string;
+  versionId: string;
+  version: number;
+  status: "ready" | "needs_inputs" | "invalid";
+  valid: boolean;
+  plan: Plan;
+  issues: ValidationIssue[];
+  missingInputs: string[];
+}
+
+export interface RunRequest {
+  versionId?: string;
+  inputs: Record<string, unknown>;
+  options: Partial<RunOptionsInput>;
+}
+
+export interface Decision {
+  stepId: string;
+  by?: string;
+  comment?: string;
+}
+
+export interface RunQuery {
+  status?: string;
+  planId?: string;
+  limit?: number;
+}
+
+export interface SaveTemplateRequest {
+  planId?: string;
+  plan?: Plan;
+  name: string;
+  description?: string;
+  id?: string;
+  params?: SavedTemplateParam[];
+}
+
+export interface TrellisClient {
+  /** where Trellis is, for messages: a URL, or the database folder */
+  readonly where: string;
+  /** a browser link to a page of the app, when a server is known */
+  pageUrl(path: string): string | undefined;
+  /** the run's workspace folder (files its steps wrote), when it is on this machine */
+  runFolder(runId: string): string | undefined;
+
+  flows(): Promise<Flows>;
+  /** every action, or a flow's actions (global ones included) */
+  actions(flow?: string): Promise<ActionSpec[]>;
+
+  planGoal(request: PlanGoalRequest, onEvent: (e: PlanningEvent) => void): Promise<Planned>;
+  importPlan(plan: Plan, note?: string): Promise<Imported>;
+  getPlan(planId: string): Promise<PlanDetail>;
+
+  startRun(planId: string, request: RunRequest): Promise<Started>;
+  run(runId: string): Promise<RunInfo>;
+  runs(query: RunQuery): Promise<Runs>;
+  /** the run's events after `afterSeq`, then live ones, until the signal aborts or the stream ends */
+  events(runId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<RunEvent>;
+  approve(runId: string, decision: Decision): Promise<void>;
+  reject(runId: string, decision: Decision): Promise<void>;
+  cancel(runId: string): Promise<void>;
+  retry(runId: string, options: { latest?: boolean }): Promise<Started>;
+
+  templates(): Promise<Templates>;
+  template(id: string): Promise<OneTemplate>;
+  instantiate(id: string, params: Record<string, unknown>, save: boolean): Promise<Instantiated>;
+  saveTemplate(request: SaveTemplateRequest): Promise<OneTemplate>;
+  deleteTemplate(id: string): Promise<void>;
+
+  close(): Promise<void>;
+}

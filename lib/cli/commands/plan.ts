@@ -1,0 +1,111 @@
+import type { PlanningEvent } from "../../core";
+import { PlannerChoice } from "../../planner/request";
+import { list, parseCommandArgs } from "../args";
+import type { Command } from "../command";
+import type { Context } from "../context";
+import { ExitCode, usageError } from "../exit-codes";
+import { issueCounts, issueLines, planLines } from "../render";
+import { confirmRun, offerRun, savePlanFile } from "../plan-actions";
+import { runStoredPlan } from "../run-plan";
+import { looseValue, parsePairs, typedValues } from "../values";
+import { RUN_HELP } from "./run";
+
+function planningLine(ctx: Context, e: PlanningEvent): string | undefined {
+  const { c } = ctx.out;
+  switch (e.type) {
+    case "planning.started":
+      return c.dim(`Planning ${e.data.source === "llm" ? `with ${e.data.model ?? "the LLM"}` : "offline"} over ${e.data.actions ?? "the"} actions${e.data.flows?.length ? ` of ${e.data.flows.join(", ")}` : ""}…`);
+    case "planning.llm_request":
+      return c.dim(`  attempt ${e.data.attempt}: asking the LLM${e.data.repair ? " to fix the plan" : ""}…`);
+    case "planning.llm_retry":
+      return c.dim(`  retrying in ${Math.round(e.data.delayMs / 100) / 10} s: ${e.data.reason}`);
+    case "planning.llm_response":
+      return c.dim(`  attempt ${e.data.attempt}: ${e.data.ok ? "answered" : `no usable answer${e.data.error ? ` (${e.data.error})` : ""}`} in ${Math.round(e.data.ms)} ms`);
+    case "planning.validation":
+      return c.dim(`  ${e.data.stage === "repaired" ? "after repairs" : "checked"}: ${e.data.errors} error${e.data.errors === 1 ? "" : "s"}, ${e.data.warnings} warning${e.data.warnings === 1 ? "" : "s"}`);
+    case "planning.repair":
+      return c.dim(`  repaired: ${e.data.repairs.slice(0, 3).join("; ")}${e.data.repairs.length > 3 ? ` (+${e.data.repairs.length - 3})` : ""}`);
+    case "planning.fallback":
+      return c.yellow(`  falling back to the ${e.data.to} planner: ${e.data.reason}`);
+    case "planning.failed":
+      return c.red(`Planning did not produce a valid plan: ${e.data.reason}`);
+    case "planning.succeeded":
+    case "planning.llm_progress":
+      return undefined;
+  }
+}
+
+export const planCommand: Command = {
+  name: "plan",
+  summary: "Plan a goal, store the plan, and optionally run it",
+  usage: ['plan "<goal>" [--flow F]... [--input k=v]... [--save plan.json] [--execute] [--interactive] [--dry-run]'],
+  details: [
+    "--flow F         plan only with the actions of flow F (repeatable; default: every flow)",
+    "--input k=v      a value the plan should use (repeatable)",
+    "--planner P      auto (default: the LLM when configured), llm or offline",
+    "--save FILE      write the plan's JSON to FILE (also when it has errors)",
+    "--execute        run the plan once it is planned",
+    ...RUN_HELP.filter((l) => !l.startsWith("--input")),
+    "With --interactive and no --execute, you are asked whether to run it.",
+    "Exit 3 when the planner could not produce a valid plan (it is stored as a draft).",
+  ],
+  async run(ctx, argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      flow: { type: "string", multiple: true },
+      input: { type: "string", multiple: true },
+      planner: { type: "string" },
+      save: { type: "string" },
+      execute: { type: "boolean" },
+      interactive: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      continue: { type: "boolean" },
+    });
+    const goal = positionals.join(" ").trim();
+    if (!goal) throw usageError(`Say what to plan: ${this.usage[0]}`);
+    const planner = values.planner === undefined ? undefined : PlannerChoice.safeParse(values.planner);
+    if (planner && !planner.success) throw usageError(`--planner takes auto, llm or offline, not "${values.planner}".`);
+    const pairs = parsePairs(list(values.input), "--input");
+    const client = ctx.client();
+    const { out } = ctx;
+    const { c } = out;
+    const planned = await client.planGoal(
+      { goal, flows: list(values.flow), inputs: Object.fromEntries([...pairs].map(([k, v]) => [k, looseValue(v)])), ...(planner?.success ? { planner: planner.data } : {}) },
+      (e) => {
+        const line = planningLine(ctx, e);
+        if (line) out.progress(line);
+      },
+    );
+    // The values given, typed by the inputs the plan turned out to have.
+    const known = new Set(planned.plan.inputs.map((i) => i.name));
+    for (const name of pairs.keys()) if (!known.has(name)) out.warn(c.yellow(`Note: the plan has no input "${name}"; --input ${name} is not used.`));
+    const inputs = typedValues(new Map([...pairs].filter(([k]) => known.has(k))), planned.plan.inputs, "plan input", "--input");
+
+    out.line();
+    for (const l of planLines(planned.plan, c, inputs)) out.line(l);
+    if (planned.issues.length) {
+      out.line(c.bold(`Issues (${issueCounts(planned.issues)})`));
+      for (const l of issueLines(planned.issues, c)) out.line(l);
+    }
+    const url = client.pageUrl(`/plans/${planned.planId}`);
+    out.line();
+    out.line(`${planned.valid ? c.green("✓") : c.red("✗")} Stored as plan ${c.bold(planned.planId)} (v${planned.version}, ${planned.status.replace("_", " ")})${url ? ` · ${url}` : ""}`);
+    const file = values.save ? await savePlanFile(ctx, values.save, planned.plan) : undefined;
+    const json: Record<string, unknown> = { planId: planned.planId, versionId: planned.versionId, version: planned.version, status: planned.status, valid: planned.valid, plan: planned.plan, issues: planned.issues, missingInputs: planned.missingInputs, ...(file ? { file } : {}) };
+    if (!planned.valid) {
+      out.result(json);
+      out.warn(c.red("The plan has errors; fix it in the app or plan again with a more specific goal."));
+      return ExitCode.invalidPlan;
+    }
+    const choice = { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue) };
+    const go = values.execute || values["dry-run"] || (values.interactive && (await confirmRun(ctx)));
+    if (!go) {
+      out.result(json);
+      offerRun(ctx, planned.planId);
+      return ExitCode.ok;
+    }
+    out.progress();
+    const report = await runStoredPlan(ctx, planned.planId, planned.plan, choice);
+    out.result({ ...json, run: report.json });
+    return report.code;
+  },
+};

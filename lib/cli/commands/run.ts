@@ -1,0 +1,53 @@
+import { Catalog, validatePlan } from "../../core";
+import { parseCommandArgs } from "../args";
+import type { Command } from "../command";
+import { CliError, ExitCode } from "../exit-codes";
+import { INPUT_HELP, INPUT_OPTIONS, readInputs } from "../inputs-option";
+import { loadPlan } from "../plan-source";
+import { issueCounts, issueLines } from "../render";
+import { runStoredPlan } from "../run-plan";
+
+export const RUN_HELP = [
+  ...INPUT_HELP,
+  "--interactive    confirm each write or approval step here: y approve, N reject and stop, skip, quit",
+  "--dry-run        resolve and check every step; run only pure actions",
+  "--continue       on a failure, skip only what depends on it (default: stop the run)",
+];
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "Run a plan file or a stored plan, with live progress",
+  usage: ["run <plan.json | plan id | -> [--input k=v]... [--interactive] [--dry-run]"],
+  details: [
+    ...RUN_HELP,
+    "A file is validated first (nothing is stored when it has errors), then stored as a plan and run.",
+    "Exit 0 succeeded, 1 failed, 2 missing or invalid inputs, 3 invalid plan, 4 cancelled, 6 waits for approval.",
+  ],
+  async run(ctx, argv) {
+    const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" } });
+    const source = await loadPlan(ctx, positionals[0], this.usage[0]);
+    const client = ctx.client();
+    const { c } = ctx.out;
+    const inputs = await readInputs(ctx, source.plan, values);
+    let planId: string;
+    if (source.kind === "file") {
+      const { issues, valid } = validatePlan(source.plan, new Catalog(await client.actions()), { trusted: true });
+      if (!valid) {
+        for (const l of issueLines(issues, c)) ctx.out.warn(l);
+        throw new CliError(ExitCode.invalidPlan, `${source.name} is not valid (${issueCounts(issues)}); nothing was stored or run.`, { issues });
+      }
+      const imported = await client.importPlan(source.plan, `Run from the CLI (${source.name})`);
+      planId = imported.planId;
+      ctx.out.progress(c.dim(`Stored ${source.name} as plan ${planId}.`));
+    } else {
+      if (!source.detail.valid) {
+        for (const l of issueLines(source.detail.issues, c)) ctx.out.warn(l);
+        throw new CliError(ExitCode.invalidPlan, `Plan ${source.planId} is not valid (${issueCounts(source.detail.issues)}); fix it before running it.`, { issues: source.detail.issues });
+      }
+      planId = source.planId;
+    }
+    const report = await runStoredPlan(ctx, planId, source.plan, { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue) });
+    ctx.out.result(report.json);
+    return report.code;
+  },
+};

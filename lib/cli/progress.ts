@@ -1,0 +1,96 @@
+/**
+ * Live run progress as lines: one line each time a step changes status, so it reads the same
+ * on a terminal, in a pipe and in a log file.
+ */
+import type { Plan, RunEvent, RunView } from "../core";
+import type { Output } from "./output";
+import { duration, truncate } from "./render";
+
+export class ProgressPrinter {
+  private readonly width: number;
+  private readonly actionOf: Map<string, string>;
+
+  private readonly verbose: boolean;
+  private readonly interactive: boolean;
+
+  constructor(private readonly out: Output, plan: Plan, options: { verbose: boolean; interactive: boolean }) {
+    this.verbose = options.verbose;
+    this.interactive = options.interactive;
+    this.width = Math.max(4, ...plan.steps.map((s) => s.id.length));
+    this.actionOf = new Map(plan.steps.map((s) => [s.id, s.action]));
+  }
+
+  private step(mark: string, id: string | undefined, text: string): void {
+    if (!id) return;
+    const { c } = this.out;
+    this.out.progress(`  ${mark} ${id.padEnd(this.width)}  ${c.dim((this.actionOf.get(id) ?? "").padEnd(22))} ${text}`);
+  }
+
+  event(e: RunEvent, view: RunView): void {
+    const { c } = this.out;
+    switch (e.type) {
+      case "run.started":
+        if (e.data?.resumed) this.out.progress(c.dim("  (resumed)"));
+        break;
+      case "step.started":
+        this.step(c.cyan("●"), e.stepId, `running${e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ""}`);
+        break;
+      case "step.retrying":
+        this.step(c.yellow("↻"), e.stepId, `retrying in ${duration(e.data.delayMs)}: ${truncate(e.data.failure.message, 100)}`);
+        break;
+      case "step.succeeded": {
+        const s = e.stepId ? view.steps[e.stepId] : undefined;
+        const ms = e.data.ms ?? (s?.startedAt && s.finishedAt ? Date.parse(s.finishedAt) - Date.parse(s.startedAt) : undefined);
+        this.step(c.green("✓"), e.stepId, `succeeded${ms !== undefined ? c.dim(`  ${duration(ms)}`) : ""}${e.data.reusedFromRunId ? c.dim(`  (reused from run ${e.data.reusedFromRunId.slice(0, 8)})`) : ""}`);
+        break;
+      }
+      case "step.failed":
+        this.step(c.red("✗"), e.stepId, `${e.data.usedFallback ? "failed, went on with its fallback" : "failed"}: ${truncate(e.data.failure.message, 160)}`);
+        break;
+      case "step.skipped":
+        this.step(c.dim("–"), e.stepId, e.data.dryRun ? `dry run: ${e.data.dryRun.wouldRun ? "would run" : "checked"} (${e.data.dryRun.effect})` : `skipped: ${e.data.reason}${e.data.cause ? ` (${e.data.cause})` : ""}`);
+        break;
+      case "step.cancelled":
+        this.step(c.dim("■"), e.stepId, "cancelled");
+        break;
+      case "step.awaiting_approval":
+        this.step(c.yellow("⏸"), e.stepId, "waits for approval");
+        break;
+      case "step.approved":
+        this.step(c.green("✓"), e.stepId, `approved${e.data.by ? ` by ${e.data.by}` : ""}`);
+        break;
+      case "step.rejected":
+        this.step(c.red("✗"), e.stepId, `rejected${e.data.by ? ` by ${e.data.by}` : ""}${e.data.comment ? `: ${e.data.comment}` : ""}`);
+        break;
+      case "step.undone":
+        this.step(c.dim("↩"), e.stepId, e.data.ok ? "undone" : `could not be undone: ${e.data.error ?? ""}`);
+        break;
+      case "step.log":
+        if (this.verbose || e.data.level === "warn" || e.data.level === "error") this.out.progress(c.dim(`      ${e.stepId ?? ""} [${e.data.level}] ${truncate(e.data.message, 200)}`));
+        break;
+      case "step.progress":
+        if (this.verbose) this.out.progress(c.dim(`      ${e.stepId ?? ""} ${Math.round(e.data.fraction * 100)}%${e.data.message ? ` ${e.data.message}` : ""}`));
+        break;
+      case "run.awaiting_approval":
+        // Interactive: each waiting step has been asked about already.
+        if (!this.interactive) this.out.progress(c.yellow(`⏸ The run waits for approval of ${e.data.steps.join(", ")}.`));
+        break;
+      case "run.succeeded":
+        this.out.progress(c.green(`✓ Run succeeded${this.elapsed(view)}.`));
+        break;
+      case "run.failed":
+        this.out.progress(c.red(`✗ Run failed${this.elapsed(view)}: ${e.data.failure.message}`));
+        break;
+      case "run.cancelled":
+        this.out.progress(c.yellow(`■ Run cancelled${e.data.reason ? `: ${e.data.reason}` : ""}.`));
+        break;
+      case "run.queued":
+        break;
+    }
+  }
+
+  private elapsed(view: RunView): string {
+    if (!view.startedAt || !view.finishedAt) return "";
+    return ` in ${duration(Date.parse(view.finishedAt) - Date.parse(view.startedAt))}`;
+  }
+}

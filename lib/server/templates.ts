@@ -1,0 +1,163 @@
+/**
+ * Plan templates, composed: the code registry (built-in templates), saved templates in the
+ * database, the catalog every instantiated plan is validated against, and plan storage.
+ * What the REST routes, the templates page and the CLI call.
+ */
+import { z } from "zod";
+import { Plan, ValidationIssue, validatePlan } from "../core";
+import { getPlan, getVersion } from "../store/plans";
+import { SavedTemplateParam, TemplateId, TemplateInfo, TEMPLATE_ID_PATTERN, describeTemplate, instantiateTemplate, templateFromPlan, templateRegistry, type ParamProblem, type Template } from "../templates";
+import { deleteSavedTemplate, getSavedTemplate, insertSavedTemplate, listSavedTemplates, takenTemplateIds } from "../templates/saved-templates";
+import { RequestError, badRequest, conflict, notFound } from "./errors";
+import { parsePlanId, savePlan } from "./plans";
+import { getTrellis } from "./trellis";
+
+export const InstantiateTemplateBody = z.object({
+  /** parameter values by name; a parameter left out takes its default */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** false: return the plan without storing it */
+  save: z.boolean().default(true),
+  note: z.string().trim().max(500).optional(),
+});
+export type InstantiateTemplateBody = z.infer<typeof InstantiateTemplateBody>;
+
+export const SaveTemplateBody = z
+  .object({
+    /** the plan to save as a template: a stored plan (its latest version, or versionId)… */
+    planId: z.string().optional(),
+    versionId: z.string().optional(),
+    /** …or a plan given whole */
+    plan: z.unknown().optional(),
+    name: z.string().trim().min(1, "Give the template a name.").max(120),
+    description: z.string().trim().max(2000).default(""),
+    /** a slug; by default made from the name */
+    id: TemplateId.optional(),
+    tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
+    /** the parameters; by default every plan input */
+    params: z.array(SavedTemplateParam).max(50).optional(),
+  })
+  .refine((b) => (b.planId === undefined) !== (b.plan === undefined), { message: "Give planId or plan, not both.", path: ["planId"] });
+export type SaveTemplateBody = z.infer<typeof SaveTemplateBody>;
+
+export const InstantiatedTemplate = z.object({
+  template: z.object({ id: z.string(), name: z.string() }),
+  plan: Plan,
+  valid: z.boolean(),
+  issues: z.array(ValidationIssue),
+  /** plan inputs that still need a value when the plan runs */
+  openInputs: z.array(z.string()),
+  /** set when the plan was stored */
+  planId: z.string().optional(),
+  versionId: z.string().optional(),
+  url: z.string().optional(),
+});
+export type InstantiatedTemplate = z.infer<typeof InstantiatedTemplate>;
+
+export const TemplateList = z.object({ templates: z.array(TemplateInfo) });
+export const TemplateDetail = z.object({ template: TemplateInfo });
+
+export function parseTemplateId(id: string): string {
+  if (!TEMPLATE_ID_PATTERN.test(id)) throw badRequest(`"${id}" is not a template id (lower-case letters, digits and -).`);
+  return id;
+}
+
+async function findTemplate(id: string): Promise<Template> {
+  const builtin = templateRegistry.get(id);
+  if (builtin) return builtin;
+  const t = await getTrellis();
+  const saved = await getSavedTemplate(t.database.prisma, id);
+  if (!saved) throw notFound(`There is no template "${id}".`);
+  return saved;
+}
+
+export async function listTemplates(): Promise<z.infer<typeof TemplateList>> {
+  const t = await getTrellis();
+  const saved = await listSavedTemplates(t.database.prisma);
+  return { templates: [...templateRegistry.list(), ...saved].map((tpl) => describeTemplate(tpl, t.catalog)) };
+}
+
+export async function templateDetail(id: string): Promise<z.infer<typeof TemplateDetail>> {
+  const t = await getTrellis();
+  return { template: describeTemplate(await findTemplate(id), t.catalog) };
+}
+
+function paramError(templateId: string, problems: ParamProblem[]): RequestError {
+  return new RequestError(400, "invalid_params", `Template "${templateId}": ${problems.map((p) => p.message).join("; ")}.`, { problems });
+}
+
+/** Makes a plan from a template; stores it (source "template") unless `save` is false. */
+export async function instantiate(id: string, body: InstantiateTemplateBody): Promise<InstantiatedTemplate> {
+  const template = await findTemplate(id);
+  const made = instantiateTemplate(template, body.params);
+  if (!made.ok) throw paramError(id, made.problems);
+  const t = await getTrellis();
+  const { issues, valid } = validatePlan(made.plan, t.catalog, { trusted: true });
+  const out: InstantiatedTemplate = { template: { id: template.id, name: template.name }, plan: made.plan, valid, issues, openInputs: made.openInputs };
+  if (!body.save) return out;
+  const saved = await savePlan(made.plan, { source: "template", note: body.note ?? `From the template "${template.name}"` });
+  return { ...out, planId: saved.planId, versionId: saved.id, url: `/plans/${saved.planId}` };
+}
+
+/** Saves a plan as a template. Its instantiation with the defaults must validate. */
+export async function saveTemplate(body: SaveTemplateBody): Promise<z.infer<typeof TemplateDetail>> {
+  const t = await getTrellis();
+  const db = t.database.prisma;
+  let plan: Plan;
+  let basedOnPlanId: string | null = null;
+  if (body.planId !== undefined) {
+    const planId = parsePlanId(body.planId);
+    const stored = await getPlan(db, planId);
+    if (!stored) throw notFound(`There is no plan ${planId}.`);
+    const version = body.versionId ? await getVersion(db, body.versionId) : stored.latest;
+    if (!version || version.planId !== planId) throw notFound(`Plan ${planId} has no version ${body.versionId}.`);
+    plan = version.plan;
+    basedOnPlanId = planId;
+  } else {
+    const parsed = Plan.safeParse(body.plan);
+    if (!parsed.success) {
+      throw new RequestError(422, "invalid_plan", `This is not a Trellis plan: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join(".") || "plan"}: ${i.message}`).join("; ")}`, parsed.error.issues);
+    }
+    plan = parsed.data;
+  }
+  const id = await freeTemplateId(body.id, body.name);
+  const made = templateFromPlan(plan, { id, name: body.name, description: body.description, tags: body.tags, basedOnPlanId }, body.params);
+  if (!made.ok) throw paramError(id, made.problems);
+  const sample = instantiateTemplate(made.template, {});
+  if (sample.ok) {
+    const errors = validatePlan(sample.plan, t.catalog, { trusted: true }).issues.filter((i) => i.severity === "error");
+    if (errors.length) throw new RequestError(422, "invalid_plan", `A template must make plans that can run; with its defaults this one has ${errors.length} error${errors.length === 1 ? "" : "s"}: ${errors[0].message}`, errors);
+  }
+  const saved = await insertSavedTemplate(db, made.template).catch((err: unknown) => {
+    // Two saves raced for the same id: the second is told, not a 500.
+    if ((err as { code?: string }).code === "P2002") throw conflict(`The template id "${id}" is taken.`);
+    throw err;
+  });
+  return { template: describeTemplate(saved, t.catalog) };
+}
+
+/** The id asked for (409 when taken), or one made from the name (numbered when taken). */
+async function freeTemplateId(asked: string | undefined, name: string): Promise<string> {
+  const t = await getTrellis();
+  if (asked) {
+    if (templateRegistry.has(asked) || (await takenTemplateIds(t.database.prisma, [asked])).has(asked)) throw conflict(`The template id "${asked}" is taken.`);
+    return asked;
+  }
+  const base = slugify(name);
+  const candidates = [base, ...Array.from({ length: 49 }, (_, i) => `${base.slice(0, 60)}-${i + 2}`)];
+  const taken = await takenTemplateIds(t.database.prisma, candidates);
+  const free = candidates.find((c) => !taken.has(c) && !templateRegistry.has(c));
+  if (!free) throw conflict(`Too many templates are named "${name}"; give an id.`);
+  return free;
+}
+
+export function slugify(name: string): string {
+  const slug = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64).replace(/-+$/, "");
+  return slug || "template";
+}
+
+export async function deleteTemplate(id: string): Promise<{ ok: true }> {
+  if (templateRegistry.has(id)) throw conflict(`"${id}" is a built-in template; it is part of the code and cannot be deleted.`);
+  const t = await getTrellis();
+  if (!(await deleteSavedTemplate(t.database.prisma, id))) throw notFound(`There is no template "${id}".`);
+  return { ok: true };
+}

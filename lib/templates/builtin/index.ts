@@ -1,0 +1,8 @@
+/** The templates that ship with Trellis, in the order the templates page shows them. */
+import type { Template } from "../template";
+import { csvReport } from "./csv-report";
+import { sqlAnswer } from "./sql-answer";
+import { webDigest } from "./web-digest";
+import { webLinks } from "./web-links";
+
+export const builtinTemplates: readonly Template[] = [csvReport, sqlAnswer, webDigest, webLinks];

@@ -19,12 +19,13 @@ npx tsc --noEmit -p .; record typecheck $?
 stage "lint"
 npx eslint --max-warnings=0 .; record lint $?
 
+# The API contract and remote CLI tests start the built app: build first.
+stage "build"
+npx next build; build_status=$?; record build $build_status
+
 stage "unit and integration tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 vitest_status=$?
-
-stage "build"
-npx next build; build_status=$?; record build $build_status
 
 e2e_status=1
 if [ "$build_status" -eq 0 ]; then

@@ -1,8 +1,7 @@
 "use server";
 /** Server actions for the run pages: parse, call one lib function, return a result the form can show. */
 import { z } from "zod";
-import { EngineError } from "@/lib/engine/engine";
-import { RequestError } from "@/lib/server/errors";
+import { isNamedError } from "@/lib/server/errors";
 import { DecisionBody, RetryBody, StartRunBody, approveStep, cancelRun, rejectStep, retryRun, startRun } from "@/lib/server/runs";
 
 export type ActionResult<T = unknown> = { ok: true; value: T } | { ok: false; error: string };
@@ -11,7 +10,7 @@ async function attempt<T>(fn: () => Promise<T>): Promise<ActionResult<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    if (err instanceof EngineError || err instanceof RequestError) return { ok: false, error: err.message };
+    if (isNamedError(err, "EngineError") || isNamedError(err, "RequestError")) return { ok: false, error: err.message };
     if (err instanceof z.ZodError) return { ok: false, error: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
     console.error("[trellis] run action failed", err);
     return { ok: false, error: "Trellis hit an unexpected error; the server log has the details." };

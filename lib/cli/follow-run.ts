@@ -23,7 +23,6 @@ export interface FollowResult {
 type Answer = "approve" | "reject" | "skip" | "quit";
 
 const BY = `${safeUser()} (trellis cli)`;
-const STOP_DELAY_MS = 300;
 
 function safeUser(): string {
   try {
@@ -42,7 +41,6 @@ export async function followRun(ctx: Context, runId: string, plan: Plan, options
   const printer = new ProgressPrinter(out, plan, { verbose: ctx.verbose, interactive: options.interactive });
   const ac = new AbortController();
   let end: FollowEnd | undefined;
-  let stopTimer: NodeJS.Timeout | undefined;
   let stoppedByRejection = false;
 
   let interrupt = () => {};
@@ -78,9 +76,8 @@ export async function followRun(ctx: Context, runId: string, plan: Plan, options
       else if (answer === "reject") {
         await client.reject(runId, { stepId, by: BY, comment: "rejected in the terminal" });
         stoppedByRejection = true;
-        // Stop the rest once the rejection has settled: when it was the last step the run just ends
-        // (and a cancel racing that end can leave the engine's run unfinished).
-        stopTimer = setTimeout(() => void cancelQuietly(runId).catch((err: Error) => out.warn(err.message)), STOP_DELAY_MS);
+        // Stop the rest; when the rejected step was the last one the run has just ended (409).
+        await cancelQuietly(runId);
       } else await cancelQuietly(runId);
     } catch (err) {
       // Decided elsewhere between the question and the answer.
@@ -102,7 +99,6 @@ export async function followRun(ctx: Context, runId: string, plan: Plan, options
       view = applyRunEvent(view, e);
       printer.event(e, view);
       if (e.type === "run.succeeded" || e.type === "run.failed" || e.type === "run.cancelled") {
-        clearTimeout(stopTimer);
         end = e.type === "run.succeeded" ? "succeeded" : e.type === "run.failed" ? "failed" : "cancelled";
         break;
       }
@@ -122,7 +118,6 @@ export async function followRun(ctx: Context, runId: string, plan: Plan, options
   } catch (err) {
     if (!ac.signal.aborted) throw err;
   } finally {
-    clearTimeout(stopTimer);
     ac.abort();
     stopInterrupt();
   }

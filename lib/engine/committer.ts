@@ -30,7 +30,8 @@ export class Committer {
 
   /** Start counting a run's events after `lastSeq` (what the store holds now). */
   track(runId: string, lastSeq: number): void {
-    this.seqs.set(runId, lastSeq);
+    // Never backwards: events of this run may still be in flight past what the store holds.
+    this.seqs.set(runId, Math.max(lastSeq, this.seqs.get(runId) ?? 0));
   }
 
   untrack(runId: string): void {

@@ -153,6 +153,21 @@ describe.each(kinds)("engine on %s", (kind) => {
     expect(probe.calls.get("send")).toBeUndefined();
   });
 
+  it("a cancel right after the last rejection still ends the run", async () => {
+    const v = await h.savePlan(plan([
+      { id: "send", action: "test.approve_me", inputs: { message: lit("x") } },
+      { id: "after", action: "test.noop", inputs: { value: ref("send") } },
+      { id: "slow", action: "test.sleep", inputs: { ms: lit(300) } },
+    ]));
+    for (const onReject of ["skip_dependents", "fail_run"] as const) {
+      const paused = await h.engine.run({ planVersionId: v, options: { onReject } }, { untilApproval: true });
+      await h.engine.reject(paused.run.id, "send");
+      await h.engine.cancel(paused.run.id).catch((err) => expect(String(err)).toMatch(/already/));
+      const done = await h.engine.wait(paused.run.id, { timeoutMs: 5000 });
+      expect(["cancelled", "failed", "succeeded"]).toContain(done.run.status);
+    }
+  });
+
   it("cancels a running run within a second", async () => {
     const v = await h.savePlan(plan([
       { id: "a", action: "test.sleep", inputs: { ms: lit(10_000) } },

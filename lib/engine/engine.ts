@@ -227,7 +227,11 @@ export class Engine {
 
   private async executorFor(runId: string): Promise<RunExecutor> {
     const existing = this.executors.get(runId);
-    if (existing && !existing.isFinished) return existing;
+    if (existing) {
+      if (!existing.isFinished) return existing;
+      // It is writing the run's end: read the run once that is stored.
+      await existing.finishedPromise;
+    }
     const loaded = await this.mustLoad(runId);
     if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
     const again = this.executors.get(runId);
@@ -265,7 +269,11 @@ export class Engine {
       loaded,
     );
     this.executors.set(loaded.run.id, ex);
-    void ex.finishedPromise.then(() => { if (this.executors.get(loaded.run.id) === ex) this.executors.delete(loaded.run.id); });
+    void ex.finishedPromise.then(() => {
+      if (this.executors.get(loaded.run.id) !== ex) return;
+      this.executors.delete(loaded.run.id);
+      this.committer.untrack(loaded.run.id);
+    });
     return ex;
   }
 

@@ -5,15 +5,20 @@
 import { z } from "zod";
 import { EngineError } from "../engine/engine";
 import { NotFoundError } from "../store/plans";
-import { RequestError, badRequest } from "./errors";
+import { RequestError, badRequest, isNamedError } from "./errors";
 import { ConfigError } from "./env";
 
 const ENGINE_STATUS: Record<EngineError["code"], number> = { not_found: 404, invalid_plan: 422, invalid_inputs: 422, conflict: 409, invalid_request: 400 };
 
+/** `instanceof`, or the same error name (see isNamedError). */
+function isError<T extends Error>(err: unknown, cls: abstract new (...args: never[]) => T, name: "RequestError" | "EngineError" | "NotFoundError"): err is T {
+  return err instanceof cls || isNamedError(err, name);
+}
+
 export function errorResponse(err: unknown): Response {
-  if (err instanceof RequestError) return json(err.status, { error: { code: err.code, message: err.message, details: err.details } });
-  if (err instanceof EngineError) return json(ENGINE_STATUS[err.code], { error: { code: err.code, message: err.message, details: err.details } });
-  if (err instanceof NotFoundError) return json(404, { error: { code: "not_found", message: err.message } });
+  if (isError(err, RequestError, "RequestError")) return json(err.status, { error: { code: err.code, message: err.message, details: err.details } });
+  if (isError(err, EngineError, "EngineError")) return json(ENGINE_STATUS[err.code] ?? 400, { error: { code: err.code, message: err.message, details: err.details } });
+  if (isError(err, NotFoundError, "NotFoundError")) return json(404, { error: { code: "not_found", message: err.message } });
   if (err instanceof z.ZodError) return json(400, { error: { code: "bad_request", message: describeZod(err), details: err.issues } });
   if (err instanceof ConfigError) return json(500, { error: { code: "config", message: err.message } });
   console.error("[trellis] unexpected error", err);

@@ -71,6 +71,4 @@ describe("the OpenAPI document", () => {
   });
 });
 
-// KNOWN, reported: the import route still declares its body schema inline (`ImportBody`); it should
-// import ImportPlanBody from lib/server/plans, which the document uses. Empty this list when it does.
-const KNOWN_INLINE = ["importPlan: app/api/plans/import/route.ts does not read its body with ImportPlanBody"];
+const KNOWN_INLINE: string[] = [];

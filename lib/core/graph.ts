@@ -129,24 +129,22 @@ export function criticalPath(steps: readonly Step[], durations: Record<string, n
   return { length, path };
 }
 
-/** Every step that (transitively) depends on the given step. */
-export function downstreamOf(steps: readonly Step[], id: string): Set<string> {
-  const g = buildGraph(steps);
+/** Every id reachable from `id` along `edges` (not `id` itself, unless on a cycle). */
+export function reachable(edges: ReadonlyMap<string, readonly string[]>, id: string): Set<string> {
   const out = new Set<string>();
   const queue = [id];
   while (queue.length) {
-    for (const d of g.dependents.get(queue.pop()!) ?? []) if (!out.has(d)) { out.add(d); queue.push(d); }
+    for (const d of edges.get(queue.pop()!) ?? []) if (!out.has(d)) { out.add(d); queue.push(d); }
   }
   return out;
 }
 
+/** Every step that (transitively) depends on the given step. */
+export function downstreamOf(steps: readonly Step[], id: string): Set<string> {
+  return reachable(buildGraph(steps).dependents, id);
+}
+
 /** Every step the given step (transitively) depends on. */
 export function upstreamOf(steps: readonly Step[], id: string): Set<string> {
-  const g = buildGraph(steps);
-  const out = new Set<string>();
-  const queue = [id];
-  while (queue.length) {
-    for (const d of g.deps.get(queue.pop()!) ?? []) if (!out.has(d)) { out.add(d); queue.push(d); }
-  }
-  return out;
+  return reachable(buildGraph(steps).deps, id);
 }

@@ -6,7 +6,7 @@ import type { ActionSpec } from "./action";
 import type { CatalogView } from "./catalog";
 import { isInFlows } from "./catalog";
 import { checkValue, formatValueErrors } from "./check-value";
-import { findCycles, downstreamOf } from "./graph";
+import { buildGraph, findCycles, reachable, type Graph } from "./graph";
 import type { Candidate, ValidationIssue } from "./issues";
 import { hasErrors } from "./issues";
 import { describeType, isAnySchema, isObject, type JsonSchema } from "./json-schema";
@@ -63,6 +63,7 @@ class PlanChecker {
   private readonly specOf = new Map<string, ActionSpec>();
   private readonly planInputs = new Map<string, JsonSchema>();
   private downstreamCache = new Map<string, Set<string>>();
+  private graph?: Graph;
 
   constructor(private readonly plan: Plan, private readonly catalog: CatalogView, private readonly options: ValidateOptions) {}
 
@@ -369,8 +370,10 @@ class PlanChecker {
   }
 
   private downstream(id: string): Set<string> {
+    // One graph for every question: candidates are only looked for when something is wrong.
+    this.graph ??= buildGraph(this.plan.steps);
     let d = this.downstreamCache.get(id);
-    if (!d) { d = downstreamOf(this.plan.steps, id); this.downstreamCache.set(id, d); }
+    if (!d) { d = reachable(this.graph.dependents, id); this.downstreamCache.set(id, d); }
     return d;
   }
 

@@ -3,11 +3,13 @@ import { homeOverview } from "@/lib/server/plans";
 import { PlanList } from "@/components/plans/plan-list";
 import { EmptyState } from "@/components/ui/empty-state";
 import { GoalForm } from "@/components/planning/goal-form";
+import { TemplateStrip } from "@/components/templates/template-strip";
+import { listTemplates } from "@/lib/server/templates";
 
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const { plans, llm, database, catalog } = await homeOverview();
+  const [{ plans, llm, database, catalog }, { templates }] = await Promise.all([homeOverview(), listTemplates()]);
   return (
     <div className="stack">
       <section className="hero">
@@ -61,6 +63,7 @@ export default async function HomePage() {
       </section>
 
       <GoalForm flows={catalog.flows} planner={llm} />
+      <TemplateStrip templates={templates} />
 
       <section className="card" data-testid="plans">
         <div className="card-header">

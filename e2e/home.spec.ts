@@ -6,6 +6,8 @@ test.describe("home page", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Trellis" })).toBeVisible();
     await expect(page.getByTestId("llm-status")).toContainText("Offline planner");
     await expect(page.getByTestId("plans-empty")).toContainText("No plans yet");
+    // Templates are offered on the goal page too, and lead to their form.
+    await expect(page.getByTestId("template-strip")).toContainText("CSV report");
     await page.screenshot({ path: test.info().outputPath("home-empty.png"), fullPage: true });
     await page.screenshot({ path: "test-results/screenshots/home-empty.png", fullPage: true });
   });

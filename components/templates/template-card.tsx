@@ -7,7 +7,7 @@ import styles from "./templates.module.css";
 /** One template: what it does, what it needs, its parameters, and the form that uses it. */
 export function TemplateCard({ template: t }: { template: TemplateInfo }) {
   return (
-    <article className={`card ${styles.card}`} data-testid="template-card" data-template={t.id}>
+    <article className={`card ${styles.card}`} id={t.id} data-testid="template-card" data-template={t.id}>
       <div className={styles.head}>
         <div>
           <h3>{t.name}</h3>

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { example, importPlan } from "./support";
 
 test.describe("templates page", () => {
   test("lists the built-in templates from the nav, and a filled-in template becomes a plan", async ({ page }) => {
@@ -57,5 +58,18 @@ test.describe("templates page", () => {
     await saved.getByRole("button", { name: "Use template" }).click();
     await saved.getByRole("button", { name: "Create plan" }).click();
     await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/);
+  });
+
+  test("a plan is saved as a template from the editor", async ({ page, request }) => {
+    const planId = await importPlan(page, example("revenue-by-region"));
+    await page.getByTestId("open-save-template").click();
+    await page.getByTestId("save-template-form").getByLabel("Name", { exact: true }).fill("Regional revenue report");
+    await page.getByTestId("save-template-button").click();
+    await expect(page.getByTestId("template-saved")).toContainText("regional-revenue-report");
+    await page.goto("/templates");
+    const card = page.locator('[data-template="regional-revenue-report"]');
+    await expect(card).toContainText("report_path");
+    expect((await request.delete("/api/templates/regional-revenue-report")).status()).toBe(200);
+    expect((await request.delete(`/api/plans/${planId}`)).status()).toBe(200);
   });
 });

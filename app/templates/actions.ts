@@ -2,7 +2,7 @@
 /** Server actions of the templates page: parse, call one lib function, return what the form shows. */
 import { z } from "zod";
 import { RequestError } from "@/lib/server/errors";
-import { InstantiateTemplateBody, deleteTemplate, instantiate, parseTemplateId } from "@/lib/server/templates";
+import { InstantiateTemplateBody, SaveTemplateBody, deleteTemplate, instantiate, parseTemplateId, saveTemplate } from "@/lib/server/templates";
 
 export type TemplateActionResult<T> = { ok: true; value: T } | { ok: false; error: string; problems?: { param: string; message: string }[] };
 
@@ -32,4 +32,9 @@ export async function instantiateTemplateAction(id: string, params: unknown) {
 
 export async function deleteTemplateAction(id: string) {
   return attempt(() => deleteTemplate(parseTemplateId(z.string().parse(id))));
+}
+
+/** Saves a stored plan (a version of it) as a template. */
+export async function saveTemplateAction(body: unknown) {
+  return attempt(async () => (await saveTemplate(SaveTemplateBody.parse(body))).template.id);
 }

@@ -3,6 +3,7 @@
 import { useReactFlow } from "@xyflow/react";
 import Link from "next/link";
 import { useState } from "react";
+import { SaveTemplateForm } from "./save-template-form";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import type { PlanDetail } from "./api";
 import { Icon, type IconName } from "./icons";
@@ -41,7 +42,7 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
   const baseHash = useEditor((s) => s.baseHash);
   const baseVersionId = useEditor((s) => s.baseVersionId);
   const flow = useReactFlow();
-  const [popover, setPopover] = useState<"run" | "keys" | null>(null);
+  const [popover, setPopover] = useState<"run" | "keys" | "template" | null>(null);
   const dirty = hashOf(plan) !== baseHash;
   const { issues } = validationOf(plan, catalog);
   const errors = issues.filter((i) => i.severity === "error").length;
@@ -96,6 +97,7 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
         <ToolButton icon="history" label="Versions" onClick={() => actions.openDialog("versions")} title="Versions: restore, compare" testId="open-versions" />
         <ToolButton icon="download" onClick={() => downloadJson(planFileName(detail.plan.title, version), plan)} title="Export the plan as JSON" testId="export-json" />
         <ToolButton icon="upload" onClick={() => actions.openDialog("import")} title="Import a plan's JSON" testId="open-import" />
+        <ToolButton icon="save" onClick={() => setPopover(popover === "template" ? null : "template")} title="Save as a template" testId="open-save-template" />
         <ToolButton icon="keyboard" onClick={() => setPopover(popover === "keys" ? null : "keys")} title="Keyboard shortcuts" testId="open-shortcuts" />
         <span className={styles.sep} />
         <button type="button" className={styles.aiButton} onClick={() => actions.openDialog("refine")} data-testid="open-refine">
@@ -121,6 +123,16 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
           {dirty ? <p className={styles.popoverNote}>You have unsaved changes: save them first to run what you see.</p> : null}
           {errors ? <p className={styles.popoverNote}>The plan has {errors} error{errors === 1 ? "" : "s"}. A draft cannot run until they are fixed.</p> : null}
           <StartRunForm key={baseVersionId} planId={detail.plan.id} versionId={baseVersionId} inputs={base?.plan.inputs ?? []} valid={canRun} />
+        </div>
+      ) : null}
+      {popover === "template" ? (
+        <div className={styles.popover} data-testid="template-popover">
+          <div className={styles.popoverHead}>
+            <b>Save v{version} as a template</b>
+            <button type="button" onClick={() => setPopover(null)} aria-label="Close"><Icon name="close" /></button>
+          </div>
+          {dirty ? <p className={styles.popoverNote}>Unsaved changes are not part of the template: save them first.</p> : null}
+          <SaveTemplateForm planId={detail.plan.id} versionId={baseVersionId} defaultName={detail.plan.title} />
         </div>
       ) : null}
       {popover === "keys" ? (

@@ -3,6 +3,7 @@
  * returns at once; the run goes on in the background, and `wait` serves the CLI and tests.
  */
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { canonicalJson, checkValue, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
@@ -11,7 +12,7 @@ import type { EventBus } from "./event-bus";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
-import type { ApprovalDecision, LoadedRun, RunStore, StepRecord } from "./run-store";
+import type { ApprovalDecision, LoadedRun, RunClaim, RunStore, StepRecord } from "./run-store";
 import { Semaphore } from "./semaphore";
 
 export interface PlanVersionSource {
@@ -30,6 +31,10 @@ export interface EngineOptions {
   runConcurrency?: number;
   /** steps of all runs at once (default 32) */
   globalConcurrency?: number;
+  /** this engine's name in run claims (default: random per process) */
+  ownerId?: string;
+  /** how long a claim on a run holds without renewal (default 30 s); another engine may take an unrenewed run over */
+  leaseMs?: number;
   log?: (level: "info" | "warn" | "error", message: string) => void;
 }
 
@@ -52,10 +57,39 @@ export class Engine {
   private readonly executors = new Map<string, RunExecutor>();
   private readonly committer: Committer;
   private readonly limiter: Semaphore;
+  private readonly claimInfo: RunClaim;
+  private heartbeat?: NodeJS.Timeout;
+  private poller?: NodeJS.Timeout;
 
   constructor(private readonly o: EngineOptions) {
     this.committer = new Committer(o.store, o.bus);
     this.limiter = new Semaphore(o.globalConcurrency ?? 32);
+    this.claimInfo = { ownerId: o.ownerId ?? `engine-${randomUUID().slice(0, 8)}@${hostname()}:${process.pid}`, leaseMs: o.leaseMs ?? 30_000 };
+  }
+
+  get ownerId(): string {
+    return this.claimInfo.ownerId;
+  }
+
+  /**
+   * Looks for unfinished runs nobody holds (their engine stopped) every lease period and
+   * resumes them. The server runs this; a short-lived process (the CLI) does not.
+   */
+  startResumePoller(): void {
+    if (this.poller) return;
+    this.poller = setInterval(() => void this.resumeAll().catch((err) => this.log("error", `resuming runs failed: ${(err as Error).message}`)), this.claimInfo.leaseMs);
+    this.poller.unref();
+  }
+
+  /**
+   * Stops this engine: timers end and the runs it executes are given up without another
+   * write, so that another engine takes them over once their claims run out.
+   */
+  close(): void {
+    clearInterval(this.poller);
+    clearInterval(this.heartbeat);
+    this.poller = this.heartbeat = undefined;
+    for (const ex of this.executors.values()) ex.abandon("the engine closed");
   }
 
   get bus(): EventBus {
@@ -75,7 +109,7 @@ export class Engine {
     const runId = randomUUID();
     const run = { id: runId, planId: version.planId, planVersionId: version.id, status: "queued" as const, inputs, options };
     const steps = plan.steps.map((s) => newStep(runId, s.id));
-    const events = await this.o.store.createRun({ run, steps, events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }] });
+    const events = await this.o.store.createRun({ run, steps, events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }] }, this.claimInfo);
     this.o.bus.publish(events);
     // What was just written is what a load would read: start from it.
     this.launch(runId, { run: { ...run, lastSeq: events.length, createdAt: new Date() }, steps, plan });
@@ -174,14 +208,14 @@ export class Engine {
         { type: "run.queued", data: { planVersionId: version.id, inputs } },
         ...steps.filter((s) => s.status === "succeeded").map((s) => ({ type: "step.succeeded" as const, stepId: s.stepId, data: { attempt: s.attempts, output: s.output, reusedFromRunId: s.reusedFromRunId ?? runId } })),
       ],
-    }).then((events) => this.o.bus.publish(events));
+    }, this.claimInfo).then((events) => this.o.bus.publish(events));
     this.launch(newId);
     return newId;
   }
 
-  /** Resumes every unfinished run (on start-up). Returns their ids. */
+  /** Resumes every unfinished run that no other live engine holds. Returns the ids it looked at. */
   async resumeAll(): Promise<string[]> {
-    const ids = await this.o.store.unfinished();
+    const ids = (await this.o.store.unfinished()).filter((id) => !this.executors.has(id));
     for (const id of ids) this.launch(id);
     return ids;
   }
@@ -236,6 +270,9 @@ export class Engine {
     if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
     const again = this.executors.get(runId);
     if (again && !again.isFinished) return again;
+    if (!(await this.o.store.claim(runId, this.claimInfo))) {
+      throw new EngineError("conflict", `run ${runId} is being executed by another Trellis process; send this request to that process (for the CLI: --server).`);
+    }
     const ex = this.newExecutor(loaded);
     if (loaded.run.status !== "awaiting_approval") await ex.start();
     return ex;
@@ -246,6 +283,9 @@ export class Engine {
       if (this.executors.has(runId)) return;
       const loaded = fresh ?? (await this.o.store.load(runId));
       if (!loaded || TERMINAL_RUN.has(loaded.run.status) || this.executors.has(runId)) return;
+      // A new run is claimed when it is created; a stored one only if no live engine holds it.
+      if (!fresh && !(await this.o.store.claim(runId, this.claimInfo))) return;
+      if (this.executors.has(runId)) return;
       const ex = this.newExecutor(loaded);
       await ex.start();
     })().catch((err) => this.log("error", `run ${runId} could not start: ${(err as Error).message}`));
@@ -269,12 +309,31 @@ export class Engine {
       loaded,
     );
     this.executors.set(loaded.run.id, ex);
-    void ex.finishedPromise.then(() => {
+    this.startHeartbeat();
+    void ex.finishedPromise.then(async () => {
       if (this.executors.get(loaded.run.id) !== ex) return;
       this.executors.delete(loaded.run.id);
       this.committer.untrack(loaded.run.id);
+      await this.o.store.release(loaded.run.id, this.claimInfo.ownerId).catch(() => undefined);
     });
     return ex;
+  }
+
+  /** Renews the claims on the runs in memory; a run whose claim was lost stops here. */
+  private startHeartbeat() {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      const ids = [...this.executors.keys()];
+      if (!ids.length) return;
+      void this.o.store.renew(ids, this.claimInfo).then(
+        (held) => {
+          const kept = new Set(held);
+          for (const id of ids) if (!kept.has(id)) this.executors.get(id)?.abandon("another engine took the run over");
+        },
+        (err) => this.log("warn", `renewing run claims failed: ${(err as Error).message}`),
+      );
+    }, Math.max(50, Math.floor(this.claimInfo.leaseMs / 3)));
+    this.heartbeat.unref();
   }
 
   private log(level: "info" | "warn" | "error", message: string) {

@@ -26,6 +26,8 @@ export class RunExecutor {
   private readonly completed: string[] = [];
   private stopping: { kind: "cancel" | "fail"; reason: string; failure?: Failure } | null = null;
   private finished = false;
+  /** set when this process gives the run up: nothing more is written for it here */
+  private abandoned = false;
   private pumping = false;
   private repump = false;
   private readonly done: Promise<void>;
@@ -466,6 +468,7 @@ export class RunExecutor {
    * for decisions a caller must know are stored (approvals, the run's end).
    */
   private commit(change: Omit<Change, "runId">): Promise<void> {
+    if (this.abandoned) return Promise.resolve();
     return this.ctx.committer.commit({ runId: this.runId, ...change }).then(
       (events) => { if (events.length) this.run.lastSeq = events[events.length - 1].seq; },
       (err) => { this.crash(err); throw err; },
@@ -474,6 +477,12 @@ export class RunExecutor {
 
   private fire(change: Omit<Change, "runId">): void {
     this.commit(change).catch(() => undefined);
+  }
+
+  /** Stops executing this run in this process without writing anything (its claim moved on). */
+  abandon(reason: string): void {
+    this.abandoned = true;
+    this.crash(new Error(reason));
   }
 
   private crash(err: unknown) {

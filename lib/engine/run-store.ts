@@ -72,6 +72,12 @@ export interface LoadedRun {
   plan: Plan;
 }
 
+/** An engine's claim on the runs it executes: held until `leaseMs` after the last renewal. */
+export interface RunClaim {
+  ownerId: string;
+  leaseMs: number;
+}
+
 export interface NewRun {
   run: Omit<RunRecord, "lastSeq" | "createdAt">;
   steps: StepRecord[];
@@ -79,7 +85,13 @@ export interface NewRun {
 }
 
 export interface RunStore {
-  createRun(input: NewRun): Promise<RunEvent[]>;
+  /** stores a new run, claimed by `owner` */
+  createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]>;
+  /** claims the run for `owner` unless another owner's claim is still live; true when claimed */
+  claim(runId: string, owner: RunClaim): Promise<boolean>;
+  /** renews the owner's claims; returns the ids it still holds */
+  renew(runIds: string[], owner: RunClaim): Promise<string[]>;
+  release(runId: string, ownerId: string): Promise<void>;
   /** applies the changes in one transaction; a seq that exists already fails the whole transaction */
   apply(changes: CommittedChange[]): Promise<void>;
   load(runId: string): Promise<LoadedRun | null>;

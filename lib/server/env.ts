@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   TRELLIS_HTTP_ALLOW_HOSTS: optionalString,
   TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
   TRELLIS_CATALOGS: optionalString,
+  TRELLIS_RUN_LEASE_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(1000, "at least 1000").max(3_600_000, "at most 3600000")),
   TRELLIS_LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { message: "one of debug, info, warn, error" })),
 });
 
@@ -32,6 +33,8 @@ export interface TrellisConfig {
   port: number;
   httpAllowHosts: string[];
   runConcurrency: number;
+  /** how long an engine's claim on a run holds without renewal */
+  runLeaseMs: number;
   /** TaskBench-format tool catalogs (tool_desc.json files) to add to the built-in actions */
   catalogFiles: string[];
   logLevel: "debug" | "info" | "warn" | "error";
@@ -71,6 +74,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     port: e.PORT ?? 3000,
     httpAllowHosts: (e.TRELLIS_HTTP_ALLOW_HOSTS ?? "*").split(",").map((h) => h.trim()).filter(Boolean),
     runConcurrency: e.TRELLIS_RUN_CONCURRENCY ?? 8,
+    runLeaseMs: e.TRELLIS_RUN_LEASE_MS ?? 30_000,
     catalogFiles: (e.TRELLIS_CATALOGS ?? "").split(",").map((f) => f.trim()).filter(Boolean).map((f) => path.resolve(cwd, f)),
     logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
   };

@@ -43,7 +43,9 @@ async function open(): Promise<Trellis> {
   const registry = new ActionRegistry([...builtinActions({ httpAllowHosts: cfg.httpAllowHosts }), ...(await importedActions(cfg.catalogFiles))]);
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
-    store: new PrismaRunStore(database.prisma),
+    // The embedded database belongs to this process alone (lock file): claims never wait.
+    store: new PrismaRunStore(database.prisma, { exclusive: database.kind === "pglite" }),
+    leaseMs: cfg.runLeaseMs,
     versions: { getVersion: (id) => getVersion(database.prisma, id) },
     registry,
     bus: new InProcessEventBus(),
@@ -82,9 +84,9 @@ export async function closeTrellis(): Promise<void> {
 const RESUMED = Symbol.for("trellis.resumed");
 
 /**
- * Opens Trellis and resumes unfinished runs: for the server, once per process. Other
- * processes on the same database (the CLI) only run their own runs: two engines must
- * not execute the same run.
+ * Opens Trellis and resumes unfinished runs: for the server, once per process, then
+ * again whenever a run's claim runs out (its engine stopped). Other processes on the same
+ * database (the CLI) run only their own runs. Claims keep two engines off one run.
  */
 export async function startTrellisServer(): Promise<Trellis> {
   const t = await getTrellis();
@@ -92,7 +94,8 @@ export async function startTrellisServer(): Promise<Trellis> {
   if (!holder[RESUMED]) {
     holder[RESUMED] = true;
     const resumed = await t.engine.resumeAll();
-    if (resumed.length) console.log(`Trellis: resumed ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
+    if (resumed.length) console.log(`Trellis: resuming ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
+    t.engine.startResumePoller();
   }
   return t;
 }

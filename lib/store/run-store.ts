@@ -1,7 +1,7 @@
 /** The engine's RunStore on Prisma: one transaction per batch of changes, gap-free seqs per run. */
 import { z } from "zod";
 import { Failure, Plan, RunEvent, RunStatus, StepStatus, Usage } from "../core";
-import type { CommittedChange, LoadedRun, NewRun, RunPatch, RunRecord, RunStore, StepPatch, StepRecord } from "../engine/run-store";
+import type { CommittedChange, LoadedRun, NewRun, RunClaim, RunPatch, RunRecord, RunStore, StepPatch, StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { Prisma } from "./generated/client.ts";
@@ -32,15 +32,42 @@ function stepData(p: StepPatch) {
 }
 
 export class PrismaRunStore implements RunStore {
-  constructor(private readonly db: Db) {}
+  /**
+   * `exclusive`: this process is the database's only user (the embedded database is locked
+   * to one process), so a claim never has to wait for another owner's lease to run out.
+   */
+  constructor(private readonly db: Db, private readonly options: { exclusive?: boolean } = {}) {}
 
-  async createRun(input: NewRun): Promise<RunEvent[]> {
+  async claim(runId: string, owner: RunClaim): Promise<boolean> {
+    const now = new Date();
+    const { count } = await this.db.run.updateMany({
+      where: this.options.exclusive ? { id: runId } : { id: runId, OR: [{ ownerId: null }, { ownerId: owner.ownerId }, { leaseUntil: { lt: now } }] },
+      data: { ownerId: owner.ownerId, leaseUntil: new Date(now.getTime() + owner.leaseMs) },
+    });
+    return count === 1;
+  }
+
+  async renew(runIds: string[], owner: RunClaim): Promise<string[]> {
+    if (!runIds.length) return [];
+    await this.db.run.updateMany({ where: { id: { in: runIds }, ownerId: owner.ownerId }, data: { leaseUntil: new Date(Date.now() + owner.leaseMs) } });
+    const held = await this.db.run.findMany({ where: { id: { in: runIds }, ownerId: owner.ownerId }, select: { id: true } });
+    return held.map((r) => r.id);
+  }
+
+  async release(runId: string, ownerId: string): Promise<void> {
+    await this.db.run.updateMany({ where: { id: runId, ownerId }, data: { ownerId: null, leaseUntil: null } });
+  }
+
+  async createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]> {
     const at = new Date();
     const events = input.events.map((e, i): RunEvent => ({ ...e, seq: i + 1, runId: input.run.id, at: at.toISOString() }) as RunEvent);
     const r = input.run;
     await this.db.$transaction([
       this.db.run.create({
-        data: { id: r.id, planId: r.planId, planVersionId: r.planVersionId, status: r.status, inputs: r.inputs as Prisma.InputJsonValue, options: r.options as Prisma.InputJsonValue, retryOfId: r.retryOfId ?? null, lastSeq: events.length },
+        data: {
+          id: r.id, planId: r.planId, planVersionId: r.planVersionId, status: r.status, inputs: r.inputs as Prisma.InputJsonValue, options: r.options as Prisma.InputJsonValue, retryOfId: r.retryOfId ?? null, lastSeq: events.length,
+          ownerId: owner?.ownerId ?? null, leaseUntil: owner ? new Date(Date.now() + owner.leaseMs) : null,
+        },
       }),
       this.db.stepRun.createMany({
         data: input.steps.map((s) => ({ runId: r.id, stepId: s.stepId, idempotencyKey: s.idempotencyKey, ...stepData(s), status: s.status, attempts: s.attempts })),

@@ -39,7 +39,8 @@ function dagPlan(): Plan {
 }
 
 const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dir: process.env.TRELLIS_TEST_DB_DIR });
-const h = makeHarness(db, [record], { runConcurrency: WIDTH });
+// A short lease: on PostgreSQL the second process waits for the first one's claim to lapse.
+const h = makeHarness(db, [record], { runConcurrency: WIDTH, leaseMs: 1500 });
 
 if (mode === "start") {
   const versionId = await h.savePlan(dagPlan());
@@ -48,7 +49,9 @@ if (mode === "start") {
   await h.engine.wait(runId);
   process.stdout.write(`${JSON.stringify({ finished: true })}\n`);
 } else {
-  const resumed = await h.engine.resumeAll();
+  const resumed = await db.prisma.run.findMany({ where: { status: { in: ["queued", "running"] } }, select: { id: true } }).then((rows) => rows.map((r) => r.id));
+  await h.engine.resumeAll();
+  h.engine.startResumePoller();
   const results = [];
   for (const id of resumed) {
     const done = await h.engine.wait(id, { timeoutMs: 30_000 });
@@ -64,5 +67,6 @@ if (mode === "start") {
   }
   process.stdout.write(`${JSON.stringify({ resumed, results })}\n`);
 }
+h.engine.close();
 await db.close();
 process.exit(0);

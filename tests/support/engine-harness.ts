@@ -17,7 +17,7 @@ export interface Harness {
 
 export function makeHarness(db: Database, actions: Action[], options: Partial<EngineOptions> = {}): Harness {
   const registry = new ActionRegistry(actions);
-  const store = new PrismaRunStore(db.prisma);
+  const store = new PrismaRunStore(db.prisma, { exclusive: db.kind === "pglite" });
   const engine = new Engine({
     store,
     registry,

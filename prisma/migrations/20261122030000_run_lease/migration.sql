@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "leaseUntil" TIMESTAMP(3),
+ADD COLUMN     "ownerId" TEXT;
+

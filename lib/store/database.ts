@@ -39,6 +39,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.url) {
     // OID 19 (`name`) arrives as text, which Prisma's adapter expects (prisma#27403).
     const pool = new pg.Pool({ connectionString: options.url, max: 10, types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === 19 ? (v: string) => v : pg.types.getTypeParser(oid, format as "text")) } as pg.CustomTypesConfig });
+    // An idle connection the server closes (a restart, an admin) is dropped from the pool and
+    // replaced on the next query; without a listener the pool's error would crash the process.
+    pool.on("error", (err) => console.warn(`[trellis] a PostgreSQL connection closed: ${err.message}`));
     const client = await pool.connect();
     let applied: string[];
     try {

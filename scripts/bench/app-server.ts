@@ -16,27 +16,38 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startApp(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+/**
+ * `next start` on a free port with a fresh data folder. Fails, with the app's last error
+ * output, when it exits or does not answer within `timeoutMs`.
+ */
+export async function startApp(options: { timeoutMs?: number; echoStderr?: boolean } = {}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-bench-"));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-app-"));
   const proc = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "" },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "ignore", "pipe"],
     detached: true,
+  });
+  let stderr = "";
+  proc.stderr!.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+    if (options.echoStderr ?? true) process.stderr.write(d);
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     try { process.kill(-proc.pid!, "SIGTERM"); } catch { /* already gone */ }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 300; i++) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && proc.exitCode === null) {
     try {
-      if ((await fetch(`${baseUrl}/api/runs`)).ok) return { baseUrl, stop };
+      if ((await fetch(`${baseUrl}/api/flows`)).ok) return { baseUrl, stop };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();
-  throw new Error("the app did not start; run `npm run build` first");
+  throw new Error(`The app did not start on ${baseUrl}${proc.exitCode !== null ? ` (it exited with ${proc.exitCode})` : ` within ${timeoutMs / 1000} s`}; run \`npx next build\` first.\n${stderr.slice(-2000)}`);
 }
 
 export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];

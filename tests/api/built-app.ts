@@ -1,13 +1,11 @@
 /**
- * The BUILT app for contract tests: `next start` on a free port with a fresh data folder, like
- * scripts/bench/app-server.ts but patient with a loaded machine and telling why it did not
- * start. It needs `.next`: run `npx next build` first.
+ * The BUILT app for contract tests (scripts/bench/app-server.ts startApp), patient with a
+ * loaded machine, and warning when the sources are newer than the build. It needs `.next`:
+ * run `npx next build` first.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { freePort } from "../../scripts/bench/app-server";
+import { startApp } from "../../scripts/bench/app-server";
 
 export const NEEDS_BUILD = "These tests run against the built app: run `npx next build` first (then rerun them).";
 const START_TIMEOUT_MS = 120_000;
@@ -30,36 +28,9 @@ export async function startBuiltApp(): Promise<{ baseUrl: string; stop(): Promis
   if (["app", "lib", "components"].some((d) => newestSource(path.join(process.cwd(), d)) > built)) {
     console.warn("\n⚠ Sources changed after the last `npx next build`: these tests run the older build.\n");
   }
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-api-"));
-  const proc = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "" },
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: true,
-  });
-  let stderr = "";
-  proc.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-    process.stderr.write(d);
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    try {
-      process.kill(-proc.pid!, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const until = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < until && proc.exitCode === null) {
-    try {
-      if ((await fetch(`${baseUrl}/api/flows`)).ok) return { baseUrl, stop };
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    return await startApp({ timeoutMs: START_TIMEOUT_MS });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${NEEDS_BUILD}`);
   }
-  await stop();
-  throw new Error(`The built app did not start on ${baseUrl}${proc.exitCode !== null ? ` (it exited with ${proc.exitCode})` : ` within ${START_TIMEOUT_MS / 1000} s`}. ${NEEDS_BUILD}\n${stderr.slice(-2000)}`);
 }

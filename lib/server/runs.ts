@@ -57,8 +57,7 @@ export async function runDetail(runId: string) {
   const t = await getTrellis();
   const d = await getRunDetail(t.database.prisma, runId);
   if (!d) throw notFound(`There is no run ${runId}.`);
-  const loaded = await new PrismaRunStore(t.database.prisma).load(runId);
-  return { ...d, plan: loaded!.plan };
+  return d;
 }
 
 /**
@@ -70,14 +69,13 @@ export async function runPageData(runId: string) {
   const store = new PrismaRunStore(t.database.prisma);
   const d = await getRunDetail(t.database.prisma, runId);
   if (!d) throw notFound(`There is no run ${runId}.`);
-  const loaded = (await store.load(runId))!;
   const events = await store.events(runId);
-  const initial: RunView = { id: runId, status: "queued", lastSeq: 0, steps: Object.fromEntries(loaded.plan.steps.map((s) => [s.id, emptyStepView()])) };
+  const initial: RunView = { id: runId, status: "queued", lastSeq: 0, steps: Object.fromEntries(d.plan.steps.map((s) => [s.id, emptyStepView()])) };
   const view = applyRunEvents(initial, events);
-  const actions = [...new Set(loaded.plan.steps.map((s) => s.action))].map((id) => t.catalog.get(id)).filter((a): a is ActionSpec => Boolean(a));
+  const actions = [...new Set(d.plan.steps.map((s) => s.action))].map((id) => t.catalog.get(id)).filter((a): a is ActionSpec => Boolean(a));
   return {
     view,
-    plan: loaded.plan,
+    plan: d.plan,
     actions,
     meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null },
   };

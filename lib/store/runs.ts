@@ -1,5 +1,6 @@
 /** Run queries for lists and detail pages. The engine's own writes live in run-store.ts. */
-import { RunStatus } from "../core";
+import { Plan, RunStatus } from "../core";
+import { CorruptRowError } from "./plans";
 import type { Db } from "./database";
 import { toRunRecord, toStepRecord } from "./run-store";
 
@@ -36,7 +37,9 @@ export async function listRuns(db: Db, f: RunFilter = {}) {
 export async function getRunDetail(db: Db, runId: string) {
   const r = await db.run.findUnique({ where: { id: runId }, include: { steps: true, plan: { select: { title: true } }, planVersion: { select: { number: true, body: true } } } });
   if (!r) return null;
-  return { run: toRunRecord(r), steps: r.steps.map(toStepRecord), planTitle: r.plan.title, versionNumber: r.planVersion.number };
+  const plan = Plan.safeParse(r.planVersion.body);
+  if (!plan.success) throw new CorruptRowError(`run ${runId}: its plan version no longer parses`);
+  return { run: toRunRecord(r), steps: r.steps.map(toStepRecord), plan: plan.data, planTitle: r.plan.title, versionNumber: r.planVersion.number };
 }
 
 /** The latest runs of each plan, for the plans list. */

@@ -14,11 +14,11 @@ export default tseslint.config(
     },
   },
   {
-    // lib/core runs in the browser and the server alike: no framework, database or Node I/O.
-    files: ["lib/core/**/*.ts"],
-    ignores: ["lib/core/**/*.test.ts"],
+    // lib/core and lib/contract run in the browser and the server alike: no framework, database or Node I/O.
+    files: ["lib/core/**/*.ts", "lib/contract/**/*.ts"],
+    ignores: ["lib/core/**/*.test.ts", "lib/contract/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*"] }],
+      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*", "../planner/*", "../cli/*", "../actions/*", "../llm/*", "@/lib/server/*", "@/lib/store/*", "@/lib/engine/*"] }],
     },
   },
 );

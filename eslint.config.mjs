@@ -14,11 +14,20 @@ export default tseslint.config(
     },
   },
   {
-    // lib/core and lib/contract run in the browser and the server alike: no framework, database or Node I/O.
-    files: ["lib/core/**/*.ts", "lib/contract/**/*.ts"],
-    ignores: ["lib/core/**/*.test.ts", "lib/contract/**/*.test.ts"],
+    // lib/core runs in the browser and the server alike: no framework, database or Node I/O.
+    files: ["lib/core/**/*.ts"],
+    ignores: ["lib/core/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*", "../planner/*", "../cli/*", "../actions/*", "../llm/*", "@/lib/server/*", "@/lib/store/*", "@/lib/engine/*"] }],
+      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*"] }],
+    },
+  },
+  {
+    // lib/contract (the API's schemas, operations, SSE framing, client) is pure too: it may use
+    // lib/core and the pure schema modules of the planner and templates, nothing with I/O.
+    files: ["lib/contract/**/*.ts"],
+    ignores: ["lib/contract/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*", "../cli/*", "../llm/*", "../actions/*", "@/lib/store/*", "@/lib/server/*", "@/lib/engine/*"] }],
     },
   },
 );

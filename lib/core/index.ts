@@ -15,3 +15,4 @@ export * from "./schema-formats";
 export * from "./run-view";
 export * from "./plan-edits";
 export * from "./plan-diff";
+export * from "./run-options";

@@ -14,11 +14,19 @@ export default tseslint.config(
     },
   },
   {
+    // The product does not import lib/taskbench (an evaluation harness) or test support (tests/support).
+    files: ["lib/**/*.ts", "app/**/*.ts", "app/**/*.tsx", "components/**/*.ts", "components/**/*.tsx"],
+    ignores: ["lib/taskbench/**", "**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["**/taskbench/*", "@/lib/taskbench/*", "**/tests/*", "@/tests/*"] }],
+    },
+  },
+  {
     // lib/core runs in the browser and the server alike: no framework, database or Node I/O.
     files: ["lib/core/**/*.ts"],
     ignores: ["lib/core/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*"] }],
+      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*", "**/taskbench/*", "**/tests/*", "@/tests/*"] }],
     },
   },
   {
@@ -27,7 +35,7 @@ export default tseslint.config(
     files: ["lib/contract/**/*.ts"],
     ignores: ["lib/contract/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*", "../cli/*", "../llm/*", "../actions/*", "@/lib/store/*", "@/lib/server/*", "@/lib/engine/*"] }],
+      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "node:*", "fs", "path", "pg", "@electric-sql/*", "../store/*", "../server/*", "../engine/*", "../cli/*", "../llm/*", "../actions/*", "@/lib/store/*", "@/lib/server/*", "@/lib/engine/*", "**/taskbench/*", "@/lib/taskbench/*", "**/tests/*", "@/tests/*"] }],
     },
   },
 );

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionSpec, type Action } from "@/lib/core/action";
 import { basicActions } from "./builtin-basic";
-import { runAction, testContext } from "./test-context";
+import { runAction, testContext } from "../../tests/support/action-context";
 
 const actions = basicActions({ httpAllowHosts: ["api.example.com"] });
 const byId = new Map(actions.map((a) => [a.id, a]));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { validatePlan } from "./validate-plan";
 import { topologicalOrder } from "./graph";
 import type { Plan, Step } from "./plan";
-import { catalog } from "./test/fixtures";
+import { catalog } from "../../tests/support/core-fixtures";
 import {
   addOrderDependency, addPlanInput, addStep, autoConnect, checkConnection, connect, createStep, moveStep, pasteSteps,
   promoteToPlanInput, removeOrderDependency, removePlanInput, removeStep, removeSteps, renamePlanInput, renameStep,

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { validatePlan } from "./validate-plan";
+import { parsePlan, validatePlan, type ParsedPlan } from "./validate-plan";
 import type { Plan, Step } from "./plan";
-import { catalog } from "./test/fixtures";
+import { catalog } from "../../tests/support/core-fixtures";
 
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "g", flows: [], inputs: [], outputs: {}, steps, ...extra });
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: (string | number)[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
-const codes = (p: unknown) => validatePlan(p, catalog).issues.map((i) => i.code);
+const codes = (p: Plan) => validatePlan(p, catalog).issues.map((i) => i.code);
+const issuesOf = (r: ParsedPlan) => (r.ok ? [] : r.issues);
 
 const good = plan([
   { id: "load", action: "load_csv", inputs: { path: lit("sales.csv") } },
@@ -22,10 +23,16 @@ describe("validatePlan", () => {
   });
 
   it("reports a malformed plan without throwing", () => {
-    const r = validatePlan({ goal: 1, steps: "nope" }, catalog);
-    expect(r.valid).toBe(false);
-    expect(r.issues[0].code).toBe("invalid_plan");
-    expect(validatePlan({ ...good, steps: [{ id: "9 bad", action: "load_csv", inputs: {} }] }, catalog).issues[0].code).toBe("invalid_step_id");
+    const r = parsePlan({ goal: 1, steps: "nope" });
+    expect(r.ok).toBe(false);
+    expect(issuesOf(r)[0].code).toBe("invalid_plan");
+    expect(issuesOf(parsePlan({ ...good, steps: [{ id: "9 bad", action: "load_csv", inputs: {} }] }))[0].code).toBe("invalid_step_id");
+  });
+
+  it("parses a well-formed plan into the typed plan validatePlan checks", () => {
+    const r = parsePlan(JSON.parse(JSON.stringify(good)));
+    expect(r).toEqual({ ok: true, plan: good });
+    expect(r.ok && validatePlan(r.plan, catalog).valid).toBe(true);
   });
 
   it("flags an empty plan and too many steps", () => {

@@ -17,8 +17,6 @@ import { isAssignable, schemaAtPath } from "./type-compat";
 
 export interface ValidateOptions {
   maxSteps?: number;
-  /** skip the zod parse when the caller already holds a parsed Plan */
-  trusted?: boolean;
 }
 
 export interface ValidationResult {
@@ -27,32 +25,41 @@ export interface ValidationResult {
   valid: boolean;
 }
 
+/** A value checked against the plan format: the typed plan, or why it is not one. */
+export type ParsedPlan = { ok: true; plan: Plan } | { ok: false; issues: ValidationIssue[] };
+
 export const DEFAULT_MAX_STEPS = 2000;
 
-export function validatePlan(input: unknown, catalog: CatalogView, options: ValidateOptions = {}): ValidationResult {
-  let plan: Plan;
-  if (options.trusted) plan = input as Plan;
-  else {
-    const parsed = Plan.safeParse(input);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 50).map((zi): ValidationIssue => {
-        const stepIndex = zi.path[0] === "steps" && typeof zi.path[1] === "number" ? zi.path[1] : undefined;
-        const raw = stepIndex !== undefined && isObject(input) && Array.isArray(input.steps) ? input.steps[stepIndex] : undefined;
-        const stepId = isObject(raw) && typeof raw.id === "string" ? raw.id : undefined;
-        const where = zi.path.map(String).join(".");
-        const isId = zi.path[0] === "steps" && zi.path[2] === "id" && zi.path.length === 3;
-        return {
-          code: isId ? "invalid_step_id" : "invalid_plan",
-          severity: "error",
-          stepId,
-          message: `${where || "plan"}: ${zi.message}`,
-          hint: isId ? "Use letters, digits, _ and -, starting with a letter." : "Fix the plan's shape; the JSON must match the plan format.",
-        };
-      });
-      return { issues, valid: false };
-    }
-    plan = parsed.data;
-  }
+/**
+ * The shape check, for a value from outside (a file, a request, an LLM's answer): a typed
+ * Plan, or issues (invalid_plan, invalid_step_id) naming where the value differs from the
+ * plan format. The semantic checks are validatePlan's.
+ */
+export function parsePlan(input: unknown): ParsedPlan {
+  const parsed = Plan.safeParse(input);
+  if (parsed.success) return { ok: true, plan: parsed.data };
+  const issues = parsed.error.issues.slice(0, 50).map((zi): ValidationIssue => {
+    const stepIndex = zi.path[0] === "steps" && typeof zi.path[1] === "number" ? zi.path[1] : undefined;
+    const raw = stepIndex !== undefined && isObject(input) && Array.isArray(input.steps) ? input.steps[stepIndex] : undefined;
+    const stepId = isObject(raw) && typeof raw.id === "string" ? raw.id : undefined;
+    const where = zi.path.map(String).join(".");
+    const isId = zi.path[0] === "steps" && zi.path[2] === "id" && zi.path.length === 3;
+    return {
+      code: isId ? "invalid_step_id" : "invalid_plan",
+      severity: "error",
+      stepId,
+      message: `${where || "plan"}: ${zi.message}`,
+      hint: isId ? "Use letters, digits, _ and -, starting with a letter." : "Fix the plan's shape; the JSON must match the plan format.",
+    };
+  });
+  return { ok: false, issues };
+}
+
+/**
+ * The semantic checks on a typed plan (one that parsePlan or the Plan schema produced):
+ * actions and flows, references, types, cycles, outputs, plan inputs.
+ */
+export function validatePlan(plan: Plan, catalog: CatalogView, options: ValidateOptions = {}): ValidationResult {
   const issues = new PlanChecker(plan, catalog, options).run();
   return { plan, issues, valid: !hasErrors(issues) };
 }

@@ -1,9 +1,9 @@
 /**
- * The provider against a real HTTP server speaking the OpenAI protocol (tests/openai-server):
+ * The provider against a real HTTP server speaking the OpenAI protocol (tests/support/openai-server):
  * the SDK, sockets, SSE parsing, status codes and headers are all real.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/openai-server/server";
+import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/support/openai-server/server";
 import { LlmError } from "./errors";
 import { OpenAiProvider } from "./openai-provider";
 

@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PlanningEvent } from "@/lib/core/events";
 import { OpenAiProvider } from "@/lib/llm/openai-provider";
-import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/openai-server/server";
+import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/support/openai-server/server";
 import { planGoal } from "./plan-goal";
-import { builtinRegistry } from "./test/catalogs";
+import { builtinRegistry } from "../../tests/support/planner-catalogs";
 import type { WirePlan } from "./wire-plan";
 
 let server: OpenAiTestServer | undefined;

@@ -111,7 +111,7 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
       continue;
     }
     const plan = wireToPlan(read.wire, { goal: input.prompt.goal, flows: input.flows, catalog: input.catalog, given: input.given });
-    const checked = validatePlan(plan, input.catalog, { trusted: true, maxSteps: input.maxSteps });
+    const checked = validatePlan(plan, input.catalog, { maxSteps: input.maxSteps });
     log.emit("planning.validation", { attempt, ...counts(checked.issues), stage: "answer" });
 
     // Before the last attempt, missing values go back to the model (it may find them in the

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { OpenAiProvider } from "@/lib/llm/openai-provider";
-import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/openai-server/server";
+import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/support/openai-server/server";
 import { parseInputs, type InputKey } from "./parse-inputs";
 
 const keys: InputKey[] = [

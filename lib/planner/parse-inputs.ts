@@ -6,7 +6,8 @@
  * form gives them away (a URL for a URL input, a .wav for an audio input, a date, a number).
  */
 import { z } from "zod";
-import type { LlmClient, TokenUsage } from "../core/action";
+import type { LlmClient } from "../core/action";
+import { Usage } from "../core/events";
 import { checkValue, formatValueErrors } from "../core/check-value";
 import { isObject, type JsonSchema } from "../core/json-schema";
 import { nameSimilarity } from "../core/similarity";
@@ -23,15 +24,16 @@ export interface InputKey {
   description?: string;
 }
 
-export interface ParsedInputs {
-  values: Record<string, unknown>;
+export const ParsedInputs = z.object({
+  values: z.record(z.string(), z.unknown()),
   /** names the text gives no value for */
-  missing: string[];
+  missing: z.array(z.string()),
   /** names the text gives a value for that does not fit */
-  invalid: { name: string; value: unknown; reason: string }[];
-  source: "llm" | "offline";
-  usage?: TokenUsage;
-}
+  invalid: z.array(z.object({ name: z.string(), value: z.unknown(), reason: z.string() })),
+  source: z.enum(["llm", "offline"]),
+  usage: Usage.optional(),
+});
+export type ParsedInputs = z.infer<typeof ParsedInputs>;
 
 const Extraction = z.object({
   values: z.array(z.object({

@@ -3,8 +3,9 @@ import type { PlanningEvent } from "@/lib/core/events";
 import { missingInputs } from "./missing-inputs";
 import { planGoal } from "./plan-goal";
 import { PlanResult } from "./request";
-import { PlanStreamReader, encodeChunk } from "./stream";
-import { builtinRegistry } from "./test/catalogs";
+import { decodeChunk, encodeChunk } from "@/lib/contract/plan-stream";
+import { SseParser } from "@/lib/contract/sse";
+import { builtinRegistry } from "../../tests/support/planner-catalogs";
 
 describe("planGoal offline", () => {
   it("plans, validates and records events, with nothing to ask when the goal says it all", async () => {
@@ -36,13 +37,15 @@ describe("planGoal offline", () => {
 describe("the planning stream protocol", () => {
   it("reads chunks split anywhere, skipping keep-alives and reporting bad data", () => {
     const text = ": planning\n\n" + encodeChunk({ type: "event", event: { type: "planning.started", at: "2026-01-01T00:00:00.000Z", data: { goal: "g", source: "offline" } } }) + "data: {nope}\n\n" + encodeChunk({ type: "error", code: "x", message: "m" });
-    const reader = new PlanStreamReader();
+    const reader = new SseParser();
     const chunks = [];
     const bad = [];
     for (let i = 0; i < text.length; i += 7) {
-      const r = reader.push(text.slice(i, i + 7));
-      chunks.push(...r.chunks);
-      bad.push(...r.bad);
+      for (const message of reader.push(text.slice(i, i + 7))) {
+        const r = decodeChunk(message);
+        if (r.ok) chunks.push(r.chunk);
+        else bad.push(r.data);
+      }
     }
     expect(chunks.map((c) => c.type)).toEqual(["event", "error"]);
     expect(bad).toEqual(["{nope}"]);

@@ -43,7 +43,7 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
   const useLlm = choice === "llm" || (choice === "auto" && options.llm !== undefined);
 
   if (useLlm && !options.llm) {
-    return failed({ goal, flows, log, reason: "No LLM provider is configured. Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), or plan offline." });
+    return failed({ goal, flows, log, reason: "No LLM provider is configured. Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), or plan offline.", catalog: options.catalog });
   }
 
   if (useLlm && options.llm) {
@@ -78,9 +78,9 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
       signal: options.signal,
     });
     const record = { source: "llm" as const, model: llm.model, attempts: out.attempts, usage: out.usage };
-    if (out.plan) return finish({ plan: out.plan, issues: out.issues, repairs: out.repairs, record, log, given });
+    if (out.plan) return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given });
     const reason = out.fatal ?? out.lastError ?? "The LLM gave no usable plan.";
-    if (choice === "llm" || options.signal?.aborted) return failed({ goal, flows, log, reason, record });
+    if (choice === "llm" || options.signal?.aborted) return failed({ goal, flows, log, reason, record, catalog: options.catalog });
     log.emit("planning.fallback", { from: "llm", to: "offline", reason });
     return planOfflineResult(request, catalog, options, log, given, { usage: out.usage, attempts: out.attempts, model: llm.model });
   }
@@ -103,7 +103,7 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     },
     catalog,
   );
-  const checked = validatePlan(drafted.plan, catalog, { trusted: true, maxSteps: request.constraints?.maxSteps });
+  const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
   log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
   const repaired = repairPlan(drafted.plan, catalog, { lossy: true, planInputs: true, maxSteps: request.constraints?.maxSteps });
   if (repaired.repairs.length) {
@@ -111,7 +111,17 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     log.emit("planning.validation", { attempt: 1, errors: repaired.issues.filter((i) => i.severity === "error").length, warnings: repaired.issues.filter((i) => i.severity === "warning").length, stage: "repaired" });
   }
   const record = { source: "offline" as const, attempts: (before?.attempts ?? 0) + 1, usage: before?.usage ?? { promptTokens: 0, completionTokens: 0 }, notes: drafted.notes, ...(before ? { model: before.model } : {}) };
-  return finish({ plan: repaired.plan, issues: repaired.issues, repairs: repaired.repairs, record, log, given });
+  return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given });
+}
+
+/**
+ * The issues a result reports: the check the plan meets when it is saved and run, against the
+ * whole catalog, the validator enforcing the plan's flows (an action of another flow is
+ * action_not_in_flow, its inputs typed by its real schema). The flow-filtered catalog only
+ * chooses, prompts and repairs; checked against it, that action would read "not in the catalog".
+ */
+function reportedIssues(plan: Plan, options: PlanGoalOptions, request: PlanGoalRequest): ValidationIssue[] {
+  return validatePlan(plan, options.catalog, { maxSteps: request.constraints?.maxSteps }).issues;
 }
 
 interface Finish {
@@ -136,13 +146,14 @@ function finish({ plan, issues, repairs, record, log, given }: Finish): PlanResu
   return { plan, valid, status: !valid ? "invalid" : missing.length ? "needs_inputs" : "ready", issues, missingInputs: missing, planning };
 }
 
-function failed({ goal, flows, log, reason, record }: { goal: string; flows: string[]; log: PlanningLog; reason: string; record?: Pick<PlanningRecord, "source" | "attempts" | "usage" | "model"> }): PlanResult {
+function failed({ goal, flows, log, reason, record, catalog }: { goal: string; flows: string[]; log: PlanningLog; reason: string; record?: Pick<PlanningRecord, "source" | "attempts" | "usage" | "model">; catalog: Catalog }): PlanResult {
   const plan = emptyPlan(goal, flows);
   const usage = record?.usage ?? { promptTokens: 0, completionTokens: 0 };
   const attempts = record?.attempts ?? 0;
   if (!log.events.some((e) => e.type === "planning.started")) log.emit("planning.started", { goal, source: "llm", flows });
   log.emit("planning.failed", { attempts, ms: log.elapsed(), usage, reason });
-  const issues: ValidationIssue[] = [{ code: "empty_plan", severity: "error", message: "The plan has no steps.", hint: reason }];
+  // The validator's own issues (what the stored version records); the reason is the planning record's error.
+  const { issues } = validatePlan(plan, catalog);
   return {
     plan,
     valid: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildPlanPrompt, buildRepairPrompt, describeAction } from "./prompt";
-import { builtinRegistry } from "./test/catalogs";
+import { builtinRegistry } from "../../tests/support/planner-catalogs";
 
 const actions = () => builtinRegistry().catalog.forFlows(["data"]).list();
 

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAiProvider } from "@/lib/llm/openai-provider";
-import { readGold, readPredictions } from "@/lib/taskbench/test-data";
-import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/openai-server/server";
+import { readGold, readPredictions } from "@/tests/support/taskbench-data";
+import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/support/openai-server/server";
 import { validatePlan } from "@/lib/core/validate-plan";
 import { planGoal } from "./plan-goal";
-import { taskbenchCatalog } from "./test/catalogs";
+import { taskbenchCatalog } from "../../tests/support/planner-catalogs";
 
 const predictions = readPredictions("multimedia", "minimax-text-01");
 let server: OpenAiTestServer;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Catalog } from "@/lib/core/catalog";
 import { syntheticActions } from "@/lib/bench/synthetic";
 import { actionIndex, retrieveActions } from "./retrieval";
-import { builtinRegistry } from "./test/catalogs";
+import { builtinRegistry } from "../../tests/support/planner-catalogs";
 import { terms } from "./text/tokens";
 
 describe("lexical retrieval", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isStrictCompatible } from "@/lib/llm/structured-output";
-import { builtinRegistry } from "./test/catalogs";
+import { builtinRegistry } from "../../tests/support/planner-catalogs";
 import { decodeValue, planToWire, readAnswer, wirePlanJsonSchema, wireToPlan, type WirePlan } from "./wire-plan";
 
 const catalog = () => builtinRegistry().catalog;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateFolder } from "./evaluate";
-import { taskbenchDir } from "./test-data";
+import { taskbenchDir } from "../../tests/support/taskbench-data";
 
 describe("evaluateFolder on the sample", () => {
   it("reports gold validity per set and scores the MiniMax predictions", async () => {

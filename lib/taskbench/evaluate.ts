@@ -9,7 +9,7 @@
 import { countByCode, type ValidationIssue } from "../core/issues";
 import { validatePlan } from "../core/validate-plan";
 import type { Plan } from "../core/plan";
-import { catalogFromToolDesc, type TaskBenchCatalog } from "./catalog-from-tool-desc";
+import { catalogFromToolDesc, type TaskBenchCatalog } from "../catalogs/tool-desc";
 import { planGoal } from "../planner/plan-goal";
 import { repairPlan } from "../planner/repair/repair-plan";
 import { graphToPlan } from "./graph-to-plan";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { validatePlan } from "../core/validate-plan";
-import { catalogFromToolDesc, type TaskBenchCatalog } from "./catalog-from-tool-desc";
+import { catalogFromToolDesc, type TaskBenchCatalog } from "../catalogs/tool-desc";
 import { checkGraph } from "./evaluate";
 import { graphToPlan } from "./graph-to-plan";
 import { graphFacts, metricToolsFromDesc } from "./metrics";
 import { planToGraph } from "./plan-to-graph";
-import { readGold, readPredictions, readToolDesc, SETS } from "./test-data";
+import { readGold, readPredictions, readToolDesc, SETS } from "../../tests/support/taskbench-data";
 import type { GoldRecord } from "./types";
 
 const catalogs = new Map<string, TaskBenchCatalog>(SETS.map((s) => [s, catalogFromToolDesc(s, readToolDesc(s))]));

@@ -19,7 +19,7 @@
  * - plan outputs: one per sink step, named by the step id.
  */
 import type { Binding, Plan, Step } from "../core/plan";
-import type { TaskBenchCatalog, TaskBenchTool } from "./catalog-from-tool-desc";
+import type { TaskBenchCatalog, TaskBenchTool } from "../catalogs/tool-desc";
 import { placeholderNamesStep, readArgumentText } from "./node-refs";
 import { isRecord, type TaskGraph } from "./types";
 

@@ -10,7 +10,7 @@
  */
 import { printPath } from "../core/binding-text";
 import type { Binding, Plan } from "../core/plan";
-import type { TaskBenchCatalog } from "./catalog-from-tool-desc";
+import type { TaskBenchCatalog } from "../catalogs/tool-desc";
 
 export interface TaskBenchGraphOut {
   task_steps: string[];

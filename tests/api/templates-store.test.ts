@@ -1,15 +1,26 @@
 /**
  * Saved templates persist: saved through lib/server on a real embedded database, still there
- * after the database is closed and opened again. No built app needed.
+ * after the database is closed and opened again. A save that loses a race for its id is told
+ * so (409) on both databases. No built app needed.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RequestError } from "../../lib/server/errors";
 import { importPlanJson } from "../../lib/server/plans";
 import { deleteTemplate, instantiate, listTemplates, saveTemplate, slugify } from "../../lib/server/templates";
 import { closeTrellis } from "../../lib/server/trellis";
+import { createPostgresDatabase, postgresAvailability, type DbKind } from "../support/databases";
+
+// The id check before the insert, wrapped so a test can make it miss a concurrent save.
+vi.mock("../../lib/templates/saved-templates", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../lib/templates/saved-templates")>();
+  return { ...real, takenTemplateIds: vi.fn(real.takenTemplateIds) };
+});
+
+const pgAvailable = await postgresAvailability();
+const kinds: DbKind[] = pgAvailable.run ? ["pglite", "postgres"] : ["pglite"];
 
 let dir: string;
 let planId: string;
@@ -65,5 +76,69 @@ describe("saved templates", () => {
   it("make readable ids", () => {
     expect(slugify("  Top 5: Customers (Q4)! ")).toBe("top-5-customers-q4");
     expect(slugify("***")).toBe("template");
+  });
+});
+
+describe.each(kinds)("saving a template the database refuses, on %s", (kind) => {
+  // A fresh server (configuration, database) on this kind of database.
+  type Server = {
+    templates: typeof import("../../lib/server/templates");
+    plans: typeof import("../../lib/server/plans");
+    trellis: typeof import("../../lib/server/trellis");
+    saved: typeof import("../../lib/templates/saved-templates");
+  };
+  let server: Server;
+  let basedOn: string;
+  const env = { TRELLIS_DATA_DIR: process.env.TRELLIS_DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+  let dropDatabase = async () => {};
+
+  beforeAll(async () => {
+    await closeTrellis();
+    process.env.TRELLIS_DATA_DIR = await mkdtemp(path.join(os.tmpdir(), `trellis-templates-${kind}-`));
+    if (kind === "postgres") {
+      const created = await createPostgresDatabase();
+      process.env.DATABASE_URL = created.url;
+      dropDatabase = created.drop;
+    } else {
+      delete process.env.DATABASE_URL;
+    }
+    vi.resetModules(); // the configuration is read once per module instance
+    server = {
+      templates: await import("../../lib/server/templates"),
+      plans: await import("../../lib/server/plans"),
+      trellis: await import("../../lib/server/trellis"),
+      saved: await import("../../lib/templates/saved-templates"),
+    };
+    expect((await server.trellis.getTrellis()).database.kind).toBe(kind);
+    const imported = await server.plans.importPlanJson(await readFile(path.join(process.cwd(), "examples", "revenue-by-region.json"), "utf8"));
+    if (!imported.ok) throw new Error(imported.error);
+    basedOn = imported.planId;
+  });
+  afterAll(async () => {
+    await server?.trellis.closeTrellis();
+    await rm(process.env.TRELLIS_DATA_DIR!, { recursive: true, force: true });
+    await dropDatabase();
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it("an id taken between the check and the insert: 409 conflict, not an unexpected error; the first save stays", async () => {
+    const first = await server.templates.saveTemplate({ planId: basedOn, name: "Race report", id: "race-report", description: "", tags: [] });
+    expect(first.template.id).toBe("race-report");
+    // The second save's check ran before the first save's insert: it sees the id free.
+    vi.mocked(server.saved.takenTemplateIds).mockResolvedValueOnce(new Set());
+    const lost = await refusal(server.templates.saveTemplate({ planId: basedOn, name: "Race report, again", id: "race-report", description: "", tags: [] }));
+    expect(lost).toBeInstanceOf(Error);
+    expect(lost).toMatchObject({ status: 409, code: "conflict", message: 'The template id "race-report" is taken.' });
+    const { templates } = await server.templates.listTemplates();
+    expect(templates.filter((t) => t.id === "race-report").map((t) => t.name)).toEqual(["Race report"]);
+  });
+
+  it("text the database cannot store (a NUL byte): 400", async () => {
+    const bad = await refusal(server.templates.saveTemplate({ planId: basedOn, name: "Nul\u0000report", id: "nul-report", description: "", tags: [] }));
+    expect(bad).toMatchObject({ status: 400, code: "bad_request" });
+    expect(bad.message).toMatch(/cannot be stored/);
   });
 });

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, TOP_ROWS_PLAN, json, tempDir, trellis } from "./support";
+import { ROOT, TOP_ROWS_PLAN, json, tempDir, trellis } from "../support/cli";
 
 let tmp: ReturnType<typeof tempDir>;
 let dataDir: string;

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOP_ROWS_PLAN, json, tempDir, trellis } from "./support";
+import { TOP_ROWS_PLAN, json, tempDir, trellis } from "../support/cli";
 
 let tmp: ReturnType<typeof tempDir>;
 let dataDir: string;

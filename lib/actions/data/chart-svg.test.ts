@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runAction, testContext } from "../test-context";
+import { runAction, testContext } from "../../../tests/support/action-context";
 import { writeFileAction } from "../files/write";
 import { chartSvgAction } from "./chart-svg";
 import { niceTicks } from "./chart-scale";
 import { groupAggregateAction } from "./group-aggregate";
-import { salesTable } from "./test-tables";
+import { salesTable } from "../../../tests/support/sample-tables";
 
 /** A strict XML well-formedness check: balanced tags, quoted attributes, only the five entities. */
 function assertWellFormedXml(xml: string): void {

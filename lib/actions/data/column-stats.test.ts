@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runAction } from "../test-context";
+import { runAction } from "../../../tests/support/action-context";
 import { columnStatsAction } from "./column-stats";
-import { customersTable, salesTable } from "./test-tables";
+import { customersTable, salesTable } from "../../../tests/support/sample-tables";
 
 const sales = salesTable();
 

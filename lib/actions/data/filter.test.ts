@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runAction } from "../test-context";
+import { runAction } from "../../../tests/support/action-context";
 import { filterAction } from "./filter";
-import { salesTable } from "./test-tables";
+import { salesTable } from "../../../tests/support/sample-tables";
 
 const sales = salesTable();
 const run = (raw: object) => runAction(filterAction, { table: sales, ...raw });

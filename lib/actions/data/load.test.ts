@@ -2,8 +2,8 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAction, testContext } from "../test-context";
-import { startTestServer, type TestServer } from "../test-server";
+import { runAction, testContext } from "../../../tests/support/action-context";
+import { startTestServer, type TestServer } from "../../../tests/support/http-server";
 import { loadCsvAction } from "./load-csv";
 import { jsonToTable, loadJsonAction } from "./load-json";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runAction } from "../test-context";
+import { runAction } from "../../../tests/support/action-context";
 import { toMarkdownAction } from "./to-markdown";
-import { salesTable } from "./test-tables";
+import { salesTable } from "../../../tests/support/sample-tables";
 
 describe("data.to_markdown", () => {
   it("renders a GFM table with numeric columns right-aligned and escaped cells", async () => {

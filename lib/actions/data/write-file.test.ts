@@ -3,10 +3,10 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runAction, testContext } from "../test-context";
+import { runAction, testContext } from "../../../tests/support/action-context";
 import { loadCsvAction } from "./load-csv";
 import { loadJsonAction } from "./load-json";
-import { salesTable } from "./test-tables";
+import { salesTable } from "../../../tests/support/sample-tables";
 import { writeTableFileAction } from "./write-file";
 
 let ws: string;

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promis
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runAction, testContext } from "../test-context";
+import { runAction, testContext } from "../../../tests/support/action-context";
 import { listFilesAction } from "./list";
 import { readFileAction } from "./read";
 import { UNDO_DIR } from "./undo-backup";

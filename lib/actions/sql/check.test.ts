@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { checkAction } from "./check";
 import { closeSampleShopDb } from "./sample-shop";
-import { runAction } from "./test-ctx";
+import { runAction } from "../../../tests/support/llm-action-context";
 
 afterAll(() => closeSampleShopDb());
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ActionError } from "@/lib/core/action";
 import { describeTableAction } from "./describe-table";
 import { closeSampleShopDb } from "./sample-shop";
-import { runAction } from "./test-ctx";
+import { runAction } from "../../../tests/support/llm-action-context";
 
 afterAll(() => closeSampleShopDb());
 

@@ -3,7 +3,7 @@ import { ActionError } from "@/lib/core/action";
 import { generateAction } from "./generate";
 import { queryGeneratedAction } from "./query";
 import { closeSampleShopDb } from "./sample-shop";
-import { makeTestCtx, runAction, scriptedLlm } from "./test-ctx";
+import { makeTestCtx, runAction, scriptedLlm } from "../../../tests/support/llm-action-context";
 
 afterAll(() => closeSampleShopDb());
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { listTablesAction } from "./list-tables";
 import { closeSampleShopDb, getSampleShopDb, sampleShopTiming } from "./sample-shop";
 import { generateShopData } from "./shop-data";
-import { runAction } from "./test-ctx";
+import { runAction } from "../../../tests/support/llm-action-context";
 
 afterAll(() => closeSampleShopDb());
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeTestCtx, runAction, scriptedLlm } from "../sql/test-ctx";
+import { makeTestCtx, runAction, scriptedLlm } from "../../../tests/support/llm-action-context";
 import { classifyAction } from "./classify";
 
 const TEXT = "The export button crashes the app every time I click it.";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeTestCtx, runAction, scriptedLlm } from "../sql/test-ctx";
+import { makeTestCtx, runAction, scriptedLlm } from "../../../tests/support/llm-action-context";
 import { extractAction } from "./extract";
 
 const TEXT = "Invoice INV-2025-114 from Acme GmbH. Total due: 1,250.00 EUR by 15 March 2025. Already paid: no.";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ActionError } from "@/lib/core/action";
-import { makeTestCtx } from "../sql/test-ctx";
+import { makeTestCtx } from "../../../tests/support/llm-action-context";
 import { completeJson, parseAnswer } from "./llm-json";
 
 const Answer = z.object({ n: z.number() });

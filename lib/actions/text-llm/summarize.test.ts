@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ActionError } from "@/lib/core/action";
-import { makeTestCtx, runAction, scriptedLlm } from "../sql/test-ctx";
+import { makeTestCtx, runAction, scriptedLlm } from "../../../tests/support/llm-action-context";
 import { summarizeAction } from "./summarize";
 
 const TEXT = "The quarterly review found that revenue grew 12% while support tickets fell by a third. The team will hire two engineers in Q3.";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { runAction } from "../test-context";
+import { runAction } from "../../../tests/support/action-context";
 import { chartSvgAction } from "../data/chart-svg";
 import { groupAggregateAction } from "../data/group-aggregate";
-import { salesTable } from "../data/test-tables";
+import { salesTable } from "../../../tests/support/sample-tables";
 import { toMarkdownAction } from "../data/to-markdown";
 import { markdownReportAction } from "./markdown-report";
 

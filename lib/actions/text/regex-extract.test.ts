@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runAction } from "../test-context";
+import { runAction } from "../../../tests/support/action-context";
 import { regexExtractAction } from "./regex-extract";
 
 const text = "Invoice INV-2025-0042 issued 2025-03-14, due 2025-04-13. Contact: billing@acme.example or Sales@Acme.example.";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runAction } from "../test-context";
+import { runAction } from "../../../tests/support/action-context";
 import { templateAction } from "./template";
 
 describe("text.template", () => {

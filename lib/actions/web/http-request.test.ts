@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAction, testContext } from "../test-context";
-import { startTestServer, type TestServer } from "../test-server";
+import { runAction, testContext } from "../../../tests/support/action-context";
+import { startTestServer, type TestServer } from "../../../tests/support/http-server";
 import { fetchAction, httpRequestAction } from "./http-request";
 
 let server: TestServer;

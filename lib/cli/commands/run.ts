@@ -31,7 +31,7 @@ export const runCommand: Command = {
     const inputs = await readInputs(ctx, source.plan, values);
     let planId: string;
     if (source.kind === "file") {
-      const { issues, valid } = validatePlan(source.plan, new Catalog(await client.actions()), { trusted: true });
+      const { issues, valid } = validatePlan(source.plan, new Catalog(await client.actions()));
       if (!valid) {
         for (const l of issueLines(issues, c)) ctx.out.warn(l);
         throw new CliError(ExitCode.invalidPlan, `${source.name} is not valid (${issueCounts(issues)}); nothing was stored or run.`, { issues });

@@ -17,7 +17,7 @@ export const validateCommand: Command = {
   async run(ctx, argv) {
     const { positionals } = parseCommandArgs(argv, {});
     const source = await loadPlan(ctx, positionals[0], this.usage[0]);
-    const { issues, valid } = source.kind === "stored" ? source.detail : validatePlan(source.plan, new Catalog(await ctx.client().actions()), { trusted: true });
+    const { issues, valid } = source.kind === "stored" ? source.detail : validatePlan(source.plan, new Catalog(await ctx.client().actions()));
     const name = source.kind === "stored" ? `plan ${source.planId} (v${source.detail.latest.number})` : source.name;
     ctx.out.result({ valid, issues, steps: source.plan.steps.length });
     const { c } = ctx.out;

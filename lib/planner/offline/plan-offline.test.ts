@@ -4,8 +4,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { printBinding } from "@/lib/core/binding-text";
 import { validatePlan } from "@/lib/core/validate-plan";
-import { builtinRegistry } from "../test/catalogs";
-import { runPlan } from "../test/run-plan";
+import { builtinRegistry } from "../../../tests/support/planner-catalogs";
+import { runPlan } from "../../../tests/support/run-plan";
 import { planOffline } from "./plan-offline";
 
 const shape = (goal: string, flows?: string[]) => {

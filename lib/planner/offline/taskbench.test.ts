@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { scoreById } from "@/lib/taskbench/evaluate";
 import { metricToolsFromDesc } from "@/lib/taskbench/metrics";
 import { planToGraph } from "@/lib/taskbench/plan-to-graph";
-import { SETS, readGold, readToolDesc } from "@/lib/taskbench/test-data";
+import { SETS, readGold, readToolDesc } from "@/tests/support/taskbench-data";
 import { planGoal } from "../plan-goal";
-import { taskbenchCatalog } from "../test/catalogs";
+import { taskbenchCatalog } from "../../../tests/support/planner-catalogs";
 
 describe("the offline planner on TaskBench gold requests", () => {
   for (const set of SETS) {

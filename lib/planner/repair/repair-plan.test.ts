@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Plan } from "@/lib/core/plan";
 import { validatePlan } from "@/lib/core/validate-plan";
-import { builtinRegistry, taskbenchCatalog } from "../test/catalogs";
+import { builtinRegistry, taskbenchCatalog } from "../../../tests/support/planner-catalogs";
 import { repairPlan } from "./repair-plan";
 
 const catalog = () => builtinRegistry().catalog;

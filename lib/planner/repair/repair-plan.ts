@@ -59,7 +59,7 @@ export function repairPlan(input: Plan, catalog: CatalogView, options: RepairOpt
   const ctx = new RepairContext(plan, catalog, { lossy: options.lossy ?? true, planInputs: options.planInputs ?? true, maxSteps: options.maxSteps ?? 2000 });
   repairStepIds(ctx);
   repairReferenceStyles(ctx);
-  let result = validatePlan(ctx.plan, catalog, { trusted: true, maxSteps: options.maxSteps });
+  let result = validatePlan(ctx.plan, catalog, { maxSteps: options.maxSteps });
   for (let pass = 0; pass < MAX_PASSES && !result.valid; pass++) {
     const errors = result.issues.filter((i) => i.severity === "error");
     let changed = false;
@@ -70,11 +70,11 @@ export function repairPlan(input: Plan, catalog: CatalogView, options: RepairOpt
       }
     }
     if (!changed) break;
-    result = validatePlan(ctx.plan, catalog, { trusted: true, maxSteps: options.maxSteps });
+    result = validatePlan(ctx.plan, catalog, { maxSteps: options.maxSteps });
   }
   if (Object.keys(ctx.plan.outputs).length === 0 && ctx.plan.steps.length) {
     ctx.plan.outputs = sinkOutputs(ctx.plan.steps);
-    result = validatePlan(ctx.plan, catalog, { trusted: true, maxSteps: options.maxSteps });
+    result = validatePlan(ctx.plan, catalog, { maxSteps: options.maxSteps });
   }
   return { plan: ctx.plan, repairs: ctx.repairs, issues: result.issues, valid: result.valid };
 }

@@ -7,7 +7,7 @@ import { readPath } from "@/lib/core/binding-text";
 import type { ActionRegistry } from "@/lib/core/catalog";
 import { topologicalOrder } from "@/lib/core/graph";
 import type { Binding, Plan } from "@/lib/core/plan";
-import { runAction, testContext } from "@/lib/actions/test-context";
+import { runAction, testContext } from "@/tests/support/action-context";
 
 export async function runPlan(plan: Plan, registry: ActionRegistry, options: { workspaceDir: string; inputs?: Record<string, unknown> }): Promise<{ outputs: Record<string, unknown>; steps: Record<string, unknown> }> {
   const { order, cyclic } = topologicalOrder(plan.steps);

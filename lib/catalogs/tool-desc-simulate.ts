@@ -3,7 +3,7 @@
  * any real model. Every output says it is simulated and fits the tool's output schema.
  */
 import { canonicalJson, sha256Hex } from "../core/hash";
-import { normalizeTypeName } from "./type-schemas";
+import { normalizeTypeName } from "./tool-desc-schemas";
 
 export interface SimulatedTool {
   /** the TaskBench tool name */

@@ -11,16 +11,16 @@
  *   output type (huggingface Sentence Similarity, every dailylifeapis tool) outputs text
  *   (`{type: "string"}`): TaskBench's tools answer in text, and a plain string is what a
  *   downstream text input can take.
- * - `run` simulates the tool (see simulate.ts).
+ * - `run` simulates the tool (see tool-desc-simulate.ts).
  */
 import { z } from "zod";
 import { defineAction, type Action } from "../core/action";
 import { ActionRegistry, Catalog } from "../core/catalog";
 import type { JsonSchema } from "../core/json-schema";
 import { checkFormat } from "../core/schema-formats";
-import { simulateOutput } from "./simulate";
-import { dedupeNames, normalizeTypeName, schemaForType, slugify } from "./type-schemas";
-import { dependencyTypeOf, isRecord, type DependencyType, type ToolDesc, type ToolDescNode } from "./types";
+import { simulateOutput } from "./tool-desc-simulate";
+import { dedupeNames, normalizeTypeName, schemaForType, slugify } from "./tool-desc-schemas";
+import { dependencyTypeOf, isRecord, type DependencyType, type ToolDesc, type ToolDescNode } from "./tool-desc-format";
 
 export interface TaskBenchInput {
   name: string;

@@ -1,6 +1,6 @@
 /** Actions with controllable behaviour for engine tests and benchmarks. */
 import { z } from "zod";
-import { ActionError, defineAction, type Action } from "../core";
+import { ActionError, defineAction, type Action } from "../../lib/core";
 
 export interface Probe {
   calls: Map<string, number>;

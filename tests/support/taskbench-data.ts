@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseJsonl } from "./load-set";
-import type { GoldRecord, PredictionRecord } from "./types";
+import { parseJsonl } from "../../lib/taskbench/load-set";
+import type { GoldRecord, PredictionRecord } from "../../lib/taskbench/types";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 

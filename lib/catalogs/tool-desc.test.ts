@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { testContext, runAction } from "../actions/test-context";
+import { testContext, runAction } from "../../tests/support/action-context";
 import { checkValue } from "../core/check-value";
-import { catalogFromToolDesc } from "./catalog-from-tool-desc";
-import { readToolDesc, SETS } from "./test-data";
+import { catalogFromToolDesc } from "./tool-desc";
+import { readToolDesc, SETS } from "../../tests/support/taskbench-data";
 
 const sampleValue = (schema: Record<string, unknown>): string => {
   switch (schema.format) {

@@ -29,7 +29,7 @@ export async function startBuiltApp(): Promise<{ baseUrl: string; stop(): Promis
     console.warn("\n⚠ Sources changed after the last `npx next build`: these tests run the older build.\n");
   }
   try {
-    return await startApp({ timeoutMs: START_TIMEOUT_MS });
+    return await startApp({ timeoutMs: START_TIMEOUT_MS, checkAnswers: true });
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${NEEDS_BUILD}`);
   }

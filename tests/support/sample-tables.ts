@@ -1,10 +1,10 @@
 /** The bundled samples as tables, for tests that want real data. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { defaultSamplesDir } from "../samples/catalog";
-import { parseCsv } from "./csv";
-import { jsonToTable } from "./load-json";
-import type { Table } from "./table";
+import { defaultSamplesDir } from "../../lib/actions/samples/catalog";
+import { parseCsv } from "../../lib/actions/data/csv";
+import { jsonToTable } from "../../lib/actions/data/load-json";
+import type { Table } from "../../lib/actions/data/table";
 
 export function salesTable(): Table {
   return parseCsv(readFileSync(path.join(defaultSamplesDir(), "sales.csv"), "utf8"));

@@ -1,8 +1,8 @@
 /** Catalogs for planner tests: the real built-in actions, and TaskBench sets from the shared sample. */
 import { builtinActions } from "@/lib/actions";
 import { ActionRegistry } from "@/lib/core/catalog";
-import { catalogFromToolDesc, type TaskBenchCatalog } from "@/lib/taskbench/catalog-from-tool-desc";
-import { readToolDesc } from "@/lib/taskbench/test-data";
+import { catalogFromToolDesc, type TaskBenchCatalog } from "@/lib/catalogs/tool-desc";
+import { readToolDesc } from "@/tests/support/taskbench-data";
 
 let builtin: ActionRegistry | undefined;
 

@@ -1,6 +1,7 @@
+/** A small catalog of made-up actions (load_csv, sum_column, format_number, send_email) for validator and editor tests. */
 import { z } from "zod";
-import { defineAction } from "../action";
-import { Catalog } from "../catalog";
+import { defineAction } from "../../lib/core/action";
+import { Catalog } from "../../lib/core/catalog";
 
 const Table = z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())) });
 

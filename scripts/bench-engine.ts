@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { criticalPath, type Plan, type Step } from "../lib/core";
 import { openDatabase, type Database } from "../lib/store/database";
-import { newProbe, testActions } from "../lib/engine/test-actions";
+import { newProbe, testActions } from "../tests/support/engine-actions";
 import { makeHarness } from "../tests/support/engine-harness";
 
 const WIDTH = 8, DEPTH = 8, SLEEP = 50;

@@ -1,6 +1,8 @@
 /**
  * Run and planning events: one discriminated union that types the database rows, the
- * SSE stream and the client cache.
+ * SSE stream and the client cache. A run event says everything it changes (run-state.ts
+ * folds them): `run.started` names the steps a resume put back to pending, a run's end
+ * carries its token usage, and a failed step that went on with its fallback carries it.
  */
 import { z } from "zod";
 
@@ -32,17 +34,17 @@ const base = {
 
 export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("run.queued"), data: z.object({ planVersionId: z.string(), inputs: z.record(z.string(), z.unknown()) }) }),
-  z.object({ ...base, type: z.literal("run.started"), data: z.object({ resumed: z.boolean().optional() }).optional() }),
+  z.object({ ...base, type: z.literal("run.started"), data: z.object({ resumed: z.boolean().optional(), interrupted: z.array(z.string()).optional() }).optional() }),
   z.object({ ...base, type: z.literal("run.awaiting_approval"), data: z.object({ steps: z.array(z.string()) }) }),
-  z.object({ ...base, type: z.literal("run.succeeded"), data: z.object({ outputs: z.record(z.string(), z.unknown()) }) }),
-  z.object({ ...base, type: z.literal("run.failed"), data: z.object({ failure: Failure }) }),
-  z.object({ ...base, type: z.literal("run.cancelled"), data: z.object({ reason: z.string().optional() }) }),
+  z.object({ ...base, type: z.literal("run.succeeded"), data: z.object({ outputs: z.record(z.string(), z.unknown()), usage: Usage.optional() }) }),
+  z.object({ ...base, type: z.literal("run.failed"), data: z.object({ failure: Failure, usage: Usage.optional() }) }),
+  z.object({ ...base, type: z.literal("run.cancelled"), data: z.object({ reason: z.string().optional(), usage: Usage.optional() }) }),
   z.object({ ...base, type: z.literal("step.started"), data: z.object({ attempt: z.number().int(), input: z.unknown() }) }),
   z.object({ ...base, type: z.literal("step.log"), data: z.object({ level: z.enum(["debug", "info", "warn", "error"]), message: z.string(), data: z.unknown().optional() }) }),
   z.object({ ...base, type: z.literal("step.progress"), data: z.object({ fraction: z.number(), message: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.retrying"), data: z.object({ attempt: z.number().int(), delayMs: z.number(), failure: Failure }) }),
   z.object({ ...base, type: z.literal("step.succeeded"), data: z.object({ attempt: z.number().int(), output: z.unknown(), usage: Usage.optional(), reusedFromRunId: z.string().optional(), ms: z.number().optional() }) }),
-  z.object({ ...base, type: z.literal("step.failed"), data: z.object({ attempt: z.number().int(), failure: Failure, usedFallback: z.boolean().optional() }) }),
+  z.object({ ...base, type: z.literal("step.failed"), data: z.object({ attempt: z.number().int(), failure: Failure, usedFallback: z.boolean().optional(), output: z.unknown().optional() }) }),
   z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string(), cause: z.string().optional(), dryRun: z.object({ input: z.unknown().optional(), effect: z.string(), wouldRun: z.boolean() }).optional() }) }),
   z.object({ ...base, type: z.literal("step.cancelled"), data: z.object({ reason: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.undone"), data: z.object({ ok: z.boolean(), error: z.string().optional() }) }),

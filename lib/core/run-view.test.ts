@@ -33,4 +33,17 @@ describe("run view", () => {
     expect(applyRunEvents(base(), [...events].reverse())).toEqual(once);
     expect(applyRunEvent(base(), { ...events[0], runId: "other" })).toEqual(base());
   });
+
+  it("an approval queues the step and puts the run back to running, as the stored rows say", () => {
+    const waiting = applyRunEvents(base(), [
+      ev(2, { type: "run.started", data: {} }),
+      ev(3, { type: "step.awaiting_approval", stepId: "a", data: { input: { x: 1 } } }),
+      ev(4, { type: "run.awaiting_approval", data: { steps: ["a"] } }),
+    ]);
+    expect(waiting.status).toBe("awaiting_approval");
+    const approved = applyRunEvent(waiting, ev(5, { type: "step.approved", stepId: "a", data: { by: "ana", input: { x: 2 } } }));
+    expect(approved.status).toBe("running");
+    expect(approved.steps.a).toMatchObject({ status: "queued", input: { x: 1 }, approval: { decision: "approved", by: "ana", input: { x: 2 }, at } });
+    expect(waiting.steps.a.status).toBe("awaiting_approval");
+  });
 });

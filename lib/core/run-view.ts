@@ -1,43 +1,29 @@
 /**
- * The state of a run as a viewer sees it, and how each event changes it. Pure, so the
- * browser applies live events exactly as tests expect, and a replay rebuilds the same state.
+ * The state of a run as a viewer sees it: the run state of run-state.ts (the same reducer
+ * as the stored rows) plus what only a viewer needs (logs, progress, why a step skipped).
+ * Pure, so the browser applies live events exactly as tests expect, and a replay rebuilds
+ * the same state.
  */
-import type { Failure, RunEvent, RunStatus, StepStatus, Usage } from "./events";
+import { z } from "zod";
+import type { RunEvent, RunStatus } from "./events";
+import { RunState, StepFields, emptyRunState, eventPatch } from "./run-state";
 
-export interface StepView {
-  status: StepStatus;
-  attempts: number;
-  input?: unknown;
-  output?: unknown;
-  failure?: Failure | null;
-  usage?: Usage | null;
-  /** first start, for the timeline */
-  startedAt?: string | null;
+export const StepView = StepFields.extend({
   /** start of the current attempt */
-  attemptStartedAt?: string | null;
-  finishedAt?: string | null;
-  progress?: { fraction: number; message?: string };
-  logs: { at: string; level: string; message: string }[];
-  skipReason?: string;
+  attemptStartedAt: z.string().nullable().optional(),
+  progress: z.object({ fraction: z.number(), message: z.string().optional() }).optional(),
+  logs: z.array(z.object({ at: z.string(), level: z.string(), message: z.string() })),
+  skipReason: z.string().optional(),
   /** the step whose failure made this one skip */
-  cause?: string;
-  reusedFromRunId?: string | null;
-  usedFallback?: boolean;
-  approval?: { decision: "approved" | "rejected"; by?: string; comment?: string } | null;
-  undone?: { ok: boolean; error?: string };
-  retryingInMs?: number;
-}
+  cause: z.string().optional(),
+  usedFallback: z.boolean().optional(),
+  undone: z.object({ ok: z.boolean(), error: z.string().optional() }).optional(),
+  retryingInMs: z.number().optional(),
+});
+export type StepView = z.infer<typeof StepView>;
 
-export interface RunView {
-  id: string;
-  status: RunStatus;
-  lastSeq: number;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  outputs?: Record<string, unknown> | null;
-  failure?: Failure | null;
-  steps: Record<string, StepView>;
-}
+export const RunView = RunState.extend({ steps: z.record(z.string(), StepView) });
+export type RunView = z.infer<typeof RunView>;
 
 const MAX_LOGS = 500;
 
@@ -45,73 +31,52 @@ export function emptyStepView(): StepView {
   return { status: "pending", attempts: 0, logs: [] };
 }
 
+/** The view of a run before its first event. */
+export function emptyRunView(id: string, stepIds: Iterable<string>): RunView {
+  const steps: Record<string, StepView> = {};
+  for (const s of stepIds) steps[s] = emptyStepView();
+  return { ...emptyRunState(id, []), steps };
+}
+
+/** What only a viewer keeps of an event, given the step before it. */
+function viewExtras(e: RunEvent, s: StepView): Partial<StepView> | undefined {
+  switch (e.type) {
+    case "step.started":
+      return { attemptStartedAt: e.at, retryingInMs: undefined };
+    case "step.log":
+      return { logs: [...s.logs, { at: e.at, level: e.data.level, message: e.data.message }].slice(-MAX_LOGS) };
+    case "step.progress":
+      return { progress: { fraction: e.data.fraction, message: e.data.message } };
+    case "step.retrying":
+      return { retryingInMs: e.data.delayMs };
+    case "step.succeeded":
+      return { progress: s.progress ? { ...s.progress, fraction: 1 } : undefined, retryingInMs: undefined };
+    case "step.failed":
+      return { usedFallback: e.data.usedFallback ?? false, retryingInMs: undefined };
+    case "step.skipped":
+      return { skipReason: e.data.reason, cause: e.data.cause };
+    case "step.cancelled":
+      return { retryingInMs: undefined };
+    case "step.undone":
+      return { undone: { ok: e.data.ok, error: e.data.error } };
+    default:
+      return undefined;
+  }
+}
+
 /** Applies one event; events at or below `lastSeq` are already in the state and ignored. */
 export function applyRunEvent(state: RunView, e: RunEvent): RunView {
   if (e.seq <= state.lastSeq || e.runId !== state.id) return state;
-  const next: RunView = { ...state, lastSeq: e.seq };
-  const step = (id: string | undefined, patch: (s: StepView) => Partial<StepView>) => {
-    if (!id) return;
-    const cur = state.steps[id] ?? emptyStepView();
-    next.steps = { ...next.steps, [id]: { ...cur, ...patch(cur) } };
-  };
-  switch (e.type) {
-    case "run.queued":
-      next.status = "queued";
-      break;
-    case "run.started":
-      next.status = "running";
-      next.startedAt ??= e.at;
-      break;
-    case "run.awaiting_approval":
-      next.status = "awaiting_approval";
-      break;
-    case "run.succeeded":
-      Object.assign(next, { status: "succeeded", outputs: e.data.outputs, finishedAt: e.at });
-      break;
-    case "run.failed":
-      Object.assign(next, { status: "failed", failure: e.data.failure, finishedAt: e.at });
-      break;
-    case "run.cancelled":
-      Object.assign(next, { status: "cancelled", finishedAt: e.at });
-      break;
-    case "step.started":
-      if (next.status === "awaiting_approval" || next.status === "queued") next.status = "running";
-      step(e.stepId, (s) => ({ status: "running", attempts: e.data.attempt, input: e.data.input, startedAt: s.startedAt ?? e.at, attemptStartedAt: e.at, finishedAt: null, retryingInMs: undefined }));
-      break;
-    case "step.log":
-      step(e.stepId, (s) => ({ logs: [...s.logs, { at: e.at, level: e.data.level, message: e.data.message }].slice(-MAX_LOGS) }));
-      break;
-    case "step.progress":
-      step(e.stepId, () => ({ progress: { fraction: e.data.fraction, message: e.data.message } }));
-      break;
-    case "step.retrying":
-      step(e.stepId, () => ({ status: "retrying", failure: e.data.failure, retryingInMs: e.data.delayMs }));
-      break;
-    case "step.succeeded":
-      step(e.stepId, (s) => ({ status: "succeeded", attempts: e.data.attempt, output: e.data.output, usage: e.data.usage ?? null, finishedAt: e.at, failure: null, reusedFromRunId: e.data.reusedFromRunId ?? s.reusedFromRunId, progress: s.progress ? { ...s.progress, fraction: 1 } : undefined }));
-      break;
-    case "step.failed":
-      step(e.stepId, () => ({ status: "failed", failure: e.data.failure, finishedAt: e.at, usedFallback: e.data.usedFallback ?? false }));
-      break;
-    case "step.skipped":
-      step(e.stepId, () => ({ status: "skipped", skipReason: e.data.reason, cause: e.data.cause, finishedAt: e.at, ...(e.data.dryRun ? { input: e.data.dryRun.input } : {}) }));
-      break;
-    case "step.cancelled":
-      step(e.stepId, () => ({ status: "cancelled", finishedAt: e.at }));
-      break;
-    case "step.awaiting_approval":
-      step(e.stepId, () => ({ status: "awaiting_approval", input: e.data.input }));
-      break;
-    case "step.approved":
-      step(e.stepId, () => ({ status: "queued", approval: { decision: "approved", by: e.data.by, comment: e.data.comment } }));
-      break;
-    case "step.rejected":
-      step(e.stepId, () => ({ approval: { decision: "rejected", by: e.data.by, comment: e.data.comment } }));
-      break;
-    case "step.undone":
-      step(e.stepId, () => ({ undone: { ok: e.data.ok, error: e.data.error } }));
-      break;
+  const p = eventPatch(e);
+  const next: RunView = p.run ? { ...state, ...p.run, lastSeq: e.seq } : { ...state, lastSeq: e.seq };
+  const changed = new Map<string, StepView>();
+  const step = (id: string) => changed.get(id) ?? state.steps[id] ?? emptyStepView();
+  for (const { stepId, patch } of p.steps ?? []) changed.set(stepId, { ...step(stepId), ...patch });
+  if (e.stepId) {
+    const extras = viewExtras(e, step(e.stepId));
+    if (extras) changed.set(e.stepId, { ...step(e.stepId), ...extras });
   }
+  if (changed.size) next.steps = { ...state.steps, ...Object.fromEntries(changed) };
   return next;
 }
 

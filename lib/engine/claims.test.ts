@@ -3,11 +3,12 @@
  * the other leaves it alone while the claim is renewed, refuses commands for it, and takes
  * it over when its engine stops.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../core";
 import { freshDatabase, postgresAvailability } from "../../tests/support/databases";
 import { makeHarness } from "../../tests/support/engine-harness";
-import { newProbe, testActions } from "./test-actions";
+import { expectAllRunsMatchFold } from "../../tests/support/projection";
+import { newProbe, testActions } from "../../tests/support/engine-actions";
 import type { Database } from "../store/database";
 
 const pg = await postgresAvailability();
@@ -26,8 +27,10 @@ const plan: Plan = {
 
 describe.runIf(pg.run)("run claims on PostgreSQL", () => {
   let db: Database;
+  const ended = new Set<string>();
   beforeAll(async () => { db = await freshDatabase("postgres"); });
   afterAll(async () => { await db?.close(); });
+  afterEach(async () => { await expectAllRunsMatchFold(db, ended); });
 
   it("a second engine leaves a claimed run alone and refuses commands for it", async () => {
     const probe = newProbe();

@@ -12,8 +12,14 @@ import type { Change, CommittedChange, RunStore } from "./run-store";
 
 interface Pending {
   change: CommittedChange;
-  resolve(events: RunEvent[]): void;
+  resolve(): void;
   reject(err: unknown): void;
+}
+
+/** Events with their seqs, as they will be stored, and the promise that they are. */
+export interface QueuedEvents {
+  events: RunEvent[];
+  stored: Promise<void>;
 }
 
 export class Committer {
@@ -26,7 +32,7 @@ export class Committer {
    * a few ms) into one transaction; on the embedded database a transaction holds the
    * thread, so writing each alone would delay the others.
    */
-  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly windowMs = Number(process.env.TRELLIS_COMMIT_WINDOW_MS ?? 2), private readonly maxBatch = 500) {}
+  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly windowMs = 2, private readonly maxBatch = 500) {}
 
   /** Start counting a run's events after `lastSeq` (what the store holds now). */
   track(runId: string, lastSeq: number): void {
@@ -38,20 +44,25 @@ export class Committer {
     this.seqs.delete(runId);
   }
 
-  commit(change: Change): Promise<RunEvent[]> {
+  /**
+   * Gives the events their seqs and time now, and queues them. Throws when the run is not
+   * tracked (a failed batch spent its seqs): nothing of it may be written here any more.
+   */
+  commit(change: Change): QueuedEvents {
     const last = this.seqs.get(change.runId);
-    if (last === undefined) return Promise.reject(new Error(`run ${change.runId} is not tracked by this committer`));
+    if (last === undefined) throw new Error(`run ${change.runId} is not tracked by this committer`);
     const at = new Date().toISOString();
     let seq = last;
     const events = change.events.map((e) => ({ ...e, seq: ++seq, runId: change.runId, at }) as RunEvent);
     this.seqs.set(change.runId, seq);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ change: { runId: change.runId, run: change.run, steps: change.steps, events }, resolve, reject });
+    const stored = new Promise<void>((resolve, reject) => {
+      this.queue.push({ change: { runId: change.runId, events }, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         setTimeout(() => void this.flush(), this.windowMs);
       }
     });
+    return { events, stored };
   }
 
   private async flush(): Promise<void> {
@@ -67,7 +78,7 @@ export class Committer {
         continue;
       }
       for (const p of batch) this.bus.publish(p.change.events);
-      for (const p of batch) p.resolve(p.change.events);
+      for (const p of batch) p.resolve();
     }
     this.flushing = false;
   }

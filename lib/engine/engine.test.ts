@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Plan, RunEvent, Step } from "../core";
 import { freshDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
 import { makeHarness, type Harness } from "../../tests/support/engine-harness";
-import { newProbe, testActions, type Probe } from "./test-actions";
+import { expectAllRunsMatchFold } from "../../tests/support/projection";
+import { newProbe, testActions, type Probe } from "../../tests/support/engine-actions";
 import { EngineError } from "./engine";
 import type { Database } from "../store/database";
 
@@ -21,12 +22,15 @@ describe.each(kinds)("engine on %s", (kind) => {
   let db: Database;
   let probe: Probe;
   let h: Harness;
+  const ended = new Set<string>();
   beforeAll(async () => { db = await freshDatabase(kind); });
   afterAll(async () => { await db?.close(); });
   beforeEach(() => {
     probe = newProbe();
     h = makeHarness(db, testActions(probe));
   });
+  // Every run's rows are the fold of its events.
+  afterEach(async () => { await expectAllRunsMatchFold(db, ended); });
 
   const statuses = async (runId: string) => Object.fromEntries((await h.store.load(runId))!.steps.map((s) => [s.stepId, s.status]));
 

@@ -7,12 +7,13 @@ import { hostname } from "node:os";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { canonicalJson, checkValue, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
+import { TrellisError } from "../core/errors";
 import { Committer } from "./committer";
 import type { EventBus } from "./event-bus";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
-import type { ApprovalDecision, LoadedRun, RunClaim, RunStore, StepRecord } from "./run-store";
+import { newRunRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { Semaphore } from "./semaphore";
 
 export interface PlanVersionSource {
@@ -35,13 +36,18 @@ export interface EngineOptions {
   ownerId?: string;
   /** how long a claim on a run holds without renewal (default 30 s); another engine may take an unrenewed run over */
   leaseMs?: number;
+  /** how long the committer gathers events into one transaction (default 2 ms) */
+  commitWindowMs?: number;
   log?: (level: "info" | "warn" | "error", message: string) => void;
 }
 
-export class EngineError extends Error {
-  constructor(readonly code: "not_found" | "invalid_plan" | "invalid_inputs" | "conflict" | "invalid_request", message: string, readonly details?: unknown) {
-    super(message);
-    this.name = "EngineError";
+const ENGINE_STATUS = { not_found: 404, invalid_plan: 422, invalid_inputs: 422, conflict: 409, invalid_request: 400 } as const;
+
+export class EngineError extends TrellisError {
+  static override readonly kind: string = "EngineError";
+  declare readonly code: keyof typeof ENGINE_STATUS;
+  constructor(code: keyof typeof ENGINE_STATUS, message: string, details?: unknown) {
+    super(ENGINE_STATUS[code], code, message, details);
   }
 }
 
@@ -62,7 +68,7 @@ export class Engine {
   private poller?: NodeJS.Timeout;
 
   constructor(private readonly o: EngineOptions) {
-    this.committer = new Committer(o.store, o.bus);
+    this.committer = new Committer(o.store, o.bus, o.commitWindowMs);
     this.limiter = new Semaphore(o.globalConcurrency ?? 32);
     this.claimInfo = { ownerId: o.ownerId ?? `engine-${randomUUID().slice(0, 8)}@${hostname()}:${process.pid}`, leaseMs: o.leaseMs ?? 30_000 };
   }
@@ -107,12 +113,15 @@ export class Engine {
     this.checkPlan(plan, options.maxSteps);
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
-    const run = { id: runId, planId: version.planId, planVersionId: version.id, status: "queued" as const, inputs, options };
-    const steps = plan.steps.map((s) => newStep(runId, s.id));
-    const events = await this.o.store.createRun({ run, steps, events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }] }, this.claimInfo);
+    const newRun: NewRun = {
+      run: { id: runId, planId: version.planId, planVersionId: version.id, inputs, options },
+      steps: plan.steps.map((s) => newStep(runId, s.id)),
+      events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
+    };
+    const events = await this.o.store.createRun(newRun, this.claimInfo);
     this.o.bus.publish(events);
     // What was just written is what a load would read: start from it.
-    this.launch(runId, { run: { ...run, lastSeq: events.length, createdAt: new Date() }, steps, plan });
+    this.launch(runId, { ...newRunRecords(newRun, events, new Date()), plan });
     return runId;
   }
 
@@ -157,7 +166,7 @@ export class Engine {
       if (check && !check.success) throw new EngineError("invalid_inputs", `the edited input does not fit ${def.action}: ${check.error.issues[0].message}`);
     }
     const ex = await this.executorFor(runId);
-    await ex.decide(stepId, { decision: "approved", by: decision.by, comment: decision.comment, input: decision.input, at: new Date().toISOString() });
+    await ex.decide(stepId, { decision: "approved", by: decision.by, comment: decision.comment, input: decision.input });
   }
 
   async reject(runId: string, stepId: string, decision: { by?: string; comment?: string } = {}): Promise<void> {
@@ -166,7 +175,7 @@ export class Engine {
     if (!step) throw new EngineError("not_found", `run ${runId} has no step ${stepId}`);
     if (step.status !== "awaiting_approval") throw new EngineError("conflict", `step ${stepId} is ${step.status}, not waiting for approval`);
     const ex = await this.executorFor(runId);
-    await ex.decide(stepId, { decision: "rejected", by: decision.by, comment: decision.comment, at: new Date().toISOString() });
+    await ex.decide(stepId, { decision: "rejected", by: decision.by, comment: decision.comment });
   }
 
   /**
@@ -196,18 +205,17 @@ export class Engine {
     // A step is reused only if everything upstream is reused too.
     for (const id of [...reusable]) for (const up of upstreamOf(version.plan.steps, id)) if (!reusable.has(up)) reusable.delete(id);
     const newId = randomUUID();
-    const steps: StepRecord[] = version.plan.steps.map((s) => {
+    // A reused step is succeeded from the start: its event carries the earlier output (and usage).
+    const reused: NewEvent[] = [];
+    for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
-      if (reusable.has(s.id) && prev) return { ...newStep(newId, s.id), status: "succeeded", attempts: prev.attempts, input: prev.input, output: prev.output, usage: prev.usage, reusedFromRunId: prev.reusedFromRunId ?? runId, startedAt: prev.startedAt, finishedAt: prev.finishedAt };
-      return newStep(newId, s.id);
-    });
+      if (!reusable.has(s.id) || !prev) continue;
+      reused.push({ type: "step.succeeded", stepId: s.id, data: { attempt: prev.attempts, output: prev.output, ...(prev.usage ? { usage: prev.usage } : {}), reusedFromRunId: prev.reusedFromRunId ?? runId } });
+    }
     await this.o.store.createRun({
-      run: { id: newId, planId: version.planId, planVersionId: version.id, status: "queued", inputs, options: old.run.options, retryOfId: runId },
-      steps,
-      events: [
-        { type: "run.queued", data: { planVersionId: version.id, inputs } },
-        ...steps.filter((s) => s.status === "succeeded").map((s) => ({ type: "step.succeeded" as const, stepId: s.stepId, data: { attempt: s.attempts, output: s.output, reusedFromRunId: s.reusedFromRunId ?? runId } })),
-      ],
+      run: { id: newId, planId: version.planId, planVersionId: version.id, inputs, options: old.run.options, retryOfId: runId },
+      steps: version.plan.steps.map((s) => newStep(newId, s.id)),
+      events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }, ...reused],
     }, this.claimInfo).then((events) => this.o.bus.publish(events));
     this.launch(newId);
     return newId;
@@ -232,7 +240,7 @@ export class Engine {
   // ---- internals ----
 
   private checkPlan(plan: Plan, maxSteps: number) {
-    const check = validatePlan(plan, this.o.registry.catalog, { maxSteps, trusted: true });
+    const check = validatePlan(plan, this.o.registry.catalog, { maxSteps });
     if (!check.valid) {
       const errors = check.issues.filter((i) => i.severity === "error");
       throw new EngineError("invalid_plan", `the plan has ${errors.length} error${errors.length === 1 ? "" : "s"} and cannot run: ${errors[0].message}`, errors satisfies ValidationIssue[]);
@@ -345,8 +353,8 @@ function defaultLog(level: string, message: string) {
   if (level === "error") console.error(`[trellis] ${message}`);
 }
 
-function newStep(runId: string, stepId: string): StepRecord {
-  return { stepId, status: "pending", attempts: 0, idempotencyKey: `${runId}:${stepId}` };
+function newStep(runId: string, stepId: string): NewRun["steps"][number] {
+  return { stepId, idempotencyKey: `${runId}:${stepId}` };
 }
 
 export type { ApprovalDecision };

@@ -3,12 +3,13 @@
  * the step gets the provider, its token usage is recorded on the step and the run, and
  * with no provider the step fails with a clear error instead of a made-up answer.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OpenAiProvider } from "../llm/openai-provider";
 import { llmTextActions } from "../actions/text-llm";
-import { reply, startOpenAiServer } from "../../tests/openai-server/server";
+import { reply, startOpenAiServer } from "../../tests/support/openai-server/server";
 import { freshDatabase } from "../../tests/support/databases";
 import { makeHarness } from "../../tests/support/engine-harness";
+import { expectAllRunsMatchFold } from "../../tests/support/projection";
 import type { Database } from "../store/database";
 import type { Plan } from "../core";
 
@@ -22,8 +23,10 @@ const plan: Plan = {
 
 describe("LLM-backed actions in a run", () => {
   let db: Database;
+  const ended = new Set<string>();
   beforeAll(async () => { db = await freshDatabase("pglite"); });
   afterAll(async () => { await db?.close(); });
+  afterEach(async () => { await expectAllRunsMatchFold(db, ended); });
 
   it("summarizes through the configured provider and records usage", async () => {
     const server = await startOpenAiServer([reply.json({ summary: "Trellis runs typed plans reliably.", wordCount: 5 }, { usage: { prompt: 42, completion: 9 } })]);

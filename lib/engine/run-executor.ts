@@ -1,13 +1,15 @@
 /**
  * Runs one run: schedules ready steps in parallel, executes attempts with timeouts and
- * retries, waits durably for approvals, and records every state change with its event.
+ * retries, waits durably for approvals, and records every state change as an event. Its
+ * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { dependenciesOf, type Action, type ActionContext, type Failure, type Plan, type Step, type StepStatus, type Usage } from "../core";
+import { dependenciesOf, foldRunEvent, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveBinding, resolveStepInput } from "./resolve-inputs";
 import { backoffDelay, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
-import type { ApprovalDecision, Change, LoadedRun, NewEvent, RunRecord, StepPatch, StepRecord } from "./run-store";
+import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
+import type { QueuedEvents } from "./committer";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 const PROGRESS_INTERVAL_MS = 100;
@@ -15,8 +17,11 @@ const PROGRESS_INTERVAL_MS = 100;
 export class RunExecutor {
   readonly runId: string;
   private readonly plan: Plan;
-  private run: RunRecord;
-  private readonly steps = new Map<string, StepRecord>();
+  /** what the run's events do not say: its inputs and options */
+  private readonly run: RunRecord;
+  /** the fold of the run's events, stored and queued */
+  private readonly state: RunState;
+  private readonly keys = new Map<string, string>();
   private readonly stepDefs = new Map<string, Step>();
   private readonly deps = new Map<string, string[]>();
   private readonly outputs = new Map<string, unknown>();
@@ -38,6 +43,7 @@ export class RunExecutor {
     this.runId = loaded.run.id;
     this.plan = loaded.plan;
     this.run = loaded.run;
+    this.state = runStateOfRecords(loaded.run, loaded.steps);
     for (const s of loaded.plan.steps) {
       this.stepDefs.set(s.id, s);
       this.deps.set(s.id, dependenciesOf(s));
@@ -45,7 +51,7 @@ export class RunExecutor {
     const byFinish = [...loaded.steps].filter((r) => r.status === "succeeded").sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
     this.completed.push(...byFinish.map((r) => r.stepId));
     for (const r of loaded.steps) {
-      this.steps.set(r.stepId, r);
+      this.keys.set(r.stepId, r.idempotencyKey);
       if (r.status === "succeeded" || (r.status === "failed" && r.output !== undefined && r.output !== null)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
@@ -64,21 +70,15 @@ export class RunExecutor {
 
   /** Starts or resumes: steps caught mid-flight by a crash go back to pending. */
   async start(): Promise<void> {
-    const resumed = this.run.status !== "queued";
-    const patches: { stepId: string; patch: StepPatch }[] = [];
-    for (const s of this.steps.values()) {
-      if (s.status === "running" || s.status === "retrying" || s.status === "queued") {
-        s.status = "pending";
-        patches.push({ stepId: s.stepId, patch: { status: "pending" } });
-      }
-    }
-    const awaiting = [...this.steps.values()].some((s) => s.status === "awaiting_approval");
-    if (this.run.status === "awaiting_approval" && awaiting && !patches.length) {
+    const resumed = this.state.status !== "queued";
+    const steps = Object.entries(this.state.steps);
+    const interrupted = steps.filter(([, s]) => s.status === "running" || s.status === "retrying").map(([id]) => id);
+    const awaiting = steps.some(([, s]) => s.status === "awaiting_approval");
+    if (this.state.status === "awaiting_approval" && awaiting && !interrupted.length) {
       // Nothing to do until a person decides.
       return;
     }
-    this.fire({ run: { status: "running", startedAt: this.run.startedAt ?? new Date() }, steps: patches, events: [{ type: "run.started", data: resumed ? { resumed: true } : {} }] });
-    this.run.status = "running";
+    this.fire([{ type: "run.started", data: { ...(resumed ? { resumed: true } : {}), ...(interrupted.length ? { interrupted } : {}) } }]);
     this.pump();
   }
 
@@ -90,30 +90,22 @@ export class RunExecutor {
     return this.done;
   }
 
-  async decide(stepId: string, decision: ApprovalDecision): Promise<void> {
-    const step = this.steps.get(stepId);
+  /** Records a person's decision (the run goes on: see run-state.ts) and schedules what it allows. */
+  async decide(stepId: string, decision: Omit<ApprovalDecision, "at">): Promise<void> {
+    const step = this.state.steps[stepId];
     if (!step || step.status !== "awaiting_approval") throw new Error(`step ${stepId} is not waiting for approval`);
-    step.approval = decision;
-    const resumeRun = this.run.status === "awaiting_approval" ? { status: "running" as const } : undefined;
+    const who = { ...(decision.by !== undefined ? { by: decision.by } : {}), ...(decision.comment !== undefined ? { comment: decision.comment } : {}) };
     if (decision.decision === "approved") {
-      step.status = "pending";
-      await this.commit({ run: resumeRun, steps: [{ stepId, patch: { status: "pending", approval: decision } }], events: [{ type: "step.approved", stepId, data: { by: decision.by, comment: decision.comment, input: decision.input } }] });
+      await this.emit([{ type: "step.approved", stepId, data: { ...who, ...(decision.input !== undefined ? { input: decision.input } : {}) } }]);
     } else {
       const failRun = this.run.options.onReject === "fail_run";
       const failure: Failure = { code: "rejected", message: `step "${stepId}" was rejected${decision.comment ? `: ${decision.comment}` : ""}`, retryable: false };
-      step.status = failRun ? "failed" : "skipped";
-      step.failure = failRun ? failure : null;
-      await this.commit({
-        run: resumeRun,
-        steps: [{ stepId, patch: { status: step.status, approval: decision, failure: step.failure, finishedAt: new Date() } }],
-        events: [
-          { type: "step.rejected", stepId, data: { by: decision.by, comment: decision.comment } },
-          failRun ? { type: "step.failed", stepId, data: { attempt: step.attempts, failure } } : { type: "step.skipped", stepId, data: { reason: "rejected by a person", cause: stepId } },
-        ],
-      });
+      await this.emit([
+        { type: "step.rejected", stepId, data: who },
+        failRun ? { type: "step.failed", stepId, data: { attempt: step.attempts, failure } } : { type: "step.skipped", stepId, data: { reason: "rejected by a person", cause: stepId } },
+      ]);
       if (failRun && !this.stopping) this.beginStop("fail", failure);
     }
-    if (resumeRun) this.run.status = "running";
     this.pump();
   }
 
@@ -135,41 +127,36 @@ export class RunExecutor {
 
   private async schedule(): Promise<void> {
     if (this.finished) return;
-    const changes: Omit<Change, "runId">[] = [];
-    // Settle what can no longer run, in plan order so causes come before effects.
+    // Settle what can no longer run, in plan order so causes come before effects. Each
+    // event is folded in as it is queued, so the next step sees what this one became.
     let progressed = true;
     while (progressed) {
       progressed = false;
       for (const def of this.plan.steps) {
-        const s = this.steps.get(def.id)!;
-        if (s.status !== "pending" && s.status !== "awaiting_approval") continue;
+        const s = this.step(def.id);
+        if (!isWaiting(s.status)) continue;
         if (this.launched.has(def.id)) continue;
         if (this.stopping) {
           if (this.running.size) continue; // wait for running steps to stop first
           const cancel = this.stopping.kind === "cancel";
-          s.status = cancel ? "cancelled" : "skipped";
-          changes.push(cancel
-            ? { steps: [{ stepId: def.id, patch: { status: "cancelled", finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopping.reason } }] }
-            : { steps: [{ stepId: def.id, patch: { status: "skipped", finishedAt: new Date() } }], events: [{ type: "step.skipped", stepId: def.id, data: { reason: this.stopping.reason } }] });
+          this.fire([cancel ? { type: "step.cancelled", stepId: def.id, data: { reason: this.stopping.reason } } : { type: "step.skipped", stepId: def.id, data: { reason: this.stopping.reason } }]);
           progressed = true;
           continue;
         }
         if (s.status === "awaiting_approval") continue;
         const blocked = this.blockedBy(def.id);
         if (blocked) {
-          s.status = "skipped";
-          changes.push({ steps: [{ stepId: def.id, patch: { status: "skipped", finishedAt: new Date() } }], events: [{ type: "step.skipped", stepId: def.id, data: { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) } }] });
+          this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) } }]);
           progressed = true;
         }
       }
     }
-    for (const c of changes) this.fire(c);
 
     if (!this.stopping) {
       for (const def of this.plan.steps) {
         if (this.running.size + this.pendingLaunches() >= this.limit) break;
-        const s = this.steps.get(def.id)!;
-        if (s.status !== "pending" || this.launched.has(def.id)) continue;
+        const s = this.step(def.id);
+        if ((s.status !== "pending" && s.status !== "queued") || this.launched.has(def.id)) continue;
         if (!this.depsSatisfied(def.id)) continue;
         this.launched.add(def.id);
         void this.launch(def).catch((err) => this.crash(err));
@@ -185,13 +172,13 @@ export class RunExecutor {
   }
 
   private depsSatisfied(id: string): boolean {
-    return this.deps.get(id)!.every((d) => this.outputs.has(d) || (this.steps.get(d)?.status === "succeeded"));
+    return this.deps.get(id)!.every((d) => this.outputs.has(d) || (this.state.steps[d]?.status === "succeeded"));
   }
 
   /** The first dependency that ended without an output, if any. */
   private blockedBy(id: string): string | undefined {
     for (const d of this.deps.get(id)!) {
-      const s = this.steps.get(d);
+      const s = this.state.steps[d];
       if (!s) continue;
       if (TERMINAL.has(s.status) && s.status !== "succeeded" && !this.outputs.has(d)) return d;
     }
@@ -199,7 +186,7 @@ export class RunExecutor {
   }
 
   private rootCause(id: string): string {
-    const s = this.steps.get(id);
+    const s = this.state.steps[id];
     if (s?.status === "skipped") {
       const up = this.blockedBy(id);
       if (up && up !== id) return this.rootCause(up);
@@ -209,34 +196,31 @@ export class RunExecutor {
 
   private async maybeFinish(): Promise<void> {
     if (this.finished) return;
-    const all = [...this.steps.values()];
-    const waiting = all.filter((s) => s.status === "awaiting_approval").map((s) => s.stepId);
+    const all = Object.entries(this.state.steps);
+    const waiting = all.filter(([, s]) => s.status === "awaiting_approval").map(([id]) => id);
     if (waiting.length && !this.stopping) {
-      if (this.run.status !== "awaiting_approval") {
-        this.run.status = "awaiting_approval";
-        await this.commit({ run: { status: "awaiting_approval" }, events: [{ type: "run.awaiting_approval", data: { steps: waiting } }] });
-      }
+      if (this.state.status !== "awaiting_approval") await this.emit([{ type: "run.awaiting_approval", data: { steps: waiting } }]);
       return;
     }
     this.finished = true;
     try {
       if (this.stopping?.kind === "cancel") {
-        await this.commit({ run: { status: "cancelled", finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.cancelled", data: { reason: this.stopping.reason } }] });
+        await this.emit([{ type: "run.cancelled", data: { reason: this.stopping.reason, ...this.totalUsage() } }]);
         return;
       }
-      const stuck = all.filter((s) => s.status === "pending").map((s) => s.stepId);
+      const stuck = all.filter(([, s]) => s.status === "pending" || s.status === "queued").map(([id]) => id);
       if (stuck.length) {
         // Only reachable through a bug or a plan changed under a running run; say so rather than hang.
         const failure: Failure = { code: "internal", message: `steps ${stuck.join(", ")} could never become ready`, retryable: false };
-        await this.commit({ run: { status: "failed", failure, finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.failed", data: { failure } }] });
+        await this.emit([{ type: "run.failed", data: { failure, ...this.totalUsage() } }]);
         return;
       }
-      const failed = all.find((s) => s.status === "failed" && !this.outputs.has(s.stepId));
+      const failed = all.find(([id, s]) => s.status === "failed" && !this.outputs.has(id));
       if (failed || this.stopping?.kind === "fail") {
-        const failure: Failure = this.stopping?.failure ?? failed?.failure ?? { code: "internal", message: "the run failed", retryable: false };
-        const runFailure: Failure = { ...failure, message: failed ? `step "${failed.stepId}" failed: ${failure.message}` : failure.message };
+        const failure: Failure = this.stopping?.failure ?? failed?.[1].failure ?? { code: "internal", message: "the run failed", retryable: false };
+        const runFailure: Failure = { ...failure, message: failed ? `step "${failed[0]}" failed: ${failure.message}` : failure.message };
         if (this.run.options.rollbackOnFailure) await this.rollback();
-        await this.commit({ run: { status: "failed", failure: runFailure, finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.failed", data: { failure: runFailure } }] });
+        await this.emit([{ type: "run.failed", data: { failure: runFailure, ...this.totalUsage() } }]);
         return;
       }
       const outputs: Record<string, unknown> = {};
@@ -244,7 +228,7 @@ export class RunExecutor {
         const r = resolveBinding(binding, this.runInputs(), this.outputs);
         if (r.ok && r.value !== undefined) outputs[name] = r.value;
       }
-      await this.commit({ run: { status: "succeeded", outputs, finishedAt: new Date(), usage: this.totalUsage() }, events: [{ type: "run.succeeded", data: { outputs } }] });
+      await this.emit([{ type: "run.succeeded", data: { outputs, ...this.totalUsage() } }]);
     } finally {
       this.resolveDone();
     }
@@ -254,10 +238,11 @@ export class RunExecutor {
     return applyInputDefaults(this.plan, this.run.inputs).inputs;
   }
 
-  private totalUsage(): Usage | undefined {
+  /** the tokens the run's steps used, for its end event (nothing when none did) */
+  private totalUsage(): { usage?: Usage } {
     let p = 0, c = 0, any = false;
-    for (const s of this.steps.values()) if (s.usage) { any = true; p += s.usage.promptTokens; c += s.usage.completionTokens; }
-    return any ? { promptTokens: p, completionTokens: c } : undefined;
+    for (const s of Object.values(this.state.steps)) if (s.usage) { any = true; p += s.usage.promptTokens; c += s.usage.completionTokens; }
+    return any ? { usage: { promptTokens: p, completionTokens: c } } : {};
   }
 
   /** a method, not the field, so narrowing across awaits does not hide a stop that happened meanwhile */
@@ -285,8 +270,8 @@ export class RunExecutor {
   }
 
   private async runStep(def: Step): Promise<void> {
-    const s = this.steps.get(def.id)!;
-    if (this.stopping) return;
+    if (this.stopping || this.finished) return;
+    const s = this.step(def.id);
     const action = this.ctx.registry.get(def.action);
     if (!action) {
       await this.failStep(def, s, { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false });
@@ -307,9 +292,7 @@ export class RunExecutor {
           await this.failStep(def, s, { code: "input_invalid", message: zodMessage(check.error), retryable: false });
           return;
         }
-        s.status = "awaiting_approval";
-        s.input = input;
-        this.fire({ steps: [{ stepId: def.id, patch: { status: "awaiting_approval", input } }], events: [{ type: "step.awaiting_approval", stepId: def.id, data: { input } }] });
+        this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input } }]);
         return;
       }
       if (s.approval.input !== undefined) input = s.approval.input;
@@ -320,11 +303,7 @@ export class RunExecutor {
       return;
     }
     if (dryRun && action.effect !== "pure") {
-      s.status = "skipped";
-      this.fire({
-        steps: [{ stepId: def.id, patch: { status: "skipped", input, finishedAt: new Date() } }],
-        events: [{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: a ${action.effect} step is checked, not run`, dryRun: { input, effect: action.effect, wouldRun: true } } }],
-      });
+      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: a ${action.effect} step is checked, not run`, dryRun: { input, effect: action.effect, wouldRun: true } } }]);
       return;
     }
 
@@ -337,45 +316,31 @@ export class RunExecutor {
       const attempt = s.attempts + 1;
       const ac = new AbortController();
       this.running.set(def.id, ac);
-      s.status = "running";
-      s.attempts = attempt;
-      s.input = input;
-      const startedAt = new Date();
-      this.fire({ steps: [{ stepId: def.id, patch: { status: "running", attempts: attempt, input, startedAt } }], events: [{ type: "step.started", stepId: def.id, data: { attempt, input } }] });
+      this.fire([{ type: "step.started", stepId: def.id, data: { attempt, input } }]);
       if (this.stopping) ac.abort(new StepCancelledError(this.stopReason()));
       const usage: Usage = { promptTokens: 0, completionTokens: 0 };
       const t0 = performance.now();
       try {
-        const raw = await this.attempt(action, parsedInput.data, def, s, attempt, ac, timeoutMs, usage);
+        const raw = await this.attempt(action, parsedInput.data, def, attempt, ac, timeoutMs, usage);
         const out = action.output.safeParse(raw);
         if (!out.success) throw new OutputInvalid(zodMessage(out.error));
-        s.status = "succeeded";
-        s.output = out.data;
-        s.usage = usage.promptTokens || usage.completionTokens ? usage : null;
-        this.outputs.set(def.id, out.data);
-        this.completed.push(def.id);
         this.running.delete(def.id);
-        this.fire({
-          steps: [{ stepId: def.id, patch: { status: "succeeded", output: out.data, usage: s.usage, failure: null, finishedAt: new Date() } }],
-          events: [{ type: "step.succeeded", stepId: def.id, data: { attempt, output: out.data, usage: s.usage ?? undefined, ms: Math.round(performance.now() - t0) } }],
-        });
+        const used = usage.promptTokens || usage.completionTokens ? { usage: { ...usage } } : {};
+        this.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output: out.data, ...used, ms: Math.round(performance.now() - t0) } }]);
         return;
       } catch (err) {
         this.running.delete(def.id);
         const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err);
         if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
-          s.status = "cancelled";
-          this.fire({ steps: [{ stepId: def.id, patch: { status: "cancelled", failure, finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }] });
+          this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }]);
           return;
         }
         if (failure.retryable && attempt < maxAttempts && !this.stopping) {
           const delayMs = backoffDelay(attempt, backoffMs, maxBackoffMs);
-          s.status = "retrying";
-          this.fire({ steps: [{ stepId: def.id, patch: { status: "retrying", failure } }], events: [{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs, failure } }] });
+          this.fire([{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs, failure } }]);
           const waited = await this.sleep(delayMs, def.id);
           if (!waited) {
-            s.status = "cancelled";
-            this.fire({ steps: [{ stepId: def.id, patch: { status: "cancelled", finishedAt: new Date() } }], events: [{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopReason() } }] });
+            this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopReason() } }]);
             return;
           }
           continue;
@@ -386,26 +351,17 @@ export class RunExecutor {
     }
   }
 
-  private async failStep(def: Step, s: StepRecord, failure: Failure): Promise<void> {
+  private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {
     const useFallback = def.onError === "continue" && def.fallback !== undefined;
-    s.status = "failed";
-    s.failure = failure;
-    if (useFallback) {
-      s.output = def.fallback;
-      this.outputs.set(def.id, def.fallback);
-    }
-    this.fire({
-      steps: [{ stepId: def.id, patch: { status: "failed", failure, output: useFallback ? def.fallback : undefined, finishedAt: new Date() } }],
-      events: [{ type: "step.failed", stepId: def.id, data: { attempt: s.attempts, failure, usedFallback: useFallback || undefined } }],
-    });
+    this.fire([{ type: "step.failed", stepId: def.id, data: { attempt: s.attempts, failure, ...(useFallback ? { usedFallback: true, output: def.fallback } : {}) } }]);
     if (def.onError === "continue") return;
     if (this.run.options.failurePolicy === "fail_fast" && !this.stopping) this.beginStop("fail", { ...failure, message: failure.message });
   }
 
-  private attempt(action: Action, input: unknown, def: Step, s: StepRecord, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage): Promise<unknown> {
+  private attempt(action: Action, input: unknown, def: Step, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage): Promise<unknown> {
     let lastProgress = 0;
     const log = (level: "debug" | "info" | "warn" | "error", message: string, data?: unknown) => {
-      this.fire({ events: [{ type: "step.log", stepId: def.id, data: { level, message: String(message).slice(0, 4000), data: jsonSafe(data) } }] });
+      this.fire([{ type: "step.log", stepId: def.id, data: { level, message: String(message).slice(0, 4000), data: jsonSafe(data) } }]);
     };
     const ctx: ActionContext = {
       signal: ac.signal,
@@ -414,12 +370,12 @@ export class RunExecutor {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_INTERVAL_MS && fraction < 1) return;
         lastProgress = now;
-        this.fire({ events: [{ type: "step.progress", stepId: def.id, data: { fraction: Math.max(0, Math.min(1, fraction)), message } }] });
+        this.fire([{ type: "step.progress", stepId: def.id, data: { fraction: Math.max(0, Math.min(1, fraction)), message } }]);
       },
       runId: this.runId,
       stepId: def.id,
       attempt,
-      idempotencyKey: s.idempotencyKey,
+      idempotencyKey: this.keys.get(def.id)!,
       workspaceDir: this.ctx.workspaceFor(this.runId),
       llm: this.ctx.llm,
       reportUsage: (u) => { usage.promptTokens += u.promptTokens; usage.completionTokens += u.completionTokens; },
@@ -447,36 +403,69 @@ export class RunExecutor {
   }
 
   private async rollback(): Promise<void> {
-    const done = [...this.completed].reverse().map((id) => this.steps.get(id)!).filter((s) => s.status === "succeeded" && !s.reusedFromRunId);
-    for (const s of done) {
-      const def = this.stepDefs.get(s.stepId)!;
+    const done = [...this.completed].reverse().filter((id) => this.step(id).status === "succeeded" && !this.step(id).reusedFromRunId);
+    for (const stepId of done) {
+      const s = this.step(stepId);
+      const def = this.stepDefs.get(stepId)!;
       const action = this.ctx.registry.get(def.action);
       if (!action || action.effect !== "write" || !action.undo) continue;
       try {
         const ac = new AbortController();
-        await action.undo(s.input as never, s.output as never, { signal: ac.signal, log: () => undefined, progress: () => undefined, runId: this.runId, stepId: s.stepId, attempt: s.attempts, idempotencyKey: s.idempotencyKey, workspaceDir: this.ctx.workspaceFor(this.runId), llm: this.ctx.llm });
-        await this.commit({ events: [{ type: "step.undone", stepId: s.stepId, data: { ok: true } }] });
+        await action.undo(s.input as never, s.output as never, { signal: ac.signal, log: () => undefined, progress: () => undefined, runId: this.runId, stepId, attempt: s.attempts, idempotencyKey: this.keys.get(stepId)!, workspaceDir: this.ctx.workspaceFor(this.runId), llm: this.ctx.llm });
+        await this.emit([{ type: "step.undone", stepId, data: { ok: true } }]);
       } catch (err) {
-        await this.commit({ events: [{ type: "step.undone", stepId: s.stepId, data: { ok: false, error: (err as Error).message } }] });
+        await this.emit([{ type: "step.undone", stepId, data: { ok: false, error: (err as Error).message } }]);
       }
     }
   }
 
-  /**
-   * Queues a change. The step path does not wait for it: the queue's order is the log's
-   * order, so a step's success is never durable before what it depends on. Waiting is
-   * for decisions a caller must know are stored (approvals, the run's end).
-   */
-  private commit(change: Omit<Change, "runId">): Promise<void> {
-    if (this.abandoned) return Promise.resolve();
-    return this.ctx.committer.commit({ runId: this.runId, ...change }).then(
-      (events) => { if (events.length) this.run.lastSeq = events[events.length - 1].seq; },
-      (err) => { this.crash(err); throw err; },
-    );
+  private step(id: string): StepFields {
+    return this.state.steps[id];
   }
 
-  private fire(change: Omit<Change, "runId">): void {
-    this.commit(change).catch(() => undefined);
+  /**
+   * Queues events and folds them into this executor's state at once. The step path does
+   * not wait for them to be stored: the queue's order is the log's order, so a step's
+   * success is never durable before what it depends on. Waiting is for decisions a caller
+   * must know are stored (approvals, the run's end).
+   */
+  private emit(events: NewEvent[]): Promise<void> {
+    if (this.abandoned) {
+      this.fold(this.stampHere(events));
+      return Promise.resolve();
+    }
+    let queued: QueuedEvents;
+    try {
+      queued = this.ctx.committer.commit({ runId: this.runId, events });
+    } catch (err) {
+      this.fold(this.stampHere(events));
+      this.crash(err);
+      return Promise.reject(err);
+    }
+    this.fold(queued.events);
+    return queued.stored.catch((err) => { this.crash(err); throw err; });
+  }
+
+  private fire(events: NewEvent[]): void {
+    this.emit(events).catch(() => undefined);
+  }
+
+  /** Seqs for events that are not written (this process gave the run up): they only keep the state coherent. */
+  private stampHere(events: NewEvent[]): RunEvent[] {
+    const at = new Date().toISOString();
+    return events.map((e, i) => ({ ...e, seq: this.state.lastSeq + i + 1, runId: this.runId, at }) as RunEvent);
+  }
+
+  private fold(events: RunEvent[]): void {
+    for (const e of events) {
+      foldRunEvent(this.state, e);
+      if (e.type === "step.succeeded" && e.stepId) {
+        this.outputs.set(e.stepId, e.data.output);
+        this.completed.push(e.stepId);
+      } else if (e.type === "step.failed" && e.stepId && e.data.output !== undefined) {
+        this.outputs.set(e.stepId, e.data.output);
+      }
+    }
   }
 
   /** Stops executing this run in this process without writing anything (its claim moved on). */
@@ -493,6 +482,11 @@ export class RunExecutor {
     this.finished = true;
     this.resolveDone();
   }
+}
+
+/** Steps that have not started and may still: pending, approved (queued) or waiting for a person. */
+function isWaiting(status: StepStatus): boolean {
+  return status === "pending" || status === "queued" || status === "awaiting_approval";
 }
 
 class OutputInvalid extends Error {}

@@ -1,18 +1,13 @@
 /**
  * What the engine needs from storage. lib/store implements it on Prisma (PGlite or
- * PostgreSQL). Each `apply` is one transaction: row changes and their events commit together.
+ * PostgreSQL). The event log is the truth: run and step rows are its projection by the
+ * reducer of lib/core (run-state.ts), and each `apply` commits events with the row changes
+ * they imply in one transaction.
  */
-import type { Failure, Plan, RunEvent, RunStatus, StepStatus, Usage } from "../core";
+import { emptyRunState, foldRunEvents, type ApprovalState, type Failure, type Plan, type RunEvent, type RunState, type RunStatus, type StepFields, type StepStatus, type Usage } from "../core";
 import type { RunOptions } from "./run-options";
 
-export interface ApprovalDecision {
-  decision: "approved" | "rejected";
-  by?: string;
-  comment?: string;
-  /** an edited input that replaces the resolved one */
-  input?: unknown;
-  at: string;
-}
+export type ApprovalDecision = ApprovalState;
 
 export interface StepRecord {
   stepId: string;
@@ -48,21 +43,15 @@ export interface RunRecord {
 
 export type NewEvent = { [T in RunEvent["type"]]: { type: T; stepId?: string; data: Extract<RunEvent, { type: T }>["data"] } }[RunEvent["type"]];
 
-export type RunPatch = Partial<Pick<RunRecord, "status" | "outputs" | "failure" | "usage" | "startedAt" | "finishedAt">>;
-export type StepPatch = Partial<Omit<StepRecord, "stepId" | "idempotencyKey">>;
-
+/** Events of one run, in order; the row changes follow from them. */
 export interface Change {
   runId: string;
-  run?: RunPatch;
-  steps?: { stepId: string; patch: StepPatch }[];
   events: NewEvent[];
 }
 
 /** A change whose events have their seqs. */
 export interface CommittedChange {
   runId: string;
-  run?: RunPatch;
-  steps?: { stepId: string; patch: StepPatch }[];
   events: RunEvent[];
 }
 
@@ -78,24 +67,52 @@ export interface RunClaim {
   leaseMs: number;
 }
 
+/** A run to create: what its events do not say, and its first events (`run.queued` first). */
 export interface NewRun {
-  run: Omit<RunRecord, "lastSeq" | "createdAt">;
-  steps: StepRecord[];
+  run: Pick<RunRecord, "id" | "planId" | "planVersionId" | "inputs" | "options"> & { retryOfId?: string | null };
+  steps: { stepId: string; idempotencyKey: string }[];
   events: NewEvent[];
 }
 
 export interface RunStore {
-  /** stores a new run, claimed by `owner` */
+  /** stores a new run, claimed by `owner`; its rows are the projection of its events */
   createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]>;
   /** claims the run for `owner` unless another owner's claim is still live; true when claimed */
   claim(runId: string, owner: RunClaim): Promise<boolean>;
   /** renews the owner's claims; returns the ids it still holds */
   renew(runIds: string[], owner: RunClaim): Promise<string[]>;
   release(runId: string, ownerId: string): Promise<void>;
-  /** applies the changes in one transaction; a seq that exists already fails the whole transaction */
+  /** stores the events and the row changes they imply in one transaction; a seq that exists already fails the whole transaction */
   apply(changes: CommittedChange[]): Promise<void>;
   load(runId: string): Promise<LoadedRun | null>;
   /** ids of runs that are queued or running (awaiting approval runs need a person, not a resume) */
   unfinished(): Promise<string[]>;
   events(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const date = (s: string | null | undefined) => (s ? new Date(s) : null);
+
+/** The state the rows of a run hold (the reducer's state, as the engine resumes from it). */
+export function runStateOfRecords(run: RunRecord, steps: readonly StepRecord[]): RunState {
+  const state: RunState = { id: run.id, lastSeq: run.lastSeq, status: run.status, startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt), outputs: run.outputs ?? null, failure: run.failure ?? null, usage: run.usage ?? null, steps: {} };
+  for (const s of steps) state.steps[s.stepId] = stepStateOfRecord(s);
+  return state;
+}
+
+export function stepStateOfRecord(s: StepRecord): StepFields {
+  return { status: s.status, attempts: s.attempts, input: s.input ?? null, output: s.output ?? null, failure: s.failure ?? null, usage: s.usage ?? null, approval: s.approval ?? null, reusedFromRunId: s.reusedFromRunId ?? null, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) };
+}
+
+export function stepRecordOf(stepId: string, idempotencyKey: string, s: StepFields): StepRecord {
+  return { stepId, idempotencyKey, status: s.status, attempts: s.attempts, input: s.input ?? undefined, output: s.output ?? undefined, failure: s.failure ?? null, usage: s.usage ?? null, approval: s.approval ?? null, reusedFromRunId: s.reusedFromRunId ?? null, startedAt: date(s.startedAt), finishedAt: date(s.finishedAt) };
+}
+
+/** The rows of a new run: its first events folded from nothing. What createRun writes and a load then reads. */
+export function newRunRecords(input: NewRun, events: readonly RunEvent[], createdAt: Date): { run: RunRecord; steps: StepRecord[] } {
+  const state = foldRunEvents(emptyRunState(input.run.id, input.steps.map((s) => s.stepId)), events);
+  return {
+    run: { ...input.run, retryOfId: input.run.retryOfId ?? null, status: state.status, outputs: state.outputs ?? null, failure: state.failure ?? null, usage: state.usage ?? null, lastSeq: state.lastSeq, createdAt, startedAt: date(state.startedAt), finishedAt: date(state.finishedAt) },
+    steps: input.steps.map((s) => stepRecordOf(s.stepId, s.idempotencyKey, state.steps[s.stepId])),
+  };
 }

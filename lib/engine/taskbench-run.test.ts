@@ -3,19 +3,22 @@
  * validate, executed by the engine on the simulated tools, succeed, and every step's
  * output fits its tool's output type.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { validatePlan } from "../core";
-import { catalogFromToolDesc } from "../taskbench/catalog-from-tool-desc";
+import { catalogFromToolDesc } from "../catalogs/tool-desc";
 import { graphToPlan } from "../taskbench/graph-to-plan";
-import { readGold, readToolDesc } from "../taskbench/test-data";
+import { readGold, readToolDesc } from "../../tests/support/taskbench-data";
 import { freshDatabase } from "../../tests/support/databases";
 import { makeHarness } from "../../tests/support/engine-harness";
+import { expectAllRunsMatchFold } from "../../tests/support/projection";
 import type { Database } from "../store/database";
 
 describe("TaskBench plans in the engine", () => {
   let db: Database;
+  const ended = new Set<string>();
   beforeAll(async () => { db = await freshDatabase("pglite"); });
   afterAll(async () => { await db?.close(); });
+  afterEach(async () => { await expectAllRunsMatchFold(db, ended); });
 
   it("runs valid multimedia gold plans on the simulated tools", async () => {
     const cat = catalogFromToolDesc("multimedia", readToolDesc("multimedia"));

@@ -1,7 +1,11 @@
-/** The engine's RunStore on Prisma: one transaction per batch of changes, gap-free seqs per run. */
+/**
+ * The engine's RunStore on Prisma: one transaction per batch of changes, gap-free seqs per
+ * run. Run and step rows are written as the projection of the events (lib/core run-state.ts):
+ * a batch's events and the row changes they imply commit together.
+ */
 import { z } from "zod";
-import { Failure, Plan, RunEvent, RunStatus, StepStatus, Usage } from "../core";
-import type { CommittedChange, LoadedRun, NewRun, RunClaim, RunPatch, RunRecord, RunStore, StepPatch, StepRecord } from "../engine/run-store";
+import { Failure, Plan, RunEvent, RunStatus, StepStatus, Usage, rowPatches, type RowPatches, type RunFieldsPatch, type StepFieldsPatch } from "../core";
+import { newRunRecords, type CommittedChange, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { Prisma } from "./generated/client.ts";
@@ -16,7 +20,12 @@ function json(v: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull | undefi
   return v as Prisma.InputJsonValue;
 }
 
-function stepData(p: StepPatch) {
+/** Time columns: undefined leaves a value, null clears it. */
+function time(v: string | Date | null | undefined): Date | null | undefined {
+  return v === undefined || v === null || v instanceof Date ? v : new Date(v);
+}
+
+function stepData(p: StepFieldsPatch | Omit<StepRecord, "stepId" | "idempotencyKey">) {
   return {
     status: p.status,
     attempts: p.attempts,
@@ -26,9 +35,13 @@ function stepData(p: StepPatch) {
     usage: json(p.usage),
     approval: json(p.approval),
     reusedFromRunId: p.reusedFromRunId,
-    startedAt: p.startedAt,
-    finishedAt: p.finishedAt,
+    startedAt: time(p.startedAt),
+    finishedAt: time(p.finishedAt),
   };
+}
+
+function runData(p: RunFieldsPatch | Partial<RunRecord>) {
+  return { status: p.status, outputs: json(p.outputs), failure: json(p.failure), usage: json(p.usage), startedAt: time(p.startedAt), finishedAt: time(p.finishedAt) };
 }
 
 export class PrismaRunStore implements RunStore {
@@ -61,16 +74,18 @@ export class PrismaRunStore implements RunStore {
   async createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]> {
     const at = new Date();
     const events = input.events.map((e, i): RunEvent => ({ ...e, seq: i + 1, runId: input.run.id, at: at.toISOString() }) as RunEvent);
-    const r = input.run;
+    // The rows are the projection of the first events, as every later change is.
+    const { run: r, steps } = newRunRecords(input, events, at);
     await this.db.$transaction([
       this.db.run.create({
         data: {
-          id: r.id, planId: r.planId, planVersionId: r.planVersionId, status: r.status, inputs: r.inputs as Prisma.InputJsonValue, options: r.options as Prisma.InputJsonValue, retryOfId: r.retryOfId ?? null, lastSeq: events.length,
+          id: r.id, planId: r.planId, planVersionId: r.planVersionId, inputs: r.inputs as Prisma.InputJsonValue, options: r.options as Prisma.InputJsonValue, retryOfId: r.retryOfId ?? null, lastSeq: r.lastSeq,
+          ...runData(r), status: r.status,
           ownerId: owner?.ownerId ?? null, leaseUntil: owner ? new Date(Date.now() + owner.leaseMs) : null,
         },
       }),
       this.db.stepRun.createMany({
-        data: input.steps.map((s) => ({ runId: r.id, stepId: s.stepId, idempotencyKey: s.idempotencyKey, ...stepData(s), status: s.status, attempts: s.attempts })),
+        data: steps.map(({ stepId, idempotencyKey, ...s }) => ({ runId: r.id, stepId, idempotencyKey, ...stepData(s), status: s.status, attempts: s.attempts })),
       }),
       this.db.runEvent.createMany({ data: events.map((e) => ({ runId: e.runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at, data: (e.data ?? {}) as Prisma.InputJsonValue })) }),
     ]);
@@ -80,38 +95,22 @@ export class PrismaRunStore implements RunStore {
   async apply(changes: CommittedChange[]): Promise<void> {
     // One batch transaction: the seqs are assigned, so nothing needs a read in between.
     // The (runId, seq) key makes a second writer of the same run fail the whole batch.
+    // Each event sets the same fields whatever came before, so a run's row changes are its
+    // events' patches merged in order (later fields win): no read of the rows either.
     const events: Prisma.RunEventCreateManyInput[] = [];
-    const runs = new Map<string, { lastSeq: number; patch: RunPatch }>();
-    const steps = new Map<string, { runId: string; stepId: string; patch: StepPatch }>();
+    const runs = new Map<string, RowPatches>();
     for (const c of changes) {
       for (const e of c.events) events.push({ runId: c.runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at: new Date(e.at), data: (e.data ?? {}) as Prisma.InputJsonValue });
-      const r = runs.get(c.runId) ?? { lastSeq: 0, patch: {} };
-      if (c.events.length) r.lastSeq = c.events[c.events.length - 1].seq;
-      Object.assign(r.patch, c.run ?? {});
-      runs.set(c.runId, r);
-      for (const s of c.steps ?? []) {
-        const key = `${c.runId}\u0000${s.stepId}`;
-        const prev = steps.get(key);
-        // Later patches of the same step win, field by field.
-        steps.set(key, { runId: c.runId, stepId: s.stepId, patch: { ...prev?.patch, ...s.patch } });
-      }
+      runs.set(c.runId, rowPatches(c.events, runs.get(c.runId)));
     }
     const ops: Prisma.PrismaPromise<unknown>[] = [];
     if (events.length) ops.push(this.db.runEvent.createMany({ data: events }));
-    for (const [runId, { lastSeq, patch }] of runs) {
-      const data = {
-        ...(lastSeq ? { lastSeq } : {}),
-        status: patch.status,
-        outputs: json(patch.outputs),
-        failure: json(patch.failure),
-        usage: json(patch.usage),
-        startedAt: patch.startedAt,
-        finishedAt: patch.finishedAt,
-      };
+    for (const [runId, { lastSeq, run, steps }] of runs) {
+      const data = { ...(lastSeq ? { lastSeq } : {}), ...runData(run) };
       if (Object.values(data).some((v) => v !== undefined)) ops.push(this.db.run.update({ where: { id: runId }, data, select: { id: true } }));
-    }
-    for (const { runId, stepId, patch } of steps.values()) {
-      ops.push(this.db.stepRun.update({ where: { runId_stepId: { runId, stepId } }, data: stepData(patch), select: { stepId: true } }));
+      for (const [stepId, patch] of steps) {
+        ops.push(this.db.stepRun.update({ where: { runId_stepId: { runId, stepId } }, data: stepData(patch), select: { stepId: true } }));
+      }
     }
     if (ops.length) await this.db.$transaction(ops);
   }

@@ -2,7 +2,7 @@
  * Kills a process running a plan with SIGKILL mid-run, starts a new one on the same
  * database, and checks the run finishes with every step completed exactly once, except
  * those running at the kill (at most twice, with the same idempotency key), and no gap
- * in the event sequence.
+ * in the event sequence; the rows of the resumed run are still the fold of its events.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, postgresAvailability } from "../support/databases";
+import { expectRowsMatchFold } from "../support/projection";
+import { openDatabase } from "../../lib/store/database";
 
 const child = path.join(__dirname, "crash-child.ts");
 const pg = await postgresAvailability();
@@ -87,5 +89,15 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     for (const k of keys.values()) expect(k.size).toBe(1);
     expect(atKill).toBeGreaterThanOrEqual(6);
     expect(lines.length).toBe(20 + twice.length);
+
+    // The resume put the steps caught mid-flight back to pending with its run.started event.
+    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dir: env.TRELLIS_TEST_DB_DIR });
+    try {
+      const { events } = await expectRowsMatchFold(db, result.runId);
+      const resumedAt = events.filter((e) => e.type === "run.started")[1];
+      expect(resumedAt?.type === "run.started" && resumedAt.data?.resumed).toBe(true);
+    } finally {
+      await db.close();
+    }
   }, 90_000);
 });

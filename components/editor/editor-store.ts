@@ -170,13 +170,15 @@ export function createEditorStore(init: EditorInit): EditorStore {
       undo() {
         const r = undo(get().history, get().plan);
         if (!r) return;
-        set({ plan: r.plan, history: r.history });
+        // steps the undo removed leave the selection (as after `apply`)
+        set((s) => ({ plan: r.plan, history: r.history, selectedSteps: s.selectedSteps.filter((id) => r.plan.steps.some((x) => x.id === id)) }));
         toast("info", `Undid: ${r.label}`);
       },
       redo() {
         const r = redo(get().history, get().plan);
         if (!r) return;
-        set({ plan: r.plan, history: r.history });
+        // steps the redo removed leave the selection (as after `apply`)
+        set((s) => ({ plan: r.plan, history: r.history, selectedSteps: s.selectedSteps.filter((id) => r.plan.steps.some((x) => x.id === id)) }));
         toast("info", `Redid: ${r.label}`);
       },
       markSaved(versionId, hash) {

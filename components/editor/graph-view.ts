@@ -6,7 +6,7 @@
 import { MarkerType, type Edge, type Node } from "@xyflow/react";
 import type { Catalog } from "@/lib/core/catalog";
 import type { ValidationIssue } from "@/lib/core/issues";
-import { describeType, typeKind } from "@/lib/core/json-schema";
+import { typeKind } from "@/lib/core/json-schema";
 import { printPath } from "@/lib/core/binding-text";
 import type { Plan } from "@/lib/core/plan";
 import { schemaAtPath } from "@/lib/core/type-compat";
@@ -84,13 +84,14 @@ export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNo
   if (g.plan.inputs.length) {
     const usedInputs = new Set<string>();
     for (const s of g.plan.steps) for (const b of Object.values(s.inputs)) if (b.kind === "input") usedInputs.add(b.name);
-    const signature = g.plan.inputs.map((i) => `${i.name}:${describeType(i.schema)}:${usedInputs.has(i.name)}`).join("|");
+    const signature = g.plan.inputs.map((i) => `${i.name}:${shortType(i.schema)}:${typeKind(i.schema)}:${usedInputs.has(i.name)}`).join("|");
     const data = cache.memo(`data:${INPUTS_NODE_ID}`, [signature], (): InputsNodeData => ({
       inputs: g.plan.inputs.map((i) => ({ name: i.name, type: shortType(i.schema), kind: typeKind(i.schema), used: usedInputs.has(i.name) })),
     }));
     const position = g.positions[INPUTS_NODE_ID] ?? leftOfAll(g.positions);
     const measured = g.measured[INPUTS_NODE_ID];
-    nodes.push(cache.memo(`node:${INPUTS_NODE_ID}`, [data, position, measured], (): InputsNode => ({
+    // by coordinates: an unplaced node gets a fresh position object on every call
+    nodes.push(cache.memo(`node:${INPUTS_NODE_ID}`, [data, position.x, position.y, measured], (): InputsNode => ({
       id: INPUTS_NODE_ID, type: "planInputs", position, data, measured, selectable: false, deletable: false,
     })));
   }
@@ -105,7 +106,7 @@ export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNo
     const position = g.positions[step.id] ?? fallbackPosition(step, g.positions);
     const measured = g.measured[step.id];
     const isSelected = selected.has(step.id);
-    nodes.push(cache.memo(`node:${step.id}`, [data, position, measured, isSelected], (): StepNode => ({
+    nodes.push(cache.memo(`node:${step.id}`, [data, position.x, position.y, measured, isSelected], (): StepNode => ({
       id: step.id, type: "step", position, data, measured, selected: isSelected,
     })));
 

@@ -29,8 +29,11 @@ export function parseFieldText(schema: unknown, text: string): { value?: unknown
   if (text === "") return {};
   const f = fieldOf(schema);
   let v: unknown = text;
-  if (f.kind === "number" || f.kind === "integer") v = Number(text);
-  else if (f.kind === "boolean") v = text === "true";
+  if (f.kind === "number" || f.kind === "integer") {
+    v = Number(text);
+    // Number() reads "abc" as NaN and " " as 0; neither is a number someone typed
+    if (!text.trim() || !Number.isFinite(v)) return { error: "is not a number" };
+  } else if (f.kind === "boolean") v = text === "true";
   else if (f.kind === "enum") v = f.options?.find((o) => String(o) === text) ?? text;
   else if (f.kind === "json") {
     try {

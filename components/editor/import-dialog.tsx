@@ -1,9 +1,10 @@
 "use client";
-/** Import: a plan's JSON replaces the working copy (one undo entry). Malformed JSON changes nothing and says why. */
+/** Import: a plan file (any form: lib/contract/plan-file) replaces the working copy (one undo entry). Malformed JSON changes nothing and says why. */
 import { useState } from "react";
 import { Dialog } from "./dialog";
 import { Icon } from "./icons";
-import { downloadJson, parsePlanText } from "./plan-json";
+import { readPlanFile } from "@/lib/contract/plan-file";
+import { downloadJson } from "./plan-json";
 import { useActions, useEditor } from "./store-context";
 import { validationOf } from "./validation";
 import styles from "./dialogs.module.css";
@@ -13,11 +14,11 @@ export function ImportDialog({ fileName, onClose }: { fileName: string; onClose(
   const plan = useEditor((s) => s.plan);
   const catalog = useEditor((s) => s.catalog);
   const [text, setText] = useState("");
-  const [errors, setErrors] = useState<string[]>([]);
+  const [error, setError] = useState<string>();
   const submit = () => {
-    const r = parsePlanText(text);
+    const r = readPlanFile(text);
     if (!r.ok) {
-      setErrors(r.errors);
+      setError(r.error.message);
       return;
     }
     replacePlan("Import JSON", r.plan);
@@ -48,19 +49,18 @@ export function ImportDialog({ fileName, onClose }: { fileName: string; onClose(
             const f = e.target.files?.[0];
             if (f) {
               setText(await f.text());
-              setErrors([]);
+              setError(undefined);
             }
           }} />
       </div>
       <div className={styles.field}>
         <label htmlFor="import-json">Plan JSON</label>
-        <textarea id="import-json" rows={12} className={styles.code} value={text} spellCheck={false} onChange={(e) => { setText(e.target.value); setErrors([]); }}
+        <textarea id="import-json" rows={12} className={styles.code} value={text} spellCheck={false} onChange={(e) => { setText(e.target.value); setError(undefined); }}
           placeholder='{ "goal": "…", "flows": [], "inputs": [], "steps": [], "outputs": {} }' data-testid="import-json" />
       </div>
-      {errors.length ? (
+      {error ? (
         <div className={styles.errorBox} role="alert" data-testid="import-error">
-          <b>Nothing was changed.</b> {errors.length === 1 ? errors[0] : "This JSON is not a Trellis plan:"}
-          {errors.length > 1 ? <ul>{errors.map((e) => <li key={e}>{e}</li>)}</ul> : null}
+          <b>Nothing was changed.</b> {error}
         </div>
       ) : null}
     </Dialog>

@@ -1,25 +1,9 @@
-/** Plans as JSON files: export a plan, and read one back with every problem named (a parse boundary). */
-import { Plan } from "@/lib/core/plan";
-
-export type PlanParse = { ok: true; plan: Plan } | { ok: false; errors: string[] };
-
-export function parsePlanText(text: string): PlanParse {
-  if (!text.trim()) return { ok: false, errors: ["Paste a plan's JSON or choose a file first."] };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, errors: [`This is not valid JSON: ${(err as Error).message}`] };
-  }
-  // An exported version ({ plan, ... }) reads as its plan.
-  const candidate = typeof raw === "object" && raw !== null && !Array.isArray(raw) && "plan" in raw && !("steps" in raw) ? (raw as { plan: unknown }).plan : raw;
-  const parsed = Plan.safeParse(candidate);
-  if (parsed.success) return { ok: true, plan: parsed.data };
-  return { ok: false, errors: parsed.error.issues.slice(0, 10).map((i) => `${i.path.map(String).join(".") || "(top level)"}: ${i.message}`) };
-}
-
+/**
+ * Plans as JSON files: export a plan. The import dialog reads plan files with
+ * lib/contract/plan-file (`readPlanFile`: every form, the same messages as the API and the CLI).
+ */
 export function planFileName(title: string, version: number): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "plan";
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60).replace(/^-|-$/g, "") || "plan";
   return `${slug}-v${version}.json`;
 }
 

@@ -7,8 +7,8 @@
 import { useActionState, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useRouter } from "next/navigation";
 import type { PlanningEvent } from "@/lib/core/events";
-import { PlanStreamReader } from "@/lib/planner/stream";
-import { planGoalAction, type GoalFormState } from "./actions";
+import { readPlanStream } from "@/lib/contract/plan-stream";
+import { planGoalAction, type GoalFormState } from "@/app/actions";
 import { parseInputLines } from "./input-lines";
 import { PlanningEvents } from "./planning-events";
 import styles from "./goal-form.module.css";
@@ -60,20 +60,16 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
       const payload = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
       return fail(payload?.error?.message ?? `The server answered ${response.status}.`);
     }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    const sse = new PlanStreamReader();
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        for (const chunk of sse.push(value).chunks) {
-          if (chunk.type === "event") setEvents((list) => [...list, chunk.event]);
-          else if (chunk.type === "error") return fail(chunk.message);
-          else {
-            setPhase("opening");
-            router.push(chunk.url);
-            return;
-          }
+      for await (const read of readPlanStream(response.body)) {
+        if (!read.ok) continue;
+        const chunk = read.chunk;
+        if (chunk.type === "event") setEvents((list) => [...list, chunk.event]);
+        else if (chunk.type === "error") return fail(chunk.message);
+        else {
+          setPhase("opening");
+          router.push(chunk.url);
+          return;
         }
       }
     } catch {

@@ -1,11 +1,12 @@
 /**
- * A plan named on the command line: a stored plan's id, a JSON file (plan IR or the compact
- * text form with `${inputs.x}` bindings), or `-` for stdin.
+ * A plan named on the command line: a stored plan's id, a plan file (any form of
+ * lib/contract/plan-file: the plan IR, an exported version, or the compact text form with
+ * `${inputs.x}` bindings), or `-` for stdin.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Plan } from "../core";
-import { expandPlan } from "../templates/compact-plan";
+import { readPlanFile } from "../contract/plan-file";
 import type { PlanDetail } from "./client";
 import { resolvePath, type Context } from "./context";
 import { CliError, ExitCode, usageError } from "./exit-codes";
@@ -30,15 +31,9 @@ async function readText(ctx: Context, arg: string): Promise<string> {
 
 /** Parses plan text; what is not a plan is an invalid plan (exit 3) naming the problem. */
 export function parsePlanText(text: string, name: string): Plan {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new CliError(ExitCode.invalidPlan, `${name} is not valid JSON: ${(err as Error).message}`);
-  }
-  const expanded = expandPlan(raw);
-  if (!expanded.ok) throw new CliError(ExitCode.invalidPlan, `${name} is not a Trellis plan:\n${expanded.errors.map((e) => `  • ${e}`).join("\n")}`);
-  return expanded.plan;
+  const read = readPlanFile(text, { name });
+  if (!read.ok) throw new CliError(ExitCode.invalidPlan, read.error.message, read.error.issues ? { issues: read.error.issues } : undefined);
+  return read.plan;
 }
 
 export async function loadPlan(ctx: Context, arg: string | undefined, usage: string): Promise<PlanSource> {

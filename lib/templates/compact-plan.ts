@@ -5,63 +5,94 @@
  * already uses binding objects passes through unchanged. Built-in templates are written in
  * this form, and the CLI reads plan files through it.
  */
-import { Binding, Plan, parseBindingText, type PlanInput, type Step } from "../core";
+import { Binding, Plan, STEP_ID_PATTERN, parseBindingText, type PathSegment, type PlanInput, type Step } from "../core";
 import { isObject } from "../core";
 
 export type ExpandResult = { ok: true; plan: Plan } | { ok: false; errors: string[] };
 
+/** What is wrong with a plan-shaped value, and where (a path into that value). */
+export interface PlanIssueAt {
+  at: PathSegment[];
+  message: string;
+}
+
+export type CompactExpansion = { ok: true; plan: Plan } | { ok: false; issues: PlanIssueAt[] };
+
+const BINDING_KINDS = new Set(["literal", "input", "step"]);
+
 /** A binding object, or a value in text form. */
-function expandValue(value: unknown, where: string, errors: string[]): Binding | undefined {
-  if (isObject(value) && typeof value.kind === "string") {
+function expandValue(value: unknown, at: PathSegment[], issues: PlanIssueAt[]): Binding | undefined {
+  if (isObject(value) && typeof value.kind === "string" && BINDING_KINDS.has(value.kind)) {
+    // A binding object: it must be a whole one (a literal object of this shape is written { kind: "literal", value }).
     const asBinding = Binding.safeParse(value);
     if (asBinding.success) return asBinding.data;
+    for (const i of asBinding.error.issues) issues.push({ at: [...at, ...(i.path as PathSegment[])], message: i.message });
+    return undefined;
   }
   const parsed = parseBindingText(value);
   if (!parsed.ok) {
-    errors.push(`${where}: ${parsed.error}`);
+    issues.push({ at, message: parsed.error });
     return undefined;
   }
   return parsed.binding;
 }
 
-function expandBindings(values: unknown, where: string, errors: string[]): Record<string, Binding> {
+function expandBindings(values: unknown, at: PathSegment[], issues: PlanIssueAt[]): Record<string, Binding> {
   const out: Record<string, Binding> = {};
   if (values === undefined) return out;
   if (!isObject(values)) {
-    errors.push(`${where}: expected an object of named values`);
+    issues.push({ at, message: "expected an object of named values" });
     return out;
   }
   for (const [name, value] of Object.entries(values)) {
-    const b = expandValue(value, `${where}.${name}`, errors);
+    const b = expandValue(value, [...at, name], issues);
     if (b) out[name] = b;
   }
   return out;
 }
 
-/** Expands text-form bindings in a plan-shaped value, then checks it is a plan. */
-export function expandPlan(raw: unknown): ExpandResult {
-  if (!isObject(raw)) return { ok: false, errors: ["a plan is a JSON object with goal, flows, inputs, steps and outputs"] };
-  const errors: string[] = [];
+/**
+ * Expands text-form bindings in a plan-shaped value (absent flows, inputs and outputs read as
+ * empty), then checks it is a plan. Every problem comes back with its path into `raw`.
+ */
+export function expandCompactPlan(raw: unknown): CompactExpansion {
+  if (!isObject(raw)) return { ok: false, issues: [{ at: [], message: "a plan is a JSON object with goal, flows, inputs, steps and outputs" }] };
+  const issues: PlanIssueAt[] = [];
   const steps = Array.isArray(raw.steps)
-    ? raw.steps.map((s, i) => {
-        if (!isObject(s)) return s;
-        const where = `steps.${typeof s.id === "string" ? s.id : i}.inputs`;
-        return { ...s, inputs: expandBindings(s.inputs ?? {}, where, errors) };
-      })
+    ? raw.steps.map((s, i) => (isObject(s) ? { ...s, inputs: expandBindings(s.inputs ?? {}, ["steps", i, "inputs"], issues) } : s))
     : raw.steps;
   const candidate = {
     ...raw,
     flows: raw.flows ?? [],
     inputs: raw.inputs ?? [],
     steps,
-    outputs: expandBindings(raw.outputs ?? {}, "outputs", errors),
+    outputs: expandBindings(raw.outputs ?? {}, ["outputs"], issues),
   };
-  if (errors.length) return { ok: false, errors };
   const parsed = Plan.safeParse(candidate);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.slice(0, 10).map((i) => `${i.path.map(String).join(".") || "plan"}: ${i.message}`) };
+  if (parsed.success && !issues.length) return { ok: true, plan: parsed.data };
+  const schemaIssues = parsed.success ? [] : parsed.error.issues.map((i) => ({ at: i.path as PathSegment[], message: i.message }));
+  return { ok: false, issues: [...schemaIssues, ...issues] };
+}
+
+/**
+ * A path into a plan-shaped value as people read it: dotted, a step named by its id when it
+ * has a proper one (`steps.load.inputs.region`), by its index otherwise (`steps.2.action`).
+ */
+export function planPathLabel(raw: unknown, at: readonly PathSegment[]): string {
+  const parts: string[] = [];
+  for (let k = 0; k < at.length; k++) {
+    const seg = at[k];
+    const step = k === 1 && at[0] === "steps" && typeof seg === "number" && isObject(raw) && Array.isArray(raw.steps) ? raw.steps[seg] : undefined;
+    parts.push(isObject(step) && typeof step.id === "string" && STEP_ID_PATTERN.test(step.id) ? step.id : String(seg));
   }
-  return { ok: true, plan: parsed.data };
+  return parts.join(".");
+}
+
+/** Expands text-form bindings in a plan-shaped value, then checks it is a plan. */
+export function expandPlan(raw: unknown): ExpandResult {
+  const r = expandCompactPlan(raw);
+  if (r.ok) return r;
+  return { ok: false, errors: r.issues.slice(0, 10).map((i) => `${planPathLabel(raw, i.at) || "plan"}: ${i.message}`) };
 }
 
 /** The authoring form of a step: inputs as text-form values. */

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { runList, RunListQuery } from "@/lib/server/runs";
+import { RunListQuery } from "@/lib/contract/runs";
+import { runList } from "@/lib/server/runs";
 import { homeOverview } from "@/lib/server/plans";
 import { RunStatus } from "@/lib/core/events";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -14,7 +15,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const raw = Object.fromEntries(Object.entries(sp).filter(([, v]) => v));
   const parsed = RunListQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : RunListQuery.parse({});
-  const [runs, { plans }] = await Promise.all([runList(query), homeOverview()]);
+  const [{ runs }, { plans }] = await Promise.all([runList(query), homeOverview()]);
   const filtered = Boolean(query.status || query.planId || query.since);
   return (
     <div className="stack">

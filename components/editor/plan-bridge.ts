@@ -5,7 +5,6 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Plan } from "@/lib/core/plan";
-import { refinePlanAction } from "@/app/plans/[id]/actions";
 import { api, type DiffResult, type PlanDetail, type SaveResult } from "./api";
 
 export const planKey = (planId: string) => ["plan", planId] as const;
@@ -58,10 +57,6 @@ export function useVersionDiff(planId: string, from: string | null, to: string |
 
 export function useRefine(planId: string) {
   return useMutation({
-    mutationFn: async (input: { instruction: string; plan: Plan }) => {
-      const r = await refinePlanAction(planId, input);
-      if (!r.ok) throw new Error(r.error);
-      return r.result;
-    },
+    mutationFn: (input: { instruction: string; plan: Plan }) => api.refine(planId, input),
   });
 }

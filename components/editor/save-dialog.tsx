@@ -2,7 +2,7 @@
 /** Save: a new immutable version with an optional note. The server validates again; an invalid plan is kept as a draft. */
 import { useState } from "react";
 import { diffPlans } from "@/lib/core/plan-diff";
-import { ApiError, type PlanDetail } from "./api";
+import { ApiRequestError, type PlanDetail } from "./api";
 import { Dialog } from "./dialog";
 import { DiffView } from "./diff-view";
 import { useSavePlan, useVersion } from "./plan-bridge";
@@ -20,7 +20,7 @@ export function SaveDialog({ detail, onClose }: { detail: PlanDetail; onClose():
   const base = useVersion(detail.plan.id, detail.latest.id === baseVersionId ? null : baseVersionId);
   const basePlan = detail.latest.id === baseVersionId ? detail.latest.plan : base.data?.version.plan;
   const errors = validationOf(plan, catalog).issues.filter((i) => i.severity === "error").length;
-  const conflict = save.error instanceof ApiError && save.error.status === 409;
+  const conflict = ApiRequestError.isInstance(save.error) && save.error.status === 409;
 
   const submit = (force = false) => {
     save.mutate({ plan, note: note.trim() || undefined, baseVersionId: force ? undefined : baseVersionId }, {

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { saveTemplateAction } from "@/app/templates/actions";
+import { saveTemplateAction } from "@/app/actions";
 
 /** Saves the plan's saved version as a template; its plan inputs become the template's parameters. */
 export function SaveTemplateForm({ planId, versionId, defaultName }: { planId: string; versionId?: string; defaultName: string }) {
@@ -12,7 +12,7 @@ export function SaveTemplateForm({ planId, versionId, defaultName }: { planId: s
   const submit = () =>
     start(async () => {
       const r = await saveTemplateAction({ planId, versionId, name, description });
-      setResult(r.ok ? { ok: true, id: r.value } : { ok: false, error: r.error });
+      setResult(r.ok ? { ok: true, id: r.value.template.id } : { ok: false, error: r.error });
     });
   return (
     <div className="stack" style={{ gap: 10 }} data-testid="save-template-form">

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useRef } from "react";
-import { importPlanAction, type ImportState } from "@/app/plans/new/actions";
+import { importPlanAction, type ImportState } from "@/app/actions";
 
 export function ImportPlanForm() {
   const [state, formAction, pending] = useActionState<ImportState, FormData>(importPlanAction, {});

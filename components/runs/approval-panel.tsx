@@ -1,6 +1,6 @@
 "use client";
 import { useState, useTransition } from "react";
-import { approveStepAction, rejectStepAction } from "@/app/runs/actions";
+import { approveStepAction, rejectStepAction } from "@/app/actions";
 
 /** Approve (optionally with an edited input) or reject a waiting step, with a comment. */
 export function ApprovalPanel({ runId, stepId, input }: { runId: string; stepId: string; input: unknown }) {

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { cancelRunAction, retryRunAction, startRunAction } from "@/app/runs/actions";
+import { cancelRunAction, retryRunAction, startRunAction } from "@/app/actions";
 import type { RunStatus } from "@/lib/core/events";
 
 /** Cancel, retry from the failed steps (same or latest version), or run again with the same inputs. */

@@ -1,9 +1,13 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { startRunAction } from "@/app/runs/actions";
+import { startRunAction } from "@/app/actions";
+import { ApiRequestError, createClient } from "@/lib/contract/client";
+import type { ParsedInputs } from "@/lib/contract/plans";
 import type { PlanInput } from "@/lib/core/plan";
 import { fieldOf, parseFieldText, toFieldText as toText } from "@/components/ui/schema-field";
+
+const client = createClient();
 
 /** Runs the plan: a typed form for its inputs, the run options, and a Run button. */
 export function StartRunForm({ planId, versionId, inputs, valid }: { planId: string; versionId?: string; inputs: PlanInput[]; valid: boolean }) {
@@ -20,13 +24,13 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
   const fillFromText = () =>
     start(async () => {
       setParseNote(null);
-      const res = await fetch("/api/plans/parse-inputs", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ message: freeText, planId, names: inputs.map((i) => i.name) }),
-      });
-      const body = (await res.json()) as { values?: Record<string, unknown>; missing?: string[]; invalid?: { name: string; reason: string }[]; error?: { message: string } };
-      if (!res.ok || !body.values) { setParseNote(body.error?.message ?? `Reading the text failed (${res.status}).`); return; }
+      let body: ParsedInputs;
+      try {
+        body = await client.call("parseInputs", { body: { message: freeText, planId, names: inputs.map((i) => i.name) } });
+      } catch (err) {
+        setParseNote(ApiRequestError.isInstance(err) ? err.message : "Reading the text failed.");
+        return;
+      }
       const next = { ...values };
       for (const [name, v] of Object.entries(body.values)) {
         const pi = inputs.find((i) => i.name === name);
@@ -35,8 +39,8 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
       setValues(next);
       const found = Object.keys(body.values);
       const notes = [found.length ? `Filled ${found.join(", ")}.` : "Found no values."];
-      if (body.missing?.length) notes.push(`Still missing: ${body.missing.join(", ")}.`);
-      if (body.invalid?.length) notes.push(body.invalid.map((i) => `${i.name}: ${i.reason}`).join("; "));
+      if (body.missing.length) notes.push(`Still missing: ${body.missing.join(", ")}.`);
+      if (body.invalid.length) notes.push(body.invalid.map((i) => `${i.name}: ${i.reason}`).join("; "));
       setParseNote(notes.join(" "));
     });
 

@@ -8,7 +8,9 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { RunEvent } from "@/lib/core/events";
 import { applyRunEvent, isRunActive, type RunView } from "@/lib/core/run-view";
-import type { RunPageData } from "@/lib/server/runs";
+import { createClient } from "@/lib/contract/client";
+
+const client = createClient();
 
 export type Connection = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -20,9 +22,8 @@ export function useRunView(initial: RunView): { view: RunView; connection: Conne
   const { data } = useQuery({
     queryKey: key,
     queryFn: async (): Promise<RunView> => {
-      const res = await fetch(`/api/runs/${initial.id}/view`);
-      if (!res.ok) throw new Error(`loading the run failed (${res.status})`);
-      return ((await res.json()) as RunPageData).view;
+      const page = await client.call("getRunView", { params: { id: initial.id } });
+      return page.view;
     },
     initialData: initial,
     staleTime: Infinity,

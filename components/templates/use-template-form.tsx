@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { deleteTemplateAction, instantiateTemplateAction } from "@/app/templates/actions";
+import { deleteTemplateAction, instantiateTemplateAction } from "@/app/actions";
 import { isObject } from "@/lib/core/json-schema";
 import { fieldOf, parseFieldText, toFieldText, type Field } from "@/components/ui/schema-field";
 import { paramBinding, type TemplateInfo, type TemplateParam } from "@/lib/templates/template";
@@ -10,6 +10,13 @@ import styles from "./templates.module.css";
 function placeholderOf(p: TemplateParam, f: Field): string {
   const examples = isObject(p.schema) && Array.isArray(p.schema.examples) ? p.schema.examples : [];
   return examples.length ? `e.g. ${toFieldText(examples[0], f)}` : f.kind === "json" ? "JSON" : f.kind;
+}
+
+/** The template's parameter problems, from an `invalid_params` error's details. */
+function paramProblems(details: unknown): string | undefined {
+  const problems = isObject(details) && Array.isArray(details.problems) ? details.problems : [];
+  const messages = problems.map((p) => (isObject(p) && typeof p.message === "string" ? p.message : "")).filter(Boolean);
+  return messages.length ? messages.join("; ") : undefined;
 }
 
 /** "Use template": a typed field per parameter; creates the plan and opens it. */
@@ -31,7 +38,7 @@ export function UseTemplateForm({ template }: { template: TemplateInfo }) {
         else if (paramBinding(p) === "literal" && p.default === undefined) return setError(`"${p.title ?? p.name}" needs a value.`);
       }
       const res = await instantiateTemplateAction(template.id, params);
-      if (!res.ok) return setError(res.problems?.map((x) => x.message).join("; ") ?? res.error);
+      if (!res.ok) return setError(paramProblems(res.details) ?? res.error);
       router.push(`/plans/${res.value.planId}`);
     });
 

@@ -4,23 +4,21 @@
  * app and runs the engine in this process. Every answer is parsed with the schema the OpenAPI
  * document publishes for it, so both clients hand commands the same JSON shapes.
  */
-import type { z } from "zod";
 import type { ActionSpec, Plan, PlanningEvent, RunEvent, ValidationIssue } from "../core";
 import type { RunOptionsInput } from "../engine/run-options";
 import type { PlanGoalRequest } from "../planner/request";
-import type { FlowList, ImportedPlan, PlanDetailJson, RunDetail, RunList, RunStarted } from "../server/openapi";
-import type { InstantiatedTemplate, TemplateDetail, TemplateList } from "../server/templates";
+import type { FlowList, ImportedPlan, InstantiatedTemplate, PlanDetail as PlanDetailAnswer, RunDetail, RunList, RunStarted, TemplateDetail, TemplateList } from "../contract";
 import type { SavedTemplateParam } from "../templates";
 
-export type Flows = z.infer<typeof FlowList>;
-export type PlanDetail = z.infer<typeof PlanDetailJson>;
-export type Imported = z.infer<typeof ImportedPlan>;
-export type RunInfo = z.infer<typeof RunDetail>;
-export type Runs = z.infer<typeof RunList>;
-export type Started = z.infer<typeof RunStarted>;
-export type Templates = z.infer<typeof TemplateList>;
-export type OneTemplate = z.infer<typeof TemplateDetail>;
-export type Instantiated = z.infer<typeof InstantiatedTemplate>;
+export type Flows = FlowList;
+export type PlanDetail = PlanDetailAnswer;
+export type Imported = ImportedPlan;
+export type RunInfo = RunDetail;
+export type Runs = RunList;
+export type Started = RunStarted;
+export type Templates = TemplateList;
+export type OneTemplate = TemplateDetail;
+export type Instantiated = InstantiatedTemplate;
 
 /** A planned goal, stored: what `plan` shows. */
 export interface Planned {

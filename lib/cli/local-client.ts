@@ -1,29 +1,29 @@
 /**
  * The client that is Trellis: it opens the app's database (same TRELLIS_DATA_DIR or
- * DATABASE_URL) through the composition root and runs the engine in this process. It calls the
- * same lib/server functions as the routes, maps their errors through the routes' one mapping,
- * and passes every answer through JSON and its documented schema, so a command cannot tell it
- * from the remote client.
+ * DATABASE_URL) through the composition root and runs the engine in this process. Each call is
+ * its operation's lib function behind `action(op, fn)`, the wrapper the server actions use: the
+ * same request schemas, the same error mapping, and every answer passed through JSON and its
+ * contract schema, so a command cannot tell it from the remote client.
  */
 import path from "node:path";
-import { z } from "zod";
 import { ActionRegistry, RunEvent, type ActionSpec, type PlanningEvent } from "../core";
 import { builtinActions } from "../actions";
+import { decodeSseJson, readSse } from "../contract/sse";
 import type { PlanGoalRequest } from "../planner/request";
 import { DataDirLockedError } from "../store/data-dir-lock";
 import { config } from "../server/env";
-import { errorResponse } from "../server/http";
-import { FlowDetail, FlowList, ImportedPlan, PlanDetailJson, RunDetail, RunList, RunStarted } from "../server/openapi";
+import { OPERATIONS } from "../contract/operations";
+import type { AnswerOf, Operation } from "../contract/operation";
+import { action, answerFor } from "../server/route";
 import { planDetail } from "../server/plan-editing";
 import { flowDetail, listFlows, planAndSave } from "../server/planning";
 import { importPlan, parsePlanId } from "../server/plans";
-import { DecisionBody, RetryBody, RunListQuery, StartRunBody, approveStep, cancelRun, rejectStep, retryRun, runDetail, runEventStream, runList, startRun } from "../server/runs";
-import { InstantiateTemplateBody, InstantiatedTemplate, SaveTemplateBody, TemplateDetail, TemplateList, deleteTemplate, instantiate, listTemplates, parseTemplateId, saveTemplate, templateDetail } from "../server/templates";
+import { approveStep, cancelRun, rejectStep, retryRun, runDetail, runEventStream, runList, startRun } from "../server/runs";
+import { deleteTemplate, instantiate, listTemplates, parseTemplateId, saveTemplate, templateDetail } from "../server/templates";
 import { closeTrellis, getTrellis, type Trellis } from "../server/trellis";
 import { ApiError } from "./api-error";
 import type { Decision, Planned, RunQuery, RunRequest, SaveTemplateRequest, TrellisClient } from "./client";
 import { CliError, ExitCode } from "./exit-codes";
-import { readSse } from "./sse";
 
 /** Whether this process's engine executes the run (a run just started or retried gets a moment). */
 async function executingSoon(t: Trellis, runId: string): Promise<boolean> {
@@ -33,9 +33,6 @@ async function executingSoon(t: Trellis, runId: string): Promise<boolean> {
   }
   return false;
 }
-
-/** For answers a command does not read ({ ok: true }). */
-const Anything = z.unknown();
 
 export class LocalClient implements TrellisClient {
   readonly where: string;
@@ -64,25 +61,27 @@ export class LocalClient implements TrellisClient {
     return this.opened;
   }
 
-  /** Runs one server function the way a route would, and returns its answer as the route would send it. */
-  private async call<S extends z.ZodType>(schema: S, fn: () => Promise<unknown>): Promise<z.output<S>> {
+  /** Runs an operation's lib function the way its route would, and returns its answer as the route would send it. */
+  private async call<O extends Operation>(op: O, input: { params?: unknown; query?: unknown; body?: unknown }, fn: Parameters<typeof action<O>>[1]): Promise<AnswerOf<O>> {
     await this.open();
-    let value: unknown;
-    try {
-      value = await fn();
-    } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw await ApiError.fromResponse(errorResponse(err));
-    }
-    return schema.parse(JSON.parse(JSON.stringify(value)));
+    const r = await action(op, fn)(input);
+    if (!r.ok) throw new ApiError(r.status, r.code, r.error, r.details);
+    return (op.answer ? op.answer.parse(JSON.parse(JSON.stringify(r.value))) : r.value) as AnswerOf<O>;
+  }
+
+  /** A thrown error as the CLI error its answer would give. */
+  private static failure(err: unknown): unknown {
+    if (err instanceof CliError) return err;
+    const { status, body } = answerFor(err);
+    return new ApiError(status, body.error.code, body.error.message, body.error.details);
   }
 
   flows() {
-    return this.call(FlowList, () => listFlows());
+    return this.call(OPERATIONS.listFlows, {}, () => listFlows());
   }
 
   async actions(flow?: string): Promise<ActionSpec[]> {
-    if (flow) return (await this.call(FlowDetail, () => flowDetail(flow))).actions;
+    if (flow) return (await this.call(OPERATIONS.getFlow, { params: { id: flow } }, ({ params }) => flowDetail(params.id))).actions;
     try {
       return [...(await this.open()).catalog.list()];
     } catch (err) {
@@ -100,28 +99,28 @@ export class LocalClient implements TrellisClient {
       const r = saved.result;
       return { planId: saved.planId, versionId: saved.versionId, version: saved.version, status: r.status, valid: r.valid, plan: r.plan, issues: r.issues, missingInputs: r.missingInputs.map((m) => m.name) };
     } catch (err) {
-      throw await ApiError.fromResponse(errorResponse(err));
+      throw LocalClient.failure(err);
     }
   }
 
   importPlan(plan: unknown, note?: string) {
-    return this.call(ImportedPlan, () => importPlan(plan, { note }));
+    return this.call(OPERATIONS.importPlan, { body: { plan, note } }, ({ body }) => importPlan(body.plan, { note: body.note ?? undefined }));
   }
 
   getPlan(planId: string) {
-    return this.call(PlanDetailJson, async () => planDetail(parsePlanId(planId)));
+    return this.call(OPERATIONS.getPlan, { params: { id: planId } }, ({ params }) => planDetail(parsePlanId(params.id)));
   }
 
   startRun(planId: string, request: RunRequest) {
-    return this.call(RunStarted, async () => startRun(parsePlanId(planId), StartRunBody.parse(request)));
+    return this.call(OPERATIONS.startRun, { params: { id: planId }, body: request }, ({ params, body }) => startRun(parsePlanId(params.id), body));
   }
 
   run(runId: string) {
-    return this.call(RunDetail, () => runDetail(runId));
+    return this.call(OPERATIONS.getRun, { params: { id: runId } }, ({ params }) => runDetail(params.id));
   }
 
   runs(query: RunQuery) {
-    return this.call(RunList, async () => ({ runs: await runList(RunListQuery.parse(query)) }));
+    return this.call(OPERATIONS.listRuns, { query }, ({ query: q }) => runList(q));
   }
 
   async *events(runId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<RunEvent> {
@@ -139,48 +138,48 @@ export class LocalClient implements TrellisClient {
     try {
       stream = await runEventStream(runId, afterSeq, signal);
     } catch (err) {
-      throw await ApiError.fromResponse(errorResponse(err));
+      throw LocalClient.failure(err);
     }
     for await (const message of readSse(stream)) {
-      const parsed = RunEvent.safeParse(JSON.parse(message.data));
-      if (parsed.success) yield parsed.data;
+      const parsed = decodeSseJson(message, RunEvent);
+      if (parsed.ok) yield parsed.value;
     }
   }
 
   async approve(runId: string, decision: Decision) {
-    await this.call(Anything, () => approveStep(runId, DecisionBody.parse(decision)));
+    await this.call(OPERATIONS.approveStep, { params: { id: runId }, body: decision }, ({ params, body }) => approveStep(params.id, body));
   }
 
   async reject(runId: string, decision: Decision) {
-    await this.call(Anything, () => rejectStep(runId, DecisionBody.parse(decision)));
+    await this.call(OPERATIONS.rejectStep, { params: { id: runId }, body: decision }, ({ params, body }) => rejectStep(params.id, body));
   }
 
   async cancel(runId: string) {
-    await this.call(Anything, () => cancelRun(runId));
+    await this.call(OPERATIONS.cancelRun, { params: { id: runId } }, ({ params }) => cancelRun(params.id));
   }
 
   retry(runId: string, options: { latest?: boolean }) {
-    return this.call(RunStarted, () => retryRun(runId, RetryBody.parse(options)));
+    return this.call(OPERATIONS.retryRun, { params: { id: runId }, body: options }, ({ params, body }) => retryRun(params.id, body));
   }
 
   templates() {
-    return this.call(TemplateList, () => listTemplates());
+    return this.call(OPERATIONS.listTemplates, {}, () => listTemplates());
   }
 
   template(id: string) {
-    return this.call(TemplateDetail, async () => templateDetail(parseTemplateId(id)));
+    return this.call(OPERATIONS.getTemplate, { params: { id } }, ({ params }) => templateDetail(parseTemplateId(params.id)));
   }
 
   instantiate(id: string, params: Record<string, unknown>, save: boolean) {
-    return this.call(InstantiatedTemplate, async () => instantiate(parseTemplateId(id), InstantiateTemplateBody.parse({ params, save })));
+    return this.call(OPERATIONS.instantiateTemplate, { params: { id }, body: { params, save } }, ({ params: p, body }) => instantiate(parseTemplateId(p.id), body));
   }
 
   saveTemplate(request: SaveTemplateRequest) {
-    return this.call(TemplateDetail, () => saveTemplate(SaveTemplateBody.parse(request)));
+    return this.call(OPERATIONS.saveTemplate, { body: request }, ({ body }) => saveTemplate(body));
   }
 
   async deleteTemplate(id: string) {
-    await this.call(Anything, async () => deleteTemplate(parseTemplateId(id)));
+    await this.call(OPERATIONS.deleteTemplate, { params: { id } }, ({ params }) => deleteTemplate(parseTemplateId(params.id)));
   }
 
   /** Lets runs this process is executing reach a pause or an end (briefly), then closes the database. */

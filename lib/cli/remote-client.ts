@@ -2,22 +2,23 @@
  * The client for a running Trellis: REST for requests, SSE for planning progress and run
  * events (reconnecting with Last-Event-ID, so no event is missed or repeated).
  */
-import type { z } from "zod";
-import { RunEvent, type ActionSpec, type PlanningEvent } from "../core";
+import { RunEvent, type ActionSpec, type PlanningEvent, type RunStatus } from "../core";
 import type { PlanGoalRequest } from "../planner/request";
-import { PlanStreamChunk } from "../planner/stream";
-import { FlowDetail, FlowList, ImportedPlan, Ok, PlanDetailJson, RunDetail, RunList, RunStarted } from "../server/openapi";
-import { InstantiatedTemplate, TemplateDetail, TemplateList } from "../server/templates";
+import { ApiRequestError, createClient, type CallOptions, type TrellisApi } from "../contract/client";
+import type { AnswerOf } from "../contract/operation";
+import type { OperationId, Operations } from "../contract/operations";
+import { readPlanStream } from "../contract/plan-stream";
+import { decodeSseJson, readSse } from "../contract/sse";
 import { ApiError } from "./api-error";
 import type { Decision, Planned, RunQuery, RunRequest, SaveTemplateRequest, TrellisClient } from "./client";
 import { CliError, ExitCode, usageError } from "./exit-codes";
-import { readSse } from "./sse";
 
 const RECONNECTS = 10;
 
 export class RemoteClient implements TrellisClient {
   readonly where: string;
   private readonly base: string;
+  private readonly api: TrellisApi;
 
   constructor(url: string) {
     let parsed: URL;
@@ -29,6 +30,7 @@ export class RemoteClient implements TrellisClient {
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw usageError(`--server "${url}" is not an http(s) URL.`);
     this.base = parsed.toString().replace(/\/+$/, "");
     this.where = this.base;
+    this.api = createClient({ baseUrl: this.base });
   }
 
   pageUrl(path: string): string {
@@ -39,56 +41,48 @@ export class RemoteClient implements TrellisClient {
     return undefined;
   }
 
-  private async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+  /** Calls an operation through the typed client; errors keep their status and code, with the CLI's exit codes. */
+  private async call<K extends OperationId>(id: K, options?: CallOptions<Operations[K]>): Promise<AnswerOf<Operations[K]>> {
     try {
-      return await fetch(`${this.base}${path}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
-      });
+      return await this.api.call(id, options);
     } catch (err) {
-      if (signal?.aborted) throw err;
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(ExitCode.unreachable, `Cannot reach Trellis at ${this.base} (${cause?.code ?? cause?.message ?? (err as Error).message}). Is it running? Start it with \`npm start\`, or leave out --server to use the database directly.`);
+      throw this.cliError(err);
     }
   }
 
-  private async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
-    const res = await this.send(method, path, body);
-    if (!res.ok) throw await ApiError.fromResponse(res);
-    const value: unknown = await res.json().catch(() => undefined);
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new ApiError(res.status, "bad_response", `${method} ${path}: the server's answer does not match the API document: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
-    return parsed.data;
+  private cliError(err: unknown): unknown {
+    if (!ApiRequestError.isInstance(err)) return err;
+    if (err.code === "network") {
+      const cause = (err.details as { cause?: string } | undefined)?.cause ?? err.message;
+      return new CliError(ExitCode.unreachable, `Cannot reach Trellis at ${this.base} (${cause}). Is it running? Start it with \`npm start\`, or leave out --server to use the database directly.`);
+    }
+    return new ApiError(err.status, err.code, err.message, err.details);
   }
 
   flows() {
-    return this.request("GET", "/api/flows", FlowList);
+    return this.call("listFlows");
   }
 
   async actions(flow?: string): Promise<ActionSpec[]> {
-    if (flow) return (await this.request("GET", `/api/flows/${encodeURIComponent(flow)}`, FlowDetail)).actions;
+    if (flow) return (await this.call("getFlow", { params: { id: flow } })).actions;
     // A flow's actions include the global ones, so the union over flows is the whole catalog.
     const { flows } = await this.flows();
     const byId = new Map<string, ActionSpec>();
-    for (const f of flows) for (const a of (await this.request("GET", `/api/flows/${encodeURIComponent(f.id)}`, FlowDetail)).actions) byId.set(a.id, a);
+    for (const f of flows) for (const a of (await this.call("getFlow", { params: { id: f.id } })).actions) byId.set(a.id, a);
     return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async planGoal(request: PlanGoalRequest, onEvent: (e: PlanningEvent) => void): Promise<Planned> {
-    const res = await this.send("POST", "/api/plans/stream", request);
-    if (!res.ok || !res.body) throw await ApiError.fromResponse(res);
-    for await (const message of readSse(res.body)) {
-      let value: unknown;
-      try {
-        value = JSON.parse(message.data);
-      } catch {
-        continue;
-      }
-      const chunk = PlanStreamChunk.safeParse(value);
-      if (!chunk.success) continue;
-      const c = chunk.data;
+    let res: Response;
+    try {
+      res = await this.api.send("planGoalStream", { body: request });
+    } catch (err) {
+      throw this.cliError(err);
+    }
+    if (!res.body) throw new CliError(ExitCode.unreachable, `The planning stream from ${this.base} has no body.`);
+    for await (const read of readPlanStream(res.body)) {
+      if (!read.ok) continue;
+      const c = read.chunk;
       if (c.type === "event") onEvent(c.event);
       else if (c.type === "error") throw new ApiError(c.code === "internal" ? 500 : 400, c.code, c.message);
       else {
@@ -100,27 +94,23 @@ export class RemoteClient implements TrellisClient {
   }
 
   importPlan(plan: unknown, note?: string) {
-    return this.request("POST", "/api/plans/import", ImportedPlan, { plan, note });
+    return this.call("importPlan", { body: { plan, note } });
   }
 
   getPlan(planId: string) {
-    return this.request("GET", `/api/plans/${encodeURIComponent(planId)}`, PlanDetailJson);
+    return this.call("getPlan", { params: { id: planId } });
   }
 
   startRun(planId: string, request: RunRequest) {
-    return this.request("POST", `/api/plans/${encodeURIComponent(planId)}/runs`, RunStarted, request);
+    return this.call("startRun", { params: { id: planId }, body: request });
   }
 
   run(runId: string) {
-    return this.request("GET", `/api/runs/${encodeURIComponent(runId)}`, RunDetail);
+    return this.call("getRun", { params: { id: runId } });
   }
 
   runs(query: RunQuery) {
-    const q = new URLSearchParams();
-    if (query.status) q.set("status", query.status);
-    if (query.planId) q.set("planId", query.planId);
-    if (query.limit) q.set("limit", String(query.limit));
-    return this.request("GET", `/api/runs${q.size ? `?${q}` : ""}`, RunList);
+    return this.call("listRuns", { query: { status: query.status as RunStatus | undefined, planId: query.planId, limit: query.limit } });
   }
 
   async *events(runId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<RunEvent> {
@@ -129,21 +119,22 @@ export class RemoteClient implements TrellisClient {
     while (!signal.aborted) {
       let res: Response;
       try {
-        res = await fetch(`${this.base}/api/runs/${encodeURIComponent(runId)}/events`, { headers: { accept: "text/event-stream", "last-event-id": String(last) }, signal });
+        res = await this.api.send("runEvents", { params: { id: runId }, headers: { accept: "text/event-stream", "last-event-id": String(last) }, signal });
       } catch (err) {
         if (signal.aborted) return;
-        if (++failures > RECONNECTS) throw new CliError(ExitCode.unreachable, `Lost the connection to ${this.base} while following run ${runId}: ${(err as Error).message}`);
+        if (!ApiRequestError.isInstance(err) || err.code !== "network") throw this.cliError(err);
+        if (++failures > RECONNECTS) throw new CliError(ExitCode.unreachable, `Lost the connection to ${this.base} while following run ${runId}: ${err.message}`);
         await sleep(Math.min(5000, 250 * 2 ** failures), signal);
         continue;
       }
-      if (!res.ok || !res.body) throw await ApiError.fromResponse(res);
+      if (!res.body) throw new CliError(ExitCode.unreachable, `The event stream of run ${runId} from ${this.base} has no body.`);
       try {
         for await (const message of readSse(res.body)) {
-          const parsed = RunEvent.safeParse(safeJson(message.data));
-          if (!parsed.success || parsed.data.seq <= last) continue;
+          const parsed = decodeSseJson(message, RunEvent);
+          if (!parsed.ok || parsed.value.seq <= last) continue;
           failures = 0;
-          last = parsed.data.seq;
-          yield parsed.data;
+          last = parsed.value.seq;
+          yield parsed.value;
         }
       } catch (err) {
         if (signal.aborted) return;
@@ -155,50 +146,42 @@ export class RemoteClient implements TrellisClient {
   }
 
   async approve(runId: string, decision: Decision) {
-    await this.request("POST", `/api/runs/${encodeURIComponent(runId)}/approve`, Ok, decision);
+    await this.call("approveStep", { params: { id: runId }, body: decision });
   }
 
   async reject(runId: string, decision: Decision) {
-    await this.request("POST", `/api/runs/${encodeURIComponent(runId)}/reject`, Ok, decision);
+    await this.call("rejectStep", { params: { id: runId }, body: decision });
   }
 
   async cancel(runId: string) {
-    await this.request("POST", `/api/runs/${encodeURIComponent(runId)}/cancel`, Ok);
+    await this.call("cancelRun", { params: { id: runId } });
   }
 
   retry(runId: string, options: { latest?: boolean }) {
-    return this.request("POST", `/api/runs/${encodeURIComponent(runId)}/retry`, RunStarted, options);
+    return this.call("retryRun", { params: { id: runId }, body: options });
   }
 
   templates() {
-    return this.request("GET", "/api/templates", TemplateList);
+    return this.call("listTemplates");
   }
 
   template(id: string) {
-    return this.request("GET", `/api/templates/${encodeURIComponent(id)}`, TemplateDetail);
+    return this.call("getTemplate", { params: { id } });
   }
 
   instantiate(id: string, params: Record<string, unknown>, save: boolean) {
-    return this.request("POST", `/api/templates/${encodeURIComponent(id)}/instantiate`, InstantiatedTemplate, { params, save });
+    return this.call("instantiateTemplate", { params: { id }, body: { params, save } });
   }
 
   saveTemplate(request: SaveTemplateRequest) {
-    return this.request("POST", "/api/templates", TemplateDetail, request);
+    return this.call("saveTemplate", { body: request });
   }
 
   async deleteTemplate(id: string) {
-    await this.request("DELETE", `/api/templates/${encodeURIComponent(id)}`, Ok);
+    await this.call("deleteTemplate", { params: { id } });
   }
 
   async close() {}
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -3,40 +3,41 @@
  * by name), plan inputs and outputs, goal and flows. Steps are matched by id. Pure; the
  * version diff endpoint and the editor's "Refine with AI" review use the same function.
  */
+import { z } from "zod";
 import { bindingLabel } from "./binding-text";
 import { canonicalJson } from "./hash";
-import type { Binding, Plan, PlanInput, Step } from "./plan";
+import { PlanInput, Step, type Binding, type Plan } from "./plan";
+
+const Change = z.object({ before: z.string().optional(), after: z.string().optional() });
 
 /** One field of a step that differs; values are shown as short text. */
-export interface FieldChange {
+export const FieldChange = Change.extend({
   /** "action", "label", "after", "approval", "retry", "timeoutMs", "onError", "fallback", or "inputs.<name>" */
-  field: string;
-  before?: string;
-  after?: string;
-}
+  field: z.string(),
+});
+export type FieldChange = z.infer<typeof FieldChange>;
 
-export interface StepChange {
-  id: string;
+export const StepChange = z.object({
+  id: z.string(),
   /** the action after the change (or the only one, when it did not change) */
-  action: string;
-  changes: FieldChange[];
-}
+  action: z.string(),
+  changes: z.array(FieldChange),
+});
+export type StepChange = z.infer<typeof StepChange>;
 
-export interface NamedChange {
-  name: string;
-  before?: string;
-  after?: string;
-}
+export const NamedChange = Change.extend({ name: z.string() });
+export type NamedChange = z.infer<typeof NamedChange>;
 
-export interface PlanDiff {
-  steps: { added: Step[]; removed: Step[]; changed: StepChange[]; unchanged: number };
-  inputs: { added: PlanInput[]; removed: PlanInput[]; changed: NamedChange[] };
-  outputs: { added: NamedChange[]; removed: NamedChange[]; changed: NamedChange[] };
-  goal?: { before: string; after: string };
-  flows?: { before: string[]; after: string[] };
+export const PlanDiff = z.object({
+  steps: z.object({ added: z.array(Step), removed: z.array(Step), changed: z.array(StepChange), unchanged: z.number().int() }),
+  inputs: z.object({ added: z.array(PlanInput), removed: z.array(PlanInput), changed: z.array(NamedChange) }),
+  outputs: z.object({ added: z.array(NamedChange), removed: z.array(NamedChange), changed: z.array(NamedChange) }),
+  goal: z.object({ before: z.string(), after: z.string() }).optional(),
+  flows: z.object({ before: z.array(z.string()), after: z.array(z.string()) }).optional(),
   /** true when the two plans only differ in step order, or not at all */
-  same: boolean;
-}
+  same: z.boolean(),
+});
+export type PlanDiff = z.infer<typeof PlanDiff>;
 
 const STEP_FIELDS = ["action", "label", "after", "approval", "retry", "timeoutMs", "onError", "fallback"] as const;
 

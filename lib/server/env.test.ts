@@ -4,7 +4,7 @@ import { ConfigError, parseConfig } from "./env";
 describe("configuration", () => {
   it("has working defaults with nothing set", () => {
     const c = parseConfig({}, "/srv/trellis");
-    expect(c).toMatchObject({ dataDir: "/srv/trellis/.data", port: 3000, databaseUrl: undefined, llm: { configured: false } });
+    expect(c).toMatchObject({ dataDir: "/srv/trellis/.data", port: 3000, databaseUrl: undefined, llm: { configured: false }, commitWindowMs: 2 });
   });
   it("treats blank values as unset", () => {
     expect(parseConfig({ PORT: " ", OPENAI_API_KEY: "" }).llm.configured).toBe(false);
@@ -19,6 +19,7 @@ describe("configuration", () => {
       [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL="mysql:\/\/x": expected a PostgreSQL URL/],
       [{ OPENAI_BASE_URL: "localhost" }, /OPENAI_BASE_URL="localhost": expected an http\(s\) URL/],
       [{ TRELLIS_RUN_CONCURRENCY: "0" }, /TRELLIS_RUN_CONCURRENCY="0": expected at least 1/],
+      [{ TRELLIS_COMMIT_WINDOW_MS: "500" }, /TRELLIS_COMMIT_WINDOW_MS="500": expected at most 100/],
     ];
     for (const [env, message] of cases) {
       expect(() => parseConfig(env)).toThrow(ConfigError);

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { TrellisError } from "../core/errors";
 
 /** Unset and empty are the same: absent. */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
@@ -22,7 +23,10 @@ const EnvSchema = z.object({
   TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
   TRELLIS_CATALOGS: optionalString,
   TRELLIS_RUN_LEASE_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(1000, "at least 1000").max(3_600_000, "at most 3600000")),
+  TRELLIS_COMMIT_WINDOW_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).min(0, "at least 0").max(100, "at most 100")),
   TRELLIS_LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { message: "one of debug, info, warn, error" })),
+  TRELLIS_CHECK_ANSWERS: optional(z.enum(["0", "1"], { message: "0 or 1" })),
+  NODE_ENV: optionalString,
 });
 
 export interface TrellisConfig {
@@ -35,15 +39,19 @@ export interface TrellisConfig {
   runConcurrency: number;
   /** how long an engine's claim on a run holds without renewal */
   runLeaseMs: number;
+  /** how long the engine gathers run events into one transaction (group commit) */
+  commitWindowMs: number;
   /** TaskBench-format tool catalogs (tool_desc.json files) to add to the built-in actions */
   catalogFiles: string[];
   logLevel: "debug" | "info" | "warn" | "error";
+  /** check every API answer against its contract schema (development and tests; off in production unless asked) */
+  checkAnswers: boolean;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends TrellisError {
+  static override readonly kind: string = "ConfigError";
   constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
+    super(500, "config", message);
   }
 }
 
@@ -75,8 +83,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     httpAllowHosts: (e.TRELLIS_HTTP_ALLOW_HOSTS ?? "*").split(",").map((h) => h.trim()).filter(Boolean),
     runConcurrency: e.TRELLIS_RUN_CONCURRENCY ?? 8,
     runLeaseMs: e.TRELLIS_RUN_LEASE_MS ?? 30_000,
+    commitWindowMs: e.TRELLIS_COMMIT_WINDOW_MS ?? 2,
     catalogFiles: (e.TRELLIS_CATALOGS ?? "").split(",").map((f) => f.trim()).filter(Boolean).map((f) => path.resolve(cwd, f)),
     logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
+    checkAnswers: e.TRELLIS_CHECK_ANSWERS ? e.TRELLIS_CHECK_ANSWERS === "1" : e.NODE_ENV !== "production",
   };
 }
 

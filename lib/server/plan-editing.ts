@@ -5,78 +5,15 @@
  * Responses are plain JSON (dates as ISO text) so the page, the REST API and the browser
  * cache hold the same shapes.
  */
-import { z } from "zod";
-import { Plan, diffPlans, validatePlan, type PlanDiff, type ValidationIssue } from "../core";
+import type { DiffQuery, DiffResult, PlanDeleted, PlanDetail, RefineResult, SavePlanBody, SaveResult, VersionDetail, VersionList, VersionOne, VersionSummary } from "../contract/plans";
+import { Plan, diffPlans, validatePlan } from "../core";
 import { planGoal } from "../planner/plan-goal";
 import { addVersion, deletePlan, getPlan, getVersion, listVersions, type StoredVersion, type VersionSource } from "../store/plans";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
 import { configuredLlm } from "./planning";
 import { getTrellis } from "./trellis";
 
-export interface VersionSummary {
-  id: string;
-  planId: string;
-  number: number;
-  hash: string;
-  note: string | null;
-  source: VersionSource;
-  model: string | null;
-  valid: boolean;
-  errorCount: number;
-  stepCount: number;
-  createdAt: string;
-}
-
-export interface VersionDetail extends VersionSummary {
-  plan: Plan;
-  issues: ValidationIssue[];
-}
-
-export interface PlanDetail {
-  plan: { id: string; title: string; createdAt: string; updatedAt: string };
-  latest: VersionDetail;
-  /** the latest version checked against today's catalog (an action may have changed since it was saved) */
-  issues: ValidationIssue[];
-  valid: boolean;
-}
-
-export interface SaveResult {
-  version: VersionDetail;
-  /** false when the plan was identical to the latest version, which is returned instead */
-  created: boolean;
-  issues: ValidationIssue[];
-  valid: boolean;
-}
-
-export const SavePlanBody = z.object({
-  plan: z.unknown().refine((v) => v !== undefined, "the plan is missing"),
-  note: z.string().trim().max(500, "a note has at most 500 characters").optional(),
-  /** the version the edit started from; when the plan has moved on since, the save is refused (409) */
-  baseVersionId: z.string().min(1).optional(),
-});
-export type SavePlanBody = z.infer<typeof SavePlanBody>;
-
-export const DiffQuery = z.object({
-  /** a version id or number; by default the version before `to` */
-  from: z.string().min(1).optional(),
-  /** a version id or number; by default the latest */
-  to: z.string().min(1).optional(),
-});
-
-export const RefineRequest = z.object({
-  instruction: z.string().trim().min(3, "Say what to change, in a few words.").max(2000, "The instruction is longer than 2,000 characters."),
-  /** the plan as it is in the editor; the latest version when absent */
-  plan: z.unknown().optional(),
-});
-
-export interface RefineResult {
-  plan: Plan;
-  diff: PlanDiff;
-  issues: ValidationIssue[];
-  valid: boolean;
-  notes: string[];
-  planner: string;
-}
+export type { PlanDetail, RefineResult, SaveResult, VersionDetail, VersionSummary } from "../contract/plans";
 
 export function summarizeVersion(v: StoredVersion): VersionSummary {
   return {
@@ -102,7 +39,7 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
   const t = await getTrellis();
   const plan = await getPlan(t.database.prisma, planId);
   if (!plan) throw notFound(`There is no plan ${planId}.`);
-  const current = validatePlan(plan.latest.plan, t.catalog, { trusted: true });
+  const current = validatePlan(plan.latest.plan, t.catalog);
   return {
     plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString() },
     latest: detailOf(plan.latest),
@@ -138,12 +75,12 @@ export async function saveEditedPlan(planId: string, body: SavePlanBody, source:
   if (body.baseVersionId && body.baseVersionId !== current.latest.id) {
     throw conflict(`This plan has a newer version (v${current.latest.number}) than the one you edited. Reload it, or save anyway to replace it.`, { latest: summarizeVersion(current.latest) });
   }
-  const { issues, valid } = validatePlan(parsed.data, t.catalog, { trusted: true });
+  const { issues, valid } = validatePlan(parsed.data, t.catalog);
   const { version, created } = await addVersion(t.database.prisma, planId, { plan: parsed.data, issues, note: body.note || undefined, source });
   return { version: detailOf(version), created, issues, valid };
 }
 
-export async function versionList(planId: string): Promise<{ versions: VersionSummary[] }> {
+export async function versionList(planId: string): Promise<VersionList> {
   const t = await getTrellis();
   const versions = await listVersions(t.database.prisma, planId);
   if (!versions.length) throw notFound(`There is no plan ${planId}.`);
@@ -167,7 +104,7 @@ export async function findVersion(planId: string, ref: string): Promise<StoredVe
   return version;
 }
 
-export async function versionDetail(planId: string, ref: string): Promise<{ version: VersionDetail }> {
+export async function versionDetail(planId: string, ref: string): Promise<VersionOne> {
   return { version: detailOf(await findVersion(planId, ref)) };
 }
 
@@ -177,7 +114,7 @@ export async function restoreVersion(planId: string, ref: string): Promise<SaveR
   return saveEditedPlan(planId, { plan: old.plan, note: `Restored v${old.number}` });
 }
 
-export async function versionDiff(planId: string, query: z.infer<typeof DiffQuery>): Promise<{ from: VersionSummary; to: VersionSummary; diff: PlanDiff }> {
+export async function versionDiff(planId: string, query: DiffQuery): Promise<DiffResult> {
   const t = await getTrellis();
   const to = query.to ? await findVersion(planId, query.to) : (await getPlan(t.database.prisma, planId))?.latest;
   if (!to) throw notFound(`There is no plan ${planId}.`);
@@ -215,7 +152,7 @@ export async function refinePlan(planId: string, instruction: string, plan?: unk
   // names its own outputs: keep the person's, and add only those of the steps it added.
   const proposed: Plan = { ...result.plan, goal: base.goal, flows: base.flows };
   if (result.planning.source === "offline") proposed.outputs = mergeOutputs(base, result.plan);
-  const { issues, valid } = validatePlan(proposed, t.catalog, { trusted: true });
+  const { issues, valid } = validatePlan(proposed, t.catalog);
   return {
     plan: proposed,
     diff: diffPlans(base, proposed),
@@ -227,7 +164,7 @@ export async function refinePlan(planId: string, instruction: string, plan?: unk
 }
 
 /** Deletes a plan with its versions; refused (409) while it has runs, whose history pins them. */
-export async function deletePlanById(planId: string): Promise<{ deleted: true }> {
+export async function deletePlanById(planId: string): Promise<PlanDeleted> {
   const t = await getTrellis();
   const r = await deletePlan(t.database.prisma, planId);
   if (r === "not_found") throw notFound(`There is no plan ${planId}.`);

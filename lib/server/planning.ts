@@ -3,13 +3,13 @@
  * What app/ calls to turn a goal into a saved plan version, to read plan input values out of
  * free text, and to describe flows for planning.
  */
-import { z } from "zod";
-import type { ActionSpec, LlmClient, PlanningEvent } from "../core";
-import { JsonSchema, Plan, PlanInputName, type PlanInput } from "../core";
+import type { LlmClient, Plan, PlanInput, PlanningEvent } from "../core";
+import type { FlowDetail, FlowList } from "../contract/flows";
+import type { ParseInputsBody, PlanRequestBody, PlannedPlan } from "../contract/plans";
 import { missingInputs } from "../planner/missing-inputs";
 import { parseInputs, type ParsedInputs } from "../planner/parse-inputs";
 import { planGoal } from "../planner/plan-goal";
-import { PlanGoalRequest, type PlanResult, type StoredPlanning } from "../planner/request";
+import type { PlanGoalRequest, PlanResult, StoredPlanning } from "../planner/request";
 import { getPlan, titleFromGoal } from "../store/plans";
 import { badRequest, notFound, RequestError } from "./errors";
 import { parsePlanId, savePlan } from "./plans";
@@ -19,13 +19,6 @@ import { getTrellis, type Trellis } from "./trellis";
 export function configuredLlm(t: Trellis): LlmClient | undefined {
   return t.llm;
 }
-
-/** A planning request as it arrives over HTTP or from a form: the goal request, plus the plan it builds on. */
-export const PlanRequestBody = PlanGoalRequest.extend({
-  /** plan the goal on top of this plan; the result is saved as its next version */
-  basePlanId: z.string().optional(),
-}).strict();
-export type PlanRequestBody = z.infer<typeof PlanRequestBody>;
 
 export interface PlannedVersion {
   planId: string;
@@ -62,6 +55,8 @@ export async function planAndSave(request: PlanGoalRequest, options: PlanAndSave
     note: noteFor(result),
     planId: options.basePlanId,
     planning: { ...result.planning, status: result.status, missingInputs: result.missingInputs } satisfies StoredPlanning,
+    // The same check as the planner's report (lib/planner/plan-goal): the whole catalog, this request's step limit.
+    maxSteps: request.constraints?.maxSteps,
   });
   return { planId: saved.planId, versionId: saved.id, version: saved.number, title: titleFromGoal(result.plan.goal), result };
 }
@@ -72,6 +67,13 @@ export function plannedSummary(saved: PlannedVersion) {
   return { planId: saved.planId, versionId: saved.versionId, version: saved.version, url: `/plans/${saved.planId}`, status: result.status, valid: result.valid };
 }
 
+/** POST /api/plans: plan the goal, save it, and answer the plan with where it is stored. */
+export async function planGoalAndSave(body: PlanRequestBody, signal?: AbortSignal): Promise<PlannedPlan> {
+  const { basePlanId, ...goal } = body;
+  const saved = await planAndSave(goal, { basePlanId, signal });
+  return { ...plannedSummary(saved), ...saved.result };
+}
+
 function noteFor(result: PlanResult): string {
   const how = result.planning.source === "llm" ? `Planned by ${result.planning.model ?? "the LLM"}` : "Planned offline";
   const tries = result.planning.attempts > 1 ? ` in ${result.planning.attempts} attempts` : "";
@@ -79,20 +81,7 @@ function noteFor(result: PlanResult): string {
   return `${how}${tries}${fixes}`;
 }
 
-/** The body of POST /api/plans/parse-inputs. */
-export const ParseInputsBody = z
-  .object({
-    message: z.string().min(1, "Give the text to read values from.").max(20_000),
-    planId: z.string().optional(),
-    inputs: z.array(z.object({ name: PlanInputName, schema: JsonSchema, description: z.string().optional() })).max(100).optional(),
-    names: z.array(z.string()).max(100).optional(),
-  })
-  .strict()
-  .refine((b) => b.planId !== undefined || (b.inputs?.length ?? 0) > 0, { message: "Give planId or inputs.", path: ["planId"] });
-
-export type ParseInputsRequest = z.infer<typeof ParseInputsBody>;
-
-export async function parsePlanInputs(request: ParseInputsRequest): Promise<ParsedInputs> {
+export async function parsePlanInputs(request: ParseInputsBody): Promise<ParsedInputs> {
   const t = await getTrellis();
   let keys: Pick<PlanInput, "name" | "schema" | "description">[];
   if (request.planId) {
@@ -109,14 +98,8 @@ export async function parsePlanInputs(request: ParseInputsRequest): Promise<Pars
   return parseInputs(request.message, keys, { llm });
 }
 
-export interface FlowSummary {
-  id: string;
-  actions: number;
-  titles: string[];
-}
-
 /** Every flow with its number of actions; global actions (no flow) are offered with every flow. */
-export async function listFlows(): Promise<{ flows: FlowSummary[]; globalActions: number; planner: { llm: boolean; model?: string } }> {
+export async function listFlows(): Promise<FlowList> {
   const t = await getTrellis();
   const flows = t.catalog.flows().map((id) => {
     const actions = t.catalog.list().filter((a) => a.flows.includes(id));
@@ -127,7 +110,7 @@ export async function listFlows(): Promise<{ flows: FlowSummary[]; globalActions
 }
 
 /** A flow's actions with their input and output schemas, as the planner sees them. */
-export async function flowDetail(id: string): Promise<{ id: string; actions: ActionSpec[] }> {
+export async function flowDetail(id: string): Promise<FlowDetail> {
   const t = await getTrellis();
   if (!t.catalog.flows().includes(id)) throw notFound(`There is no flow "${id}". Flows: ${t.catalog.flows().join(", ")}.`);
   return { id, actions: [...t.catalog.forFlows([id]).list()] };

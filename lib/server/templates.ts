@@ -3,58 +3,15 @@
  * database, the catalog every instantiated plan is validated against, and plan storage.
  * What the REST routes, the templates page and the CLI call.
  */
-import { z } from "zod";
-import { Plan, ValidationIssue, validatePlan } from "../core";
+import type { InstantiateTemplateBody, InstantiatedTemplate, SaveTemplateBody, TemplateDetail, TemplateList } from "../contract/templates";
+import { Plan, validatePlan } from "../core";
 import { getPlan, getVersion } from "../store/plans";
-import { SavedTemplateParam, TemplateId, TemplateInfo, TEMPLATE_ID_PATTERN, describeTemplate, instantiateTemplate, templateFromPlan, templateRegistry, type ParamProblem, type Template } from "../templates";
+import { classifyStorageError } from "../store/errors";
+import { TEMPLATE_ID_PATTERN, describeTemplate, instantiateTemplate, templateFromPlan, templateRegistry, type ParamProblem, type Template } from "../templates";
 import { deleteSavedTemplate, getSavedTemplate, insertSavedTemplate, listSavedTemplates, takenTemplateIds } from "../templates/saved-templates";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
 import { parsePlanId, savePlan } from "./plans";
 import { getTrellis } from "./trellis";
-
-export const InstantiateTemplateBody = z.object({
-  /** parameter values by name; a parameter left out takes its default */
-  params: z.record(z.string(), z.unknown()).default({}),
-  /** false: return the plan without storing it */
-  save: z.boolean().default(true),
-  note: z.string().trim().max(500).optional(),
-});
-export type InstantiateTemplateBody = z.infer<typeof InstantiateTemplateBody>;
-
-export const SaveTemplateBody = z
-  .object({
-    /** the plan to save as a template: a stored plan (its latest version, or versionId)… */
-    planId: z.string().optional(),
-    versionId: z.string().optional(),
-    /** …or a plan given whole */
-    plan: z.unknown().optional(),
-    name: z.string().trim().min(1, "Give the template a name.").max(120),
-    description: z.string().trim().max(2000).default(""),
-    /** a slug; by default made from the name */
-    id: TemplateId.optional(),
-    tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
-    /** the parameters; by default every plan input */
-    params: z.array(SavedTemplateParam).max(50).optional(),
-  })
-  .refine((b) => (b.planId === undefined) !== (b.plan === undefined), { message: "Give planId or plan, not both.", path: ["planId"] });
-export type SaveTemplateBody = z.infer<typeof SaveTemplateBody>;
-
-export const InstantiatedTemplate = z.object({
-  template: z.object({ id: z.string(), name: z.string() }),
-  plan: Plan,
-  valid: z.boolean(),
-  issues: z.array(ValidationIssue),
-  /** plan inputs that still need a value when the plan runs */
-  openInputs: z.array(z.string()),
-  /** set when the plan was stored */
-  planId: z.string().optional(),
-  versionId: z.string().optional(),
-  url: z.string().optional(),
-});
-export type InstantiatedTemplate = z.infer<typeof InstantiatedTemplate>;
-
-export const TemplateList = z.object({ templates: z.array(TemplateInfo) });
-export const TemplateDetail = z.object({ template: TemplateInfo });
 
 export function parseTemplateId(id: string): string {
   if (!TEMPLATE_ID_PATTERN.test(id)) throw badRequest(`"${id}" is not a template id (lower-case letters, digits and -).`);
@@ -70,13 +27,13 @@ async function findTemplate(id: string): Promise<Template> {
   return saved;
 }
 
-export async function listTemplates(): Promise<z.infer<typeof TemplateList>> {
+export async function listTemplates(): Promise<TemplateList> {
   const t = await getTrellis();
   const saved = await listSavedTemplates(t.database.prisma);
   return { templates: [...templateRegistry.list(), ...saved].map((tpl) => describeTemplate(tpl, t.catalog)) };
 }
 
-export async function templateDetail(id: string): Promise<z.infer<typeof TemplateDetail>> {
+export async function templateDetail(id: string): Promise<TemplateDetail> {
   const t = await getTrellis();
   return { template: describeTemplate(await findTemplate(id), t.catalog) };
 }
@@ -91,7 +48,7 @@ export async function instantiate(id: string, body: InstantiateTemplateBody): Pr
   const made = instantiateTemplate(template, body.params);
   if (!made.ok) throw paramError(id, made.problems);
   const t = await getTrellis();
-  const { issues, valid } = validatePlan(made.plan, t.catalog, { trusted: true });
+  const { issues, valid } = validatePlan(made.plan, t.catalog);
   const out: InstantiatedTemplate = { template: { id: template.id, name: template.name }, plan: made.plan, valid, issues, openInputs: made.openInputs };
   if (!body.save) return out;
   const saved = await savePlan(made.plan, { source: "template", note: body.note ?? `From the template "${template.name}"` });
@@ -99,7 +56,7 @@ export async function instantiate(id: string, body: InstantiateTemplateBody): Pr
 }
 
 /** Saves a plan as a template. Its instantiation with the defaults must validate. */
-export async function saveTemplate(body: SaveTemplateBody): Promise<z.infer<typeof TemplateDetail>> {
+export async function saveTemplate(body: SaveTemplateBody): Promise<TemplateDetail> {
   const t = await getTrellis();
   const db = t.database.prisma;
   let plan: Plan;
@@ -124,12 +81,14 @@ export async function saveTemplate(body: SaveTemplateBody): Promise<z.infer<type
   if (!made.ok) throw paramError(id, made.problems);
   const sample = instantiateTemplate(made.template, {});
   if (sample.ok) {
-    const errors = validatePlan(sample.plan, t.catalog, { trusted: true }).issues.filter((i) => i.severity === "error");
+    const errors = validatePlan(sample.plan, t.catalog).issues.filter((i) => i.severity === "error");
     if (errors.length) throw new RequestError(422, "invalid_plan", `A template must make plans that can run; with its defaults this one has ${errors.length} error${errors.length === 1 ? "" : "s"}: ${errors[0].message}`, errors);
   }
   const saved = await insertSavedTemplate(db, made.template).catch((err: unknown) => {
+    const storage = classifyStorageError(err);
     // Two saves raced for the same id: the second is told, not a 500.
-    if ((err as { code?: string }).code === "P2002") throw conflict(`The template id "${id}" is taken.`);
+    if (storage?.kind === "unique_violation") throw conflict(`The template id "${id}" is taken.`);
+    if (storage?.kind === "invalid_value") throw badRequest(`The template cannot be stored: ${storage.message}.`);
     throw err;
   });
   return { template: describeTemplate(saved, t.catalog) };

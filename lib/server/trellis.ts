@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { catalogFromToolDesc } from "../taskbench/catalog-from-tool-desc";
+import { catalogFromToolDesc } from "../catalogs/tool-desc";
 import { ActionRegistry, Catalog, type Action, type LlmClient } from "../core";
 import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions } from "../actions";
@@ -46,6 +46,7 @@ async function open(): Promise<Trellis> {
     // The embedded database belongs to this process alone (lock file): claims never wait.
     store: new PrismaRunStore(database.prisma, { exclusive: database.kind === "pglite" }),
     leaseMs: cfg.runLeaseMs,
+    commitWindowMs: cfg.commitWindowMs,
     versions: { getVersion: (id) => getVersion(database.prisma, id) },
     registry,
     bus: new InProcessEventBus(),

@@ -1,6 +1,7 @@
 /** Plans and their immutable, content-hashed versions. */
 import { randomUUID } from "node:crypto";
 import { contentHash, Plan, ValidationIssue } from "../core";
+import { TrellisError } from "../core/errors";
 import type { Db } from "./database";
 import { z } from "zod";
 
@@ -124,10 +125,10 @@ export async function listVersions(db: Db, planId: string): Promise<StoredVersio
   return rows.map(toStoredVersion);
 }
 
-export class NotFoundError extends Error {
+export class NotFoundError extends TrellisError {
+  static override readonly kind: string = "NotFoundError";
   constructor(what: string) {
-    super(`${what} was not found`);
-    this.name = "NotFoundError";
+    super(404, "not_found", `${what} was not found`);
   }
 }
 

@@ -20,12 +20,12 @@ export async function freePort(): Promise<number> {
  * `next start` on a free port with a fresh data folder. Fails, with the app's last error
  * output, when it exits or does not answer within `timeoutMs`.
  */
-export async function startApp(options: { timeoutMs?: number; echoStderr?: boolean } = {}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startApp(options: { timeoutMs?: number; echoStderr?: boolean; /** check every API answer against the contract (tests; off for benchmarks) */ checkAnswers?: boolean } = {}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-app-"));
   const proc = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "" },
+    env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", TRELLIS_CHECK_ANSWERS: options.checkAnswers ? "1" : "0", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "" },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });

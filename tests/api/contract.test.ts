@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSse } from "../../lib/cli/sse";
-import { answerProblems, operation, type Doc } from "./openapi-check";
-import { startBuiltApp } from "./built-app";
+import { readSse } from "../../lib/contract/sse";
+import { answerProblems, operation, type Doc } from "../support/openapi-check";
+import { startBuiltApp } from "../support/built-app";
 
 let app: { baseUrl: string; stop(): Promise<void> };
 let doc: Doc;
@@ -146,6 +146,24 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect((await call("GET", "/api/plans/{id}/diff", { id: planId }, { query: { from: "1", to: "2" } })).status).toBe(200);
     expect((await call("POST", "/api/plans/{id}/versions/{versionId}/restore", { id: planId, versionId: "1" })).status).toBe(200);
 
+    // Refine: a proposal against the latest version, nothing saved.
+    const refined = await call<{ plan: { steps: unknown[] }; diff: { same: boolean }; valid: boolean }>("POST", "/api/plans/{id}/refine", { id: planId }, { body: { instruction: "also chart the revenue by region" } });
+    expect(refined.status).toBe(200);
+    expect(refined.body.plan.steps.length).toBeGreaterThan(0);
+    expect((await call<{ versions: unknown[] }>("GET", "/api/plans/{id}/versions", { id: planId })).body.versions).toHaveLength(3);
+    expect((await call("POST", "/api/plans/{id}/refine", { id: planId }, { body: { instruction: "x" } })).status).toBe(400);
+    expect((await call("POST", "/api/plans/{id}/refine", { id: MISSING }, { body: { instruction: "add a chart" } })).status).toBe(404);
+    expect((await call("POST", "/api/plans/{id}/refine", { id: planId }, { body: { instruction: "add a chart", plan: { goal: 1 } } })).status).toBe(422);
+
+    // A plan file in its other forms: the compact `${...}` text form, an exported version.
+    const compact = { goal: "Load the sample sales", flows: ["data"], steps: [{ id: "load", action: "data.load_csv", inputs: { path: "sample:sales.csv" } }], outputs: { table: "${steps.load.output.table}" } };
+    for (const plan of [compact, { id: "v-elsewhere", number: 3, note: null, plan: EXAMPLE }]) {
+      const other = await call<{ planId: string; valid: boolean }>("POST", "/api/plans/import", {}, { body: { plan } });
+      expect(other.status).toBe(201);
+      expect(other.body.valid).toBe(true);
+      expect((await call("DELETE", "/api/plans/{id}", { id: other.body.planId })).status).toBe(200);
+    }
+
     const spare = await call<{ planId: string }>("POST", "/api/plans/import", {}, { body: { plan: EXAMPLE } });
     expect((await call("DELETE", "/api/plans/{id}", { id: spare.body.planId })).status).toBe(200);
     expect((await call("DELETE", "/api/plans/{id}", { id: spare.body.planId })).status).toBe(404);
@@ -168,6 +186,11 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
 
   it("runs: start, follow over SSE, list, get, view, events as JSON", async () => {
     expect((await call("POST", "/api/plans/{id}/runs", { id: MISSING }, { body: {} })).status).toBe(404);
+    // A version of another plan never runs under this plan's name.
+    const other = await call<{ planId: string; versionId: string }>("POST", "/api/plans/import", {}, { body: { plan: EXAMPLE } });
+    const crossed = await call<{ error: { message: string } }>("POST", "/api/plans/{id}/runs", { id: planId }, { body: { versionId: other.body.versionId, inputs: { report_path: "out/report.md" } } });
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.error.message).toContain("belongs to another plan");
     const started = await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id: planId }, { body: { inputs: { report_path: "out/report.md" } } });
     expect(started.status).toBe(202);
     runId = started.body.runId;
@@ -205,7 +228,7 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
   });
 
   // The engine is opened by instrumentation.ts, in another bundle than the routes: its errors
-  // are matched by name as well as by class (lib/server/errors.ts isNamedError).
+  // are recognised by their marker, not by class (lib/core/errors.ts TrellisError.isInstance).
   it("runs: the engine's refusals answer 4xx, not 500", async () => {
     const status = async (method: string, url: string, body?: unknown) =>
       (await fetch(new URL(url, app.baseUrl), { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) })).status;

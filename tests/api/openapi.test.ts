@@ -1,20 +1,18 @@
 /**
  * The OpenAPI document against the code, with no server: every route handler is documented
  * (and nothing else is), path parameters are declared, references resolve, and each route
- * parses its body and query with the very schema the document was generated from.
+ * is built from its own row of the operations table, so it parses its params, query and body
+ * with the very schemas the document was generated from.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
-import { OPERATIONS, openApiDocument } from "../../lib/server/openapi";
-import * as planEditing from "../../lib/server/plan-editing";
-import * as planning from "../../lib/server/planning";
-import * as plans from "../../lib/server/plans";
-import * as runs from "../../lib/server/runs";
-import * as templates from "../../lib/server/templates";
-import { resolveRefs, type Doc } from "./openapi-check";
+import { openApiDocument } from "../../lib/contract/openapi";
+import type { Operation } from "../../lib/contract/operation";
+import { OPERATIONS as TABLE } from "../../lib/contract/operations";
+import { resolveRefs, type Doc } from "../support/openapi-check";
 
+const OPERATIONS = Object.values(TABLE) as Operation[];
 const API = path.join(process.cwd(), "app", "api");
 
 function routeFiles(dir = API): string[] {
@@ -35,40 +33,35 @@ const routes = routeFiles().map((file) => ({ file, path: apiPath(file), source: 
 describe("the OpenAPI document", () => {
   it("documents every route handler, and only those", () => {
     const inCode = routes.flatMap((r) => exportedMethods(r.source).map((m) => `${m.toUpperCase()} ${r.path}`)).sort();
-    const documented = OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+    const documented = OPERATIONS.map((o) => `${o.method} ${o.path}`).sort();
     expect(documented).toEqual(inCode);
   });
 
   it("declares every path parameter, has unique operation ids, and every reference resolves", () => {
     for (const op of OPERATIONS) {
       const inPath = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      expect(Object.keys(op.pathParams ?? {}).sort(), op.operationId).toEqual(inPath);
+      expect(Object.keys(op.params?.shape ?? {}).sort(), op.id).toEqual(inPath);
     }
-    expect(new Set(OPERATIONS.map((o) => o.operationId)).size).toBe(OPERATIONS.length);
+    expect(new Set(OPERATIONS.map((o) => o.id)).size).toBe(OPERATIONS.length);
+    for (const [key, op] of Object.entries(TABLE)) expect(op.id, key).toBe(key);
     const doc = openApiDocument() as unknown as Doc & { openapi: string };
     expect(doc.openapi).toBe("3.1.0");
     expect(() => resolveRefs(doc, doc.paths)).not.toThrow();
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 
-  it("generates each body and query from the schema its route reads it with", () => {
-    const exported = new Map<z.ZodType, string>();
-    for (const mod of [planEditing, planning, plans, runs, templates]) {
-      for (const [name, value] of Object.entries(mod)) if (value && typeof value === "object" && "safeParse" in value) exported.set(value as z.ZodType, name);
-    }
+  it("builds each route handler from its own row of the operations table", () => {
     const mismatches: string[] = [];
-    for (const op of OPERATIONS) {
-      const route = routes.find((r) => r.path === op.path)!;
-      for (const [what, schema] of [["body", op.body], ["query", op.query]] as const) {
-        // A query the route reads by hand (the events stream's lastEventId) has no zod schema to share.
-        if (!schema || (what === "query" && !/\breadQuery\(/.test(route.source))) continue;
-        const name = exported.get(schema);
-        if (!name) mismatches.push(`${op.operationId}: its ${what} schema is not exported from lib/server`);
-        else if (!new RegExp(`\\b(readBody|readJsonBody|readQuery)\\(\\s*\\w+\\s*,\\s*${name}\\b`).test(route.source)) mismatches.push(`${op.operationId}: ${path.relative(process.cwd(), route.file)} does not read its ${what} with ${name}`);
+    for (const r of routes) {
+      for (const method of exportedMethods(r.source)) {
+        const op = OPERATIONS.find((o) => o.path === r.path && o.method === method.toUpperCase());
+        const handler = new RegExp(`export\\s+const\\s+${method.toUpperCase()}\\s*=\\s*route\\(\\s*OPERATIONS\\.(\\w+)\\b`).exec(r.source);
+        if (!handler) mismatches.push(`${method.toUpperCase()} ${r.path}: not built with route(OPERATIONS.<id>, ...)`);
+        else if (handler[1] !== op?.id) mismatches.push(`${method.toUpperCase()} ${r.path}: serves OPERATIONS.${handler[1]}, but its row is ${op?.id}`);
       }
+      // The one wrapper parses requests: no route reads a body or query by hand.
+      if (/\b(request|req)\.(json|text|formData)\(|searchParams\.get\(/.test(r.source)) mismatches.push(`${r.path}: reads the request by hand`);
     }
-    expect(mismatches).toEqual(KNOWN_INLINE);
+    expect(mismatches).toEqual([]);
   });
 });
-
-const KNOWN_INLINE: string[] = [];

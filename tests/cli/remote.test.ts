@@ -5,8 +5,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBuiltApp } from "../api/built-app";
-import { ROOT, TOP_ROWS_PLAN, json, tempDir, trellis } from "./support";
+import { startBuiltApp } from "../support/built-app";
+import { ROOT, TOP_ROWS_PLAN, json, tempDir, trellis } from "../support/cli";
 
 let app: { baseUrl: string; stop(): Promise<void> };
 let tmp: ReturnType<typeof tempDir>;

@@ -1,7 +1,7 @@
-/** GET /api/flows: every flow with its number of actions, and which planner is active. */
+import { OPERATIONS } from "@/lib/contract/operations";
 import { listFlows } from "@/lib/server/planning";
-import { handle } from "../_lib/respond";
+import { route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(async () => listFlows());
+export const GET = route(OPERATIONS.listFlows, () => listFlows());

@@ -1,5 +1,5 @@
-import { handle } from "@/lib/server/http";
-import { openApiDocument } from "@/lib/server/openapi";
+import { openApiDocument } from "@/lib/contract/openapi";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
 
-/** The OpenAPI 3.1 document of the REST API, generated from the routes' zod schemas. */
-export const GET = handle(async () => openApiDocument());
+export const GET = route(OPERATIONS.getOpenApi, async () => openApiDocument());

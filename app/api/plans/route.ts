@@ -1,22 +1,11 @@
 /** POST /api/plans: plan a goal and save the plan. 201 with the plan, its status, issues and missing inputs. */
-import { PlanRequestBody, planAndSave, plannedSummary } from "@/lib/server/planning";
-import { handle, json, readJsonBody } from "../_lib/respond";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { planGoalAndSave } from "@/lib/server/planning";
+import { reply, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handle(async (request: Request) => {
-  const { basePlanId, ...goal } = await readJsonBody(request, PlanRequestBody);
-  const saved = await planAndSave(goal, { basePlanId, signal: request.signal });
-  const { result } = saved;
-  return json(
-    201,
-    {
-      ...plannedSummary(saved),
-      plan: result.plan,
-      issues: result.issues,
-      missingInputs: result.missingInputs,
-      planning: result.planning,
-    },
-    { location: `/api/plans/${saved.planId}` },
-  );
+export const POST = route(OPERATIONS.planGoal, async ({ body, request }) => {
+  const planned = await planGoalAndSave(body, request.signal);
+  return reply(201, planned, { location: `/api/plans/${planned.planId}` });
 });

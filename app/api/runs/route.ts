@@ -1,6 +1,7 @@
-import { handle, readQuery } from "@/lib/server/http";
-import { RunListQuery, runList } from "@/lib/server/runs";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
+import { runList } from "@/lib/server/runs";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(async (req: Request) => ({ runs: await runList(readQuery(req, RunListQuery)) }));
+export const GET = route(OPERATIONS.listRuns, ({ query }) => runList(query));

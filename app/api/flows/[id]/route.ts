@@ -1,10 +1,16 @@
-/** GET /api/flows/:id: the flow's actions with their input and output JSON Schemas, for planning. */
+import { OPERATIONS } from "@/lib/contract/operations";
+import { badRequest } from "@/lib/core/errors";
 import { flowDetail } from "@/lib/server/planning";
-import { handle } from "../../_lib/respond";
+import { route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { id } = await context.params;
-  return flowDetail(decodeURIComponent(id));
+export const GET = route(OPERATIONS.getFlow, async ({ params }) => {
+  let id: string;
+  try {
+    id = decodeURIComponent(params.id);
+  } catch {
+    throw badRequest(`"${params.id}" is not a flow id.`);
+  }
+  return flowDetail(id);
 });

@@ -1,19 +1,10 @@
-import { handle, readBody } from "@/lib/server/http";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { deletePlanById, planDetail, saveEditedPlan } from "@/lib/server/plan-editing";
 import { parsePlanId } from "@/lib/server/plans";
-import { SavePlanBody, deletePlanById, planDetail, saveEditedPlan } from "@/lib/server/plan-editing";
+import { route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ id: string }> };
-
-/** The plan with its latest version and that version's issues against today's catalog. */
-export const GET = handle(async (_req: Request, { params }: Params) => planDetail(parsePlanId((await params).id)));
-
-/** Saves a new version: `{ plan, note?, baseVersionId? }`. */
-export const PUT = handle(async (req: Request, { params }: Params) => {
-  const id = parsePlanId((await params).id);
-  return saveEditedPlan(id, await readBody(req, SavePlanBody));
-});
-
-/** Deletes the plan and its versions; 409 while it has runs. */
-export const DELETE = handle(async (_req: Request, { params }: Params) => deletePlanById(parsePlanId((await params).id)));
+export const GET = route(OPERATIONS.getPlan, ({ params }) => planDetail(parsePlanId(params.id)));
+export const PUT = route(OPERATIONS.updatePlan, ({ params, body }) => saveEditedPlan(parsePlanId(params.id), body));
+export const DELETE = route(OPERATIONS.deletePlan, ({ params }) => deletePlanById(parsePlanId(params.id)));

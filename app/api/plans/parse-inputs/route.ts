@@ -1,10 +1,7 @@
-/**
- * POST /api/plans/parse-inputs: read plan input values out of free text.
- * Body: { message, planId } (the plan's inputs that still need values) or { message, inputs: [{ name, schema, description? }] }; optional names.
- */
-import { ParseInputsBody, parsePlanInputs } from "@/lib/server/planning";
-import { handle, readJsonBody } from "../../_lib/respond";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { parsePlanInputs } from "@/lib/server/planning";
+import { route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handle(async (request: Request) => parsePlanInputs(await readJsonBody(request, ParseInputsBody)));
+export const POST = route(OPERATIONS.parseInputs, ({ body }) => parsePlanInputs(body));

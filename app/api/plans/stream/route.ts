@@ -3,30 +3,31 @@
  * ending with the saved plan's id (or an error). The body is checked before the stream opens,
  * so a bad request is a plain 4xx JSON answer.
  */
-import { encodeChunk } from "@/lib/planner/stream";
-import { RequestError } from "@/lib/server/errors";
-import { PlanRequestBody, planAndSave, plannedSummary } from "@/lib/server/planning";
-import { handle, readJsonBody } from "../../_lib/respond";
-import { sseResponse } from "../../_lib/sse";
+import { PLAN_STREAM_OPENING, chunkMessage } from "@/lib/contract/plan-stream";
+import { sseResponse } from "@/lib/contract/sse";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { answerFor, route } from "@/lib/server/route";
+import { planAndSave, plannedSummary } from "@/lib/server/planning";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handle(async (request: Request) => {
-  const { basePlanId, ...goal } = await readJsonBody(request, PlanRequestBody);
-  return sseResponse(async (send, signal) => {
+export const POST = route(OPERATIONS.planGoalStream, async ({ body, request }) => {
+  const { basePlanId, ...goal } = body;
+  return sseResponse(async (sink) => {
+    sink.comment(PLAN_STREAM_OPENING);
     try {
-      const saved = await planAndSave(goal, { basePlanId, signal, onEvent: (event) => send(encodeChunk({ type: "event", event })) });
+      const saved = await planAndSave(goal, { basePlanId, signal: sink.signal, onEvent: (event) => sink.send(chunkMessage({ type: "event", event })) });
       const { result } = saved;
-      send(encodeChunk({
+      sink.send(chunkMessage({
         type: "done",
         ...plannedSummary(saved),
         errors: result.issues.filter((i) => i.severity === "error").length,
         missingInputs: result.missingInputs.map((m) => m.name),
       }));
     } catch (err) {
-      if (!(err instanceof RequestError)) console.error("[api] planning stream failed", err);
-      const message = err instanceof RequestError ? err.message : "Planning failed on the server; the error is in its log.";
-      send(encodeChunk({ type: "error", code: err instanceof RequestError ? err.code : "internal", message }));
+      const { body: answer, unexpected } = answerFor(err);
+      if (unexpected) console.error("[trellis] planning stream failed", err);
+      sink.send(chunkMessage({ type: "error", code: answer.error.code, message: unexpected ? "Planning failed on the server; the error is in its log." : answer.error.message }));
     }
-  }, request.signal);
+  }, { signal: request.signal });
 });

@@ -1,6 +1,7 @@
-import { handle } from "@/lib/server/http";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
 import { runDetail } from "@/lib/server/runs";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(async (_req: Request, { params }: { params: Promise<{ id: string }> }) => runDetail((await params).id));
+export const GET = route(OPERATIONS.getRun, ({ params }) => runDetail(params.id));

@@ -1,11 +1,8 @@
-import { handle } from "@/lib/server/http";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
 import { deleteTemplate, parseTemplateId, templateDetail } from "@/lib/server/templates";
 
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ id: string }> };
-
-export const GET = handle(async (_req: Request, { params }: Params) => templateDetail(parseTemplateId((await params).id)));
-
-/** Deletes a saved template; built-in ones cannot be deleted (409). */
-export const DELETE = handle(async (_req: Request, { params }: Params) => deleteTemplate(parseTemplateId((await params).id)));
+export const GET = route(OPERATIONS.getTemplate, ({ params }) => templateDetail(parseTemplateId(params.id)));
+export const DELETE = route(OPERATIONS.deleteTemplate, ({ params }) => deleteTemplate(parseTemplateId(params.id)));

@@ -1,8 +1,8 @@
-import { handle, readQuery } from "@/lib/server/http";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { versionDiff } from "@/lib/server/plan-editing";
 import { parsePlanId } from "@/lib/server/plans";
-import { DiffQuery, versionDiff } from "@/lib/server/plan-editing";
+import { route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-/** What changed between two versions: `?from=&to=` (ids or numbers; default: the latest and the one before). */
-export const GET = handle(async (req: Request, { params }: { params: Promise<{ id: string }> }) => versionDiff(parsePlanId((await params).id), readQuery(req, DiffQuery)));
+export const GET = route(OPERATIONS.diffVersions, ({ params, query }) => versionDiff(parsePlanId(params.id), query));

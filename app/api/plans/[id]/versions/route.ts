@@ -1,7 +1,8 @@
-import { handle } from "@/lib/server/http";
-import { parsePlanId } from "@/lib/server/plans";
+import { OPERATIONS } from "@/lib/contract/operations";
 import { versionList } from "@/lib/server/plan-editing";
+import { parsePlanId } from "@/lib/server/plans";
+import { route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(async (_req: Request, { params }: { params: Promise<{ id: string }> }) => versionList(parsePlanId((await params).id)));
+export const GET = route(OPERATIONS.listVersions, ({ params }) => versionList(parsePlanId(params.id)));

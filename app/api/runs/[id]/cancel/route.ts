@@ -1,4 +1,5 @@
-import { handle } from "@/lib/server/http";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
 import { cancelRun } from "@/lib/server/runs";
 
-export const POST = handle(async (_req: Request, { params }: { params: Promise<{ id: string }> }) => cancelRun((await params).id));
+export const POST = route(OPERATIONS.cancelRun, ({ params }) => cancelRun(params.id));

@@ -1,4 +1,5 @@
-import { handle, readBody } from "@/lib/server/http";
-import { DecisionBody, rejectStep } from "@/lib/server/runs";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
+import { rejectStep } from "@/lib/server/runs";
 
-export const POST = handle(async (req: Request, { params }: { params: Promise<{ id: string }> }) => rejectStep((await params).id, await readBody(req, DecisionBody)));
+export const POST = route(OPERATIONS.rejectStep, ({ params, body }) => rejectStep(params.id, body));

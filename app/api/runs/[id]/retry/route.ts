@@ -1,4 +1,5 @@
-import { handle, json, readBody } from "@/lib/server/http";
-import { RetryBody, retryRun } from "@/lib/server/runs";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
+import { retryRun } from "@/lib/server/runs";
 
-export const POST = handle(async (req: Request, { params }: { params: Promise<{ id: string }> }) => json(202, await retryRun((await params).id, await readBody(req, RetryBody))));
+export const POST = route(OPERATIONS.retryRun, ({ params, body }) => retryRun(params.id, body));

@@ -1,7 +1,7 @@
-import { handle } from "@/lib/server/http";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { route } from "@/lib/server/route";
 import { runPageData } from "@/lib/server/runs";
 
 export const dynamic = "force-dynamic";
 
-/** The run's state as the run page shows it (rebuilt from its event log). */
-export const GET = handle(async (_req: Request, { params }: { params: Promise<{ id: string }> }) => runPageData((await params).id));
+export const GET = route(OPERATIONS.getRunView, ({ params }) => runPageData(params.id));

@@ -1,10 +1,8 @@
-import { handle, json, readBody } from "@/lib/server/http";
-import { InstantiateTemplateBody, instantiate, parseTemplateId } from "@/lib/server/templates";
+import { OPERATIONS } from "@/lib/contract/operations";
+import { reply, route } from "@/lib/server/route";
+import { instantiate, parseTemplateId } from "@/lib/server/templates";
 
-/** Makes a plan from the template: `{ params, save? }`; 201 with the stored plan's id, or 200 with the plan alone when `save` is false. */
-export const POST = handle(async (req: Request, { params }: { params: Promise<{ id: string }> }) => {
-  const id = parseTemplateId((await params).id);
-  const body = await readBody(req, InstantiateTemplateBody);
-  const out = await instantiate(id, body);
-  return json(out.planId ? 201 : 200, out, out.planId ? { location: `/api/plans/${out.planId}` } : {});
+export const POST = route(OPERATIONS.instantiateTemplate, async ({ params, body }) => {
+  const out = await instantiate(parseTemplateId(params.id), body);
+  return out.planId ? reply(201, out, { location: `/api/plans/${out.planId}` }) : reply(200, out);
 });

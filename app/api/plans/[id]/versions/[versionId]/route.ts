@@ -1,11 +1,8 @@
-import { handle } from "@/lib/server/http";
-import { parsePlanId } from "@/lib/server/plans";
+import { OPERATIONS } from "@/lib/contract/operations";
 import { parseVersionRef, versionDetail } from "@/lib/server/plan-editing";
+import { parsePlanId } from "@/lib/server/plans";
+import { route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-/** One version with its plan, by id or number. */
-export const GET = handle(async (_req: Request, { params }: { params: Promise<{ id: string; versionId: string }> }) => {
-  const { id, versionId } = await params;
-  return versionDetail(parsePlanId(id), parseVersionRef(versionId));
-});
+export const GET = route(OPERATIONS.getVersion, ({ params }) => versionDetail(parsePlanId(params.id), parseVersionRef(params.versionId)));

@@ -1,9 +1,6 @@
-import { handle } from "@/lib/server/http";
-import { parsePlanId } from "@/lib/server/plans";
+import { OPERATIONS } from "@/lib/contract/operations";
 import { parseVersionRef, restoreVersion } from "@/lib/server/plan-editing";
+import { parsePlanId } from "@/lib/server/plans";
+import { route } from "@/lib/server/route";
 
-/** Saves an old version's plan as the newest version. */
-export const POST = handle(async (_req: Request, { params }: { params: Promise<{ id: string; versionId: string }> }) => {
-  const { id, versionId } = await params;
-  return restoreVersion(parsePlanId(id), parseVersionRef(versionId));
-});
+export const POST = route(OPERATIONS.restoreVersion, ({ params }) => restoreVersion(parsePlanId(params.id), parseVersionRef(params.versionId)));

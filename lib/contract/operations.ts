@@ -1,0 +1,75 @@
+/**
+ * The REST API, one row per operation: the contract itself. Route handlers are built from
+ * these rows (lib/server/route), the OpenAPI document is generated from them (./openapi), and
+ * the typed client calls them (./client). Adding an endpoint is a row here, one lib function
+ * and one route file.
+ */
+import { z } from "zod";
+import { RunEvent } from "../core/events";
+import { PlanStreamChunk } from "../planner/stream";
+import { Ok, PathId } from "./common";
+import { FlowDetail, FlowList } from "./flows";
+import { operation } from "./operation";
+import { DiffQuery, DiffResult, ImportPlanBody, ImportedPlan, ParseInputsBody, ParsedInputs, PlanDeleted, PlanDetail, PlanRequestBody, PlannedPlan, RefineBody, RefineResult, SavePlanBody, SaveResult, VersionList, VersionOne } from "./plans";
+import { DecisionBody, EventList, EventsQuery, RetryBody, RunDetail, RunList, RunListQuery, RunPage, RunStarted, StartRunBody } from "./runs";
+import { InstantiateTemplateBody, InstantiatedTemplate, SaveTemplateBody, TemplateDetail, TemplateList } from "./templates";
+
+const PlanParams = z.object({ id: PathId.describe("a plan id (UUID)") });
+const VersionParams = PlanParams.extend({ versionId: PathId.describe("a version id, or its number (3 or v3)") });
+const RunParams = z.object({ id: PathId.describe("a run id (UUID)") });
+const TemplateParams = z.object({ id: PathId.describe("a template id, e.g. csv-report") });
+const FlowParams = z.object({ id: PathId.describe("a flow id, e.g. data") });
+
+export const OPERATIONS = {
+  getOpenApi: operation({ id: "getOpenApi", method: "GET", path: "/api/openapi.json", tag: "meta", summary: "This document", status: 200, answerText: "The OpenAPI 3.1 document", errors: [] }),
+
+  listFlows: operation({ id: "listFlows", method: "GET", path: "/api/flows", tag: "flows", summary: "Flows and the active planner", description: "Every flow with its number of actions; global actions (no flow) are offered with every flow.", status: 200, answer: FlowList, answerText: "The flows", errors: [500] }),
+  getFlow: operation({ id: "getFlow", method: "GET", path: "/api/flows/{id}", tag: "flows", summary: "A flow's actions with their JSON Schemas", params: FlowParams, status: 200, answer: FlowDetail, answerText: "The flow's actions", errors: [404] }),
+
+  planGoal: operation({ id: "planGoal", method: "POST", path: "/api/plans", tag: "plans", summary: "Plan a goal and save the plan", description: "Plans with the configured LLM, or offline without one, validates and repairs the plan, and stores it (a plan with errors is stored as a draft). `basePlanId` plans on top of a plan and saves its next version.", body: PlanRequestBody, status: 201, answer: PlannedPlan, answerText: "The saved plan with its status, issues and missing inputs", errors: [400, 404] }),
+  planGoalStream: operation({ id: "planGoalStream", method: "POST", path: "/api/plans/stream", tag: "plans", summary: "Plan a goal, streaming planning events", description: "The same request as POST /api/plans. The answer is Server-Sent Events, each `data:` one PlanStreamChunk: `event` chunks while planning, then one `done` (with the plan id) or `error`.", body: PlanRequestBody, status: 200, answerText: "Server-Sent Events", sse: { event: "event | done | error", data: PlanStreamChunk }, errors: [400] }),
+  parseInputs: operation({ id: "parseInputs", method: "POST", path: "/api/plans/parse-inputs", tag: "plans", summary: "Read plan input values out of free text", description: "With `planId`, reads the plan's inputs that still need values; with `inputs`, those. Uses the LLM when one is configured, else `name = value` pairs and values whose form gives them away.", body: ParseInputsBody, status: 200, answer: ParsedInputs, answerText: "Values found, missing and invalid", errors: [400, 404] }),
+  importPlan: operation({ id: "importPlan", method: "POST", path: "/api/plans/import", tag: "plans", summary: "Create a plan from its JSON", description: "`plan` is a plan file: the bare plan, an exported version (`{ plan, ... }`), or the compact form whose bindings are `${...}` text. A body that is not a plan: 400 and nothing is written. A plan with validation errors is saved as a draft, with its issues.", body: ImportPlanBody, status: 201, answer: ImportedPlan, answerText: "The stored plan", errors: [400] }),
+  getPlan: operation({ id: "getPlan", method: "GET", path: "/api/plans/{id}", tag: "plans", summary: "A plan with its latest version", description: "`issues` and `valid` check the latest version against today's catalog.", params: PlanParams, status: 200, answer: PlanDetail, answerText: "The plan", errors: [400, 404] }),
+  updatePlan: operation({ id: "updatePlan", method: "PUT", path: "/api/plans/{id}", tag: "plans", summary: "Save an edited plan as a new version", description: "Identical content is not duplicated (`created: false`). `baseVersionId` refuses the save (409) when the plan has moved on since. A body whose `plan` is not a plan: 422.", params: PlanParams, body: SavePlanBody, status: 200, answer: SaveResult, answerText: "The version saved (or the identical latest one)", errors: [400, 404, 409, 422] }),
+  deletePlan: operation({ id: "deletePlan", method: "DELETE", path: "/api/plans/{id}", tag: "plans", summary: "Delete a plan and its versions", description: "A plan that has runs is kept (409): their history pins its versions.", params: PlanParams, status: 200, answer: PlanDeleted, answerText: "Deleted", errors: [400, 404, 409] }),
+  refinePlan: operation({ id: "refinePlan", method: "POST", path: "/api/plans/{id}/refine", tag: "plans", summary: "Propose a change to a plan from an instruction", description: "The planner changes the plan (the one given, or the latest version) as the instruction says. Nothing is saved: the answer is the proposed plan, its diff against the base and its issues.", params: PlanParams, body: RefineBody, status: 200, answer: RefineResult, answerText: "The proposed plan and what changed", errors: [400, 404, 422] }),
+  listVersions: operation({ id: "listVersions", method: "GET", path: "/api/plans/{id}/versions", tag: "plans", summary: "A plan's versions, newest first", params: PlanParams, status: 200, answer: VersionList, answerText: "The versions", errors: [400, 404] }),
+  getVersion: operation({ id: "getVersion", method: "GET", path: "/api/plans/{id}/versions/{versionId}", tag: "plans", summary: "One version, by id or number", params: VersionParams, status: 200, answer: VersionOne, answerText: "The version with its plan", errors: [400, 404] }),
+  restoreVersion: operation({ id: "restoreVersion", method: "POST", path: "/api/plans/{id}/versions/{versionId}/restore", tag: "plans", summary: "Make an old version the newest, as a new version", params: VersionParams, status: 200, answer: SaveResult, answerText: "The new version", errors: [400, 404] }),
+  diffVersions: operation({ id: "diffVersions", method: "GET", path: "/api/plans/{id}/diff", tag: "plans", summary: "What changed between two versions", description: "By default the latest version against the one before it.", params: PlanParams, query: DiffQuery, status: 200, answer: DiffResult, answerText: "The two versions and their difference", errors: [400, 404] }),
+  startRun: operation({ id: "startRun", method: "POST", path: "/api/plans/{id}/runs", tag: "runs", summary: "Start a run of a plan", description: "Validates the plan version and the inputs, stores the run and starts it in the background. A version of another plan: 400. Invalid plan or inputs: 422.", params: PlanParams, body: StartRunBody, bodyOptional: true, status: 202, answer: RunStarted, answerText: "The run was started", errors: [400, 404, 422] }),
+
+  listRuns: operation({ id: "listRuns", method: "GET", path: "/api/runs", tag: "runs", summary: "Runs, newest first", query: RunListQuery, status: 200, answer: RunList, answerText: "The runs", errors: [400] }),
+  getRun: operation({ id: "getRun", method: "GET", path: "/api/runs/{id}", tag: "runs", summary: "A run with its steps and plan", params: RunParams, status: 200, answer: RunDetail, answerText: "The run", errors: [404] }),
+  getRunView: operation({ id: "getRunView", method: "GET", path: "/api/runs/{id}/view", tag: "runs", summary: "A run's state rebuilt from its events", description: "What the run page shows: the state after every event, the plan and its actions.", params: RunParams, status: 200, answer: RunPage, answerText: "The run's view", errors: [404] }),
+  runEvents: operation({
+    id: "runEvents",
+    method: "GET",
+    path: "/api/runs/{id}/events",
+    tag: "runs",
+    summary: "A run's events, live, as Server-Sent Events",
+    description: "Stored events first, then live ones, with no gap and no duplicate; the SSE `id` is the event's `seq`, so a client that reconnects with `Last-Event-ID` misses nothing. `?format=json` answers the stored events as one JSON document instead.",
+    params: RunParams,
+    query: EventsQuery,
+    headers: { "Last-Event-ID": "resume after this seq" },
+    status: 200,
+    answer: EventList,
+    answerText: "Server-Sent Events (`event: run-event`), or with ?format=json an EventList",
+    sse: { event: "run-event", data: RunEvent },
+    errors: [400, 404],
+  }),
+  cancelRun: operation({ id: "cancelRun", method: "POST", path: "/api/runs/{id}/cancel", tag: "runs", summary: "Cancel a run", params: RunParams, status: 200, answer: Ok, answerText: "Cancelled", errors: [404, 409] }),
+  approveStep: operation({ id: "approveStep", method: "POST", path: "/api/runs/{id}/approve", tag: "runs", summary: "Approve a step that waits for approval", description: "`input` replaces the step's resolved input (it must fit the action).", params: RunParams, body: DecisionBody, status: 200, answer: Ok, answerText: "Approved", errors: [400, 404, 409, 422] }),
+  rejectStep: operation({ id: "rejectStep", method: "POST", path: "/api/runs/{id}/reject", tag: "runs", summary: "Reject a step that waits for approval", description: "What follows depends on the run's `onReject` option: skip the step's dependents, or fail the run.", params: RunParams, body: DecisionBody, status: 200, answer: Ok, answerText: "Rejected", errors: [400, 404, 409] }),
+  retryRun: operation({ id: "retryRun", method: "POST", path: "/api/runs/{id}/retry", tag: "runs", summary: "Retry a failed or cancelled run", description: "A new run that reuses the outputs of steps that succeeded, when the step and everything upstream of it is unchanged.", params: RunParams, body: RetryBody, bodyOptional: true, status: 202, answer: RunStarted, answerText: "The new run", errors: [400, 404, 409, 422] }),
+
+  listTemplates: operation({ id: "listTemplates", method: "GET", path: "/api/templates", tag: "templates", summary: "Built-in and saved plan templates", status: 200, answer: TemplateList, answerText: "The templates", errors: [] }),
+  saveTemplate: operation({ id: "saveTemplate", method: "POST", path: "/api/templates", tag: "templates", summary: "Save a plan as a template", description: "From a stored plan (`planId`, optionally `versionId`) or a plan given whole. Parameters default to the plan's inputs; `from: { step, input }` turns a step's literal into a parameter. The template's plan, with its defaults, must validate.", body: SaveTemplateBody, status: 201, answer: TemplateDetail, answerText: "The saved template", errors: [400, 404, 409, 422] }),
+  getTemplate: operation({ id: "getTemplate", method: "GET", path: "/api/templates/{id}", tag: "templates", summary: "One template", params: TemplateParams, status: 200, answer: TemplateDetail, answerText: "The template", errors: [400, 404] }),
+  deleteTemplate: operation({ id: "deleteTemplate", method: "DELETE", path: "/api/templates/{id}", tag: "templates", summary: "Delete a saved template", description: "Built-in templates cannot be deleted (409).", params: TemplateParams, status: 200, answer: Ok, answerText: "Deleted", errors: [400, 404, 409] }),
+  instantiateTemplate: operation({ id: "instantiateTemplate", method: "POST", path: "/api/templates/{id}/instantiate", tag: "templates", summary: "Make a plan from a template", description: "Checks each parameter against its JSON Schema (400 `invalid_params` naming them), makes the plan, validates it and stores it (201) — or with `save: false` only returns it (200).", params: TemplateParams, body: InstantiateTemplateBody, bodyOptional: true, status: 201, answer: InstantiatedTemplate, answerText: "The stored plan", alsoAnswers: { 200: "The plan, not stored (save: false)" }, errors: [400, 404] }),
+} as const;
+
+export type Operations = typeof OPERATIONS;
+export type OperationId = keyof Operations;

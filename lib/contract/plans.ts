@@ -1,0 +1,133 @@
+/** Plans, their versions, planning and import: request bodies and answers. */
+import { z } from "zod";
+import { JsonSchema } from "../core/json-schema";
+import { ValidationIssue } from "../core/issues";
+import { Plan, PlanInputName } from "../core/plan";
+import { PlanDiff } from "../core/plan-diff";
+import { ParsedInputs } from "../planner/parse-inputs";
+import { PlanGoalRequest, PlanResult } from "../planner/request";
+import { IsoDate } from "./common";
+
+// ---- planning ----
+
+/** A planning request as it arrives over HTTP or from a form: the goal request, plus the plan it builds on. */
+export const PlanRequestBody = PlanGoalRequest.extend({
+  /** plan the goal on top of this plan; the result is saved as its next version */
+  basePlanId: z.string().optional(),
+}).strict();
+export type PlanRequestBody = z.infer<typeof PlanRequestBody>;
+
+export const PlannedPlan = PlanResult.extend({ planId: z.string(), versionId: z.string(), version: z.number().int(), url: z.string() });
+export type PlannedPlan = z.infer<typeof PlannedPlan>;
+
+/** The body of POST /api/plans/parse-inputs. */
+export const ParseInputsBody = z
+  .object({
+    message: z.string().min(1, "Give the text to read values from.").max(20_000),
+    planId: z.string().optional(),
+    inputs: z.array(z.object({ name: PlanInputName, schema: JsonSchema, description: z.string().optional() })).max(100).optional(),
+    names: z.array(z.string()).max(100).optional(),
+  })
+  .strict()
+  .refine((b) => b.planId !== undefined || (b.inputs?.length ?? 0) > 0, { message: "Give planId or inputs.", path: ["planId"] });
+export type ParseInputsBody = z.infer<typeof ParseInputsBody>;
+
+export { ParsedInputs };
+
+// ---- import ----
+
+/** The body of POST /api/plans/import: `plan` is a plan file in any of its forms (see plan-file). */
+export const ImportPlanBody = z.object({
+  plan: z.unknown().describe("a plan file: the plan IR, an exported version holding it in `plan`, or the compact form with `${...}` bindings"),
+  note: z.string().max(2000).nullish(),
+});
+export type ImportPlanBody = z.infer<typeof ImportPlanBody>;
+
+export const ImportedPlan = z.object({ planId: z.string(), versionId: z.string(), valid: z.boolean(), issues: z.array(ValidationIssue) });
+export type ImportedPlan = z.infer<typeof ImportedPlan>;
+
+// ---- plans and versions ----
+
+export const VersionSummary = z.object({
+  id: z.string(),
+  planId: z.string(),
+  number: z.number().int(),
+  hash: z.string(),
+  note: z.string().nullable(),
+  source: z.string(),
+  model: z.string().nullable(),
+  valid: z.boolean(),
+  errorCount: z.number().int(),
+  stepCount: z.number().int(),
+  createdAt: IsoDate,
+});
+export type VersionSummary = z.infer<typeof VersionSummary>;
+
+export const VersionDetail = VersionSummary.extend({ plan: Plan, issues: z.array(ValidationIssue) });
+export type VersionDetail = z.infer<typeof VersionDetail>;
+
+export const PlanDetail = z.object({
+  plan: z.object({ id: z.string(), title: z.string(), createdAt: IsoDate, updatedAt: IsoDate }),
+  latest: VersionDetail,
+  /** the latest version checked against today's catalog (an action may have changed since it was saved) */
+  issues: z.array(ValidationIssue),
+  valid: z.boolean(),
+});
+export type PlanDetail = z.infer<typeof PlanDetail>;
+
+export const SavePlanBody = z.object({
+  plan: z.unknown().refine((v) => v !== undefined, "the plan is missing"),
+  note: z.string().trim().max(500, "a note has at most 500 characters").optional(),
+  /** the version the edit started from; when the plan has moved on since, the save is refused (409) */
+  baseVersionId: z.string().min(1).optional(),
+});
+export type SavePlanBody = z.infer<typeof SavePlanBody>;
+
+export const SaveResult = z.object({
+  version: VersionDetail,
+  /** false when the plan was identical to the latest version, which is returned instead */
+  created: z.boolean(),
+  issues: z.array(ValidationIssue),
+  valid: z.boolean(),
+});
+export type SaveResult = z.infer<typeof SaveResult>;
+
+export const VersionList = z.object({ versions: z.array(VersionSummary) });
+export type VersionList = z.infer<typeof VersionList>;
+export const VersionOne = z.object({ version: VersionDetail });
+export type VersionOne = z.infer<typeof VersionOne>;
+
+export const DiffQuery = z.object({
+  /** a version id or number; by default the version before `to` */
+  from: z.string().min(1).optional().describe("a version id or number; by default the version before `to`"),
+  /** a version id or number; by default the latest */
+  to: z.string().min(1).optional().describe("a version id or number; by default the latest"),
+});
+export type DiffQuery = z.infer<typeof DiffQuery>;
+
+export { PlanDiff };
+export const DiffResult = z.object({ from: VersionSummary, to: VersionSummary, diff: PlanDiff });
+export type DiffResult = z.infer<typeof DiffResult>;
+
+export const PlanDeleted = z.object({ deleted: z.literal(true) });
+export type PlanDeleted = z.infer<typeof PlanDeleted>;
+
+// ---- refine ----
+
+export const RefineBody = z.object({
+  instruction: z.string().trim().min(3, "Say what to change, in a few words.").max(2000, "The instruction is longer than 2,000 characters."),
+  /** the plan as it is in the editor; the latest version when absent */
+  plan: z.unknown().optional(),
+});
+export type RefineBody = z.infer<typeof RefineBody>;
+
+export const RefineResult = z.object({
+  plan: Plan,
+  diff: PlanDiff,
+  issues: z.array(ValidationIssue),
+  valid: z.boolean(),
+  notes: z.array(z.string()),
+  /** the model, or "offline" */
+  planner: z.string(),
+});
+export type RefineResult = z.infer<typeof RefineResult>;

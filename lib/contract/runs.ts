@@ -1,0 +1,100 @@
+/** Runs: starting, listing, reading, deciding, retrying, and their events. */
+import { z } from "zod";
+import { ActionSpec } from "../core/action";
+import { RunEvent, RunStatus } from "../core/events";
+import { RunFields, StepFields } from "../core/run-state";
+import { RunView, StepView } from "../core/run-view";
+import { Plan } from "../core/plan";
+import { RunOptions } from "../core/run-options";
+import { IsoDate } from "./common";
+
+export const StartRunBody = z.object({
+  /** a version of the plan; the latest when absent */
+  versionId: z.string().optional(),
+  inputs: z.record(z.string(), z.unknown()).default({}),
+  options: RunOptions.partial().default({}),
+});
+export type StartRunBody = z.infer<typeof StartRunBody>;
+
+export const RunStarted = z.object({ runId: z.string() });
+export type RunStarted = z.infer<typeof RunStarted>;
+
+export const RunListQuery = z.object({
+  status: RunStatus.optional(),
+  planId: z.string().optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type RunListQuery = z.infer<typeof RunListQuery>;
+
+export const DecisionBody = z.object({
+  stepId: z.string().min(1),
+  comment: z.string().max(2000).optional(),
+  by: z.string().max(200).optional(),
+  /** approve only: an edited input for the step */
+  input: z.unknown().optional(),
+});
+export type DecisionBody = z.infer<typeof DecisionBody>;
+
+export const RetryBody = z.object({
+  /** retry on this plan version; `latest: true` takes the plan's newest version */
+  versionId: z.string().optional(),
+  latest: z.boolean().optional(),
+  inputs: z.record(z.string(), z.unknown()).optional(),
+});
+export type RetryBody = z.infer<typeof RetryBody>;
+
+/** A stored run as the API answers it: the row fields the run reducer folds, and what the run was started with. */
+export const RunRecord = RunFields.extend({
+  id: z.string(),
+  planId: z.string(),
+  planVersionId: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+  options: RunOptions,
+  lastSeq: z.number().int(),
+  retryOfId: z.string().nullable().optional(),
+  createdAt: IsoDate,
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
+export const RunListItem = RunRecord.extend({ planTitle: z.string(), versionNumber: z.number().int(), stepCount: z.number().int(), durationMs: z.number().nullable() });
+export type RunListItem = z.infer<typeof RunListItem>;
+export const RunList = z.object({ runs: z.array(RunListItem) });
+export type RunList = z.infer<typeof RunList>;
+
+/** A stored step as the API answers it: the row fields the run reducer folds, with its key. */
+export const StepRecord = StepFields.extend({ stepId: z.string(), idempotencyKey: z.string() });
+export type StepRecord = z.infer<typeof StepRecord>;
+
+export const RunDetail = z.object({ run: RunRecord, steps: z.array(StepRecord), planTitle: z.string(), versionNumber: z.number().int(), plan: Plan });
+export type RunDetail = z.infer<typeof RunDetail>;
+
+/** The run page's state: the same reducer's view (lib/core/run-view). */
+export { RunView, StepView };
+
+export const RunPage = z.object({
+  view: RunView,
+  plan: Plan,
+  actions: z.array(ActionSpec),
+  meta: z.object({
+    planId: z.string(),
+    planTitle: z.string(),
+    versionNumber: z.number().int(),
+    planVersionId: z.string(),
+    inputs: z.record(z.string(), z.unknown()),
+    options: RunOptions,
+    createdAt: IsoDate,
+    retryOfId: z.string().nullable(),
+  }),
+});
+export type RunPage = z.infer<typeof RunPage>;
+
+export const EventList = z.object({ events: z.array(RunEvent) });
+export type EventList = z.infer<typeof EventList>;
+
+export const EventsQuery = z.object({
+  lastEventId: z.string().optional().describe("resume after this seq (same as the Last-Event-ID header)"),
+  format: z.enum(["json"]).optional().describe("json: the stored events as one document"),
+});
+export type EventsQuery = z.infer<typeof EventsQuery>;

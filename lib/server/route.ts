@@ -1,0 +1,142 @@
+/**
+ * The one wrapper between the contract and lib/: `route(op, fn)` makes a route handler and
+ * `action(op, fn)` a server action. Both parse the path parameters, query and body with the
+ * operation's schemas, call one lib function, check its answer against the operation's answer
+ * schema (development and tests) and map errors in one place (lib/contract errorAnswer).
+ */
+import type { z } from "zod";
+import { RequestError, badRequest } from "../core/errors";
+import { describeIssues, errorAnswer } from "../contract/errors";
+import type { AnswerOf, BodyOf, Operation, ParamsOf, QueryOf } from "../contract/operation";
+import { classifyStorageError } from "../store/errors";
+import { config } from "./env";
+
+export interface Input<O extends Operation> {
+  params: ParamsOf<O>;
+  query: QueryOf<O>;
+  body: BodyOf<O>;
+  request: Request;
+}
+
+/** An answer with a status other than the operation's usual one, or with headers. */
+export class Reply<T> {
+  constructor(readonly status: number, readonly value: T, readonly headers: Record<string, string> = {}) {}
+}
+export const reply = <T>(status: number, value: T, headers: Record<string, string> = {}) => new Reply(status, value, headers);
+
+type Handler<O extends Operation> = (input: Input<O>) => Promise<AnswerOf<O> | Reply<AnswerOf<O>> | Response>;
+type RouteContext = { params?: Promise<Record<string, string | string[] | undefined>> };
+
+export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Request, context?: RouteContext) => Promise<Response> {
+  return async (request, context) => {
+    try {
+      const params = parse(op.params, context?.params ? await context.params : {}, "path");
+      const query = parse(op.query, Object.fromEntries(new URL(request.url).searchParams), "query");
+      const body = op.body ? await readBody(request, op.body, { allowEmpty: Boolean(op.bodyOptional) }) : undefined;
+      const out = await fn({ params, query, body, request } as Input<O>);
+      if (out instanceof Response) return out;
+      const { status, value, headers } = out instanceof Reply ? out : new Reply(op.status, out);
+      const text = JSON.stringify(value);
+      checkAnswer(op, text);
+      return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
+    } catch (err) {
+      return errorResponse(err, `${op.method} ${op.path}`);
+    }
+  };
+}
+
+/** What a server action answers: its value, or the error a form can show. */
+export type ActionResult<T> = { ok: true; value: T } | { ok: false; status: number; code: string; error: string; details?: unknown };
+
+/**
+ * A server action for an operation: the same parsing, lib function and error mapping as its
+ * route, answered as an `ActionResult` instead of HTTP.
+ */
+export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "request">) => Promise<AnswerOf<O>>) {
+  return async (input: { params?: unknown; query?: unknown; body?: unknown }): Promise<ActionResult<AnswerOf<O>>> => {
+    try {
+      const params = parse(op.params, input.params ?? {}, "path");
+      const query = parse(op.query, input.query ?? {}, "query");
+      const body = op.body ? parseBody(op.body, input.body === undefined && op.bodyOptional ? {} : input.body) : undefined;
+      const value = await fn({ params, query, body } as Omit<Input<O>, "request">);
+      checkAnswer(op, JSON.stringify(value));
+      return { ok: true, value };
+    } catch (err) {
+      const { status, body, unexpected } = answerFor(err);
+      if (unexpected) console.error(`[trellis] ${op.id} failed`, err);
+      return { ok: false, status, code: body.error.code, error: body.error.message, ...(body.error.details !== undefined ? { details: body.error.details } : {}) };
+    }
+  };
+}
+
+/** An error as the API's JSON answer; unexpected ones are logged, never shown. */
+export function errorResponse(err: unknown, where = "request"): Response {
+  const { status, body, unexpected } = answerFor(err);
+  if (unexpected) console.error(`[trellis] ${where} failed`, err);
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+}
+
+/**
+ * The error answer, with storage failures a person can act on told apart from bugs: a value
+ * the database cannot store is the request's fault (400), a write that lost a race is a
+ * conflict (409). Anything else stays an unexpected 500.
+ */
+export function answerFor(err: unknown) {
+  const storage = classifyStorageError(err);
+  if (storage?.kind === "invalid_value" || storage?.kind === "value_too_long" || storage?.kind === "value_out_of_range") {
+    return errorAnswer(new RequestError(400, "unstorable_value", "The request holds a value Trellis cannot store (such as a NUL character in text, or a number or date out of range).", { kind: storage.kind }));
+  }
+  if (storage?.kind === "unique_violation" || storage?.kind === "serialization_failure" || storage?.kind === "deadlock") {
+    return errorAnswer(new RequestError(409, "conflict", "Another change was saved at the same moment; try again.", { kind: storage.kind }));
+  }
+  return errorAnswer(err);
+}
+
+function parse(schema: z.ZodType | undefined, raw: unknown, what: "path" | "query"): unknown {
+  if (!schema) return {};
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw badRequest(`Invalid ${what === "path" ? "path" : "query"}: ${describeIssues(parsed.error.issues, what)}`, parsed.error.issues);
+  return parsed.data;
+}
+
+function parseBody(schema: z.ZodType, raw: unknown): unknown {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+    throw badRequest(`The body is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
+  }
+  return parsed.data;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
+/**
+ * Reads and validates a JSON body: JSON only (415 otherwise), at most 1 MB (413), checked
+ * with the schema (400 naming each wrong field). An empty body reads as `{}` when allowed.
+ */
+async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: boolean }): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (type && !/\bjson\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+    throw new RequestError(415, "unsupported_media_type", `Send the body as JSON (content-type: application/json), not ${type.split(";")[0]}.`);
+  }
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw new RequestError(413, "too_large", `The body is larger than ${MAX_BODY_BYTES / 1_000_000} MB.`);
+  let raw: unknown = {};
+  if (!text.trim()) {
+    if (!options.allowEmpty) throw badRequest("The request body is empty; send a JSON object.");
+  } else {
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new RequestError(400, "invalid_json", `The body is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  return parseBody(schema, raw);
+}
+
+/** In development and tests, an answer that does not fit the contract is a bug: fail loudly. */
+function checkAnswer(op: Operation, text: string): void {
+  if (!op.answer || !config().checkAnswers) return;
+  const parsed = op.answer.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${op.id}: the answer does not fit the contract: ${describeIssues(parsed.error.issues, "answer")}`);
+}

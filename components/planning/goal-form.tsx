@@ -7,6 +7,7 @@
 import { useActionState, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { useRouter } from "next/navigation";
 import type { PlanningEvent } from "@/lib/core/events";
+import { ApiRequestError, createClient } from "@/lib/contract/client";
 import { readPlanStream } from "@/lib/contract/plan-stream";
 import { planGoalAction, type GoalFormState } from "@/app/actions";
 import { parseInputLines } from "./input-lines";
@@ -17,6 +18,8 @@ export interface GoalFormProps {
   flows: string[];
   planner: { configured: boolean; model: string; provider: string };
 }
+
+const client = createClient();
 
 type Phase = "idle" | "planning" | "opening" | "failed";
 
@@ -52,14 +55,13 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
     const body = { goal, ...(selected.length ? { flows: selected } : {}), ...(Object.keys(lines.values).length ? { inputs: lines.values } : {}) };
     let response: Response;
     try {
-      response = await fetch("/api/plans/stream", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: controller.signal });
-    } catch {
-      return fail(controller.signal.aborted ? "Planning was cancelled." : "Could not reach the server. Check that Trellis is running and try again.");
+      response = await client.send("planGoalStream", { body, signal: controller.signal });
+    } catch (err) {
+      if (controller.signal.aborted) return fail("Planning was cancelled.");
+      if (ApiRequestError.isInstance(err) && err.code !== "network") return fail(err.message);
+      return fail("Could not reach the server. Check that Trellis is running and try again.");
     }
-    if (!response.ok || !response.body) {
-      const payload = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      return fail(payload?.error?.message ?? `The server answered ${response.status}.`);
-    }
+    if (!response.body) return fail(`The server answered ${response.status} without a body.`);
     try {
       for await (const read of readPlanStream(response.body)) {
         if (!read.ok) continue;

@@ -26,7 +26,7 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
   try {
     boot = await load(id);
   } catch (err) {
-    if (err instanceof RequestError && (err.status === 404 || err.status === 400)) notFound();
+    if (RequestError.isInstance(err) && (err.status === 404 || err.status === 400)) notFound();
     throw err;
   }
   const positions = await initialLayout(boot.detail.latest.plan, boot.catalog, boot.detail.latest.hash);

@@ -10,7 +10,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   try {
     return <RunViewPage data={await runPageData(id)} />;
   } catch (err) {
-    if (err instanceof RequestError && err.status === 404) notFound();
+    if (RequestError.isInstance(err) && err.status === 404) notFound();
     throw err;
   }
 }

@@ -62,6 +62,8 @@ if (mode === "start") {
       seqs: events.map((e) => e.seq),
       started: events.filter((e) => e.type === "step.started").map((e) => e.stepId),
       resumedEvents: events.filter((e) => e.type === "run.started").length,
+      // steps whose success was stored only after the resume: the ones the kill caught before their success was durable
+      succeededAfterResume: events.filter((e) => e.type === "step.succeeded" && e.seq > events.filter((r) => r.type === "run.started").at(-1)!.seq).map((e) => e.stepId),
       steps: done.steps.map((s) => ({ id: s.stepId, status: s.status, attempts: s.attempts, key: s.idempotencyKey })),
     });
   }

@@ -84,8 +84,11 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     expect(counts.size).toBe(20);
     const twice = [...counts].filter(([, n]) => n > 1).map(([s]) => s);
     for (const n of counts.values()) expect(n).toBeLessThanOrEqual(2);
-    // Only steps that were running when the process died may have run twice: at most the run's concurrency.
-    expect(twice.length).toBeLessThanOrEqual(4);
+    // Only steps whose success was not yet stored when the process died may run twice: every step
+    // that ran twice succeeded again after the resume (how many depends on how far the group commit
+    // lagged behind at the kill, not on a fixed bound).
+    const afterResume = new Set<string>(result.succeededAfterResume);
+    for (const s of twice) expect(afterResume.has(s), `${s} ran twice though its success was stored before the kill`).toBe(true);
     for (const k of keys.values()) expect(k.size).toBe(1);
     expect(atKill).toBeGreaterThanOrEqual(6);
     expect(lines.length).toBe(20 + twice.length);

@@ -19,11 +19,16 @@ export type StartRunBody = z.infer<typeof StartRunBody>;
 export const RunStarted = z.object({ runId: z.string() });
 export type RunStarted = z.infer<typeof RunStarted>;
 
+/** A date a query may filter on: one the database can compare (years 1 to 9999). */
+const QueryDate = z.coerce
+  .date({ message: "a date such as 2026-12-01 or 2026-12-01T10:00:00Z" })
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, "a date between the years 1 and 9999");
+
 export const RunListQuery = z.object({
   status: RunStatus.optional(),
   planId: z.string().optional(),
-  since: z.coerce.date().optional(),
-  until: z.coerce.date().optional(),
+  since: QueryDate.optional(),
+  until: QueryDate.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type RunListQuery = z.infer<typeof RunListQuery>;

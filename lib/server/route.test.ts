@@ -67,6 +67,43 @@ describe("route(op, fn)", () => {
     expect((await at("")).status).toBe(400);
   });
 
+  it("refuses hostile text before any schema reads it: NUL, lone surrogates, deep nesting, bad UTF-8 (400 naming the field)", async () => {
+    const post = (body: BodyInit) => approve(new Request("http://t/x", { method: "POST", body, headers: { "content-type": "application/json" } }), { params: Promise.resolve({ id: "r1" }) });
+    const answers = await Promise.all([
+      post(JSON.stringify({ stepId: "save", comment: "a\u0000b" })),
+      post(JSON.stringify({ stepId: "save", input: { text: "\ud800" } })),
+      post(`{"stepId":"save","input":${"[".repeat(1000)}${"]".repeat(1000)}}`),
+      post(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])),
+    ]);
+    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, ...((await r.json()) as { error: { code: string; message: string } }).error })));
+    expect(bodies.map((b) => b.status)).toEqual([400, 400, 400, 400]);
+    expect(bodies[0].message).toContain("comment");
+    expect(bodies[1].message).toContain("input.text");
+    expect(bodies[2].message).toContain("deeper than 64");
+    expect(bodies[3].code).toBe("invalid_encoding");
+    const path = await approve(new Request("http://t/x", { method: "POST", body: "{}" }), { params: Promise.resolve({ id: "r\u0000" }) });
+    expect(path.status).toBe(400);
+    const list = route(OPERATIONS.listRuns, async () => ({ runs: [] }));
+    for (const q of ["planId=%00", "since=99999-01-01", "since=nope", "status=%ED%A0%80"]) {
+      expect((await list(new Request(`http://t/api/runs?${q}`))).status, q).toBe(400);
+    }
+  });
+
+  it("refuses a body whose declared or streamed size passes the limit, without reading it all", async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 65_536;
+        controller.enqueue(new Uint8Array(65_536).fill(0x20));
+      },
+    });
+    const streamed = await approve(new Request("http://t/x", { method: "POST", body: endless, duplex: "half", headers: { "content-type": "application/json" } } as RequestInit), { params: Promise.resolve({ id: "r1" }) });
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(2_000_000);
+    const declared = await approve(new Request("http://t/x", { method: "POST", body: "{}", headers: { "content-type": "application/json", "content-length": "200000000" } }), { params: Promise.resolve({ id: "r1" }) });
+    expect(declared.status).toBe(413);
+  });
+
   it("refuses a path parameter that does not fit (400)", async () => {
     const res = await approve(new Request("http://t/x", { method: "POST", body: "{}" }), { params: Promise.resolve({ id: "x".repeat(500) }) });
     expect(res.status).toBe(400);

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { RequestError, badRequest } from "../core/errors";
 import { describeIssues, errorAnswer } from "../contract/errors";
+import { findUnsafeValue } from "../contract/hygiene";
 import type { AnswerOf, BodyOf, Operation, ParamsOf, QueryOf } from "../contract/operation";
 import { classifyStorageError } from "../store/errors";
 import { config } from "./env";
@@ -92,7 +93,14 @@ export function answerFor(err: unknown) {
   return errorAnswer(err);
 }
 
+/** Refuses what no schema should have to read: NUL, lone surrogates, nesting past the limit. */
+function refuseUnsafe(raw: unknown, what: "path" | "query" | "body"): void {
+  const unsafe = findUnsafeValue(raw);
+  if (unsafe) throw badRequest(`The ${what === "path" ? "path" : what} is not valid: ${unsafe.path === "(value)" ? what : unsafe.path} ${unsafe.problem}.`, { issues: [{ path: unsafe.path, message: unsafe.problem }] });
+}
+
 function parse(schema: z.ZodType | undefined, raw: unknown, what: "path" | "query"): unknown {
+  refuseUnsafe(raw, what);
   if (!schema) return {};
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw badRequest(`Invalid ${what === "path" ? "path" : "query"}: ${describeIssues(parsed.error.issues, what)}`, parsed.error.issues);
@@ -100,6 +108,7 @@ function parse(schema: z.ZodType | undefined, raw: unknown, what: "path" | "quer
 }
 
 function parseBody(schema: z.ZodType, raw: unknown): unknown {
+  refuseUnsafe(raw, "body");
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
@@ -119,8 +128,7 @@ async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: 
   if (type && !/\bjson\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
     throw new RequestError(415, "unsupported_media_type", `Send the body as JSON (content-type: application/json), not ${type.split(";")[0]}.`);
   }
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new RequestError(413, "too_large", `The body is larger than ${MAX_BODY_BYTES / 1_000_000} MB.`);
+  const text = await readText(req, MAX_BODY_BYTES);
   let raw: unknown = {};
   if (!text.trim()) {
     if (!options.allowEmpty) throw badRequest("The request body is empty; send a JSON object.");
@@ -132,6 +140,42 @@ async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: 
     }
   }
   return parseBody(schema, raw);
+}
+
+const tooLarge = () => new RequestError(413, "too_large", `The body is larger than ${MAX_BODY_BYTES / 1_000_000} MB.`);
+
+/**
+ * The body as text, at most `max` bytes: counted while it streams in, so a huge body is refused
+ * after its first megabyte instead of after all of it is in memory. Bytes that are not UTF-8 are a 400.
+ */
+async function readText(req: Request, max: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new RequestError(400, "invalid_encoding", "The body is not valid UTF-8 text.");
+  }
 }
 
 /** In development and tests, an answer that does not fit the contract is a bug: fail loudly. */

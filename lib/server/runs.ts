@@ -107,6 +107,13 @@ export async function runEventsAfter(runId: string, after: number): Promise<RunE
   return new PrismaRunStore(t.database.prisma).events(runId, after, 100_000);
 }
 
+/** The seq a client resumes after (Last-Event-ID or ?lastEventId): a whole number, 0 when absent. */
+export function lastEventId(text: string | null | undefined): number {
+  if (text === null || text === undefined || text.trim() === "") return 0;
+  if (!/^\d{1,15}$/.test(text.trim())) throw badRequest(`Last-Event-ID "${text.slice(0, 40)}" is not an event seq (a whole number).`);
+  return Number(text.trim());
+}
+
 /**
  * The run's events as Server-Sent Events, from after `lastEventId`: stored events first,
  * then live ones, with no gap and no duplicate (subscribe first, then replay, then

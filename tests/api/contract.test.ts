@@ -245,6 +245,32 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     }).toEqual({ unknownInput: 422, cancelTwice: 409, approveCancelled: 409, rejectUnknownStep: 404, retrySucceeded: 409, retryMissing: 404 });
   });
 
+  it("hostile input answers 4xx naming the problem, never 500, and stores nothing", async () => {
+    const raw = async (method: string, url: string, body?: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(new URL(url, app.baseUrl), { method, headers: { "content-type": "application/json", ...headers }, body });
+      return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text() };
+    };
+    const before = (await call<{ runs: unknown[] }>("GET", "/api/runs", {}, { query: { limit: "500" } })).body.runs.length;
+    const probes = {
+      nulInGoal: await raw("POST", "/api/plans", JSON.stringify({ goal: "load\u0000 the csv" })),
+      surrogateInNote: await raw("POST", "/api/plans/import", JSON.stringify({ plan: EXAMPLE, note: "\ud800" })),
+      deepLiteral: await raw("POST", "/api/plans/import", `{"plan":${JSON.stringify(EXAMPLE).replace('"sample:sales.csv"', `${"[".repeat(1000)}${"]".repeat(1000)}`)}}`),
+      nulInRunInput: await raw("POST", `/api/plans/${planId}/runs`, JSON.stringify({ inputs: { report_path: "out/\u0000.md" } })),
+      nulInPlanId: await raw("GET", "/api/plans/%00"),
+      nulInTemplateName: await raw("POST", "/api/templates", JSON.stringify({ planId, name: "x\u0000" })),
+      dateOutOfRange: await raw("GET", "/api/runs?since=275760-09-14"),
+      hugeLastEventId: await raw("GET", `/api/runs/${runId}/events?format=json`, undefined, { "last-event-id": "9223372036854775808" }),
+    };
+    const statuses = Object.fromEntries(Object.entries(probes).map(([k, r]) => [k, r.status]));
+    for (const [k, r] of Object.entries(probes)) {
+      expect(r.status, `${k}: ${r.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `${k}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
+    }
+    expect(statuses).toMatchObject({ nulInGoal: 400, surrogateInNote: 400, deepLiteral: 400, nulInRunInput: 400, nulInTemplateName: 400, dateOutOfRange: 400, hugeLastEventId: 400 });
+    expect(probes.nulInGoal.text).toContain("goal");
+    expect((await call<{ runs: unknown[] }>("GET", "/api/runs", {}, { query: { limit: "500" } })).body.runs.length).toBe(before);
+  });
+
   it("templates: list, get, instantiate, save a plan as one, delete it", async () => {
     const list = await call<{ templates: { id: string }[] }>("GET", "/api/templates");
     const count = list.body.templates.length;

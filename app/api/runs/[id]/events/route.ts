@@ -1,13 +1,12 @@
 import { OPERATIONS } from "@/lib/contract/operations";
 import { SSE_HEADERS } from "@/lib/contract/sse";
 import { route } from "@/lib/server/route";
-import { runEventStream, runEventsAfter } from "@/lib/server/runs";
+import { lastEventId, runEventStream, runEventsAfter } from "@/lib/server/runs";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route(OPERATIONS.runEvents, async ({ params, query, request }) => {
-  const header = request.headers.get("last-event-id") ?? query.lastEventId ?? "0";
-  const after = Number.isSafeInteger(Number(header)) && Number(header) >= 0 ? Number(header) : 0;
+  const after = lastEventId(request.headers.get("last-event-id") ?? query.lastEventId);
   // ?format=json: the stored events as one JSON document, for scripts.
   if (query.format === "json") return { events: await runEventsAfter(params.id, after) };
   const stream = await runEventStream(params.id, after, request.signal);

@@ -36,7 +36,8 @@ export function RunViewPage({ data }: { data: RunPageData }) {
           <h1 className="row">Run <span className="mono subtle" style={{ fontSize: 18 }}>{view.id.slice(0, 8)}</span> <StatusBadge status={view.status} testId="run-status" /></h1>
           <div className="row subtle" style={{ marginTop: 6 }}>
             <span data-testid="run-progress">{done} of {total} steps done</span>
-            {elapsed !== null ? <span>· {formatDuration(elapsed)}</span> : null}
+            {/* A live run's elapsed time differs between the server's render and the browser's first one. */}
+            {elapsed !== null ? <span suppressHydrationWarning>· {formatDuration(elapsed)}</span> : null}
             <span className={`conn conn-${connection}`} data-testid="connection">{connection === "live" ? "● live" : connection === "reconnecting" ? "● reconnecting…" : connection === "connecting" ? "● connecting…" : ""}</span>
           </div>
         </div>

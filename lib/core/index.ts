@@ -18,3 +18,4 @@ export * from "./plan-edits";
 export * from "./plan-diff";
 export * from "./run-options";
 export * from "./errors";
+export * from "./read-limited";

@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import { RequestError, badRequest } from "../core/errors";
+import { readLimited } from "../core/read-limited";
 import { describeIssues, errorAnswer } from "../contract/errors";
 import { findUnsafeValue } from "../contract/hygiene";
 import type { AnswerOf, BodyOf, Operation, ParamsOf, QueryOf } from "../contract/operation";
@@ -151,28 +152,10 @@ const tooLarge = () => new RequestError(413, "too_large", `The body is larger th
 async function readText(req: Request, max: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > max) throw tooLarge();
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
+  const read = await readLimited(req.body, max);
+  if (!read.ok) throw tooLarge();
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
   } catch {
     throw new RequestError(400, "invalid_encoding", "The body is not valid UTF-8 text.");
   }

@@ -4,6 +4,7 @@
  * cut off at `maxBytes`, and timeouts/network failures become retryable ActionErrors.
  */
 import { ActionError } from "@/lib/core/action";
+import { readLimited } from "@/lib/core/read-limited";
 import { checkUrlAllowed } from "./host-allow-list";
 
 export const DEFAULT_HTTP_MAX_BYTES = 5 * 1024 * 1024;
@@ -65,7 +66,7 @@ export async function limitedFetch(req: LimitedFetchRequest): Promise<LimitedFet
         await res.body?.cancel();
         throw tooLarge(url, req.maxBytes, declared);
       }
-      const bytes = await readLimited(res, req.maxBytes, url);
+      const bytes = await readBody(res, req.maxBytes, url);
       return { url: url.href, status: res.status, statusText: res.statusText, headers, body: bytes };
     }
   } catch (err) {
@@ -87,22 +88,10 @@ function tooLarge(url: URL, maxBytes: number, size?: number): ActionError {
   });
 }
 
-async function readLimited(res: Response, maxBytes: number, url: URL): Promise<Buffer> {
-  if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+async function readBody(res: Response, maxBytes: number, url: URL): Promise<Buffer> {
+  const read = await readLimited(res.body, maxBytes);
+  if (!read.ok) throw tooLarge(url, maxBytes);
+  return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength);
 }
 
 /** Status codes worth retrying: the server is overloaded or briefly broken. */

@@ -64,6 +64,8 @@ export interface LlmClient {
 
 export interface ActionContext {
   signal: AbortSignal;
+  /** how long this attempt may run (the step's timeoutMs, else the action's); `signal` aborts when it is up */
+  timeoutMs?: number;
   log(level: LogLevel, message: string, data?: unknown): void;
   /** fraction in [0, 1] */
   progress(fraction: number, message?: string): void;

@@ -31,4 +31,28 @@ describe("sql.check", () => {
     expect(await check("SELECT 1; SELECT 2")).toMatchObject({ ok: false, errorCode: "multiple_statements" });
     expect(await check("SELECT count(*) FROM order_items a, order_items b, orders c")).toMatchObject({ ok: false, errorCode: "query_too_expensive" });
   });
+
+  it("checks an EXPLAIN through the query it explains, without running it", async () => {
+    const out = await check("EXPLAIN ANALYZE SELECT status, count(*) FROM orders GROUP BY status");
+    expect(out).toMatchObject({ ok: true, plan: expect.stringMatching(/Aggregate/) });
+    expect(out.plan).not.toMatch(/actual/);
+    const unknown = await check("EXPLAIN (FORMAT JSON)\n  SELECT nme FROM customers");
+    expect(unknown).toMatchObject({ ok: false, errorCode: "sql_error", position: 32 });
+  });
+
+  it("refuses what sql.query refuses, with the same reasons, before planning", async () => {
+    const copy = await check("COPY (SELECT 1) TO PROGRAM 'true'");
+    expect(copy).toMatchObject({ ok: false, errorCode: "not_a_query" });
+    expect(copy.error).toBe("COPY is not allowed: only SELECT, WITH … SELECT and EXPLAIN run against the database.");
+    expect(await check("SELECT pg_sleep(100)")).toMatchObject({ ok: false, errorCode: "query_refused", position: 8 });
+    expect(await check("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r")).toMatchObject({
+      ok: false,
+      errorCode: "query_refused",
+    });
+    expect(await check("SELECT * INTO t FROM orders")).toMatchObject({ ok: false, errorCode: "writes_data", position: 15 });
+    expect(await check("SELECT * FROM orders FOR UPDATE")).toMatchObject({ ok: false, errorCode: "read_only_violation" });
+    expect(await check("EXPLAIN ANALYZE DELETE FROM orders")).toMatchObject({ ok: false, errorCode: "not_a_query" });
+    expect(await check("SELECT id, FROM orders")).toMatchObject({ ok: false, errorCode: "sql_syntax_error", position: 12 });
+    expect(await check("BEGIN")).toMatchObject({ ok: false, errorCode: "transaction_control_refused" });
+  });
 });

@@ -17,7 +17,7 @@ const Answer = z.object({
 
 const SYSTEM = [
   "You translate questions into one PostgreSQL query over the database schema given.",
-  "Rules: a single read-only statement (SELECT or WITH … SELECT), no semicolon, no comments.",
+  "Rules: a single read-only statement (SELECT or WITH … SELECT, not WITH RECURSIVE), no semicolon, no comments.",
   "Use only the tables and columns listed; qualify columns with table aliases when joining.",
   "Give computed columns short snake_case aliases; round money to 2 decimals; order the rows meaningfully.",
   "When the question asks for top/first N, use LIMIT N. Never invent values: use the listed values for text columns.",

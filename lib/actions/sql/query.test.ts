@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { ActionError } from "@/lib/core/action";
 import { queryAction, queryGeneratedAction } from "./query";
-import { closeSampleShopDb } from "./sample-shop";
-import { runAction } from "../../../tests/support/llm-action-context";
+import { closeSampleShopDb, getSampleShopDb, sampleShopTiming } from "./sample-shop";
+import { makeTestCtx, runAction } from "../../../tests/support/llm-action-context";
 
 afterAll(() => closeSampleShopDb());
 
@@ -97,9 +97,125 @@ describe("sql.query", () => {
     expect((await refusal("SELECT pg_sleep(5)")).code).toBe("query_refused");
   });
 
-  it("runs non-cursor reads such as SHOW", async () => {
-    const out = await query({ sql: "SHOW default_transaction_read_only" });
-    expect(out.table.columns).toEqual(["default_transaction_read_only"]);
+  it("refuses SHOW (only SELECT, WITH … SELECT and EXPLAIN run), and reads settings through SELECT instead", async () => {
+    const error = await refusal("SHOW default_transaction_read_only");
+    expect(error.code).toBe("statement_not_allowed");
+    expect(error.message).toBe("SHOW is not allowed: only SELECT, WITH … SELECT and EXPLAIN run against the database.");
+    const out = await query({ sql: "SELECT current_setting('transaction_read_only') AS read_only" });
+    expect(out.table).toEqual({ columns: ["read_only"], rows: [{ read_only: "on" }] });
+  });
+
+  it("runs CTEs and window functions", async () => {
+    const out = await query({
+      sql: `WITH monthly AS (SELECT date_trunc('month', ordered_at) AS month, count(*) AS n FROM orders GROUP BY 1)
+            SELECT month, n, sum(n) OVER (ORDER BY month) AS running, rank() OVER (ORDER BY n DESC) AS busiest FROM monthly ORDER BY month`,
+    });
+    expect(out.rowCount).toBe(12);
+    expect(out.table.rows.at(-1)).toMatchObject({ running: 600 });
+    expect(out.table.rows.map((r) => r.busiest)).toContain(1);
+  });
+
+  it("runs EXPLAIN and EXPLAIN ANALYZE of a query and returns the plan as rows", async () => {
+    const plan = await query({ sql: "EXPLAIN SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id" });
+    expect(plan.table.columns).toEqual(["QUERY PLAN"]);
+    expect(plan.table.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/Join/);
+    const analyzed = await query({ sql: "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM orders" });
+    const [json] = analyzed.table.rows[0]["QUERY PLAN"] as Array<{ Plan: { "Actual Rows": number } }>;
+    expect(json.Plan["Actual Rows"]).toBe(1);
+  });
+
+  it("holds EXPLAIN ANALYZE to the cost ceiling, since it runs its query; a plain EXPLAIN only plans", async () => {
+    const huge = "SELECT count(*) FROM order_items a, order_items b, order_items c";
+    expect((await refusal(`EXPLAIN ANALYZE ${huge}`)).code).toBe("query_too_expensive");
+    expect((await query({ sql: `EXPLAIN ${huge}` })).rowCount).toBeGreaterThan(0);
+  });
+
+  it("points a Postgres error into the caller's SQL past a leading comment", async () => {
+    const error = await refusal("-- which name?\nSELECT nme FROM customers;");
+    expect(error.code).toBe("sql_error");
+    expect(error.details).toMatchObject({ sqlState: "42703", position: 23 });
+    expect(error.message).toContain('at character 23, line 2, near "nme FROM customers;"');
+  });
+
+  it("hands the step's time limit to Postgres as the statement timeout", async () => {
+    const sql = "SELECT current_setting('statement_timeout') AS t, current_setting('temp_file_limit') AS space";
+    const out = await runAction(queryAction, { sql }, { ...makeTestCtx(), timeoutMs: 5_000 });
+    const { t, space } = out.table.rows[0] as { t: string; space: string };
+    const ms = /^(\d+)ms$/.test(t) ? Number(t.slice(0, -2)) : Number(t.replace(/s$/, "")) * 1000;
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThanOrEqual(5_000);
+    expect(space).toBe("64MB");
+  });
+
+  it("answers an aborted step at once and runs nothing for it", async () => {
+    const reason = new Error("the step was cancelled");
+    const aborted = runAction(queryAction, { sql: "SELECT count(*) FROM orders" }, makeTestCtx({ signal: AbortSignal.abort(reason) }));
+    await expect(aborted).rejects.toBe(reason);
+  });
+
+  it("answers an abort while the database is busy with other work, without waiting for it", async () => {
+    const db = await getSampleShopDb();
+    let release!: () => void;
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const holder = db.transaction(async () => {
+      entered();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await inside;
+    try {
+      const ac = new AbortController();
+      const pending = runAction(queryAction, { sql: "SELECT count(*) FROM orders" }, makeTestCtx({ signal: ac.signal }));
+      // let the query reach the database's queue (event-loop turns, not the clock)
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      const reason = new Error("step timed out");
+      ac.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+    } finally {
+      release();
+      await holder;
+    }
+    // the queued transaction saw the abort, ran nothing and rolled back: the database is free
+    expect((await query({ sql: "SELECT count(*) AS n FROM orders" })).table.rows).toEqual([{ n: 600 }]);
+  });
+});
+
+/** The statements of the incident (issue 12) and their disguises. */
+const PROBES: Array<[string, string, RegExp]> = [
+  ["COPY (SELECT 1) TO PROGRAM 'true'", "statement_not_allowed", /^COPY is not allowed: only SELECT, WITH … SELECT and EXPLAIN run against the database\.$/],
+  ["WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r", "query_refused", /^WITH RECURSIVE is not allowed: a recursion that never ends/],
+  ["WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d", "read_only_violation", /^DELETE inside WITH is not allowed/],
+  ["SELECT 1; DROP TABLE x", "multiple_statements", /^Only one SQL statement can run at a time, got 2 \(SELECT, DROP TABLE\)/],
+  ["SELECT pg_sleep(100)", "query_refused", /^pg_sleep\(\) is not allowed \(at character 8\): it waits on purpose/],
+  ["SELECT * INTO t FROM orders", "read_only_violation", /^SELECT … INTO is not allowed \(at character 15\): it creates a table/],
+  ["SELECT * FROM orders WHERE id = 1 FOR UPDATE", "read_only_violation", /^SELECT … FOR UPDATE is not allowed: row locks/],
+  ["/* SELECT */ COPY orders TO PROGRAM 'true'", "statement_not_allowed", /^COPY is not allowed/],
+  ["-- SELECT\nDELETE FROM orders", "read_only_violation", /^DELETE is not allowed/],
+  ["SELECT $$;$$; COPY (SELECT 1) TO PROGRAM 'true'", "multiple_statements", /got 2 \(SELECT, COPY\)/],
+  ["SELECT $q$ $q$, pg_sleep(100)", "query_refused", /^pg_sleep\(\) is not allowed/],
+  ["EXPLAIN ANALYZE DELETE FROM orders", "read_only_violation", /^EXPLAIN ANALYZE DELETE is not allowed/],
+  ["SELECT set_config('statement_timeout', '0', true)", "query_refused", /^set_config\(\) is not allowed/],
+];
+
+describe("sql.query and the incident's probes", () => {
+  it.each(PROBES)("refuses %s by the gate, with its reason", async (sql, code, message) => {
+    const error = await refusal(sql);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(error.details).toMatchObject({ rule: expect.any(String) });
+  });
+
+  it("keeps answering after the COPY that froze the server", async () => {
+    await refusal("COPY (SELECT 1) TO PROGRAM 'true'");
+    expect((await query({ sql: "SELECT 1 AS ok" })).table.rows).toEqual([{ ok: 1 }]);
+  });
+
+  it("executes none of them: no database is even opened for them", async () => {
+    await closeSampleShopDb();
+    const before = sampleShopTiming();
+    for (const [sql] of PROBES) await refusal(sql);
+    // every sample database that starts records a new timing; none did
+    expect(sampleShopTiming()).toBe(before);
   });
 });
 

@@ -62,6 +62,13 @@ const LOAD_ORDER: Array<[string, keyof ShopData]> = [
   ["order_items", "orderItems"],
 ];
 
+/**
+ * Whether a running statement on the sample database can be interrupted. It cannot:
+ * PGlite runs Postgres as WASM on the server's own thread, statement_timeout never
+ * fires there (no timer signals) and no JS runs until the statement returns.
+ */
+export const SAMPLE_SHOP_INTERRUPTIBLE = false;
+
 let shared: Promise<PGlite> | null = null;
 let lastTiming: SeedTiming | null = null;
 

@@ -2,5 +2,11 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startTrellisServer } = await import("./lib/server/trellis");
-  await startTrellisServer();
+  try {
+    await startTrellisServer();
+  } catch (err) {
+    // A server that cannot open its database would answer 500 to every request: stop instead, and say why.
+    console.error(`Trellis cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
 }

@@ -20,10 +20,19 @@ export async function freePort(): Promise<number> {
  * `next start` on a free port with a fresh data folder. Fails, with the app's last error
  * output, when it exits or does not answer within `timeoutMs`.
  */
-export async function startApp(options: { timeoutMs?: number; echoStderr?: boolean; /** check every API answer against the contract (tests; off for benchmarks) */ checkAnswers?: boolean } = {}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startApp(
+  options: {
+    timeoutMs?: number;
+    echoStderr?: boolean;
+    /** check every API answer against the contract (tests; off for benchmarks) */
+    checkAnswers?: boolean;
+    /** an existing data folder (kept when the app stops); a fresh one by default */
+    dataDir?: string;
+  } = {},
+): Promise<{ baseUrl: string; dataDir: string; stop(): Promise<void> }> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-app-"));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "trellis-app-"));
   const proc = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", TRELLIS_CHECK_ANSWERS: options.checkAnswers ? "1" : "0", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "" },
     stdio: ["ignore", "ignore", "pipe"],
@@ -37,12 +46,12 @@ export async function startApp(options: { timeoutMs?: number; echoStderr?: boole
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     try { process.kill(-proc.pid!, "SIGTERM"); } catch { /* already gone */ }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && proc.exitCode === null) {
     try {
-      if ((await fetch(`${baseUrl}/api/flows`)).ok) return { baseUrl, stop };
+      if ((await fetch(`${baseUrl}/api/flows`)).ok) return { baseUrl, dataDir, stop };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -21,7 +21,7 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-export async function startBuiltApp(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startBuiltApp(): Promise<{ baseUrl: string; dataDir: string; stop(): Promise<void> }> {
   const buildId = path.join(process.cwd(), ".next", "BUILD_ID");
   if (!existsSync(buildId)) throw new Error(`.next is missing. ${NEEDS_BUILD}`);
   const built = statSync(buildId).mtimeMs;

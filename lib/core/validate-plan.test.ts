@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parsePlan, validatePlan, type ParsedPlan } from "./validate-plan";
+import { MAX_PLAN_STEPS, parsePlan, validatePlan, type ParsedPlan } from "./validate-plan";
+import { RunOptions } from "./run-options";
 import type { Plan, Step } from "./plan";
 import { catalog } from "../../tests/support/core-fixtures";
 
@@ -39,6 +40,12 @@ describe("validatePlan", () => {
     expect(codes(plan([]))).toEqual(["empty_plan"]);
     const many = plan(Array.from({ length: 5 }, (_, i) => ({ id: `s${i}`, action: "format_number", inputs: { value: lit(i) } })));
     expect(validatePlan(many, catalog, { maxSteps: 3 }).issues.map((i) => i.code)).toContain("too_many_steps");
+    // One limit for saving and running: asking for more than it never lets a bigger plan through.
+    const huge = { ...many, steps: Array.from({ length: MAX_PLAN_STEPS + 1 }, (_, i) => ({ ...many.steps[0], id: `s${i}` })) };
+    expect(validatePlan(huge, catalog).issues.map((i) => i.code)).toContain("too_many_steps");
+    expect(validatePlan(huge, catalog, { maxSteps: MAX_PLAN_STEPS * 2 }).issues.map((i) => i.code)).toContain("too_many_steps");
+    expect(RunOptions.safeParse({ maxSteps: MAX_PLAN_STEPS + 1 }).success).toBe(false);
+    expect(RunOptions.parse({}).maxSteps).toBe(MAX_PLAN_STEPS);
   });
 
   it("names near-miss actions as candidates", () => {

@@ -28,7 +28,12 @@ export interface ValidationResult {
 /** A value checked against the plan format: the typed plan, or why it is not one. */
 export type ParsedPlan = { ok: true; plan: Plan } | { ok: false; issues: ValidationIssue[] };
 
-export const DEFAULT_MAX_STEPS = 2000;
+/**
+ * The most steps a plan may have, saved or run: one limit, so a draft that is invalid for its
+ * size can never run. A planning request or a run may ask for fewer (`maxSteps`), never more.
+ */
+export const MAX_PLAN_STEPS = 10_000;
+export const DEFAULT_MAX_STEPS = MAX_PLAN_STEPS;
 
 /**
  * The shape check, for a value from outside (a file, a request, an LLM's answer): a typed
@@ -76,7 +81,7 @@ class PlanChecker {
 
   run(): ValidationIssue[] {
     const { plan } = this;
-    const max = this.options.maxSteps ?? DEFAULT_MAX_STEPS;
+    const max = Math.min(this.options.maxSteps ?? DEFAULT_MAX_STEPS, MAX_PLAN_STEPS);
     if (plan.steps.length === 0) {
       this.add({ code: "empty_plan", severity: "error", message: "The plan has no steps.", hint: "Add a step from the palette, or plan again with a more specific goal." });
     }

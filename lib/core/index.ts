@@ -18,4 +18,5 @@ export * from "./plan-edits";
 export * from "./plan-diff";
 export * from "./run-options";
 export * from "./errors";
+export * from "./storable";
 export * from "./read-limited";

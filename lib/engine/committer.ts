@@ -4,11 +4,17 @@
  * is in flight are written together in the next one, and events are published only
  * after their transaction commits.
  *
+ * Every event is made storable before it is queued (lib/core storable.ts): text that cannot
+ * be stored is repaired, so a batch does not fail because of what one event says. Should a
+ * batch fail all the same, its runs are written one by one: the others go on, and the run
+ * whose change cannot be written ends failed, stored, so it is never resumed into running
+ * its steps again.
+ *
  * One committer owns a run's counter: a run executes in one process at a time.
  */
-import type { RunEvent } from "../core";
+import { repairForStorage, storableText, truncateText, type Failure, type RunEvent, type StepStatus } from "../core";
 import type { EventBus } from "./event-bus";
-import type { Change, CommittedChange, RunStore } from "./run-store";
+import { SeqConflictError, type Change, type CommittedChange, type NewEvent, type RunStore } from "./run-store";
 
 interface Pending {
   change: CommittedChange;
@@ -22,17 +28,32 @@ export interface QueuedEvents {
   stored: Promise<void>;
 }
 
+/** The run's change could not be stored; the committer ended the run as failed (when it could). */
+export class RunNotStoredError extends Error {
+  constructor(readonly runId: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RunNotStoredError";
+  }
+}
+
+type Log = (level: "info" | "warn" | "error", message: string) => void;
+
+const OPEN_STEP: ReadonlySet<StepStatus> = new Set(["pending", "queued", "running", "retrying", "awaiting_approval"]);
+const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
+
 export class Committer {
   private queue: Pending[] = [];
   private flushing = false;
   private readonly seqs = new Map<string, number>();
+  /** runs whose end is being written after their change could not be */
+  private readonly closing = new Map<string, Promise<void>>();
 
   /**
    * `windowMs` gathers changes that arrive together (steps of one stage finishing within
    * a few ms) into one transaction; on the embedded database a transaction holds the
    * thread, so writing each alone would delay the others.
    */
-  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly windowMs = 2, private readonly maxBatch = 500) {}
+  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly windowMs = 2, private readonly maxBatch = 500, private readonly log: Log = () => undefined) {}
 
   /** Start counting a run's events after `lastSeq` (what the store holds now). */
   track(runId: string, lastSeq: number): void {
@@ -44,6 +65,11 @@ export class Committer {
     this.seqs.delete(runId);
   }
 
+  /** Resolves once nothing is being written for the run on the committer's own account (its failed end). */
+  settled(runId: string): Promise<void> {
+    return this.closing.get(runId) ?? Promise.resolve();
+  }
+
   /**
    * Gives the events their seqs and time now, and queues them. Throws when the run is not
    * tracked (a failed batch spent its seqs): nothing of it may be written here any more.
@@ -53,7 +79,7 @@ export class Committer {
     if (last === undefined) throw new Error(`run ${change.runId} is not tracked by this committer`);
     const at = new Date().toISOString();
     let seq = last;
-    const events = change.events.map((e) => ({ ...e, seq: ++seq, runId: change.runId, at }) as RunEvent);
+    const events = change.events.map((e) => ({ ...repairForStorage(e), seq: ++seq, runId: change.runId, at }) as RunEvent);
     this.seqs.set(change.runId, seq);
     const stored = new Promise<void>((resolve, reject) => {
       this.queue.push({ change: { runId: change.runId, events }, resolve, reject });
@@ -71,15 +97,127 @@ export class Committer {
       try {
         await this.store.apply(batch.map((p) => p.change));
       } catch (err) {
-        // Nothing of the batch was written; seqs are spent, so the runs cannot go on
-        // consistently in this process. They resume from the database on restart.
-        for (const p of batch) { this.seqs.delete(p.change.runId); p.reject(err); }
-        for (const p of this.queue.splice(0)) p.reject(err);
+        await this.isolate(batch, err);
         continue;
       }
-      for (const p of batch) this.bus.publish(p.change.events);
-      for (const p of batch) p.resolve();
+      this.settle(batch);
     }
     this.flushing = false;
   }
+
+  private settle(done: Pending[]) {
+    for (const p of done) this.bus.publish(p.change.events);
+    for (const p of done) p.resolve();
+  }
+
+  /**
+   * Nothing of the failed batch was written. Each run's changes are written on their own
+   * (a second try for all of them), then, for a run that still fails, change by change: what
+   * comes before the change that cannot be written is stored, and the run ends there.
+   */
+  private async isolate(batch: Pending[], batchErr: unknown): Promise<void> {
+    const byRun = new Map<string, Pending[]>();
+    for (const p of batch) byRun.set(p.change.runId, [...(byRun.get(p.change.runId) ?? []), p]);
+    for (const [runId, pending] of byRun) {
+      let err = batchErr;
+      if (byRun.size > 1) {
+        try {
+          await this.store.apply(pending.map((p) => p.change));
+          this.settle(pending);
+          continue;
+        } catch (e) {
+          err = e;
+        }
+      }
+      if (err instanceof SeqConflictError) {
+        this.drop(runId, pending, err);
+        continue;
+      }
+      let i = 0;
+      for (; i < pending.length; i++) {
+        try {
+          await this.store.apply([pending[i].change]);
+        } catch (e) {
+          err = e;
+          break;
+        }
+        this.settle([pending[i]]);
+      }
+      if (i === pending.length) continue; // it went through this time
+      if (err instanceof SeqConflictError) this.drop(runId, pending.slice(i), err);
+      else await this.end(runId, pending.slice(i), err);
+    }
+  }
+
+  /** Stops writing the run here: its pending changes and those queued after them are refused. */
+  private stopRun(runId: string, failed: Pending[]): Pending[] {
+    this.seqs.delete(runId);
+    const later = this.queue.filter((p) => p.change.runId === runId);
+    if (later.length) this.queue = this.queue.filter((p) => p.change.runId !== runId);
+    return [...failed, ...later];
+  }
+
+  /** Another engine writes the run now (or the database is out of reach): it resumes from what is stored. */
+  private drop(runId: string, failed: Pending[], err: unknown) {
+    for (const p of this.stopRun(runId, failed)) p.reject(err);
+  }
+
+  /**
+   * The run's change cannot be written. Ends the run as failed in its place, so that it is not
+   * resumed to run its steps again: the step the change is about fails, the steps still going
+   * are cancelled, the others skipped. If even that cannot be written, the database is what
+   * fails; the run is dropped and resumes from what is stored.
+   */
+  private async end(runId: string, failed: Pending[], err: unknown): Promise<void> {
+    const refused = this.stopRun(runId, failed);
+    const reason = describe(err);
+    let release!: () => void;
+    this.closing.set(runId, new Promise<void>((resolve) => { release = resolve; }));
+    try {
+      const events = await this.endEvents(runId, failed[0].change.events, reason);
+      if (events.length) {
+        await this.store.apply([{ runId, events }]);
+        this.bus.publish(events);
+      }
+      this.log("error", `run ${runId} failed: its events could not be stored (${reason})`);
+    } catch (endErr) {
+      this.log("error", `run ${runId} stopped: its events could not be stored (${reason}), nor its end (${describe(endErr)})`);
+    } finally {
+      this.closing.delete(runId);
+      release();
+    }
+    const stopped = new RunNotStoredError(runId, `the events of run ${runId} could not be stored: ${reason}`, { cause: err });
+    for (const p of refused) p.reject(stopped);
+  }
+
+  private async endEvents(runId: string, refused: RunEvent[], reason: string): Promise<RunEvent[]> {
+    const loaded = await this.store.load(runId);
+    if (!loaded || TERMINAL_RUN.has(loaded.run.status)) return [];
+    const about = refused.find((e) => e.stepId && loaded.steps.some((s) => s.stepId === e.stepId && OPEN_STEP.has(s.status)));
+    const blamed = about?.stepId;
+    const stepFailure: Failure = about?.type === "step.succeeded"
+      ? { code: "output_invalid", message: `The step's output cannot be stored: ${reason}`, retryable: false }
+      : { code: "internal", message: `the step's events cannot be stored: ${reason}`, retryable: false };
+    const stop = "the run stopped: its events could not be stored";
+    const out: NewEvent[] = [];
+    let promptTokens = 0, completionTokens = 0, used = false;
+    for (const s of loaded.steps) {
+      if (s.usage) { used = true; promptTokens += s.usage.promptTokens; completionTokens += s.usage.completionTokens; }
+      if (!OPEN_STEP.has(s.status)) continue;
+      if (s.stepId === blamed) out.push({ type: "step.failed", stepId: s.stepId, data: { attempt: s.attempts, failure: stepFailure } });
+      else if (s.status === "running" || s.status === "retrying") out.push({ type: "step.cancelled", stepId: s.stepId, data: { reason: stop } });
+      else out.push({ type: "step.skipped", stepId: s.stepId, data: { reason: stop, ...(blamed ? { cause: blamed } : {}) } });
+    }
+    const failure: Failure = blamed
+      ? { ...stepFailure, message: `step "${blamed}" failed: ${stepFailure.message}` }
+      : { code: "internal", message: `the run's events cannot be stored: ${reason}`, retryable: false };
+    out.push({ type: "run.failed", data: { failure, ...(used ? { usage: { promptTokens, completionTokens } } : {}) } });
+    const at = new Date().toISOString();
+    return out.map((e, i) => ({ ...repairForStorage(e), seq: loaded.run.lastSeq + i + 1, runId, at }) as RunEvent);
+  }
+}
+
+function describe(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return storableText(truncateText(text.replace(/\s+/g, " ").trim() || "unknown error", 500));
 }

@@ -1,5 +1,6 @@
 import type { ActionRegistry, LlmClient } from "../core";
 import type { Committer } from "./committer";
+import type { RunStartedEvent } from "./quarantine";
 import type { Semaphore } from "./semaphore";
 
 /** What every run executor of one engine shares. */
@@ -10,5 +11,7 @@ export interface EngineContext {
   runConcurrency: number;
   llm?: LlmClient;
   workspaceFor(runId: string): string;
+  /** the run's last `run.started` events, oldest first: a resume reads whether it resumed before */
+  runStarts(runId: string): Promise<RunStartedEvent[]>;
   log(level: "info" | "warn" | "error", message: string): void;
 }

@@ -6,10 +6,11 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, checkValue, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
+import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { Committer } from "./committer";
 import type { EventBus } from "./event-bus";
+import { QUARANTINE_AFTER_CRASHES } from "./quarantine";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
@@ -68,7 +69,7 @@ export class Engine {
   private poller?: NodeJS.Timeout;
 
   constructor(private readonly o: EngineOptions) {
-    this.committer = new Committer(o.store, o.bus, o.commitWindowMs);
+    this.committer = new Committer(o.store, o.bus, o.commitWindowMs, undefined, (level, message) => this.log(level, message));
     this.limiter = new Semaphore(o.globalConcurrency ?? 32);
     this.claimInfo = { ownerId: o.ownerId ?? `engine-${randomUUID().slice(0, 8)}@${hostname()}:${process.pid}`, leaseMs: o.leaseMs ?? 30_000 };
   }
@@ -164,6 +165,8 @@ export class Engine {
       const action = this.o.registry.get(def.action);
       const check = action?.input.safeParse(decision.input);
       if (check && !check.success) throw new EngineError("invalid_inputs", `the edited input does not fit ${def.action}: ${check.error.issues[0].message}`);
+      const unstorable = findUnstorable(decision.input, "input");
+      if (unstorable) throw new EngineError("invalid_inputs", `the edited input cannot be stored: ${unstorable.message}`, unstorable);
     }
     const ex = await this.executorFor(runId);
     await ex.decide(stepId, { decision: "approved", by: decision.by, comment: decision.comment, input: decision.input });
@@ -257,6 +260,8 @@ export class Engine {
       if (inputs[pi.name] === undefined) continue;
       const errs = checkValue(inputs[pi.name], pi.schema);
       if (errs.length) throw new EngineError("invalid_inputs", `plan input "${pi.name}": ${formatValueErrors(errs)}`, { input: pi.name });
+      const unstorable = findUnstorable(inputs[pi.name], `inputs${/^[A-Za-z_$][\w$]*$/.test(pi.name) ? `.${pi.name}` : `[${JSON.stringify(pi.name)}]`}`);
+      if (unstorable) throw new EngineError("invalid_inputs", `plan input "${pi.name}" cannot be stored: ${unstorable.message}`, { input: pi.name, ...unstorable });
     }
     return inputs;
   }
@@ -274,6 +279,7 @@ export class Engine {
       // It is writing the run's end: read the run once that is stored.
       await existing.finishedPromise;
     }
+    await this.committer.settled(runId);
     const loaded = await this.mustLoad(runId);
     if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
     const again = this.executors.get(runId);
@@ -289,6 +295,8 @@ export class Engine {
   private launch(runId: string, fresh?: LoadedRun) {
     void (async () => {
       if (this.executors.has(runId)) return;
+      // A run being ended here because its events could not be stored is not resumed meanwhile.
+      if (!fresh) await this.committer.settled(runId);
       const loaded = fresh ?? (await this.o.store.load(runId));
       if (!loaded || TERMINAL_RUN.has(loaded.run.status) || this.executors.has(runId)) return;
       // A new run is claimed when it is created; a stored one only if no live engine holds it.
@@ -313,6 +321,7 @@ export class Engine {
           return dir;
         },
         log: (level, message) => this.log(level, message),
+        runStarts: (runId) => this.o.store.lastEvents(runId, "run.started", QUARANTINE_AFTER_CRASHES),
       },
       loaded,
     );
@@ -322,6 +331,8 @@ export class Engine {
       if (this.executors.get(loaded.run.id) !== ex) return;
       this.executors.delete(loaded.run.id);
       this.committer.untrack(loaded.run.id);
+      // A run whose events could not be stored is given up only once its failed end is.
+      await this.committer.settled(loaded.run.id);
       await this.o.store.release(loaded.run.id, this.claimInfo.ownerId).catch(() => undefined);
     });
     return ex;

@@ -4,12 +4,13 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { dependenciesOf, foldRunEvent, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { dependenciesOf, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveBinding, resolveStepInput } from "./resolve-inputs";
 import { backoffDelay, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
 import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
+import { quarantinedSteps, quarantineFailures } from "./quarantine";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 const PROGRESS_INTERVAL_MS = 100;
@@ -29,7 +30,8 @@ export class RunExecutor {
   private readonly launched = new Set<string>();
   /** succeeded steps in completion order, for rollback */
   private readonly completed: string[] = [];
-  private stopping: { kind: "cancel" | "fail"; reason: string; failure?: Failure } | null = null;
+  /** `runFailure`: the run's failure as it is to be said, whatever its steps' failures were */
+  private stopping: { kind: "cancel" | "fail"; reason: string; failure?: Failure; runFailure?: Failure } | null = null;
   private finished = false;
   /** set when this process gives the run up: nothing more is written for it here */
   private abandoned = false;
@@ -68,7 +70,11 @@ export class RunExecutor {
     return this.finished;
   }
 
-  /** Starts or resumes: steps caught mid-flight by a crash go back to pending. */
+  /**
+   * Starts or resumes: steps caught mid-flight by a crash go back to pending. A run whose
+   * steps were caught mid-flight at the resumes before this one too is quarantined (see
+   * quarantine.ts): those steps fail without running again, and so does the run.
+   */
   async start(): Promise<void> {
     const resumed = this.state.status !== "queued";
     const steps = Object.entries(this.state.steps);
@@ -78,7 +84,23 @@ export class RunExecutor {
       // Nothing to do until a person decides.
       return;
     }
+    let quarantine: ReturnType<typeof quarantinedSteps> = null;
+    if (resumed && interrupted.length) {
+      try {
+        quarantine = quarantinedSteps(await this.ctx.runStarts(this.runId), interrupted);
+      } catch (err) {
+        this.crash(err); // the database is out of reach: resume later
+        return;
+      }
+      if (this.finished) return; // given up meanwhile
+    }
     this.fire([{ type: "run.started", data: { ...(resumed ? { resumed: true } : {}), ...(interrupted.length ? { interrupted } : {}) } }]);
+    if (quarantine) {
+      const failures = quarantineFailures(quarantine);
+      this.fire(quarantine.steps.map((stepId) => ({ type: "step.failed" as const, stepId, data: { attempt: this.step(stepId).attempts, failure: failures.step } })));
+      this.stopping = { kind: "fail", reason: "the run was quarantined", failure: failures.run, runFailure: failures.run };
+      this.ctx.log("error", `run ${this.runId} quarantined: ${failures.run.message}`);
+    }
     this.pump();
   }
 
@@ -218,7 +240,7 @@ export class RunExecutor {
       const failed = all.find(([id, s]) => s.status === "failed" && !this.outputs.has(id));
       if (failed || this.stopping?.kind === "fail") {
         const failure: Failure = this.stopping?.failure ?? failed?.[1].failure ?? { code: "internal", message: "the run failed", retryable: false };
-        const runFailure: Failure = { ...failure, message: failed ? `step "${failed[0]}" failed: ${failure.message}` : failure.message };
+        const runFailure: Failure = this.stopping?.runFailure ?? { ...failure, message: failed ? `step "${failed[0]}" failed: ${failure.message}` : failure.message };
         if (this.run.options.rollbackOnFailure) await this.rollback();
         await this.emit([{ type: "run.failed", data: { failure: runFailure, ...this.totalUsage() } }]);
         return;
@@ -324,9 +346,13 @@ export class RunExecutor {
         const raw = await this.attempt(action, parsedInput.data, def, attempt, ac, timeoutMs, usage);
         const out = action.output.safeParse(raw);
         if (!out.success) throw new OutputInvalid(zodMessage(out.error));
+        // What cannot be stored fails the step here, once, rather than the batch it would be
+        // written in (which would stop the run and resume it to run the action again).
+        const stored = toStorable(out.data, "output");
+        if (!stored.ok) throw new OutputInvalid(`The step's output cannot be stored: ${stored.problem.message}`);
         this.running.delete(def.id);
         const used = usage.promptTokens || usage.completionTokens ? { usage: { ...usage } } : {};
-        this.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output: out.data, ...used, ms: Math.round(performance.now() - t0) } }]);
+        this.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output: stored.value, ...used, ms: Math.round(performance.now() - t0) } }]);
         return;
       } catch (err) {
         this.running.delete(def.id);
@@ -361,10 +387,11 @@ export class RunExecutor {
   private attempt(action: Action, input: unknown, def: Step, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage): Promise<unknown> {
     let lastProgress = 0;
     const log = (level: "debug" | "info" | "warn" | "error", message: string, data?: unknown) => {
-      this.fire([{ type: "step.log", stepId: def.id, data: { level, message: String(message).slice(0, 4000), data: jsonSafe(data) } }]);
+      this.fire([{ type: "step.log", stepId: def.id, data: { level, message: truncateText(String(message), 4000), data: jsonSafe(data) } }]);
     };
     const ctx: ActionContext = {
       signal: ac.signal,
+      timeoutMs,
       log,
       progress: (fraction, message) => {
         const now = Date.now();

@@ -88,6 +88,27 @@ export interface RunStore {
   /** ids of runs that are queued or running (awaiting approval runs need a person, not a resume) */
   unfinished(): Promise<string[]>;
   events(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
+  /** the run's last `limit` events of one type, oldest first (a resume reads its earlier resumes) */
+  lastEvents<T extends RunEvent["type"]>(runId: string, type: T, limit: number): Promise<Extract<RunEvent, { type: T }>[]>;
+}
+
+/**
+ * `apply` found an event of the run already stored at one of the seqs: another engine executes
+ * the run now (it took over an unrenewed claim). Nothing more of the run may be written here.
+ */
+export class SeqConflictError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SeqConflictError";
+  }
+}
+
+/** `apply` refused a change because of what it holds: writing the same change again fails again. */
+export class UnstorableChangeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "UnstorableChangeError";
+  }
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -4,12 +4,13 @@
  * a batch's events and the row changes they imply commit together.
  */
 import { z } from "zod";
-import { Failure, Plan, RunEvent, RunStatus, StepStatus, Usage, rowPatches, type RowPatches, type RunFieldsPatch, type StepFieldsPatch } from "../core";
-import { newRunRecords, type CommittedChange, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
+import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, rowPatches, type RowPatches, type RunFieldsPatch, type StepFieldsPatch } from "../core";
+import { newRunRecords, SeqConflictError, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { Prisma } from "./generated/client.ts";
 import { CorruptRowError } from "./plans";
+import { classifyStorageError, type StorageErrorKind } from "./errors";
 
 const ApprovalRow = z.object({ decision: z.enum(["approved", "rejected"]), by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional(), at: z.string() });
 
@@ -112,7 +113,12 @@ export class PrismaRunStore implements RunStore {
         ops.push(this.db.stepRun.update({ where: { runId_stepId: { runId, stepId } }, data: stepData(patch), select: { stepId: true } }));
       }
     }
-    if (ops.length) await this.db.$transaction(ops);
+    if (!ops.length) return;
+    try {
+      await this.db.$transaction(ops);
+    } catch (err) {
+      throw applyError(err, changes);
+    }
   }
 
   async load(runId: string): Promise<LoadedRun | null> {
@@ -132,6 +138,34 @@ export class PrismaRunStore implements RunStore {
     const rows = await this.db.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: limit });
     return rows.map(toRunEvent);
   }
+
+  async lastEvents<T extends RunEvent["type"]>(runId: string, type: T, limit: number): Promise<Extract<RunEvent, { type: T }>[]> {
+    const rows = await this.db.runEvent.findMany({ where: { runId, type }, orderBy: { seq: "desc" }, take: limit });
+    return rows.reverse().map((r) => toRunEvent(r) as Extract<RunEvent, { type: T }>);
+  }
+}
+
+/** Refusals caused by the values written: the same write fails again. */
+const DATA_KINDS = new Set<StorageErrorKind>(["invalid_value", "value_too_long", "value_out_of_range"]);
+
+/**
+ * What a failed `apply` tells the committer: another writer's events at these seqs (the run
+ * moved to another engine), a change that cannot be stored (what it holds, said in words), or
+ * the error itself (the database is unreachable, …).
+ */
+function applyError(err: unknown, changes: CommittedChange[]): unknown {
+  const info = classifyStorageError(err);
+  if (info?.kind === "unique_violation") return new SeqConflictError(`another engine stored events of the run at the same seqs: ${info.message}`, { cause: err });
+  // Prisma refuses some values before the database sees them (an unpaired surrogate, too deep
+  // a nesting): the pure check names them.
+  for (const c of changes) {
+    for (const e of c.events) {
+      const problem = (e.type === "step.succeeded" ? findUnstorable(e.data.output, "output") : null) ?? findUnstorable(e.data, "data", { maxDepth: MAX_EVENT_DEPTH });
+      if (problem) return new UnstorableChangeError(problem.message, { cause: err });
+    }
+  }
+  if (info && DATA_KINDS.has(info.kind)) return new UnstorableChangeError(`the database refused the data: ${info.message}${info.sqlState ? ` (SQLSTATE ${info.sqlState})` : ""}`, { cause: err });
+  return err;
 }
 
 export function toRunEvent(row: { runId: string; seq: number; type: string; stepId: string | null; at: Date; data: unknown }): RunEvent {

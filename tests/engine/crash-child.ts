@@ -1,7 +1,9 @@
 /**
  * A Trellis engine in its own process, for the crash test. `start` creates a plan and a
  * run and executes it (the parent kills it mid-run); `resume` reopens the same database,
- * resumes unfinished runs and prints the outcome as JSON.
+ * resumes unfinished runs and prints the outcome as JSON. `die-start` runs a plan whose
+ * step kills its own process each time it runs (once its start is stored); `resume` then
+ * resumes it until it is quarantined.
  */
 import { appendFileSync } from "node:fs";
 import { z } from "zod";
@@ -27,6 +29,35 @@ const record = defineAction({
   },
 });
 
+/** Kills its own process once its start is stored, every time it runs. */
+const die = defineAction({
+  id: "test.die", title: "Die", description: "Appends its step id and idempotency key to a log, then kills its own process.", effect: "write",
+  input: z.object({}), output: z.object({}),
+  run: async (_input, ctx) => {
+    // The crash comes while the step is durably running: its start (this attempt's) is stored.
+    while (!(await db.prisma.runEvent.findFirst({ where: { runId: ctx.runId, stepId: ctx.stepId, type: "step.started", data: { path: ["attempt"], equals: ctx.attempt } } }))) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    appendFileSync(logFile, `${ctx.stepId} ${ctx.idempotencyKey}\n`);
+    process.kill(process.pid, "SIGKILL");
+    return new Promise<Record<string, never>>(() => undefined);
+  },
+});
+
+function diePlan(): Plan {
+  return {
+    goal: "crash test: a step that kills its process",
+    flows: [],
+    inputs: [],
+    steps: [
+      { id: "first", action: "test.record", inputs: { ms: { kind: "literal", value: 1 } } },
+      { id: "die", action: "test.die", inputs: {}, after: ["first"] },
+      { id: "last", action: "test.record", inputs: { ms: { kind: "literal", value: 1 } }, after: ["die"] },
+    ],
+    outputs: {},
+  };
+}
+
 function dagPlan(): Plan {
   const steps: Step[] = [];
   for (let d = 0; d < DEPTH; d++) {
@@ -40,10 +71,10 @@ function dagPlan(): Plan {
 
 const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dir: process.env.TRELLIS_TEST_DB_DIR });
 // A short lease: on PostgreSQL the second process waits for the first one's claim to lapse.
-const h = makeHarness(db, [record], { runConcurrency: WIDTH, leaseMs: 1500 });
+const h = makeHarness(db, [record, die], { runConcurrency: WIDTH, leaseMs: 1500 });
 
-if (mode === "start") {
-  const versionId = await h.savePlan(dagPlan());
+if (mode === "start" || mode === "die-start") {
+  const versionId = await h.savePlan(mode === "start" ? dagPlan() : diePlan());
   const runId = await h.engine.start({ planVersionId: versionId });
   process.stdout.write(`${JSON.stringify({ runId })}\n`);
   await h.engine.wait(runId);
@@ -65,6 +96,7 @@ if (mode === "start") {
       // steps whose success was stored only after the resume: the ones the kill caught before their success was durable
       succeededAfterResume: events.filter((e) => e.type === "step.succeeded" && e.seq > events.filter((r) => r.type === "run.started").at(-1)!.seq).map((e) => e.stepId),
       steps: done.steps.map((s) => ({ id: s.stepId, status: s.status, attempts: s.attempts, key: s.idempotencyKey })),
+      failure: done.run.failure ?? null,
     });
   }
   process.stdout.write(`${JSON.stringify({ resumed, results })}\n`);

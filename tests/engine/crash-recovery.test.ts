@@ -103,4 +103,52 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
       await db.close();
     }
   }, 90_000);
+
+  it("quarantines a run whose step kills its process, at the second resume, instead of resuming it forever", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, "completions.log");
+    const env: Record<string, string> = { TRELLIS_TEST_DB_DIR: path.join(dir, "pglite") };
+    if (kind === "postgres") {
+      const created = await createPostgresDatabase();
+      cleanups.push(created.drop);
+      env.DATABASE_URL = created.url;
+    }
+    const deaths = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter((l) => l.startsWith("die ")) : []);
+
+    // The step kills the process that runs it: at the start, and again at the first resume.
+    const first = runChild(["die-start", log], env);
+    expect(await first.exited).toBeNull();
+    expect(first.proc.signalCode).toBe("SIGKILL");
+    expect(deaths()).toHaveLength(1);
+    const second = runChild(["resume", log], env);
+    expect(await second.exited).toBeNull();
+    expect(second.proc.signalCode).toBe("SIGKILL");
+    expect(deaths()).toHaveLength(2);
+
+    // The second resume quarantines the run rather than running the step a third time.
+    const third = runChild(["resume", log], env);
+    expect(await third.exited).toBe(0);
+    expect(deaths()).toHaveLength(2);
+    expect(new Set(deaths()).size).toBe(1); // the same idempotency key both times
+    const out = JSON.parse(third.lines.at(-1)!);
+    const [result] = out.results;
+    expect(result.status).toBe("failed");
+    expect(result.failure).toMatchObject({ code: "internal", retryable: false, details: { quarantined: true, steps: ["die"], crashes: 2 } });
+    expect(result.failure.message).toMatch(/^Quarantined: the process executing this run stopped 2 times in a row while step "die" was running/);
+    expect(Object.fromEntries(result.steps.map((s: { id: string; status: string }) => [s.id, s.status]))).toEqual({ first: "succeeded", die: "failed", last: "skipped" });
+    expect(result.seqs).toEqual(result.seqs.map((_: number, i: number) => i + 1));
+
+    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dir: env.TRELLIS_TEST_DB_DIR });
+    try {
+      const { events } = await expectRowsMatchFold(db, result.runId);
+      const starts = events.filter((e) => e.type === "run.started").map((e) => (e.type === "run.started" ? e.data ?? {} : null));
+      expect(starts).toEqual([{}, { resumed: true, interrupted: ["die"] }, { resumed: true, interrupted: ["die"] }]);
+      expect(events.filter((e) => e.type === "step.started" && e.stepId === "first")).toHaveLength(1);
+      // Nothing is left to resume.
+      expect(await db.prisma.run.count({ where: { status: { in: ["queued", "running"] } } })).toBe(0);
+    } finally {
+      await db.close();
+    }
+  }, 90_000);
 });

@@ -80,6 +80,42 @@ export function testActions(probe: Probe): Action[] {
       undo: ({ key }) => { probe.undone.push(key); },
     }),
     defineAction({
+      id: "test.unstorable", title: "Unstorable output", description: "Returns an output the database cannot store as it is, of the kind asked for.", effect: "write",
+      input: z.object({ kind: z.enum(["nul", "surrogate", "nul_key", "deep", "bigint", "circular", "date", "clean"]) }),
+      output: z.object({ body: z.unknown() }),
+      run: ({ kind }, ctx) => {
+        count(probe, ctx.stepId);
+        let deep: unknown = "bottom";
+        for (let i = 0; i < 150; i++) deep = { a: deep };
+        const circular: Record<string, unknown> = { name: "loop" };
+        circular.self = circular;
+        const body = {
+          nul: { text: "before\u0000after" },
+          surrogate: { items: ["ok", "half \ud83d of an emoji"] },
+          nul_key: { ["key\u0000"]: 1 },
+          deep,
+          bigint: { n: 10n ** 20n },
+          circular,
+          date: { when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), gone: undefined, nan: Number.NaN },
+          clean: { text: "fine 😀" },
+        }[kind];
+        return { body };
+      },
+    }),
+    defineAction({
+      id: "test.noisy", title: "Noisy", description: "Logs and reports progress with text the database cannot store, then returns or fails with such text.", effect: "pure",
+      input: z.object({ fail: z.boolean().default(false) }),
+      output: z.object({ said: z.string() }),
+      run: ({ fail }, ctx) => {
+        count(probe, ctx.stepId);
+        ctx.log("info", "a NUL \u0000 and a lone \udc00 surrogate", { ["k\u0000"]: "v\ud800", deep: { ok: true } });
+        ctx.log("info", `${"x".repeat(3999)}😀 cut inside an emoji`);
+        ctx.progress(1, "half done \u0000");
+        if (fail) throw new ActionError("bad\u0000code", "it broke \u0000 here", { details: { why: "\ud800" } });
+        return { said: "done" };
+      },
+    }),
+    defineAction({
       id: "test.approve_me", title: "Needs approval", description: "Returns its message; always needs approval.", effect: "write", approval: true,
       input: z.object({ message: z.string() }), output: z.object({ sent: z.string() }),
       run: ({ message }, ctx) => { count(probe, ctx.stepId); return { sent: message }; },

@@ -15,24 +15,42 @@ export class StepCancelledError extends Error {
   }
 }
 
-export function toFailure(err: unknown): Failure {
+/**
+ * Turns what a step threw into a Failure. With `runFolder`, the server's own paths never reach
+ * the person: a path inside the run's folder reads relative to it (as the plan wrote it), and
+ * any other absolute path is cut to its last part.
+ */
+export function toFailure(err: unknown, where: { runFolder?: string } = {}): Failure {
+  const hide = (text: string) => (where.runFolder ? hideServerPaths(text, where.runFolder) : text);
   if (err instanceof StepTimeoutError) return { code: "timeout", message: err.message, retryable: true };
   if (err instanceof StepCancelledError) return { code: "cancelled", message: err.message, retryable: false };
   if (err instanceof ActionError) {
-    return { code: "action_error", message: err.message, retryable: err.retryable, actionCode: err.code, details: safeDetails(err.details) };
+    return { code: "action_error", message: hide(err.message), retryable: err.retryable, actionCode: err.code, details: safeDetails(err.details, hide) };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { code: "action_error", message: message || "the action failed without a message", retryable: false };
+  return { code: "action_error", message: hide(message) || "the action failed without a message", retryable: false };
 }
 
 /** Details must survive JSON; anything else is described instead. */
-function safeDetails(details: unknown): unknown {
+function safeDetails(details: unknown, hide: (text: string) => string): unknown {
   if (details === undefined) return undefined;
   try {
-    return JSON.parse(JSON.stringify(details));
+    return JSON.parse(hide(JSON.stringify(details)));
   } catch {
-    return String(details);
+    return hide(String(details));
   }
+}
+
+/** An absolute path: a slash at the start or after a space, quote, bracket, `=` or `:` (not `://`), then names. */
+const ABSOLUTE_PATH = /(?<=^|[\s'"`(\[=:,])(?:\/[\w.@+~-]+)+\/?/g;
+
+/** `text` with the server's paths hidden (see toFailure). */
+export function hideServerPaths(text: string, runFolder: string): string {
+  const folder = runFolder.replace(/\/+$/, "");
+  return text
+    .split(`${folder}/`).join("")
+    .split(folder).join(".")
+    .replace(ABSOLUTE_PATH, (p) => `…/${p.replace(/\/+$/, "").split("/").pop()}`);
 }
 
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {

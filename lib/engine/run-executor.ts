@@ -356,7 +356,7 @@ export class RunExecutor {
         return;
       } catch (err) {
         this.running.delete(def.id);
-        const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err);
+        const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
         if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
           this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }]);
           return;

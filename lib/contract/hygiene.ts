@@ -6,6 +6,8 @@
  * a hostile request from reaching a 500 halfway through.
  */
 
+import { textProblem } from "../core/storable";
+
 /** How deep a request's values may nest (objects and arrays); plans need far less. */
 export const MAX_DEPTH = 64;
 
@@ -15,13 +17,11 @@ export interface UnsafeValue {
   problem: string;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Why a text cannot be taken, or undefined when it can. */
+/** Why a text cannot be taken, or undefined when it can (the storage rule of lib/core/storable). */
 export function unsafeText(text: string): string | undefined {
-  if (text.includes("\u0000")) return "contains a NUL character (\\u0000), which Trellis cannot store";
-  if (LONE_SURROGATE.test(text)) return "contains a lone UTF-16 surrogate (text that is not valid Unicode)";
-  return undefined;
+  const problem = textProblem(text);
+  if (!problem) return undefined;
+  return problem.reason === "nul" ? "contains a NUL character (\\u0000), which Trellis cannot store" : "contains a lone UTF-16 surrogate (text that is not valid Unicode)";
 }
 
 /**

@@ -38,8 +38,10 @@ export async function templateDetail(id: string): Promise<TemplateDetail> {
   return { template: describeTemplate(await findTemplate(id), t.catalog) };
 }
 
+/** One line for a person (the first problem, and how many more); every problem in the details. */
 function paramError(templateId: string, problems: ParamProblem[]): RequestError {
-  return new RequestError(400, "invalid_params", `Template "${templateId}": ${problems.map((p) => p.message).join("; ")}.`, { problems });
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+  return new RequestError(400, "invalid_params", `Template "${templateId}": ${problems[0].message}${more}.`, { problems });
 }
 
 /** Makes a plan from a template; stores it (source "template") unless `save` is false. */

@@ -24,7 +24,7 @@ describe("built-in templates", () => {
   for (const t of builtinTemplates) {
     describe(t.id, () => {
       it("is a well-formed template", () => {
-        expect(templateProblems(t)).toEqual([]);
+        expect(templateProblems(t, { strict: true })).toEqual([]);
         for (const p of t.params) expect(p.description ?? p.title, `${t.id}.${p.name} is explained`).toBeTruthy();
       });
 

@@ -34,13 +34,18 @@ export function defineTemplate(def: TemplateDefinition): Template {
   if (!expanded.ok) throw new TemplateDefinitionError(def.id, expanded.errors);
   const parsed = Template.safeParse({ id: def.id, name: def.name, description: def.description, source: "builtin", tags: def.tags ?? [], params: def.params, plan: expanded.plan });
   if (!parsed.success) throw new TemplateDefinitionError(def.id, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
-  const problems = templateProblems(parsed.data);
+  const problems = templateProblems(parsed.data, { strict: true });
   if (problems.length) throw new TemplateDefinitionError(def.id, problems);
   return parsed.data;
 }
 
-/** What makes a template unusable, whatever its origin (code or a saved row). */
-export function templateProblems(t: Template): string[] {
+/**
+ * What makes a template unusable, whatever its origin (code or a saved row). `strict` (a
+ * template written in code) also checks its `{{NAME}}` placeholders: each must name a
+ * parameter that fills it. In a plan saved as a template, `{{…}}` that no literal parameter
+ * fills is the plan's own text, kept as it is.
+ */
+export function templateProblems(t: Template, options: { strict?: boolean } = {}): string[] {
   const problems: string[] = [];
   const params = new Map(t.params.map((p) => [p.name, p]));
   const inputs = new Set(t.plan.inputs.map((i) => i.name));
@@ -56,7 +61,7 @@ export function templateProblems(t: Template): string[] {
   const literalParams = new Set(t.params.filter((p) => paramBinding(p) === "literal").map((p) => p.name));
   const checkBinding = (b: Binding, where: string) => {
     if (b.kind === "input" && !inputs.has(b.name)) problems.push(`${where} uses \${inputs.${b.name}}, which is neither a parameter nor a plan input`);
-    if (b.kind === "literal") {
+    if (b.kind === "literal" && options.strict) {
       for (const name of placeholdersIn(b.value)) {
         if (!literalParams.has(name)) problems.push(`${where} uses {{${name}}}, but only literal parameters fill literals${params.has(name) ? ` ("${name}" is bound as an input)` : ""}`);
       }
@@ -65,7 +70,7 @@ export function templateProblems(t: Template): string[] {
   for (const s of t.plan.steps) for (const [name, b] of Object.entries(s.inputs)) checkBinding(b, `step "${s.id}" input "${name}"`);
   for (const [name, b] of Object.entries(t.plan.outputs)) checkBinding(b, `output "${name}"`);
   for (const text of [t.plan.goal, ...t.plan.steps.map((s) => s.label ?? "")]) {
-    for (const name of placeholderNames(text)) if (!params.has(name)) problems.push(`"{{${name}}}" in "${text}" names no parameter`);
+    for (const name of placeholderNames(text)) if (options.strict && !params.has(name)) problems.push(`"{{${name}}}" in "${text}" names no parameter`);
   }
   return problems;
 }

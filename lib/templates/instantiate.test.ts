@@ -79,6 +79,29 @@ describe("instantiating a template", () => {
     expect(mine.ok && mine.plan.goal).toBe("Mine");
     expect(() => defineTemplate({ ...{ id: "x", name: "x", description: "" }, params: [{ name: "a", schema: {}, default: "{{b}}", bind: "literal" }], plan: { goal: "", steps: [] } })).toThrow(/the default of "a" uses \{\{b\}\}/);
   });
+
+  it("fills a given text made of other parameters too: a form sends the default's text back as given", () => {
+    const t = defineTemplate({
+      id: "titled",
+      name: "Titled",
+      description: "",
+      params: [
+        { name: "column", schema: { type: "string" }, default: "revenue", bind: "literal" },
+        { name: "top", schema: { type: "integer" }, default: 3, bind: "literal" },
+        { name: "path", schema: { type: "string" } },
+        { name: "heading", schema: { type: "string" }, default: "{{column}}", bind: "literal" },
+        { name: "title", schema: { type: "string", minLength: 1 }, default: "Top {{top}} by {{heading}}", bind: "literal" },
+      ],
+      plan: { goal: "{{title}}", flows: ["data"], steps: [{ id: "load", action: "data.load_csv", label: "{{title}}", inputs: { path: "sample:sales.csv", delimiter: "{{title}}" } }] },
+    });
+    const sent = instantiateTemplate(t, { column: "units", top: 3, heading: "{{column}}", title: "Top {{top}} by {{heading}}" });
+    if (!sent.ok) throw new Error(JSON.stringify(sent.problems));
+    expect(sent.plan.goal).toBe("Top 3 by units");
+    expect(sent.plan.steps[0].inputs.delimiter).toEqual({ kind: "literal", value: "Top 3 by units" });
+    expect(JSON.stringify(sent.plan)).not.toContain("{{");
+    const open = instantiateTemplate(t, { title: "From {{path}}" });
+    expect(!open.ok && open.problems).toEqual([{ param: "title", message: '"title" uses {{path}}, which has no value' }]);
+  });
 });
 
 describe("defining a template", () => {

@@ -3,7 +3,7 @@
  * against its catalog and stores it. Problems name the parameter they concern.
  */
 import { checkValue, formatValueErrors, type Binding, type Plan, type PlanInput } from "../core";
-import { fillLabel, fillValue } from "./placeholders";
+import { fillLabel, fillValue, placeholderNames } from "./placeholders";
 import { paramBinding, paramMustBeGiven, type Template, type TemplateParam } from "./template";
 
 export interface ParamProblem {
@@ -24,19 +24,26 @@ export function instantiateTemplate(template: Template, given: Record<string, un
       problems.push({ param: name, message: `"${template.id}" has no parameter "${name}" (its parameters: ${names})` });
     }
   }
-  const values = new Map<string, unknown>();
-  const fromDefault = new Set<string>();
+  const raw = new Map<string, unknown>();
   for (const p of template.params) {
-    if (given[p.name] !== undefined) values.set(p.name, given[p.name]);
-    else if (p.default !== undefined) {
-      values.set(p.name, p.default);
-      fromDefault.add(p.name);
-    }
+    if (given[p.name] !== undefined) raw.set(p.name, given[p.name]);
+    else if (p.default !== undefined) raw.set(p.name, p.default);
   }
-  // A text default may be made of other parameters ("{{metric}} by {{group_by}}").
-  for (const name of fromDefault) {
-    const v = values.get(name);
-    if (typeof v === "string") values.set(name, fillLabel(v, new Map([...values].filter(([k]) => k !== name))));
+  // A text value may be made of other parameters ("{{metric}} by {{group_by}}"), whether it is
+  // the default or was given: a form shows the default's text and sends it back as given.
+  const values = new Map<string, unknown>();
+  for (const [name, v] of raw) {
+    if (typeof v !== "string") {
+      values.set(name, v);
+      continue;
+    }
+    const others = new Map([...raw].filter(([k]) => k !== name));
+    // Another value may itself name parameters; a cycle stops after one pass per parameter.
+    let filled = v;
+    for (let pass = 0; pass < raw.size && placeholderNames(filled).some((n) => others.has(n)); pass++) filled = fillLabel(filled, others);
+    const unfilled = placeholderNames(filled).filter((n) => known.has(n));
+    if (unfilled.length) problems.push({ param: name, message: `"${name}" uses ${unfilled.map((n) => `{{${n}}}`).join(", ")}, which ${unfilled.length === 1 ? "has" : "have"} no value` });
+    values.set(name, filled);
   }
   for (const p of template.params) {
     const value = values.get(p.name);

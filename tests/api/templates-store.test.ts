@@ -73,6 +73,45 @@ describe("saved templates", () => {
     expect((await listTemplates()).templates).toHaveLength(before - 1);
   });
 
+  it("save a plan made from a built-in template, with the values its form sends (every default as given)", async () => {
+    const csv = (await listTemplates()).templates.find((t) => t.id === "csv-report")!;
+    const asTheFormSends = Object.fromEntries(csv.params.map((p) => [p.name, p.default]));
+    const made = await instantiate("csv-report", { params: asTheFormSends, save: true });
+    expect(JSON.stringify(made.plan)).not.toContain("{{");
+    const { template } = await saveTemplate({ planId: made.planId!, name: "My CSV report", description: "", tags: [] });
+    expect(template).toMatchObject({ id: "my-csv-report", source: "saved", basedOnPlanId: made.planId });
+    const again = await instantiate(template.id, { params: { report_path: "reports/again.md" }, save: false });
+    expect(again.valid).toBe(true);
+    expect(JSON.stringify(again.plan)).not.toContain("{{");
+    expect(again.plan.steps.find((s) => s.id === "report")!.inputs.title).toEqual({ kind: "literal", value: "Report: sum of revenue by region" });
+    await deleteTemplate(template.id);
+  });
+
+  it("save a plan whose text holds {{…}} (one made before placeholders were filled) with its text as it is", async () => {
+    const imported = await importPlanJson(JSON.stringify({
+      goal: "Revenue by region",
+      steps: [
+        { id: "load", action: "data.load_csv", inputs: { path: "${inputs.source}" } },
+        { id: "table", action: "data.to_markdown", inputs: { table: "${steps.load.output.table}" } },
+        { id: "report", action: "text.markdown_report", inputs: { title: "Report: {{aggregate}} of {{metric}}", heading1: "Totals", body1: "${steps.table.output.markdown}" } },
+      ],
+      inputs: [{ name: "source", schema: { type: "string" }, default: "sample:sales.csv" }],
+      outputs: { report: "${steps.report.output.markdown}" },
+    }));
+    if (!imported.ok) throw new Error(imported.error);
+    const { template } = await saveTemplate({ planId: imported.planId, name: "Old report", description: "", tags: [] });
+    const again = await instantiate(template.id, { params: {}, save: false });
+    expect(again.plan.steps[2].inputs.title).toEqual({ kind: "literal", value: "Report: {{aggregate}} of {{metric}}" });
+    await deleteTemplate(template.id);
+  });
+
+  it("refuse what truly cannot be saved in one line, with every problem in the details", async () => {
+    const bad = await refusal(saveTemplate({ planId, name: "Two bad", description: "", tags: [], params: [{ name: "nope", schema: {} }, { name: "nada", schema: {} }] }));
+    expect(bad).toMatchObject({ status: 400, code: "invalid_params" });
+    expect(bad.message).toBe('Template "two-bad": the plan has no input "nope"; to make a step\'s literal a parameter, say which with from: { step, input } (and 1 more).');
+    expect((bad.details as { problems: unknown[] }).problems).toHaveLength(2);
+  });
+
   it("make readable ids", () => {
     expect(slugify("  Top 5: Customers (Q4)! ")).toBe("top-5-customers-q4");
     expect(slugify("***")).toBe("template");

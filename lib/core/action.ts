@@ -96,6 +96,11 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
   approval?: boolean;
   usesLlm?: boolean;
   source?: string;
+  /**
+   * Where the action runs when steps are isolated: actions that share state inside their worker
+   * (the sample database) name one lane and run one at a time in it; others share the default lane.
+   */
+  lane?: string;
   run(input: z.output<I>, ctx: ActionContext): Promise<z.input<O>> | z.input<O>;
   /** compensating action for rollback of a completed `write` step */
   undo?(input: z.output<I>, output: z.output<O>, ctx: ActionContext): Promise<void> | void;

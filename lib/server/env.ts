@@ -26,6 +26,9 @@ const EnvSchema = z.object({
   TRELLIS_COMMIT_WINDOW_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).min(0, "at least 0").max(100, "at most 100")),
   TRELLIS_LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { message: "one of debug, info, warn, error" })),
   TRELLIS_CHECK_ANSWERS: optional(z.enum(["0", "1"], { message: "0 or 1" })),
+  TRELLIS_STEP_ISOLATION: optional(z.enum(["0", "1"], { message: "0 or 1" })),
+  TRELLIS_STEP_WORKERS: optional(z.coerce.number({ message: "a whole number from 1 to 64" }).int("a whole number from 1 to 64").min(1, "at least 1").max(64, "at most 64")),
+  TRELLIS_STEP_MEMORY_MB: optional(z.coerce.number({ message: "a number of megabytes" }).int("a whole number of megabytes").min(64, "at least 64").max(16_384, "at most 16384")),
   NODE_ENV: optionalString,
 });
 
@@ -46,6 +49,8 @@ export interface TrellisConfig {
   logLevel: "debug" | "info" | "warn" | "error";
   /** check every API answer against its contract schema (development and tests; off in production unless asked) */
   checkAnswers: boolean;
+  /** built-in actions run in step workers (threads that a timeout or cancel terminates), not in the server's thread */
+  steps: { isolated: boolean; workers: number; memoryMb: number };
 }
 
 export class ConfigError extends TrellisError {
@@ -87,6 +92,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     catalogFiles: (e.TRELLIS_CATALOGS ?? "").split(",").map((f) => f.trim()).filter(Boolean).map((f) => path.resolve(cwd, f)),
     logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
     checkAnswers: e.TRELLIS_CHECK_ANSWERS ? e.TRELLIS_CHECK_ANSWERS === "1" : e.NODE_ENV !== "production",
+    steps: { isolated: e.TRELLIS_STEP_ISOLATION !== "0", workers: e.TRELLIS_STEP_WORKERS ?? 8, memoryMb: e.TRELLIS_STEP_MEMORY_MB ?? 512 },
   };
 }
 

@@ -10,6 +10,8 @@ import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions } from "../actions";
 import { openDatabase, type Database } from "../store/database";
 import { Engine } from "../engine/engine";
+import { isolate } from "../engine/sandbox/isolate";
+import { StepWorkerPool } from "../engine/sandbox/pool";
 import { InProcessEventBus } from "../engine/event-bus";
 import { PrismaRunStore } from "../store/run-store";
 import { getVersion } from "../store/plans";
@@ -23,6 +25,8 @@ export interface Trellis {
   engine: Engine;
   /** the configured LLM provider (it remembers which structured-output mode works), or none */
   llm?: LlmClient;
+  /** the step workers that run built-in actions, unless isolation is turned off */
+  stepWorkers?: StepWorkerPool;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -40,7 +44,10 @@ export function getTrellis(): Promise<Trellis> {
 async function open(): Promise<Trellis> {
   const cfg = config();
   const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite") });
-  const registry = new ActionRegistry([...builtinActions({ httpAllowHosts: cfg.httpAllowHosts }), ...(await importedActions(cfg.catalogFiles))]);
+  const builtinOptions = { httpAllowHosts: cfg.httpAllowHosts };
+  const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
+  const builtins = builtinActions(builtinOptions);
+  const registry = new ActionRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...(await importedActions(cfg.catalogFiles))]);
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     // The embedded database belongs to this process alone (lock file): claims never wait.
@@ -54,7 +61,21 @@ async function open(): Promise<Trellis> {
     runConcurrency: cfg.runConcurrency,
     llm,
   });
-  return { config: cfg, database, registry, catalog: registry.catalog, engine, llm };
+  return { config: cfg, database, registry, catalog: registry.catalog, engine, llm, stepWorkers };
+}
+
+/**
+ * Workers that build the same built-in actions from lib/actions (the app runs from its own
+ * folder: the CLI moves there, `npm start` starts there).
+ */
+function builtinStepWorkers(options: { httpAllowHosts: string[] }, steps: TrellisConfig["steps"]): StepWorkerPool {
+  const root = process.cwd();
+  return new StepWorkerPool({
+    entry: path.join(root, "lib", "engine", "sandbox", "worker-entry.mjs"),
+    boot: { actionsModule: path.join(root, "lib", "actions", "index.ts"), exportName: "builtinActions", options },
+    maxWorkers: steps.workers,
+    memoryMb: steps.memoryMb,
+  });
 }
 
 /**
@@ -79,7 +100,10 @@ export async function closeTrellis(): Promise<void> {
   const holder = globalThis as Holder;
   const t = holder[KEY];
   delete holder[KEY];
-  if (t) await (await t).database.close();
+  if (!t) return;
+  const trellis = await t;
+  trellis.stepWorkers?.close();
+  await trellis.database.close();
 }
 
 const RESUMED = Symbol.for("trellis.resumed");

@@ -1,0 +1,105 @@
+import path from "node:path";
+import { threadId } from "node:worker_threads";
+import { afterAll, describe, expect, it } from "vitest";
+import { ActionError } from "@/lib/core/action";
+import { testContext } from "@/tests/support/action-context";
+import { StepWorkerPool } from "./pool";
+
+const root = path.resolve(__dirname, "../../..");
+const pool = new StepWorkerPool({
+  entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"),
+  boot: { actionsModule: path.join(root, "tests/support/sandbox-actions.ts"), exportName: "sandboxActions", options: { tag: "booted" } },
+  maxWorkers: 2,
+  memoryMb: 64,
+});
+afterAll(() => pool.close());
+
+const run = (actionId: string, ctx = testContext(), input: unknown = {}) => pool.run("default", { type: "run", actionId, input }, ctx);
+
+describe("step workers", () => {
+  it("run an action in another thread, built from the module and options they were given", async () => {
+    const out = (await run("t.echo", testContext(), { a: [1, 2] })) as { input: unknown; tag: string; thread: number };
+    expect(out.input).toEqual({ a: [1, 2] });
+    expect(out.tag).toBe("booted");
+    expect(out.thread).not.toBe(threadId);
+  });
+
+  it("stop a step that never yields when its signal aborts, and the next step gets a fresh worker", async () => {
+    const ctx = testContext();
+    const spinning = run("t.spin", ctx);
+    // This thread is free while the worker spins: a timer here still fires.
+    await new Promise((r) => setTimeout(r, 50));
+    ctx.controller.abort(new Error("timed out"));
+    await expect(spinning).rejects.toThrow("timed out");
+    const killedBefore = pool.stats().killed;
+    expect(killedBefore).toBeGreaterThanOrEqual(1);
+    expect(await run("t.echo")).toMatchObject({ tag: "booted" });
+  });
+
+  it("fail a step that outgrows its memory limit, with a typed error, and stay usable", async () => {
+    const err = await run("t.alloc").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ActionError);
+    expect(err).toMatchObject({ code: "out_of_memory", retryable: false });
+    expect((err as Error).message).toContain("64 MB");
+    expect(await run("t.echo")).toMatchObject({ tag: "booted" });
+  });
+
+  it("report a worker that ends itself as a failed step", async () => {
+    await expect(run("t.exit")).rejects.toThrow(/stopped unexpectedly \(exit code 3\)/);
+    expect(await run("t.echo")).toMatchObject({ tag: "booted" });
+  });
+
+  it("keep an ActionError's code, retryability, details and extra fields across the thread", async () => {
+    const err = (await run("t.fail").catch((e: unknown) => e)) as ActionError & { retryAfterMs?: number };
+    expect(err).toBeInstanceOf(ActionError);
+    expect(err).toMatchObject({ code: "rate_limited", message: "slow down", retryable: true, details: { status: 429 }, retryAfterMs: 1500 });
+  });
+
+  it("forward logs, progress, token usage and LLM calls (streamed) to the engine's context", async () => {
+    const ctx = testContext();
+    const usage = { promptTokens: 0, completionTokens: 0 };
+    const prompts: string[] = [];
+    ctx.reportUsage = (u) => { usage.promptTokens += u.promptTokens; usage.completionTokens += u.completionTokens; };
+    ctx.llm = {
+      model: "m",
+      async complete(req) {
+        prompts.push(req.prompt);
+        req.onDelta?.("h");
+        req.onDelta?.("i");
+        return { text: "hi" };
+      },
+    };
+    const out = await run("t.talk", ctx);
+    expect(out).toEqual({ answer: "hi", deltas: ["h", "i"], key: ctx.idempotencyKey });
+    expect(prompts).toEqual(["say hi"]);
+    expect(ctx.logs).toContainEqual({ level: "info", message: "hello from the worker", data: { n: 1 } });
+    expect(ctx.progressReports).toContainEqual({ fraction: 0.5, message: "half" });
+    expect(usage).toEqual({ promptTokens: 3, completionTokens: 2 });
+  });
+
+  it("say so when an output cannot leave the worker, or the action is unknown", async () => {
+    await expect(run("t.unsendable")).rejects.toThrow(/output cannot be passed on/);
+    await expect(run("t.nope")).rejects.toThrow(/has no action "t.nope"/);
+  });
+
+  it("queue steps beyond the lane's limit and run them as workers free up", async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => run("t.echo", testContext(), { i })));
+    expect(results.map((r) => (r as { input: { i: number } }).input.i)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(pool.stats().live).toBeLessThanOrEqual(2);
+  });
+
+  it("give up a queued step whose signal aborts before a worker frees up", async () => {
+    const a = testContext();
+    const b = testContext();
+    const spinA = run("t.spin", a);
+    const spinB = run("t.spin", b);
+    const waiting = testContext();
+    const queued = run("t.echo", waiting);
+    waiting.controller.abort(new Error("cancelled while queued"));
+    await expect(queued).rejects.toThrow("cancelled while queued");
+    a.controller.abort(new Error("stop a"));
+    b.controller.abort(new Error("stop b"));
+    await expect(spinA).rejects.toThrow("stop a");
+    await expect(spinB).rejects.toThrow("stop b");
+  });
+});

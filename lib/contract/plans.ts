@@ -27,6 +27,8 @@ export const ParseInputsBody = z
     planId: z.string().optional(),
     inputs: z.array(z.object({ name: PlanInputName, schema: JsonSchema, description: z.string().optional() })).max(100).optional(),
     names: z.array(z.string()).max(100).optional(),
+    /** the day relative dates count from ("tomorrow", "next Tuesday"), as the person's calendar shows it; default: the server's today */
+    today: z.iso.date("a date as YYYY-MM-DD").optional(),
   })
   .strict()
   .refine((b) => b.planId !== undefined || (b.inputs?.length ?? 0) > 0, { message: "Give planId or inputs.", path: ["planId"] });

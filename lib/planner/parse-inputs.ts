@@ -2,20 +2,21 @@
  * Values for plan inputs from free text ("use the North region and send it to ops@acme.io"):
  * the LLM extracts one value per input, each is decoded, coerced and checked against the
  * input's schema; what the text does not state, or states in a form that does not fit, stays
- * missing. Without an LLM, a deterministic reader takes `name = value` pairs and values whose
- * form gives them away (a URL for a URL input, a .wav for an audio input, a date, a number).
+ * missing. Without an LLM, a deterministic reader (`read-inputs-offline.ts`) takes
+ * `name is/=/: value` for every input, paths after to/into/as, yes/no inputs named on their
+ * own, and values whose form gives them away (a URL for a URL input, a .wav for an audio input,
+ * a date as people write it, a number). Relative dates ("next Tuesday") count from `now`.
  */
 import { z } from "zod";
 import type { LlmClient } from "../core/action";
 import { Usage } from "../core/events";
 import { checkValue, formatValueErrors } from "../core/check-value";
-import { isObject, type JsonSchema } from "../core/json-schema";
-import { nameSimilarity } from "../core/similarity";
+import type { JsonSchema } from "../core/json-schema";
 import { extractJson } from "../llm/extract-json";
-import { extractLiterals, type GoalLiteral } from "./offline/literals";
+import { readInputsOffline } from "./read-inputs-offline";
 import { coerceLiteral } from "./repair/coerce";
-import { kindOfSchema } from "./schema-kind";
 import { schemaText } from "./schema-text";
+import { dayOf, formatDay, parseDay, weekdayName } from "./text/dates";
 import { decodeValue } from "./wire-plan";
 
 export interface InputKey {
@@ -43,16 +44,26 @@ const Extraction = z.object({
   })),
 });
 
-export async function parseInputs(message: string, keys: readonly InputKey[], options: { llm?: LlmClient; signal?: AbortSignal } = {}): Promise<ParsedInputs> {
+export interface ParseInputsOptions {
+  llm?: LlmClient;
+  signal?: AbortSignal;
+  /** the moment relative dates count from ("tomorrow", "next Tuesday"); its local calendar day is used (default: now) */
+  now?: Date;
+  /** that day as YYYY-MM-DD (the person's calendar); wins over `now` */
+  today?: string;
+}
+
+export async function parseInputs(message: string, keys: readonly InputKey[], options: ParseInputsOptions = {}): Promise<ParsedInputs> {
   if (!keys.length) return { values: {}, missing: [], invalid: [], source: options.llm ? "llm" : "offline" };
-  if (!options.llm) return check(readOffline(message, keys), keys, "offline");
+  const today = (options.today ? parseDay(options.today) : null) ?? dayOf(options.now ?? new Date());
+  if (!options.llm) return check(readInputsOffline(message, keys, today), keys, "offline");
   const schema = z.toJSONSchema(Extraction, { io: "output" }) as JsonSchema;
   delete schema.$schema;
   const items = ((schema.properties as Record<string, JsonSchema>).values.items as JsonSchema).properties as Record<string, JsonSchema>;
   items.name = { ...items.name, enum: keys.map((k) => k.name) };
   const reply = await options.llm.complete({
-    system: "You read values for a plan's inputs out of a person's message. Report only values the message states; never guess or fill in defaults. Give each value in the form its type asks for.",
-    prompt: `# Inputs\n${keys.map((k) => `- ${k.name}: ${schemaText(k.schema)}${k.description ? ` — ${k.description}` : ""}`).join("\n")}\n\n# Message\n${message}`,
+    system: "You read values for a plan's inputs out of a person's message. Report only values the message states; never guess or fill in defaults. Give each value in the form its type asks for (dates as YYYY-MM-DD).",
+    prompt: `Today is ${formatDay(today)} (${weekdayName(today)}).\n\n# Inputs\n${keys.map((k) => `- ${k.name}: ${schemaText(k.schema)}${k.description ? ` — ${k.description}` : ""}`).join("\n")}\n\n# Message\n${message}`,
     jsonSchema: { name: "input_values", schema },
     signal: options.signal,
   });
@@ -81,50 +92,4 @@ function check(raw: Record<string, unknown>, keys: readonly InputKey[], source: 
   }
   const missing = keys.map((k) => k.name).filter((n) => !(n in values) && !invalid.some((i) => i.name === n));
   return { values, missing, invalid, source };
-}
-
-/** `name = value` / `name: value` pairs first, then values whose form matches one input only. */
-function readOffline(message: string, keys: readonly InputKey[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const m of message.matchAll(/([A-Za-z_][\w -]{0,40}?)\s*(?:=|:|\bis\b)\s*("[^"]*"|'[^']*'|[^,;\n]+)/g)) {
-    const key = keys.find((k) => nameSimilarity(k.name, m[1].trim()) >= 0.8);
-    if (!key || key.name in out) continue;
-    const text = m[2].trim().replace(/^(["'])(.*)\1$/, "$2");
-    const b = decodeValue(text, key.schema);
-    out[key.name] = b.kind === "literal" ? b.value : text;
-  }
-  const literals = extractLiterals(message);
-  const used = new Set<GoalLiteral>();
-  for (const key of keys) {
-    if (key.name in out) continue;
-    const kind = kindOfSchema(key.schema);
-    const fitting = literals.filter((l) => !used.has(l) && literalKindFits(l, kind, key.schema));
-    // Only a value whose form points at this input alone: two URLs for one URL input is a guess.
-    const others = keys.filter((k) => k !== key && !(k.name in out) && kindOfSchema(k.schema) === kind);
-    if (fitting.length === 1 && (others.length === 0 || kind === "string")) {
-      out[key.name] = fitting[0].value;
-      used.add(fitting[0]);
-    }
-  }
-  return out;
-}
-
-function literalKindFits(l: GoalLiteral, kind: string, schema: JsonSchema): boolean {
-  switch (kind) {
-    case "uri":
-      return l.kind === "url";
-    case "image":
-    case "audio":
-    case "video":
-    case "date":
-    case "email":
-      return l.kind === kind;
-    case "number":
-      return l.kind === "number";
-    case "string":
-      if (isObject(schema) && Array.isArray(schema.enum)) return false;
-      return l.kind === "text" && l.quoted;
-    default:
-      return false;
-  }
 }

@@ -95,7 +95,7 @@ export async function parsePlanInputs(request: ParseInputsBody): Promise<ParsedI
     throw badRequest("Give planId (a plan whose inputs to read) or inputs (the inputs to read).");
   }
   const llm = configuredLlm(t);
-  return parseInputs(request.message, keys, { llm });
+  return parseInputs(request.message, keys, { llm, today: request.today });
 }
 
 /** Every flow with its number of actions; global actions (no flow) are offered with every flow. */

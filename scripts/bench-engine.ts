@@ -2,10 +2,16 @@
  * Engine benchmarks, one JSON object a line. Every event is persisted.
  *   engine.parallel: 8x8 DAG of 50 ms sleeps; ratio = makespan / critical path (target <= 1.10)
  *   engine.overhead: 1000 no-op steps, chain and wide (target <= 2 ms per step)
+ *   engine.overhead (isolated): 1000 steps of a cheap built-in action (text.split), in the
+ *     engine's thread and in step workers; the difference is what isolation costs per step
  * On the embedded database, and on PostgreSQL too when DATABASE_URL is set.
  */
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { builtinActions } from "../lib/actions";
 import { criticalPath, type Plan, type Step } from "../lib/core";
+import { isolate } from "../lib/engine/sandbox/isolate";
+import { StepWorkerPool } from "../lib/engine/sandbox/pool";
 import { openDatabase, type Database } from "../lib/store/database";
 import { newProbe, testActions } from "../tests/support/engine-actions";
 import { makeHarness } from "../tests/support/engine-harness";
@@ -56,15 +62,45 @@ async function bench(db: Database, label: string) {
   }
 }
 
+function splits(n: number, shape: "chain" | "wide"): Plan {
+  const steps: Step[] = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, action: "text.split", inputs: { text: { kind: "literal", value: `a,b,${i}` }, separator: { kind: "literal", value: "," } }, after: shape === "chain" && i ? [`s${i - 1}`] : undefined }));
+  return { goal: "bench", flows: [], inputs: [], steps, outputs: {} };
+}
+
+async function benchIsolation(db: Database, label: string) {
+  const root = process.cwd();
+  const pool = new StepWorkerPool({
+    entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"),
+    boot: { actionsModule: path.join(root, "lib/actions/index.ts"), exportName: "builtinActions", options: { httpAllowHosts: [] } },
+  });
+  const builtins = builtinActions({ httpAllowHosts: [] });
+  for (const isolated of [false, true]) {
+    const h = makeHarness(db, isolated ? isolate(builtins, pool) : builtins, { runConcurrency: 64, globalConcurrency: 64 });
+    await h.engine.run({ planVersionId: await h.savePlan(splits(20, "wide")) }); // warm-up: workers started
+    for (const shape of ["chain", "wide"] as const) {
+      const v = await h.savePlan(splits(1000, shape));
+      const t = performance.now();
+      const res = await h.engine.run({ planVersionId: v, options: { concurrency: shape === "wide" ? 64 : 8 } });
+      const ms = performance.now() - t;
+      if (res.run.status !== "succeeded") throw new Error(`isolation run ${res.run.status}`);
+      print({ bench: "engine.overhead", db: label, shape, action: "text.split", isolated, steps: 1000, ms: round(ms), per_step_ms: round(ms / 1000, 3) });
+    }
+    await h.engine.close();
+  }
+  pool.close();
+}
+
 function print(o: object) { console.log(JSON.stringify(o)); }
 function round(x: number, d = 1) { const f = 10 ** d; return Math.round(x * f) / f; }
 
 const embedded = await openDatabase({});
 await bench(embedded, "pglite");
+await benchIsolation(embedded, "pglite");
 await embedded.close();
 if (process.env.DATABASE_URL) {
   const pg = await openDatabase({ url: process.env.DATABASE_URL });
   await bench(pg, "postgres");
+  await benchIsolation(pg, "postgres");
   await pg.close();
 }
 process.exit(0);

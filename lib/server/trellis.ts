@@ -118,6 +118,7 @@ export async function startTrellisServer(): Promise<Trellis> {
   const holder = globalThis as { [RESUMED]?: boolean };
   if (!holder[RESUMED]) {
     holder[RESUMED] = true;
+    t.stepWorkers?.warm();
     const resumed = await t.engine.resumeAll();
     if (resumed.length) console.log(`Trellis: resuming ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
     t.engine.startResumePoller();

@@ -62,6 +62,11 @@ class Lane {
     });
   }
 
+  /** Starts a worker ahead of the first step, so that step does not wait for it to load. */
+  warm(): void {
+    if (this.count === 0) this.release(this.start());
+  }
+
   release(w: StepWorker): void {
     if (!w.alive) return; // its exit hands the slot on
     const next = this.waiters.shift();
@@ -69,6 +74,8 @@ class Lane {
     this.idle.push(w);
     const t = setTimeout(() => {
       this.idleTimers.delete(w);
+      // One worker stays ready; the others retire when idle.
+      if (this.count <= 1) return;
       const i = this.idle.indexOf(w);
       if (i >= 0) this.idle.splice(i, 1);
       w.kill();
@@ -125,6 +132,11 @@ export class StepWorkerPool {
       ctx.signal.removeEventListener("abort", onAbort);
       l.release(w);
     }
+  }
+
+  /** Starts one worker of `lane` now (the server does, so its first step does not wait for a worker to load). */
+  warm(lane = DEFAULT_LANE): void {
+    if (!this.closed) this.lane(lane).warm();
   }
 
   stats(): PoolStats {

@@ -32,7 +32,7 @@ export class StepWorker {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: o.memoryMb },
     });
-    // An idle worker never keeps the process (a CLI command, a test) alive.
+    // An idle worker never keeps the process (a CLI command, a test) alive; a busy one does.
     this.worker.unref();
     this.worker.on("message", (msg: FromWorker) => this.receive(msg));
     this.worker.on("error", (err: Error & { code?: string }) => {
@@ -54,6 +54,7 @@ export class StepWorker {
   run(task: StepTask, ctx: ActionContext): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.current = { ctx, resolve, reject };
+      this.worker.ref();
       const taskCtx: TaskContext = {
         timeoutMs: ctx.timeoutMs,
         runId: ctx.runId,
@@ -67,6 +68,7 @@ export class StepWorker {
         this.post({ ...task, ctx: taskCtx });
       } catch (err) {
         this.current = undefined;
+        this.worker.unref();
         reject(new Error(`The step's input cannot be passed on: ${(err as Error).message}`));
       }
     });
@@ -94,6 +96,7 @@ export class StepWorker {
     const c = this.current;
     if (!c) return;
     this.current = undefined;
+    this.worker.unref();
     if (result instanceof Error) c.reject(result);
     else c.resolve(result.value);
   }

@@ -143,12 +143,15 @@ export class ActionError extends Error {
   readonly code: string;
   readonly retryable: boolean;
   readonly details?: unknown;
-  constructor(code: string, message: string, options: { retryable?: boolean; details?: unknown; cause?: unknown } = {}) {
+  /** how long to wait before the next attempt, when the action knows (an HTTP Retry-After); the engine's backoff honours it */
+  readonly retryAfterMs?: number;
+  constructor(code: string, message: string, options: { retryable?: boolean; details?: unknown; cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = "ActionError";
     this.code = code;
     this.retryable = options.retryable ?? false;
     this.details = options.details;
+    if (options.retryAfterMs !== undefined && Number.isFinite(options.retryAfterMs)) this.retryAfterMs = Math.max(0, Math.round(options.retryAfterMs));
   }
 }
 

@@ -19,6 +19,8 @@ export const Failure = z.object({
   retryable: z.boolean(),
   actionCode: z.string().optional(),
   details: z.unknown().optional(),
+  /** the wait the action asked for before another attempt (an HTTP Retry-After), in ms */
+  retryAfterMs: z.number().int().min(0).optional(),
 });
 export type Failure = z.infer<typeof Failure>;
 

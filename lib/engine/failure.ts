@@ -25,7 +25,8 @@ export function toFailure(err: unknown, where: { runFolder?: string } = {}): Fai
   if (err instanceof StepTimeoutError) return { code: "timeout", message: err.message, retryable: true };
   if (err instanceof StepCancelledError) return { code: "cancelled", message: err.message, retryable: false };
   if (err instanceof ActionError) {
-    return { code: "action_error", message: hide(err.message), retryable: err.retryable, actionCode: err.code, details: safeDetails(err.details, hide) };
+    const wait = err.retryable && err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {};
+    return { code: "action_error", message: hide(err.message), retryable: err.retryable, actionCode: err.code, details: safeDetails(err.details, hide), ...wait };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: "action_error", message: hide(message) || "the action failed without a message", retryable: false };
@@ -53,7 +54,13 @@ export function hideServerPaths(text: string, runFolder: string): string {
     .replace(ABSOLUTE_PATH, (p) => `…/${p.replace(/\/+$/, "").split("/").pop()}`);
 }
 
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+/**
+ * The wait before the next attempt: the action's own (a Retry-After it captured: the server
+ * named the time, so no jitter), else exponential backoff with jitter; never more than `maxMs`
+ * (a step's `retry.maxBackoffMs` raises it).
+ */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, failure?: Pick<Failure, "retryAfterMs">, random = Math.random): number {
+  if (failure?.retryAfterMs !== undefined) return Math.min(maxMs, failure.retryAfterMs);
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   // Equal jitter: half fixed, half random, so retries of many steps spread out.
   return Math.round(exp / 2 + (random() * exp) / 2);

@@ -362,7 +362,7 @@ export class RunExecutor {
           return;
         }
         if (failure.retryable && attempt < maxAttempts && !this.stopping) {
-          const delayMs = backoffDelay(attempt, backoffMs, maxBackoffMs);
+          const delayMs = backoffDelay(attempt, backoffMs, maxBackoffMs, failure);
           this.fire([{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs, failure } }]);
           const waited = await this.sleep(delayMs, def.id);
           if (!waited) {

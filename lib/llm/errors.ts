@@ -3,6 +3,7 @@
  * on SDK classes, and messages name what to do about them.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { parseRetryAfter } from "../core/retry-after";
 
 export type LlmErrorCode =
   | "timeout"
@@ -72,9 +73,5 @@ export function retryAfterMs(headers: Headers | Record<string, string | null | u
   const get = (name: string) => (headers instanceof Headers ? headers.get(name) : headers[name]) ?? undefined;
   const ms = get("retry-after-ms");
   if (ms !== undefined && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const after = get("retry-after");
-  if (after === undefined) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Math.max(0, Number(after) * 1000);
-  const date = Date.parse(after);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return parseRetryAfter(get("retry-after"), now);
 }

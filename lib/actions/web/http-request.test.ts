@@ -76,7 +76,7 @@ describe("web.fetch / web.http_request", () => {
 
   it("fails on 4xx without retry and on 5xx/429 with retry, unless failOnHttpError is false", async () => {
     await expect(runAction(get, { url: `${server.url}/missing` })).rejects.toMatchObject({ code: "http_status", retryable: false, message: expect.stringContaining("404") });
-    await expect(runAction(get, { url: `${server.url}/busy` })).rejects.toMatchObject({ code: "http_status", retryable: true, details: { status: 503, retryAfter: "5" } });
+    await expect(runAction(get, { url: `${server.url}/busy` })).rejects.toMatchObject({ code: "http_status", retryable: true, details: { status: 503, retryAfter: "5" }, retryAfterMs: 5000 });
     await expect(runAction(get, { url: `${server.url}/limited` })).rejects.toMatchObject({ retryable: true });
     const soft = await runAction(get, { url: `${server.url}/missing`, failOnHttpError: false });
     expect(soft).toMatchObject({ status: 404, ok: false, body: "no such thing" });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ActionError, defineAction, type ActionContext } from "@/lib/core/action";
+import { parseRetryAfter } from "@/lib/core/retry-after";
 import type { BasicActionOptions } from "../options";
 import { DEFAULT_HTTP_MAX_BYTES, isRetryableStatus, limitedFetch } from "./limited-fetch";
 
@@ -97,6 +98,8 @@ async function perform(spec: RequestSpec, ctx: ActionContext, options: BasicActi
     throw new ActionError("http_status", `${spec.method} ${res.url} returned HTTP ${res.status} ${res.statusText}${snippet ? `: ${snippet}` : ""}`, {
       retryable,
       details: { status: res.status, retryAfter: res.headers["retry-after"] ?? null },
+      // The server says when to come back; the engine waits that long before the next attempt.
+      retryAfterMs: parseRetryAfter(res.headers["retry-after"]),
     });
   }
   let json: unknown = null;

@@ -231,9 +231,9 @@ interface RawReply {
 }
 
 /** The provider for the configured LLM, or undefined when none is configured. */
-export function openAiProviderFromConfig(llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; configured: boolean }): OpenAiProvider | undefined {
+export function openAiProviderFromConfig(llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; temperature?: number; configured: boolean }): OpenAiProvider | undefined {
   if (!llm.configured) return undefined;
-  return new OpenAiProvider({ apiKey: llm.apiKey, baseUrl: llm.baseUrl, model: llm.model, timeoutMs: llm.timeoutMs });
+  return new OpenAiProvider({ apiKey: llm.apiKey, baseUrl: llm.baseUrl, model: llm.model, timeoutMs: llm.timeoutMs, temperature: llm.temperature });
 }
 
 function timeoutError(ms: number, received: boolean, cause?: unknown): LlmError {

@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { openAiProviderFromConfig } from "../llm/openai-provider";
+import { planGoal } from "../planner/plan-goal";
+import { builtinRegistry } from "../../tests/support/planner-catalogs";
+import { reply, startOpenAiServer, type OpenAiTestServer } from "../../tests/support/openai-server/server";
 import { ConfigError, parseConfig } from "./env";
 
 describe("configuration", () => {
@@ -20,6 +24,9 @@ describe("configuration", () => {
       [{ OPENAI_BASE_URL: "localhost" }, /OPENAI_BASE_URL="localhost": expected an http\(s\) URL/],
       [{ TRELLIS_RUN_CONCURRENCY: "0" }, /TRELLIS_RUN_CONCURRENCY="0": expected at least 1/],
       [{ TRELLIS_COMMIT_WINDOW_MS: "500" }, /TRELLIS_COMMIT_WINDOW_MS="500": expected at most 100/],
+      [{ TRELLIS_LOG_LEVEL: "loud" }, /TRELLIS_LOG_LEVEL="loud": expected one of debug, info, warn, error/],
+      [{ OPENAI_TEMPERATURE: "warm" }, /OPENAI_TEMPERATURE="warm": expected a number from 0 to 2/],
+      [{ OPENAI_TEMPERATURE: "2.5" }, /OPENAI_TEMPERATURE="2.5": expected a number from 0 to 2/],
     ];
     for (const [env, message] of cases) {
       expect(() => parseConfig(env)).toThrow(ConfigError);
@@ -31,5 +38,30 @@ describe("configuration", () => {
 describe("imported catalogs", () => {
   it("resolves catalog files against the working directory", () => {
     expect(parseConfig({ TRELLIS_CATALOGS: "a/tool_desc.json, /b/tool_desc.json" }, "/srv").catalogFiles).toEqual(["/srv/a/tool_desc.json", "/b/tool_desc.json"]);
+  });
+});
+
+describe("the planner's temperature", () => {
+  let server: OpenAiTestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const planWith = async (env: Record<string, string>) => {
+    server = await startOpenAiServer([reply.json({ inputs: [], steps: [{ id: "load", action: "data.load_csv", label: "Load", inputs: [{ name: "path", value: "sample:sales.csv" }], after: [] }], outputs: [{ name: "table", value: "${steps.load.output.table}" }] })]);
+    const llm = openAiProviderFromConfig(parseConfig({ OPENAI_BASE_URL: server.baseUrl, ...env }).llm);
+    await planGoal({ goal: "Load the sample sales CSV" }, { catalog: builtinRegistry().catalog, llm });
+    return server.requests[0].body!;
+  };
+
+  it("OPENAI_TEMPERATURE is read, and sent with the planner's LLM requests", async () => {
+    expect(parseConfig({ OPENAI_TEMPERATURE: "0.2" }).llm.temperature).toBe(0.2);
+    expect((await planWith({ OPENAI_TEMPERATURE: "0" })).temperature).toBe(0);
+  });
+
+  it("unset, no temperature is sent: the model's own default holds", async () => {
+    expect(parseConfig({}).llm.temperature).toBeUndefined();
+    expect(await planWith({})).not.toHaveProperty("temperature");
   });
 });

@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/, message: "an http(s) URL such as http://127.0.0.1:11434/v1" })),
   OPENAI_MODEL: optionalString,
   OPENAI_TIMEOUT_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(1000, "at least 1000").max(600_000, "at most 600000")),
+  OPENAI_TEMPERATURE: optional(z.coerce.number({ message: "a number from 0 to 2" }).min(0, "a number from 0 to 2").max(2, "a number from 0 to 2")),
   PORT: optional(z.coerce.number({ message: "a port from 1 to 65535" }).int("a port from 1 to 65535").min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535")),
   TRELLIS_HTTP_ALLOW_HOSTS: optionalString,
   TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
@@ -36,7 +37,8 @@ export interface TrellisConfig {
   databaseUrl?: string;
   /** folder for the embedded database and run workspaces */
   dataDir: string;
-  llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; configured: boolean; provider: string };
+  /** temperature: sent with every LLM request when set; unset, the model's own default */
+  llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; temperature?: number; configured: boolean; provider: string };
   port: number;
   httpAllowHosts: string[];
   runConcurrency: number;
@@ -81,6 +83,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       baseUrl,
       model: e.OPENAI_MODEL ?? "gpt-4o-mini",
       timeoutMs: e.OPENAI_TIMEOUT_MS ?? 60_000,
+      temperature: e.OPENAI_TEMPERATURE,
       configured,
       provider: baseUrl ? new URL(baseUrl).host : "OpenAI",
     },

@@ -12,6 +12,7 @@ import { findUnsafeValue } from "../contract/hygiene";
 import type { AnswerOf, BodyOf, Operation, ParamsOf, QueryOf } from "../contract/operation";
 import { classifyStorageError } from "../store/errors";
 import { config } from "./env";
+import { serverLog } from "./log";
 
 export interface Input<O extends Operation> {
   params: ParamsOf<O>;
@@ -30,7 +31,7 @@ type Handler<O extends Operation> = (input: Input<O>) => Promise<AnswerOf<O> | R
 type RouteContext = { params?: Promise<Record<string, string | string[] | undefined>> };
 
 export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Request, context?: RouteContext) => Promise<Response> {
-  return async (request, context) => {
+  const handle = async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
       const params = parse(op.params, context?.params ? await context.params : {}, "path");
       const query = parse(op.query, Object.fromEntries(new URL(request.url).searchParams), "query");
@@ -44,6 +45,12 @@ export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Req
     } catch (err) {
       return errorResponse(err, `${op.method} ${op.path}`);
     }
+  };
+  return async (request, context) => {
+    const t0 = performance.now();
+    const response = await handle(request, context);
+    serverLog().debug(`${op.method} ${new URL(request.url).pathname} ${response.status} in ${Math.round(performance.now() - t0)} ms`);
+    return response;
   };
 }
 
@@ -65,7 +72,7 @@ export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "r
       return { ok: true, value };
     } catch (err) {
       const { status, body, unexpected } = answerFor(err);
-      if (unexpected) console.error(`[trellis] ${op.id} failed`, err);
+      if (unexpected) serverLog().error(`${op.id} failed`, err);
       return { ok: false, status, code: body.error.code, error: body.error.message, ...(body.error.details !== undefined ? { details: body.error.details } : {}) };
     }
   };
@@ -74,7 +81,7 @@ export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "r
 /** An error as the API's JSON answer; unexpected ones are logged, never shown. */
 export function errorResponse(err: unknown, where = "request"): Response {
   const { status, body, unexpected } = answerFor(err);
-  if (unexpected) console.error(`[trellis] ${where} failed`, err);
+  if (unexpected) serverLog().error(`${where} failed`, err);
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
 }
 

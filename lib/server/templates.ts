@@ -10,6 +10,7 @@ import { classifyStorageError } from "../store/errors";
 import { TEMPLATE_ID_PATTERN, describeTemplate, instantiateTemplate, templateFromPlan, templateRegistry, type ParamProblem, type Template } from "../templates";
 import { deleteSavedTemplate, getSavedTemplate, insertSavedTemplate, listSavedTemplates, takenTemplateIds } from "../templates/saved-templates";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
+import { serverLog } from "./log";
 import { parsePlanId, savePlan } from "./plans";
 import { getTrellis } from "./trellis";
 
@@ -22,14 +23,14 @@ async function findTemplate(id: string): Promise<Template> {
   const builtin = templateRegistry.get(id);
   if (builtin) return builtin;
   const t = await getTrellis();
-  const saved = await getSavedTemplate(t.database.prisma, id);
+  const saved = await getSavedTemplate(t.database.prisma, id, serverLog().warn);
   if (!saved) throw notFound(`There is no template "${id}".`);
   return saved;
 }
 
 export async function listTemplates(): Promise<TemplateList> {
   const t = await getTrellis();
-  const saved = await listSavedTemplates(t.database.prisma);
+  const saved = await listSavedTemplates(t.database.prisma, serverLog().warn);
   return { templates: [...templateRegistry.list(), ...saved].map((tpl) => describeTemplate(tpl, t.catalog)) };
 }
 

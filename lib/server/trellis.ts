@@ -16,6 +16,7 @@ import { InProcessEventBus } from "../engine/event-bus";
 import { PrismaRunStore } from "../store/run-store";
 import { getVersion } from "../store/plans";
 import { ConfigError, config, type TrellisConfig } from "./env";
+import { serverLog } from "./log";
 
 export interface Trellis {
   config: TrellisConfig;
@@ -43,7 +44,7 @@ export function getTrellis(): Promise<Trellis> {
 
 async function open(): Promise<Trellis> {
   const cfg = config();
-  const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite") });
+  const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite"), warn: serverLog().warn });
   const builtinOptions = { httpAllowHosts: cfg.httpAllowHosts };
   const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
   const builtins = builtinActions(builtinOptions);
@@ -60,6 +61,7 @@ async function open(): Promise<Trellis> {
     workspaceRoot: path.join(cfg.dataDir, "runs"),
     runConcurrency: cfg.runConcurrency,
     llm,
+    log: (level, message) => serverLog()[level](message),
   });
   return { config: cfg, database, registry, catalog: registry.catalog, engine, llm, stepWorkers };
 }
@@ -120,7 +122,7 @@ export async function startTrellisServer(): Promise<Trellis> {
     holder[RESUMED] = true;
     t.stepWorkers?.warm();
     const resumed = await t.engine.resumeAll();
-    if (resumed.length) console.log(`Trellis: resuming ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
+    if (resumed.length) serverLog().info(`resuming ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
     t.engine.startResumePoller();
   }
   return t;

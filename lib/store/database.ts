@@ -21,6 +21,8 @@ export interface DatabaseOptions {
   /** start an embedded database from a dump (tests) */
   loadDataDir?: Blob | File;
   migrationsDir?: string;
+  /** where warnings go (the server's log); default: the console */
+  warn?: (message: string) => void;
 }
 
 export interface Database {
@@ -41,7 +43,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const pool = new pg.Pool({ connectionString: options.url, max: 10, types: { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === 19 ? (v: string) => v : pg.types.getTypeParser(oid, format as "text")) } as pg.CustomTypesConfig });
     // An idle connection the server closes (a restart, an admin) is dropped from the pool and
     // replaced on the next query; without a listener the pool's error would crash the process.
-    pool.on("error", (err) => console.warn(`[trellis] a PostgreSQL connection closed: ${err.message}`));
+    const warn = options.warn ?? ((message: string) => console.warn(`[trellis] ${message}`));
+    pool.on("error", (err) => warn(`a PostgreSQL connection closed: ${err.message}`));
     const client = await pool.connect();
     let applied: string[];
     try {

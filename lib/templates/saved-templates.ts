@@ -6,24 +6,28 @@ import { Template, TemplateParam } from "./template";
 
 type Row = { id: string; name: string; description: string; tags: string[]; params: unknown; body: unknown; basedOnPlanId: string | null; createdAt: Date };
 
-function toTemplate(row: Row): Template | null {
+/** Where a row that no longer parses is reported (the server's log); default: the console. */
+export type Warn = (message: string) => void;
+const consoleWarn: Warn = (message) => console.warn(`[trellis] ${message}`);
+
+function toTemplate(row: Row, warn: Warn): Template | null {
   const plan = Plan.safeParse(row.body);
   const params = z.array(TemplateParam).safeParse(row.params);
   if (!plan.success || !params.success) {
-    console.warn(`[trellis] saved template ${row.id} no longer parses; it is left out`);
+    warn(`saved template ${row.id} no longer parses; it is left out`);
     return null;
   }
   return { id: row.id, name: row.name, description: row.description, source: "saved", tags: row.tags, params: params.data, plan: plan.data, basedOnPlanId: row.basedOnPlanId, createdAt: row.createdAt.toISOString() };
 }
 
-export async function listSavedTemplates(db: Db): Promise<Template[]> {
+export async function listSavedTemplates(db: Db, warn: Warn = consoleWarn): Promise<Template[]> {
   const rows = await db.planTemplate.findMany({ orderBy: { createdAt: "desc" }, take: 500 });
-  return rows.map(toTemplate).filter((t): t is Template => t !== null);
+  return rows.map((row) => toTemplate(row, warn)).filter((t): t is Template => t !== null);
 }
 
-export async function getSavedTemplate(db: Db, id: string): Promise<Template | null> {
+export async function getSavedTemplate(db: Db, id: string, warn: Warn = consoleWarn): Promise<Template | null> {
   const row = await db.planTemplate.findUnique({ where: { id } });
-  return row ? toTemplate(row) : null;
+  return row ? toTemplate(row, warn) : null;
 }
 
 /** Ids already taken among those given, in one query. */
@@ -36,7 +40,7 @@ export async function insertSavedTemplate(db: Db, t: Template): Promise<Template
   const row = await db.planTemplate.create({
     data: { id: t.id, name: t.name, description: t.description, tags: t.tags, params: t.params as object[], body: t.plan as object, basedOnPlanId: t.basedOnPlanId ?? null },
   });
-  return toTemplate(row)!;
+  return toTemplate(row, consoleWarn)!;
 }
 
 export async function deleteSavedTemplate(db: Db, id: string): Promise<boolean> {

@@ -6,6 +6,7 @@
 import { PLAN_STREAM_OPENING, chunkMessage } from "@/lib/contract/plan-stream";
 import { sseResponse } from "@/lib/contract/sse";
 import { OPERATIONS } from "@/lib/contract/operations";
+import { serverLog } from "@/lib/server/log";
 import { answerFor, route } from "@/lib/server/route";
 import { planAndSave, plannedSummary } from "@/lib/server/planning";
 
@@ -26,7 +27,7 @@ export const POST = route(OPERATIONS.planGoalStream, async ({ body, request }) =
       }));
     } catch (err) {
       const { body: answer, unexpected } = answerFor(err);
-      if (unexpected) console.error("[trellis] planning stream failed", err);
+      if (unexpected) serverLog().error("planning stream failed", err);
       sink.send(chunkMessage({ type: "error", code: answer.error.code, message: unexpected ? "Planning failed on the server; the error is in its log." : answer.error.message }));
     }
   }, { signal: request.signal });

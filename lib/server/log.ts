@@ -1,0 +1,34 @@
+/**
+ * The server's log, at the level TRELLIS_LOG_LEVEL names (debug < info < warn < error): a line
+ * below it is dropped. Lines go to the console (debug and info to stdout, warn and error to
+ * stderr), prefixed `[trellis]`.
+ */
+import { config, type TrellisConfig } from "./env";
+
+export type LogLevel = TrellisConfig["logLevel"];
+
+const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export type Logger = Record<LogLevel, (message: string, ...data: unknown[]) => void> & {
+  readonly level: LogLevel;
+  /** whether a line at this level is written */
+  enabled(level: LogLevel): boolean;
+};
+
+type Sink = Pick<Console, "debug" | "info" | "warn" | "error">;
+
+export function createLogger(level: LogLevel, sink: Sink = console): Logger {
+  const enabled = (at: LogLevel) => ORDER[at] >= ORDER[level];
+  const line = (at: LogLevel) => (message: string, ...data: unknown[]) => {
+    if (enabled(at)) sink[at](`[trellis] ${message}`, ...data);
+  };
+  return { level, enabled, debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
+}
+
+let cached: Logger | undefined;
+
+/** The server's logger, at the configured level (read once, with the rest of the configuration). */
+export function serverLog(): Logger {
+  cached ??= createLogger(config().logLevel);
+  return cached;
+}

@@ -260,13 +260,16 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
       nulInTemplateName: await raw("POST", "/api/templates", JSON.stringify({ planId, name: "x\u0000" })),
       dateOutOfRange: await raw("GET", "/api/runs?since=275760-09-14"),
       hugeLastEventId: await raw("GET", `/api/runs/${runId}/events?format=json`, undefined, { "last-event-id": "9223372036854775808" }),
+      badPercentInApiPath: await raw("GET", "/api/plans/%E0%A4%A"),
+      badPercentInPagePath: await raw("GET", "/runs/%zz"),
     };
     const statuses = Object.fromEntries(Object.entries(probes).map(([k, r]) => [k, r.status]));
     for (const [k, r] of Object.entries(probes)) {
       expect(r.status, `${k}: ${r.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
       expect(r.status, `${k}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
     }
-    expect(statuses).toMatchObject({ nulInGoal: 400, surrogateInNote: 400, deepLiteral: 400, nulInRunInput: 400, nulInTemplateName: 400, dateOutOfRange: 400, hugeLastEventId: 400 });
+    expect(statuses).toMatchObject({ nulInGoal: 400, surrogateInNote: 400, deepLiteral: 400, nulInRunInput: 400, nulInTemplateName: 400, dateOutOfRange: 400, hugeLastEventId: 400, badPercentInApiPath: 400, badPercentInPagePath: 400 });
+    expect(JSON.parse(probes.badPercentInApiPath.text)).toEqual({ error: { code: "bad_request", message: "The request's path is not valid percent-encoded UTF-8." } });
     expect(probes.nulInGoal.text).toContain("goal");
     expect((await call<{ runs: unknown[] }>("GET", "/api/runs", {}, { query: { limit: "500" } })).body.runs.length).toBe(before);
   });

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../core";
 import { freshDatabase, postgresAvailability } from "../../tests/support/databases";
-import { makeHarness } from "../../tests/support/engine-harness";
+import { makeHarness, type Harness } from "../../tests/support/engine-harness";
 import { expectAllRunsMatchFold } from "../../tests/support/projection";
 import { newProbe, testActions } from "../../tests/support/engine-actions";
 import type { Database } from "../store/database";
@@ -37,19 +37,20 @@ describe.runIf(pg.run)("run claims on PostgreSQL", () => {
     const a = makeHarness(db, testActions(probe), { ownerId: "engine-a", leaseMs: 400 });
     const b = makeHarness(db, testActions(probe), { ownerId: "engine-b", leaseMs: 400 });
     const runId = await a.engine.start({ planVersionId: await a.savePlan(plan) });
+    // B looks for runs to take over every lease period, all through the run.
     b.engine.startResumePoller();
-    await new Promise((r) => setTimeout(r, 900));
+    await stepStarted(a.engine.bus, runId, "b");
     expect(b.engine.activeRuns()).toEqual([]);
     await expect(b.engine.cancel(runId)).rejects.toThrow(/another Trellis process/);
     const done = await a.engine.wait(runId, { timeoutMs: 10_000 });
     expect(done.run.status).toBe("succeeded");
     expect([...probe.calls.values()]).toEqual([1, 1, 1]);
-    a.engine.close();
-    b.engine.close();
-    // The claim is released just after the run's last event is stored: wait for it, on a busy machine too.
-    const ownerOf = async () => (await db.prisma.run.findUnique({ where: { id: runId } }))?.ownerId;
-    for (let i = 0; i < 200 && (await ownerOf()) !== null; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await ownerOf()).toBeNull();
+    const events = await a.store.events(runId);
+    expect(events.filter((e) => e.type === "run.started")).toHaveLength(1); // never taken over
+    // close() returns once what the engine wrote and released is stored.
+    await a.engine.close();
+    await b.engine.close();
+    expect((await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).ownerId).toBeNull();
   });
 
   it("takes a run over when its engine stops, without running finished steps again", async () => {
@@ -57,9 +58,8 @@ describe.runIf(pg.run)("run claims on PostgreSQL", () => {
     const a = makeHarness(db, testActions(probe), { ownerId: "engine-a2", leaseMs: 400 });
     const b = makeHarness(db, testActions(probe), { ownerId: "engine-b2", leaseMs: 400 });
     const runId = await a.engine.start({ planVersionId: await a.savePlan(plan) });
-    await new Promise<void>((resolve) => { const off = a.engine.bus.subscribe(runId, (e) => { if (e.type === "step.started" && e.stepId === "b") { off(); resolve(); } }); });
-    await new Promise((r) => setTimeout(r, 100));
-    a.engine.close();
+    await stepStarted(a.engine.bus, runId, "b");
+    await a.engine.close();
     b.engine.startResumePoller();
     const done = await b.engine.wait(runId, { timeoutMs: 10_000 });
     expect(done.run.status).toBe("succeeded");
@@ -69,6 +69,12 @@ describe.runIf(pg.run)("run claims on PostgreSQL", () => {
     const events = await b.store.events(runId);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === "run.started").length).toBe(2);
-    b.engine.close();
+    await b.engine.close();
   });
 });
+
+function stepStarted(bus: Harness["engine"]["bus"], runId: string, stepId: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const off = bus.subscribe(runId, (e) => { if (e.type === "step.started" && e.stepId === stepId) { off(); resolve(); } });
+  });
+}

@@ -47,6 +47,7 @@ export class Committer {
   private readonly seqs = new Map<string, number>();
   /** runs whose end is being written after their change could not be */
   private readonly closing = new Map<string, Promise<void>>();
+  private readonly drainWaiters: (() => void)[] = [];
 
   /**
    * `windowMs` gathers changes that arrive together (steps of one stage finishing within
@@ -91,18 +92,28 @@ export class Committer {
     return { events, stored };
   }
 
+  /** Resolves once everything queued so far, and whatever was queued meanwhile, is written (or refused). */
+  drained(): Promise<void> {
+    if (!this.flushing && !this.queue.length) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drainWaiters.push(resolve)).then(() => this.drained());
+  }
+
   private async flush(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        await this.store.apply(batch.map((p) => p.change));
-      } catch (err) {
-        await this.isolate(batch, err);
-        continue;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          await this.store.apply(batch.map((p) => p.change));
+        } catch (err) {
+          await this.isolate(batch, err);
+          continue;
+        }
+        this.settle(batch);
       }
-      this.settle(batch);
+    } finally {
+      this.flushing = false;
+      for (const resolve of this.drainWaiters.splice(0)) resolve();
     }
-    this.flushing = false;
   }
 
   private settle(done: Pending[]) {

@@ -67,6 +67,8 @@ export class Engine {
   private readonly claimInfo: RunClaim;
   private heartbeat?: NodeJS.Timeout;
   private poller?: NodeJS.Timeout;
+  /** each run's end here: the release of its claim once its last events are stored */
+  private readonly windingDown = new Set<Promise<void>>();
 
   constructor(private readonly o: EngineOptions) {
     this.committer = new Committer(o.store, o.bus, o.commitWindowMs, undefined, (level, message) => this.log(level, message));
@@ -90,13 +92,16 @@ export class Engine {
 
   /**
    * Stops this engine: timers end and the runs it executes are given up without another
-   * write, so that another engine takes them over once their claims run out.
+   * event, and their claims released. Resolves once what was already queued is stored and
+   * the claims are released, so that whoever comes next finds the database as this engine left it.
    */
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.poller);
     clearInterval(this.heartbeat);
     this.poller = this.heartbeat = undefined;
     for (const ex of this.executors.values()) ex.abandon("the engine closed");
+    await this.committer.drained();
+    await Promise.allSettled([...this.windingDown]);
   }
 
   get bus(): EventBus {
@@ -327,14 +332,15 @@ export class Engine {
     );
     this.executors.set(loaded.run.id, ex);
     this.startHeartbeat();
-    void ex.finishedPromise.then(async () => {
+    const windDown: Promise<void> = ex.finishedPromise.then(async () => {
       if (this.executors.get(loaded.run.id) !== ex) return;
       this.executors.delete(loaded.run.id);
       this.committer.untrack(loaded.run.id);
       // A run whose events could not be stored is given up only once its failed end is.
       await this.committer.settled(loaded.run.id);
       await this.o.store.release(loaded.run.id, this.claimInfo.ownerId).catch(() => undefined);
-    });
+    }).finally(() => this.windingDown.delete(windDown));
+    this.windingDown.add(windDown);
     return ex;
   }
 

@@ -101,6 +101,6 @@ if (mode === "start" || mode === "die-start") {
   }
   process.stdout.write(`${JSON.stringify({ resumed, results })}\n`);
 }
-h.engine.close();
+await h.engine.close();
 await db.close();
 process.exit(0);

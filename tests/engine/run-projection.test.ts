@@ -150,7 +150,7 @@ describe.each(kinds)("run rows as the projection of events on %s", (kind) => {
     const runId = await a.engine.start({ planVersionId: v });
     // Published after it is stored: nothing else of the run is in flight while "long" sleeps.
     await nextEvent(a, runId, (e) => e.type === "step.started" && e.stepId === "long");
-    a.engine.close();
+    await a.engine.close();
     const mid = await expectRowsMatchFold(db, runId);
     expect(mid.rows.steps.long.status).toBe("running");
 
@@ -160,7 +160,7 @@ describe.each(kinds)("run rows as the projection of events on %s", (kind) => {
       const done = await b.engine.wait(runId, { timeoutMs: 20_000 });
       expect(done.run.status).toBe("succeeded");
     } finally {
-      b.engine.close();
+      await b.engine.close();
     }
     const { events } = await expectRowsMatchFold(db, runId);
     const resumed = events.findIndex((e) => e.type === "run.started" && e.data?.resumed);

@@ -76,7 +76,7 @@ describe.each(kinds)("values that cannot be stored, on %s", (kind) => {
     const resumed = await again.engine.resumeAll();
     for (const id of runIds) expect(resumed).not.toContain(id);
     await again.engine.idle();
-    again.engine.close();
+    await again.engine.close();
     expect(probe.calls.get(stepId)).toBe(before);
   }
 
@@ -312,20 +312,20 @@ describe.each(kinds)("quarantine, on %s", (kind) => {
     await running;
     // the step's start is stored before the engine dies
     await waitFor(async () => (await first.store.load(runId))!.steps.find((s) => s.stepId === "stuck")!.status === "running");
-    first.engine.close();
+    await first.engine.close();
 
     // First resume: the step runs again, and the engine dies again.
     const second = engine();
     running = onStart();
     await resumeUntil(second, async () => (await db.prisma.runEvent.count({ where: { runId, type: "step.started", stepId: "stuck" } })) === 2);
     await running;
-    second.engine.close();
+    await second.engine.close();
 
     // Second resume: quarantined instead of running the step a third time.
     const third = engine();
     await resumeUntil(third, async () => (await db.prisma.run.findUnique({ where: { id: runId } }))!.status === "failed");
     const done = await third.engine.wait(runId, { timeoutMs: 20_000 });
-    third.engine.close();
+    await third.engine.close();
     expect(starts).toBe(2);
     expect(done.run.status).toBe("failed");
     expect(done.run.failure).toMatchObject({ code: "internal", retryable: false, details: { quarantined: true, steps: ["stuck"], crashes: 2 } });
@@ -339,7 +339,7 @@ describe.each(kinds)("quarantine, on %s", (kind) => {
     // Not resumed again.
     const fourth = engine();
     expect(await fourth.engine.resumeAll()).not.toContain(runId);
-    fourth.engine.close();
+    await fourth.engine.close();
   });
 });
 

@@ -8,10 +8,12 @@ export interface Probe {
   flaky: Map<string, number>;
   /** what the `gate` action returns: set to make a retried run succeed */
   gateOpen: boolean;
+  /** steps whose action was ended by its signal (a cancel or a failure elsewhere stopped it) */
+  aborted: string[];
 }
 
 export function newProbe(): Probe {
-  return { calls: new Map(), undone: [], flaky: new Map(), gateOpen: false };
+  return { calls: new Map(), undone: [], flaky: new Map(), gateOpen: false, aborted: [] };
 }
 
 const count = (p: Probe, key: string) => p.calls.set(key, (p.calls.get(key) ?? 0) + 1);
@@ -25,7 +27,37 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export function testActions(probe: Probe): Action[] {
+  // test.rendezvous: the steps of a group that have arrived, and the ones waiting for the rest
+  const groups = new Map<string, { arrived: number; release: (() => void)[] }>();
   return [
+    defineAction({
+      id: "test.rendezvous", title: "Rendezvous", description: "Waits until `parties` steps of its group run at once, then returns its value: it ends only when they run in parallel.", effect: "pure",
+      input: z.object({ group: z.string(), parties: z.number().int().min(1), value: z.number().default(0) }),
+      output: z.object({ value: z.number() }),
+      run: async ({ group, parties, value }, ctx) => {
+        const g = groups.get(group) ?? { arrived: 0, release: [] };
+        groups.set(group, g);
+        g.arrived++;
+        if (g.arrived >= parties) for (const release of g.release.splice(0)) release();
+        else {
+          await new Promise<void>((resolve, reject) => {
+            g.release.push(resolve);
+            ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true });
+          });
+        }
+        count(probe, ctx.stepId);
+        return { value };
+      },
+    }),
+    defineAction({
+      id: "test.until_aborted", title: "Until aborted", description: "Runs until its signal aborts it, and records that it was.", effect: "pure",
+      input: z.object({}), output: z.object({}),
+      run: (_input, ctx) => new Promise<Record<string, never>>((_resolve, reject) => {
+        const stop = () => { probe.aborted.push(ctx.stepId); reject(ctx.signal.reason); };
+        if (ctx.signal.aborted) stop();
+        else ctx.signal.addEventListener("abort", stop, { once: true });
+      }),
+    }),
     defineAction({
       id: "test.sleep", title: "Sleep", description: "Waits, then returns its value.", effect: "pure",
       input: z.object({ ms: z.number().int().min(0), value: z.number().default(0) }),

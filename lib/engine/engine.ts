@@ -3,13 +3,13 @@
  * returns at once; the run goes on in the background, and `wait` serves the CLI and tests.
  */
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { Committer } from "./committer";
 import type { EventBus } from "./event-bus";
+import { engineOwnerId, isEarlierSelfGone } from "./owner-identity";
 import { QUARANTINE_AFTER_CRASHES } from "./quarantine";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
@@ -33,7 +33,14 @@ export interface EngineOptions {
   runConcurrency?: number;
   /** steps of all runs at once (default 32) */
   globalConcurrency?: number;
-  /** this engine's name in run claims (default: random per process) */
+  /**
+   * this engine's stable name: the same for every process of one installation (the server
+   * restarted, the CLI on its data folder). Claims held by an earlier process of the same name
+   * that is gone are taken over at once, not when their lease runs out (see owner-identity.ts).
+   * Default: a name of this engine's own.
+   */
+  name?: string;
+  /** this engine's id in run claims, as is (tests); default: made from `name` and this process */
   ownerId?: string;
   /** how long a claim on a run holds without renewal (default 30 s); another engine may take an unrenewed run over */
   leaseMs?: number;
@@ -73,7 +80,7 @@ export class Engine {
   constructor(private readonly o: EngineOptions) {
     this.committer = new Committer(o.store, o.bus, o.commitWindowMs, undefined, (level, message) => this.log(level, message));
     this.limiter = new Semaphore(o.globalConcurrency ?? 32);
-    this.claimInfo = { ownerId: o.ownerId ?? `engine-${randomUUID().slice(0, 8)}@${hostname()}:${process.pid}`, leaseMs: o.leaseMs ?? 30_000 };
+    this.claimInfo = { ownerId: o.ownerId ?? engineOwnerId(o.name ?? randomUUID().slice(0, 8)), leaseMs: o.leaseMs ?? 30_000 };
   }
 
   get ownerId(): string {
@@ -247,6 +254,20 @@ export class Engine {
 
   // ---- internals ----
 
+  /**
+   * Claims a run for this engine: when nobody holds it, its lease ran out, or its holder is an
+   * earlier process of this engine that stopped (a server killed and started again finds its
+   * runs claimed by its dead self, with up to a whole lease left).
+   */
+  private async claim(runId: string): Promise<boolean> {
+    if (await this.o.store.claim(runId, this.claimInfo)) return true;
+    const holder = await this.o.store.holder(runId);
+    if (!holder || !isEarlierSelfGone(holder.ownerId, this.claimInfo.ownerId)) return false;
+    const taken = await this.o.store.claim(runId, this.claimInfo, { from: holder.ownerId });
+    if (taken) this.log("info", `run ${runId}: took over the claim of ${holder.ownerId}, an earlier process of this engine that stopped`);
+    return taken;
+  }
+
   private checkPlan(plan: Plan, maxSteps: number) {
     const check = validatePlan(plan, this.o.registry.catalog, { maxSteps });
     if (!check.valid) {
@@ -289,9 +310,12 @@ export class Engine {
     if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
     const again = this.executors.get(runId);
     if (again && !again.isFinished) return again;
-    if (!(await this.o.store.claim(runId, this.claimInfo))) {
+    if (!(await this.claim(runId))) {
       throw new EngineError("conflict", `run ${runId} is being executed by another Trellis process; send this request to that process (for the CLI: --server).`);
     }
+    // Started here meanwhile (a resume).
+    const meanwhile = this.executors.get(runId);
+    if (meanwhile && !meanwhile.isFinished) return meanwhile;
     const ex = this.newExecutor(loaded);
     if (loaded.run.status !== "awaiting_approval") await ex.start();
     return ex;
@@ -305,7 +329,7 @@ export class Engine {
       const loaded = fresh ?? (await this.o.store.load(runId));
       if (!loaded || TERMINAL_RUN.has(loaded.run.status) || this.executors.has(runId)) return;
       // A new run is claimed when it is created; a stored one only if no live engine holds it.
-      if (!fresh && !(await this.o.store.claim(runId, this.claimInfo))) return;
+      if (!fresh && !(await this.claim(runId))) return;
       if (this.executors.has(runId)) return;
       const ex = this.newExecutor(loaded);
       await ex.start();

@@ -77,8 +77,13 @@ export interface NewRun {
 export interface RunStore {
   /** stores a new run, claimed by `owner`; its rows are the projection of its events */
   createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]>;
-  /** claims the run for `owner` unless another owner's claim is still live; true when claimed */
-  claim(runId: string, owner: RunClaim): Promise<boolean>;
+  /**
+   * claims the run for `owner` unless another owner's claim is still live; true when claimed.
+   * `from`: an owner known to be gone, whose claim is taken even while its lease lasts.
+   */
+  claim(runId: string, owner: RunClaim, options?: { from?: string }): Promise<boolean>;
+  /** who holds the run's claim now, if anybody (the lease may have run out) */
+  holder(runId: string): Promise<{ ownerId: string; leaseUntil: Date | null } | null>;
   /** renews the owner's claims; returns the ids it still holds */
   renew(runIds: string[], owner: RunClaim): Promise<string[]>;
   release(runId: string, ownerId: string): Promise<void>;

@@ -10,6 +10,7 @@ import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions } from "../actions";
 import { openDatabase, type Database } from "../store/database";
 import { Engine } from "../engine/engine";
+import { engineNameIn } from "../engine/owner-identity";
 import { isolate } from "../engine/sandbox/isolate";
 import { StepWorkerPool } from "../engine/sandbox/pool";
 import { InProcessEventBus } from "../engine/event-bus";
@@ -53,6 +54,9 @@ async function open(): Promise<Trellis> {
   const engine = new Engine({
     // The embedded database belongs to this process alone (lock file): claims never wait.
     store: new PrismaRunStore(database.prisma, { exclusive: database.kind === "pglite" }),
+    // Every process on this data folder (the server after a restart, the CLI) is the same
+    // engine: a claim left by one that stopped is taken over at once, not after its lease.
+    name: engineNameIn(cfg.dataDir) ?? undefined,
     leaseMs: cfg.runLeaseMs,
     commitWindowMs: cfg.commitWindowMs,
     versions: { getVersion: (id) => getVersion(database.prisma, id) },

@@ -52,10 +52,11 @@ export class PrismaRunStore implements RunStore {
    */
   constructor(private readonly db: Db, private readonly options: { exclusive?: boolean } = {}) {}
 
-  async claim(runId: string, owner: RunClaim): Promise<boolean> {
+  async claim(runId: string, owner: RunClaim, options: { from?: string } = {}): Promise<boolean> {
     const now = new Date();
+    const free = [{ ownerId: null }, { ownerId: owner.ownerId }, { leaseUntil: { lt: now } }, ...(options.from ? [{ ownerId: options.from }] : [])];
     const { count } = await this.db.run.updateMany({
-      where: this.options.exclusive ? { id: runId } : { id: runId, OR: [{ ownerId: null }, { ownerId: owner.ownerId }, { leaseUntil: { lt: now } }] },
+      where: this.options.exclusive ? { id: runId } : { id: runId, OR: free },
       data: { ownerId: owner.ownerId, leaseUntil: new Date(now.getTime() + owner.leaseMs) },
     });
     return count === 1;
@@ -66,6 +67,11 @@ export class PrismaRunStore implements RunStore {
     await this.db.run.updateMany({ where: { id: { in: runIds }, ownerId: owner.ownerId }, data: { leaseUntil: new Date(Date.now() + owner.leaseMs) } });
     const held = await this.db.run.findMany({ where: { id: { in: runIds }, ownerId: owner.ownerId }, select: { id: true } });
     return held.map((r) => r.id);
+  }
+
+  async holder(runId: string): Promise<{ ownerId: string; leaseUntil: Date | null } | null> {
+    const row = await this.db.run.findUnique({ where: { id: runId }, select: { ownerId: true, leaseUntil: true } });
+    return row?.ownerId ? { ownerId: row.ownerId, leaseUntil: row.leaseUntil } : null;
   }
 
   async release(runId: string, ownerId: string): Promise<void> {

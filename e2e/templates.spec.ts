@@ -25,6 +25,25 @@ test.describe("templates page", () => {
     await expect(page).toHaveTitle(/The avg of revenue by product/);
   });
 
+  test("the CSV report made with the form's defaults has its titles filled, and saves as a template", async ({ page, request }) => {
+    await page.goto("/templates");
+    const csv = page.locator('[data-template="csv-report"]');
+    await csv.getByRole("button", { name: "Use template" }).click();
+    await csv.getByRole("button", { name: "Create plan" }).click();
+    await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/);
+    const planId = page.url().split("/").pop()!;
+    const detail = await (await request.get(`/api/plans/${planId}`)).text();
+    expect(detail).not.toContain("{{");
+    expect(detail).toContain("Report: sum of revenue by region");
+
+    await page.getByTestId("open-save-template").click();
+    await page.getByTestId("save-template-form").getByLabel("Name", { exact: true }).fill("CSV report from the form");
+    await page.getByTestId("save-template-button").click();
+    await expect(page.getByTestId("template-saved")).toContainText("csv-report-from-the-form");
+    await page.screenshot({ path: "test-results/screenshots/template-saved-from-csv-report.png" });
+    expect((await request.delete("/api/templates/csv-report-from-the-form")).status()).toBe(200);
+  });
+
   test("a parameter that does not fit is named and nothing is created", async ({ page }) => {
     await page.goto("/templates");
     const sql = page.locator('[data-template="sql-answer"]');

@@ -182,12 +182,18 @@ export class LocalClient implements TrellisClient {
     await this.call(OPERATIONS.deleteTemplate, { params: { id } }, ({ params }) => deleteTemplate(parseTemplateId(params.id)));
   }
 
-  /** Lets runs this process is executing reach a pause or an end (briefly), then closes the database. */
+  /**
+   * Lets runs this process is executing reach a pause or an end (briefly), then stops the engine
+   * (what it queued is stored, its claims released) and closes the database. It always settles:
+   * the wait is a timer that holds the process until it fires or is cleared.
+   */
   async close(): Promise<void> {
     if (!this.opened) return;
     const t = await this.opened.catch(() => undefined);
     if (!t) return;
-    await Promise.race([t.engine.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([t.engine.idle(), new Promise((resolve) => { timer = setTimeout(resolve, 2000); })]);
+    clearTimeout(timer);
     await closeTrellis();
   }
 }

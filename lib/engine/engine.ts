@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
+import { cancellationEvents } from "./cancellation";
 import { Committer } from "./committer";
 import type { EventBus } from "./event-bus";
 import { engineOwnerId, isEarlierSelfGone } from "./owner-identity";
@@ -14,7 +15,7 @@ import { QUARANTINE_AFTER_CRASHES } from "./quarantine";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
-import { newRunRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
+import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { Semaphore } from "./semaphore";
 
 export interface PlanVersionSource {
@@ -76,6 +77,8 @@ export class Engine {
   private poller?: NodeJS.Timeout;
   /** each run's end here: the release of its claim once its last events are stored */
   private readonly windingDown = new Set<Promise<void>>();
+  /** runs whose cancellation is being written without an executor (they ran nowhere here) */
+  private readonly cancelling = new Map<string, Promise<void>>();
 
   constructor(private readonly o: EngineOptions) {
     this.committer = new Committer(o.store, o.bus, o.commitWindowMs, undefined, (level, message) => this.log(level, message));
@@ -107,6 +110,7 @@ export class Engine {
     clearInterval(this.heartbeat);
     this.poller = this.heartbeat = undefined;
     for (const ex of this.executors.values()) ex.abandon("the engine closed");
+    await Promise.allSettled([...this.cancelling.values()]);
     await this.committer.drained();
     await Promise.allSettled([...this.windingDown]);
   }
@@ -162,9 +166,20 @@ export class Engine {
     return (await this.o.store.load(runId))!;
   }
 
-  async cancel(runId: string, reason?: string): Promise<void> {
-    const ex = await this.executorFor(runId);
-    await ex.cancel(reason);
+  /**
+   * Cancels a run. A run this engine executes stops its steps and ends cancelled. Any other run
+   * (left unfinished by a process that stopped, or waiting for a person) is cancelled as it is
+   * stored: its open steps and the run end cancelled, with the events its executor would have
+   * written, and no step starts again for it.
+   */
+  async cancel(runId: string, reason = "cancelled by a person"): Promise<void> {
+    const live = this.executors.get(runId);
+    if (live && !live.isFinished) return live.cancel(reason);
+    const pending = this.cancelling.get(runId);
+    if (pending) return pending;
+    const cancelling = this.cancelStored(runId, reason, live).finally(() => this.cancelling.delete(runId));
+    this.cancelling.set(runId, cancelling);
+    return cancelling;
   }
 
   async approve(runId: string, stepId: string, decision: { by?: string; comment?: string; input?: unknown } = {}): Promise<void> {
@@ -268,6 +283,31 @@ export class Engine {
     return taken;
   }
 
+  private async cancelStored(runId: string, reason: string, ending?: RunExecutor): Promise<void> {
+    // An executor here that is writing the run's end: read the run once that is stored.
+    if (ending) await ending.finishedPromise;
+    await this.committer.settled(runId);
+    const before = await this.mustLoad(runId);
+    if (TERMINAL_RUN.has(before.run.status)) throw new EngineError("conflict", `run ${runId} has already ${before.run.status}`);
+    if (!(await this.claim(runId))) throw new EngineError("conflict", `run ${runId} is being executed by another Trellis process; send this request to that process (for the CLI: --server).`);
+    try {
+      // Read again under the claim: what the previous holder stored last is the end of the log.
+      const loaded = await this.mustLoad(runId);
+      if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
+      this.committer.track(runId, loaded.run.lastSeq);
+      try {
+        await this.committer.commit({ runId, events: cancellationEvents(loaded, reason) }).stored;
+      } catch (err) {
+        if (err instanceof SeqConflictError) throw new EngineError("conflict", `run ${runId} was taken over by another Trellis process while it was being cancelled`);
+        throw err;
+      } finally {
+        this.committer.untrack(runId);
+      }
+    } finally {
+      await this.o.store.release(runId, this.claimInfo.ownerId).catch(() => undefined);
+    }
+  }
+
   private checkPlan(plan: Plan, maxSteps: number) {
     const check = validatePlan(plan, this.o.registry.catalog, { maxSteps });
     if (!check.valid) {
@@ -310,10 +350,12 @@ export class Engine {
     if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
     const again = this.executors.get(runId);
     if (again && !again.isFinished) return again;
+    if (this.cancelling.has(runId)) throw new EngineError("conflict", `run ${runId} is being cancelled`);
     if (!(await this.claim(runId))) {
       throw new EngineError("conflict", `run ${runId} is being executed by another Trellis process; send this request to that process (for the CLI: --server).`);
     }
-    // Started here meanwhile (a resume).
+    // Started here meanwhile (a resume), or being cancelled.
+    if (this.cancelling.has(runId)) throw new EngineError("conflict", `run ${runId} is being cancelled`);
     const meanwhile = this.executors.get(runId);
     if (meanwhile && !meanwhile.isFinished) return meanwhile;
     const ex = this.newExecutor(loaded);
@@ -323,14 +365,14 @@ export class Engine {
 
   private launch(runId: string, fresh?: LoadedRun) {
     void (async () => {
-      if (this.executors.has(runId)) return;
+      if (this.executors.has(runId) || this.cancelling.has(runId)) return;
       // A run being ended here because its events could not be stored is not resumed meanwhile.
       if (!fresh) await this.committer.settled(runId);
       const loaded = fresh ?? (await this.o.store.load(runId));
       if (!loaded || TERMINAL_RUN.has(loaded.run.status) || this.executors.has(runId)) return;
       // A new run is claimed when it is created; a stored one only if no live engine holds it.
       if (!fresh && !(await this.claim(runId))) return;
-      if (this.executors.has(runId)) return;
+      if (this.executors.has(runId) || this.cancelling.has(runId)) return;
       const ex = this.newExecutor(loaded);
       await ex.start();
     })().catch((err) => this.log("error", `run ${runId} could not start: ${(err as Error).message}`));

@@ -102,12 +102,14 @@ async function importedActions(files: string[]): Promise<Action[]> {
   return out;
 }
 
+/** Stops the engine (what it queued is stored, its claims released), then closes the database. */
 export async function closeTrellis(): Promise<void> {
   const holder = globalThis as Holder;
   const t = holder[KEY];
   delete holder[KEY];
   if (!t) return;
   const trellis = await t;
+  await trellis.engine.close();
   trellis.stepWorkers?.close();
   await trellis.database.close();
 }

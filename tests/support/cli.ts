@@ -23,8 +23,11 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
-  /** send a signal the first time stderr shows this text (stdin then stays open until it) */
-  signalWhen?: { text: string; signal: NodeJS.Signals };
+  /**
+   * send a signal the first time stderr shows this text, once `after` (when given) has resolved
+   * too (stdin then stays open until it)
+   */
+  signalWhen?: { text: string; signal: NodeJS.Signals; after?: Promise<unknown> };
 }
 
 export function tempDir(prefix: string): { dir: string; remove(): void } {
@@ -54,9 +57,10 @@ export function trellis(args: string[], options: CliOptions = {}): Promise<CliRe
     let signalled = false;
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
-      if (options.signalWhen && !signalled && stderr.includes(options.signalWhen.text)) {
+      const when = options.signalWhen;
+      if (when && !signalled && stderr.includes(when.text)) {
         signalled = true;
-        child.kill(options.signalWhen.signal);
+        void (when.after ?? Promise.resolve()).then(() => child.kill(when.signal));
       }
     });
     const timer = setTimeout(() => {

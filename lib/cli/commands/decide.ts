@@ -50,14 +50,32 @@ export const cancelCommand: Command = {
   name: "cancel",
   summary: "Cancel a run",
   usage: ["cancel <run id>"],
-  details: ["Exit 0 when the run was cancelled, 1 when it had already ended."],
+  details: [
+    "Exit 0 when the run was cancelled; 1 when it had already ended, or another Trellis process runs it (use --server); 2 when there is no such run.",
+    "Without --server, a run left unfinished by a process that stopped is cancelled as it is stored: no step starts again.",
+  ],
   async run(ctx, argv) {
     const { positionals } = parseCommandArgs(argv, {});
     const runId = positionals[0];
     if (!runId) throw usageError(`Say which run: trellis ${this.usage[0]}`);
-    await ctx.client().cancel(runId);
-    ctx.out.line(`Cancelled run ${runId}.`);
-    ctx.out.result({ runId, status: "cancelled" });
+    const client = ctx.client();
+    const before = await client.run(runId);
+    await client.cancel(runId);
+    const after = await client.run(runId);
+    const was = new Map(before.steps.map((s) => [s.stepId, s.status]));
+    const cancelled = after.steps.filter((s) => s.status === "cancelled" && was.get(s.stepId) !== "cancelled").map((s) => ({ stepId: s.stepId, was: was.get(s.stepId) ?? "pending" }));
+    // Locally, a run this process did not start was left by a process that stopped: its "running" steps ran nowhere.
+    const left = !client.pageUrl("/") && (before.run.status === "running" || before.run.status === "queued");
+    const { c } = ctx.out;
+    ctx.out.line(`Cancelled run ${runId} (it was ${before.run.status}${left ? ", left unfinished by a process that stopped" : ""}).`);
+    const width = Math.max(4, ...cancelled.map((s) => s.stepId.length));
+    for (const s of cancelled) {
+      const note = s.was === "running" || s.was === "retrying" ? (left ? "was running when its process stopped; not started again" : "was running; stopped") : `was ${s.was.replace("_", " ")}`;
+      ctx.out.line(`  ${c.dim("■")} ${s.stepId.padEnd(width)}  cancelled ${c.dim(`(${note})`)}`);
+    }
+    const kept = after.steps.length - cancelled.length;
+    if (kept) ctx.out.line(c.dim(`  ${kept} step${kept === 1 ? "" : "s"} had already ended and ${kept === 1 ? "keeps its" : "keep their"} outcome.`));
+    ctx.out.result({ runId, status: after.run.status, was: before.run.status, cancelledSteps: cancelled });
     return ExitCode.ok;
   },
 };

@@ -30,12 +30,44 @@ async function drag(page: Page, from: Locator, to: Locator, release = true) {
   if (release) await page.mouse.up();
 }
 
+/**
+ * Waits for the canvas to come to rest where a pan or zoom takes it: the step centred (the step
+ * list centres it), or the whole plan in view and centred ("fit"), with the viewport unmoved since
+ * the frame before. A condition, not a pause: it holds on a slow machine as on a fast one.
+ */
+async function canvasAtRest(page: Page, target: { centred: string } | "fitted") {
+  await page.waitForFunction((t) => {
+    const w = window as unknown as { __lastViewport?: string };
+    const pane = document.querySelector(".react-flow");
+    const viewport = document.querySelector<HTMLElement>(".react-flow__viewport");
+    if (!pane || !viewport) return false;
+    const now = viewport.style.transform;
+    const still = w.__lastViewport === now;
+    w.__lastViewport = now;
+    if (!still) return false;
+    const frame = pane.getBoundingClientRect();
+    const boxes = (t === "fitted" ? [...document.querySelectorAll(".react-flow__node")] : [...document.querySelectorAll(`.react-flow__node[data-id="${CSS.escape(t.centred)}"]`)]).map((n) => n.getBoundingClientRect());
+    if (!boxes.length) return false;
+    const left = Math.min(...boxes.map((b) => b.left)), right = Math.max(...boxes.map((b) => b.right));
+    const top = Math.min(...boxes.map((b) => b.top)), bottom = Math.max(...boxes.map((b) => b.bottom));
+    const centred = Math.abs((left + right) / 2 - (frame.left + frame.width / 2)) <= 2 && Math.abs((top + bottom) / 2 - (frame.top + frame.height / 2)) <= 2;
+    const inView = left >= frame.left - 1 && right <= frame.right + 1 && top >= frame.top - 1 && bottom <= frame.bottom + 1;
+    return centred && (t !== "fitted" || inView);
+  }, target, { polling: "raf" });
+}
+
+/** Fits the plan in view and waits for the canvas to settle there. */
+async function fitView(page: Page) {
+  await page.getByTestId("fit-view").click();
+  await canvasAtRest(page, "fitted");
+}
+
 /** Shows a step on the canvas and selects it (through the step list, which centres it). */
 async function focusStep(page: Page, id: string) {
   await page.getByTestId("tab-steps").click();
   await page.getByTestId(`step-item-${id}`).click();
   await expect(page.getByTestId("inspector")).toBeVisible();
-  await page.waitForTimeout(350); // the canvas pans to it
+  await canvasAtRest(page, { centred: id });
 }
 
 test.use({ viewport: { width: 1600, height: 1000 } });
@@ -106,8 +138,7 @@ test.describe("the plan editor", () => {
     await expect(node(page, "chart").getByTestId("port-in-title")).toContainText("Revenue by region (without");
 
     // Connect: the filtered table feeds the markdown table instead of the sorted one.
-    await page.getByTestId("fit-view").click();
-    await page.waitForTimeout(400);
+    await fitView(page);
     await focusStep(page, "table_md");
     await page.keyboard.press("Escape");
     await drag(page, handle(page, "filter", "out:table"), handle(page, "table_md", "in:table"));
@@ -263,8 +294,7 @@ test.describe("the plan editor", () => {
     await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true");
 
     // Feed its path from the new plan input, straight from the inputs node.
-    await page.getByTestId("fit-view").click();
-    await page.waitForTimeout(400);
+    await fitView(page);
     await drag(page, page.getByTestId("plan-inputs-node").locator('[data-handleid="pi:csv_file"]'), handle(page, "load_csv", "in:path"));
     await expect(page.getByTestId("plan-valid")).toBeVisible();
     await focusStep(page, "load_csv");
@@ -272,8 +302,7 @@ test.describe("the plan editor", () => {
     await shot(page, "inputs");
 
     // Dropped on a step's body, a connection offers the inputs that fit (here, the report's text inputs).
-    await page.getByTestId("fit-view").click();
-    await page.waitForTimeout(400);
+    await fitView(page);
     await page.keyboard.press("Escape");
     await drag(page, handle(page, "table_md", "out:markdown"), node(page, "report").locator("text=Assemble a Markdown report"));
     const menu = page.getByTestId("drop-menu");

@@ -13,74 +13,137 @@ export interface CsvParseOptions {
   signal?: AbortSignal;
 }
 
-/** Records as arrays of raw strings. Throws on an unterminated quote or text after a closing quote. */
-export function parseCsvRecords(text: string, delimiter = ",", signal?: AbortSignal): string[][] {
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    throw new ActionError("invalid_delimiter", `The delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}.`);
+/**
+ * An incremental RFC 4180 reader: text goes in by chunks (`push`), each record comes out as
+ * soon as it is complete, so a file is parsed while it streams in and is never whole in memory.
+ * Throws on an unterminated quote or text after a closing quote.
+ */
+export class CsvRecordReader {
+  private record: string[] = [];
+  private field = "";
+  /** inside a quoted field; `quoteSeen`: its last character was a quote (a closing or a doubled one) */
+  private quoted = false;
+  private quoteSeen = false;
+  /** a quoted field ended: only a delimiter or a line end may follow */
+  private closed = false;
+  /** the last chunk ended with CR: a LF starting the next one belongs to it */
+  private pendingCr = false;
+  private quotedInRecord = false;
+  private started = false;
+  private line = 1;
+  private quoteLine = 1;
+  private records = 0;
+
+  constructor(private readonly onRecord: (fields: string[]) => void, private readonly delimiter = ",", private readonly signal?: AbortSignal) {
+    if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
+      throw new ActionError("invalid_delimiter", `The delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}.`);
+    }
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let line = 1;
-  let i = 0;
-  const n = text.length;
-  // A record holding one empty unquoted field is a blank line; those are skipped.
-  let quotedInRecord = false;
-  const endRecord = () => {
-    record.push(field);
-    field = "";
-    if (!(record.length === 1 && record[0] === "" && !quotedInRecord)) records.push(record);
-    record = [];
-    quotedInRecord = false;
-    checkAborted(signal, records.length);
-  };
-  while (i < n) {
-    const c = text[i];
-    if (c === '"' && field === "") {
-      quotedInRecord = true;
-      const startLine = line;
-      i++;
-      for (;;) {
-        if (i >= n) throw new ActionError("csv_parse_error", `CSV line ${startLine}: a quoted field is never closed.`);
-        const q = text[i];
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
+
+  push(text: string): void {
+    if (!this.started && text) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const n = text.length;
+    const d = this.delimiter;
+    let i = 0;
+    if (this.pendingCr) {
+      this.pendingCr = false;
+      if (text[0] === "\n") i = 1;
+    }
+    // `from`: where the unquoted or quoted text not yet added to `field` begins
+    let from = i;
+    while (i < n) {
+      const c = text[i];
+      if (this.quoted) {
+        if (this.quoteSeen) {
+          this.quoteSeen = false;
+          if (c === '"') {
+            // a doubled quote: one quote of the value
+            this.field += '"';
+            from = ++i;
             continue;
           }
-          i++;
-          break;
+          this.quoted = false;
+          this.closed = true;
+          from = i;
+          continue;
         }
-        if (q === "\n") line++;
-        field += q;
+        if (c === '"') {
+          this.field += text.slice(from, i);
+          this.quoteSeen = true;
+          from = ++i;
+          continue;
+        }
+        if (c === "\n") this.line++;
+        i++;
+        continue;
+      }
+      if (this.closed && c !== d && c !== "\n" && c !== "\r") {
+        throw new ActionError("csv_parse_error", `CSV line ${this.line}: unexpected ${JSON.stringify(c)} after a closing quote (a quote inside a quoted field must be doubled).`);
+      }
+      if (c === '"' && this.field === "" && from === i && !this.closed) {
+        this.quoted = true;
+        this.quotedInRecord = true;
+        this.quoteLine = this.line;
+        from = ++i;
+        continue;
+      }
+      if (c === d) {
+        this.endField(text.slice(from, i));
+        from = ++i;
+      } else if (c === "\r" || c === "\n") {
+        this.endField(text.slice(from, i));
+        this.endRecord();
+        this.line++;
+        i++;
+        if (c === "\r") {
+          if (i === n) this.pendingCr = true;
+          else if (text[i] === "\n") i++;
+        }
+        from = i;
+      } else {
         i++;
       }
-      const after = text[i];
-      if (i < n && after !== delimiter && after !== "\n" && after !== "\r") {
-        throw new ActionError("csv_parse_error", `CSV line ${line}: unexpected ${JSON.stringify(after)} after a closing quote (a quote inside a quoted field must be doubled).`);
-      }
-      continue;
     }
-    if (c === delimiter) {
-      record.push(field);
-      field = "";
-      i++;
-    } else if (c === "\r") {
-      endRecord();
-      i += text[i + 1] === "\n" ? 2 : 1;
-      line++;
-    } else if (c === "\n") {
-      endRecord();
-      i++;
-      line++;
-    } else {
-      field += c;
-      i++;
+    if (from < n) this.field += text.slice(from, n);
+  }
+
+  /** The end of the text: the last record, if it had no line end. */
+  end(): void {
+    if (this.quoted && !this.quoteSeen) throw new ActionError("csv_parse_error", `CSV line ${this.quoteLine}: a quoted field is never closed.`);
+    this.quoted = this.quoteSeen = false;
+    if (this.field !== "" || this.record.length > 0 || this.quotedInRecord) {
+      this.endField("");
+      this.endRecord();
     }
   }
-  if (field !== "" || record.length > 0 || quotedInRecord) endRecord();
+
+  private endField(rest: string): void {
+    this.record.push(this.field + rest);
+    this.field = "";
+    this.closed = false;
+  }
+
+  private endRecord(): void {
+    const record = this.record;
+    this.record = [];
+    // A record holding one empty unquoted field is a blank line; those are skipped.
+    const blank = record.length === 1 && record[0] === "" && !this.quotedInRecord;
+    this.quotedInRecord = false;
+    if (blank) return;
+    checkAborted(this.signal, ++this.records);
+    this.onRecord(record);
+  }
+}
+
+/** Records as arrays of raw strings. Throws on an unterminated quote or text after a closing quote. */
+export function parseCsvRecords(text: string, delimiter = ",", signal?: AbortSignal): string[][] {
+  const records: string[][] = [];
+  const reader = new CsvRecordReader((r) => records.push(r), delimiter, signal);
+  reader.push(text);
+  reader.end();
   return records;
 }
 
@@ -110,64 +173,114 @@ function uniqueHeaders(raw: string[]): string[] {
   });
 }
 
-export function parseCsv(text: string, options: CsvParseOptions = {}): Table {
-  const { delimiter = ",", header = true, inferTypes = true, signal } = options;
-  const records = parseCsvRecords(text, delimiter, signal);
-  if (records.length === 0) return { columns: [], rows: [] };
-  const width = Math.max(...records.map((r) => r.length));
-  const columns = header ? uniqueHeaders(records[0]) : Array.from({ length: width }, (_, i) => `column_${i + 1}`);
-  const body = header ? records.slice(1) : records;
-  body.forEach((rec, idx) => {
+/**
+ * Builds a table from records as they come: each record becomes a row of raw text at once
+ * (no second copy of the data), and what each column's cells look like is tallied on the
+ * way, so typing the cells at the end is one pass over the rows.
+ */
+class CsvTableBuilder {
+  columns: string[] = [];
+  readonly rows: Row[] = [];
+  private readonly numeric: boolean[] = [];
+  private readonly boolean: boolean[] = [];
+  private readonly sawValue: boolean[] = [];
+  private headerSeen = false;
+  /** header-less tables grow a column when a longer record comes; earlier rows get it at the end */
+  private ragged = false;
+
+  constructor(private readonly header: boolean, private readonly inferTypes: boolean) {}
+
+  add(rec: string[]): void {
+    if (this.header && !this.headerSeen) {
+      this.headerSeen = true;
+      this.columns = uniqueHeaders(rec);
+      return;
+    }
+    const columns = this.columns;
     if (rec.length > columns.length) {
-      const extra = rec.slice(columns.length);
-      if (extra.some((x) => x.trim() !== "")) {
-        const lineNo = idx + (header ? 2 : 1);
-        throw new ActionError(
-          "csv_parse_error",
-          `CSV record ${lineNo} has ${rec.length} fields but the header has ${columns.length}. Check the delimiter or quoting.`,
-        );
+      if (this.header) {
+        for (let c = columns.length; c < rec.length; c++) {
+          if (rec[c].trim() !== "") {
+            throw new ActionError("csv_parse_error", `CSV record ${this.rows.length + 2} has ${rec.length} fields but the header has ${columns.length}. Check the delimiter or quoting.`);
+          }
+        }
+      } else {
+        if (this.rows.length) this.ragged = true;
+        for (let c = columns.length; c < rec.length; c++) columns.push(`column_${c + 1}`);
       }
     }
-  });
-
-  const kinds = columns.map((_, c) => {
-    if (!inferTypes) return "string" as const;
-    let sawValue = false;
-    let numeric = true;
-    let boolean = true;
-    for (const rec of body) {
-      const v = rec[c] ?? "";
-      if (v.trim() === "") continue;
-      sawValue = true;
-      if (numeric && !looksNumeric(v)) numeric = false;
-      if (boolean && !looksBoolean(v)) boolean = false;
-      if (!numeric && !boolean) break;
-    }
-    if (!sawValue) return "string" as const;
-    return numeric ? ("number" as const) : boolean ? ("boolean" as const) : ("string" as const);
-  });
-
-  const rows: Row[] = body.map((rec, r) => {
-    checkAborted(signal, r);
     const row: Row = {};
-    columns.forEach((col, c) => {
+    const missing = this.inferTypes ? null : "";
+    for (let c = 0; c < columns.length; c++) {
       const raw = rec[c];
       if (raw === undefined) {
-        row[col] = inferTypes ? null : "";
-        return;
+        row[columns[c]] = missing;
+        continue;
       }
-      if (!inferTypes) {
-        row[col] = raw;
-        return;
+      row[columns[c]] = raw;
+      if (!this.inferTypes) continue;
+      const t = raw.trim();
+      if (t === "") continue;
+      if (!this.sawValue[c]) {
+        this.sawValue[c] = true;
+        this.numeric[c] = true;
+        this.boolean[c] = true;
       }
-      if (raw.trim() === "") row[col] = null;
-      else if (kinds[c] === "number") row[col] = Number(raw.trim());
-      else if (kinds[c] === "boolean") row[col] = raw.trim().toLowerCase() === "true";
-      else row[col] = raw;
-    });
-    return row;
-  });
-  return { columns, rows };
+      if (this.numeric[c] && !looksNumeric(t)) this.numeric[c] = false;
+      if (this.boolean[c] && !looksBoolean(t)) this.boolean[c] = false;
+    }
+    this.rows.push(row);
+  }
+
+  /** The rows typed in place: numbers, booleans, and null for empty cells. */
+  finish(signal?: AbortSignal): Table {
+    const { columns, rows } = this;
+    const missing = this.inferTypes ? null : "";
+    if (this.ragged) {
+      for (const row of rows) for (const col of columns) if (!(col in row)) row[col] = missing;
+    }
+    if (this.inferTypes) {
+      const kinds = columns.map((_, c) => (!this.sawValue[c] ? "string" : this.numeric[c] ? "number" : this.boolean[c] ? "boolean" : "string"));
+      for (let r = 0; r < rows.length; r++) {
+        checkAborted(signal, r);
+        const row = rows[r];
+        for (let c = 0; c < columns.length; c++) {
+          const raw = row[columns[c]];
+          if (typeof raw !== "string") continue;
+          const t = raw.trim();
+          if (t === "") row[columns[c]] = null;
+          else if (kinds[c] === "number") row[columns[c]] = Number(t);
+          else if (kinds[c] === "boolean") row[columns[c]] = t.toLowerCase() === "true";
+        }
+      }
+    }
+    return { columns, rows };
+  }
+}
+
+export function parseCsv(text: string, options: CsvParseOptions = {}): Table {
+  const { delimiter = ",", header = true, inferTypes = true, signal } = options;
+  const builder = new CsvTableBuilder(header, inferTypes);
+  const reader = new CsvRecordReader((r) => builder.add(r), delimiter, signal);
+  reader.push(text);
+  reader.end();
+  return builder.finish(signal);
+}
+
+/**
+ * Parses CSV text that arrives in chunks (a file being read, a response): memory holds the
+ * rows being built and one chunk of text, never the whole text or a list of records beside the rows.
+ */
+export async function parseCsvStream(chunks: AsyncIterable<string>, options: CsvParseOptions = {}): Promise<Table> {
+  const { delimiter = ",", header = true, inferTypes = true, signal } = options;
+  const builder = new CsvTableBuilder(header, inferTypes);
+  const reader = new CsvRecordReader((r) => builder.add(r), delimiter, signal);
+  for await (const chunk of chunks) {
+    signal?.throwIfAborted();
+    reader.push(chunk);
+  }
+  reader.end();
+  return builder.finish(signal);
 }
 
 function csvField(v: unknown, delimiter: string): string {

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defineAction } from "@/lib/core/action";
+import { defineAction, type ActionContext } from "@/lib/core/action";
 import type { BasicActionOptions } from "../options";
 import { describeSamples } from "../samples/catalog";
-import { parseCsv } from "./csv";
-import { loadText, sourceFields } from "./source";
+import { parseCsvStream } from "./csv";
+import { openText, sourceFields } from "./source";
 import { LoadedTableOutput } from "./table-output";
 
 export function loadCsvAction(options: BasicActionOptions) {
@@ -28,11 +28,21 @@ export function loadCsvAction(options: BasicActionOptions) {
     output: LoadedTableOutput,
     async run(input, ctx) {
       ctx.progress(0, "reading");
-      const loaded = await loadText(input, "csv", ctx, options);
-      ctx.progress(0.6, "parsing");
-      const table = parseCsv(loaded.text, { delimiter: input.delimiter, header: input.header, inferTypes: input.inferTypes, signal: ctx.signal });
-      ctx.log("info", `Loaded ${table.rows.length} rows × ${table.columns.length} columns from ${loaded.origin}`);
-      return { table, rowCount: table.rows.length, origin: loaded.origin };
+      const opened = await openText(input, "csv", ctx, options);
+      // Parsed while it is read: the file's text is never whole in memory beside the rows.
+      const table = await parseCsvStream(withProgress(opened.chunks, opened.bytes, ctx), { delimiter: input.delimiter, header: input.header, inferTypes: input.inferTypes, signal: ctx.signal });
+      ctx.log("info", `Loaded ${table.rows.length} rows × ${table.columns.length} columns from ${opened.origin}`);
+      return { table, rowCount: table.rows.length, origin: opened.origin };
     },
   });
+}
+
+/** Reports how much of the source was parsed (characters read against its size in bytes: close enough for progress). */
+async function* withProgress(chunks: AsyncIterable<string>, bytes: number | undefined, ctx: ActionContext): AsyncGenerator<string> {
+  let read = 0;
+  for await (const chunk of chunks) {
+    yield chunk;
+    read += chunk.length;
+    if (bytes) ctx.progress(0.9 * Math.min(1, read / bytes), "parsing");
+  }
 }

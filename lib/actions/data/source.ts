@@ -4,6 +4,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { ActionError, type ActionContext } from "@/lib/core/action";
 import { resolveWorkspacePath } from "../files/workspace-path";
@@ -31,6 +32,15 @@ export interface LoadedText {
   kind: SourceKind;
 }
 
+/** A source opened for reading: its text arrives in chunks. */
+export interface OpenedText {
+  chunks: AsyncIterable<string>;
+  origin: string;
+  kind: SourceKind;
+  /** its size in bytes, when known */
+  bytes?: number;
+}
+
 export function inferSourceKind(source: SourceKind | undefined, p: string): { kind: SourceKind; target: string } {
   const trimmed = p.trim();
   const sampleMatch = /^sample:(.*)$/i.exec(trimmed);
@@ -41,13 +51,31 @@ export function inferSourceKind(source: SourceKind | undefined, p: string): { ki
 }
 
 const WORKSPACE_MAX_BYTES = 50 * 1024 * 1024;
+const CHUNK_BYTES = 1 << 20;
 
+/** The whole text of a source (for formats that are parsed all at once). */
 export async function loadText(
   input: { source?: SourceKind; path: string },
   format: "csv" | "json",
   ctx: ActionContext,
   options: BasicActionOptions,
 ): Promise<LoadedText> {
+  const opened = await openText(input, format, ctx, options);
+  let text = "";
+  for await (const chunk of opened.chunks) text += chunk;
+  return { text, origin: opened.origin, kind: opened.kind };
+}
+
+/**
+ * Opens a source for reading chunk by chunk (1 MB at a time, UTF-8 decoded across chunk
+ * ends), so a large file is parsed while it is read instead of after.
+ */
+export async function openText(
+  input: { source?: SourceKind; path: string },
+  format: "csv" | "json",
+  ctx: ActionContext,
+  options: BasicActionOptions,
+): Promise<OpenedText> {
   const { kind, target } = inferSourceKind(input.source, input.path);
   if (kind === "sample") {
     const wanted = target.toLowerCase();
@@ -60,10 +88,11 @@ export async function loadText(
       throw new ActionError("wrong_format", `The sample "${sample.name}" is ${sample.format.toUpperCase()}; load it with data.load_${sample.format}.`);
     }
     const file = path.join(options.samplesDir ?? defaultSamplesDir(), sample.name);
-    const text = await fs.readFile(file, "utf8").catch((err: unknown) => {
+    const handle = await fs.open(file).catch((err: unknown) => {
       throw new ActionError("sample_missing", `The bundled sample "${sample.name}" could not be read from ${file}.`, { cause: err });
     });
-    return { text, origin: `sample:${sample.name}`, kind };
+    const { size } = await handle.stat();
+    return { chunks: fileChunks(handle, ctx.signal), origin: `sample:${sample.name}`, kind, bytes: size };
   }
   if (kind === "url") {
     const res = await limitedFetch({
@@ -81,7 +110,7 @@ export async function loadText(
         details: { status: res.status },
       });
     }
-    return { text: res.body.toString("utf8"), origin: res.url, kind };
+    return { chunks: bufferChunks(res.body), origin: res.url, kind, bytes: res.body.length };
   }
   const resolved = await resolveWorkspacePath(ctx.workspaceDir, target);
   const stat = await fs.stat(resolved.absolute).catch(() => null);
@@ -91,5 +120,30 @@ export async function loadText(
   if (stat.size > WORKSPACE_MAX_BYTES) {
     throw new ActionError("file_too_large", `"${resolved.relative}" is ${stat.size} bytes; the limit is ${WORKSPACE_MAX_BYTES}.`);
   }
-  return { text: await fs.readFile(resolved.absolute, "utf8"), origin: resolved.relative, kind };
+  const handle = await fs.open(resolved.absolute);
+  return { chunks: fileChunks(handle, ctx.signal), origin: resolved.relative, kind, bytes: stat.size };
+}
+
+async function* fileChunks(handle: fs.FileHandle, signal: AbortSignal): AsyncGenerator<string> {
+  const decoder = new StringDecoder("utf8");
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      yield decoder.write(buf.subarray(0, bytesRead));
+    }
+    const rest = decoder.end();
+    if (rest) yield rest;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* bufferChunks(body: Buffer): AsyncGenerator<string> {
+  const decoder = new StringDecoder("utf8");
+  for (let i = 0; i < body.length; i += CHUNK_BYTES) yield decoder.write(body.subarray(i, i + CHUNK_BYTES));
+  const rest = decoder.end();
+  if (rest) yield rest;
 }

@@ -20,3 +20,4 @@ export * from "./run-options";
 export * from "./errors";
 export * from "./storable";
 export * from "./read-limited";
+export * from "./artifact";

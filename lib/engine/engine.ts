@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
+import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
 import { Committer } from "./committer";
 import type { EventBus } from "./event-bus";
@@ -242,6 +243,8 @@ export class Engine {
       if (!reusable.has(s.id) || !prev) continue;
       reused.push({ type: "step.succeeded", stepId: s.id, data: { attempt: prev.attempts, output: prev.output, ...(prev.usage ? { usage: prev.usage } : {}), reusedFromRunId: prev.reusedFromRunId ?? runId } });
     }
+    // A reused output's large parts are files of the earlier run: the new run gets them in its own store.
+    await shareArtifacts(path.join(this.o.workspaceRoot, runId), path.join(this.o.workspaceRoot, newId), reused.map((e) => (e.type === "step.succeeded" ? e.data.output : undefined)));
     await this.o.store.createRun({
       run: { id: newId, planId: version.planId, planVersionId: version.id, inputs, options: old.run.options, retryOfId: runId },
       steps: version.plan.steps.map((s) => newStep(newId, s.id)),

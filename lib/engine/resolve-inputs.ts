@@ -1,9 +1,23 @@
-/** Resolves a step's bindings to values from run inputs, literals and upstream outputs. */
-import { readPath, printPath, type Binding, type Plan, type Step } from "../core";
+/**
+ * Resolves a step's bindings to values from run inputs, literals and upstream outputs.
+ * Outputs are held as they are stored: large parts are artifact references (artifact-store.ts).
+ * A binding resolves first to its stored form (what the step's events record), and the step is
+ * given the full value, read back from the artifacts.
+ */
+import { isArtifactRef, readPath, printPath, type Binding, type Plan, type Step } from "../core";
+import type { ArtifactStore } from "./artifact-store";
 
-export type Resolution = { ok: true; input: Record<string, unknown> } | { ok: false; message: string };
+export type Resolution =
+  | { ok: true; input: Record<string, unknown>; recorded: Record<string, unknown> }
+  | { ok: false; message: string };
 
-export function resolveBinding(binding: Binding, runInputs: Record<string, unknown>, outputs: ReadonlyMap<string, unknown>): { ok: true; value: unknown } | { ok: false; message: string } {
+type Artifacts = Pick<ArtifactStore, "read" | "externalize" | "materialize">;
+
+/**
+ * A binding's value in stored form: a reference stays a reference, unless the binding's path
+ * goes into it (then the referenced value is read, and the part picked is stored again).
+ */
+export async function resolveBinding(binding: Binding, runInputs: Record<string, unknown>, outputs: ReadonlyMap<string, unknown>, artifacts: Artifacts): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   switch (binding.kind) {
     case "literal":
       return { ok: true, value: binding.value };
@@ -12,23 +26,49 @@ export function resolveBinding(binding: Binding, runInputs: Record<string, unkno
       return { ok: true, value: runInputs[binding.name] };
     case "step": {
       if (!outputs.has(binding.step)) return { ok: false, message: `step "${binding.step}" has no output` };
-      const value = readPath(outputs.get(binding.step), binding.path);
+      let value = outputs.get(binding.step);
+      let readBack = false;
+      for (const seg of binding.path ?? []) {
+        if (isArtifactRef(value)) {
+          const { preview } = value.$artifact;
+          if (seg === "length" && preview.kind === "list") { value = preview.count; continue; }
+          value = await artifacts.read(value);
+          readBack = true;
+        }
+        value = readPath(value, [seg]);
+      }
       if (value === undefined && binding.path?.length) {
         return { ok: false, message: `the output of "${binding.step}" has no ${printPath(binding.path).replace(/^\./, "")}` };
       }
-      return { ok: true, value };
+      return { ok: true, value: readBack ? await artifacts.externalize(value) : value };
     }
   }
 }
 
-export function resolveStepInput(step: Step, runInputs: Record<string, unknown>, outputs: ReadonlyMap<string, unknown>): Resolution {
-  const input: Record<string, unknown> = {};
-  for (const [name, binding] of Object.entries(step.inputs)) {
-    const r = resolveBinding(binding, runInputs, outputs);
-    if (!r.ok) return { ok: false, message: `input "${name}": ${r.message}` };
-    if (r.value !== undefined) input[name] = r.value;
+/** The step's input in full (for the action) and as recorded (for its events). */
+export async function resolveStepInput(step: Step, runInputs: Record<string, unknown>, outputs: ReadonlyMap<string, unknown>, artifacts: Artifacts): Promise<Resolution> {
+  const recorded: Record<string, unknown> = {};
+  try {
+    for (const [name, binding] of Object.entries(step.inputs)) {
+      const r = await resolveBinding(binding, runInputs, outputs, artifacts);
+      if (!r.ok) return { ok: false, message: `input "${name}": ${r.message}` };
+      if (r.value !== undefined) recorded[name] = r.value;
+    }
+    const stored = (await artifacts.externalize(recorded)) as Record<string, unknown>;
+    return { ok: true, recorded: stored, input: (await artifacts.materialize(stored)) as Record<string, unknown> };
+  } catch (err) {
+    return { ok: false, message: `its input cannot be read back: ${(err as Error).message}` };
   }
-  return { ok: true, input };
+}
+
+/** The run's outputs in stored form; one whose value cannot be read back is left out. */
+export async function resolveRunOutputs(plan: Plan, runInputs: Record<string, unknown>, outputs: ReadonlyMap<string, unknown>, artifacts: Artifacts): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, binding] of Object.entries(plan.outputs)) {
+    const r = await resolveBinding(binding, runInputs, outputs, artifacts).catch(() => null);
+    if (r?.ok && r.value !== undefined) out[name] = r.value;
+  }
+  return (await artifacts.externalize(out).catch(() => out)) as Record<string, unknown>;
 }
 
 /** Plan inputs with defaults applied; the names of required ones that are missing. */

@@ -5,7 +5,8 @@
  * A completed step is never run again: on resume, its stored output is reused.
  */
 import { dependenciesOf, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
-import { applyInputDefaults, resolveBinding, resolveStepInput } from "./resolve-inputs";
+import { applyInputDefaults, resolveRunOutputs, resolveStepInput } from "./resolve-inputs";
+import { ArtifactStore } from "./artifact-store";
 import { backoffDelay, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
 import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
@@ -40,6 +41,8 @@ export class RunExecutor {
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
   private readonly limit: number;
+  /** where outputs too large for the database are kept; `outputs` holds their references */
+  private readonly artifacts: ArtifactStore;
 
   constructor(private readonly ctx: EngineContext, loaded: LoadedRun) {
     this.runId = loaded.run.id;
@@ -57,6 +60,7 @@ export class RunExecutor {
       if (r.status === "succeeded" || (r.status === "failed" && r.output !== undefined && r.output !== null)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
+    this.artifacts = new ArtifactStore(ctx.workspaceFor(this.runId));
     ctx.committer.track(this.runId, loaded.run.lastSeq);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
   }
@@ -245,11 +249,7 @@ export class RunExecutor {
         await this.emit([{ type: "run.failed", data: { failure: runFailure, ...this.totalUsage() } }]);
         return;
       }
-      const outputs: Record<string, unknown> = {};
-      for (const [name, binding] of Object.entries(this.plan.outputs)) {
-        const r = resolveBinding(binding, this.runInputs(), this.outputs);
-        if (r.ok && r.value !== undefined) outputs[name] = r.value;
-      }
+      const outputs = await resolveRunOutputs(this.plan, this.runInputs(), this.outputs, this.artifacts);
       await this.emit([{ type: "run.succeeded", data: { outputs, ...this.totalUsage() } }]);
     } finally {
       this.resolveDone();
@@ -299,12 +299,14 @@ export class RunExecutor {
       await this.failStep(def, s, { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false });
       return;
     }
-    const resolved = resolveStepInput(def, this.runInputs(), this.outputs);
+    const resolved = await resolveStepInput(def, this.runInputs(), this.outputs, this.artifacts);
     if (!resolved.ok) {
       await this.failStep(def, s, { code: "input_invalid", message: resolved.message, retryable: false });
       return;
     }
     let input: unknown = resolved.input;
+    /** what the step's events say it was given: large parts as artifact references */
+    let recorded: unknown = resolved.recorded;
     const dryRun = this.run.options.dryRun;
     const needsApproval = !dryRun && (def.approval ?? (action.spec.approval || (this.run.options.approveWrites && action.effect === "write")));
     if (needsApproval) {
@@ -314,10 +316,10 @@ export class RunExecutor {
           await this.failStep(def, s, { code: "input_invalid", message: zodMessage(check.error), retryable: false });
           return;
         }
-        this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input } }]);
+        this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input: recorded } }]);
         return;
       }
-      if (s.approval.input !== undefined) input = s.approval.input;
+      if (s.approval.input !== undefined) input = recorded = s.approval.input;
     }
     const parsedInput = action.input.safeParse(input);
     if (!parsedInput.success) {
@@ -325,7 +327,7 @@ export class RunExecutor {
       return;
     }
     if (dryRun && action.effect !== "pure") {
-      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: a ${action.effect} step is checked, not run`, dryRun: { input, effect: action.effect, wouldRun: true } } }]);
+      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: a ${action.effect} step is checked, not run`, dryRun: { input: recorded, effect: action.effect, wouldRun: true } } }]);
       return;
     }
 
@@ -338,7 +340,7 @@ export class RunExecutor {
       const attempt = s.attempts + 1;
       const ac = new AbortController();
       this.running.set(def.id, ac);
-      this.fire([{ type: "step.started", stepId: def.id, data: { attempt, input } }]);
+      this.fire([{ type: "step.started", stepId: def.id, data: { attempt, input: recorded } }]);
       if (this.stopping) ac.abort(new StepCancelledError(this.stopReason()));
       const usage: Usage = { promptTokens: 0, completionTokens: 0 };
       const t0 = performance.now();
@@ -350,9 +352,10 @@ export class RunExecutor {
         // written in (which would stop the run and resume it to run the action again).
         const stored = toStorable(out.data, "output");
         if (!stored.ok) throw new OutputInvalid(`The step's output cannot be stored: ${stored.problem.message}`);
+        const output = await this.artifacts.externalize(stored.value).catch((err: unknown) => { throw new OutputInvalid(`The step's output cannot be stored: ${(err as Error).message}`); });
         this.running.delete(def.id);
         const used = usage.promptTokens || usage.completionTokens ? { usage: { ...usage } } : {};
-        this.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output: stored.value, ...used, ms: Math.round(performance.now() - t0) } }]);
+        this.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output, ...used, ms: Math.round(performance.now() - t0) } }]);
         return;
       } catch (err) {
         this.running.delete(def.id);

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ActionError, defineAction } from "@/lib/core/action";
+import { ARTIFACTS_FOLDER } from "@/lib/core/artifact";
 import { globToRegExp } from "./glob";
 import { UNDO_DIR } from "./undo-backup";
 import { resolveWorkspacePath } from "./workspace-path";
@@ -50,7 +51,7 @@ export const listFilesAction = defineAction({
       for (const item of items) {
         const abs = path.join(dir, item.name);
         const rel = path.relative(base.absolute, abs).split(path.sep).join("/");
-        if (rel === UNDO_DIR) continue;
+        if (rel === UNDO_DIR || rel === ARTIFACTS_FOLDER) continue;
         const type = item.isSymbolicLink() ? "symlink" : item.isDirectory() ? "directory" : "file";
         if (!glob || glob.test(rel)) {
           if (entries.length >= MAX_ENTRIES) {

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { ActionError, type ActionContext } from "@/lib/core/action";
+import { ARTIFACTS_FOLDER } from "@/lib/core/artifact";
 import { resolveWorkspacePath } from "./workspace-path";
 
 export const UNDO_DIR = ".trellis-undo";
@@ -44,8 +45,8 @@ export async function writeWorkspaceFile(
   options: { overwrite?: boolean } = {},
 ): Promise<WriteResult> {
   const target = await resolveWorkspacePath(ctx.workspaceDir, relPath);
-  if (target.relative === UNDO_DIR || target.relative.startsWith(`${UNDO_DIR}/`)) {
-    throw new ActionError("reserved_path", `"${UNDO_DIR}" is reserved for undo information; write somewhere else.`);
+  for (const [dir, what] of [[UNDO_DIR, "undo information"], [ARTIFACTS_FOLDER, "the run's large values"]]) {
+    if (target.relative === dir || target.relative.startsWith(`${dir}/`)) throw new ActionError("reserved_path", `"${dir}" is reserved for ${what}; write somewhere else.`);
   }
   const stat = await fs.lstat(target.absolute).catch(() => null);
   if (stat?.isDirectory()) throw new ActionError("is_a_directory", `"${target.relative}" is a folder, not a file.`);

@@ -76,7 +76,7 @@ export function RunViewPage({ data }: { data: RunPageData }) {
           {view.outputs && Object.keys(view.outputs).length ? (
             <div className="value-fields">
               {Object.entries(view.outputs).map(([k, v]) => (
-                <div key={k} className="value-field"><div className="value-key">{k}</div><ValueView value={v} depth={1} /></div>
+                <div key={k} className="value-field"><div className="value-key">{k}</div><ValueView value={v} depth={1} runId={view.id} /></div>
               ))}
             </div>
           ) : (

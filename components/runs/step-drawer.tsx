@@ -52,9 +52,9 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: 
         {view.undone ? <section className="skip-note">Rolled back: {view.undone.ok ? "undone" : `undo failed: ${view.undone.error}`}</section> : null}
 
         <h3>Input</h3>
-        {view.input !== undefined ? <ValueView value={view.input} /> : <div className="subtle">Not resolved yet.</div>}
+        {view.input !== undefined ? <ValueView value={view.input} runId={runId} /> : <div className="subtle">Not resolved yet.</div>}
         <h3>Output</h3>
-        {view.output !== undefined ? <div data-testid="step-output"><ValueView value={view.output} /></div> : <div className="subtle">No output{view.status === "running" ? " yet" : ""}.</div>}
+        {view.output !== undefined ? <div data-testid="step-output"><ValueView value={view.output} runId={runId} /></div> : <div className="subtle">No output{view.status === "running" ? " yet" : ""}.</div>}
         <h3>Logs</h3>
         {view.logs.length ? (
           <ol className="logs">

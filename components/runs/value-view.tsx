@@ -1,10 +1,21 @@
-/** Shows a step's input or output the way a person reads it: tables, charts, Markdown, else JSON. */
+/**
+ * Shows a step's input or output the way a person reads it: tables, charts, Markdown, else JSON.
+ * A large value is an artifact reference (lib/core/artifact): its preview, paged on request.
+ */
 import { Markdown } from "@/components/ui/markdown";
+import { isArtifactRef, type ArtifactRef } from "@/lib/core/artifact";
+import { ArtifactView, RowsTable } from "./artifact-view";
 
 type Table = { columns: string[]; rows: Record<string, unknown>[] };
+/** a table whose rows are kept as an artifact */
+type StoredTable = { columns: string[]; rows: ArtifactRef };
 
 function isTable(v: unknown): v is Table {
   return typeof v === "object" && v !== null && Array.isArray((v as Table).columns) && Array.isArray((v as Table).rows);
+}
+
+function isStoredTable(v: unknown): v is StoredTable {
+  return typeof v === "object" && v !== null && Array.isArray((v as StoredTable).columns) && isArtifactRef((v as StoredTable).rows);
 }
 
 function looksLikeMarkdown(s: string): boolean {
@@ -15,9 +26,12 @@ function svgDataUri(svg: string): string {
   return `data:image/svg+xml;base64,${typeof btoa === "function" ? btoa(unescape(encodeURIComponent(svg))) : Buffer.from(svg).toString("base64")}`;
 }
 
-export function ValueView({ value, depth = 0 }: { value: unknown; depth?: number }) {
+/** `runId`: the run whose artifacts a large value refers to (without it, only previews show) */
+export function ValueView({ value, depth = 0, runId }: { value: unknown; depth?: number; runId?: string }) {
   if (value === undefined) return <span className="subtle">nothing</span>;
   if (isTable(value)) return <TableView table={value} />;
+  if (isStoredTable(value)) return <ArtifactView runId={runId} value={value.rows} columns={value.columns} />;
+  if (isArtifactRef(value)) return <ArtifactView runId={runId} value={value} />;
   if (typeof value === "string") {
     if (/^\s*<svg[\s>]/.test(value)) {
       return <img className="svg-output" src={svgDataUri(value)} alt="chart" />;
@@ -27,14 +41,14 @@ export function ValueView({ value, depth = 0 }: { value: unknown; depth?: number
   }
   if (depth === 0 && typeof value === "object" && value !== null && !Array.isArray(value)) {
     const entries = Object.entries(value as Record<string, unknown>);
-    const rich = entries.some(([, v]) => isTable(v) || (typeof v === "string" && (/^\s*<svg/.test(v) || (v.length > 80 && looksLikeMarkdown(v)))));
+    const rich = entries.some(([, v]) => isTable(v) || isStoredTable(v) || isArtifactRef(v) || (typeof v === "string" && (/^\s*<svg/.test(v) || (v.length > 80 && looksLikeMarkdown(v)))));
     if (rich) {
       return (
         <div className="value-fields">
           {entries.map(([k, v]) => (
             <div key={k} className="value-field">
               <div className="value-key">{k}</div>
-              <ValueView value={v} depth={1} />
+              <ValueView value={v} depth={1} runId={runId} />
             </div>
           ))}
         </div>
@@ -47,23 +61,9 @@ export function ValueView({ value, depth = 0 }: { value: unknown; depth?: number
 function TableView({ table }: { table: Table }) {
   const shown = table.rows.slice(0, 100);
   return (
-    <div className="value-table-wrap">
-      <table className="table value-table">
-        <thead><tr>{table.columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
-        <tbody>
-          {shown.map((r, i) => (
-            <tr key={i}>{table.columns.map((c) => <td key={c}>{formatCell(r[c])}</td>)}</tr>
-          ))}
-        </tbody>
-      </table>
+    <div>
+      <RowsTable columns={table.columns} rows={shown} />
       {table.rows.length > shown.length ? <div className="subtle" style={{ padding: "6px 12px" }}>{shown.length} of {table.rows.length} rows shown</div> : null}
     </div>
   );
-}
-
-function formatCell(v: unknown): string {
-  if (v === null || v === undefined) return "—";
-  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString("en-US") : v.toLocaleString("en-US", { maximumFractionDigits: 2 });
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
 }

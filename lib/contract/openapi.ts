@@ -71,6 +71,7 @@ function refOrInline(schema: z.ZodType, ids: Map<z.ZodType, string>): JsonObject
 function answerContent(op: Operation, ids: Map<z.ZodType, string>): JsonObject {
   const content: JsonObject = {};
   if (op.answer) content["application/json"] = { schema: refOrInline(op.answer, ids) };
+  if (op.download) content["application/octet-stream"] = { schema: { type: "string", format: "binary" } };
   if (op.sse) {
     content["text/event-stream"] = {
       schema: { type: "string", description: `Server-Sent Events; each event is \`${op.sse.event}\` and its data is one JSON value of the schema in x-event-data.` },

@@ -26,6 +26,8 @@ export interface Operation {
   answerText: string;
   /** other success statuses that answer the same schema, with what they mean */
   alsoAnswers?: Record<number, string>;
+  /** the answer is a file to save (application/octet-stream), not JSON */
+  download?: boolean;
   /** an answer as Server-Sent Events: each message's event name and data schema */
   sse?: { event: string; data: z.ZodType };
   /** error statuses it answers with an ApiError (a JSON body adds 400, 413, 415) */

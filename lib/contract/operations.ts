@@ -11,12 +11,14 @@ import { Ok, PathId } from "./common";
 import { FlowDetail, FlowList } from "./flows";
 import { operation } from "./operation";
 import { DiffQuery, DiffResult, ImportPlanBody, ImportedPlan, ParseInputsBody, ParsedInputs, PlanDeleted, PlanDetail, PlanRequestBody, PlannedPlan, RefineBody, RefineResult, SavePlanBody, SaveResult, VersionList, VersionOne } from "./plans";
-import { DecisionBody, EventList, EventsQuery, RetryBody, RunDetail, RunList, RunListQuery, RunPage, RunStarted, StartRunBody } from "./runs";
+import { Sha256 } from "../core/artifact";
+import { ArtifactPage, ArtifactPageQuery, DecisionBody, EventList, EventsQuery, RetryBody, RunDetail, RunList, RunListQuery, RunPage, RunStarted, StartRunBody } from "./runs";
 import { InstantiateTemplateBody, InstantiatedTemplate, SaveTemplateBody, TemplateDetail, TemplateList } from "./templates";
 
 const PlanParams = z.object({ id: PathId.describe("a plan id (UUID)") });
 const VersionParams = PlanParams.extend({ versionId: PathId.describe("a version id, or its number (3 or v3)") });
 const RunParams = z.object({ id: PathId.describe("a run id (UUID)") });
+const ArtifactParams = RunParams.extend({ sha256: Sha256.describe("the artifact's SHA-256, as its reference (`$artifact.sha256`) gives it") });
 const TemplateParams = z.object({ id: PathId.describe("a template id, e.g. csv-report") });
 const FlowParams = z.object({ id: PathId.describe("a flow id, e.g. data") });
 
@@ -62,6 +64,8 @@ export const OPERATIONS = {
   cancelRun: operation({ id: "cancelRun", method: "POST", path: "/api/runs/{id}/cancel", tag: "runs", summary: "Cancel a run", params: RunParams, status: 200, answer: Ok, answerText: "Cancelled", errors: [404, 409] }),
   approveStep: operation({ id: "approveStep", method: "POST", path: "/api/runs/{id}/approve", tag: "runs", summary: "Approve a step that waits for approval", description: "`input` replaces the step's resolved input (it must fit the action).", params: RunParams, body: DecisionBody, status: 200, answer: Ok, answerText: "Approved", errors: [400, 404, 409, 422] }),
   rejectStep: operation({ id: "rejectStep", method: "POST", path: "/api/runs/{id}/reject", tag: "runs", summary: "Reject a step that waits for approval", description: "What follows depends on the run's `onReject` option: skip the step's dependents, or fail the run.", params: RunParams, body: DecisionBody, status: 200, answer: Ok, answerText: "Rejected", errors: [400, 404, 409] }),
+  getArtifactPage: operation({ id: "getArtifactPage", method: "GET", path: "/api/runs/{id}/artifacts/{sha256}", tag: "runs", summary: "One page of a large value of a run", description: "A step output, input or run output larger than 256 KB of JSON is kept as an artifact, and the run's answers carry its reference (`{ $artifact: { sha256, bytes, mediaType, preview } }`) instead. This reads it a page at a time: items of a list (a table's rows), entries of an object, or characters of a text. `next` is where the following page starts.", params: ArtifactParams, query: ArtifactPageQuery, status: 200, answer: ArtifactPage, answerText: "The page", errors: [400, 404] }),
+  downloadArtifact: operation({ id: "downloadArtifact", method: "GET", path: "/api/runs/{id}/artifacts/{sha256}/file", tag: "runs", summary: "Download a large value of a run", description: "The artifact's file as it is stored: a list as one JSON value a line (`.ndjson`), a text as UTF-8 (`.txt`), anything else as JSON (`.json`).", params: ArtifactParams, status: 200, download: true, answerText: "The file", errors: [400, 404] }),
   retryRun: operation({ id: "retryRun", method: "POST", path: "/api/runs/{id}/retry", tag: "runs", summary: "Retry a failed or cancelled run", description: "A new run that reuses the outputs of steps that succeeded, when the step and everything upstream of it is unchanged.", params: RunParams, body: RetryBody, bodyOptional: true, status: 202, answer: RunStarted, answerText: "The new run", errors: [400, 404, 409, 422] }),
 
   listTemplates: operation({ id: "listTemplates", method: "GET", path: "/api/templates", tag: "templates", summary: "Built-in and saved plan templates", status: 200, answer: TemplateList, answerText: "The templates", errors: [] }),

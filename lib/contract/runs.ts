@@ -1,6 +1,7 @@
 /** Runs: starting, listing, reading, deciding, retrying, and their events. */
 import { z } from "zod";
 import { ActionSpec } from "../core/action";
+import { ArtifactMediaType, Sha256 } from "../core/artifact";
 import { RunEvent, RunStatus } from "../core/events";
 import { RunFields, StepFields } from "../core/run-state";
 import { RunView, StepView } from "../core/run-view";
@@ -103,3 +104,28 @@ export const EventsQuery = z.object({
   format: z.enum(["json"]).optional().describe("json: the stored events as one document"),
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
+
+/** The most items of a list or entries of an object one page of an artifact holds. */
+export const ARTIFACT_PAGE_MAX_ITEMS = 1000;
+
+export const ArtifactPageQuery = z.object({
+  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe("where the page starts: an item of a list, an entry of an object, or a character of a text"),
+  limit: z.coerce.number().int().min(1).max(1_000_000).default(100).describe(`how much the page holds: items or entries (at most ${ARTIFACT_PAGE_MAX_ITEMS}), or characters of a text`),
+});
+export type ArtifactPageQuery = z.infer<typeof ArtifactPageQuery>;
+
+const pageFields = {
+  sha256: Sha256,
+  mediaType: ArtifactMediaType,
+  bytes: z.number().int().min(0).describe("size of the artifact's file"),
+  offset: z.number().int().min(0),
+  next: z.number().int().min(0).nullable().describe("the offset of the next page; null after the last"),
+};
+
+/** One page of a run's artifact (a large step output, or part of one), read from its file. */
+export const ArtifactPage = z.discriminatedUnion("kind", [
+  z.object({ ...pageFields, kind: z.literal("list"), items: z.array(z.unknown()) }),
+  z.object({ ...pageFields, kind: z.literal("object"), entries: z.array(z.object({ key: z.string(), value: z.unknown() })) }),
+  z.object({ ...pageFields, kind: z.literal("text"), text: z.string() }),
+]);
+export type ArtifactPage = z.infer<typeof ArtifactPage>;

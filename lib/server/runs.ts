@@ -1,12 +1,16 @@
 /** What the app and the REST API ask of runs. */
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
 import { applyRunEvents, emptyStepView, type ActionSpec, type RunEvent, type RunView } from "../core";
-import type { DecisionBody, RetryBody, RunDetail, RunList, RunListQuery, RunPage, RunStarted, StartRunBody } from "../contract/runs";
+import { ARTIFACT_PAGE_MAX_ITEMS, type ArtifactPage, type ArtifactPageQuery, type DecisionBody, type RetryBody, type RunDetail, type RunList, type RunListQuery, type RunPage, type RunStarted, type StartRunBody } from "../contract/runs";
+import { ArtifactStore } from "../engine/artifact-store";
 import type { StepRecord as EngineStepRecord, RunRecord as EngineRunRecord } from "../engine/run-store";
 import { getPlan, getVersion } from "../store/plans";
 import { getRunDetail, listRuns } from "../store/runs";
 import { PrismaRunStore } from "../store/run-store";
 import { badRequest, notFound } from "./errors";
-import { getTrellis } from "./trellis";
+import { getTrellis, runsFolder } from "./trellis";
 import { sseStream, type SseStreamOptions } from "../contract/sse";
 
 export async function startRun(planId: string, body: StartRunBody): Promise<RunStarted> {
@@ -69,6 +73,38 @@ export async function runPageData(runId: string): Promise<RunPage> {
   };
 }
 export type RunPageData = RunPage;
+
+/** One page of a run's artifact (see lib/engine/artifact-store). */
+export async function artifactPage(runId: string, sha256: string, query: ArtifactPageQuery): Promise<ArtifactPage> {
+  const { store, found } = await findArtifact(runId, sha256);
+  const limit = found.mediaType === "text/plain; charset=utf-8" ? query.limit : Math.min(query.limit, ARTIFACT_PAGE_MAX_ITEMS);
+  return { sha256, mediaType: found.mediaType, bytes: found.bytes, ...(await store.page(found, query.offset, limit)) };
+}
+
+/** A run's artifact as a file to save, streamed from the disk. */
+export async function artifactDownload(runId: string, sha256: string): Promise<Response> {
+  const { found } = await findArtifact(runId, sha256);
+  const body = Readable.toWeb(createReadStream(found.file)) as ReadableStream<Uint8Array>;
+  return new Response(body, {
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(found.bytes),
+      "content-disposition": `attachment; filename="${found.fileName}"`,
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
+
+async function findArtifact(runId: string, sha256: string) {
+  const t = await getTrellis();
+  const exists = await t.database.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
+  if (!exists) throw notFound(`There is no run ${runId}.`);
+  // The id is a stored run's: its folder name is safe.
+  const store = new ArtifactStore(path.join(runsFolder(t.config), exists.id));
+  const found = await store.find(sha256);
+  if (!found) throw notFound(`Run ${runId} has no artifact ${sha256}.`);
+  return { store, found };
+}
 
 export async function cancelRun(runId: string): Promise<{ ok: true }> {
   const t = await getTrellis();

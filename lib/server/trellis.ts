@@ -62,12 +62,17 @@ async function open(): Promise<Trellis> {
     versions: { getVersion: (id) => getVersion(database.prisma, id) },
     registry,
     bus: new InProcessEventBus(),
-    workspaceRoot: path.join(cfg.dataDir, "runs"),
+    workspaceRoot: runsFolder(cfg),
     runConcurrency: cfg.runConcurrency,
     llm,
     log: (level, message) => serverLog()[level](message),
   });
   return { config: cfg, database, registry, catalog: registry.catalog, engine, llm, stepWorkers };
+}
+
+/** The folder that holds each run's workspace (its files and its artifact store), one folder a run. */
+export function runsFolder(cfg: TrellisConfig): string {
+  return path.join(cfg.dataDir, "runs");
 }
 
 /**

@@ -210,6 +210,29 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect((await call("DELETE", "/api/plans/{id}", { id: planId })).status).toBe(409);
   });
 
+  it("runs: a large output is kept as an artifact, read a page at a time and downloaded", async () => {
+    const sql = "SELECT g AS n, repeat('x', 100) AS pad FROM generate_series(1, 5000) g";
+    const plan = { goal: "a large output", flows: [], inputs: [], steps: [{ id: "rows", action: "sql.query", inputs: { sql, maxRows: 5000 } }], outputs: {} };
+    const imported = await call<{ planId: string }>("POST", "/api/plans/import", {}, { body: { plan } });
+    const started = await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id: imported.body.planId }, { body: {} });
+    const run = started.body.runId;
+    expect(await settled(run, ["succeeded", "failed"])).toBe("succeeded");
+    const detail = await call<{ steps: { stepId: string; output: { table: { rows: { $artifact: { sha256: string; preview: { count: number } } } } } }[] }>("GET", "/api/runs/{id}", { id: run });
+    const rows = detail.body.steps[0].output.table.rows.$artifact;
+    expect(rows.preview.count).toBe(5000);
+    const page = await call<{ kind: string; items: { n: number }[]; next: number | null }>("GET", "/api/runs/{id}/artifacts/{sha256}", { id: run, sha256: rows.sha256 }, { query: { offset: "4990", limit: "20" } });
+    expect(page.status).toBe(200);
+    expect(page.body.items.map((r) => r.n)).toEqual([4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999, 5000]);
+    expect(page.body.next).toBeNull();
+    expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}", { id: run, sha256: "f".repeat(64) })).status).toBe(404);
+    expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}", { id: run, sha256: "../../etc" })).status).toBe(400);
+    expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}", { id: MISSING, sha256: rows.sha256 })).status).toBe(404);
+    const file = await call<string>("GET", "/api/runs/{id}/artifacts/{sha256}/file", { id: run, sha256: rows.sha256 });
+    expect(file.status).toBe(200);
+    expect(file.body.split("\n").filter(Boolean)).toHaveLength(5000);
+    expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}/file", { id: run, sha256: "f".repeat(64) })).status).toBe(404);
+  });
+
   it("runs: approve, reject, cancel, retry", async () => {
     const a = await waitingRun();
     expect((await call("POST", "/api/runs/{id}/approve", { id: a }, { body: {} })).status).toBe(400);

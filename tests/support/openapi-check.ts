@@ -31,7 +31,7 @@ export function operation(doc: Doc, method: string, path: string): OperationDoc 
 export function answerProblems(doc: Doc, op: OperationDoc, status: number, contentType: string, body: unknown): string[] {
   const documented = op.responses[String(status)];
   if (!documented) return [`${op.operationId} answered ${status}, which is not documented (documented: ${Object.keys(op.responses).join(", ")})`];
-  const kind = contentType.includes("text/event-stream") ? "text/event-stream" : "application/json";
+  const kind = contentType.includes("text/event-stream") ? "text/event-stream" : contentType.includes("application/octet-stream") ? "application/octet-stream" : "application/json";
   const media = documented.content?.[kind];
   if (!media) return [`${op.operationId} ${status} answered ${kind}, which is not documented`];
   const schema = kind === "text/event-stream" ? media["x-event-data"] : media.schema;

@@ -16,7 +16,7 @@ const dataDir = path.join(process.cwd(), "test-results", "e2e-restart-data");
 
 function startServer(): ChildProcess {
   return spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "" },
+    env: { ...process.env, TRELLIS_DATA_DIR: dataDir, TRELLIS_HTTP_ALLOW_HOSTS: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "" },
     stdio: "ignore",
     detached: true,
   });

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   OPENAI_TEMPERATURE: optional(z.coerce.number({ message: "a number from 0 to 2" }).min(0, "a number from 0 to 2").max(2, "a number from 0 to 2")),
   PORT: optional(z.coerce.number({ message: "a port from 1 to 65535" }).int("a port from 1 to 65535").min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535")),
   TRELLIS_HTTP_ALLOW_HOSTS: optionalString,
+  TRELLIS_HTTP_ALLOW_PRIVATE: optional(z.enum(["0", "1"], { message: "0 or 1" })),
   TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
   TRELLIS_CATALOGS: optionalString,
   TRELLIS_RUN_LEASE_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(1000, "at least 1000").max(3_600_000, "at most 3600000")),
@@ -41,6 +42,8 @@ export interface TrellisConfig {
   llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; temperature?: number; configured: boolean; provider: string };
   port: number;
   httpAllowHosts: string[];
+  /** plans may reach loopback and private addresses through any allowed host (else only through hosts named in httpAllowHosts) */
+  httpAllowPrivate: boolean;
   runConcurrency: number;
   /** how long an engine's claim on a run holds without renewal */
   runLeaseMs: number;
@@ -89,6 +92,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     },
     port: e.PORT ?? 3000,
     httpAllowHosts: (e.TRELLIS_HTTP_ALLOW_HOSTS ?? "*").split(",").map((h) => h.trim()).filter(Boolean),
+    httpAllowPrivate: e.TRELLIS_HTTP_ALLOW_PRIVATE === "1",
     runConcurrency: e.TRELLIS_RUN_CONCURRENCY ?? 8,
     runLeaseMs: e.TRELLIS_RUN_LEASE_MS ?? 30_000,
     commitWindowMs: e.TRELLIS_COMMIT_WINDOW_MS ?? 2,

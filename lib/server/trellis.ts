@@ -7,7 +7,7 @@ import path from "node:path";
 import { catalogFromToolDesc } from "../catalogs/tool-desc";
 import { ActionRegistry, Catalog, type Action, type LlmClient } from "../core";
 import { openAiProviderFromConfig } from "../llm/openai-provider";
-import { builtinActions } from "../actions";
+import { builtinActions, type BuiltinOptions } from "../actions";
 import { openDatabase, type Database } from "../store/database";
 import { Engine } from "../engine/engine";
 import { engineNameIn } from "../engine/owner-identity";
@@ -46,7 +46,7 @@ export function getTrellis(): Promise<Trellis> {
 async function open(): Promise<Trellis> {
   const cfg = config();
   const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite"), warn: serverLog().warn });
-  const builtinOptions = { httpAllowHosts: cfg.httpAllowHosts };
+  const builtinOptions = { httpAllowHosts: cfg.httpAllowHosts, httpAllowPrivate: cfg.httpAllowPrivate };
   const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
   const builtins = builtinActions(builtinOptions);
   const registry = new ActionRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...(await importedActions(cfg.catalogFiles))]);
@@ -79,7 +79,7 @@ export function runsFolder(cfg: TrellisConfig): string {
  * Workers that build the same built-in actions from lib/actions (the app runs from its own
  * folder: the CLI moves there, `npm start` starts there).
  */
-function builtinStepWorkers(options: { httpAllowHosts: string[] }, steps: TrellisConfig["steps"]): StepWorkerPool {
+function builtinStepWorkers(options: BuiltinOptions, steps: TrellisConfig["steps"]): StepWorkerPool {
   const root = process.cwd();
   return new StepWorkerPool({
     entry: path.join(root, "lib", "engine", "sandbox", "worker-entry.mjs"),

@@ -40,7 +40,7 @@ describe.each(kinds)("trellis cancel on a crashed run, without a server, on %s",
       ],
       outputs: {},
     }));
-    const env: Record<string, string> = { TRELLIS_RUN_LEASE_MS: "600000" };
+    const env: Record<string, string> = { TRELLIS_RUN_LEASE_MS: "600000", TRELLIS_HTTP_ALLOW_HOSTS: "127.0.0.1" };
     if (kind === "postgres") {
       const created = await createPostgresDatabase();
       cleanups.push(created.drop);

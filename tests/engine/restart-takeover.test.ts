@@ -83,7 +83,7 @@ describe.each(kinds)("a server killed mid-step and started again, on %s", (kind)
       outputs: { text: { kind: "step", step: "text", path: ["text"] } },
     }));
     const dataDir = path.join(dir, "data");
-    const env: Record<string, string> = { TRELLIS_DATA_DIR: dataDir, TRELLIS_RUN_LEASE_MS: String(LEASE_MS), DATABASE_URL: "", OPENAI_API_KEY: "", OPENAI_BASE_URL: "" };
+    const env: Record<string, string> = { TRELLIS_DATA_DIR: dataDir, TRELLIS_HTTP_ALLOW_HOSTS: "127.0.0.1", TRELLIS_RUN_LEASE_MS: String(LEASE_MS), DATABASE_URL: "", OPENAI_API_KEY: "", OPENAI_BASE_URL: "" };
     if (kind === "postgres") {
       const created = await createPostgresDatabase();
       cleanups.push(created.drop);

@@ -102,6 +102,7 @@ export async function openText(
       timeoutMs: 20_000,
       maxBytes: options.httpMaxBytes ?? DEFAULT_HTTP_MAX_BYTES,
       allowHosts: options.httpAllowHosts,
+      allowPrivate: options.httpAllowPrivate,
       signal: ctx.signal,
     });
     if (res.status < 200 || res.status >= 300) {

@@ -85,6 +85,7 @@ async function perform(spec: RequestSpec, ctx: ActionContext, options: BasicActi
     timeoutMs: spec.timeoutMs,
     maxBytes: Math.min(spec.maxBytes ?? ceiling, ceiling),
     allowHosts: options.httpAllowHosts,
+    allowPrivate: options.httpAllowPrivate,
     signal: ctx.signal,
   });
   ctx.log("info", `${spec.method} ${res.url} → ${res.status} (${res.body.byteLength} bytes)`);

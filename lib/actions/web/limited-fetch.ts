@@ -1,10 +1,13 @@
 /**
  * One HTTP exchange with the safety rails every caller needs: the host allow-list is
- * checked on the first URL and on every redirect hop, the body is read as a stream and
- * cut off at `maxBytes`, and timeouts/network failures become retryable ActionErrors.
+ * checked on the first URL and on every redirect hop, every connection goes only to a public
+ * address unless allowed (address-guard.ts), the body is read as a stream and cut off at
+ * `maxBytes`, and timeouts/network failures become retryable ActionErrors.
  */
+import { fetch, type Response } from "undici";
 import { ActionError } from "@/lib/core/action";
 import { readLimited } from "@/lib/core/read-limited";
+import { checkLiteralAddress, findRefusal, guardedAgent, refusal, type AddressPolicy } from "./address-guard";
 import { checkUrlAllowed } from "./host-allow-list";
 
 export const DEFAULT_HTTP_MAX_BYTES = 5 * 1024 * 1024;
@@ -17,6 +20,8 @@ export interface LimitedFetchRequest {
   timeoutMs: number;
   maxBytes: number;
   allowHosts: readonly string[];
+  /** loopback and private addresses may be reached (an administrator's choice) */
+  allowPrivate?: boolean;
   signal: AbortSignal;
   maxRedirects?: number;
 }
@@ -33,7 +38,14 @@ export interface LimitedFetchResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export async function limitedFetch(req: LimitedFetchRequest): Promise<LimitedFetchResponse> {
-  let url = checkUrlAllowed(req.url, req.allowHosts);
+  const policy: AddressPolicy = { allowPrivate: req.allowPrivate ?? false, namedHosts: req.allowHosts.filter((h) => !h.includes("*")) };
+  const check = (raw: string) => {
+    const checked = checkUrlAllowed(raw, req.allowHosts);
+    checkLiteralAddress(checked, policy);
+    return checked;
+  };
+  const dispatcher = guardedAgent(policy);
+  let url = check(req.url);
   let method = (req.method ?? "GET").toUpperCase();
   let body = req.body;
   const maxRedirects = req.maxRedirects ?? 5;
@@ -42,14 +54,14 @@ export async function limitedFetch(req: LimitedFetchRequest): Promise<LimitedFet
 
   try {
     for (let hop = 0; ; hop++) {
-      const res = await fetch(url, { method, headers: req.headers, body, signal, redirect: "manual" });
+      const res = await fetch(url, { method, headers: req.headers, body, signal, redirect: "manual", dispatcher });
       const location = res.headers.get("location");
       if (REDIRECTS.has(res.status) && location) {
         await res.body?.cancel();
         if (hop >= maxRedirects) {
           throw new ActionError("too_many_redirects", `Gave up after ${maxRedirects} redirects starting from ${req.url}.`);
         }
-        url = checkUrlAllowed(new URL(location, url).href, req.allowHosts);
+        url = check(new URL(location, url).href);
         // 303 (and, by long browser practice, 301/302 after POST) turn into a bodiless GET.
         if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
           method = "GET";
@@ -71,6 +83,8 @@ export async function limitedFetch(req: LimitedFetchRequest): Promise<LimitedFet
     }
   } catch (err) {
     if (err instanceof ActionError) throw err;
+    const refused = findRefusal(err);
+    if (refused) throw refusal(refused);
     // The run was cancelled: let the engine see its own abort, not a wrapped error.
     if (req.signal.aborted) throw req.signal.reason;
     if (timeout.aborted) {
@@ -89,7 +103,7 @@ function tooLarge(url: URL, maxBytes: number, size?: number): ActionError {
 }
 
 async function readBody(res: Response, maxBytes: number, url: URL): Promise<Buffer> {
-  const read = await readLimited(res.body, maxBytes);
+  const read = await readLimited(res.body as ReadableStream<Uint8Array> | null, maxBytes);
   if (!read.ok) throw tooLarge(url, maxBytes);
   return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength);
 }

@@ -33,6 +33,8 @@ export const ActionSpec = z.object({
   source: z.string().optional(),
   /** true when it calls an LLM provider */
   usesLlm: z.boolean().optional(),
+  /** why the action cannot run now (its MCP server is down); absent when it can */
+  unavailable: z.string().optional(),
 });
 export type ActionSpec = z.infer<typeof ActionSpec>;
 

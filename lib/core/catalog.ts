@@ -3,19 +3,42 @@
  * serializable specs (what the validator, prompt and palette need); `ActionRegistry`
  * adds the run functions on the server.
  */
+import { z } from "zod";
 import type { Action, ActionSpec } from "./action";
+
+/**
+ * Where a catalog's actions come from (the built-in actions, an MCP server, a tool catalog) and
+ * whether that source works now. An MCP server's actions are named `<server>.<tool>`: `prefix`.
+ */
+export const CatalogSource = z.object({
+  id: z.string(),
+  kind: z.enum(["builtin", "mcp", "taskbench"]),
+  /** ok: its actions can run; connecting: not yet known; unavailable: down, with the reason */
+  status: z.enum(["ok", "connecting", "unavailable"]),
+  reason: z.string().optional(),
+  /** what it is, for people: a command line or a URL (never credentials) */
+  detail: z.string().optional(),
+  actions: z.number().int().min(0),
+  /** the id prefix of its actions (`everything.`), when they share one */
+  prefix: z.string().optional(),
+});
+export type CatalogSource = z.infer<typeof CatalogSource>;
 
 export interface CatalogView {
   /** the newest version of an action, or the given version */
   get(id: string, version?: number): ActionSpec | undefined;
   list(): readonly ActionSpec[];
+  /** the source whose actions the id would name (its prefix), known or not */
+  sourceOf?(actionId: string): CatalogSource | undefined;
 }
 
 export class Catalog implements CatalogView {
   private readonly byId = new Map<string, ActionSpec[]>();
   private readonly all: ActionSpec[];
+  readonly sources: readonly CatalogSource[];
 
-  constructor(specs: Iterable<ActionSpec>) {
+  constructor(specs: Iterable<ActionSpec>, sources: readonly CatalogSource[] = []) {
+    this.sources = sources;
     for (const spec of specs) {
       const list = this.byId.get(spec.id) ?? [];
       if (list.some((s) => s.version === spec.version)) {
@@ -42,6 +65,10 @@ export class Catalog implements CatalogView {
     return version === undefined ? list[0] : list.find((s) => s.version === version);
   }
 
+  sourceOf(actionId: string): CatalogSource | undefined {
+    return this.sources.find((s) => s.prefix !== undefined && actionId.startsWith(s.prefix));
+  }
+
   has(ref: string): boolean {
     return this.get(ref) !== undefined;
   }
@@ -65,7 +92,7 @@ export class Catalog implements CatalogView {
   /** Actions of the given flows plus global ones (actions with no flow). No flows: everything. */
   forFlows(flows: readonly string[] | undefined): Catalog {
     if (!flows || flows.length === 0) return this;
-    return new Catalog(this.allVersions().filter((s) => isInFlows(s, flows)));
+    return new Catalog(this.allVersions().filter((s) => isInFlows(s, flows)), this.sources);
   }
 
   allVersions(): ActionSpec[] {
@@ -77,8 +104,14 @@ export class Catalog implements CatalogView {
   }
 
   merge(other: Catalog): Catalog {
-    return new Catalog([...this.allVersions(), ...other.allVersions()]);
+    return new Catalog([...this.allVersions(), ...other.allVersions()], [...this.sources, ...other.sources]);
   }
+}
+
+/** What the engine needs of a registry: the run function of an action, and the catalog now. */
+export interface ActionLookup {
+  get(ref: string, version?: number): Action | undefined;
+  readonly catalog: Catalog;
 }
 
 export function isInFlows(spec: ActionSpec, flows: readonly string[] | undefined): boolean {
@@ -87,14 +120,14 @@ export function isInFlows(spec: ActionSpec, flows: readonly string[] | undefined
 }
 
 /** Server-side registry: specs plus run functions. */
-export class ActionRegistry {
+export class ActionRegistry implements ActionLookup {
   private readonly actions = new Map<string, Action>();
   readonly catalog: Catalog;
 
-  constructor(actions: Iterable<Action>) {
+  constructor(actions: Iterable<Action>, sources: readonly CatalogSource[] = []) {
     const list = [...actions];
     for (const a of list) this.actions.set(`${a.id}@${a.version}`, a);
-    this.catalog = new Catalog(list.map((a) => a.spec));
+    this.catalog = new Catalog(list.map((a) => a.spec), sources);
   }
 
   get(ref: string, version?: number): Action | undefined {

@@ -8,6 +8,7 @@ export const IssueCode = z.enum([
   "invalid_step_id",
   "duplicate_step_id",
   "unknown_action",
+  "action_unavailable",
   "action_not_in_flow",
   "unknown_step_ref",
   "self_reference",

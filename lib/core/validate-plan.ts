@@ -130,6 +130,27 @@ class PlanChecker {
 
   private resolveAction(step: Step): ActionSpec | undefined {
     const spec = this.catalog.get(step.action);
+    const source = spec ? undefined : this.catalog.sourceOf?.(step.action);
+    if (source && source.status !== "ok") {
+      // The server that would list it is down or still connecting: say so, not "no such action".
+      this.add({
+        code: "action_unavailable",
+        severity: "error",
+        stepId: step.id,
+        message: `Step "${step.id}" uses "${step.action}", but ${source.id} is ${source.status === "connecting" ? "still connecting" : `unavailable: ${source.reason ?? "no reason given"}`}.`,
+        hint: "Check the server on the catalog page; Trellis reconnects on its own.",
+      });
+      return undefined;
+    }
+    if (spec?.unavailable) {
+      this.add({
+        code: "action_unavailable",
+        severity: "error",
+        stepId: step.id,
+        message: `Step "${step.id}" uses "${step.action}", which cannot run now: ${spec.unavailable}.`,
+        hint: "Check its server on the catalog page; Trellis reconnects on its own.",
+      });
+    }
     if (!spec) {
       const names = new Map<string, string>();
       for (const s of this.catalog.list()) names.set(s.id, s.title);

@@ -1,11 +1,11 @@
-import type { ActionRegistry, LlmClient } from "../core";
+import type { ActionLookup, LlmClient } from "../core";
 import type { Committer } from "./committer";
 import type { RunStartedEvent } from "./quarantine";
 import type { Semaphore } from "./semaphore";
 
 /** What every run executor of one engine shares. */
 export interface EngineContext {
-  registry: ActionRegistry;
+  registry: ActionLookup;
   committer: Committer;
   globalLimiter: Semaphore;
   runConcurrency: number;

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionRegistry, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
+import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -26,7 +26,7 @@ export interface PlanVersionSource {
 export interface EngineOptions {
   store: RunStore;
   versions: PlanVersionSource;
-  registry: ActionRegistry;
+  registry: ActionLookup;
   bus: EventBus;
   /** folder under which each run gets its own workspace */
   workspaceRoot: string;

@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   TRELLIS_HTTP_ALLOW_PRIVATE: optional(z.enum(["0", "1"], { message: "0 or 1" })),
   TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
   TRELLIS_CATALOGS: optionalString,
+  TRELLIS_MCP_CONFIG: optionalString,
   TRELLIS_RUN_LEASE_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(1000, "at least 1000").max(3_600_000, "at most 3600000")),
   TRELLIS_COMMIT_WINDOW_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).min(0, "at least 0").max(100, "at most 100")),
   TRELLIS_LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { message: "one of debug, info, warn, error" })),
@@ -51,6 +52,8 @@ export interface TrellisConfig {
   commitWindowMs: number;
   /** TaskBench-format tool catalogs (tool_desc.json files) to add to the built-in actions */
   catalogFiles: string[];
+  /** the MCP configuration file (`{"mcpServers": {...}}`): each server's tools become actions */
+  mcpConfigFile?: string;
   logLevel: "debug" | "info" | "warn" | "error";
   /** check every API answer against its contract schema (development and tests; off in production unless asked) */
   checkAnswers: boolean;
@@ -97,6 +100,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     runLeaseMs: e.TRELLIS_RUN_LEASE_MS ?? 30_000,
     commitWindowMs: e.TRELLIS_COMMIT_WINDOW_MS ?? 2,
     catalogFiles: (e.TRELLIS_CATALOGS ?? "").split(",").map((f) => f.trim()).filter(Boolean).map((f) => path.resolve(cwd, f)),
+    mcpConfigFile: e.TRELLIS_MCP_CONFIG ? path.resolve(cwd, e.TRELLIS_MCP_CONFIG) : undefined,
     logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
     checkAnswers: e.TRELLIS_CHECK_ANSWERS ? e.TRELLIS_CHECK_ANSWERS === "1" : e.NODE_ENV !== "production",
     steps: { isolated: e.TRELLIS_STEP_ISOLATION !== "0", workers: e.TRELLIS_STEP_WORKERS ?? 8, memoryMb: e.TRELLIS_STEP_MEMORY_MB ?? 512 },

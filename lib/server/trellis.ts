@@ -5,7 +5,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { catalogFromToolDesc } from "../catalogs/tool-desc";
-import { ActionRegistry, Catalog, type Action, type LlmClient } from "../core";
+import { LiveRegistry } from "../catalogs/live-registry";
+import { parseMcpConfig } from "../catalogs/mcp/config";
+import { McpServers } from "../catalogs/mcp/servers";
+import { Catalog, type Action, type CatalogSource, type LlmClient } from "../core";
 import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions, type BuiltinOptions } from "../actions";
 import { openDatabase, type Database } from "../store/database";
@@ -22,13 +25,17 @@ import { serverLog } from "./log";
 export interface Trellis {
   config: TrellisConfig;
   database: Database;
-  registry: ActionRegistry;
-  catalog: Catalog;
+  /** built-in and imported actions, plus the tools of the MCP servers that are up (it changes with them) */
+  registry: LiveRegistry;
+  /** the catalog now: read it when needed, do not keep it */
+  readonly catalog: Catalog;
   engine: Engine;
   /** the configured LLM provider (it remembers which structured-output mode works), or none */
   llm?: LlmClient;
   /** the step workers that run built-in actions, unless isolation is turned off */
   stepWorkers?: StepWorkerPool;
+  /** the servers of TRELLIS_MCP_CONFIG; their tools run in this process (they are calls to another process), not in step workers */
+  mcp?: McpServers;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -49,7 +56,11 @@ async function open(): Promise<Trellis> {
   const builtinOptions = { httpAllowHosts: cfg.httpAllowHosts, httpAllowPrivate: cfg.httpAllowPrivate };
   const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
   const builtins = builtinActions(builtinOptions);
-  const registry = new ActionRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...(await importedActions(cfg.catalogFiles))]);
+  const imported = await importedActions(cfg.catalogFiles);
+  const mcp = cfg.mcpConfigFile ? new McpServers(await readMcpConfig(cfg.mcpConfigFile), { log: (level, message) => serverLog()[level](message) }) : undefined;
+  await mcp?.start();
+  const builtinSource: CatalogSource = { id: "built-in", kind: "builtin", status: "ok", actions: builtins.length, detail: stepWorkers ? "runs in step workers" : "runs in the server's thread" };
+  const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message));
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     // The embedded database belongs to this process alone (lock file): claims never wait.
@@ -67,7 +78,18 @@ async function open(): Promise<Trellis> {
     llm,
     log: (level, message) => serverLog()[level](message),
   });
-  return { config: cfg, database, registry, catalog: registry.catalog, engine, llm, stepWorkers };
+  return {
+    config: cfg,
+    database,
+    registry,
+    get catalog() {
+      return registry.catalog;
+    },
+    engine,
+    llm,
+    stepWorkers,
+    mcp,
+  };
 }
 
 /** The folder that holds each run's workspace (its files and its artifact store), one folder a run. */
@@ -93,8 +115,9 @@ function builtinStepWorkers(options: BuiltinOptions, steps: TrellisConfig["steps
  * Tool catalogs in TaskBench's format, each a flow named after its folder (…/multimedia/tool_desc.json
  * is the flow "multimedia"). Their actions simulate the tools, saying so in every output.
  */
-async function importedActions(files: string[]): Promise<Action[]> {
+async function importedActions(files: string[]): Promise<{ actions: Action[]; sources: CatalogSource[] }> {
   const out: Action[] = [];
+  const sources: CatalogSource[] = [];
   for (const file of files) {
     let json: unknown;
     try {
@@ -102,9 +125,24 @@ async function importedActions(files: string[]): Promise<Action[]> {
     } catch (err) {
       throw new ConfigError(`Trellis cannot start: TRELLIS_CATALOGS names ${file}, which cannot be read as JSON (${(err as Error).message}).`);
     }
-    out.push(...catalogFromToolDesc(path.basename(path.dirname(file)), json).registry.list());
+    const set = catalogFromToolDesc(path.basename(path.dirname(file)), json);
+    out.push(...set.registry.list());
+    sources.push({ id: set.set, kind: "taskbench", status: "ok", actions: set.tools.length, detail: "simulated tools (TaskBench tool_desc.json)" });
   }
-  return out;
+  return { actions: out, sources };
+}
+
+/** The MCP configuration file, or a one-line reason that stops start-up. */
+async function readMcpConfig(file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+  const parsed = parseMcpConfig(text);
+  if (!parsed.ok) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which is not an MCP configuration: ${parsed.reason}.`);
+  return parsed.config;
 }
 
 /** Stops the engine (what it queued is stored, its claims released), then closes the database. */
@@ -116,6 +154,7 @@ export async function closeTrellis(): Promise<void> {
   const trellis = await t;
   await trellis.engine.close();
   trellis.stepWorkers?.close();
+  await trellis.mcp?.close();
   await trellis.database.close();
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The registry Trellis runs with: fixed actions (built-in, tool catalogs) plus the actions of
+ * MCP servers, which come and go as servers connect, stop and change their tools. The catalog
+ * is rebuilt when they change; everything that reads `catalog` gets the current one.
+ */
+import type { Action, LogLevel } from "../core/action";
+import { ActionRegistry, type ActionLookup, type Catalog, type CatalogSource } from "../core/catalog";
+import type { McpServers } from "./mcp/servers";
+
+export class LiveRegistry implements ActionLookup {
+  private current?: ActionRegistry;
+  private readonly fixedIds: Set<string>;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly fixed: readonly Action[],
+    private readonly fixedSources: readonly CatalogSource[],
+    private readonly mcp?: McpServers,
+    private readonly log?: (level: LogLevel, message: string) => void,
+  ) {
+    this.fixedIds = new Set(fixed.map((a) => a.id));
+    mcp?.onChange(() => { this.current = undefined; });
+  }
+
+  get catalog(): Catalog {
+    return this.registry().catalog;
+  }
+
+  get(ref: string, version?: number): Action | undefined {
+    return this.registry().get(ref, version);
+  }
+
+  list(): Action[] {
+    return this.registry().list();
+  }
+
+  private registry(): ActionRegistry {
+    if (!this.current) {
+      // A server's tool may not shadow an action Trellis already has: it is left out, once said.
+      const dynamic = (this.mcp?.actions() ?? []).filter((a) => {
+        if (!this.fixedIds.has(a.id)) return true;
+        if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the MCP tool ${a.id} is left out: an action of that id already exists.`); }
+        return false;
+      });
+      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? [])]);
+    }
+    return this.current;
+  }
+}

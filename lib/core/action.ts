@@ -4,6 +4,7 @@
  * no functions) that travels to the browser, the prompt and the validator.
  */
 import { z } from "zod";
+import type { DryRunPreview } from "./dry-run";
 import { JsonSchema, toJsonSchema } from "./json-schema";
 
 export const Effect = z.enum(["pure", "read", "write"]);
@@ -106,6 +107,30 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
   run(input: z.output<I>, ctx: ActionContext): Promise<z.input<O>> | z.input<O>;
   /** compensating action for rollback of a completed `write` step */
   undo?(input: z.output<I>, output: z.output<O>, ctx: ActionContext): Promise<void> | void;
+  /**
+   * What a dry run does instead of `run`: describe the effect without acting, and give the
+   * output the step would have when it can be known (so the steps after it are resolved
+   * and checked too). Write actions implement it; a read action may, to avoid its read.
+   */
+  preview?(input: z.output<I>, ctx: ActionContext): Promise<ActionPreview<z.input<O>>> | ActionPreview<z.input<O>>;
+  /**
+   * The workspace files a completed step produced, named from its output: a retried run
+   * that reuses the step gets exactly these files from the run it retries.
+   */
+  files?(output: z.output<O>): WrittenFile[];
+}
+
+export interface ActionPreview<O = unknown> {
+  effect: DryRunPreview;
+  /** the output the step would have, when it can be known without acting */
+  output?: O;
+}
+
+export interface WrittenFile {
+  /** workspace-relative */
+  path: string;
+  /** its size when the step wrote it, to tell it from a later change */
+  bytes?: number;
 }
 
 export interface Action<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType>

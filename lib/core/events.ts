@@ -5,6 +5,7 @@
  * carries its token usage, and a failed step that went on with its fallback carries it.
  */
 import { z } from "zod";
+import { DryRunPreview } from "./dry-run";
 
 export const RunStatus = z.enum(["queued", "running", "awaiting_approval", "succeeded", "failed", "cancelled"]);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -47,7 +48,7 @@ export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("step.retrying"), data: z.object({ attempt: z.number().int(), delayMs: z.number(), failure: Failure }) }),
   z.object({ ...base, type: z.literal("step.succeeded"), data: z.object({ attempt: z.number().int(), output: z.unknown(), usage: Usage.optional(), reusedFromRunId: z.string().optional(), ms: z.number().optional() }) }),
   z.object({ ...base, type: z.literal("step.failed"), data: z.object({ attempt: z.number().int(), failure: Failure, usedFallback: z.boolean().optional(), output: z.unknown().optional() }) }),
-  z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string(), cause: z.string().optional(), dryRun: z.object({ input: z.unknown().optional(), effect: z.string(), wouldRun: z.boolean() }).optional() }) }),
+  z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string(), cause: z.string().optional(), dryRun: z.object({ input: z.unknown().optional(), effect: z.string(), wouldRun: z.boolean(), preview: DryRunPreview.optional(), output: z.unknown().optional() }).optional() }) }),
   z.object({ ...base, type: z.literal("step.cancelled"), data: z.object({ reason: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.undone"), data: z.object({ ok: z.boolean(), error: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.awaiting_approval"), data: z.object({ input: z.unknown() }) }),

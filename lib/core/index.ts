@@ -1,5 +1,6 @@
 export * from "./json-schema";
 export * from "./action";
+export * from "./dry-run";
 export * from "./catalog";
 export * from "./plan";
 export * from "./binding-text";

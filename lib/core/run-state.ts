@@ -116,7 +116,8 @@ export function eventPatch(e: RunEvent): EventPatch {
     case "step.failed":
       return { steps: one(e.stepId, { status: "failed", attempts: e.data.attempt, failure: e.data.failure, finishedAt: e.at, ...(e.data.output !== undefined ? { output: e.data.output } : {}) }) };
     case "step.skipped":
-      return { steps: one(e.stepId, { status: "skipped", finishedAt: e.at, ...(e.data.dryRun ? { input: e.data.dryRun.input ?? null } : {}) }) };
+      // A dry run's previewed write keeps the output it would have, so what follows it is checked.
+      return { steps: one(e.stepId, { status: "skipped", finishedAt: e.at, ...(e.data.dryRun ? { input: e.data.dryRun.input ?? null, ...(e.data.dryRun.output !== undefined ? { output: e.data.dryRun.output } : {}) } : {}) }) };
     case "step.cancelled":
       return { steps: one(e.stepId, { status: "cancelled", finishedAt: e.at }) };
     case "step.awaiting_approval":

@@ -5,6 +5,7 @@
  * the same state.
  */
 import { z } from "zod";
+import { DryRunPreview } from "./dry-run";
 import type { RunEvent, RunStatus } from "./events";
 import { RunState, StepFields, emptyRunState, eventPatch } from "./run-state";
 
@@ -19,6 +20,8 @@ export const StepView = StepFields.extend({
   usedFallback: z.boolean().optional(),
   undone: z.object({ ok: z.boolean(), error: z.string().optional() }).optional(),
   retryingInMs: z.number().optional(),
+  /** what a dry run's step would have done */
+  preview: DryRunPreview.optional(),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -54,7 +57,7 @@ function viewExtras(e: RunEvent, s: StepView): Partial<StepView> | undefined {
     case "step.failed":
       return { usedFallback: e.data.usedFallback ?? false, retryingInMs: undefined };
     case "step.skipped":
-      return { skipReason: e.data.reason, cause: e.data.cause };
+      return { skipReason: e.data.reason, cause: e.data.cause, ...(e.data.dryRun?.preview ? { preview: e.data.dryRun.preview } : {}) };
     case "step.cancelled":
       return { retryingInMs: undefined };
     case "step.undone":

@@ -207,7 +207,7 @@ describe.each(kinds)("engine on %s", (kind) => {
     expectGapFree(await h.store.events(retryId));
   });
 
-  it("dry run checks every step and runs only pure ones", async () => {
+  it("dry run checks every step, runs pure and read ones, and describes a write that has no preview", async () => {
     const v = await h.savePlan(plan([
       { id: "calc", action: "test.add", inputs: { a: lit(1), b: lit(1) } },
       { id: "write", action: "test.write", inputs: { key: lit("k") } },
@@ -217,7 +217,7 @@ describe.each(kinds)("engine on %s", (kind) => {
     expect(await statuses(done.run.id)).toEqual({ calc: "succeeded", write: "skipped" });
     expect(probe.calls.get("write")).toBeUndefined();
     const ev = (await h.store.events(done.run.id)).find((e) => e.type === "step.skipped");
-    expect(ev?.type === "step.skipped" && ev.data.dryRun).toEqual({ input: { key: "k" }, effect: "write", wouldRun: true });
+    expect(ev?.type === "step.skipped" && ev.data.dryRun).toEqual({ input: { key: "k" }, effect: "write", wouldRun: true, preview: { kind: "description", text: "would run test.write (it does not say what it would do or return)" } });
   });
 
   it("rolls back completed writes in reverse order when the run fails", async () => {

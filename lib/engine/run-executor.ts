@@ -4,7 +4,7 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { dependenciesOf, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs, resolveStepInput } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
 import { backoffDelay, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
@@ -41,6 +41,8 @@ export class RunExecutor {
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
   private readonly limit: number;
+  /** steps a dry run previewed without an output (a write that cannot say what it would return) */
+  private readonly previewedOnly = new Set<string>();
   /** where outputs too large for the database are kept; `outputs` holds their references */
   private readonly artifacts: ArtifactStore;
 
@@ -57,7 +59,9 @@ export class RunExecutor {
     this.completed.push(...byFinish.map((r) => r.stepId));
     for (const r of loaded.steps) {
       this.keys.set(r.stepId, r.idempotencyKey);
-      if (r.status === "succeeded" || (r.status === "failed" && r.output !== undefined && r.output !== null)) this.outputs.set(r.stepId, r.output);
+      const kept = r.output !== undefined && r.output !== null;
+      // a failed step's fallback, a dry run's previewed write: outputs the steps after them use
+      if (r.status === "succeeded" || ((r.status === "failed" || r.status === "skipped") && kept)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
     this.artifacts = new ArtifactStore(ctx.workspaceFor(this.runId));
@@ -172,7 +176,9 @@ export class RunExecutor {
         if (s.status === "awaiting_approval") continue;
         const blocked = this.blockedBy(def.id);
         if (blocked) {
-          this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) } }]);
+          // What a dry run cannot check is what it was asked for, not a failure upstream: no cause.
+          const skip = this.previewedOnly.has(blocked) ? { reason: `dry run: "${blocked}" has an output only when it really runs` } : { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) };
+          this.fire([{ type: "step.skipped", stepId: def.id, data: skip }]);
           progressed = true;
         }
       }
@@ -326,15 +332,17 @@ export class RunExecutor {
       await this.failStep(def, s, { code: "input_invalid", message: zodMessage(parsedInput.error), retryable: false });
       return;
     }
-    if (dryRun && action.effect !== "pure") {
-      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: a ${action.effect} step is checked, not run`, dryRun: { input: recorded, effect: action.effect, wouldRun: true } } }]);
+    const timeoutMs = def.timeoutMs ?? action.spec.timeoutMs;
+    // A dry run runs what only reads (pure and read steps) and asks a write, or a read that
+    // declares one, for a preview of its effect instead.
+    if (dryRun && (action.preview || action.effect === "write")) {
+      await this.previewStep(def, s, action, parsedInput.data, recorded, timeoutMs);
       return;
     }
 
     const maxAttempts = def.retry?.maxAttempts ?? action.spec.retry.maxAttempts;
     const backoffMs = def.retry?.backoffMs ?? action.spec.retry.backoffMs ?? 500;
     const maxBackoffMs = def.retry?.maxBackoffMs ?? action.spec.retry.maxBackoffMs ?? 30_000;
-    const timeoutMs = def.timeoutMs ?? action.spec.timeoutMs;
 
     while (true) {
       const attempt = s.attempts + 1;
@@ -380,6 +388,50 @@ export class RunExecutor {
     }
   }
 
+  /** A dry run's step that is previewed, not run: its preview and would-be output go in its `step.skipped`. */
+  private async previewStep(def: Step, s: StepFields, action: Action, input: unknown, recorded: unknown, timeoutMs: number): Promise<void> {
+    const dryRun = (preview: DryRunPreview, output?: unknown) => ({ input: recorded, effect: action.effect, wouldRun: true, preview, ...(output !== undefined ? { output } : {}) });
+    if (!action.preview) {
+      this.previewedOnly.add(def.id);
+      const preview: DryRunPreview = { kind: "description", text: `would run ${action.id} (it does not say what it would do or return)` };
+      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${preview.text}`, dryRun: dryRun(preview) } }]);
+      return;
+    }
+    const attempt = s.attempts + 1;
+    const ac = new AbortController();
+    this.running.set(def.id, ac);
+    this.fire([{ type: "step.started", stepId: def.id, data: { attempt, input: recorded } }]);
+    if (this.stopping) ac.abort(new StepCancelledError(this.stopReason()));
+    const usage: Usage = { promptTokens: 0, completionTokens: 0 };
+    try {
+      const raw = (await this.attempt(action, input, def, attempt, ac, timeoutMs, usage, "preview")) as { effect?: unknown; output?: unknown } | undefined;
+      const preview = DryRunPreview.safeParse(raw?.effect);
+      if (!preview.success) throw new OutputInvalid(`The action's dry-run preview is not valid: ${zodMessage(preview.error)}`);
+      let output: unknown;
+      if (raw?.output !== undefined) {
+        const out = action.output.safeParse(raw.output);
+        if (!out.success) throw new OutputInvalid(`The output the step would have is not valid: ${zodMessage(out.error)}`);
+        const stored = toStorable(out.data, "output");
+        if (!stored.ok) throw new OutputInvalid(`The step's output cannot be stored: ${stored.problem.message}`);
+        output = await this.artifacts.externalize(stored.value);
+      } else {
+        this.previewedOnly.add(def.id);
+      }
+      const effect = toStorable(preview.data, "output");
+      if (!effect.ok) throw new OutputInvalid(`The step's preview cannot be stored: ${effect.problem.message}`);
+      this.running.delete(def.id);
+      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${describePreview(preview.data)}`, dryRun: dryRun(effect.value as DryRunPreview, output) } }]);
+    } catch (err) {
+      this.running.delete(def.id);
+      const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
+      if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
+        this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }]);
+        return;
+      }
+      await this.failStep(def, this.step(def.id), failure);
+    }
+  }
+
   private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {
     const useFallback = def.onError === "continue" && def.fallback !== undefined;
     this.fire([{ type: "step.failed", stepId: def.id, data: { attempt: s.attempts, failure, ...(useFallback ? { usedFallback: true, output: def.fallback } : {}) } }]);
@@ -387,7 +439,7 @@ export class RunExecutor {
     if (this.run.options.failurePolicy === "fail_fast" && !this.stopping) this.beginStop("fail", { ...failure, message: failure.message });
   }
 
-  private attempt(action: Action, input: unknown, def: Step, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage): Promise<unknown> {
+  private attempt(action: Action, input: unknown, def: Step, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage, mode: "run" | "preview" = "run"): Promise<unknown> {
     let lastProgress = 0;
     const log = (level: "debug" | "info" | "warn" | "error", message: string, data?: unknown) => {
       this.fire([{ type: "step.log", stepId: def.id, data: { level, message: truncateText(String(message), 4000), data: jsonSafe(data) } }]);
@@ -416,7 +468,7 @@ export class RunExecutor {
       if (ac.signal.aborted) { clearTimeout(timer); reject(ac.signal.reason); return; }
       ac.signal.addEventListener("abort", onAbort, { once: true });
       Promise.resolve()
-        .then(() => action.run(input, ctx))
+        .then(() => (mode === "preview" ? action.preview!(input, ctx) : action.run(input, ctx)))
         .then(resolve, reject)
         .finally(() => { clearTimeout(timer); ac.signal.removeEventListener("abort", onAbort); });
     });
@@ -494,6 +546,8 @@ export class RunExecutor {
         this.completed.push(e.stepId);
       } else if (e.type === "step.failed" && e.stepId && e.data.output !== undefined) {
         this.outputs.set(e.stepId, e.data.output);
+      } else if (e.type === "step.skipped" && e.stepId && e.data.dryRun?.output !== undefined) {
+        this.outputs.set(e.stepId, e.data.dryRun.output);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ActionError, defineAction } from "@/lib/core/action";
+import { previewWorkspaceWrite } from "../files/preview-write";
 import { undoWorkspaceWrite, writeWorkspaceFile } from "../files/undo-backup";
 import { stringifyCsv } from "./csv";
 import { Table } from "./table";
@@ -27,20 +28,31 @@ export const writeTableFileAction = defineAction({
     created: z.boolean().describe("True when the file did not exist before"),
   }),
   async run(input, ctx) {
-    const ext = /\.([a-z]+)$/i.exec(input.path)?.[1]?.toLowerCase();
-    const format = input.format ?? (ext === "json" ? "json" : ext === "tsv" ? "tsv" : ext === "csv" ? "csv" : undefined);
-    if (!format) {
-      throw new ActionError("unknown_format", `Cannot tell the format of "${input.path}"; end the name with .csv, .tsv or .json, or set format.`);
-    }
-    const { table } = input;
-    const data =
-      format === "json"
-        ? JSON.stringify(table.rows.map((row) => Object.fromEntries(table.columns.map((c) => [c, row[c] ?? null]))), null, 2) + "\n"
-        : stringifyCsv(table, format === "tsv" ? "\t" : ",");
+    const { format, data } = encode(input);
     const written = await writeWorkspaceFile(ctx, input.path, data, { overwrite: input.overwrite });
-    return { ...written, rows: table.rows.length, format };
+    return { ...written, rows: input.table.rows.length, format };
   },
+  async preview(input, ctx) {
+    const { format, data } = encode(input);
+    const p = await previewWorkspaceWrite(ctx, input.path, data, { overwrite: input.overwrite });
+    return { effect: p.effect, output: { ...p.output!, rows: input.table.rows.length, format } };
+  },
+  files: (output) => [{ path: output.path, bytes: output.bytes }],
   async undo(input, output, ctx) {
     await undoWorkspaceWrite(ctx, output.path, output.created);
   },
 });
+
+function encode(input: { table: Table; path: string; format?: "csv" | "tsv" | "json" }): { format: "csv" | "tsv" | "json"; data: string } {
+  const ext = /\.([a-z]+)$/i.exec(input.path)?.[1]?.toLowerCase();
+  const format = input.format ?? (ext === "json" ? "json" : ext === "tsv" ? "tsv" : ext === "csv" ? "csv" : undefined);
+  if (!format) {
+    throw new ActionError("unknown_format", `Cannot tell the format of "${input.path}"; end the name with .csv, .tsv or .json, or set format.`);
+  }
+  const { table } = input;
+  const data =
+    format === "json"
+      ? JSON.stringify(table.rows.map((row) => Object.fromEntries(table.columns.map((c) => [c, row[c] ?? null]))), null, 2) + "\n"
+      : stringifyCsv(table, format === "tsv" ? "\t" : ",");
+  return { format, data };
+}

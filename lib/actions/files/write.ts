@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineAction } from "@/lib/core/action";
+import { previewWorkspaceWrite } from "./preview-write";
 import { undoWorkspaceWrite, writeWorkspaceFile } from "./undo-backup";
 
 export const writeFileAction = defineAction({
@@ -23,10 +24,17 @@ export const writeFileAction = defineAction({
     created: z.boolean().describe("True when the file did not exist before"),
   }),
   async run(input, ctx) {
-    const data = input.encoding === "base64" ? Buffer.from(input.content, "base64") : input.content;
-    return writeWorkspaceFile(ctx, input.path, data, { overwrite: input.overwrite });
+    return writeWorkspaceFile(ctx, input.path, contentOf(input), { overwrite: input.overwrite });
   },
+  preview(input, ctx) {
+    return previewWorkspaceWrite(ctx, input.path, contentOf(input), { overwrite: input.overwrite });
+  },
+  files: (output) => [{ path: output.path, bytes: output.bytes }],
   async undo(input, output, ctx) {
     await undoWorkspaceWrite(ctx, output.path, output.created);
   },
 });
+
+function contentOf(input: { content: string; encoding: "utf8" | "base64" }): string | Buffer {
+  return input.encoding === "base64" ? Buffer.from(input.content, "base64") : input.content;
+}

@@ -155,6 +155,12 @@ export function httpRequestAction(options: BasicActionOptions) {
     run(input, ctx) {
       return perform(input, ctx, options);
     },
+    // GET and HEAD change nothing (RFC 9110 safe methods): a dry run sends them; any other method is described.
+    async preview(input, ctx) {
+      const sent = input.json !== undefined ? `a JSON body of ${Buffer.byteLength(JSON.stringify(input.json))} bytes` : input.body !== undefined ? `a ${Buffer.byteLength(input.body)}-byte body` : "no body";
+      if (input.method === "GET" || input.method === "HEAD") return { effect: { kind: "description", text: `sent ${input.method} ${input.url} (a safe method, so a dry run sends it)` }, output: await perform(input, ctx, options) };
+      return { effect: { kind: "description", text: `would send ${input.method} ${input.url} with ${sent}` } };
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * Actions whose steps run in step workers instead of the engine's thread. Each keeps its
- * description, schemas and policies; only `run` and `undo` are sent to a worker, which builds
+ * description, schemas and policies; only `run`, `undo` and `preview` are sent to a worker, which builds
  * the same actions from the same module.
  */
 import type { Action } from "../../core";
@@ -9,11 +9,12 @@ import { DEFAULT_LANE, type StepWorkerPool } from "./pool";
 export function isolate(actions: Action[], pool: StepWorkerPool): Action[] {
   return actions.map((a) => {
     const lane = a.lane ?? DEFAULT_LANE;
-    const undo = a.undo;
+    const { undo, preview } = a;
     const isolated: Action = {
       ...a,
       run: (input, ctx) => pool.run(lane, { type: "run", actionId: a.id, input }, ctx),
       undo: undo ? async (input, output, ctx) => void (await pool.run(lane, { type: "undo", actionId: a.id, input, output }, ctx)) : undefined,
+      preview: preview ? (input, ctx) => pool.run(lane, { type: "preview", actionId: a.id, input }, ctx) as ReturnType<NonNullable<Action["preview"]>> : undefined,
     };
     return isolated;
   });

@@ -27,6 +27,7 @@ export interface TaskContext {
 export type ToWorker =
   | { type: "run"; actionId: string; input: unknown; ctx: TaskContext }
   | { type: "undo"; actionId: string; input: unknown; output: unknown; ctx: TaskContext }
+  | { type: "preview"; actionId: string; input: unknown; ctx: TaskContext }
   | { type: "llm.delta"; callId: number; text: string }
   | { type: "llm.retry"; callId: number; info: { retry: number; delayMs: number; reason: string } }
   | { type: "llm.done"; callId: number; ok: true; value: { text: string; usage?: TokenUsage; mode?: string } }

@@ -5,7 +5,8 @@ import { cloneable, fromWire, toWire, type FromWorker, type TaskContext, type To
 
 export type StepTask =
   | { type: "run"; actionId: string; input: unknown }
-  | { type: "undo"; actionId: string; input: unknown; output: unknown };
+  | { type: "undo"; actionId: string; input: unknown; output: unknown }
+  | { type: "preview"; actionId: string; input: unknown };
 
 export interface StepWorkerOptions {
   entry: string;

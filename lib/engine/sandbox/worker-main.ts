@@ -47,12 +47,15 @@ function contextFor(t: TaskContext): ActionContext {
   };
 }
 
-async function perform(actions: Map<string, Action>, msg: Extract<ToWorker, { type: "run" | "undo" }>): Promise<void> {
+async function perform(actions: Map<string, Action>, msg: Extract<ToWorker, { type: "run" | "undo" | "preview" }>): Promise<void> {
   try {
     const action = actions.get(msg.actionId);
     if (!action) throw new Error(`the step worker has no action "${msg.actionId}"`);
     const ctx = contextFor(msg.ctx);
-    const value = msg.type === "run" ? await action.run(msg.input, ctx) : await action.undo?.(msg.input, msg.output, ctx);
+    const value =
+      msg.type === "run" ? await action.run(msg.input, ctx)
+      : msg.type === "preview" ? await action.preview?.(msg.input, ctx)
+      : await action.undo?.(msg.input, msg.output, ctx);
     try {
       send({ type: "done", ok: true, value });
     } catch (err) {
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     switch (msg.type) {
       case "run":
       case "undo":
+      case "preview":
         void perform(actions, msg);
         return;
       case "llm.delta":

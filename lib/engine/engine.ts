@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type RunEvent, type ValidationIssue } from "../core";
+import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -17,6 +17,7 @@ import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
 import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
+import { filesOfStep, shareFiles } from "./reused-files";
 import { Semaphore } from "./semaphore";
 
 export interface PlanVersionSource {
@@ -225,12 +226,17 @@ export class Engine {
     const sameInputs = canonicalJson(inputs) === canonicalJson(old.run.inputs);
     const oldDefs = new Map(old.plan.steps.map((s) => [s.id, canonicalJson(s)]));
     const oldSteps = new Map(old.steps.map((s) => [s.stepId, s]));
+    const oldWorkspace = path.join(this.o.workspaceRoot, runId);
     const reusable = new Set<string>();
+    const producedFiles = new Map<string, WrittenFile[]>();
     for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
       if (!prev || prev.status !== "succeeded" || oldDefs.get(s.id) !== canonicalJson(s)) continue;
       const usesInputs = Object.values(s.inputs).some((b) => b.kind === "input");
       if (usesInputs && !sameInputs) continue;
+      const files = await filesOfStep(this.o.registry.get(s.action), prev.output, oldWorkspace);
+      if (!files) continue;
+      producedFiles.set(s.id, files);
       reusable.add(s.id);
     }
     // A step is reused only if everything upstream is reused too.
@@ -244,7 +250,9 @@ export class Engine {
       reused.push({ type: "step.succeeded", stepId: s.id, data: { attempt: prev.attempts, output: prev.output, ...(prev.usage ? { usage: prev.usage } : {}), reusedFromRunId: prev.reusedFromRunId ?? runId } });
     }
     // A reused output's large parts are files of the earlier run: the new run gets them in its own store.
-    await shareArtifacts(path.join(this.o.workspaceRoot, runId), path.join(this.o.workspaceRoot, newId), reused.map((e) => (e.type === "step.succeeded" ? e.data.output : undefined)));
+    await shareArtifacts(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.map((e) => (e.type === "step.succeeded" ? e.data.output : undefined)));
+    // ...and so are the files its reused steps wrote, which the steps after them may read.
+    await shareFiles(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.flatMap((e) => producedFiles.get(e.stepId!) ?? []));
     await this.o.store.createRun({
       run: { id: newId, planId: version.planId, planVersionId: version.id, inputs, options: old.run.options, retryOfId: runId },
       steps: version.plan.steps.map((s) => newStep(newId, s.id)),

@@ -1,0 +1,78 @@
+/**
+ * A retried run sees exactly the files its reused steps wrote: they come from the run it
+ * retries (hard-linked), a step whose file changed since is run again instead of reused, and
+ * the retry writing over an inherited file leaves the earlier run's file as it was.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Plan, Step } from "../../lib/core";
+import { builtinActions } from "../../lib/actions";
+import { isolate } from "../../lib/engine/sandbox/isolate";
+import { StepWorkerPool } from "../../lib/engine/sandbox/pool";
+import type { Database } from "../../lib/store/database";
+import { freshDatabase } from "../support/databases";
+import { makeHarness, type Harness } from "../support/engine-harness";
+
+const root = path.resolve(__dirname, "../..");
+const lit = (value: unknown) => ({ kind: "literal" as const, value });
+const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
+const workspace = (runId: string) => path.join(os.tmpdir(), "trellis-test-workspaces", runId);
+
+// `read` takes its path from the plan input, so a retry with the right path runs it again
+// while `write` (which uses no input) is reused.
+const plan: Plan = {
+  goal: "retry keeps files",
+  flows: [],
+  inputs: [{ name: "p", schema: { type: "string" } }],
+  outputs: { text: ref("read", "content") },
+  steps: [
+    { id: "write", action: "files.write", inputs: { path: lit("out/a.txt"), content: lit("hello") } },
+    { id: "read", action: "files.read", inputs: { path: { kind: "input", name: "p" } }, after: ["write"] },
+    { id: "over", action: "files.write", inputs: { path: lit("out/a.txt"), content: ref("read", "content") }, after: ["read"] },
+  ] satisfies Step[],
+};
+
+describe("retry and workspace files", () => {
+  let db: Database;
+  let pool: StepWorkerPool;
+  let h: Harness;
+  beforeAll(async () => {
+    db = await freshDatabase("pglite");
+    pool = new StepWorkerPool({
+      entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"),
+      boot: { actionsModule: path.join(root, "lib/actions/index.ts"), exportName: "builtinActions", options: { httpAllowHosts: [] } },
+      maxWorkers: 2,
+    });
+    h = makeHarness(db, isolate(builtinActions({ httpAllowHosts: [] }), pool));
+  });
+  afterAll(async () => {
+    await h?.engine.close();
+    pool?.close();
+    await db?.close();
+  });
+
+  it("a reused files.write followed by a files.read reads the file the reused step wrote", async () => {
+    const v = await h.savePlan(plan);
+    const first = await h.engine.run({ planVersionId: v, inputs: { p: "missing.txt" } });
+    expect(first.run.status).toBe("failed");
+    const retryId = await h.engine.retry(first.run.id, { inputs: { p: "out/a.txt" } });
+    const second = await h.engine.wait(retryId);
+    expect(second.run).toMatchObject({ status: "succeeded", outputs: { text: "hello" } });
+    expect(second.steps.find((s) => s.stepId === "write")?.reusedFromRunId).toBe(first.run.id);
+    // The retry wrote over its copy; the earlier run's file is untouched.
+    expect(await readFile(path.join(workspace(first.run.id), "out/a.txt"), "utf8")).toBe("hello");
+    expect(await readFile(path.join(workspace(retryId), "out/a.txt"), "utf8")).toBe("hello");
+  });
+
+  it("a step whose file changed after it wrote it is run again, not reused", async () => {
+    const v = await h.savePlan(plan);
+    const first = await h.engine.run({ planVersionId: v, inputs: { p: "missing.txt" } });
+    await writeFile(path.join(workspace(first.run.id), "out/a.txt"), "changed by someone else");
+    const retryId = await h.engine.retry(first.run.id, { inputs: { p: "out/a.txt" } });
+    const second = await h.engine.wait(retryId);
+    expect(second.run).toMatchObject({ status: "succeeded", outputs: { text: "hello" } });
+    expect(second.steps.find((s) => s.stepId === "write")?.reusedFromRunId ?? null).toBeNull();
+  });
+});

@@ -11,7 +11,7 @@ import { builtinActions } from "../actions";
 import { decodeSseJson, readSse } from "../contract/sse";
 import type { PlanGoalRequest } from "../planner/request";
 import { DataDirLockedError } from "../store/data-dir-lock";
-import { config } from "../server/env";
+import { ConfigError, config } from "../server/env";
 import { OPERATIONS } from "../contract/operations";
 import type { AnswerOf, Operation } from "../contract/operation";
 import { action, answerFor } from "../server/route";
@@ -56,6 +56,8 @@ export class LocalClient implements TrellisClient {
       if (err instanceof DataDirLockedError) {
         throw new CliError(ExitCode.unreachable, `${err.message.replace(/ Stop it, or point.*$/, "")}\nThe app is running: pass --server http://localhost:${config().port} (or set TRELLIS_SERVER_URL) to work through it.`);
       }
+      // A configuration that stops start-up is the person's to fix, not a database that is away.
+      if (err instanceof ConfigError) throw new CliError(ExitCode.usage, err.message);
       throw new CliError(ExitCode.unreachable, `Cannot open ${this.where}: ${(err as Error).message}`);
     });
     return this.opened;

@@ -41,6 +41,13 @@ describe("imported catalogs", () => {
   });
 });
 
+describe("MCP servers", () => {
+  it("resolves the MCP configuration file against the working directory; unset, there is none", () => {
+    expect(parseConfig({ TRELLIS_MCP_CONFIG: "mcp.json" }, "/srv").mcpConfigFile).toBe("/srv/mcp.json");
+    expect(parseConfig({ TRELLIS_MCP_CONFIG: " " }, "/srv").mcpConfigFile).toBeUndefined();
+  });
+});
+
 describe("the planner's temperature", () => {
   let server: OpenAiTestServer | undefined;
   afterEach(async () => {

@@ -3,6 +3,7 @@
  * on a terminal, in a pipe and in a log file.
  */
 import type { Plan, RunEvent, RunView } from "../core";
+import { describePreview } from "../core/dry-run";
 import type { Output } from "./output";
 import { duration, truncate } from "./render";
 
@@ -48,7 +49,7 @@ export class ProgressPrinter {
         this.step(c.red("✗"), e.stepId, `${e.data.usedFallback ? "failed, went on with its fallback" : "failed"}: ${truncate(e.data.failure.message, 160)}`);
         break;
       case "step.skipped":
-        this.step(c.dim("–"), e.stepId, e.data.dryRun ? `dry run: ${e.data.dryRun.wouldRun ? "would run" : "checked"} (${e.data.dryRun.effect})` : `skipped: ${e.data.reason}${e.data.cause ? ` (${e.data.cause})` : ""}`);
+        this.step(c.dim("–"), e.stepId, e.data.dryRun ? `dry run: ${e.data.dryRun.preview ? describePreview(e.data.dryRun.preview) : `${e.data.dryRun.wouldRun ? "would run" : "checked"} (${e.data.dryRun.effect})`}` : `skipped: ${e.data.reason}${e.data.cause ? ` (${e.data.cause})` : ""}`);
         break;
       case "step.cancelled":
         this.step(c.dim("■"), e.stepId, "cancelled");

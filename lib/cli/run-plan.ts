@@ -16,6 +16,8 @@ export interface RunChoice {
   interactive: boolean;
   dryRun: boolean;
   continueOnFailure?: boolean;
+  /** undo the completed writes when the run fails */
+  rollbackOnFailure?: boolean;
   versionId?: string;
 }
 
@@ -76,10 +78,11 @@ export async function runStoredPlan(ctx: Context, planId: string, plan: Plan, ch
       approveWrites: choice.interactive,
       onReject: "skip_dependents",
       failurePolicy: choice.continueOnFailure ? "continue" : "fail_fast",
+      rollbackOnFailure: Boolean(choice.rollbackOnFailure),
     },
   });
   const url = client.pageUrl(`/runs/${runId}`);
-  out.progress(`${c.bold(`Run ${runId}`)}${choice.dryRun ? c.yellow(" (dry run)") : ""} · ${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"}${choice.interactive ? " · writes and approvals are confirmed here" : ""}`);
+  out.progress(`${c.bold(`Run ${runId}`)}${choice.dryRun ? c.yellow(" (dry run)") : ""} · ${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"}${choice.interactive ? " · writes and approvals are confirmed here" : ""}${choice.rollbackOnFailure ? " · its writes are undone if it fails" : ""}`);
   if (url) out.progress(c.dim(`  ${url}`));
   return followAndReport(ctx, runId, plan, choice.interactive);
 }
@@ -92,6 +95,7 @@ export async function followAndReport(ctx: Context, runId: string, plan: Plan, i
   const base = { runId, status: followed.end === "detached" ? followed.view.status : followed.end, url: client.pageUrl(`/runs/${runId}`) };
   if (followed.end === "detached") return { code, json: base };
   const detail = await client.run(runId);
+  if (detail.run.options.dryRun) out.progress(out.c.yellow("Dry run: nothing was written; the write steps above say what they would do."));
   for (const l of outputLines(detail.run.outputs, out.c)) out.line(l);
   const folder = client.runFolder(runId);
   if (folder && existsSync(folder) && readdirSync(folder).length) out.line(out.c.dim(`Files the run wrote are in ${folder}`));
@@ -100,6 +104,7 @@ export async function followAndReport(ctx: Context, runId: string, plan: Plan, i
     json: {
       ...base,
       status: detail.run.status,
+      dryRun: detail.run.options.dryRun,
       planId: detail.run.planId,
       planVersionId: detail.run.planVersionId,
       inputs: detail.run.inputs,

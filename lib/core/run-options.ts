@@ -7,14 +7,14 @@ export const RunOptions = z.object({
   failurePolicy: z.enum(["fail_fast", "continue"]).default("fail_fast"),
   /** steps of this run that may run at once */
   concurrency: z.number().int().min(1).max(256).optional(),
-  /** resolve and check every step; run only `pure` actions */
-  dryRun: z.boolean().default(false),
+  /** resolve and check every step: pure and read steps run, write steps only preview their effect (nothing is written) */
+  dryRun: z.boolean().default(false).describe("A dry run: every step's input is resolved and checked, pure and read steps run, and each write step is skipped with a preview of what it would do (its step.skipped event's data.dryRun.preview; for a file the path, size and a diff). Nothing is written."),
   /** every `write` step waits for approval */
   approveWrites: z.boolean().default(false),
   /** a rejected approval skips what depends on the step, or fails the run */
   onReject: z.enum(["skip_dependents", "fail_run"]).default("skip_dependents"),
   /** undo completed `write` steps in reverse order when the run fails */
-  rollbackOnFailure: z.boolean().default(false),
+  rollbackOnFailure: z.boolean().default(false).describe("When the run fails, undo the write steps it completed, newest first (each is reported by a step.undone event)."),
   /** a lower step limit for this run; never above the one limit plans are saved with */
   maxSteps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
 });

@@ -119,11 +119,42 @@ describe("trellis, without a server", { timeout: 120_000 }, () => {
     expect(badStatus.code).toBe(2);
   });
 
-  it("a dry run checks every step and writes nothing", async () => {
+  it("a dry run runs the reads, says what each write would do, labels itself and writes nothing", async () => {
     const r = await run(["run", topPlan, "--input", "top=1", "--dry-run", "--json"]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/– load\s+data\.load_csv\s+dry run: would run \(read\)/);
-    expect(json<{ steps: Record<string, { status: string }> }>(r).steps.save.status).toBe("skipped");
+    expect(r.stderr).toMatch(/Run \S+ \(dry run\)/);
+    expect(r.stderr).toMatch(/✓ load\s+data\.load_csv/);
+    expect(r.stderr).toMatch(/– save\s+files\.write\s+dry run: would create top\.md \(\d+ bytes\)/);
+    expect(r.stdout + r.stderr).toContain("Dry run: nothing was written");
+    const doc = json<{ runId: string; dryRun: boolean; outputs: Record<string, unknown>; steps: Record<string, { status: string }> }>(r);
+    expect(doc).toMatchObject({ dryRun: true, outputs: { rows: 1, file: "top.md" } });
+    expect(doc.steps.save.status).toBe("skipped");
+    expect(existsSync(path.join(dataDir, "runs", doc.runId, "top.md"))).toBe(false);
+  });
+
+  it("--rollback undoes the writes of a run that fails; without it they stay", async () => {
+    const failing = path.join(tmp.dir, "write-then-fail.json");
+    writeFileSync(failing, JSON.stringify({
+      goal: "write a file, then fail",
+      flows: ["files"],
+      inputs: [],
+      steps: [
+        { id: "save", action: "files.write", inputs: { path: "kept.md", content: "draft" } },
+        { id: "check", action: "files.read", inputs: { path: "missing.md" }, after: ["save"] },
+      ],
+      outputs: {},
+    }));
+    const help = await run(["run", "--help"]);
+    expect(help.stdout).toContain("--rollback");
+    const rolled = await run(["run", failing, "--rollback", "--json"]);
+    expect(rolled.code).toBe(1);
+    expect(rolled.stderr).toContain("its writes are undone if it fails");
+    const rolledId = json<{ runId: string }>(rolled).runId;
+    expect(existsSync(path.join(dataDir, "runs", rolledId, "kept.md"))).toBe(false);
+    expect(rolled.stderr).toMatch(/↩ save\s+files\.write\s+undone/);
+    const kept = await run(["run", failing, "--json"]);
+    expect(kept.code).toBe(1);
+    expect(readFileSync(path.join(dataDir, "runs", json<{ runId: string }>(kept).runId, "kept.md"), "utf8")).toBe("draft");
   });
 
   it("plans a goal offline, saves the plan file, and executes it", async () => {

@@ -59,6 +59,7 @@ export const planCommand: Command = {
       interactive: { type: "boolean" },
       "dry-run": { type: "boolean" },
       continue: { type: "boolean" },
+      rollback: { type: "boolean" },
     });
     const goal = positionals.join(" ").trim();
     if (!goal) throw usageError(`Say what to plan: ${this.usage[0]}`);
@@ -96,7 +97,7 @@ export const planCommand: Command = {
       out.warn(c.red("The plan has errors; fix it in the app or plan again with a more specific goal."));
       return ExitCode.invalidPlan;
     }
-    const choice = { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue) };
+    const choice = { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback) };
     const go = values.execute || values["dry-run"] || (values.interactive && (await confirmRun(ctx)));
     if (!go) {
       out.result(json);

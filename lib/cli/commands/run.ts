@@ -12,19 +12,20 @@ export const RUN_HELP = [
   "--interactive    confirm each write or approval step here: y approve, N reject and stop, skip, quit",
   "--dry-run        resolve and check every step; run only pure actions",
   "--continue       on a failure, skip only what depends on it (default: stop the run)",
+  "--rollback       when the run fails, undo the writes it completed, newest first",
 ];
 
 export const runCommand: Command = {
   name: "run",
   summary: "Run a plan file or a stored plan, with live progress",
-  usage: ["run <plan.json | plan id | -> [--input k=v]... [--interactive] [--dry-run]"],
+  usage: ["run <plan.json | plan id | -> [--input k=v]... [--interactive] [--dry-run] [--continue] [--rollback]"],
   details: [
     ...RUN_HELP,
     "A file is validated first (nothing is stored when it has errors), then stored as a plan and run.",
     "Exit 0 succeeded, 1 failed, 2 missing or invalid inputs, 3 invalid plan, 4 cancelled, 6 waits for approval.",
   ],
   async run(ctx, argv) {
-    const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" } });
+    const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" } });
     const source = await loadPlan(ctx, positionals[0], this.usage[0]);
     const client = ctx.client();
     const { c } = ctx.out;
@@ -46,7 +47,7 @@ export const runCommand: Command = {
       }
       planId = source.planId;
     }
-    const report = await runStoredPlan(ctx, planId, source.plan, { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue) });
+    const report = await runStoredPlan(ctx, planId, source.plan, { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback) });
     ctx.out.result(report.json);
     return report.code;
   },

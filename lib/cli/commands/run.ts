@@ -10,7 +10,7 @@ import { runStoredPlan } from "../run-plan";
 export const RUN_HELP = [
   ...INPUT_HELP,
   "--interactive    confirm each write or approval step here: y approve, N reject and stop, skip, quit",
-  "--dry-run        resolve and check every step; run only pure actions",
+  "--dry-run        resolve and check every step: reads run, each write says what it would do; nothing is written",
   "--continue       on a failure, skip only what depends on it (default: stop the run)",
   "--rollback       when the run fails, undo the writes it completed, newest first",
 ];

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validatePlan, type Plan, type RunEvent } from "../../core";
+import { planGoal } from "../../planner/plan-goal";
 import { InProcessEventBus } from "../../engine/event-bus";
 import type { Database } from "../../store/database";
 import { freshDatabase } from "../../../tests/support/databases";
@@ -96,6 +97,12 @@ describe("MCP servers as actions (server-everything over stdio)", () => {
     expect(done.steps.find((s) => s.stepId === "weather")!.output).toMatchObject({ temperature: expect.any(Number), conditions: expect.any(String) });
   });
 
+  it("the offline planner plans over the server's tools, by their names and descriptions", async () => {
+    const planned = await planGoal({ goal: "Add the numbers 2 and 3", flows: ["everything"] }, { catalog: registry.catalog });
+    expect(planned.status).toBe("ready");
+    expect(planned.plan!.steps).toEqual([expect.objectContaining({ action: "everything.get-sum", inputs: { a: { kind: "literal", value: 2 }, b: { kind: "literal", value: 3 } } })]);
+  });
+
   it("checks a step's input against the tool's inputSchema before calling it", async () => {
     const plan = planOf(["everything"], step("sum", "everything.get-sum", { a: "two", b: 3 }));
     expect(validatePlan(plan, registry.catalog).issues.map((i) => i.code)).toContain("invalid_literal");
@@ -142,6 +149,28 @@ describe("MCP servers as actions (server-everything over stdio)", () => {
     await until(mcp, () => registry.catalog.sources[0]?.status === "ok");
     const again = await h.engine.run({ planVersionId: await h.savePlan(planOf(["everything"], step("sum", "everything.get-sum", { a: 2, b: 3 }))) });
     expect(again.run.status).toBe("succeeded");
+  });
+});
+
+describe("a server whose tools change", () => {
+  it("refreshes the catalog on tools/list_changed", async () => {
+    const mcp = servers({ growing: { command: process.execPath, args: [path.join(ROOT, "tests/support/mcp-growing-server.mjs")], env: {} } });
+    const db = await freshDatabase("pglite");
+    try {
+      await mcp.start();
+      const registry = new LiveRegistry([], [], mcp);
+      expect(registry.catalog.list().map((a) => a.id)).toEqual(["growing.grow"]);
+      const h = makeHarness(db, [], { registry });
+      const grown = until(mcp, () => registry.catalog.has("growing.grown"));
+      const done = await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("grow", "growing.grow", {}))) });
+      expect(done.run.status).toBe("succeeded");
+      await grown;
+      expect(registry.catalog.get("growing.grown")).toMatchObject({ effect: "read", description: "A tool that appeared later" });
+      expect(registry.catalog.sources[0].actions).toBe(2);
+    } finally {
+      await mcp.close();
+      await db.close();
+    }
   });
 });
 

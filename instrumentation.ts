@@ -1,8 +1,8 @@
 /** Opens Trellis when the server starts, so unfinished runs resume without waiting for a request. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { installBadUrlGuard } = await import("./lib/server/bad-url-guard");
-  installBadUrlGuard();
+  const { installRequestGuard } = await import("./lib/server/request-guard");
+  installRequestGuard();
   const { startTrellisServer } = await import("./lib/server/trellis");
   try {
     await startTrellisServer();

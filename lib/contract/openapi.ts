@@ -36,6 +36,7 @@ type JsonObject = Record<string, unknown>;
 
 const ERROR_TEXT: Record<number, string> = {
   400: "A bad request: the body, query or an id is malformed; the message names the problem",
+  403: "Refused: a request that changes something came from another site's page (foreign Origin or Sec-Fetch-Site)",
   404: "Not found",
   409: "A conflict with the current state",
   413: "The body is too large",
@@ -46,7 +47,8 @@ const ERROR_TEXT: Record<number, string> = {
 
 /** The error statuses an operation may answer: its own, plus what the one request reader adds. */
 export function errorStatuses(op: Operation): number[] {
-  const added = [...(op.body ? [400, 413, 415] : []), ...(op.params || op.query ? [400] : [])];
+  const changes = !["GET", "HEAD", "OPTIONS"].includes(op.method);
+  const added = [...(op.body ? [400, 413, 415] : []), ...(changes ? [403, 415] : []), ...(op.params || op.query ? [400] : [])];
   return [...new Set([...op.errors, ...added])].sort((a, b) => a - b);
 }
 

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   PORT: optional(z.coerce.number({ message: "a port from 1 to 65535" }).int("a port from 1 to 65535").min(1, "a port from 1 to 65535").max(65535, "a port from 1 to 65535")),
   TRELLIS_HTTP_ALLOW_HOSTS: optionalString,
   TRELLIS_HTTP_ALLOW_PRIVATE: optional(z.enum(["0", "1"], { message: "0 or 1" })),
+  TRELLIS_PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "the http(s) URL people open Trellis at, such as https://trellis.example.com" })),
   TRELLIS_RUN_CONCURRENCY: optional(z.coerce.number({ message: "a whole number from 1 to 256" }).int("a whole number from 1 to 256").min(1, "at least 1").max(256, "at most 256")),
   TRELLIS_CATALOGS: optionalString,
   TRELLIS_MCP_CONFIG: optionalString,
@@ -45,6 +46,8 @@ export interface TrellisConfig {
   httpAllowHosts: string[];
   /** plans may reach loopback and private addresses through any allowed host (else only through hosts named in httpAllowHosts) */
   httpAllowPrivate: boolean;
+  /** the URL people open Trellis at; requests for another host name are refused */
+  publicUrl?: string;
   runConcurrency: number;
   /** how long an engine's claim on a run holds without renewal */
   runLeaseMs: number;
@@ -96,6 +99,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     port: e.PORT ?? 3000,
     httpAllowHosts: (e.TRELLIS_HTTP_ALLOW_HOSTS ?? "*").split(",").map((h) => h.trim()).filter(Boolean),
     httpAllowPrivate: e.TRELLIS_HTTP_ALLOW_PRIVATE === "1",
+    publicUrl: e.TRELLIS_PUBLIC_URL,
     runConcurrency: e.TRELLIS_RUN_CONCURRENCY ?? 8,
     runLeaseMs: e.TRELLIS_RUN_LEASE_MS ?? 30_000,
     commitWindowMs: e.TRELLIS_COMMIT_WINDOW_MS ?? 2,

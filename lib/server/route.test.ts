@@ -50,7 +50,7 @@ describe("route(op, fn)", () => {
   });
 
   it("answers a body that does not fit with 400 naming the field, before the lib function runs", async () => {
-    const res = await approve(new Request("http://t/api/runs/r1/approve", { method: "POST", body: JSON.stringify({ stepId: 5 }) }), { params: Promise.resolve({ id: "r1" }) });
+    const res = await approve(new Request("http://t/api/runs/r1/approve", { method: "POST", body: JSON.stringify({ stepId: 5 }), headers: { "content-type": "application/json" } }), { params: Promise.resolve({ id: "r1" }) });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("bad_request");
@@ -81,7 +81,7 @@ describe("route(op, fn)", () => {
     expect(bodies[1].message).toContain("input.text");
     expect(bodies[2].message).toContain("deeper than 64");
     expect(bodies[3].code).toBe("invalid_encoding");
-    const path = await approve(new Request("http://t/x", { method: "POST", body: "{}" }), { params: Promise.resolve({ id: "r\u0000" }) });
+    const path = await approve(new Request("http://t/x", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), { params: Promise.resolve({ id: "r\u0000" }) });
     expect(path.status).toBe(400);
     const list = route(OPERATIONS.listRuns, async () => ({ runs: [] }));
     for (const q of ["planId=%00", "since=99999-01-01", "since=nope", "status=%ED%A0%80"]) {
@@ -105,7 +105,7 @@ describe("route(op, fn)", () => {
   });
 
   it("refuses a path parameter that does not fit (400)", async () => {
-    const res = await approve(new Request("http://t/x", { method: "POST", body: "{}" }), { params: Promise.resolve({ id: "x".repeat(500) }) });
+    const res = await approve(new Request("http://t/x", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), { params: Promise.resolve({ id: "x".repeat(500) }) });
     expect(res.status).toBe(400);
   });
 
@@ -132,7 +132,7 @@ describe("route(op, fn)", () => {
   it("answers another status with reply(), with headers", async () => {
     const op = operation({ id: "probe", method: "POST", path: "/api/probe", tag: "meta", summary: "probe", body: z.object({ n: z.number() }), status: 200, answer: z.object({ n: z.number() }), answerText: "n", errors: [] });
     const handler = route(op, async ({ body }) => reply(201, { n: body.n + 1 }, { location: "/api/probe/1" }));
-    const res = await handler(new Request("http://t/api/probe", { method: "POST", body: JSON.stringify({ n: 1 }) }));
+    const res = await handler(new Request("http://t/api/probe", { method: "POST", body: JSON.stringify({ n: 1 }), headers: { "content-type": "application/json" } }));
     expect(res.status).toBe(201);
     expect(res.headers.get("location")).toBe("/api/probe/1");
     expect(await res.json()).toEqual({ n: 2 });
@@ -206,5 +206,36 @@ describe("action(op, fn)", () => {
     const approve = action(OPERATIONS.approveStep, async () => ({ ok: true as const }));
     const bad = await approve({ params: { id: "r1" }, body: { comment: 1 } });
     expect(bad).toMatchObject({ ok: false, status: 400, code: "bad_request" });
+  });
+});
+
+describe("requests from other sites", () => {
+  const cancel = route(OPERATIONS.cancelRun, async () => ({ ok: true as const }));
+  const ctx = { params: Promise.resolve({ id: "r1" }) };
+  const post = (headers: Record<string, string>, body?: string) => cancel(new Request("http://127.0.0.1:3000/api/runs/r1/cancel", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers }, body }), ctx);
+
+  it("accepts a JSON request, or one without a body, from this server's pages and from clients that are not browsers", async () => {
+    expect((await post({ "content-type": "application/json" }, "{}")).status).toBe(200);
+    expect((await post({})).status).toBe(200);
+    expect((await post({ origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin", "content-type": "application/json" }, "{}")).status).toBe(200);
+  });
+
+  it("refuses what a page on another site can send without asking: text/plain, a form, a foreign Origin or Sec-Fetch-Site", async () => {
+    const textPlain = await post({ "content-type": "text/plain;charset=UTF-8" }, "{}");
+    expect(textPlain.status).toBe(415);
+    expect((await post({ "content-type": "application/x-www-form-urlencoded" }, "a=1")).status).toBe(415);
+    expect((await post({ "content-type": "multipart/form-data; boundary=x" }, "--x--")).status).toBe(415);
+    const foreign = await post({ origin: "http://evil.example", "content-type": "application/json" }, "{}");
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe("cross_origin");
+    expect((await post({ origin: "null" })).status).toBe(403);
+    expect((await post({ "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await post({ "sec-fetch-site": "same-site" })).status).toBe(403);
+  });
+
+  it("leaves reads alone", async () => {
+    const get = route(OPERATIONS.getRun, async () => { throw new EngineError("not_found", "no such run"); });
+    const res = await get(new Request("http://127.0.0.1:3000/api/runs/r1", { headers: { origin: "http://evil.example", "sec-fetch-site": "cross-site" } }), ctx);
+    expect(res.status).toBe(404);
   });
 });

@@ -33,6 +33,7 @@ type RouteContext = { params?: Promise<Record<string, string | string[] | undefi
 export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Request, context?: RouteContext) => Promise<Response> {
   const handle = async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
+      refuseCrossSite(request, op);
       const params = parse(op.params, context?.params ? await context.params : {}, "path");
       const query = parse(op.query, Object.fromEntries(new URL(request.url).searchParams), "query");
       const body = op.body ? await readBody(request, op.body, { allowEmpty: Boolean(op.bodyOptional) }) : undefined;
@@ -127,13 +128,42 @@ function parseBody(schema: z.ZodType, raw: unknown): unknown {
 
 const MAX_BODY_BYTES = 1_000_000;
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A request that changes something must come from this server's own pages or from a client
+ * that is not a browser (the CLI, a script). A page on another site can make a browser send a
+ * "simple" POST without asking first (a form, or fetch with a text/plain or no body): those
+ * carry a foreign `Origin` or `Sec-Fetch-Site`, or a content type other than JSON, and are
+ * refused here. Server actions have the framework's own origin check.
+ */
+export function refuseCrossSite(request: Request, op: Pick<Operation, "method">): void {
+  if (SAFE_METHODS.has(op.method)) return;
+  const type = request.headers.get("content-type");
+  if (type && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim())) {
+    throw new RequestError(415, "unsupported_media_type", `Send the body as JSON (content-type: application/json), not ${type.split(";")[0]}.`);
+  }
+  const site = request.headers.get("sec-fetch-site");
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("host") ?? new URL(request.url).host;
+  let foreign = site === "cross-site" || site === "same-site";
+  if (!foreign && origin !== null) {
+    try {
+      foreign = origin === "null" || new URL(origin).host.toLowerCase() !== host.toLowerCase();
+    } catch {
+      foreign = true;
+    }
+  }
+  if (foreign) throw new RequestError(403, "cross_origin", "Requests that change something are accepted only from Trellis's own pages or from clients that are not browsers.");
+}
+
 /**
  * Reads and validates a JSON body: JSON only (415 otherwise), at most 1 MB (413), checked
  * with the schema (400 naming each wrong field). An empty body reads as `{}` when allowed.
  */
 async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: boolean }): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
-  if (type && !/\bjson\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+  if (type && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim())) {
     throw new RequestError(415, "unsupported_media_type", `Send the body as JSON (content-type: application/json), not ${type.split(";")[0]}.`);
   }
   const text = await readText(req, MAX_BODY_BYTES);

@@ -1,12 +1,13 @@
-import { catalogByFlow } from "@/lib/server/catalog";
+import { catalogByFlow, catalogSources } from "@/lib/server/catalog";
 import { ActionCard } from "@/components/catalog/action-card";
+import { SourceList } from "@/components/catalog/source-list";
 import { EmptyState } from "@/components/ui/empty-state";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Catalog" };
 
 export default async function CatalogPage() {
-  const groups = await catalogByFlow();
+  const [groups, sources] = await Promise.all([catalogByFlow(), catalogSources()]);
   return (
     <div className="stack">
       <div className="page-header">
@@ -16,6 +17,7 @@ export default async function CatalogPage() {
           <p className="muted" style={{ marginTop: 6 }}>Every step of a plan runs one of these actions. Inputs and outputs are typed; Trellis checks each connection against them.</p>
         </div>
       </div>
+      <SourceList sources={sources} />
       {groups.length === 0 ? (
         <div className="card"><EmptyState title="No actions registered">Register actions to make them available to plans.</EmptyState></div>
       ) : (

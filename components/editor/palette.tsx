@@ -75,15 +75,17 @@ export function Palette() {
                   e.dataTransfer.effectAllowed = "copy";
                 }}
                 onClick={() => add(s.id)}
-                title={s.description}
+                title={s.unavailable ? `Cannot run now: ${s.unavailable}` : s.description}
                 data-testid={`palette-item-${s.id}`}
+                data-unavailable={s.unavailable ? "true" : undefined}
+                style={s.unavailable ? { opacity: 0.6 } : undefined}
               >
                 <span className={styles.itemTop}>
                   <span className={styles.itemTitle}>{s.title}</span>
                   <span className={`${styles.effect} ${styles[`effect_${s.effect}`]}`}>{s.effect}</span>
                 </span>
                 <span className={styles.itemId}>{s.id}</span>
-                <span className={styles.itemDesc}>{s.description}</span>
+                <span className={styles.itemDesc}>{s.unavailable ? `Unavailable: ${s.unavailable}` : s.description}</span>
               </button>
             ))}
           </section>

@@ -1,4 +1,4 @@
-import type { ActionSpec } from "../core";
+import type { ActionSpec, CatalogSource } from "../core";
 import { getTrellis } from "./trellis";
 
 export interface FlowGroup {
@@ -18,4 +18,9 @@ export async function catalogByFlow(): Promise<FlowGroup[]> {
     }
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([flow, actions]) => ({ flow, actions }));
+}
+
+/** Where the catalog's actions come from (built-in, each MCP server, each tool catalog), with each one's health now. */
+export async function catalogSources(): Promise<CatalogSource[]> {
+  return [...(await getTrellis()).catalog.sources];
 }

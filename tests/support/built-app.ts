@@ -21,7 +21,8 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-export async function startBuiltApp(): Promise<{ baseUrl: string; dataDir: string; stop(): Promise<void> }> {
+/** `env`: more settings for the app (TRELLIS_MCP_CONFIG, ...). */
+export async function startBuiltApp(options: { env?: Record<string, string> } = {}): Promise<{ baseUrl: string; dataDir: string; stop(): Promise<void> }> {
   const buildId = path.join(process.cwd(), ".next", "BUILD_ID");
   if (!existsSync(buildId)) throw new Error(`.next is missing. ${NEEDS_BUILD}`);
   const built = statSync(buildId).mtimeMs;
@@ -29,7 +30,7 @@ export async function startBuiltApp(): Promise<{ baseUrl: string; dataDir: strin
     console.warn("\n⚠ Sources changed after the last `npx next build`: these tests run the older build.\n");
   }
   try {
-    return await startApp({ timeoutMs: START_TIMEOUT_MS, checkAnswers: true });
+    return await startApp({ timeoutMs: START_TIMEOUT_MS, checkAnswers: true, env: options.env });
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${NEEDS_BUILD}`);
   }

@@ -180,10 +180,12 @@ export class McpServerConnection {
     void client?.close().catch(() => undefined);
     if (this.closed) return;
     this.failures += 1;
+    // Said once per reason: a server that stays down does not fill the log.
+    const repeated = this.state.status === "unavailable" && this.state.reason === reason;
     this.setState({ status: "unavailable", reason });
     const base = this.options.backoffMs ?? 1_000;
     const delay = Math.min(base * 2 ** (this.failures - 1), this.options.maxBackoffMs ?? 30_000);
-    this.options.log?.("warn", `MCP server ${this.name} is unavailable (${reason}); trying again in ${Math.round(delay / 100) / 10} s.`);
+    this.options.log?.(repeated ? "debug" : "warn", `MCP server ${this.name} is unavailable (${reason}); trying again in ${Math.round(delay / 100) / 10} s.`);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     // A server that stays down must not keep the process alive.

@@ -3,11 +3,15 @@ import { RunListQuery } from "@/lib/contract/runs";
 import { runList } from "@/lib/server/runs";
 import { homeOverview } from "@/lib/server/plans";
 import { RunStatus } from "@/lib/core/events";
+import { RunOutcome } from "@/lib/core/run-state";
+import { progressText } from "@/lib/core/run-view";
 import { EmptyState } from "@/components/ui/empty-state";
 import { StatusBadge, formatDuration } from "@/components/runs/status";
 import { TimeAgo } from "@/components/ui/time-ago";
 
 export const dynamic = "force-dynamic";
+
+const OUTCOME_OPTION: Record<RunOutcome, string> = { clean: "succeeded cleanly", with_rejections: "succeeded with rejections", partial: "succeeded in part" };
 export const metadata = { title: "Runs" };
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
@@ -16,7 +20,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const parsed = RunListQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : RunListQuery.parse({});
   const [{ runs }, { plans }] = await Promise.all([runList(query), homeOverview()]);
-  const filtered = Boolean(query.status || query.planId || query.since);
+  const filtered = Boolean(query.status || query.outcome || query.planId || query.since);
   return (
     <div className="stack">
       <div className="page-header">
@@ -30,6 +34,12 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           <select name="status" defaultValue={query.status ?? ""}>
             <option value="">Any status</option>
             {RunStatus.options.map((s) => <option key={s} value={s}>{s.replace("_", " ")}</option>)}
+          </select>
+        </label>
+        <label className="field"><span>Outcome</span>
+          <select name="outcome" defaultValue={query.outcome ?? ""} data-testid="outcome-filter">
+            <option value="">Any outcome</option>
+            {RunOutcome.options.map((o) => <option key={o} value={o}>{OUTCOME_OPTION[o]}</option>)}
           </select>
         </label>
         <label className="field"><span>Plan</span>
@@ -57,10 +67,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                 <tr key={r.id} data-testid="run-row">
                   <td><Link className="title mono" href={`/runs/${r.id}`}>{r.id.slice(0, 8)}</Link>{r.retryOfId ? <div className="subtle">retry</div> : null}</td>
                   <td><Link href={`/plans/${r.planId}`}>{r.planTitle}</Link> <span className="subtle">v{r.versionNumber}</span></td>
-                  <td><StatusBadge status={r.status} /></td>
+                  <td><StatusBadge status={r.status} outcome={r.outcome} /></td>
                   <td className="subtle"><TimeAgo date={r.createdAt} /></td>
                   <td>{r.durationMs !== null ? formatDuration(r.durationMs) : <span className="subtle">—</span>}</td>
-                  <td>{r.stepCount}</td>
+                  <td data-testid="run-row-steps">{progressText(r.steps)}</td>
                 </tr>
               ))}
             </tbody>

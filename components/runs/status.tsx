@@ -1,4 +1,5 @@
 import type { RunStatus, StepStatus } from "@/lib/core/events";
+import type { RunOutcome } from "@/lib/core/run-state";
 
 const LABEL: Record<string, string> = {
   pending: "Pending", queued: "Queued", running: "Running", retrying: "Retrying", awaiting_approval: "Awaiting approval",
@@ -13,11 +14,15 @@ export function statusLabel(status: RunStatus | StepStatus): string {
   return LABEL[status] ?? status;
 }
 
-export function StatusBadge({ status, testId }: { status: RunStatus | StepStatus; testId?: string }) {
+/** A succeeded run that did not go cleanly never wears the plain green "Succeeded". */
+const OUTCOME_LABEL: Record<Exclude<RunOutcome, "clean">, string> = { with_rejections: "Succeeded with rejections", partial: "Succeeded in part" };
+
+export function StatusBadge({ status, outcome, testId }: { status: RunStatus | StepStatus; outcome?: RunOutcome | null; testId?: string }) {
+  const marked = outcome && outcome !== "clean" ? outcome : null;
   return (
-    <span className={`badge ${TONE[status] ?? ""} status-${status}`} data-testid={testId} data-status={status}>
+    <span className={`badge ${marked ? "warning" : (TONE[status] ?? "")} status-${status}`} data-testid={testId} data-status={status} data-outcome={outcome ?? undefined}>
       {status === "running" ? <span className="pulse" aria-hidden /> : null}
-      {statusLabel(status)}
+      {marked ? OUTCOME_LABEL[marked] : statusLabel(status)}
     </span>
   );
 }

@@ -46,6 +46,7 @@ export interface Decision {
 
 export interface RunQuery {
   status?: string;
+  outcome?: string;
   planId?: string;
   limit?: number;
 }

@@ -16,6 +16,10 @@ export const ExitCode = {
   unreachable: 5,
   /** the run waits for a person's approval and this command is not interactive */
   awaitingApproval: 6,
+  /** the run succeeded, but a person rejected one of its steps (and what depended on it was skipped) */
+  withRejections: 7,
+  /** the run succeeded, but went on without a step's own output (skipped after one upstream had none, or a fallback used) */
+  partial: 8,
   /** interrupted: a second Ctrl-C, or Ctrl-C while following a run on a server (it goes on there) */
   interrupted: 130,
 } as const;

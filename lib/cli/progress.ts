@@ -2,7 +2,7 @@
  * Live run progress as lines: one line each time a step changes status, so it reads the same
  * on a terminal, in a pipe and in a log file.
  */
-import type { Plan, RunEvent, RunView } from "../core";
+import { progressText, rejections, runOutcome, runProgress, type Plan, type RunEvent, type RunView } from "../core";
 import { describePreview } from "../core/dry-run";
 import type { Output } from "./output";
 import { duration, truncate } from "./render";
@@ -76,14 +76,21 @@ export class ProgressPrinter {
         // Interactive: each waiting step has been asked about already.
         if (!this.interactive) this.out.progress(c.yellow(`⏸ The run waits for approval of ${e.data.steps.join(", ")}.`));
         break;
-      case "run.succeeded":
-        this.out.progress(c.green(`✓ Run succeeded${this.elapsed(view)}.`));
+      case "run.succeeded": {
+        const outcome = runOutcome(view);
+        const counts = c.dim(` · ${progressText(runProgress(view))}`);
+        if (outcome === "clean") this.out.progress(c.green(`✓ Run succeeded${this.elapsed(view)}.`) + counts);
+        else {
+          this.out.progress(c.yellow(`! Run succeeded ${outcome === "with_rejections" ? "with rejections" : "in part"}${this.elapsed(view)}.`) + counts);
+          for (const r of rejections(view.steps)) this.out.progress(c.yellow(`  ${r.stepId} was rejected${r.by ? ` by ${r.by}` : ""}${r.comment ? `: “${r.comment}”` : ""}`));
+        }
         break;
+      }
       case "run.failed":
-        this.out.progress(c.red(`✗ Run failed${this.elapsed(view)}: ${e.data.failure.message}`));
+        this.out.progress(c.red(`✗ Run failed${this.elapsed(view)}: ${e.data.failure.message}`) + c.dim(` · ${progressText(runProgress(view))}`));
         break;
       case "run.cancelled":
-        this.out.progress(c.yellow(`■ Run cancelled${e.data.reason ? `: ${e.data.reason}` : ""}.`));
+        this.out.progress(c.yellow(`■ Run cancelled${e.data.reason ? `: ${e.data.reason}` : ""}.`) + c.dim(` · ${progressText(runProgress(view))}`));
         break;
       case "run.queued":
         break;

@@ -2,7 +2,7 @@
  * The client for a running Trellis: REST for requests, SSE for planning progress and run
  * events (reconnecting with Last-Event-ID, so no event is missed or repeated).
  */
-import { RunEvent, type ActionSpec, type PlanningEvent, type RunStatus } from "../core";
+import { RunEvent, type ActionSpec, type PlanningEvent, type RunOutcome, type RunStatus } from "../core";
 import type { PlanGoalRequest } from "../planner/request";
 import { ApiRequestError, createClient, type CallOptions, type TrellisApi } from "../contract/client";
 import type { AnswerOf } from "../contract/operation";
@@ -110,7 +110,7 @@ export class RemoteClient implements TrellisClient {
   }
 
   runs(query: RunQuery) {
-    return this.call("listRuns", { query: { status: query.status as RunStatus | undefined, planId: query.planId, limit: query.limit } });
+    return this.call("listRuns", { query: { status: query.status as RunStatus | undefined, outcome: query.outcome as RunOutcome | undefined, planId: query.planId, limit: query.limit } });
   }
 
   async *events(runId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<RunEvent> {

@@ -4,7 +4,7 @@
  * start the run, follow it, and report the outcome with its exit code.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { checkValue, describeType, formatValueErrors, type Plan } from "../core";
+import { checkValue, describeType, formatValueErrors, progressText, runOutcome, runProgress, type Plan, type RunOutcome } from "../core";
 import type { Context } from "./context";
 import { CliError, ExitCode } from "./exit-codes";
 import { followRun, type FollowEnd } from "./follow-run";
@@ -33,6 +33,9 @@ const END_CODE: Record<FollowEnd, number> = {
   awaiting_approval: ExitCode.awaitingApproval,
   detached: ExitCode.interrupted,
 };
+
+/** A succeeded run that did not go cleanly says so in its exit code. */
+const OUTCOME_CODE: Record<RunOutcome, number> = { clean: ExitCode.ok, with_rejections: ExitCode.withRejections, partial: ExitCode.partial };
 
 /** Plan inputs that have neither a value nor a default and are required. */
 export function missingInputs(plan: Plan, given: Record<string, unknown>): Plan["inputs"] {
@@ -91,7 +94,8 @@ export async function followAndReport(ctx: Context, runId: string, plan: Plan, i
   const client = ctx.client();
   const { out } = ctx;
   const followed = await followRun(ctx, runId, plan, { interactive });
-  const code = followed.stoppedByRejection && followed.end === "succeeded" ? ExitCode.cancelled : END_CODE[followed.end];
+  const outcome = runOutcome(followed.view);
+  const code = followed.stoppedByRejection && followed.end === "succeeded" ? ExitCode.cancelled : outcome ? OUTCOME_CODE[outcome] : END_CODE[followed.end];
   const base = { runId, status: followed.end === "detached" ? followed.view.status : followed.end, url: client.pageUrl(`/runs/${runId}`) };
   if (followed.end === "detached") return { code, json: base };
   const detail = await client.run(runId);
@@ -104,13 +108,15 @@ export async function followAndReport(ctx: Context, runId: string, plan: Plan, i
     json: {
       ...base,
       status: detail.run.status,
+      outcome: detail.run.outcome,
+      progress: progressText(runProgress(followed.view)),
       dryRun: detail.run.options.dryRun,
       planId: detail.run.planId,
       planVersionId: detail.run.planVersionId,
       inputs: detail.run.inputs,
       outputs: detail.run.outputs ?? null,
       failure: detail.run.failure ?? null,
-      steps: Object.fromEntries(detail.steps.map((s) => [s.stepId, { status: s.status, attempts: s.attempts, ...(s.failure ? { failure: s.failure } : {}), ...(s.approval ? { approval: s.approval.decision } : {}) }])),
+      steps: Object.fromEntries(detail.steps.map((s) => [s.stepId, { status: s.status, attempts: s.attempts, ...(s.failure ? { failure: s.failure } : {}), ...(s.approval ? { approval: s.approval.decision, ...(s.approval.by ? { by: s.approval.by } : {}), ...(s.approval.comment ? { comment: s.approval.comment } : {}) } : {}) }])),
     },
   };
 }

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { ActionSpec } from "../core/action";
 import { ArtifactMediaType, Sha256 } from "../core/artifact";
 import { RunEvent, RunStatus } from "../core/events";
-import { RunFields, StepFields } from "../core/run-state";
-import { RunView, StepView } from "../core/run-view";
+import { RunFields, RunOutcome, StepFields } from "../core/run-state";
+import { RunView, StepCounts, StepView } from "../core/run-view";
 import { Plan } from "../core/plan";
 import { RunOptions } from "../core/run-options";
 import { IsoDate } from "./common";
@@ -27,6 +27,7 @@ const QueryDate = z.coerce
 
 export const RunListQuery = z.object({
   status: RunStatus.optional(),
+  outcome: RunOutcome.optional().describe("succeeded runs that went this way: `clean`, `with_rejections` (a person rejected a step) or `partial` (a step ended without its output and the run went on)"),
   planId: z.string().optional(),
   since: QueryDate.optional(),
   until: QueryDate.optional(),
@@ -61,10 +62,12 @@ export const RunRecord = RunFields.extend({
   lastSeq: z.number().int(),
   retryOfId: z.string().nullable().optional(),
   createdAt: IsoDate,
+  /** how a succeeded run went (null unless it succeeded): the same reducer's fields, read by runOutcome */
+  outcome: RunOutcome.nullable(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
-export const RunListItem = RunRecord.extend({ planTitle: z.string(), versionNumber: z.number().int(), stepCount: z.number().int(), durationMs: z.number().nullable() });
+export const RunListItem = RunRecord.extend({ planTitle: z.string(), versionNumber: z.number().int(), stepCount: z.number().int(), steps: StepCounts.describe("how its steps ended, each way counted apart"), durationMs: z.number().nullable() });
 export type RunListItem = z.infer<typeof RunListItem>;
 export const RunList = z.object({ runs: z.array(RunListItem) });
 export type RunList = z.infer<typeof RunList>;

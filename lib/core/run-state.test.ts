@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "./events";
-import { emptyRunState, eventPatch, foldRunEvent, foldRunEvents, rowPatches, runFieldsOf, stepFieldsOf, type RowPatches, type RunState } from "./run-state";
-import { applyRunEvent, applyRunEvents, emptyRunView } from "./run-view";
+import { emptyRunState, eventPatch, foldRunEvent, foldRunEvents, rowPatches, runFieldsOf, runOutcome, stepFieldsOf, type RowPatches, type RunState } from "./run-state";
+import { applyRunEvent, applyRunEvents, emptyRunView, progressText, runProgress } from "./run-view";
 
 const t = (n: number) => new Date(Date.UTC(2026, 10, 22, 0, 0, n)).toISOString();
 let seq = 0;
@@ -65,7 +65,7 @@ describe("run state", () => {
 
   it("ends with every row field the events say", () => {
     const s = foldRunEvents(emptyRunState("r", STEPS), story());
-    expect(runFieldsOf(s)).toEqual({ status: "succeeded", startedAt: t(3), finishedAt: t(20), outputs: { sent: true }, failure: null, usage: { promptTokens: 4, completionTokens: 6 } });
+    expect(runFieldsOf(s)).toEqual({ status: "succeeded", startedAt: t(3), finishedAt: t(20), outputs: { sent: true }, failure: null, usage: { promptTokens: 4, completionTokens: 6 }, rejected: false, partial: true });
     expect(stepFieldsOf(s.steps.a)).toEqual({ status: "succeeded", attempts: 2, input: { x: 1 }, output: { y: 2 }, failure: null, usage: { promptTokens: 3, completionTokens: 4 }, approval: null, reusedFromRunId: null, startedAt: t(4), finishedAt: t(9) });
     expect(stepFieldsOf(s.steps.b)).toMatchObject({ status: "failed", attempts: 2, output: { fallback: 1 }, failure: { code: "timeout" }, startedAt: t(10), finishedAt: t(13) });
     expect(stepFieldsOf(s.steps.c)).toMatchObject({ status: "succeeded", input: { send: "final" }, approval: { decision: "approved", by: "ana", input: { send: "final" }, at: t(16) } });
@@ -145,5 +145,85 @@ describe("run state", () => {
     expect(s.steps.a.progress).toEqual({ fraction: 1 });
     expect(s.steps.b).toMatchObject({ usedFallback: true });
     expect(s.steps.c.undone).toEqual({ ok: true });
+  });
+});
+
+describe("run outcome", () => {
+  /** A person rejects "b"; "c" depends on it and is skipped; "a" and "d" succeed; the run succeeds. */
+  function rejected(): RunEvent[] {
+    seq = 0;
+    return [
+      ev({ type: "run.queued", data: { planVersionId: "v", inputs: {} } }),
+      ev({ type: "run.started", data: {} }),
+      ev({ type: "step.started", stepId: "a", data: { attempt: 1, input: {} } }),
+      ev({ type: "step.succeeded", stepId: "a", data: { attempt: 1, output: 1 } }),
+      ev({ type: "step.awaiting_approval", stepId: "b", data: { input: { path: "out.md" } } }),
+      ev({ type: "run.awaiting_approval", data: { steps: ["b"] } }),
+      ev({ type: "step.rejected", stepId: "b", data: { by: "ana", comment: "wrong numbers" } }),
+      ev({ type: "step.skipped", stepId: "b", data: { reason: "rejected by a person", cause: "b" } }),
+      ev({ type: "step.skipped", stepId: "c", data: { reason: '"b" did not produce an output', cause: "b" } }),
+      ev({ type: "step.started", stepId: "d", data: { attempt: 1, input: {} } }),
+      ev({ type: "step.succeeded", stepId: "d", data: { attempt: 1, output: 2 } }),
+      ev({ type: "run.succeeded", data: { outputs: {} } }),
+    ];
+  }
+
+  it("a run in which a person rejected a step succeeds with rejections, in the rows, every batch and the viewers' fold", () => {
+    const events = rejected();
+    const one = foldRunEvents(emptyRunState("r", STEPS), events);
+    expect(runFieldsOf(one)).toMatchObject({ status: "succeeded", rejected: true, partial: true });
+    expect(runOutcome(one)).toBe("with_rejections");
+    expect(runOutcome(applyRunEvents(emptyRunView("r", STEPS), events))).toBe("with_rejections");
+    for (let cut = 0; cut <= events.length; cut++) {
+      const twice = applyBatch(applyBatch(emptyRunState("r", STEPS), rowPatches(events.slice(0, cut))), rowPatches(events.slice(cut)));
+      expect(rowsOf(twice), `cut at ${cut}`).toEqual(rowsOf(one));
+    }
+    // the person's decision stays on the step, for the run page's banner
+    expect(one.steps.b.approval).toMatchObject({ decision: "rejected", by: "ana", comment: "wrong numbers" });
+  });
+
+  it("a run that went on without a step's output is partial; one that did not is clean", () => {
+    seq = 0;
+    const fallback = foldRunEvents(emptyRunState("r", ["a"]), [
+      ev({ type: "step.failed", stepId: "a", data: { attempt: 1, failure: failure(), usedFallback: true, output: 0 } }),
+      ev({ type: "run.succeeded", data: { outputs: {} } }),
+    ]);
+    expect(runOutcome(fallback)).toBe("partial");
+    seq = 0;
+    const clean = foldRunEvents(emptyRunState("r", ["a", "b"]), [
+      ev({ type: "step.succeeded", stepId: "a", data: { attempt: 1, output: 0 } }),
+      // a dry run's own skip is what it was asked for
+      ev({ type: "step.skipped", stepId: "b", data: { reason: "dry run", dryRun: { effect: "write", wouldRun: true } } }),
+      ev({ type: "run.succeeded", data: { outputs: {} } }),
+    ]);
+    expect(runFieldsOf(clean)).toMatchObject({ rejected: false, partial: false });
+    expect(runOutcome(clean)).toBe("clean");
+  });
+
+  it("only a succeeded run has an outcome; a rejection that failed the run is said by its status", () => {
+    seq = 0;
+    const s = foldRunEvents(emptyRunState("r", ["a"]), [
+      ev({ type: "step.rejected", stepId: "a", data: { by: "bo" } }),
+      ev({ type: "step.failed", stepId: "a", data: { attempt: 0, failure: { code: "rejected", message: "no", retryable: false } } }),
+      ev({ type: "run.failed", data: { failure: { code: "rejected", message: "no", retryable: false } } }),
+    ]);
+    expect(s.rejected).toBe(true);
+    expect(runOutcome(s)).toBeNull();
+    expect(runOutcome({ status: "running" })).toBeNull();
+  });
+
+  it("progress counts done, failed, skipped and cancelled steps apart", () => {
+    const done = applyRunEvents(emptyRunView("r", STEPS), rejected());
+    expect(runProgress(done)).toEqual({ total: 4, done: 2, failed: 0, skipped: 2, cancelled: 0 });
+    expect(progressText(runProgress(done))).toBe("2 of 4 steps done · 2 skipped");
+    seq = 0;
+    const cancelled = applyRunEvents(emptyRunView("r", ["a", "b"]), [
+      ev({ type: "run.started", data: {} }),
+      ev({ type: "step.started", stepId: "a", data: { attempt: 1, input: {} } }),
+      ev({ type: "step.cancelled", stepId: "a", data: { reason: "cancelled by a person" } }),
+      ev({ type: "step.cancelled", stepId: "b", data: { reason: "cancelled by a person" } }),
+      ev({ type: "run.cancelled", data: {} }),
+    ]);
+    expect(progressText(runProgress(cancelled))).toBe("0 of 2 steps done · 2 cancelled");
   });
 });

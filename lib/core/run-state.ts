@@ -14,6 +14,10 @@
  * - `run.started` of a resume names the steps caught mid-flight; they go back to `pending`.
  * - a step's `startedAt` is its first attempt's start; `finishedAt` is cleared while it runs.
  * - a reused step (a retry's completed step) is succeeded from the retry's creation.
+ * - how a run ended is more than its status: `rejected` and `partial` are facts about its
+ *   history that events only ever set (see `outcomePatch`), and `runOutcome` reads them, so
+ *   a succeeded run in which a person rejected a step, or that went on without a step's own
+ *   output, never reads as a clean success, in the rows, the page and the CLI alike.
  */
 import { z } from "zod";
 import { Failure, RunStatus, StepStatus, Usage, type RunEvent } from "./events";
@@ -31,6 +35,15 @@ export const ApprovalState = z.object({
 });
 export type ApprovalState = z.infer<typeof ApprovalState>;
 
+/**
+ * How a succeeded run went: `clean`, `with_rejections` (a person rejected a step; what
+ * depended on it was skipped), or `partial` (a step ended without its own output and the run
+ * went on without it: skipped because a step upstream had no output, or failed and used its
+ * fallback). Only a succeeded run has an outcome; its status says the rest.
+ */
+export const RunOutcome = z.enum(["clean", "with_rejections", "partial"]);
+export type RunOutcome = z.infer<typeof RunOutcome>;
+
 /** What the run row holds (times as ISO strings). */
 export const RunFields = z.object({
   status: RunStatus,
@@ -39,6 +52,10 @@ export const RunFields = z.object({
   outputs: z.record(z.string(), z.unknown()).nullable().optional(),
   failure: Failure.nullable().optional(),
   usage: Usage.nullable().optional(),
+  /** a person rejected one of the run's steps */
+  rejected: z.boolean().optional(),
+  /** a step ended without its own output and the run went on (see RunOutcome) */
+  partial: z.boolean().optional(),
 });
 export type RunFields = z.infer<typeof RunFields>;
 
@@ -91,6 +108,36 @@ const one = (stepId: string | undefined, patch: StepFieldsPatch): EventPatch["st
 
 /** What one event sets on the run and its steps, whatever the state before it. */
 export function eventPatch(e: RunEvent): EventPatch {
+  const p = statusPatch(e);
+  const marks = outcomePatch(e);
+  return marks ? { ...p, run: { ...p.run, ...marks } } : p;
+}
+
+/**
+ * What an event says about how the run will have gone. Set, never cleared: a batch's
+ * patches merged field by field keep them whatever their order, and a resume replays
+ * nothing that would undo them. A dry run's own skips are what it was asked for.
+ */
+function outcomePatch(e: RunEvent): Pick<RunFields, "rejected" | "partial"> | undefined {
+  switch (e.type) {
+    case "step.rejected":
+      return { rejected: true };
+    case "step.skipped":
+      return e.data.cause !== undefined && !e.data.dryRun ? { partial: true } : undefined;
+    case "step.failed":
+      return e.data.usedFallback ? { partial: true } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** How the run went: null unless it succeeded (see RunOutcome). */
+export function runOutcome(run: Pick<RunFields, "status" | "rejected" | "partial">): RunOutcome | null {
+  if (run.status !== "succeeded") return null;
+  return run.rejected ? "with_rejections" : run.partial ? "partial" : "clean";
+}
+
+function statusPatch(e: RunEvent): EventPatch {
   switch (e.type) {
     case "run.queued":
       return { run: { status: "queued" } };
@@ -192,7 +239,7 @@ export function rowPatches(events: readonly RunEvent[], into: RowPatches = { las
 
 /** The row fields of a run state (without its steps), for comparing and storing. */
 export function runFieldsOf(s: RunFields): RunFields {
-  return { status: s.status, startedAt: s.startedAt ?? null, finishedAt: s.finishedAt ?? null, outputs: s.outputs ?? null, failure: s.failure ?? null, usage: s.usage ?? null };
+  return { status: s.status, startedAt: s.startedAt ?? null, finishedAt: s.finishedAt ?? null, outputs: s.outputs ?? null, failure: s.failure ?? null, usage: s.usage ?? null, rejected: s.rejected ?? false, partial: s.partial ?? false };
 }
 
 /** The row fields of a step state, absent values as null, for comparing and storing. */

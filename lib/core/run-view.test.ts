@@ -23,7 +23,7 @@ describe("run view", () => {
     expect(s.lastSeq).toBe(8);
     expect(s.steps.a).toMatchObject({ status: "succeeded", attempts: 2, output: { y: 2 }, failure: null });
     expect(s.steps.b).toMatchObject({ status: "failed", failure: { code: "timeout" } });
-    expect(runProgress(s)).toEqual({ done: 2, total: 2 });
+    expect(runProgress(s)).toEqual({ total: 2, done: 1, failed: 1, skipped: 0, cancelled: 0 });
   });
 
   it("ignores duplicates and events of other runs, whatever the order they arrive in", () => {

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { DryRunPreview } from "./dry-run";
-import type { RunEvent, RunStatus } from "./events";
+import type { RunEvent, RunStatus, StepStatus } from "./events";
 import { RunState, StepFields, emptyRunState, eventPatch } from "./run-state";
 
 export const StepView = StepFields.extend({
@@ -89,10 +89,50 @@ export function applyRunEvents(state: RunView, events: readonly RunEvent[]): Run
   return s;
 }
 
-export function runProgress(view: RunView): { done: number; total: number } {
-  const all = Object.values(view.steps);
-  const done = all.filter((s) => s.status === "succeeded" || s.status === "failed" || s.status === "skipped" || s.status === "cancelled").length;
-  return { done, total: all.length };
+/**
+ * How a run's steps ended, each way counted apart: a cancelled run in which nothing finished
+ * has nothing `done`. A step that failed and went on with its fallback counts as failed.
+ */
+export const StepCounts = z.object({
+  total: z.number().int(),
+  /** succeeded (a reused step included) */
+  done: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  cancelled: z.number().int(),
+});
+export type StepCounts = z.infer<typeof StepCounts>;
+
+/** `count`: how many steps have that status (a database's grouped count), one when absent. */
+export function stepCounts(steps: Iterable<{ status: StepStatus; count?: number }>): StepCounts {
+  const n: StepCounts = { total: 0, done: 0, failed: 0, skipped: 0, cancelled: 0 };
+  for (const { status, count = 1 } of steps) {
+    n.total += count;
+    if (status === "succeeded") n.done += count;
+    else if (status === "failed" || status === "skipped" || status === "cancelled") n[status] += count;
+  }
+  return n;
+}
+
+export function runProgress(view: RunView): StepCounts {
+  return stepCounts(Object.values(view.steps));
+}
+
+/** The steps a person rejected, with who decided and why, in the order of the decisions. */
+export function rejections(steps: Record<string, StepFields>): { stepId: string; by?: string; comment?: string; at: string }[] {
+  return Object.entries(steps)
+    .filter(([, s]) => s.approval?.decision === "rejected")
+    .map(([stepId, s]) => ({ stepId, by: s.approval!.by, comment: s.approval!.comment, at: s.approval!.at }))
+    .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** "3 of 5 steps done · 1 failed · 1 skipped": the words the run page, the runs list and the CLI share. */
+export function progressText(n: StepCounts): string {
+  const parts = [`${n.done} of ${n.total} step${n.total === 1 ? "" : "s"} done`];
+  if (n.failed) parts.push(`${n.failed} failed`);
+  if (n.skipped) parts.push(`${n.skipped} skipped`);
+  if (n.cancelled) parts.push(`${n.cancelled} cancelled`);
+  return parts.join(" · ");
 }
 
 export function isRunActive(status: RunStatus): boolean {

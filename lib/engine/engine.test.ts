@@ -5,6 +5,8 @@ import { makeHarness, type Harness } from "../../tests/support/engine-harness";
 import { expectAllRunsMatchFold } from "../../tests/support/projection";
 import { newProbe, testActions, type Probe } from "../../tests/support/engine-actions";
 import { EngineError } from "./engine";
+import { runOutcome, type RunOutcome } from "../core";
+import { listRuns } from "../store/runs";
 import type { Database } from "../store/database";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
@@ -112,6 +114,8 @@ describe.each(kinds)("engine on %s", (kind) => {
     const done = await h.engine.run({ planVersionId: v });
     expect(done.run.status).toBe("succeeded");
     expect(await statuses(done.run.id)).toEqual({ bad: "failed", next: "succeeded" });
+    // It went on without the step's own output: a success, but a partial one.
+    expect(runOutcome(done.run)).toBe("partial");
   });
 
   it("waits durably for approval, and runs the approved step with the edited input", async () => {
@@ -146,12 +150,20 @@ describe.each(kinds)("engine on %s", (kind) => {
     const doneA = await h.engine.wait(a.run.id);
     expect(doneA.run.status).toBe("succeeded");
     expect(await statuses(a.run.id)).toEqual({ send: "skipped", after: "skipped", other: "succeeded" });
+    // Not a clean success: the rows say a person rejected a step, and the list finds it by that.
+    expect(runOutcome((await h.store.load(a.run.id))!.run)).toBe("with_rejections");
+    const listed = async (outcome: RunOutcome) => (await listRuns(db.prisma, { outcome, planId: (await h.store.load(a.run.id))!.run.planId })).map((r) => r.id);
+    expect(await listed("with_rejections")).toEqual([a.run.id]);
+    expect(await listed("clean")).toEqual([]);
+    expect((await listRuns(db.prisma, { planId: (await h.store.load(a.run.id))!.run.planId }))[0].steps).toEqual({ total: 3, done: 1, failed: 0, skipped: 2, cancelled: 0 });
 
     const b = await h.engine.run({ planVersionId: v, options: { onReject: "fail_run" } }, { untilApproval: true });
     await h.engine.reject(b.run.id, "send", { comment: "no" });
     const doneB = await h.engine.wait(b.run.id);
     expect(doneB.run.status).toBe("failed");
     expect(doneB.run.failure).toMatchObject({ code: "rejected" });
+    expect(runOutcome(doneB.run)).toBeNull();
+    expect(await listed("with_rejections")).toEqual([a.run.id]);
     expect(probe.calls.get("send")).toBeUndefined();
   });
 

@@ -34,6 +34,9 @@ export interface RunRecord {
   outputs?: Record<string, unknown> | null;
   failure?: Failure | null;
   usage?: Usage | null;
+  /** see RunFields in lib/core run-state.ts */
+  rejected?: boolean;
+  partial?: boolean;
   lastSeq: number;
   retryOfId?: string | null;
   createdAt: Date;
@@ -121,7 +124,7 @@ const date = (s: string | null | undefined) => (s ? new Date(s) : null);
 
 /** The state the rows of a run hold (the reducer's state, as the engine resumes from it). */
 export function runStateOfRecords(run: RunRecord, steps: readonly StepRecord[]): RunState {
-  const state: RunState = { id: run.id, lastSeq: run.lastSeq, status: run.status, startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt), outputs: run.outputs ?? null, failure: run.failure ?? null, usage: run.usage ?? null, steps: {} };
+  const state: RunState = { id: run.id, lastSeq: run.lastSeq, status: run.status, startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt), outputs: run.outputs ?? null, failure: run.failure ?? null, usage: run.usage ?? null, rejected: run.rejected ?? false, partial: run.partial ?? false, steps: {} };
   for (const s of steps) state.steps[s.stepId] = stepStateOfRecord(s);
   return state;
 }
@@ -138,7 +141,7 @@ export function stepRecordOf(stepId: string, idempotencyKey: string, s: StepFiel
 export function newRunRecords(input: NewRun, events: readonly RunEvent[], createdAt: Date): { run: RunRecord; steps: StepRecord[] } {
   const state = foldRunEvents(emptyRunState(input.run.id, input.steps.map((s) => s.stepId)), events);
   return {
-    run: { ...input.run, retryOfId: input.run.retryOfId ?? null, status: state.status, outputs: state.outputs ?? null, failure: state.failure ?? null, usage: state.usage ?? null, lastSeq: state.lastSeq, createdAt, startedAt: date(state.startedAt), finishedAt: date(state.finishedAt) },
+    run: { ...input.run, retryOfId: input.run.retryOfId ?? null, status: state.status, outputs: state.outputs ?? null, failure: state.failure ?? null, usage: state.usage ?? null, rejected: state.rejected ?? false, partial: state.partial ?? false, lastSeq: state.lastSeq, createdAt, startedAt: date(state.startedAt), finishedAt: date(state.finishedAt) },
     steps: input.steps.map((s) => stepRecordOf(s.stepId, s.idempotencyKey, state.steps[s.stepId])),
   };
 }

@@ -2,7 +2,7 @@
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { applyRunEvents, emptyStepView, type ActionSpec, type RunEvent, type RunView } from "../core";
+import { applyRunEvents, emptyStepView, runOutcome, type ActionSpec, type RunEvent, type RunView } from "../core";
 import { ARTIFACT_PAGE_MAX_ITEMS, type ArtifactPage, type ArtifactPageQuery, type DecisionBody, type RetryBody, type RunDetail, type RunList, type RunListQuery, type RunPage, type RunStarted, type StartRunBody } from "../contract/runs";
 import { ArtifactStore } from "../engine/artifact-store";
 import type { StepRecord as EngineStepRecord, RunRecord as EngineRunRecord } from "../engine/run-store";
@@ -32,7 +32,7 @@ const iso = (d?: Date | null) => (d ? d.toISOString() : d === null ? null : unde
 
 /** A stored run as the API answers it: dates as ISO text. */
 export function runRecordJson(r: EngineRunRecord): RunDetail["run"] {
-  return { ...r, createdAt: r.createdAt.toISOString(), startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt) };
+  return { ...r, createdAt: r.createdAt.toISOString(), startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt), outcome: runOutcome(r) };
 }
 
 export function stepRecordJson(s: EngineStepRecord): RunDetail["steps"][number] {
@@ -41,8 +41,8 @@ export function stepRecordJson(s: EngineStepRecord): RunDetail["steps"][number] 
 
 export async function runList(query: RunListQuery): Promise<RunList> {
   const t = await getTrellis();
-  const runs = await listRuns(t.database.prisma, { status: query.status, planId: query.planId, since: query.since, until: query.until, take: query.limit });
-  return { runs: runs.map(({ planTitle, versionNumber, stepCount, durationMs, ...r }) => ({ ...runRecordJson(r), planTitle, versionNumber, stepCount, durationMs })) };
+  const runs = await listRuns(t.database.prisma, { status: query.status, outcome: query.outcome, planId: query.planId, since: query.since, until: query.until, take: query.limit });
+  return { runs: runs.map(({ planTitle, versionNumber, stepCount, steps, durationMs, ...r }) => ({ ...runRecordJson(r), planTitle, versionNumber, stepCount, steps, durationMs })) };
 }
 
 export async function runDetail(runId: string): Promise<RunDetail> {

@@ -42,7 +42,7 @@ function stepData(p: StepFieldsPatch | Omit<StepRecord, "stepId" | "idempotencyK
 }
 
 function runData(p: RunFieldsPatch | Partial<RunRecord>) {
-  return { status: p.status, outputs: json(p.outputs), failure: json(p.failure), usage: json(p.usage), startedAt: time(p.startedAt), finishedAt: time(p.finishedAt) };
+  return { status: p.status, outputs: json(p.outputs), failure: json(p.failure), usage: json(p.usage), rejected: p.rejected, partial: p.partial, startedAt: time(p.startedAt), finishedAt: time(p.finishedAt) };
 }
 
 export class PrismaRunStore implements RunStore {
@@ -180,7 +180,7 @@ export function toRunEvent(row: { runId: string; seq: number; type: string; step
   return parsed.data;
 }
 
-type RunRow = { id: string; planId: string; planVersionId: string; status: string; inputs: unknown; options: unknown; outputs: unknown; failure: unknown; usage: unknown; lastSeq: number; retryOfId: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
+type RunRow = { id: string; planId: string; planVersionId: string; status: string; inputs: unknown; options: unknown; outputs: unknown; failure: unknown; usage: unknown; rejected: boolean; partial: boolean; lastSeq: number; retryOfId: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
 
 export function toRunRecord(row: RunRow): RunRecord {
   return {
@@ -193,6 +193,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     outputs: (row.outputs as Record<string, unknown> | null) ?? null,
     failure: row.failure ? Failure.parse(row.failure) : null,
     usage: row.usage ? Usage.parse(row.usage) : null,
+    rejected: row.rejected,
+    partial: row.partial,
     lastSeq: row.lastSeq,
     retryOfId: row.retryOfId,
     createdAt: row.createdAt,

@@ -1,11 +1,12 @@
 /** Run queries for lists and detail pages. The engine's own writes live in run-store.ts. */
-import { Plan, RunStatus } from "../core";
+import { Plan, RunStatus, StepStatus, stepCounts, type RunOutcome } from "../core";
 import { CorruptRowError } from "./plans";
 import type { Db } from "./database";
 import { toRunRecord, toStepRecord } from "./run-store";
 
 export interface RunFilter {
   status?: RunStatus;
+  outcome?: RunOutcome;
   planId?: string;
   since?: Date;
   until?: Date;
@@ -14,10 +15,26 @@ export interface RunFilter {
   before?: Date;
 }
 
+/** The rows of a succeeded run that went each way (runOutcome in lib/core run-state.ts, as a query). */
+const OUTCOME_WHERE = {
+  clean: { status: "succeeded", rejected: false, partial: false },
+  with_rejections: { status: "succeeded", rejected: true },
+  partial: { status: "succeeded", rejected: false, partial: true },
+} as const;
+
+/** How the steps of each run ended, counted by the database. */
+async function stepCountsOf(db: Db, runIds: string[]) {
+  const groups = runIds.length ? await db.stepRun.groupBy({ by: ["runId", "status"], where: { runId: { in: runIds } }, _count: { _all: true } }) : [];
+  const byRun = new Map<string, { status: StepStatus; count: number }[]>();
+  for (const g of groups) byRun.set(g.runId, [...(byRun.get(g.runId) ?? []), { status: StepStatus.parse(g.status), count: g._count._all }]);
+  return new Map([...byRun].map(([id, groups]) => [id, stepCounts(groups)]));
+}
+
 export async function listRuns(db: Db, f: RunFilter = {}) {
   const rows = await db.run.findMany({
     where: {
       status: f.status,
+      ...(f.outcome ? { AND: [OUTCOME_WHERE[f.outcome]] } : {}),
       planId: f.planId,
       createdAt: { gte: f.since, lte: f.until, lt: f.before },
     },
@@ -25,11 +42,13 @@ export async function listRuns(db: Db, f: RunFilter = {}) {
     take: Math.min(f.take ?? 50, 500),
     include: { plan: { select: { title: true } }, planVersion: { select: { number: true } }, _count: { select: { steps: true } } },
   });
+  const counts = await stepCountsOf(db, rows.map((r) => r.id));
   return rows.map((r) => ({
     ...toRunRecord(r),
     planTitle: r.plan.title,
     versionNumber: r.planVersion.number,
     stepCount: r._count.steps,
+    steps: counts.get(r.id) ?? stepCounts([]),
     durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
   }));
 }

@@ -11,7 +11,7 @@ let tmp: ReturnType<typeof tempDir>;
 let dataDir: string;
 let planFile: string;
 
-type RunDoc = { runId: string; status: string; outputs: Record<string, unknown> | null; steps: Record<string, { status: string; approval?: string }> };
+type RunDoc = { runId: string; status: string; outcome?: string | null; progress?: string; outputs: Record<string, unknown> | null; steps: Record<string, { status: string; approval?: string }> };
 const interactive = (answers: string, extra: string[] = ["--input", "top=2"]) => trellis(["run", planFile, "--interactive", "--json", ...extra], { dataDir, input: answers });
 
 beforeAll(() => {
@@ -32,7 +32,7 @@ describe("trellis run --interactive", { timeout: 120_000 }, () => {
     expect(r.stderr).toContain("[y]es / [N]o");
     const doc = json<RunDoc>(r);
     expect(doc.status).toBe("succeeded");
-    expect(doc.steps.save).toEqual({ status: "succeeded", attempts: 1, approval: "approved" });
+    expect(doc.steps.save).toEqual({ status: "succeeded", attempts: 1, approval: "approved", by: expect.stringContaining("(trellis cli)") });
     expect(existsSync(path.join(dataDir, "runs", doc.runId, "top.md"))).toBe(true);
   });
 
@@ -44,13 +44,21 @@ describe("trellis run --interactive", { timeout: 120_000 }, () => {
     expect(existsSync(path.join(dataDir, "runs", doc.runId, "top.md"))).toBe(false);
   });
 
-  it("skip rejects the step and lets the run finish without it: exit 0", async () => {
+  it("skip rejects the step and lets the run finish without it: exit 7, succeeded with rejections", async () => {
     const r = await interactive("skip\n");
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(7);
     const doc = json<RunDoc>(r);
     expect(doc.status).toBe("succeeded");
-    expect(doc.steps.save).toMatchObject({ status: "skipped", approval: "rejected" });
+    expect(doc.outcome).toBe("with_rejections");
+    expect(doc.progress).toBe("3 of 4 steps done · 1 skipped");
+    expect(doc.steps.save).toMatchObject({ status: "skipped", approval: "rejected", comment: "skipped in the terminal" });
     expect(doc.outputs).toEqual({ rows: 2 });
+    expect(r.stderr).toContain("! Run succeeded with rejections");
+    expect(r.stderr).toMatch(/save was rejected by .+: “skipped in the terminal”/);
+    // the list says so too, and finds it by its outcome
+    const list = await trellis(["runs", "--outcome", "with_rejections", "--json"], { dataDir });
+    expect(list.code).toBe(0);
+    expect(json<{ runs: { id: string; outcome: string; steps: unknown }[] }>(list).runs.map((x) => x.id)).toContain(doc.runId);
   });
 
   it("quit cancels the run: exit 4", async () => {

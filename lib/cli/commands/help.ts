@@ -20,7 +20,8 @@ export function helpText(commands: readonly Command[]): string {
     "  0  ok                        4  cancelled (quit, N at an approval, Ctrl-C)",
     "  1  the run failed            5  cannot reach the server or open the database",
     "  2  usage: bad arguments,     6  the run waits for approval (not interactive)",
-    "     inputs, parameters or ids 130 interrupted (Ctrl-C twice, or stopped following a server's run)",
-    "  3  the plan is not valid",
+    "     inputs, parameters or ids 7  the run succeeded, but a person rejected a step",
+    "  3  the plan is not valid     8  the run succeeded in part (a step had no output; it went on)",
+    "                               130 interrupted (Ctrl-C twice, or stopped following a server's run)",
   ].join("\n");
 }

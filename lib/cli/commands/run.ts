@@ -22,7 +22,7 @@ export const runCommand: Command = {
   details: [
     ...RUN_HELP,
     "A file is validated first (nothing is stored when it has errors), then stored as a plan and run.",
-    "Exit 0 succeeded, 1 failed, 2 missing or invalid inputs, 3 invalid plan, 4 cancelled, 6 waits for approval.",
+    "Exit 0 succeeded, 1 failed, 2 missing or invalid inputs, 3 invalid plan, 4 cancelled, 6 waits for approval, 7 succeeded with a step a person rejected, 8 succeeded in part (a step had no output and the run went on).",
   ],
   async run(ctx, argv) {
     const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" } });

@@ -7,7 +7,7 @@ export const watchCommand: Command = {
   name: "watch",
   summary: "Follow a run live until it ends; answer its approvals with --interactive",
   usage: ["watch <run id> [--interactive]"],
-  details: ["--interactive   ask about each step that waits for approval (y / N / skip / quit)", "Exit codes as for run: 0 succeeded, 1 failed, 4 cancelled, 6 waits for approval."],
+  details: ["--interactive   ask about each step that waits for approval (y / N / skip / quit)", "Exit codes as for run: 0 succeeded, 1 failed, 4 cancelled, 6 waits for approval, 7 succeeded with rejections, 8 succeeded in part."],
   async run(ctx, argv) {
     const { values, positionals } = parseCommandArgs(argv, { interactive: { type: "boolean" } });
     const runId = positionals[0];

@@ -8,8 +8,10 @@ import { listTemplates } from "@/lib/server/templates";
 
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
-  const [{ plans, llm, database, catalog }, { templates }] = await Promise.all([homeOverview(), listTemplates()]);
+export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const showArchived = sp.archived === "include";
+  const [{ plans, archivedCount, llm, database, catalog }, { templates }] = await Promise.all([homeOverview({ archived: showArchived ? "include" : "exclude" }), listTemplates()]);
   return (
     <div className="stack">
       <section className="hero">
@@ -68,8 +70,16 @@ export default async function HomePage() {
       <section className="card" data-testid="plans">
         <div className="card-header">
           <h2>Plans</h2>
-          <Link className="button" href="/plans/new">Import a plan</Link>
+          <div className="row" style={{ gap: 12 }}>
+            {showArchived ? (
+              <Link href="/" className="subtle" data-testid="hide-archived">Hide archived</Link>
+            ) : archivedCount ? (
+              <Link href="/?archived=include" className="subtle" data-testid="show-archived">Show archived ({archivedCount})</Link>
+            ) : null}
+            <Link className="button" href="/plans/new">Import a plan</Link>
+          </div>
         </div>
+        {sp.deleted ? <p className="notice" role="status" data-testid="plan-deleted">The plan was deleted.</p> : null}
         {plans.length === 0 ? (
           <EmptyState title="No plans yet" testId="plans-empty">
             Plans you create or import are stored here with every version, so you can come back, edit and run them.

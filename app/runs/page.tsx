@@ -19,8 +19,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const raw = Object.fromEntries(Object.entries(sp).filter(([, v]) => v));
   const parsed = RunListQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : RunListQuery.parse({});
-  const [{ runs }, { plans }] = await Promise.all([runList(query), homeOverview()]);
-  const filtered = Boolean(query.status || query.outcome || query.planId || query.since);
+  // Archived plans and their runs are left out unless asked for, or unless the filter names one.
+  const archived = query.archived ?? (query.planId ? "include" : "exclude");
+  const [{ runs }, { plans }] = await Promise.all([runList({ ...query, archived }), homeOverview({ archived: archived === "exclude" ? "exclude" : "include" })]);
+  const filtered = Boolean(query.status || query.outcome || query.planId || query.since || query.archived);
   return (
     <div className="stack">
       <div className="page-header">
@@ -45,11 +47,15 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         <label className="field"><span>Plan</span>
           <select name="planId" defaultValue={query.planId ?? ""}>
             <option value="">Any plan</option>
-            {plans.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}
+            {plans.map((p) => <option key={p.id} value={p.id}>{p.title}{p.archivedAt ? " (archived)" : ""}</option>)}
           </select>
         </label>
         <label className="field"><span>Since</span>
           <input type="date" name="since" defaultValue={query.since ? query.since.toISOString().slice(0, 10) : ""} />
+        </label>
+        <label className="row" style={{ gap: 6 }}>
+          <input type="checkbox" name="archived" value="include" defaultChecked={archived !== "exclude"} data-testid="include-archived" />
+          <span>Archived plans</span>
         </label>
         <button className="button" type="submit">Filter</button>
         {filtered ? <Link href="/runs" className="subtle">Clear</Link> : null}

@@ -3,6 +3,7 @@
 import { useReactFlow } from "@xyflow/react";
 import Link from "next/link";
 import { useState } from "react";
+import { PlanManage } from "./plan-manage";
 import { SaveTemplateForm } from "./save-template-form";
 import { StartRunForm } from "@/components/runs/start-run-form";
 import type { PlanDetail } from "./api";
@@ -42,7 +43,7 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
   const baseHash = useEditor((s) => s.baseHash);
   const baseVersionId = useEditor((s) => s.baseVersionId);
   const flow = useReactFlow();
-  const [popover, setPopover] = useState<"run" | "keys" | "template" | null>(null);
+  const [popover, setPopover] = useState<"run" | "keys" | "template" | "manage" | null>(null);
   const dirty = hashOf(plan) !== baseHash;
   const { issues } = validationOf(plan, catalog);
   const errors = issues.filter((i) => i.severity === "error").length;
@@ -62,6 +63,7 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
         </div>
         <div className={styles.state}>
           <span className={styles.version} data-testid="version-badge">v{version}</span>
+          {detail.plan.archivedAt ? <span className="badge" data-testid="archived-badge" title="Left out of the plans list and the runs filter">Archived</span> : null}
           {dirty ? (
             <span className={styles.dirty} data-testid="save-state" data-dirty="true"><span className={styles.dirtyDot} />Unsaved changes</span>
           ) : (
@@ -99,6 +101,7 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
         <ToolButton icon="upload" onClick={() => actions.openDialog("import")} title="Import a plan's JSON" testId="open-import" />
         <ToolButton icon="save" onClick={() => setPopover(popover === "template" ? null : "template")} title="Save as a template" testId="open-save-template" />
         <ToolButton icon="keyboard" onClick={() => setPopover(popover === "keys" ? null : "keys")} title="Keyboard shortcuts" testId="open-shortcuts" />
+        <ToolButton icon="trash" onClick={() => setPopover(popover === "manage" ? null : "manage")} title="Archive or delete the plan" testId="open-manage" />
         <span className={styles.sep} />
         <button type="button" className={styles.aiButton} onClick={() => actions.openDialog("refine")} data-testid="open-refine">
           <Icon name="sparkles" /> Refine with AI
@@ -133,6 +136,15 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
           </div>
           {dirty ? <p className={styles.popoverNote}>Unsaved changes are not part of the template: save them first.</p> : null}
           <SaveTemplateForm planId={detail.plan.id} versionId={baseVersionId} defaultName={detail.plan.title} />
+        </div>
+      ) : null}
+      {popover === "manage" ? (
+        <div className={styles.popover} data-testid="manage-popover">
+          <div className={styles.popoverHead}>
+            <b>Archive or delete</b>
+            <button type="button" onClick={() => setPopover(null)} aria-label="Close"><Icon name="close" /></button>
+          </div>
+          <PlanManage detail={detail} />
         </div>
       ) : null}
       {popover === "keys" ? (

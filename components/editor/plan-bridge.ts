@@ -33,6 +33,24 @@ export function useSavePlan(planId: string) {
   });
 }
 
+/** Archives the plan or brings it back; the header shows the new state from the answer. */
+export function useArchivePlan(planId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (archived: boolean) => api.archive(planId, archived),
+    onSuccess: (r) => qc.setQueryData<PlanDetail>(planKey(planId), (d) => (d ? { ...d, plan: { ...d.plan, archivedAt: r.archivedAt } } : d)),
+  });
+}
+
+/** Deletes the plan (with its runs when it has some); the caller leaves the page. */
+export function useDeletePlan(planId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (withRuns: boolean) => api.deletePlan(planId, withRuns),
+    onSuccess: () => qc.removeQueries({ queryKey: planKey(planId) }),
+  });
+}
+
 export function useRestoreVersion(planId: string) {
   const adopt = useAdoptSaved(planId);
   return useMutation({ mutationFn: (ref: string) => api.restoreVersion(planId, ref), onSuccess: adopt });

@@ -24,6 +24,7 @@ export function PlanList({ plans }: { plans: Row[] }) {
           <tr key={p.id} data-testid="plan-row">
             <td>
               <Link className="title" href={`/plans/${p.id}`}>{p.title}</Link>
+              {p.archivedAt ? <> <span className="badge" data-testid="plan-archived">Archived</span></> : null}
               <div className="goal" title={p.goal}>{p.goal || "No goal written"}</div>
             </td>
             <td>{p.stepCount}</td>

@@ -69,7 +69,16 @@ export const VersionDetail = VersionSummary.extend({ plan: Plan, issues: z.array
 export type VersionDetail = z.infer<typeof VersionDetail>;
 
 export const PlanDetail = z.object({
-  plan: z.object({ id: z.string(), title: z.string(), createdAt: IsoDate, updatedAt: IsoDate }),
+  plan: z.object({
+    id: z.string(),
+    title: z.string(),
+    createdAt: IsoDate,
+    updatedAt: IsoDate,
+    /** set while the plan is archived (hidden from the plans list and the runs filter by default) */
+    archivedAt: IsoDate.nullable(),
+    /** its runs, and how many of them have not ended (a plan with such a run cannot be deleted) */
+    runs: z.object({ total: z.number().int(), active: z.number().int() }),
+  }),
   latest: VersionDetail,
   /** the latest version checked against today's catalog (an action may have changed since it was saved) */
   issues: z.array(ValidationIssue),
@@ -111,8 +120,16 @@ export { PlanDiff };
 export const DiffResult = z.object({ from: VersionSummary, to: VersionSummary, diff: PlanDiff });
 export type DiffResult = z.infer<typeof DiffResult>;
 
-export const PlanDeleted = z.object({ deleted: z.literal(true) });
+export const DeletePlanQuery = z.object({
+  withRuns: z.enum(["true", "false"]).optional().describe("`true` deletes the plan's runs too (with their steps, events and files); without it a plan that has runs is kept (409)"),
+});
+export type DeletePlanQuery = z.infer<typeof DeletePlanQuery>;
+
+export const PlanDeleted = z.object({ deleted: z.literal(true), runsDeleted: z.number().int() });
 export type PlanDeleted = z.infer<typeof PlanDeleted>;
+
+export const PlanArchived = z.object({ id: z.string(), archivedAt: IsoDate.nullable() });
+export type PlanArchived = z.infer<typeof PlanArchived>;
 
 // ---- refine ----
 

@@ -31,6 +31,7 @@ export const RunListQuery = z.object({
   planId: z.string().optional(),
   since: QueryDate.optional(),
   until: QueryDate.optional(),
+  archived: z.enum(["include", "exclude", "only"]).optional().describe("runs of archived plans: `include` (the default), `exclude` or `only`"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type RunListQuery = z.infer<typeof RunListQuery>;

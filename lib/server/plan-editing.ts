@@ -5,13 +5,15 @@
  * Responses are plain JSON (dates as ISO text) so the page, the REST API and the browser
  * cache hold the same shapes.
  */
-import type { DiffQuery, DiffResult, PlanDeleted, PlanDetail, RefineResult, SavePlanBody, SaveResult, VersionDetail, VersionList, VersionOne, VersionSummary } from "../contract/plans";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import type { DeletePlanQuery, DiffQuery, DiffResult, PlanArchived, PlanDeleted, PlanDetail, RefineResult, SavePlanBody, SaveResult, VersionDetail, VersionList, VersionOne, VersionSummary } from "../contract/plans";
 import { Plan, diffPlans, validatePlan } from "../core";
 import { planGoal } from "../planner/plan-goal";
-import { addVersion, deletePlan, getPlan, getVersion, listVersions, type StoredVersion, type VersionSource } from "../store/plans";
+import { addVersion, deletePlan, getPlan, getVersion, listVersions, planRunCounts, setPlanArchived, type StoredVersion, type VersionSource } from "../store/plans";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
 import { configuredLlm } from "./planning";
-import { getTrellis } from "./trellis";
+import { getTrellis, runsFolder } from "./trellis";
 
 export type { PlanDetail, RefineResult, SaveResult, VersionDetail, VersionSummary } from "../contract/plans";
 
@@ -40,8 +42,9 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
   const plan = await getPlan(t.database.prisma, planId);
   if (!plan) throw notFound(`There is no plan ${planId}.`);
   const current = validatePlan(plan.latest.plan, t.catalog);
+  const runs = await planRunCounts(t.database.prisma, planId);
   return {
-    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString() },
+    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, runs },
     latest: detailOf(plan.latest),
     issues: current.issues,
     valid: current.valid,
@@ -163,13 +166,35 @@ export async function refinePlan(planId: string, instruction: string, plan?: unk
   };
 }
 
-/** Deletes a plan with its versions; refused (409) while it has runs, whose history pins them. */
-export async function deletePlanById(planId: string): Promise<PlanDeleted> {
+/**
+ * Deletes a plan with its versions, and with `withRuns` its runs and their workspaces; refused
+ * (409) while it has runs and `withRuns` is not given, and always while one of its runs has not ended.
+ */
+export async function deletePlanById(planId: string, query: DeletePlanQuery = {}): Promise<PlanDeleted> {
   const t = await getTrellis();
-  const r = await deletePlan(t.database.prisma, planId);
-  if (r === "not_found") throw notFound(`There is no plan ${planId}.`);
-  if (r === "has_runs") throw conflict("This plan has runs, which keep its versions; it cannot be deleted.");
-  return { deleted: true };
+  const r = await deletePlan(t.database.prisma, planId, { withRuns: query.withRuns === "true" });
+  switch (r.result) {
+    case "not_found":
+      throw notFound(`There is no plan ${planId}.`);
+    case "run_active":
+      throw conflict(`This plan has ${r.runIds.length === 1 ? "a run that has" : `${r.runIds.length} runs that have`} not ended (${r.runIds.join(", ")}): cancel ${r.runIds.length === 1 ? "it" : "them"} or let ${r.runIds.length === 1 ? "it" : "them"} finish, then delete the plan.`, { runIds: r.runIds });
+    case "has_runs":
+      throw conflict(`This plan has ${r.runs} run${r.runs === 1 ? "" : "s"}, which keep its versions: delete it with its runs (withRuns=true), or archive it to hide it and keep its history.`, { runs: r.runs });
+    case "deleted": {
+      // The rows are gone; a workspace left behind only takes disk space, so a failure here is not the caller's.
+      const root = runsFolder(t.config);
+      await Promise.all(r.runIds.map((id) => rm(path.join(root, id), { recursive: true, force: true }).catch(() => undefined)));
+      return { deleted: true, runsDeleted: r.runIds.length };
+    }
+  }
+}
+
+/** Archives a plan, or with `archived: false` brings it back. */
+export async function archivePlanById(planId: string, archived: boolean): Promise<PlanArchived> {
+  const t = await getTrellis();
+  const r = await setPlanArchived(t.database.prisma, planId, archived);
+  if (!r) throw notFound(`There is no plan ${planId}.`);
+  return { id: planId, archivedAt: r.archivedAt?.toISOString() ?? null };
 }
 
 function mergeOutputs(base: Plan, proposed: Plan): Plan["outputs"] {

@@ -2,18 +2,21 @@
 import { planFromJson, readPlanFile } from "../contract/plan-file";
 import type { ImportedPlan } from "../contract/plans";
 import { Plan, validatePlan, type ValidationIssue } from "../core";
-import { addVersion, createPlan, listPlans, type StoredVersion, type VersionSource } from "../store/plans";
+import { addVersion, createPlan, listPlans, type ArchivedFilter, type StoredVersion, type VersionSource } from "../store/plans";
 import { latestRunsByPlan } from "../store/runs";
 import { badRequest } from "./errors";
 import { getTrellis } from "./trellis";
 
-export async function homeOverview() {
+/** The home page's plans (archived ones only with `archived: "include"`), with the workspace's state. */
+export async function homeOverview(options: { archived?: ArchivedFilter } = {}) {
   const t = await getTrellis();
-  const listed = await listPlans(t.database.prisma, { take: 50 });
+  const listed = await listPlans(t.database.prisma, { take: 50, archived: options.archived ?? "exclude" });
+  const archivedCount = await t.database.prisma.plan.count({ where: { archivedAt: { not: null } } });
   const latest = await latestRunsByPlan(t.database.prisma, listed.map((p) => p.id));
   const plans = listed.map((p) => ({ ...p, latestRun: latest.get(p.id) ?? null }));
   return {
     plans,
+    archivedCount,
     llm: { configured: t.config.llm.configured, model: t.config.llm.model, provider: t.config.llm.provider },
     database: { kind: t.database.kind },
     catalog: { actions: t.catalog.list().length, flows: t.catalog.flows() },

@@ -41,7 +41,7 @@ export function stepRecordJson(s: EngineStepRecord): RunDetail["steps"][number] 
 
 export async function runList(query: RunListQuery): Promise<RunList> {
   const t = await getTrellis();
-  const runs = await listRuns(t.database.prisma, { status: query.status, outcome: query.outcome, planId: query.planId, since: query.since, until: query.until, take: query.limit });
+  const runs = await listRuns(t.database.prisma, { status: query.status, outcome: query.outcome, planId: query.planId, since: query.since, until: query.until, archived: query.archived, take: query.limit });
   return { runs: runs.map(({ planTitle, versionNumber, stepCount, steps, durationMs, ...r }) => ({ ...runRecordJson(r), planTitle, versionNumber, stepCount, steps, durationMs })) };
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyPlan, type Plan } from "../core";
 import { openDatabase } from "./database";
-import { addVersion, createPlan, getPlan, listPlans, listVersions } from "./plans";
+import { addVersion, createPlan, deletePlan, getPlan, listPlans, listVersions, setPlanArchived } from "./plans";
 import { freshDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
 import { migrate, readMigrations } from "./migrate";
 
@@ -27,6 +27,28 @@ describe.each(kinds)("plan store on %s", (kind) => {
     expect(v.hash).toMatch(/^[0-9a-f]{64}$/);
     const list = await listPlans(db.prisma);
     expect(list.find((p) => p.id === v.planId)).toMatchObject({ title: "Total revenue by region", stepCount: 1, valid: true, versionCount: 1 });
+  });
+
+  it("archives a plan out of the default list, keeps its order, and deletes it with its runs only when asked and none is active", async () => {
+    const v = await createPlan(db.prisma, { plan: plan("archive me"), issues: [], source: "import" });
+    const before = (await getPlan(db.prisma, v.planId))!.updatedAt;
+    const a = await setPlanArchived(db.prisma, v.planId, true);
+    expect(a?.archivedAt).toBeInstanceOf(Date);
+    expect((await getPlan(db.prisma, v.planId))?.updatedAt).toEqual(before);
+    expect((await listPlans(db.prisma)).map((p) => p.id)).not.toContain(v.planId);
+    expect((await listPlans(db.prisma, { archived: "only" })).map((p) => p.id)).toEqual([v.planId]);
+    expect((await listPlans(db.prisma, { archived: "include" })).find((p) => p.id === v.planId)?.archivedAt).toEqual(a?.archivedAt);
+    expect(await setPlanArchived(db.prisma, "nope", true)).toBeNull();
+
+    const run = (id: string, status: string) => db.prisma.run.create({ data: { id, planId: v.planId, planVersionId: v.id, status, inputs: {}, options: {} } });
+    await run(`${v.planId.slice(0, 8)}-active`, "awaiting_approval");
+    expect(await deletePlan(db.prisma, v.planId, { withRuns: true })).toEqual({ result: "run_active", runIds: [`${v.planId.slice(0, 8)}-active`] });
+    await db.prisma.run.update({ where: { id: `${v.planId.slice(0, 8)}-active` }, data: { status: "cancelled" } });
+    expect(await deletePlan(db.prisma, v.planId)).toEqual({ result: "has_runs", runs: 1 });
+    expect(await deletePlan(db.prisma, v.planId, { withRuns: true })).toEqual({ result: "deleted", runIds: [`${v.planId.slice(0, 8)}-active`] });
+    expect(await db.prisma.run.count({ where: { planId: v.planId } })).toBe(0);
+    expect(await getPlan(db.prisma, v.planId)).toBeNull();
+    expect(await deletePlan(db.prisma, v.planId)).toEqual({ result: "not_found" });
   });
 
   it("appends versions, and does not duplicate an identical one", async () => {

@@ -18,6 +18,15 @@ export interface PlanSummary {
   createdAt: Date;
   valid: boolean | null;
   stepCount: number;
+  /** set while the plan is archived */
+  archivedAt: Date | null;
+}
+
+/** Which plans a list holds: archived plans are left out unless asked for. */
+export type ArchivedFilter = "exclude" | "include" | "only";
+
+export function archivedWhere(archived: ArchivedFilter): { archivedAt?: null | { not: null } } {
+  return archived === "exclude" ? { archivedAt: null } : archived === "only" ? { archivedAt: { not: null } } : {};
 }
 
 export interface StoredVersion {
@@ -85,8 +94,8 @@ export async function addVersion(db: Db, planId: string, version: NewVersion): P
   });
 }
 
-export async function listPlans(db: Db, options: { take?: number } = {}): Promise<PlanSummary[]> {
-  const plans = await db.plan.findMany({ orderBy: { updatedAt: "desc" }, take: options.take ?? 100 });
+export async function listPlans(db: Db, options: { take?: number; archived?: ArchivedFilter } = {}): Promise<PlanSummary[]> {
+  const plans = await db.plan.findMany({ where: archivedWhere(options.archived ?? "exclude"), orderBy: { updatedAt: "desc" }, take: options.take ?? 100 });
   const latestIds = plans.map((p) => p.latestVersionId).filter((x): x is string => Boolean(x));
   const versions = await db.planVersion.findMany({ where: { id: { in: latestIds } }, select: { id: true, valid: true, body: true } });
   const byId = new Map(versions.map((v) => [v.id, v]));
@@ -103,16 +112,38 @@ export async function listPlans(db: Db, options: { take?: number } = {}): Promis
       createdAt: p.createdAt,
       valid: v ? v.valid : null,
       stepCount: body?.success ? body.data.steps.length : 0,
+      archivedAt: p.archivedAt,
     };
   });
 }
 
-export async function getPlan(db: Db, planId: string): Promise<{ id: string; title: string; createdAt: Date; updatedAt: Date; latest: StoredVersion } | null> {
+export async function getPlan(db: Db, planId: string): Promise<{ id: string; title: string; createdAt: Date; updatedAt: Date; archivedAt: Date | null; latest: StoredVersion } | null> {
   const plan = await db.plan.findUnique({ where: { id: planId } });
   if (!plan || !plan.latestVersionId) return null;
   const latest = await db.planVersion.findUnique({ where: { id: plan.latestVersionId } });
   if (!latest) return null;
-  return { id: plan.id, title: plan.title, createdAt: plan.createdAt, updatedAt: plan.updatedAt, latest: toStoredVersion(latest) };
+  return { id: plan.id, title: plan.title, createdAt: plan.createdAt, updatedAt: plan.updatedAt, archivedAt: plan.archivedAt, latest: toStoredVersion(latest) };
+}
+
+/** How many runs a plan has, and how many of them have not ended (queued, running or awaiting approval). */
+export async function planRunCounts(db: Db, planId: string): Promise<{ total: number; active: number }> {
+  const [total, active] = await Promise.all([db.run.count({ where: { planId } }), db.run.count({ where: { planId, status: { in: [...ACTIVE_RUN_STATUSES] } } })]);
+  return { total, active };
+}
+
+/** Run statuses of a run that has not ended: a plan with such a run is never deleted under it. */
+export const ACTIVE_RUN_STATUSES = ["queued", "running", "awaiting_approval"] as const;
+
+/** Archives a plan (keeping the first archiving time) or brings it back; null when there is no such plan. */
+export async function setPlanArchived(db: Db, planId: string, archived: boolean): Promise<{ archivedAt: Date | null } | null> {
+  return db.$transaction(async (tx) => {
+    const plan = await tx.plan.findUnique({ where: { id: planId }, select: { archivedAt: true, updatedAt: true } });
+    if (!plan) return null;
+    const archivedAt = archived ? (plan.archivedAt ?? new Date()) : null;
+    // updatedAt is left alone: archiving is not an edit, and the list keeps its order.
+    await tx.plan.update({ where: { id: planId }, data: { archivedAt, updatedAt: plan.updatedAt } });
+    return { archivedAt };
+  });
 }
 
 export async function getVersion(db: Db, versionId: string): Promise<StoredVersion | null> {
@@ -157,16 +188,24 @@ function toStoredVersion(row: VersionRow): StoredVersion {
   };
 }
 
+export type DeletePlanResult = { result: "deleted"; runIds: string[] } | { result: "not_found" } | { result: "has_runs"; runs: number } | { result: "run_active"; runIds: string[] };
+
 /**
- * Deletes a plan and its versions. A plan that has runs is kept: their history pins its
- * versions. Returns what happened rather than throwing, for the caller to map.
+ * Deletes a plan and its versions. A plan that has runs is kept (their history pins its
+ * versions) unless `withRuns`, which deletes the runs too, with their steps and events; a plan
+ * with a run that has not ended is always kept. Returns what happened rather than throwing, for
+ * the caller to map; `runIds` are the runs deleted, whose workspaces the caller removes.
  */
-export async function deletePlan(db: Db, planId: string): Promise<"deleted" | "not_found" | "has_runs"> {
+export async function deletePlan(db: Db, planId: string, options: { withRuns?: boolean } = {}): Promise<DeletePlanResult> {
   return db.$transaction(async (tx) => {
     const plan = await tx.plan.findUnique({ where: { id: planId }, select: { id: true } });
-    if (!plan) return "not_found";
-    if (await tx.run.count({ where: { planId } })) return "has_runs";
+    if (!plan) return { result: "not_found" };
+    const runs = await tx.run.findMany({ where: { planId }, select: { id: true, status: true } });
+    const active = runs.filter((r) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(r.status));
+    if (active.length) return { result: "run_active", runIds: active.map((r) => r.id) };
+    if (runs.length && !options.withRuns) return { result: "has_runs", runs: runs.length };
+    // Runs, their steps and events, and the versions go with the plan (ON DELETE CASCADE).
     await tx.plan.delete({ where: { id: planId } });
-    return "deleted";
+    return { result: "deleted", runIds: runs.map((r) => r.id) };
   });
 }

@@ -1,6 +1,6 @@
 /** Run queries for lists and detail pages. The engine's own writes live in run-store.ts. */
 import { Plan, RunStatus, StepStatus, stepCounts, type RunOutcome } from "../core";
-import { CorruptRowError } from "./plans";
+import { archivedWhere, CorruptRowError, type ArchivedFilter } from "./plans";
 import type { Db } from "./database";
 import { toRunRecord, toStepRecord } from "./run-store";
 
@@ -13,6 +13,8 @@ export interface RunFilter {
   take?: number;
   /** the createdAt of the last row of the previous page */
   before?: Date;
+  /** runs of archived plans (default: include) */
+  archived?: ArchivedFilter;
 }
 
 /** The rows of a succeeded run that went each way (runOutcome in lib/core run-state.ts, as a query). */
@@ -37,6 +39,7 @@ export async function listRuns(db: Db, f: RunFilter = {}) {
       ...(f.outcome ? { AND: [OUTCOME_WHERE[f.outcome]] } : {}),
       planId: f.planId,
       createdAt: { gte: f.since, lte: f.until, lt: f.before },
+      ...(f.archived && f.archived !== "include" ? { plan: archivedWhere(f.archived) } : {}),
     },
     orderBy: { createdAt: "desc" },
     take: Math.min(f.take ?? 50, 500),

@@ -170,6 +170,53 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect((await call("GET", "/api/plans/{id}", { id: spare.body.planId })).status).toBe(404);
   });
 
+  it("plans: archive and unarchive, delete with runs, never under an active run", async () => {
+    const imported = await call<{ planId: string }>("POST", "/api/plans/import", {}, { body: { plan: EXAMPLE } });
+    const id = imported.body.planId;
+    const archived = await call<{ id: string; archivedAt: string | null }>("POST", "/api/plans/{id}/archive", { id });
+    expect(archived.status).toBe(200);
+    expect(archived.body.archivedAt).toBeTruthy();
+    // Archiving again keeps the first time; the plan still reads and runs.
+    expect((await call<{ archivedAt: string }>("POST", "/api/plans/{id}/archive", { id })).body.archivedAt).toBe(archived.body.archivedAt);
+    const detail = await call<{ plan: { archivedAt: string | null; runs: { total: number; active: number } } }>("GET", "/api/plans/{id}", { id });
+    expect(detail.body.plan).toMatchObject({ archivedAt: archived.body.archivedAt, runs: { total: 0, active: 0 } });
+
+    const started = await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id }, { body: { options: { approveWrites: true } } });
+    await settled(started.body.runId, ["awaiting_approval"]);
+    const runIds = async (archivedFilter: string) => (await call<{ runs: { id: string }[] }>("GET", "/api/runs", {}, { query: { archived: archivedFilter, limit: "500" } })).body.runs.map((r) => r.id);
+    expect(await runIds("exclude")).not.toContain(started.body.runId);
+    expect(await runIds("only")).toContain(started.body.runId);
+    expect(await runIds("include")).toContain(started.body.runId);
+    expect((await call("GET", "/api/runs", {}, { query: { archived: "maybe" } })).status).toBe(400);
+
+    // A run that has not ended keeps its plan, even with withRuns.
+    const refused = await call<{ error: { message: string } }>("DELETE", "/api/plans/{id}", { id }, { query: { withRuns: "true" } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain("not ended");
+    expect((await call<{ plan: { runs: { active: number } } }>("GET", "/api/plans/{id}", { id })).body.plan.runs.active).toBe(1);
+    expect((await call("POST", "/api/runs/{id}/cancel", { id: started.body.runId })).status).toBe(200);
+    await settled(started.body.runId, ["cancelled"]);
+    const kept = await call<{ error: { message: string } }>("DELETE", "/api/plans/{id}", { id });
+    expect(kept.status).toBe(409);
+    expect(kept.body.error.message).toContain("withRuns=true");
+    expect((await call("DELETE", "/api/plans/{id}", { id }, { query: { withRuns: "yes" } })).status).toBe(400);
+
+    const unarchived = await call<{ archivedAt: string | null }>("DELETE", "/api/plans/{id}/archive", { id });
+    expect(unarchived.status).toBe(200);
+    expect(unarchived.body.archivedAt).toBeNull();
+    expect(await runIds("exclude")).toContain(started.body.runId);
+
+    const deleted = await call<{ deleted: boolean; runsDeleted: number }>("DELETE", "/api/plans/{id}", { id }, { query: { withRuns: "true" } });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ deleted: true, runsDeleted: 1 });
+    expect((await call("GET", "/api/runs/{id}", { id: started.body.runId })).status).toBe(404);
+    expect((await call("GET", "/api/plans/{id}", { id })).status).toBe(404);
+    expect((await call("POST", "/api/plans/{id}/archive", { id })).status).toBe(404);
+    expect((await call("DELETE", "/api/plans/{id}/archive", { id: MISSING })).status).toBe(404);
+    expect((await call("POST", "/api/plans/{id}/archive", { id: "not-an-id" })).status).toBe(400);
+    expect((await call("DELETE", "/api/plans/{id}/archive", { id: "not-an-id" })).status).toBe(400);
+  });
+
   it("plans: create from a goal, stream the planning, parse inputs", async () => {
     const planned = await call<{ planId: string; status: string }>("POST", "/api/plans", {}, { body: { goal: "Load the sample sales CSV and total revenue by region", flows: ["data"] } });
     expect(planned.status).toBe(201);
@@ -211,25 +258,25 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
   });
 
   it("runs: a large output is kept as an artifact, read a page at a time and downloaded", async () => {
-    const sql = "SELECT g AS n, repeat('x', 100) AS pad FROM generate_series(1, 5000) g";
-    const plan = { goal: "a large output", flows: [], inputs: [], steps: [{ id: "rows", action: "sql.query", inputs: { sql, maxRows: 5000 } }], outputs: {} };
+    const text = Array.from({ length: 40_000 }, (_, i) => `row ${i + 1}`).join("\n");
+    const plan = { goal: "a large output", flows: [], inputs: [], steps: [{ id: "lines", action: "text.split", inputs: { text } }], outputs: {} };
     const imported = await call<{ planId: string }>("POST", "/api/plans/import", {}, { body: { plan } });
     const started = await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id: imported.body.planId }, { body: {} });
     const run = started.body.runId;
     expect(await settled(run, ["succeeded", "failed"])).toBe("succeeded");
-    const detail = await call<{ steps: { stepId: string; output: { table: { rows: { $artifact: { sha256: string; preview: { count: number } } } } } }[] }>("GET", "/api/runs/{id}", { id: run });
-    const rows = detail.body.steps[0].output.table.rows.$artifact;
-    expect(rows.preview.count).toBe(5000);
-    const page = await call<{ kind: string; items: { n: number }[]; next: number | null }>("GET", "/api/runs/{id}/artifacts/{sha256}", { id: run, sha256: rows.sha256 }, { query: { offset: "4990", limit: "20" } });
+    const detail = await call<{ steps: { stepId: string; output: { parts: { $artifact: { sha256: string; preview: { count: number } } }; count: number } }[] }>("GET", "/api/runs/{id}", { id: run });
+    const parts = detail.body.steps[0].output.parts.$artifact;
+    expect(parts.preview.count).toBe(40_000);
+    const page = await call<{ kind: string; items: string[]; next: number | null }>("GET", "/api/runs/{id}/artifacts/{sha256}", { id: run, sha256: parts.sha256 }, { query: { offset: "39990", limit: "20" } });
     expect(page.status).toBe(200);
-    expect(page.body.items.map((r) => r.n)).toEqual([4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999, 5000]);
+    expect(page.body.items).toEqual(Array.from({ length: 10 }, (_, i) => `row ${39_991 + i}`));
     expect(page.body.next).toBeNull();
     expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}", { id: run, sha256: "f".repeat(64) })).status).toBe(404);
     expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}", { id: run, sha256: "../../etc" })).status).toBe(400);
-    expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}", { id: MISSING, sha256: rows.sha256 })).status).toBe(404);
-    const file = await call<string>("GET", "/api/runs/{id}/artifacts/{sha256}/file", { id: run, sha256: rows.sha256 });
+    expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}", { id: MISSING, sha256: parts.sha256 })).status).toBe(404);
+    const file = await call<string>("GET", "/api/runs/{id}/artifacts/{sha256}/file", { id: run, sha256: parts.sha256 });
     expect(file.status).toBe(200);
-    expect(file.body.split("\n").filter(Boolean)).toHaveLength(5000);
+    expect(file.body.split("\n").filter(Boolean)).toHaveLength(40_000);
     expect((await call("GET", "/api/runs/{id}/artifacts/{sha256}/file", { id: run, sha256: "f".repeat(64) })).status).toBe(404);
   });
 

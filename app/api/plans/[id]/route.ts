@@ -7,4 +7,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(OPERATIONS.getPlan, ({ params }) => planDetail(parsePlanId(params.id)));
 export const PUT = route(OPERATIONS.updatePlan, ({ params, body }) => saveEditedPlan(parsePlanId(params.id), body));
-export const DELETE = route(OPERATIONS.deletePlan, ({ params }) => deletePlanById(parsePlanId(params.id)));
+export const DELETE = route(OPERATIONS.deletePlan, ({ params, query }) => deletePlanById(parsePlanId(params.id), query));

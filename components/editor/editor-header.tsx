@@ -3,6 +3,7 @@
 import { useReactFlow } from "@xyflow/react";
 import Link from "next/link";
 import { useState } from "react";
+import { openDisconnections } from "./disconnections";
 import { PlanManage } from "./plan-manage";
 import { SaveTemplateForm } from "./save-template-form";
 import { StartRunForm } from "@/components/runs/start-run-form";
@@ -47,7 +48,8 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
   const dirty = hashOf(plan) !== baseHash;
   const { issues } = validationOf(plan, catalog);
   const errors = issues.filter((i) => i.severity === "error").length;
-  const warnings = issues.filter((i) => i.severity === "warning").length;
+  const notices = openDisconnections(useEditor((s) => s.disconnected), plan);
+  const warnings = issues.filter((i) => i.severity === "warning").length + notices.length;
   const base = detail.latest.id === baseVersionId ? detail.latest : null;
   const newer = detail.latest.id !== baseVersionId;
   const version = base?.number ?? detail.latest.number;

@@ -15,6 +15,7 @@ import {
 import { emptyHistory, record, redo, undo, type History } from "./history";
 import { parseEdgeId } from "./handles";
 import type { ConnectHints } from "./connection-rules";
+import { cutBy, cutMessage, disconnectionKey, type Cut, type Disconnection } from "./disconnections";
 
 export interface XY {
   x: number;
@@ -81,6 +82,8 @@ export interface EditorActions {
   focusOn(stepId: string, input?: string): void;
   toast(kind: Toast["kind"], message: string): void;
   dismissToast(id: number): void;
+  /** forget the notice about an input that lost its source */
+  dismissDisconnection(d: Disconnection): void;
   setSidebar(tab: SidebarTab): void;
   openDialog(dialog: DialogKind | null): void;
   setIssuesOpen(open: boolean): void;
@@ -106,6 +109,8 @@ export interface EditorState {
   clipboard: Step[];
   pasteCount: number;
   toasts: Toast[];
+  /** inputs that lost their source when a step was deleted, newest first (see disconnections.ts) */
+  disconnected: Disconnection[];
   sidebar: SidebarTab;
   dialog: DialogKind | null;
   /** bumped to ask the canvas for a fresh auto-layout */
@@ -137,7 +142,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
     const toast = (kind: Toast["kind"], message: string) => {
       const id = ++toastSeq;
       set((s) => ({ toasts: [...s.toasts.slice(-2), { id, kind, message }] }));
-      if (typeof window !== "undefined") window.setTimeout(() => get().actions.dismissToast(id), TOAST_MS[kind]);
+      if (typeof window !== "undefined") window.setTimeout(() => get().actions.dismissToast(id), Math.max(TOAST_MS[kind], message.length * 50));
     };
 
     const apply: EditorActions["apply"] = (label, edit, options = {}) => {
@@ -217,15 +222,22 @@ export function createEditorStore(init: EditorInit): EditorStore {
         const what = selectedSteps.length
           ? `Delete ${selectedSteps.length === 1 ? `step ${selectedSteps[0]}` : `${selectedSteps.length} steps`}`
           : `Delete ${selectedEdges.length === 1 ? "connection" : `${selectedEdges.length} connections`}`;
-        apply(what, (plan) => {
+        let cut: Cut = { inputs: [], outputs: [] };
+        const ok = apply(what, (plan) => {
           let next = plan;
           for (const edgeId of selectedEdges) {
             const e = parseEdgeId(edgeId);
             if (e?.kind === "binding") next = setBinding(next, e.step, e.input, undefined);
             else if (e?.kind === "order") next = removeOrderDependency(next, e.from, e.to);
           }
+          cut = cutBy(next, selectedSteps, get().catalog);
           return removeSteps(next, selectedSteps);
         }, { select: [] });
+        // Connections the person deleted are meant; those cut by deleting a step are said out loud.
+        const message = ok ? cutMessage(selectedSteps, cut) : null;
+        if (!message) return;
+        set((s) => ({ disconnected: [...cut.inputs, ...s.disconnected].slice(0, 50) }));
+        toast("info", message);
       },
       copySelection() {
         const { plan, selectedSteps } = get();
@@ -300,6 +312,10 @@ export function createEditorStore(init: EditorInit): EditorStore {
       dismissToast(id) {
         set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
       },
+      dismissDisconnection(d) {
+        const key = disconnectionKey(d);
+        set((s) => ({ disconnected: s.disconnected.filter((x) => disconnectionKey(x) !== key) }));
+      },
       setSidebar(sidebar) {
         set({ sidebar });
       },
@@ -329,6 +345,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       clipboard: [],
       pasteCount: 0,
       toasts: [],
+      disconnected: [],
       sidebar: "add",
       dialog: null,
       layoutRequest: hasLayout ? 0 : 1,

@@ -16,16 +16,17 @@ import { checkCanvasConnection, connectHints, planConnection } from "./connectio
 import { BindingEdgeView, OrderEdgeView } from "./edges";
 import type { Size, XY } from "./editor-store";
 import { GraphCache, deriveGraph, type EditorEdge, type EditorNode } from "./graph-view";
+import { INPUTS_NODE_ID } from "./handles";
 import { InputsNodeView } from "./inputs-node";
 import { StepNodeView } from "./step-node";
 import { useEditor, useEditorStore } from "./store-context";
 import { validationOf } from "./validation";
+import { openingViewport, panToInclude } from "./viewport";
 import styles from "./editor.module.css";
 
 // Module scope: React Flow re-creates every node when these objects change identity.
 const nodeTypes = { step: StepNodeView, planInputs: InputsNodeView };
 const edgeTypes = { binding: BindingEdgeView, order: OrderEdgeView };
-const FIT = { padding: 0.12, maxZoom: 1 };
 export const ACTION_DRAG_TYPE = "application/x-trellis-action";
 
 export function Canvas() {
@@ -43,6 +44,16 @@ export function Canvas() {
   const initialized = useNodesInitialized();
   const [cache] = useState(() => new GraphCache());
   const readyMarked = useRef(false);
+  const pane = useRef<HTMLDivElement>(null);
+  const [opened, setOpened] = useState(false);
+
+  // Opens (and re-opens after an auto-layout) at a zoom where the text reads, not at whatever fits.
+  const showReadable = useCallback((duration?: number) => {
+    const all = flow.getNodes();
+    const el = pane.current;
+    if (!all.length || !el) return;
+    void flow.setViewport(openingViewport(flow.getNodesBounds(all), { width: el.clientWidth, height: el.clientHeight }), duration ? { duration } : undefined);
+  }, [flow]);
 
   const issues = validationOf(plan, catalog).issues;
   const { nodes, edges } = useMemo(
@@ -51,7 +62,16 @@ export function Canvas() {
   );
 
   const laidOut = layoutDone === layoutRequest;
-  const ready = laidOut && (nodes.length === 0 || initialized);
+  const measuredAll = laidOut && (nodes.length === 0 || initialized);
+  const ready = measuredAll && (nodes.length === 0 || opened);
+
+  useEffect(() => {
+    if (!measuredAll || opened) return;
+    showReadable();
+    // Ready once the view is where it opens (the frame after it was set).
+    const frame = requestAnimationFrame(() => setOpened(true));
+    return () => cancelAnimationFrame(frame);
+  }, [measuredAll, opened, showReadable]);
 
   // Auto-layout when asked (on load without server positions, after import or an AI edit, on demand).
   useEffect(() => {
@@ -62,12 +82,12 @@ export function Canvas() {
     void import("./layout").then(({ layoutPlan }) => layoutPlan(current, cat, expanded)).then((p) => {
       if (cancelled) return;
       store.getState().actions.layoutApplied(p);
-      requestAnimationFrame(() => void flow.fitView({ ...FIT, duration: 250 }));
+      requestAnimationFrame(() => showReadable(250));
     });
     return () => {
       cancelled = true;
     };
-  }, [laidOut, layoutRequest, store, flow]);
+  }, [laidOut, layoutRequest, store, showReadable]);
 
   // The moment the plan is laid out and every node measured: what bench:ui and the tests wait for.
   useEffect(() => {
@@ -75,6 +95,30 @@ export function Canvas() {
     readyMarked.current = true;
     performance.mark("trellis:editor-ready");
   }, [ready]);
+
+  // New nodes (pasted steps, the plan-inputs node) are brought into view, by as small a pan as it takes.
+  const revealRequest = useEditor((s) => s.revealRequest);
+  useEffect(() => {
+    if (!revealRequest) return;
+    // The frame after: the new nodes are rendered and measured by then.
+    const frame = requestAnimationFrame(() => {
+      const boxes = revealRequest.ids.map((id) => flow.getInternalNode(id)).filter((n) => n !== undefined).map((n) => ({ ...n.internals.positionAbsolute, width: n.measured.width ?? 288, height: n.measured.height ?? 160 }));
+      const el = pane.current;
+      if (!boxes.length || !el) return;
+      const x = Math.min(...boxes.map((b) => b.x)), y = Math.min(...boxes.map((b) => b.y));
+      const box = { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
+      const next = panToInclude(flow.getViewport(), box, { width: el.clientWidth, height: el.clientHeight });
+      if (next) void flow.setViewport(next, { duration: 200 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [revealRequest, flow]);
+
+  const hasInputsNode = plan.inputs.length > 0;
+  const hadInputsNode = useRef(hasInputsNode);
+  useEffect(() => {
+    if (hasInputsNode && !hadInputsNode.current) store.getState().actions.reveal([INPUTS_NODE_ID]);
+    hadInputsNode.current = hasInputsNode;
+  }, [hasInputsNode, store]);
 
   // An issue or a step list entry was clicked: bring the step into view.
   useEffect(() => {
@@ -184,7 +228,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className={styles.canvas} data-testid="canvas" data-ready={ready ? "true" : "false"} data-node-count={plan.steps.length} onDrop={onDrop} onDragOver={onDragOver}>
+    <div ref={pane} className={styles.canvas} data-testid="canvas" data-ready={ready ? "true" : "false"} data-node-count={plan.steps.length} onDrop={onDrop} onDragOver={onDragOver}>
       {laidOut || layoutDone > 0 || nodes.length === 0 ? (
         <ReactFlow<EditorNode, EditorEdge>
           nodes={nodes}
@@ -202,8 +246,6 @@ export function Canvas() {
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={["Meta", "Control", "Shift"]}
-          fitView
-          fitViewOptions={FIT}
           minZoom={0.08}
           maxZoom={1.8}
           elevateEdgesOnSelect

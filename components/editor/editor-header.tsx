@@ -2,7 +2,8 @@
 /** The editor's bar: where you are, whether it is saved and valid, history, layout, versions, files, AI, save and run. */
 import { useReactFlow } from "@xyflow/react";
 import Link from "next/link";
-import { useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
 import { openDisconnections } from "./disconnections";
 import { PlanManage } from "./plan-manage";
 import { SaveTemplateForm } from "./save-template-form";
@@ -44,7 +45,19 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
   const baseHash = useEditor((s) => s.baseHash);
   const baseVersionId = useEditor((s) => s.baseVersionId);
   const flow = useReactFlow();
-  const [popover, setPopover] = useState<"run" | "keys" | "template" | "manage" | null>(null);
+  // `?run=1` (the run page's "New inputs…") opens on the run form.
+  const [popover, setPopover] = useState<"run" | "keys" | "template" | "manage" | null>(useSearchParams().get("run") ? "run" : null);
+  // Escape closes an open popover (before the canvas's Escape, which clears the selection).
+  useEffect(() => {
+    if (!popover) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      e.preventDefault();
+      setPopover(null);
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [popover]);
   const dirty = hashOf(plan) !== baseHash;
   const { issues } = validationOf(plan, catalog);
   const errors = issues.filter((i) => i.severity === "error").length;

@@ -301,7 +301,7 @@ describe("deleting", () => {
 });
 
 describe("copy and paste", () => {
-  it("copies the selection and pastes fresh copies, offset, wired among themselves", () => {
+  it("copies the selection and pastes fresh copies below their originals, never on top of a step, wired among themselves", () => {
     const store = make();
     const { actions } = store.getState();
     actions.select(["load", "sum"]);
@@ -313,13 +313,15 @@ describe("copy and paste", () => {
     expect(ids(store)).toEqual(["load", "sum", "fmt", "load_2", "sum_2"]);
     expect(stepOf(store, "sum_2")!.inputs.table).toEqual(ref("load_2", "table"));
     expect(s.selectedSteps).toEqual(["load_2", "sum_2"]);
-    expect(s.positions.load_2).toEqual({ x: 40, y: 40 });
-    expect(s.positions.sum_2).toEqual({ x: 440, y: 40 });
+    // Default node boxes are 160 high: the copies keep their arrangement 40 px under the originals.
+    expect(s.positions.load_2).toEqual({ x: 0, y: 200 });
+    expect(s.positions.sum_2).toEqual({ x: 400, y: 200 });
+    expect(s.revealRequest?.ids).toEqual(["load_2", "sum_2"]);
     expect(past(store)).toEqual(["Paste 2 steps"]);
 
     actions.paste();
     s = store.getState();
-    expect(s.positions.load_3).toEqual({ x: 80, y: 80 });
+    expect(s.positions.load_3).toEqual({ x: 0, y: 400 });
     expect(s.pasteCount).toBe(2);
   });
 
@@ -328,8 +330,8 @@ describe("copy and paste", () => {
     store.getState().actions.paste([{ id: "fmt", action: "format_number", inputs: { value: ref("sum", "total") } }, { id: "x", action: "format_number", inputs: { value: ref("elsewhere") } }]);
     expect(stepOf(store, "fmt_2")!.inputs.value).toEqual(ref("sum", "total"));
     expect(stepOf(store, "x")!.inputs).toEqual({});
-    expect(store.getState().positions.fmt_2).toEqual({ x: 840, y: 40 });
-    expect(store.getState().positions.x).toEqual({ x: 70, y: 70 });
+    expect(store.getState().positions.fmt_2).toEqual({ x: 800, y: 200 });
+    expect(store.getState().positions.x).toEqual({ x: 0, y: 400 });
   });
 
   it("does nothing with an empty clipboard or selection", () => {

@@ -87,6 +87,10 @@ export interface EditorActions {
   setSidebar(tab: SidebarTab): void;
   openDialog(dialog: DialogKind | null): void;
   setIssuesOpen(open: boolean): void;
+  /** pan the canvas, as little as it takes, to show these nodes (new ones: pasted steps, the inputs node) */
+  reveal(nodeIds: string[]): void;
+  /** collapse or open a side panel (the canvas takes its width) */
+  togglePanel(side: "left" | "right"): void;
 }
 
 export interface EditorState {
@@ -118,6 +122,9 @@ export interface EditorState {
   /** the layout request the current positions answer; the canvas is ready when it equals layoutRequest */
   layoutDone: number;
   issuesOpen: boolean;
+  collapsed: { left: boolean; right: boolean };
+  /** nodes the canvas should bring into view; `seq` makes a repeat request new */
+  revealRequest: { ids: string[]; seq: number } | null;
   actions: EditorActions;
 }
 
@@ -259,17 +266,8 @@ export function createEditorStore(init: EditorInit): EditorStore {
           return r.plan;
         });
         if (!ok) return;
-        set((s) => {
-          const offset = 40 * (s.pasteCount + 1);
-          const positions = { ...s.positions };
-          let i = 0;
-          for (const [from, to] of ids) {
-            const p = s.positions[from];
-            positions[to] = p ? { x: p.x + offset, y: p.y + offset } : { x: offset + i * 30, y: offset + i * 30 };
-            i++;
-          }
-          return { positions, pasteCount: s.pasteCount + 1, selectedSteps: [...ids.values()], selectedEdges: [] };
-        });
+        set((s) => ({ positions: { ...s.positions, ...placeCopies(s.positions, s.measured, ids) }, pasteCount: s.pasteCount + 1, selectedSteps: [...ids.values()], selectedEdges: [] }));
+        get().actions.reveal([...ids.values()]);
       },
       select(steps, edges = []) {
         const s = get();
@@ -325,6 +323,12 @@ export function createEditorStore(init: EditorInit): EditorStore {
       setIssuesOpen(issuesOpen) {
         set({ issuesOpen });
       },
+      reveal(ids) {
+        set((s) => ({ revealRequest: { ids, seq: (s.revealRequest?.seq ?? 0) + 1 } }));
+      },
+      togglePanel(side) {
+        set((s) => ({ collapsed: { ...s.collapsed, [side]: !s.collapsed[side] } }));
+      },
     };
 
     return {
@@ -351,12 +355,47 @@ export function createEditorStore(init: EditorInit): EditorStore {
       layoutRequest: hasLayout ? 0 : 1,
       layoutDone: 0,
       issuesOpen: false,
+      collapsed: { left: false, right: false },
+      revealRequest: null,
       actions,
     };
   });
 }
 
 const NEW_NODE: Size = { width: 288, height: 160 };
+
+/**
+ * Where copies go: as a group, keeping their arrangement, just below their originals at the first
+ * offset where no copy overlaps a placed node (never on top of what they copy). Copies of steps
+ * placed nowhere here (pasted from another plan) go one under another below everything.
+ */
+export function placeCopies(positions: Record<string, XY>, measured: Record<string, Size>, ids: ReadonlyMap<string, string>): Record<string, XY> {
+  const size = (id: string) => measured[id] ?? NEW_NODE;
+  const placed = [...ids].filter(([from]) => positions[from]);
+  const out: Record<string, XY> = {};
+  if (placed.length) {
+    const top = Math.min(...placed.map(([f]) => positions[f].y));
+    const bottom = Math.max(...placed.map(([f]) => positions[f].y + size(f).height));
+    const boxes = Object.entries(positions).map(([id, p]) => ({ ...p, ...size(id) }));
+    const overlaps = (dy: number) => placed.some(([f]) => {
+      const p = positions[f];
+      const { width, height } = size(f);
+      return boxes.some((b) => p.x < b.x + b.width + 24 && p.x + width + 24 > b.x && p.y + dy < b.y + b.height + 24 && p.y + dy + height + 24 > b.y);
+    });
+    let dy = bottom - top + 40;
+    for (let i = 0; i < 200 && overlaps(dy); i++) dy += 40;
+    for (const [f, to] of placed) out[to] = { x: positions[f].x, y: positions[f].y + dy };
+  }
+  let all = { ...positions, ...out };
+  for (const [from, to] of ids) {
+    if (positions[from]) continue;
+    const ys = Object.entries(all).map(([id, p]) => p.y + size(id).height);
+    const xs = Object.values(all).map((p) => p.x);
+    out[to] = freeSpot(all, measured, { x: xs.length ? Math.min(...xs) : 0, y: ys.length ? Math.max(...ys) + 40 : 0 });
+    all = { ...all, [to]: out[to] };
+  }
+  return out;
+}
 
 /** The first place at or below `at` where a new node overlaps none of the placed ones. */
 function freeSpot(positions: Record<string, XY>, measured: Record<string, Size>, at: XY): XY {

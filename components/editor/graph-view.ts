@@ -3,6 +3,7 @@
  * stored: the canvas calls `deriveGraph` on every change, and the cache hands back the same
  * node and edge objects for what did not change, so React Flow and memoized nodes skip them.
  */
+import { stepTitles } from "@/lib/core/step-titles";
 import { MarkerType, type Edge, type Node } from "@xyflow/react";
 import type { Catalog } from "@/lib/core/catalog";
 import type { ValidationIssue } from "@/lib/core/issues";
@@ -74,6 +75,7 @@ export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNo
   const issuesByStep = indexIssues(g.issues);
   const used = usedFieldsOf(g.plan);
   const selected = new Set(g.selectedSteps);
+  const titles = stepTitles(g.plan.steps, (a) => g.catalog.get(a)?.title);
   const selectedEdges = new Set(g.selectedEdges);
   const nodes: EditorNode[] = [];
   const edges: EditorEdge[] = [];
@@ -102,7 +104,8 @@ export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNo
     const usedHere = used.get(step.id);
     const issueKey = issues ? issues.list.map((i) => `${i.severity}${i.input ?? ""}${i.message}`).join("\n") : "";
     const usedKey = usedHere ? [...usedHere].sort().join(",") : "";
-    const data = cache.memo(`data:${step.id}`, [step, spec, issueKey, usedKey], () => stepView(step, spec, issues, usedHere));
+    const title = titles.get(step.id);
+    const data = cache.memo(`data:${step.id}`, [step, spec, issueKey, usedKey, title], () => stepView(step, spec, issues, usedHere, title));
     const position = g.positions[step.id] ?? fallbackPosition(step, g.positions);
     const measured = g.measured[step.id];
     const isSelected = selected.has(step.id);

@@ -21,6 +21,8 @@ const PATHS = {
   copy: "M5.5 5.5h7v8h-7zM3.5 10.5v-8h7",
   chevronDown: "M4 6l4 4 4-4",
   chevronUp: "M4 10l4-4 4 4",
+  chevronLeft: "M10 4 6 8l4 4",
+  chevronRight: "M6 4l4 4-4 4",
   keyboard: "M2 4.5h12v7H2zM4.5 7h.01M7 7h.01M9.5 7h.01M12 7h.01M5 9.5h6",
   link: "M6.5 9.5l3-3M7 4.5l1-1a2.8 2.8 0 0 1 4 4l-1 1M9 11.5l-1 1a2.8 2.8 0 0 1-4-4l1-1",
   input: "M2.5 8h7M7 5l3 3-3 3M10.5 3h3v10h-3",

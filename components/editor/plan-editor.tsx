@@ -15,6 +15,7 @@ import { EditorHeader } from "./editor-header";
 import { ImportDialog } from "./import-dialog";
 import { Inspector } from "./inspector";
 import { IssuesPanel } from "./issues-panel";
+import { Icon } from "./icons";
 import { usePlanDetail } from "./plan-bridge";
 import { planFileName } from "./plan-json";
 import { RefineDialog } from "./refine-dialog";
@@ -57,15 +58,22 @@ function EditorFrame({ initial, planner }: { initial: PlanDetail; planner: Plann
   const store = useEditorStore();
   const detail = usePlanDetail(initial.plan.id, initial).data;
   const dialog = useEditor((s) => s.dialog);
-  const { openDialog } = useActions();
+  const collapsed = useEditor((s) => s.collapsed);
+  const { openDialog, togglePanel } = useActions();
   useShortcuts(store);
   useUnsavedWarning(store);
   const close = () => openDialog(null);
   return (
-    <div className={styles.editor} data-testid="plan-editor">
+    <div className={`${styles.editor} ${collapsed.left ? styles.leftCollapsed : ""} ${collapsed.right ? styles.rightCollapsed : ""}`} data-testid="plan-editor">
       <EditorHeader detail={detail} />
       <aside className={styles.left}><Sidebar /></aside>
       <div className={styles.center}>
+        <button type="button" className={`${styles.panelToggle} ${styles.panelToggleLeft}`} onClick={() => togglePanel("left")} aria-expanded={!collapsed.left} title={collapsed.left ? "Show the steps, palette and inputs panel" : "Hide the left panel"} data-testid="toggle-left-panel">
+          <Icon name={collapsed.left ? "chevronRight" : "chevronLeft"} size={12} />{collapsed.left ? "Panel" : null}
+        </button>
+        <button type="button" className={`${styles.panelToggle} ${styles.panelToggleRight}`} onClick={() => togglePanel("right")} aria-expanded={!collapsed.right} title={collapsed.right ? "Show the inspector" : "Hide the inspector"} data-testid="toggle-right-panel">
+          {collapsed.right ? "Inspector" : null}<Icon name={collapsed.right ? "chevronLeft" : "chevronRight"} size={12} />
+        </button>
         <Canvas />
         <Toasts />
         <IssuesPanel />

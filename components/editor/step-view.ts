@@ -117,7 +117,7 @@ function short(text: string, max = 28): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export function stepView(step: Step, spec: ActionSpec | undefined, issues: StepIssues | undefined, used: ReadonlySet<string> | undefined): StepNodeData {
+export function stepView(step: Step, spec: ActionSpec | undefined, issues: StepIssues | undefined, used: ReadonlySet<string> | undefined, title?: string): StepNodeData {
   const props = spec && isObject(spec.input.properties) ? (spec.input.properties as Record<string, unknown>) : {};
   const required = new Set(spec && Array.isArray(spec.input.required) ? (spec.input.required as string[]) : []);
   const names = [...Object.keys(props), ...Object.keys(step.inputs).filter((n) => !(n in props))];
@@ -149,7 +149,7 @@ export function stepView(step: Step, spec: ActionSpec | undefined, issues: StepI
   const firstError = issues?.list.find((i) => i.severity === "error")?.message;
   return {
     stepId: step.id,
-    title: step.label || spec?.title || step.action,
+    title: title ?? (step.label || spec?.title || step.action),
     action: step.action,
     effect: spec?.effect ?? "unknown",
     approval: Boolean(step.approval ?? spec?.approval),

@@ -1,5 +1,6 @@
 "use client";
 /** The plan's graph, read-only; each node shows its step's live status. Status lives in context, never in node data. */
+import { stepTitles } from "@/lib/core/step-titles";
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, useReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { createContext, memo, useContext, useEffect, useMemo, useState } from "react";
@@ -63,16 +64,17 @@ export function RunGraph({ plan, actions, steps, now, selected, onSelect, fitKey
     return () => { live = false; };
   }, [plan]);
   const specs = useMemo(() => new Map(actions.map((a) => [a.id, a])), [actions]);
+  const titles = useMemo(() => stepTitles(plan.steps, (a) => specs.get(a)?.title), [plan, specs]);
   const nodes = useMemo<RunNode[]>(
     () => plan.steps.map((s) => ({
       id: s.id,
       type: "runStep",
       position: positions?.[s.id] ?? { x: 0, y: 0 },
-      data: { title: s.label ?? specs.get(s.action)?.title ?? s.action, action: s.action, effect: specs.get(s.action)?.effect ?? "pure" },
+      data: { title: titles.get(s.id) ?? s.action, action: s.action, effect: specs.get(s.action)?.effect ?? "pure" },
       draggable: false,
       connectable: false,
     })),
-    [plan, positions, specs],
+    [plan, positions, specs, titles],
   );
   const edges = useMemo<Edge[]>(() => {
     const out: Edge[] = [];

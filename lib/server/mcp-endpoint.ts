@@ -1,0 +1,126 @@
+/**
+ * Trellis as an MCP server (streamable HTTP at /api/mcp): MCP clients (desktop assistants,
+ * IDEs, agents) plan a goal, run a saved plan with inputs, read a run's status and outputs, and
+ * approve or reject a waiting step. Stateless: each request gets its own server and transport
+ * (the SDK's web-standard one), answered as JSON. Every tool calls the same lib/server
+ * functions as the REST routes, so access and validation are theirs.
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { StartRunBody, type RunDetail } from "../contract/runs";
+import { TrellisError } from "../core/errors";
+import { planAndSave, plannedSummary } from "./planning";
+import { approveStep, rejectStep, runDetail, startRun } from "./runs";
+import { getTrellis } from "./trellis";
+
+/** How long run_plan waits for a run to end (or to wait for a person) before it answers with the run as it is. */
+const RUN_WAIT_MS = 120_000;
+
+export async function handleMcpRequest(request: Request): Promise<Response> {
+  const server = trellisMcpServer();
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  await server.connect(transport);
+  try {
+    return await transport.handleRequest(request);
+  } finally {
+    await server.close().catch(() => undefined);
+  }
+}
+
+function answer(value: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value };
+}
+
+/** A refused request (unknown plan, invalid inputs, ...) is the tool's error, with the reason; anything else is Trellis's. */
+async function tool(fn: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+  try {
+    return answer(await fn());
+  } catch (err) {
+    if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: (err as Error).message }] };
+    throw err;
+  }
+}
+
+function runSummary(d: RunDetail): Record<string, unknown> {
+  return {
+    runId: d.run.id,
+    status: d.run.status,
+    outputs: d.run.outputs ?? null,
+    failure: d.run.failure ?? null,
+    steps: d.steps.map((s) => ({ stepId: s.stepId, status: s.status, ...(s.failure ? { failure: s.failure.message } : {}) })),
+    url: `/runs/${d.run.id}`,
+  };
+}
+
+export function trellisMcpServer(): McpServer {
+  const server = new McpServer({ name: "trellis", version: "0.1.0" });
+
+  server.registerTool(
+    "plan_goal",
+    {
+      title: "Plan a goal",
+      description: "Plans a goal as a typed plan over Trellis's actions and saves it. Answers the plan's id, whether it is ready to run, its steps and what is missing.",
+      inputSchema: { goal: z.string().min(1).describe("what should be done"), flows: z.array(z.string()).optional().describe("flows whose actions the plan may use; none means every flow") },
+      annotations: { readOnlyHint: false, destructiveHint: false },
+    },
+    ({ goal, flows }) =>
+      tool(async () => {
+        const saved = await planAndSave({ goal, flows });
+        const r = saved.result;
+        return {
+          ...plannedSummary(saved),
+          steps: r.plan.steps.map((s) => ({ id: s.id, action: s.action })),
+          inputs: r.plan.inputs.map((i) => i.name),
+          missingInputs: r.missingInputs.map((m) => m.name),
+          issues: r.issues.filter((i) => i.severity === "error").map((i) => i.message),
+        };
+      }),
+  );
+
+  server.registerTool(
+    "run_plan",
+    {
+      title: "Run a saved plan",
+      description: `Runs the latest version of a saved plan with the given inputs and, unless wait is false, waits (up to ${RUN_WAIT_MS / 1000} s) until it ends or waits for a person's approval. Answers the run's status and outputs.`,
+      inputSchema: { planId: z.string().min(1), inputs: z.record(z.string(), z.unknown()).optional().describe("the plan's inputs by name"), wait: z.boolean().optional() },
+      annotations: { readOnlyHint: false, destructiveHint: true },
+    },
+    ({ planId, inputs, wait }) =>
+      tool(async () => {
+        const { runId } = await startRun(planId, StartRunBody.parse({ inputs }));
+        if (wait !== false) await (await getTrellis()).engine.wait(runId, { untilApproval: true, timeoutMs: RUN_WAIT_MS }).catch(() => undefined);
+        return runSummary(await runDetail(runId));
+      }),
+  );
+
+  server.registerTool(
+    "get_run",
+    {
+      title: "A run's status and outputs",
+      description: "Answers a run's status, outputs, failure and the status of each step.",
+      inputSchema: { runId: z.string().min(1) },
+      annotations: { readOnlyHint: true },
+    },
+    ({ runId }) => tool(async () => runSummary(await runDetail(runId))),
+  );
+
+  for (const decision of ["approve", "reject"] as const) {
+    server.registerTool(
+      `${decision}_step`,
+      {
+        title: decision === "approve" ? "Approve a waiting step" : "Reject a waiting step",
+        description: decision === "approve" ? "Approves a step that waits for a person; the run goes on." : "Rejects a step that waits for a person; the steps that depend on it are skipped.",
+        inputSchema: { runId: z.string().min(1), stepId: z.string().min(1), comment: z.string().max(2000).optional() },
+        annotations: { readOnlyHint: false, destructiveHint: decision === "approve" },
+      },
+      ({ runId, stepId, comment }) =>
+        tool(async () => {
+          await (decision === "approve" ? approveStep : rejectStep)(runId, { stepId, comment, by: "mcp" });
+          return { ok: true, runId, stepId, decision };
+        }),
+    );
+  }
+  return server;
+}

@@ -6,6 +6,7 @@ import { ApiRequestError, createClient } from "@/lib/contract/client";
 import type { ParsedInputs } from "@/lib/contract/plans";
 import type { PlanInput } from "@/lib/core/plan";
 import { fieldOf, parseFieldText, toFieldText as toText } from "@/components/ui/schema-field";
+import { SchemaFieldInput } from "@/components/ui/schema-field-input";
 
 const client = createClient();
 
@@ -16,6 +17,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
   const [dryRun, setDryRun] = useState(false);
   const [approveWrites, setApproveWrites] = useState(false);
   const [policy, setPolicy] = useState<"fail_fast" | "continue">("fail_fast");
+  const [rollback, setRollback] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const [freeText, setFreeText] = useState("");
@@ -64,7 +66,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
       setError(null);
       const parsed = parse();
       if (typeof parsed === "string") { setError(parsed); return; }
-      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, failurePolicy: policy } });
+      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, failurePolicy: policy, rollbackOnFailure: rollback && !dryRun } });
       if (!r.ok) { setError(r.error); return; }
       router.push(`/runs/${r.value.runId}`);
     });
@@ -87,17 +89,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
         return (
           <div className="field" key={pi.name}>
             <label htmlFor={id}>{pi.name}{pi.description ? <span className="subtle"> · {pi.description}</span> : null}</label>
-            {f.kind === "boolean" ? (
-              <select id={id} value={values[pi.name] ?? ""} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })}>
-                <option value="">—</option><option value="true">true</option><option value="false">false</option>
-              </select>
-            ) : f.kind === "enum" ? (
-              <select id={id} value={values[pi.name] ?? ""} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })}>
-                <option value="">—</option>{f.options!.map((o) => <option key={String(o)} value={String(o)}>{String(o)}</option>)}
-              </select>
-            ) : (
-              <input id={id} type="text" inputMode={f.kind === "number" || f.kind === "integer" ? "decimal" : undefined} value={values[pi.name] ?? ""} placeholder={f.kind === "json" ? "JSON" : f.kind} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })} data-testid={id} />
-            )}
+            <SchemaFieldInput id={id} field={f} value={values[pi.name] ?? ""} onChange={(text) => setValues({ ...values, [pi.name]: text })} testId={f.kind === "boolean" || f.kind === "enum" ? undefined : id} />
           </div>
         );
       })}
@@ -105,10 +97,14 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
         <label className="row"><input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run</label>
         <label className="row"><input type="checkbox" checked={approveWrites} onChange={(e) => setApproveWrites(e.target.checked)} /> Approve writes</label>
         <label className="row">On failure
-          <select value={policy} onChange={(e) => setPolicy(e.target.value as "fail_fast" | "continue")} style={{ width: "auto" }}>
+          <select value={policy} onChange={(e) => setPolicy(e.target.value as "fail_fast" | "continue")} style={{ width: "auto" }} data-testid="run-failure-policy">
             <option value="fail_fast">stop the run</option>
             <option value="continue">skip dependents</option>
           </select>
+        </label>
+        {/* A dry run writes nothing, so there is nothing to undo. */}
+        <label className="row" title="If the run fails, undo the writes it completed, newest first (each write action says how: a file gets its previous content back)">
+          <input type="checkbox" checked={rollback && !dryRun} disabled={dryRun} onChange={(e) => setRollback(e.target.checked)} data-testid="run-rollback" /> Undo writes if it fails
         </label>
       </div>
       {error ? <div className="error-box" role="alert" data-testid="start-run-error">{error}</div> : null}

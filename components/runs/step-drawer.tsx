@@ -3,6 +3,7 @@ import type { ActionSpec } from "@/lib/core/action";
 import type { Step } from "@/lib/core/plan";
 import type { StepView } from "@/lib/core/run-view";
 import { ApprovalPanel } from "./approval-panel";
+import { StepPreview } from "./dry-run";
 import { StatusBadge, formatDuration } from "./status";
 import { ValueView } from "./value-view";
 
@@ -49,6 +50,7 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: 
             ) : null}
           </section>
         ) : null}
+        {view.preview ? <StepPreview preview={view.preview} /> : null}
         {view.undone ? <section className="skip-note">Rolled back: {view.undone.ok ? "undone" : `undo failed: ${view.undone.error}`}</section> : null}
 
         <h3>Input</h3>

@@ -2,10 +2,12 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { isRunActive, runProgress } from "@/lib/core/run-view";
+import { runOutcome } from "@/lib/core/run-state";
 import type { RunPageData } from "@/lib/server/runs";
 import { DryRunBadge, DryRunNotice } from "./dry-run";
 import { RunControls } from "./run-controls";
 import { RunGraph } from "./run-graph";
+import { PartialNotice, ProgressBar, RejectionBanner, RunProgress } from "./run-outcome";
 import { RunTimeline } from "./run-timeline";
 import { StatusBadge, formatDuration } from "./status";
 import { StepDrawer } from "./step-drawer";
@@ -19,7 +21,8 @@ export function RunViewPage({ data }: { data: RunPageData }) {
   // undefined: the person has not chosen, so show what needs attention; null: they closed the drawer.
   const [chosen, setSelected] = useState<string | null | undefined>(undefined);
   const specs = useMemo(() => new Map(data.actions.map((a) => [a.id, a])), [data.actions]);
-  const { done, total } = runProgress(view);
+  const counts = runProgress(view);
+  const outcome = runOutcome(view);
   const waiting = Object.entries(view.steps).filter(([, s]) => s.status === "awaiting_approval").map(([id]) => id);
   const rootFailure = Object.entries(view.steps).find(([, s]) => s.status === "failed" && !s.usedFallback);
   const selected = chosen === undefined ? (waiting[0] ?? rootFailure?.[0]) : (chosen ?? undefined);
@@ -34,9 +37,9 @@ export function RunViewPage({ data }: { data: RunPageData }) {
             <Link href="/runs">Runs</Link> / <Link href={`/plans/${data.meta.planId}`}>{data.meta.planTitle}</Link> · v{data.meta.versionNumber}
             {data.meta.retryOfId ? <> · retry of <Link href={`/runs/${data.meta.retryOfId}`}>{data.meta.retryOfId.slice(0, 8)}</Link></> : null}
           </div>
-          <h1 className="row">Run <span className="mono subtle" style={{ fontSize: 18 }}>{view.id.slice(0, 8)}</span> <StatusBadge status={view.status} testId="run-status" />{data.meta.options.dryRun ? <DryRunBadge /> : null}</h1>
+          <h1 className="row">Run <span className="mono subtle" style={{ fontSize: 18 }}>{view.id.slice(0, 8)}</span> <StatusBadge status={view.status} outcome={outcome} testId="run-status" />{data.meta.options.dryRun ? <DryRunBadge /> : null}</h1>
           <div className="row subtle" style={{ marginTop: 6 }}>
-            <span data-testid="run-progress">{done} of {total} steps done</span>
+            <RunProgress counts={counts} />
             {/* A live run's elapsed time differs between the server's render and the browser's first one. */}
             {elapsed !== null ? <span suppressHydrationWarning>· {formatDuration(elapsed)}</span> : null}
             <span className={`conn conn-${connection}`} data-testid="connection">{connection === "live" ? "● live" : connection === "reconnecting" ? "● reconnecting…" : connection === "connecting" ? "● connecting…" : ""}</span>
@@ -44,7 +47,7 @@ export function RunViewPage({ data }: { data: RunPageData }) {
         </div>
         <RunControls runId={view.id} status={view.status} planId={data.meta.planId} inputs={data.meta.inputs} options={data.meta.options} />
       </div>
-      <div className="progress-bar" aria-label="progress"><span style={{ width: `${total ? (done / total) * 100 : 0}%` }} className={`fill-${view.status}`} /></div>
+      <ProgressBar counts={counts} active={active} />
       {data.meta.options.dryRun ? <DryRunNotice steps={view.steps} /> : null}
 
       {waiting.length ? (
@@ -53,6 +56,8 @@ export function RunViewPage({ data }: { data: RunPageData }) {
           {waiting.map((id) => <button key={id} className="linkish" onClick={() => setSelected(id)}>{id}</button>)}
         </div>
       ) : null}
+      <RejectionBanner view={view} plan={data.plan} outcome={outcome} onSelect={setSelected} />
+      {outcome === "partial" ? <PartialNotice view={view} onSelect={setSelected} /> : null}
       {view.status === "failed" && view.failure ? (
         <div className="notice danger" data-testid="run-failure">
           <strong>The run failed.</strong> {view.failure.message}

@@ -33,7 +33,7 @@ export function RunControls({ runId, status, planId, inputs, options }: { runId:
           </>
         ) : null}
         {!active ? <button className="button" disabled={pending} onClick={() => go(() => startRunAction(planId, { inputs, options }))} data-testid="run-again">Run again</button> : null}
-        {!active ? <Link className="button ghost" href={`/plans/${planId}#run`}>New inputs…</Link> : null}
+        {!active ? <Link className="button ghost" href={`/plans/${planId}?run=1`} data-testid="new-inputs">New inputs…</Link> : null}
       </div>
       {error ? <div className="error-box" role="alert" data-testid="run-control-error">{error}</div> : null}
     </div>

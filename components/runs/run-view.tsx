@@ -6,6 +6,7 @@ import { runOutcome } from "@/lib/core/run-state";
 import type { RunPageData } from "@/lib/server/runs";
 import { DryRunBadge, DryRunNotice } from "./dry-run";
 import { RunControls } from "./run-controls";
+import { RunOutputs } from "./run-outputs";
 import { RunGraph } from "./run-graph";
 import { PartialNotice, ProgressBar, RejectionBanner, RunProgress } from "./run-outcome";
 import { RunTimeline } from "./run-timeline";
@@ -77,20 +78,7 @@ export function RunViewPage({ data }: { data: RunPageData }) {
         <RunTimeline plan={data.plan} view={view} now={now} onSelect={setSelected} />
       </section>
 
-      <section className="card" data-testid="run-outputs">
-        <div className="card-header"><h2>Outputs</h2></div>
-        <div className="card-body">
-          {view.outputs && Object.keys(view.outputs).length ? (
-            <div className="value-fields">
-              {Object.entries(view.outputs).map(([k, v]) => (
-                <div key={k} className="value-field"><div className="value-key">{k}</div><ValueView value={v} depth={1} runId={view.id} /></div>
-              ))}
-            </div>
-          ) : (
-            <span className="subtle">{active ? "The outputs appear when the run succeeds." : "This run produced no outputs."}</span>
-          )}
-        </div>
-      </section>
+      <RunOutputs runId={view.id} plan={data.plan} view={view} specs={specs} active={active} onSelect={setSelected} />
 
       {Object.keys(data.meta.inputs).length ? (
         <section className="card">

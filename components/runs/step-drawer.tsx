@@ -53,10 +53,13 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: 
         {view.preview ? <StepPreview preview={view.preview} /> : null}
         {view.undone ? <section className="skip-note">Rolled back: {view.undone.ok ? "undone" : `undo failed: ${view.undone.error}`}</section> : null}
 
-        <h3>Input</h3>
-        {view.input !== undefined ? <ValueView value={view.input} runId={runId} /> : <div className="subtle">Not resolved yet.</div>}
+        {/* What the step produced comes first; what it was given is one click away. */}
         <h3>Output</h3>
         {view.output !== undefined ? <div data-testid="step-output"><ValueView value={view.output} runId={runId} /></div> : <div className="subtle">No output{view.status === "running" ? " yet" : ""}.</div>}
+        <details className="drawer-input" data-testid="step-input">
+          <summary><h3>Input</h3></summary>
+          {view.input !== undefined ? <ValueView value={view.input} runId={runId} /> : <div className="subtle">Not resolved yet.</div>}
+        </details>
         <h3>Logs</h3>
         {view.logs.length ? (
           <ol className="logs">

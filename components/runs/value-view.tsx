@@ -41,7 +41,8 @@ export function ValueView({ value, depth = 0, runId }: { value: unknown; depth?:
   }
   if (depth === 0 && typeof value === "object" && value !== null && !Array.isArray(value)) {
     const entries = Object.entries(value as Record<string, unknown>);
-    const rich = entries.some(([, v]) => isTable(v) || isStoredTable(v) || isArtifactRef(v) || (typeof v === "string" && (/^\s*<svg/.test(v) || (v.length > 80 && looksLikeMarkdown(v)))));
+    // A text of several lines reads as text, not as JSON with \n escapes.
+    const rich = entries.some(([, v]) => isTable(v) || isStoredTable(v) || isArtifactRef(v) || (typeof v === "string" && (/^\s*<svg/.test(v) || v.includes("\n") || (v.length > 80 && looksLikeMarkdown(v)))));
     if (rich) {
       return (
         <div className="value-fields">

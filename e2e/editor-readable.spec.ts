@@ -125,6 +125,7 @@ test.describe("the editor at 1440 × 900", () => {
     // Two steps of one action read apart.
     await expect(node(page, "load").locator('[class*="title"]').first()).toHaveText("Load CSV");
     await expect(node(page, "load_2").locator('[class*="title"]').first()).toHaveText("Load CSV 2");
+    await expect(page.getByTestId("step-item-load_2")).toContainText("Load CSV 2");
     await shot(page, "duplicated");
   });
 

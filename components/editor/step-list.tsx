@@ -6,6 +6,7 @@
  */
 import { useMemo, useState, type DragEvent } from "react";
 import { moveStep, runOrder } from "@/lib/core/plan-edits";
+import { stepTitles } from "@/lib/core/step-titles";
 import { Icon } from "./icons";
 import { useActions, useEditor } from "./store-context";
 import { indexIssues } from "./step-view";
@@ -20,6 +21,7 @@ export function StepList() {
   const order = useMemo(() => runOrder(plan.steps), [plan.steps]);
   const issues = indexIssues(validationOf(plan, catalog).issues);
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const titles = useMemo(() => stepTitles(plan.steps, (a) => catalog.get(a)?.title), [plan.steps, catalog]);
   const [drag, setDrag] = useState<{ id: string; gap: number | null } | null>(null);
 
   const move = (id: string, to: number) => apply(`Move ${id} to position ${to + 1}`, (p) => moveStep(p, id, to));
@@ -69,7 +71,7 @@ export function StepList() {
               <span className={styles.grip} aria-hidden="true"><Icon name="grip" /></span>
               <span className={styles.stepIndex}>{index + 1}</span>
               <span className={styles.stepText}>
-                <span className={styles.stepTitle}>{step.label || spec?.title || step.action}</span>
+                <span className={styles.stepTitle}>{titles.get(id) ?? step.label ?? spec?.title ?? step.action}</span>
                 <span className={styles.itemId}>{id}{step.after?.length ? ` · waits for ${step.after.join(", ")}` : ""}</span>
               </span>
               {errs ? <span className={styles.errCount} title={`${errs} error${errs === 1 ? "" : "s"}`}>{errs}</span> : null}

@@ -50,7 +50,7 @@ describe("layers", () => {
     const product = [...(await sources("lib", { tests: true })), ...(await sources("app", { tests: true })), ...(await sources("components", { tests: true }))];
     expect(product.filter((f) => !/\.test\.tsx?$/.test(f) && isHelper(f))).toEqual([]);
     // Under tests/, helpers are in tests/support; a program one test starts as a child process stays with it.
-    const ownPrograms = [path.join("tests", "engine", "crash-child.ts")];
+    const ownPrograms = [path.join("tests", "engine", "crash-child.ts"), path.join("tests", "engine", "server-child.ts")];
     const underTests = await sources("tests", { tests: true });
     expect(underTests.filter((f) => !/\.test\.tsx?$/.test(f) && !f.startsWith(path.join("tests", "support") + path.sep) && !ownPrograms.includes(f))).toEqual([]);
   });

@@ -7,29 +7,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type TrellisApi } from "../../lib/contract/client";
 import type { Step } from "../../lib/core";
-import { startBuiltApp } from "../support/built-app";
+import { runsThrough, startBuiltApp } from "../support/built-app";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 
 let app: Awaited<ReturnType<typeof startBuiltApp>>;
 let api: TrellisApi;
+let runs: ReturnType<typeof runsThrough>;
 beforeAll(async () => {
   app = await startBuiltApp();
   api = createClient({ baseUrl: app.baseUrl });
+  runs = runsThrough(api);
 }, 180_000);
 afterAll(async () => { await app?.stop(); });
 
-async function start(steps: Step[], options: Record<string, unknown> = {}): Promise<string> {
-  const { planId } = await api.call("importPlan", { body: { plan: { goal: "act", flows: [], inputs: [], outputs: {}, steps } } });
-  return (await api.call("startRun", { params: { id: planId }, body: { options } })).runId;
-}
-const detail = (runId: string) => api.call("getRun", { params: { id: runId } });
-const ended = (status: string) => ["succeeded", "failed", "cancelled"].includes(status);
-
 describe("a plan acting for a person, in the built app", { timeout: 180_000 }, () => {
   it("cannot reach Trellis's API to approve a waiting step, in any spelling of its address", async () => {
-    const waiting = await start([{ id: "hold", action: "text.template", inputs: { template: lit("hi"), values: lit({}) }, approval: true }]);
-    await expect.poll(async () => (await detail(waiting)).run.status, { timeout: 60_000 }).toBe("awaiting_approval");
+    const waiting = await runs.start([{ id: "hold", action: "text.template", inputs: { template: lit("hi"), values: lit({}) }, approval: true }]);
+    await expect.poll(async () => (await runs.detail(waiting)).run.status, { timeout: 60_000 }).toBe("awaiting_approval");
 
     const port = new URL(app.baseUrl).port;
     const hosts = ["127.0.0.1", "localhost", "[::ffff:127.0.0.1]", "2130706433", "0.0.0.0"];
@@ -38,12 +33,12 @@ describe("a plan acting for a person, in the built app", { timeout: 180_000 }, (
       action: "web.http_request",
       inputs: { url: lit(`http://${h}:${port}/api/runs/${waiting}/approve`), method: lit("POST"), json: lit({ stepId: "hold" }) },
     }));
-    const attacker = await start(steps, { failurePolicy: "continue" });
-    await expect.poll(async () => ended((await detail(attacker)).run.status), { timeout: 120_000 }).toBe(true);
-    const run = await detail(attacker);
+    const attacker = await runs.start(steps, { failurePolicy: "continue" });
+    await expect.poll(async () => runs.ended(attacker), { timeout: 120_000 }).toBe(true);
+    const run = await runs.detail(attacker);
     for (const s of run.steps) expect(s, s.stepId).toMatchObject({ status: "failed", failure: { actionCode: "address_not_allowed", retryable: false } });
 
-    const target = await detail(waiting);
+    const target = await runs.detail(waiting);
     expect(target.run.status).toBe("awaiting_approval");
     expect(target.steps.find((s) => s.stepId === "hold")!.status).toBe("awaiting_approval");
     await api.call("cancelRun", { params: { id: waiting } });

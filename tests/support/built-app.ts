@@ -5,6 +5,8 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import type { TrellisApi } from "../../lib/contract/client";
+import type { Step } from "../../lib/core";
 import { startApp } from "../../scripts/bench/app-server";
 
 export const NEEDS_BUILD = "These tests run against the built app: run `npx next build` first (then rerun them).";
@@ -34,4 +36,18 @@ export async function startBuiltApp(options: { env?: Record<string, string> } = 
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${NEEDS_BUILD}`);
   }
+}
+
+/** Plans of `steps` imported and run through the API of a built app, and what their runs became. */
+export function runsThrough(api: TrellisApi) {
+  const detail = (runId: string) => api.call("getRun", { params: { id: runId } });
+  return {
+    async start(steps: Step[], options: Record<string, unknown> = {}): Promise<string> {
+      const { planId } = await api.call("importPlan", { body: { plan: { goal: "a test plan", flows: [], inputs: [], outputs: {}, steps } } });
+      return (await api.call("startRun", { params: { id: planId }, body: { options } })).runId;
+    },
+    detail,
+    stepOf: async (runId: string, stepId: string) => (await detail(runId)).steps.find((s) => s.stepId === stepId)!,
+    ended: async (runId: string) => ["succeeded", "failed", "cancelled"].includes((await detail(runId)).run.status),
+  };
 }

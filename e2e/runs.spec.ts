@@ -28,10 +28,9 @@ test.describe("runs in the browser", () => {
     await page.screenshot({ path: path.join(screenshotDir, "run-awaiting-approval.png"), fullPage: true });
     await expect(page.getByTestId("approval-top_customers")).toBeVisible();
     await page.getByTestId("approval-edit").check();
-    const input = page.getByTestId("approval-input");
-    const edited = JSON.parse(await input.inputValue()) as { params: number[] };
-    edited.params = [3];
-    await input.fill(JSON.stringify(edited));
+    // One typed field per input, as in the run form: only the parameter changes.
+    await expect(page.getByTestId("approval-input-sql")).toHaveValue(/SELECT/i);
+    await page.getByTestId("approval-input-params").fill("[3]");
     await page.getByTestId("approval-comment").fill("three is enough");
     await page.getByTestId("approve-button").click();
     await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded", { timeout: 20_000 });

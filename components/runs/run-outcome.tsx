@@ -40,8 +40,8 @@ export function RejectionBanner({ view, plan, outcome, onSelect }: { view: RunVi
           return (
             <li key={r.stepId} data-testid="run-rejection" data-step={r.stepId}>
               <button className="linkish" onClick={() => onSelect(r.stepId)}>{r.stepId}</button>
-              {label(r.stepId) ? <span className="subtle">({label(r.stepId)})</span> : null} was rejected
-              {r.by ? <> by <strong data-testid="rejected-by">{r.by}</strong></> : null}
+              {label(r.stepId) ? <span className="subtle">· {label(r.stepId)} ·</span> : null} was rejected
+              {r.by ? <> by <strong data-testid="rejected-by">{r.by}</strong></> : <span className="subtle"> (no name was given)</span>}
               {r.comment ? <>: <q data-testid="rejection-comment">{r.comment}</q></> : null}
               {skipped.length ? <span className="subtle">. Skipped because of it: {skipped.join(", ")}</span> : null}.
             </li>

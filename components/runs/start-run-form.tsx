@@ -6,6 +6,7 @@ import { ApiRequestError, createClient } from "@/lib/contract/client";
 import type { ParsedInputs } from "@/lib/contract/plans";
 import type { PlanInput } from "@/lib/core/plan";
 import { fieldOf, parseFieldText, toFieldText as toText } from "@/components/ui/schema-field";
+import { SchemaFieldInput } from "@/components/ui/schema-field-input";
 
 const client = createClient();
 
@@ -88,17 +89,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
         return (
           <div className="field" key={pi.name}>
             <label htmlFor={id}>{pi.name}{pi.description ? <span className="subtle"> · {pi.description}</span> : null}</label>
-            {f.kind === "boolean" ? (
-              <select id={id} value={values[pi.name] ?? ""} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })}>
-                <option value="">—</option><option value="true">true</option><option value="false">false</option>
-              </select>
-            ) : f.kind === "enum" ? (
-              <select id={id} value={values[pi.name] ?? ""} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })}>
-                <option value="">—</option>{f.options!.map((o) => <option key={String(o)} value={String(o)}>{String(o)}</option>)}
-              </select>
-            ) : (
-              <input id={id} type="text" inputMode={f.kind === "number" || f.kind === "integer" ? "decimal" : undefined} value={values[pi.name] ?? ""} placeholder={f.kind === "json" ? "JSON" : f.kind} onChange={(e) => setValues({ ...values, [pi.name]: e.target.value })} data-testid={id} />
-            )}
+            <SchemaFieldInput id={id} field={f} value={values[pi.name] ?? ""} onChange={(text) => setValues({ ...values, [pi.name]: text })} testId={f.kind === "boolean" || f.kind === "enum" ? undefined : id} />
           </div>
         );
       })}

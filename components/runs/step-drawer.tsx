@@ -33,7 +33,7 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: 
           {view.approval ? (<><dt>Approval</dt><dd>{view.approval.decision}{view.approval.by ? ` by ${view.approval.by}` : ""}{view.approval.comment ? `: “${view.approval.comment}”` : ""}</dd></>) : null}
         </dl>
 
-        {view.status === "awaiting_approval" ? <ApprovalPanel runId={runId} stepId={step.id} input={view.input} /> : null}
+        {view.status === "awaiting_approval" ? <ApprovalPanel runId={runId} stepId={step.id} input={view.input} schema={spec?.input} /> : null}
 
         {view.failure && view.status !== "succeeded" ? (
           <section className="root-cause" data-testid="step-failure">

@@ -325,7 +325,8 @@ export class RunExecutor {
         this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input: recorded } }]);
         return;
       }
-      if (s.approval.input !== undefined) input = recorded = s.approval.input;
+      // An edited input may keep parts of the resolved one as they were shown: large ones as references.
+      if (s.approval.input !== undefined) { recorded = s.approval.input; input = await this.artifacts.materialize(s.approval.input); }
     }
     const parsedInput = action.input.safeParse(input);
     if (!parsedInput.success) {

@@ -68,11 +68,11 @@ function EditorFrame({ initial, planner }: { initial: PlanDetail; planner: Plann
       <EditorHeader detail={detail} />
       <aside className={styles.left}><Sidebar /></aside>
       <div className={styles.center}>
-        <button type="button" className={`${styles.panelToggle} ${styles.panelToggleLeft}`} onClick={() => togglePanel("left")} aria-expanded={!collapsed.left} title={collapsed.left ? "Show the steps, palette and inputs panel" : "Hide the left panel"} data-testid="toggle-left-panel">
-          <Icon name={collapsed.left ? "chevronRight" : "chevronLeft"} size={12} />{collapsed.left ? "Panel" : null}
+        <button type="button" className={`${styles.panelToggle} ${styles.panelToggleLeft}`} onClick={() => togglePanel("left")} aria-expanded={!collapsed.left} title={collapsed.left ? "Show the palette, steps and inputs panel" : "Hide the left panel"} aria-label={collapsed.left ? "Show the left panel" : "Hide the left panel"} data-testid="toggle-left-panel">
+          <Icon name={collapsed.left ? "chevronRight" : "chevronLeft"} size={12} />
         </button>
-        <button type="button" className={`${styles.panelToggle} ${styles.panelToggleRight}`} onClick={() => togglePanel("right")} aria-expanded={!collapsed.right} title={collapsed.right ? "Show the inspector" : "Hide the inspector"} data-testid="toggle-right-panel">
-          {collapsed.right ? "Inspector" : null}<Icon name={collapsed.right ? "chevronLeft" : "chevronRight"} size={12} />
+        <button type="button" className={`${styles.panelToggle} ${styles.panelToggleRight}`} onClick={() => togglePanel("right")} aria-expanded={!collapsed.right} title={collapsed.right ? "Show the inspector" : "Hide the inspector"} aria-label={collapsed.right ? "Show the inspector" : "Hide the inspector"} data-testid="toggle-right-panel">
+          <Icon name={collapsed.right ? "chevronLeft" : "chevronRight"} size={12} />
         </button>
         <Canvas />
         <Toasts />

@@ -125,6 +125,16 @@ describe("MCP servers as actions (server-everything over stdio)", () => {
     expect(again.run.status).toBe("succeeded");
   });
 
+  it("ends a call at the step's timeout (the server is told to cancel) and fails the step as a timeout", async () => {
+    const h = makeHarness(db, [], { registry });
+    const plan = planOf(["everything"], { ...step("long", "everything.trigger-long-running-operation", { duration: 120, steps: 4 }), timeoutMs: 1000 });
+    const done = await h.engine.run({ planVersionId: await h.savePlan(plan) });
+    expect(done.run.status).toBe("failed");
+    expect(done.steps[0].failure).toMatchObject({ code: "timeout" });
+    const again = await h.engine.run({ planVersionId: await h.savePlan(planOf(["everything"], step("sum", "everything.get-sum", { a: 4, b: 5 }))) });
+    expect(again.steps[0].output).toMatchObject({ text: "The sum of 4 and 5 is 9." });
+  });
+
   it("a server killed mid-run fails the step clearly, shows as unavailable, and comes back", async () => {
     const bus = new InProcessEventBus();
     const h = makeHarness(db, [], { registry, bus });
@@ -159,14 +169,44 @@ describe("a server whose tools change", () => {
     try {
       await mcp.start();
       const registry = new LiveRegistry([], [], mcp);
-      expect(registry.catalog.list().map((a) => a.id)).toEqual(["growing.grow"]);
+      expect(registry.catalog.list().map((a) => a.id)).toEqual(["growing.grow", "growing.last-wait", "growing.say", "growing.wait"]);
       const h = makeHarness(db, [], { registry });
       const grown = until(mcp, () => registry.catalog.has("growing.grown"));
       const done = await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("grow", "growing.grow", {}))) });
       expect(done.run.status).toBe("succeeded");
       await grown;
       expect(registry.catalog.get("growing.grown")).toMatchObject({ effect: "read", description: "A tool that appeared later" });
-      expect(registry.catalog.sources[0].actions).toBe(2);
+      expect(registry.catalog.sources[0].actions).toBe(5);
+    } finally {
+      await mcp.close();
+      await db.close();
+    }
+  });
+});
+
+describe("cancelling a call, and log messages", () => {
+  it("a cancel tells the server (notifications/cancelled): the tool's own signal aborts; its log messages are the step's logs", async () => {
+    const mcp = servers({ growing: { command: process.execPath, args: [path.join(ROOT, "tests/support/mcp-growing-server.mjs")], env: {} } });
+    const db = await freshDatabase("pglite");
+    try {
+      await mcp.start();
+      const registry = new LiveRegistry([], [], mcp);
+      const bus = new InProcessEventBus();
+      const h = makeHarness(db, [], { registry, bus });
+      const started = eventOf(bus, (e) => e.type === "step.started");
+      const runId = await h.engine.start({ planVersionId: await h.savePlan(planOf(["growing"], step("wait", "growing.wait", {}))) });
+      await started;
+      const lastWait = async () => ((await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("last", "growing.last-wait", {}))) })).steps[0].output as { text: string }).text;
+      await expect.poll(lastWait, { timeout: 30_000 }).toBe("waiting");
+      await h.engine.cancel(runId);
+      expect((await h.engine.wait(runId)).run.status).toBe("cancelled");
+      await expect.poll(lastWait, { timeout: 30_000 }).toBe("cancelled");
+
+      // A log message the server sends during a call is a log of the step that calls it.
+      const said = await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("say", "growing.say", {}))) });
+      expect(said.run.status).toBe("succeeded");
+      const logs = (await h.store.events(said.run.id)).filter((e) => e.type === "step.log");
+      expect(logs).toEqual([expect.objectContaining({ stepId: "say", data: expect.objectContaining({ level: "warn", message: "growing: the disk is nearly full" }) })]);
     } finally {
       await mcp.close();
       await db.close();

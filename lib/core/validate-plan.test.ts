@@ -3,6 +3,7 @@ import { MAX_PLAN_STEPS, parsePlan, validatePlan, type ParsedPlan } from "./vali
 import { RunOptions } from "./run-options";
 import type { Plan, Step } from "./plan";
 import { catalog } from "../../tests/support/core-fixtures";
+import { Catalog } from "./catalog";
 
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "g", flows: [], inputs: [], outputs: {}, steps, ...extra });
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
@@ -17,6 +18,19 @@ const good = plan([
 ], { outputs: { total: ref("fmt") } });
 
 describe("validatePlan", () => {
+  it("says an action's server is down (action_unavailable), whether its tools are known or not", () => {
+    const spec = catalog.get("load_csv")!;
+    const sources = [{ id: "remote", kind: "mcp" as const, status: "unavailable" as const, reason: "nothing answers at its URL", actions: 0, prefix: "remote." }];
+    const down = new Catalog([...catalog.allVersions(), { ...spec, id: "known.tool", unavailable: "its MCP server is unavailable (it stopped)" }], sources);
+    const unknownTool = validatePlan(plan([{ id: "a", action: "remote.fetch", inputs: {} }]), down).issues;
+    expect(unknownTool).toEqual([expect.objectContaining({ code: "action_unavailable", severity: "error", stepId: "a", message: 'Step "a" uses "remote.fetch", but remote is unavailable: nothing answers at its URL.' })]);
+    const knownTool = validatePlan(plan([{ id: "b", action: "known.tool", inputs: { path: lit("x.csv") } }]), down).issues;
+    expect(knownTool.map((i) => i.code)).toEqual(["action_unavailable"]);
+    expect(knownTool[0].message).toMatch(/cannot run now: its MCP server is unavailable \(it stopped\)/);
+    // Another prefix is an unknown action as before.
+    expect(validatePlan(plan([{ id: "c", action: "elsewhere.fetch", inputs: {} }]), down).issues[0].code).toBe("unknown_action");
+  });
+
   it("accepts a well-typed chain", () => {
     const r = validatePlan(good, catalog);
     expect(r.issues).toEqual([]);

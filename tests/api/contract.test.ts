@@ -287,8 +287,18 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect(await settled(a, ["succeeded"])).toBe("succeeded");
 
     const r = await waitingRun();
-    expect((await call("POST", "/api/runs/{id}/reject", { id: r }, { body: { stepId: "save", comment: "not now" } })).status).toBe(200);
+    expect((await call("POST", "/api/runs/{id}/reject", { id: r }, { body: { stepId: "save", comment: "not now", by: "contract test" } })).status).toBe(200);
     expect(await settled(r, ["succeeded"])).toBe("succeeded");
+    // Not a clean success: the run says so, and the list finds it by its outcome.
+    const rejected = await call<{ run: { outcome: string; rejected: boolean } }>("GET", "/api/runs/{id}", { id: r });
+    expect(rejected.body.run).toMatchObject({ outcome: "with_rejections", rejected: true });
+    expect((await call<{ run: { outcome: string } }>("GET", "/api/runs/{id}", { id: a })).body.run.outcome).toBe("clean");
+    const listed = async (outcome: string) => (await call<{ runs: { id: string; steps: { skipped: number } }[] }>("GET", "/api/runs", {}, { query: { outcome, limit: "500" } })).body.runs;
+    expect((await listed("with_rejections")).map((x) => x.id)).toContain(r);
+    expect((await listed("with_rejections")).map((x) => x.id)).not.toContain(a);
+    expect((await listed("clean")).map((x) => x.id)).toContain(a);
+    expect((await listed("with_rejections")).find((x) => x.id === r)!.steps.skipped).toBeGreaterThan(0);
+    expect((await call("GET", "/api/runs", {}, { query: { outcome: "sort of" } })).status).toBe(400);
 
     const c = await waitingRun();
     expect((await call("POST", "/api/runs/{id}/cancel", { id: c })).status).toBe(200);

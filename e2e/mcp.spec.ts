@@ -50,6 +50,10 @@ test("the catalog shows each source with its health, and the servers' tools as a
   await expect(page.locator('[data-action="everything.get-sum"]')).toBeVisible();
   await expect(page.locator('[data-action="filesystem.write_file"]')).toContainText("approval");
   await page.screenshot({ path: path.join(screenshotDir, "catalog-mcp-sources.png") });
+  // The API says the same: GET /api/flows lists each source with its health, and each server is a flow.
+  const flows = (await (await page.request.get(`${app.baseUrl}/api/flows`)).json()) as { flows: { id: string; actions: number }[]; sources: { id: string; status: string; reason?: string }[] };
+  expect(flows.flows).toEqual(expect.arrayContaining([expect.objectContaining({ id: "everything", actions: 13 })]));
+  expect(flows.sources).toEqual(expect.arrayContaining([expect.objectContaining({ id: "everything", status: "ok" }), expect.objectContaining({ id: "broken", status: "unavailable", reason: "its command was not found" })]));
 });
 
 test("a goal planned over the filesystem server's tools runs and writes its file", async ({ page }) => {

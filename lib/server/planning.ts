@@ -106,7 +106,7 @@ export async function listFlows(): Promise<FlowList> {
     return { id, actions: actions.length, titles: actions.map((a) => a.title) };
   });
   const llm = configuredLlm(t);
-  return { flows, globalActions: t.catalog.list().filter((a) => a.flows.length === 0).length, planner: { llm: Boolean(llm), ...(llm ? { model: llm.model } : {}) } };
+  return { flows, globalActions: t.catalog.list().filter((a) => a.flows.length === 0).length, planner: { llm: Boolean(llm), ...(llm ? { model: llm.model } : {}) }, sources: [...t.catalog.sources] };
 }
 
 /** A flow's actions with their input and output schemas, as the planner sees them. */

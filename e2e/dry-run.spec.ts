@@ -30,7 +30,8 @@ test.describe("dry runs and rollback in the browser", () => {
     await expect(page.getByTestId("dry-run-badge")).toHaveText("Dry run");
     await expect(page.getByTestId("dry-run-notice")).toContainText("Nothing was written");
     await page.getByTestId("run-node-save").click();
-    await expect(page.getByTestId("step-preview")).toContainText("would create top.md");
+    await expect(page.getByTestId("step-skip")).toContainText("dry run: would create top.md");
+    await expect(page.getByTestId("step-preview")).toContainText("Would create top.md");
     await expect(page.getByTestId("step-preview-diff")).toContainText("+++ b/top.md");
     await page.screenshot({ path: path.join(screenshotDir, "dry-run.png"), fullPage: true });
     const api = await (await page.request.get(`/api/runs/${runId}`)).json();
@@ -46,6 +47,7 @@ test.describe("dry runs and rollback in the browser", () => {
     const form = page.getByTestId("start-run");
     await expect(form.getByTestId("run-failure-policy")).toBeVisible();
     await form.getByTestId("run-rollback").check();
+    await page.getByTestId("run-popover").screenshot({ path: path.join(screenshotDir, "run-form-rollback.png") });
     await form.getByTestId("run-button").click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     const runId = page.url().split("/").pop()!;

@@ -1,5 +1,5 @@
 /** How a dry run is labelled: a badge beside a run's status, a notice on its page, and a write step's preview. */
-import { describePreview, type DryRunPreview } from "@/lib/core/dry-run";
+import type { DryRunPreview } from "@/lib/core/dry-run";
 import type { StepView } from "@/lib/core/run-view";
 
 export function DryRunBadge({ testId = "dry-run-badge" }: { testId?: string }) {
@@ -20,8 +20,8 @@ export function DryRunNotice({ steps }: { steps: Record<string, StepView> }) {
 export function StepPreview({ preview }: { preview: DryRunPreview }) {
   return (
     <section data-testid="step-preview">
-      <h3>Would do</h3>
-      <div>{describePreview(preview)}</div>
+      <h3>{preview.kind === "file" ? `Would ${!preview.exists ? "create" : preview.diff === "" ? "leave unchanged" : "replace"} ${preview.path} · ${preview.bytes} bytes` : "Would do"}</h3>
+      {preview.kind === "description" ? <div>{preview.text}</div> : null}
       {preview.kind === "file" && preview.diff ? (
         <pre className="mono" data-testid="step-preview-diff" style={{ maxHeight: 320, overflow: "auto", fontSize: 12, padding: 8, border: "1px solid var(--border)", borderRadius: 6, whiteSpace: "pre" }}>
           {preview.diff.split("\n").map((line, i) => (

@@ -29,7 +29,7 @@ test("a plan is archived out of the lists, brought back, and deleted with its ru
   await page.getByTestId("show-archived").click();
   const row = page.getByTestId("plan-row").filter({ has: page.locator(`a[href="/plans/${planId}"]`) });
   await expect(row.getByTestId("plan-archived")).toBeVisible();
-  await shot(page, "home-archived");
+  await page.getByTestId("plans").screenshot({ path: path.join(screenshotDir, "plan-manage-home-archived.png"), animations: "disabled" });
   await page.goto("/runs");
   await expect(page.locator(`select[name=planId] option[value="${planId}"]`)).toHaveCount(0);
   await page.getByTestId("include-archived").check();

@@ -1,10 +1,11 @@
 import Link from "next/link";
 import type { PlanSummary } from "@/lib/store/plans";
 import type { RunStatus } from "@/lib/core/events";
+import type { RunOutcome } from "@/lib/core/run-state";
 import { StatusBadge } from "@/components/runs/status";
 import { TimeAgo } from "@/components/ui/time-ago";
 
-type Row = PlanSummary & { latestRun: { id: string; status: RunStatus; createdAt: Date } | null };
+type Row = PlanSummary & { latestRun: { id: string; status: RunStatus; outcome?: RunOutcome | null; createdAt: Date } | null };
 
 export function PlanList({ plans }: { plans: Row[] }) {
   return (
@@ -30,7 +31,7 @@ export function PlanList({ plans }: { plans: Row[] }) {
             <td>{p.stepCount}</td>
             <td><span className="row wrap">{p.flows.length ? p.flows.map((f) => <span key={f} className="badge">{f}</span>) : <span className="subtle">any</span>}</span></td>
             <td>{p.valid ? <span className="badge ok">Ready</span> : <span className="badge warning">Draft</span>}</td>
-            <td>{p.latestRun ? <Link href={`/runs/${p.latestRun.id}`} className="row" style={{ gap: 6 }}><StatusBadge status={p.latestRun.status} /> <span className="subtle"><TimeAgo date={p.latestRun.createdAt} /></span></Link> : <span className="subtle">never run</span>}</td>
+            <td>{p.latestRun ? <Link href={`/runs/${p.latestRun.id}`} className="row" style={{ gap: 6 }}><StatusBadge status={p.latestRun.status} outcome={p.latestRun.outcome} /> <span className="subtle"><TimeAgo date={p.latestRun.createdAt} /></span></Link> : <span className="subtle">never run</span>}</td>
             <td className="subtle"><TimeAgo date={p.updatedAt} /> · v{p.versionCount}</td>
           </tr>
         ))}

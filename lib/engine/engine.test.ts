@@ -6,7 +6,7 @@ import { expectAllRunsMatchFold } from "../../tests/support/projection";
 import { newProbe, testActions, type Probe } from "../../tests/support/engine-actions";
 import { EngineError } from "./engine";
 import { runOutcome, type RunOutcome } from "../core";
-import { listRuns } from "../store/runs";
+import { latestRunsByPlan, listRuns } from "../store/runs";
 import type { Database } from "../store/database";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
@@ -156,6 +156,9 @@ describe.each(kinds)("engine on %s", (kind) => {
     expect(await listed("with_rejections")).toEqual([a.run.id]);
     expect(await listed("clean")).toEqual([]);
     expect((await listRuns(db.prisma, { planId: (await h.store.load(a.run.id))!.run.planId }))[0].steps).toEqual({ total: 3, done: 1, failed: 0, skipped: 2, cancelled: 0 });
+    // the plans list's latest run too
+    const planId = (await h.store.load(a.run.id))!.run.planId;
+    expect((await latestRunsByPlan(db.prisma, [planId])).get(planId)).toMatchObject({ id: a.run.id, status: "succeeded", outcome: "with_rejections" });
 
     const b = await h.engine.run({ planVersionId: v, options: { onReject: "fail_run" } }, { untilApproval: true });
     await h.engine.reject(b.run.id, "send", { comment: "no" });

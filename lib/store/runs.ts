@@ -1,5 +1,5 @@
 /** Run queries for lists and detail pages. The engine's own writes live in run-store.ts. */
-import { Plan, RunStatus, StepStatus, stepCounts, type RunOutcome } from "../core";
+import { Plan, RunStatus, StepStatus, runOutcome, stepCounts, type RunOutcome } from "../core";
 import { archivedWhere, CorruptRowError, type ArchivedFilter } from "./plans";
 import type { Db } from "./database";
 import { toRunRecord, toStepRecord } from "./run-store";
@@ -66,7 +66,10 @@ export async function getRunDetail(db: Db, runId: string) {
 
 /** The latest runs of each plan, for the plans list. */
 export async function latestRunsByPlan(db: Db, planIds: string[]) {
-  if (!planIds.length) return new Map<string, { id: string; status: RunStatus; createdAt: Date }>();
-  const rows = await db.run.findMany({ where: { planId: { in: planIds } }, orderBy: { createdAt: "desc" }, distinct: ["planId"], select: { id: true, planId: true, status: true, createdAt: true } });
-  return new Map(rows.map((r) => [r.planId, { id: r.id, status: RunStatus.parse(r.status), createdAt: r.createdAt }]));
+  if (!planIds.length) return new Map<string, { id: string; status: RunStatus; outcome: RunOutcome | null; createdAt: Date }>();
+  const rows = await db.run.findMany({ where: { planId: { in: planIds } }, orderBy: { createdAt: "desc" }, distinct: ["planId"], select: { id: true, planId: true, status: true, rejected: true, partial: true, createdAt: true } });
+  return new Map(rows.map((r) => {
+    const status = RunStatus.parse(r.status);
+    return [r.planId, { id: r.id, status, outcome: runOutcome({ status, rejected: r.rejected, partial: r.partial }), createdAt: r.createdAt }];
+  }));
 }

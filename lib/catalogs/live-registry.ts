@@ -30,10 +30,6 @@ export class LiveRegistry implements ActionLookup {
     return this.registry().get(ref, version);
   }
 
-  list(): Action[] {
-    return this.registry().list();
-  }
-
   private registry(): ActionRegistry {
     if (!this.current) {
       // A server's tool may not shadow an action Trellis already has: it is left out, once said.

@@ -50,10 +50,6 @@ export class McpServerConnection {
     return this.firstAttempt;
   }
 
-  get status(): State["status"] {
-    return this.state.status;
-  }
-
   source(): CatalogSource {
     return {
       id: this.name,

@@ -162,55 +162,49 @@ describe("MCP servers as actions (server-everything over stdio)", () => {
   });
 });
 
-describe("a server whose tools change", () => {
-  it("refreshes the catalog on tools/list_changed", async () => {
-    const mcp = servers({ growing: { command: process.execPath, args: [path.join(ROOT, "tests/support/mcp-growing-server.mjs")], env: {} } });
-    const db = await freshDatabase("pglite");
-    try {
-      await mcp.start();
-      const registry = new LiveRegistry([], [], mcp);
-      expect(registry.catalog.list().map((a) => a.id)).toEqual(["growing.grow", "growing.last-wait", "growing.say", "growing.wait"]);
-      const h = makeHarness(db, [], { registry });
-      const grown = until(mcp, () => registry.catalog.has("growing.grown"));
-      const done = await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("grow", "growing.grow", {}))) });
-      expect(done.run.status).toBe("succeeded");
-      await grown;
-      expect(registry.catalog.get("growing.grown")).toMatchObject({ effect: "read", description: "A tool that appeared later" });
-      expect(registry.catalog.sources[0].actions).toBe(5);
-    } finally {
-      await mcp.close();
-      await db.close();
-    }
+describe("a small server of the tests' own (tests/support/mcp-growing-server.mjs)", () => {
+  let db: Database;
+  let mcp: McpServers;
+  let registry: LiveRegistry;
+  const bus = new InProcessEventBus();
+  beforeAll(async () => {
+    db = await freshDatabase("pglite");
+    mcp = servers({ growing: { command: process.execPath, args: [path.join(ROOT, "tests/support/mcp-growing-server.mjs")], env: {} } });
+    await mcp.start();
+    registry = new LiveRegistry([], [], mcp);
   });
-});
+  afterAll(async () => {
+    await mcp?.close();
+    await db?.close();
+  });
 
-describe("cancelling a call, and log messages", () => {
+  it("refreshes the catalog on tools/list_changed", async () => {
+    expect(registry.catalog.list().map((a) => a.id)).toEqual(["growing.grow", "growing.last-wait", "growing.say", "growing.wait"]);
+    const h = makeHarness(db, [], { registry });
+    const grown = until(mcp, () => registry.catalog.has("growing.grown"));
+    const done = await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("grow", "growing.grow", {}))) });
+    expect(done.run.status).toBe("succeeded");
+    await grown;
+    expect(registry.catalog.get("growing.grown")).toMatchObject({ effect: "read", description: "A tool that appeared later" });
+    expect(registry.catalog.sources[0].actions).toBe(5);
+  });
+
   it("a cancel tells the server (notifications/cancelled): the tool's own signal aborts; its log messages are the step's logs", async () => {
-    const mcp = servers({ growing: { command: process.execPath, args: [path.join(ROOT, "tests/support/mcp-growing-server.mjs")], env: {} } });
-    const db = await freshDatabase("pglite");
-    try {
-      await mcp.start();
-      const registry = new LiveRegistry([], [], mcp);
-      const bus = new InProcessEventBus();
-      const h = makeHarness(db, [], { registry, bus });
-      const started = eventOf(bus, (e) => e.type === "step.started");
-      const runId = await h.engine.start({ planVersionId: await h.savePlan(planOf(["growing"], step("wait", "growing.wait", {}))) });
-      await started;
-      const lastWait = async () => ((await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("last", "growing.last-wait", {}))) })).steps[0].output as { text: string }).text;
-      await expect.poll(lastWait, { timeout: 30_000 }).toBe("waiting");
-      await h.engine.cancel(runId);
-      expect((await h.engine.wait(runId)).run.status).toBe("cancelled");
-      await expect.poll(lastWait, { timeout: 30_000 }).toBe("cancelled");
+    const h = makeHarness(db, [], { registry, bus });
+    const started = eventOf(bus, (e) => e.type === "step.started");
+    const runId = await h.engine.start({ planVersionId: await h.savePlan(planOf(["growing"], step("wait", "growing.wait", {}))) });
+    await started;
+    const lastWait = async () => ((await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("last", "growing.last-wait", {}))) })).steps[0].output as { text: string }).text;
+    await expect.poll(lastWait, { timeout: 30_000 }).toBe("waiting");
+    await h.engine.cancel(runId);
+    expect((await h.engine.wait(runId)).run.status).toBe("cancelled");
+    await expect.poll(lastWait, { timeout: 30_000 }).toBe("cancelled");
 
-      // A log message the server sends during a call is a log of the step that calls it.
-      const said = await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("say", "growing.say", {}))) });
-      expect(said.run.status).toBe("succeeded");
-      const logs = (await h.store.events(said.run.id)).filter((e) => e.type === "step.log");
-      expect(logs).toEqual([expect.objectContaining({ stepId: "say", data: expect.objectContaining({ level: "warn", message: "growing: the disk is nearly full" }) })]);
-    } finally {
-      await mcp.close();
-      await db.close();
-    }
+    // A log message the server sends during a call is a log of the step that calls it.
+    const said = await h.engine.run({ planVersionId: await h.savePlan(planOf(["growing"], step("say", "growing.say", {}))) });
+    expect(said.run.status).toBe("succeeded");
+    const logs = (await h.store.events(said.run.id)).filter((e) => e.type === "step.log");
+    expect(logs).toEqual([expect.objectContaining({ stepId: "say", data: expect.objectContaining({ level: "warn", message: "growing: the disk is nearly full" }) })]);
   });
 });
 

@@ -8,36 +8,21 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan, Step } from "../../lib/core";
-import { builtinActions } from "../../lib/actions";
-import { isolate } from "../../lib/engine/sandbox/isolate";
-import { StepWorkerPool } from "../../lib/engine/sandbox/pool";
-import type { Database } from "../../lib/store/database";
-import { freshDatabase } from "../support/databases";
-import { makeHarness, type Harness } from "../support/engine-harness";
+import type { Harness } from "../support/engine-harness";
+import { isolatedHarness, type IsolatedHarness } from "../support/step-workers";
 
-const root = path.resolve(__dirname, "../..");
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
 const plan = (steps: Step[], outputs: Plan["outputs"] = {}): Plan => ({ goal: "dry run", flows: [], inputs: [], outputs, steps });
 
 describe("dry run", () => {
-  let db: Database;
-  let pool: StepWorkerPool;
+  let t: IsolatedHarness;
   let h: Harness;
   beforeAll(async () => {
-    db = await freshDatabase("pglite");
-    pool = new StepWorkerPool({
-      entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"),
-      boot: { actionsModule: path.join(root, "lib/actions/index.ts"), exportName: "builtinActions", options: { httpAllowHosts: [] } },
-      maxWorkers: 2,
-    });
-    h = makeHarness(db, isolate(builtinActions({ httpAllowHosts: [] }), pool));
+    t = await isolatedHarness();
+    ({ h } = t);
   });
-  afterAll(async () => {
-    await h?.engine.close();
-    pool?.close();
-    await db?.close();
-  });
+  afterAll(async () => { await t?.close(); });
 
   it("read → transform → write: the read runs, the write returns a diff preview, what follows is checked, nothing is written", async () => {
     const v = await h.savePlan(plan([

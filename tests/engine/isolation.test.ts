@@ -3,40 +3,26 @@
  * expression, a slow query on the sample database) leaves the engine's thread free, and its
  * timeout or a cancel stops it by terminating its worker. The run ends as it says.
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionRegistry, type Plan, type Step } from "../../lib/core";
 import { builtinActions } from "../../lib/actions";
-import { isolate } from "../../lib/engine/sandbox/isolate";
-import { StepWorkerPool } from "../../lib/engine/sandbox/pool";
-import type { Database } from "../../lib/store/database";
-import { freshDatabase } from "../support/databases";
-import { makeHarness, type Harness } from "../support/engine-harness";
+import type { Harness } from "../support/engine-harness";
+import { isolatedHarness, type IsolatedHarness } from "../support/step-workers";
 
-const root = path.resolve(__dirname, "../..");
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const plan = (steps: Step[]): Plan => ({ goal: "isolation", flows: [], inputs: [], outputs: {}, steps });
 /** (a+)+$ against this backtracks for far longer than any test runs */
 const CATASTROPHIC = { text: lit(`${"a".repeat(40)}!`), pattern: lit("(a+)+$") };
 
 describe("isolated steps", () => {
-  let db: Database;
-  let pool: StepWorkerPool;
+  let t: IsolatedHarness;
   let h: Harness;
+  let pool: IsolatedHarness["pool"];
   beforeAll(async () => {
-    db = await freshDatabase("pglite");
-    pool = new StepWorkerPool({
-      entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"),
-      boot: { actionsModule: path.join(root, "lib/actions/index.ts"), exportName: "builtinActions", options: { httpAllowHosts: [] } },
-      maxWorkers: 2,
-    });
-    h = makeHarness(db, isolate(builtinActions({ httpAllowHosts: [] }), pool));
+    t = await isolatedHarness();
+    ({ h, pool } = t);
   });
-  afterAll(async () => {
-    await h?.engine.close();
-    pool?.close();
-    await db?.close();
-  });
+  afterAll(async () => { await t?.close(); });
 
   const stepOf = async (runId: string, stepId: string) => (await h.store.load(runId))!.steps.find((s) => s.stepId === stepId)!;
 

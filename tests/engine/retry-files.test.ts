@@ -8,14 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan, Step } from "../../lib/core";
-import { builtinActions } from "../../lib/actions";
-import { isolate } from "../../lib/engine/sandbox/isolate";
-import { StepWorkerPool } from "../../lib/engine/sandbox/pool";
-import type { Database } from "../../lib/store/database";
-import { freshDatabase } from "../support/databases";
-import { makeHarness, type Harness } from "../support/engine-harness";
+import type { Harness } from "../support/engine-harness";
+import { isolatedHarness, type IsolatedHarness } from "../support/step-workers";
 
-const root = path.resolve(__dirname, "../..");
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
 const workspace = (runId: string) => path.join(os.tmpdir(), "trellis-test-workspaces", runId);
@@ -35,23 +30,13 @@ const plan: Plan = {
 };
 
 describe("retry and workspace files", () => {
-  let db: Database;
-  let pool: StepWorkerPool;
+  let t: IsolatedHarness;
   let h: Harness;
   beforeAll(async () => {
-    db = await freshDatabase("pglite");
-    pool = new StepWorkerPool({
-      entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"),
-      boot: { actionsModule: path.join(root, "lib/actions/index.ts"), exportName: "builtinActions", options: { httpAllowHosts: [] } },
-      maxWorkers: 2,
-    });
-    h = makeHarness(db, isolate(builtinActions({ httpAllowHosts: [] }), pool));
+    t = await isolatedHarness();
+    ({ h } = t);
   });
-  afterAll(async () => {
-    await h?.engine.close();
-    pool?.close();
-    await db?.close();
-  });
+  afterAll(async () => { await t?.close(); });
 
   it("a reused files.write followed by a files.read reads the file the reused step wrote", async () => {
     const v = await h.savePlan(plan);

@@ -6,15 +6,14 @@
  *     engine's thread and in step workers; the difference is what isolation costs per step
  * On the embedded database, and on PostgreSQL too when DATABASE_URL is set.
  */
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { builtinActions } from "../lib/actions";
 import { criticalPath, type Plan, type Step } from "../lib/core";
 import { isolate } from "../lib/engine/sandbox/isolate";
-import { StepWorkerPool } from "../lib/engine/sandbox/pool";
 import { openDatabase, type Database } from "../lib/store/database";
 import { newProbe, testActions } from "../tests/support/engine-actions";
 import { makeHarness } from "../tests/support/engine-harness";
+import { builtinStepPool } from "../tests/support/step-workers";
 
 const WIDTH = 8, DEPTH = 8, SLEEP = 50;
 
@@ -68,11 +67,7 @@ function splits(n: number, shape: "chain" | "wide"): Plan {
 }
 
 async function benchIsolation(db: Database, label: string) {
-  const root = process.cwd();
-  const pool = new StepWorkerPool({
-    entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"),
-    boot: { actionsModule: path.join(root, "lib/actions/index.ts"), exportName: "builtinActions", options: { httpAllowHosts: [] } },
-  });
+  const pool = builtinStepPool({ httpAllowHosts: [] }, 8);
   const builtins = builtinActions({ httpAllowHosts: [] });
   for (const isolated of [false, true]) {
     const h = makeHarness(db, isolated ? isolate(builtins, pool) : builtins, { runConcurrency: 64, globalConcurrency: 64 });

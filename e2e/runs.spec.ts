@@ -61,6 +61,8 @@ test.describe("runs in the browser", () => {
     await page.getByTestId("cancel-run").click();
     await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "cancelled", { timeout: 10_000 });
     await expect(page.getByTestId("run-node-top_customers")).toHaveAttribute("data-step-status", "cancelled");
+    // counted apart: what was cancelled is not "done"
+    await expect(page.getByTestId("run-progress")).toHaveText("4 of 7 steps done · 3 cancelled");
     await expect(page.getByTestId("run-again")).toBeVisible();
   });
 

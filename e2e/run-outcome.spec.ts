@@ -60,4 +60,26 @@ test.describe("a run's outcome", () => {
     expect(top.output.rowCount).toBe(2);
     expect(top.approval.input.params).toEqual([2]);
   });
+
+  test("a run that went on with a step's fallback reads 'Succeeded in part' and names the step", async ({ page }) => {
+    const plan = {
+      goal: "Quote the notes file, or say there are none",
+      flows: ["files", "text"],
+      inputs: [],
+      steps: [
+        { id: "notes", action: "files.read", inputs: { path: "missing/notes.md" }, onError: "continue", fallback: { path: "missing/notes.md", content: "no notes yet", bytes: 0, encoding: "utf8" } },
+        { id: "quote", action: "text.template", inputs: { template: "Notes: {{content}}", values: "${steps.notes.output}" } },
+      ],
+      outputs: { text: "${steps.quote.output.text}" },
+    };
+    const planId = await importPlan(page, JSON.stringify(plan));
+    await startRun(page, planId);
+    const status = page.getByTestId("run-status");
+    await expect(status).toHaveAttribute("data-status", "succeeded", { timeout: 20_000 });
+    await expect(status).toHaveAttribute("data-outcome", "partial");
+    await expect(status).toHaveText("Succeeded in part");
+    await expect(page.getByTestId("run-progress")).toHaveText("1 of 2 steps done · 1 failed");
+    await expect(page.getByTestId("run-partial")).toContainText("Failed and went on with a fallback: notes");
+    await page.screenshot({ path: path.join(screenshotDir, "run-partial.png"), fullPage: true });
+  });
 });

@@ -106,7 +106,7 @@ describe("plan editing on the server", () => {
   it("deletes a plan without runs, with its versions", async () => {
     const other = await importPlanJson(JSON.stringify(example));
     if (!other.ok) throw new Error(other.error);
-    expect(await deletePlanById(other.planId)).toEqual({ deleted: true });
+    expect(await deletePlanById(other.planId)).toEqual({ deleted: true, runsDeleted: 0 });
     expect((await rejection(planDetail(other.planId))).status).toBe(404);
     expect((await rejection(deletePlanById(other.planId))).status).toBe(404);
   });

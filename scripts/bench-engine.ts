@@ -77,7 +77,7 @@ async function benchIsolation(db: Database, label: string) {
       const t = performance.now();
       const res = await h.engine.run({ planVersionId: v, options: { concurrency: shape === "wide" ? 64 : 8 } });
       const ms = performance.now() - t;
-      if (res.run.status !== "succeeded") throw new Error(`isolation run ${res.run.status}`);
+      if (res.run.status !== "succeeded") throw new Error(`isolation run ${res.run.status}: ${JSON.stringify(res.run.failure)}`);
       print({ bench: "engine.overhead", db: label, shape, action: "text.split", isolated, steps: 1000, ms: round(ms), per_step_ms: round(ms / 1000, 3) });
     }
     await h.engine.close();

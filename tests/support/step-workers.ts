@@ -1,5 +1,6 @@
 /** The built-in actions as the server runs them: each step in a step worker (lib/engine/sandbox). */
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { builtinActions, type BuiltinOptions } from "../../lib/actions";
 import { isolate } from "../../lib/engine/sandbox/isolate";
 import { StepWorkerPool } from "../../lib/engine/sandbox/pool";
@@ -7,7 +8,7 @@ import type { Database } from "../../lib/store/database";
 import { freshDatabase } from "./databases";
 import { makeHarness, type Harness } from "./engine-harness";
 
-const root = path.resolve(__dirname, "../..");
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export function builtinStepPool(options: BuiltinOptions = { httpAllowHosts: [] }, maxWorkers = 2): StepWorkerPool {
   return new StepWorkerPool({

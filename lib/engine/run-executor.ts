@@ -355,20 +355,14 @@ export class RunExecutor {
       const t0 = performance.now();
       try {
         const raw = await this.attempt(action, parsedInput.data, def, attempt, ac, timeoutMs, usage);
-        const out = action.output.safeParse(raw);
-        if (!out.success) throw new OutputInvalid(zodMessage(out.error));
-        // What cannot be stored fails the step here, once, rather than the batch it would be
-        // written in (which would stop the run and resume it to run the action again).
-        const stored = toStorable(out.data, "output");
-        if (!stored.ok) throw new OutputInvalid(`The step's output cannot be stored: ${stored.problem.message}`);
-        const output = await this.artifacts.externalize(stored.value).catch((err: unknown) => { throw new OutputInvalid(`The step's output cannot be stored: ${(err as Error).message}`); });
+        const output = await this.storedOutput(action, raw);
         this.running.delete(def.id);
         const used = usage.promptTokens || usage.completionTokens ? { usage: { ...usage } } : {};
         this.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output, ...used, ms: Math.round(performance.now() - t0) } }]);
         return;
       } catch (err) {
         this.running.delete(def.id);
-        const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
+        const failure = this.failureOf(err, ac);
         if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
           this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }]);
           return;
@@ -410,11 +404,7 @@ export class RunExecutor {
       if (!preview.success) throw new OutputInvalid(`The action's dry-run preview is not valid: ${zodMessage(preview.error)}`);
       let output: unknown;
       if (raw?.output !== undefined) {
-        const out = action.output.safeParse(raw.output);
-        if (!out.success) throw new OutputInvalid(`The output the step would have is not valid: ${zodMessage(out.error)}`);
-        const stored = toStorable(out.data, "output");
-        if (!stored.ok) throw new OutputInvalid(`The step's output cannot be stored: ${stored.problem.message}`);
-        output = await this.artifacts.externalize(stored.value);
+        output = await this.storedOutput(action, raw.output, "The output the step would have is not valid: ");
       } else {
         this.previewedOnly.add(def.id);
       }
@@ -424,13 +414,33 @@ export class RunExecutor {
       this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${describePreview(preview.data)}`, dryRun: dryRun(effect.value as DryRunPreview, output) } }]);
     } catch (err) {
       this.running.delete(def.id);
-      const failure = err instanceof OutputInvalid ? { code: "output_invalid" as const, message: err.message, retryable: false } : toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
+      const failure = this.failureOf(err, ac);
       if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
         this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }]);
         return;
       }
       await this.failStep(def, this.step(def.id), failure);
     }
+  }
+
+  /**
+   * An action's answer in the form it is stored in: checked against the action's output schema,
+   * storable, large parts as artifacts. What cannot be stored fails the step here, once, rather
+   * than the batch it would be written in (which would stop the run and resume it to run the
+   * action again).
+   */
+  private async storedOutput(action: Action, raw: unknown, invalid = ""): Promise<unknown> {
+    const out = action.output.safeParse(raw);
+    if (!out.success) throw new OutputInvalid(`${invalid}${zodMessage(out.error)}`);
+    const stored = toStorable(out.data, "output");
+    if (!stored.ok) throw new OutputInvalid(`The step's output cannot be stored: ${stored.problem.message}`);
+    return this.artifacts.externalize(stored.value).catch((err: unknown) => { throw new OutputInvalid(`The step's output cannot be stored: ${(err as Error).message}`); });
+  }
+
+  /** What an attempt's error means for the step: the abort's own reason when the attempt was stopped. */
+  private failureOf(err: unknown, ac: AbortController): Failure {
+    if (err instanceof OutputInvalid) return { code: "output_invalid", message: err.message, retryable: false };
+    return toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
   }
 
   private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {

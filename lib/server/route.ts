@@ -139,10 +139,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function refuseCrossSite(request: Request, op: Pick<Operation, "method">): void {
   if (SAFE_METHODS.has(op.method)) return;
-  const type = request.headers.get("content-type");
-  if (type && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim())) {
-    throw new RequestError(415, "unsupported_media_type", `Send the body as JSON (content-type: application/json), not ${type.split(";")[0]}.`);
-  }
+  requireJsonType(request);
   const site = request.headers.get("sec-fetch-site");
   const origin = request.headers.get("origin");
   const host = request.headers.get("host") ?? new URL(request.url).host;
@@ -162,10 +159,7 @@ export function refuseCrossSite(request: Request, op: Pick<Operation, "method">)
  * with the schema (400 naming each wrong field). An empty body reads as `{}` when allowed.
  */
 async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: boolean }): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (type && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim())) {
-    throw new RequestError(415, "unsupported_media_type", `Send the body as JSON (content-type: application/json), not ${type.split(";")[0]}.`);
-  }
+  requireJsonType(req);
   const text = await readText(req, MAX_BODY_BYTES);
   let raw: unknown = {};
   if (!text.trim()) {
@@ -178,6 +172,14 @@ async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: 
     }
   }
   return parseBody(schema, raw);
+}
+
+/** 415 unless the request declares no content type or a JSON one (`application/json`, `application/…+json`). */
+function requireJsonType(request: Request): void {
+  const type = request.headers.get("content-type");
+  if (type && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim())) {
+    throw new RequestError(415, "unsupported_media_type", `Send the body as JSON (content-type: application/json), not ${type.split(";")[0]}.`);
+  }
 }
 
 const tooLarge = () => new RequestError(413, "too_large", `The body is larger than ${MAX_BODY_BYTES / 1_000_000} MB.`);

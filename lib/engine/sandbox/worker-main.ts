@@ -6,8 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Action, ActionContext, LlmClient } from "../../core";
-import { cloneable, fromWire, toWire, type FromWorker, type TaskContext, type ToWorker } from "./protocol";
-import type { WorkerBoot } from "./protocol";
+import { cloneable, fromWire, toWire, type FromWorker, type TaskContext, type ToWorker, type WorkerBoot } from "./protocol";
 
 const port = parentPort!;
 const boot = workerData as WorkerBoot;

@@ -6,10 +6,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Plan, Step } from "../../lib/core";
-import type { Harness } from "../support/engine-harness";
-import { isolatedHarness, type IsolatedHarness } from "../support/step-workers";
+import { useIsolatedHarness } from "../support/step-workers";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
@@ -30,20 +29,14 @@ const plan: Plan = {
 };
 
 describe("retry and workspace files", () => {
-  let t: IsolatedHarness;
-  let h: Harness;
-  beforeAll(async () => {
-    t = await isolatedHarness();
-    ({ h } = t);
-  });
-  afterAll(async () => { await t?.close(); });
+  const t = useIsolatedHarness();
 
   it("a reused files.write followed by a files.read reads the file the reused step wrote", async () => {
-    const v = await h.savePlan(plan);
-    const first = await h.engine.run({ planVersionId: v, inputs: { p: "missing.txt" } });
+    const v = await t.h.savePlan(plan);
+    const first = await t.h.engine.run({ planVersionId: v, inputs: { p: "missing.txt" } });
     expect(first.run.status).toBe("failed");
-    const retryId = await h.engine.retry(first.run.id, { inputs: { p: "out/a.txt" } });
-    const second = await h.engine.wait(retryId);
+    const retryId = await t.h.engine.retry(first.run.id, { inputs: { p: "out/a.txt" } });
+    const second = await t.h.engine.wait(retryId);
     expect(second.run).toMatchObject({ status: "succeeded", outputs: { text: "hello" } });
     expect(second.steps.find((s) => s.stepId === "write")?.reusedFromRunId).toBe(first.run.id);
     // The retry wrote over its copy; the earlier run's file is untouched.
@@ -52,11 +45,11 @@ describe("retry and workspace files", () => {
   });
 
   it("a step whose file changed after it wrote it is run again, not reused", async () => {
-    const v = await h.savePlan(plan);
-    const first = await h.engine.run({ planVersionId: v, inputs: { p: "missing.txt" } });
+    const v = await t.h.savePlan(plan);
+    const first = await t.h.engine.run({ planVersionId: v, inputs: { p: "missing.txt" } });
     await writeFile(path.join(workspace(first.run.id), "out/a.txt"), "changed by someone else");
-    const retryId = await h.engine.retry(first.run.id, { inputs: { p: "out/a.txt" } });
-    const second = await h.engine.wait(retryId);
+    const retryId = await t.h.engine.retry(first.run.id, { inputs: { p: "out/a.txt" } });
+    const second = await t.h.engine.wait(retryId);
     expect(second.run).toMatchObject({ status: "succeeded", outputs: { text: "hello" } });
     expect(second.steps.find((s) => s.stepId === "write")?.reusedFromRunId ?? null).toBeNull();
   });

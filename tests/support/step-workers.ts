@@ -1,6 +1,7 @@
 /** The built-in actions as the server runs them: each step in a step worker (lib/engine/sandbox). */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import { builtinActions, type BuiltinOptions } from "../../lib/actions";
 import { isolate } from "../../lib/engine/sandbox/isolate";
 import { StepWorkerPool } from "../../lib/engine/sandbox/pool";
@@ -40,4 +41,16 @@ export async function isolatedHarness(options: BuiltinOptions = { httpAllowHosts
       await db.close();
     },
   };
+}
+
+/** For a describe block: an isolated harness opened before its tests and closed after them. */
+export function useIsolatedHarness(options?: BuiltinOptions): { readonly h: Harness; readonly pool: StepWorkerPool } {
+  let t: IsolatedHarness | undefined;
+  beforeAll(async () => { t = await isolatedHarness(options); });
+  afterAll(async () => { await t?.close(); });
+  const open = () => {
+    if (!t) throw new Error("the isolated harness is opened in beforeAll");
+    return t;
+  };
+  return { get h() { return open().h; }, get pool() { return open().pool; } };
 }

@@ -8,14 +8,14 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Plan, Step } from "../../lib/core";
-import { useIsolatedHarness } from "../support/step-workers";
+import { isolatedHarnessForSuite } from "../support/step-workers";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
 const plan = (steps: Step[], outputs: Plan["outputs"] = {}): Plan => ({ goal: "dry run", flows: [], inputs: [], outputs, steps });
 
 describe("dry run", () => {
-  const t = useIsolatedHarness();
+  const t = isolatedHarnessForSuite();
 
   it("read → transform → write: the read runs, the write returns a diff preview, what follows is checked, nothing is written", async () => {
     const v = await t.h.savePlan(plan([

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ActionRegistry, type Plan, type Step } from "../../lib/core";
 import { builtinActions } from "../../lib/actions";
-import { useIsolatedHarness } from "../support/step-workers";
+import { isolatedHarnessForSuite } from "../support/step-workers";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const plan = (steps: Step[]): Plan => ({ goal: "isolation", flows: [], inputs: [], outputs: {}, steps });
@@ -14,7 +14,7 @@ const plan = (steps: Step[]): Plan => ({ goal: "isolation", flows: [], inputs: [
 const CATASTROPHIC = { text: lit(`${"a".repeat(40)}!`), pattern: lit("(a+)+$") };
 
 describe("isolated steps", () => {
-  const t = useIsolatedHarness();
+  const t = isolatedHarnessForSuite();
 
   const stepOf = async (runId: string, stepId: string) => (await t.h.store.load(runId))!.steps.find((s) => s.stepId === stepId)!;
 

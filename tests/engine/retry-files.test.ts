@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Plan, Step } from "../../lib/core";
-import { useIsolatedHarness } from "../support/step-workers";
+import { isolatedHarnessForSuite } from "../support/step-workers";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
@@ -29,7 +29,7 @@ const plan: Plan = {
 };
 
 describe("retry and workspace files", () => {
-  const t = useIsolatedHarness();
+  const t = isolatedHarnessForSuite();
 
   it("a reused files.write followed by a files.read reads the file the reused step wrote", async () => {
     const v = await t.h.savePlan(plan);

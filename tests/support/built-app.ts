@@ -5,7 +5,8 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import type { TrellisApi } from "../../lib/contract/client";
+import { afterAll, beforeAll } from "vitest";
+import { createClient, type TrellisApi } from "../../lib/contract/client";
 import type { Step } from "../../lib/core";
 import { startApp } from "../../scripts/bench/app-server";
 
@@ -24,7 +25,9 @@ function newestSource(dir: string): number {
 }
 
 /** `env`: more settings for the app (TRELLIS_MCP_CONFIG, ...). */
-export async function startBuiltApp(options: { env?: Record<string, string> } = {}): Promise<{ baseUrl: string; dataDir: string; stop(): Promise<void> }> {
+export type BuiltApp = { baseUrl: string; dataDir: string; stop(): Promise<void> };
+
+export async function startBuiltApp(options: { env?: Record<string, string> } = {}): Promise<BuiltApp> {
   const buildId = path.join(process.cwd(), ".next", "BUILD_ID");
   if (!existsSync(buildId)) throw new Error(`.next is missing. ${NEEDS_BUILD}`);
   const built = statSync(buildId).mtimeMs;
@@ -50,4 +53,20 @@ export function runsThrough(api: TrellisApi) {
     stepOf: async (runId: string, stepId: string) => (await detail(runId)).steps.find((s) => s.stepId === stepId)!,
     ended: async (runId: string) => ["succeeded", "failed", "cancelled"].includes((await detail(runId)).run.status),
   };
+}
+
+/** For a test file: the built app started before its tests and stopped after them, with a typed client and runsThrough. */
+export function builtAppForSuite(): { readonly app: BuiltApp; readonly api: TrellisApi; readonly runs: ReturnType<typeof runsThrough> } {
+  let started: { app: BuiltApp; api: TrellisApi; runs: ReturnType<typeof runsThrough> } | undefined;
+  beforeAll(async () => {
+    const app = await startBuiltApp();
+    const api = createClient({ baseUrl: app.baseUrl });
+    started = { app, api, runs: runsThrough(api) };
+  }, 180_000);
+  afterAll(async () => { await started?.app.stop(); });
+  const open = () => {
+    if (!started) throw new Error("the built app is started in beforeAll");
+    return started;
+  };
+  return { get app() { return open().app; }, get api() { return open().api; }, get runs() { return open().runs; } };
 }

@@ -44,7 +44,7 @@ export async function isolatedHarness(options: BuiltinOptions = { httpAllowHosts
 }
 
 /** For a describe block: an isolated harness opened before its tests and closed after them. */
-export function useIsolatedHarness(options?: BuiltinOptions): { readonly h: Harness; readonly pool: StepWorkerPool } {
+export function isolatedHarnessForSuite(options?: BuiltinOptions): { readonly h: Harness; readonly pool: StepWorkerPool } {
   let t: IsolatedHarness | undefined;
   beforeAll(async () => { t = await isolatedHarness(options); });
   afterAll(async () => { await t?.close(); });

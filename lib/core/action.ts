@@ -104,6 +104,13 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
    * (the sample database) name one lane and run one at a time in it; others share the default lane.
    */
   lane?: string;
+  /**
+   * Set on actions whose steps run in step workers: `run` and `preview` take the step's input as
+   * it is stored (artifact references in place of large parts, not yet checked) and answer in
+   * stored form (checked, storable, large parts as artifacts), the worker doing both
+   * (lib/engine/step-boundary.ts) so that large values never cross to the engine's thread.
+   */
+  storedForm?: boolean;
   run(input: z.output<I>, ctx: ActionContext): Promise<z.input<O>> | z.input<O>;
   /** compensating action for rollback of a completed `write` step */
   undo?(input: z.output<I>, output: z.output<O>, ctx: ActionContext): Promise<void> | void;

@@ -3,9 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ARTIFACT_THRESHOLD_BYTES, ARTIFACTS_FOLDER, ArtifactRef, isArtifactRef, PREVIEW_MAX_BYTES, type Plan } from "../core";
 import { ArtifactStore, jsonLargerThan, shareArtifacts } from "./artifact-store";
 import { resolveRunOutputs, resolveStepInput } from "./resolve-inputs";
+import { checkedInput } from "./step-boundary";
+
+const anyInput = { input: z.unknown() };
 
 const root = mkdtempSync(path.join(os.tmpdir(), "trellis-artifacts-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -125,12 +129,12 @@ describe("resolving bindings through artifacts", () => {
     const all = await resolveStepInput(plan.steps[0], {}, outputs, store);
     if (!all.ok) throw new Error(all.message);
     expect(all.recorded).toEqual({ table: stored.table });
-    expect(all.input).toEqual({ table: value.table });
+    expect(await checkedInput(anyInput, all.recorded, store)).toEqual({ table: value.table });
 
     const part = await resolveStepInput(plan.steps[1], {}, outputs, store);
     if (!part.ok) throw new Error(part.message);
     expect(part.recorded).toEqual({ row: value.table.rows[5], n: 30_000 });
-    expect(part.input).toEqual(part.recorded);
+    expect(await checkedInput(anyInput, part.recorded, store)).toEqual(part.recorded);
 
     expect(await resolveRunOutputs(plan, {}, outputs, store)).toEqual({ table: stored.table, last: value.table.rows[29_999] });
   });
@@ -141,7 +145,8 @@ describe("resolving bindings through artifacts", () => {
     const outputs = new Map([["load", await store.externalize(table(30_000))]]);
     rmSync(path.join(ws, ARTIFACTS_FOLDER), { recursive: true });
     const r = await resolveStepInput(plan.steps[0], {}, outputs, store);
-    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/not in the run's artifact store/) });
+    if (!r.ok) throw new Error(r.message);
+    await expect(checkedInput(anyInput, r.recorded, store)).rejects.toMatchObject({ code: "input_invalid", message: expect.stringMatching(/cannot be read back: .*not in the run's artifact store/) });
   });
 });
 

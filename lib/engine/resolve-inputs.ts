@@ -1,17 +1,17 @@
 /**
  * Resolves a step's bindings to values from run inputs, literals and upstream outputs.
  * Outputs are held as they are stored: large parts are artifact references (artifact-store.ts).
- * A binding resolves first to its stored form (what the step's events record), and the step is
- * given the full value, read back from the artifacts.
+ * A binding resolves to its stored form (what the step's events record); step-boundary.ts reads
+ * it back in full for the action.
  */
 import { isArtifactRef, readPath, printPath, type Binding, type Plan, type Step } from "../core";
 import type { ArtifactStore } from "./artifact-store";
 
 export type Resolution =
-  | { ok: true; input: Record<string, unknown>; recorded: Record<string, unknown> }
+  | { ok: true; recorded: Record<string, unknown> }
   | { ok: false; message: string };
 
-type Artifacts = Pick<ArtifactStore, "read" | "externalize" | "materialize">;
+type Artifacts = Pick<ArtifactStore, "read" | "externalize">;
 
 /**
  * A binding's value in stored form: a reference stays a reference, unless the binding's path
@@ -45,7 +45,7 @@ export async function resolveBinding(binding: Binding, runInputs: Record<string,
   }
 }
 
-/** The step's input in full (for the action) and as recorded (for its events). */
+/** The step's input as recorded (for its events): large parts as artifact references. */
 export async function resolveStepInput(step: Step, runInputs: Record<string, unknown>, outputs: ReadonlyMap<string, unknown>, artifacts: Artifacts): Promise<Resolution> {
   const recorded: Record<string, unknown> = {};
   try {
@@ -54,8 +54,7 @@ export async function resolveStepInput(step: Step, runInputs: Record<string, unk
       if (!r.ok) return { ok: false, message: `input "${name}": ${r.message}` };
       if (r.value !== undefined) recorded[name] = r.value;
     }
-    const stored = (await artifacts.externalize(recorded)) as Record<string, unknown>;
-    return { ok: true, recorded: stored, input: (await artifacts.materialize(stored)) as Record<string, unknown> };
+    return { ok: true, recorded: (await artifacts.externalize(recorded)) as Record<string, unknown> };
   } catch (err) {
     return { ok: false, message: `its input cannot be read back: ${(err as Error).message}` };
   }

@@ -7,7 +7,8 @@
 import { dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs, resolveStepInput } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
-import { backoffDelay, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
+import { backoffDelay, hideServerPaths, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
+import { checkedInput, StepBoundaryError, storedOutput, zodMessage } from "./step-boundary";
 import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
@@ -310,34 +311,38 @@ export class RunExecutor {
       await this.failStep(def, s, { code: "input_invalid", message: resolved.message, retryable: false });
       return;
     }
-    let input: unknown = resolved.input;
     /** what the step's events say it was given: large parts as artifact references */
     let recorded: unknown = resolved.recorded;
     const dryRun = this.run.options.dryRun;
     const needsApproval = !dryRun && (def.approval ?? (action.spec.approval || (this.run.options.approveWrites && action.effect === "write")));
     if (needsApproval) {
       if (!s.approval) {
-        const check = action.input.safeParse(input);
-        if (!check.success) {
-          await this.failStep(def, s, { code: "input_invalid", message: zodMessage(check.error), retryable: false });
+        const problem = await checkedInput(action, recorded, this.artifacts).then(() => null, (err: unknown) => this.failureOf(err));
+        if (problem) {
+          await this.failStep(def, s, problem);
           return;
         }
         this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input: recorded } }]);
         return;
       }
       // An edited input may keep parts of the resolved one as they were shown: large ones as references.
-      if (s.approval.input !== undefined) { recorded = s.approval.input; input = await this.artifacts.materialize(s.approval.input); }
+      if (s.approval.input !== undefined) recorded = s.approval.input;
     }
-    const parsedInput = action.input.safeParse(input);
-    if (!parsedInput.success) {
-      await this.failStep(def, s, { code: "input_invalid", message: zodMessage(parsedInput.error), retryable: false });
-      return;
+    // A step worker reads back and checks the input of the actions it runs (`storedForm`) itself.
+    let input = recorded;
+    if (!action.storedForm) {
+      try {
+        input = await checkedInput(action, recorded, this.artifacts);
+      } catch (err) {
+        await this.failStep(def, s, this.failureOf(err));
+        return;
+      }
     }
     const timeoutMs = def.timeoutMs ?? action.spec.timeoutMs;
     // A dry run runs what only reads (pure and read steps) and asks a write, or a read that
     // declares one, for a preview of its effect instead.
     if (dryRun && (action.preview || action.effect === "write")) {
-      await this.previewStep(def, s, action, parsedInput.data, recorded, timeoutMs);
+      await this.previewStep(def, s, action, input, recorded, timeoutMs);
       return;
     }
 
@@ -354,7 +359,7 @@ export class RunExecutor {
       const usage: Usage = { promptTokens: 0, completionTokens: 0 };
       const t0 = performance.now();
       try {
-        const raw = await this.attempt(action, parsedInput.data, def, attempt, ac, timeoutMs, usage);
+        const raw = await this.attempt(action, input, def, attempt, ac, timeoutMs, usage);
         const output = await this.storedOutput(action, raw);
         this.running.delete(def.id);
         const used = usage.promptTokens || usage.completionTokens ? { usage: { ...usage } } : {};
@@ -401,7 +406,7 @@ export class RunExecutor {
     try {
       const raw = (await this.attempt(action, input, def, attempt, ac, timeoutMs, usage, "preview")) as { effect?: unknown; output?: unknown } | undefined;
       const preview = DryRunPreview.safeParse(raw?.effect);
-      if (!preview.success) throw new OutputInvalid(`The action's dry-run preview is not valid: ${zodMessage(preview.error)}`);
+      if (!preview.success) throw new StepBoundaryError("output_invalid", `The action's dry-run preview is not valid: ${zodMessage(preview.error)}`);
       let output: unknown;
       if (raw?.output !== undefined) {
         output = await this.storedOutput(action, raw.output, "The output the step would have is not valid: ");
@@ -409,7 +414,7 @@ export class RunExecutor {
         this.previewedOnly.add(def.id);
       }
       const effect = toStorable(preview.data, "output");
-      if (!effect.ok) throw new OutputInvalid(`The step's preview cannot be stored: ${effect.problem.message}`);
+      if (!effect.ok) throw new StepBoundaryError("output_invalid", `The step's preview cannot be stored: ${effect.problem.message}`);
       this.running.delete(def.id);
       this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${describePreview(preview.data)}`, dryRun: dryRun(effect.value as DryRunPreview, output) } }]);
     } catch (err) {
@@ -423,24 +428,15 @@ export class RunExecutor {
     }
   }
 
-  /**
-   * An action's answer in the form it is stored in: checked against the action's output schema,
-   * storable, large parts as artifacts. What cannot be stored fails the step here, once, rather
-   * than the batch it would be written in (which would stop the run and resume it to run the
-   * action again).
-   */
-  private async storedOutput(action: Action, raw: unknown, invalid = ""): Promise<unknown> {
-    const out = action.output.safeParse(raw);
-    if (!out.success) throw new OutputInvalid(`${invalid}${zodMessage(out.error)}`);
-    const stored = toStorable(out.data, "output");
-    if (!stored.ok) throw new OutputInvalid(`The step's output cannot be stored: ${stored.problem.message}`);
-    return this.artifacts.externalize(stored.value).catch((err: unknown) => { throw new OutputInvalid(`The step's output cannot be stored: ${(err as Error).message}`); });
+  /** An action's answer as it is stored; a step worker has stored the answers of the actions it runs (`storedForm`). */
+  private storedOutput(action: Action, raw: unknown, invalid = ""): Promise<unknown> {
+    return action.storedForm ? Promise.resolve(raw) : storedOutput(action, raw, this.artifacts, invalid);
   }
 
   /** What an attempt's error means for the step: the abort's own reason when the attempt was stopped. */
-  private failureOf(err: unknown, ac: AbortController): Failure {
-    if (err instanceof OutputInvalid) return { code: "output_invalid", message: err.message, retryable: false };
-    return toFailure(ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
+  private failureOf(err: unknown, ac?: AbortController): Failure {
+    if (err instanceof StepBoundaryError) return { code: err.code, message: hideServerPaths(err.message, this.ctx.workspaceFor(this.runId)), retryable: false };
+    return toFailure(ac?.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
   }
 
   private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {
@@ -582,12 +578,6 @@ export class RunExecutor {
 /** Steps that have not started and may still: pending, approved (queued) or waiting for a person. */
 function isWaiting(status: StepStatus): boolean {
   return status === "pending" || status === "queued" || status === "awaiting_approval";
-}
-
-class OutputInvalid extends Error {}
-
-function zodMessage(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return error.issues.slice(0, 5).map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
 function jsonSafe(v: unknown): unknown {

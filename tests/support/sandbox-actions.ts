@@ -59,6 +59,8 @@ export function sandboxActions(options: { tag?: string } = {}): Action[] {
         return { answer: answer.text, deltas, key: ctx.idempotencyKey };
       },
     }),
+    defineAction({ id: "t.count", title: "Count", description: "typed both ways", input: z.object({ n: z.number() }), output: z.object({ n: z.number() }), effect: "pure", run: ({ n }) => ({ n: n === 13 ? ("thirteen" as unknown as number) : n + 1 }) }),
+    defineAction({ id: "t.rows", title: "Rows", description: "a large table, and its size when given one", input: z.object({ rows: z.number().optional(), table: z.array(z.unknown()).optional() }), output: z.object({ table: z.array(z.unknown()).optional(), got: z.number().optional() }), effect: "pure", run: ({ rows, table }) => (table ? { got: table.length } : { table: Array.from({ length: rows ?? 0 }, (_, i) => ({ i, text: `row ${i}` })) }) }),
     defineAction({ id: "t.unsendable", title: "Unsendable", description: "returns a function", input: Any, output: Any, effect: "pure", run: () => ({ f: () => 1 }) as never }),
   ];
 }

@@ -3,6 +3,8 @@ import { threadId } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { ActionError } from "@/lib/core/action";
 import { testContext } from "@/tests/support/action-context";
+import { isArtifactRef } from "@/lib/core";
+import { ArtifactStore } from "../artifact-store";
 import { StepWorkerPool } from "./pool";
 
 const root = path.resolve(__dirname, "../../..");
@@ -77,9 +79,21 @@ describe("step workers", () => {
     expect(usage).toEqual({ promptTokens: 3, completionTokens: 2 });
   });
 
-  it("say so when an output cannot leave the worker, or the action is unknown", async () => {
-    await expect(run("t.unsendable")).rejects.toThrow(/output cannot be passed on/);
+  it("check the input and store the answer in the worker, as the engine would in its thread", async () => {
+    expect(await run("t.count", testContext(), { n: 1 })).toEqual({ n: 2 });
+    await expect(run("t.count", testContext(), { n: "one" })).rejects.toMatchObject({ name: "StepBoundaryError", code: "input_invalid", message: expect.stringMatching(/^n: /) });
+    await expect(run("t.count", testContext(), { n: 13 })).rejects.toMatchObject({ name: "StepBoundaryError", code: "output_invalid" });
+    // what JSON cannot hold is left out, as it would be in the engine's thread
+    expect(await run("t.unsendable")).toEqual({});
     await expect(run("t.nope")).rejects.toThrow(/has no action "t.nope"/);
+  });
+
+  it("hand a large table over as a reference to the run's artifact store, and read one back for a step", async () => {
+    const ctx = testContext();
+    const out = (await run("t.rows", ctx, { rows: 30_000 })) as { table: unknown };
+    expect(isArtifactRef(out.table)).toBe(true);
+    expect(await new ArtifactStore(ctx.workspaceDir).materialize(out)).toEqual({ table: Array.from({ length: 30_000 }, (_, i) => ({ i, text: `row ${i}` })) });
+    expect(await run("t.rows", ctx, out)).toEqual({ got: 30_000 });
   });
 
   it("queue steps beyond the lane's limit and run them as workers free up", async () => {

@@ -3,6 +3,7 @@
  * engine stops a step by terminating its worker, so nothing here asks a worker to stop.
  */
 import { ActionError, type LogLevel, type TokenUsage } from "../../core";
+import { StepBoundaryError } from "../step-boundary";
 
 /** What a worker is started with (its workerData). */
 export interface WorkerBoot {
@@ -54,6 +55,8 @@ export interface WireError {
   name: string;
   message: string;
   action?: { code: string; retryable: boolean; details?: unknown; extra?: Record<string, unknown> };
+  /** a step's input or output that did not fit or could not be stored (step-boundary.ts) */
+  boundary?: StepBoundaryError["code"];
 }
 
 export function toWire(err: unknown): WireError {
@@ -62,11 +65,13 @@ export function toWire(err: unknown): WireError {
     const extra = Object.fromEntries(Object.entries(rest).filter(([k, v]) => k !== "name" && k !== "cause" && typeof v !== "function"));
     return { name: "ActionError", message: err.message, action: { code, retryable, details: cloneable(details), ...(Object.keys(extra).length ? { extra: cloneable(extra) as Record<string, unknown> } : {}) } };
   }
+  if (err instanceof StepBoundaryError) return { name: err.name, message: err.message, boundary: err.code };
   if (err instanceof Error) return { name: err.name, message: err.message };
   return { name: "Error", message: String(err) };
 }
 
 export function fromWire(wire: WireError): Error {
+  if (wire.boundary) return new StepBoundaryError(wire.boundary, wire.message);
   if (wire.action) {
     const err = new ActionError(wire.action.code, wire.message, { retryable: wire.action.retryable, details: wire.action.details });
     return Object.assign(err, wire.action.extra ?? {});

@@ -6,6 +6,8 @@
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Action, ActionContext, LlmClient } from "../../core";
+import { ArtifactStore } from "../artifact-store";
+import { checkedInput, storedOutput } from "../step-boundary";
 import { cloneable, fromWire, toWire, type FromWorker, type TaskContext, type ToWorker, type WorkerBoot } from "./protocol";
 
 const port = parentPort!;
@@ -51,10 +53,7 @@ async function perform(actions: Map<string, Action>, msg: Extract<ToWorker, { ty
     const action = actions.get(msg.actionId);
     if (!action) throw new Error(`the step worker has no action "${msg.actionId}"`);
     const ctx = contextFor(msg.ctx);
-    const value =
-      msg.type === "run" ? await action.run(msg.input, ctx)
-      : msg.type === "preview" ? await action.preview?.(msg.input, ctx)
-      : await action.undo?.(msg.input, msg.output, ctx);
+    const value = msg.type === "undo" ? await action.undo?.(msg.input, msg.output, ctx) : await runAtBoundary(action, msg, ctx);
     try {
       send({ type: "done", ok: true, value });
     } catch (err) {
@@ -63,6 +62,16 @@ async function perform(actions: Map<string, Action>, msg: Extract<ToWorker, { ty
   } catch (err) {
     send({ type: "done", ok: false, error: toWire(err) });
   }
+}
+
+/** A run or a preview the way the engine would do it in its thread: input read back and checked, answer stored. */
+async function runAtBoundary(action: Action, msg: Extract<ToWorker, { type: "run" | "preview" }>, ctx: ActionContext): Promise<unknown> {
+  const store = new ArtifactStore(msg.ctx.workspaceDir);
+  const input = await checkedInput(action, msg.input, store);
+  if (msg.type === "run") return storedOutput(action, await action.run(input, ctx), store);
+  const preview = await action.preview?.(input, ctx);
+  if (preview?.output === undefined) return preview;
+  return { ...preview, output: await storedOutput(action, preview.output, store, "The output the step would have is not valid: ") };
 }
 
 async function main(): Promise<void> {

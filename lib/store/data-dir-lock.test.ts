@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DataDirLockedError, lockDataDir, processStartTime } from "./data-dir-lock";
+
+const dir = () => mkdtempSync(path.join(os.tmpdir(), "trellis-lock-"));
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.kill("SIGKILL")));
+
+/** A live process other than this one: its pid and start time. */
+async function another(): Promise<{ pid: number; started: string | null }> {
+  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1e6)"], { stdio: "ignore" });
+  children.push(child);
+  await new Promise((resolve) => child.once("spawn", resolve));
+  return { pid: child.pid!, started: processStartTime(child.pid!) };
+}
+
+describe("the data folder's lock", () => {
+  it("is held by one process, names it, and is gone once released", () => {
+    const d = dir();
+    const release = lockDataDir(d);
+    const file = path.join(d, "trellis.lock");
+    expect(readFileSync(file, "utf8")).toMatch(new RegExp(`^${process.pid}( \\d+)?$`));
+    lockDataDir(d)(); // the same process again: nothing to wait for, and its release is not the lock's
+    expect(existsSync(file)).toBe(true);
+    release();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("refuses a folder another live process holds", async () => {
+    const d = dir();
+    const other = await another();
+    writeFileSync(path.join(d, "trellis.lock"), [other.pid, other.started].filter(Boolean).join(" "));
+    expect(() => lockDataDir(d)).toThrow(DataDirLockedError);
+    // a lock written before start times were recorded still counts
+    writeFileSync(path.join(d, "trellis.lock"), String(other.pid));
+    expect(() => lockDataDir(d)).toThrow(DataDirLockedError);
+  });
+
+  it("takes over a lock whose process is gone", async () => {
+    const d = dir();
+    const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+    const pid = child.pid!;
+    await new Promise((resolve) => child.once("exit", resolve));
+    writeFileSync(path.join(d, "trellis.lock"), `${pid} 1`);
+    lockDataDir(d)();
+  });
+
+  it.runIf(processStartTime(process.pid) !== null)("takes over a lock whose pid now names another process", async () => {
+    const d = dir();
+    const other = await another();
+    writeFileSync(path.join(d, "trellis.lock"), `${other.pid} ${Number(other.started) + 1}`);
+    const release = lockDataDir(d);
+    expect(readFileSync(path.join(d, "trellis.lock"), "utf8").startsWith(`${process.pid}`)).toBe(true);
+    release();
+  });
+});

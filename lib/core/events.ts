@@ -37,7 +37,7 @@ const base = {
 
 export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("run.queued"), data: z.object({ planVersionId: z.string(), inputs: z.record(z.string(), z.unknown()) }) }),
-  z.object({ ...base, type: z.literal("run.started"), data: z.object({ resumed: z.boolean().optional(), interrupted: z.array(z.string()).optional() }).optional() }),
+  z.object({ ...base, type: z.literal("run.started"), data: z.object({ resumed: z.boolean().optional(), interrupted: z.array(z.string()).optional(), planned: z.array(z.string()).optional() }).optional() }),
   z.object({ ...base, type: z.literal("run.awaiting_approval"), data: z.object({ steps: z.array(z.string()) }) }),
   z.object({ ...base, type: z.literal("run.succeeded"), data: z.object({ outputs: z.record(z.string(), z.unknown()), usage: Usage.optional() }) }),
   z.object({ ...base, type: z.literal("run.failed"), data: z.object({ failure: Failure, usage: Usage.optional() }) }),

@@ -13,5 +13,7 @@ export interface EngineContext {
   workspaceFor(runId: string): string;
   /** the run's last `run.started` events, oldest first: a resume reads whether it resumed before */
   runStarts(runId: string): Promise<RunStartedEvent[]>;
+  /** the run's steps that an earlier process of this engine was running when it was told to stop (planned-stop.ts) */
+  plannedStop(runId: string): readonly string[];
   log(level: "info" | "warn" | "error", message: string): void;
 }

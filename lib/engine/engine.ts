@@ -12,6 +12,7 @@ import { cancellationEvents } from "./cancellation";
 import { Committer } from "./committer";
 import type { EventBus } from "./event-bus";
 import { engineOwnerId, isEarlierSelfGone } from "./owner-identity";
+import { takePlannedStop, writePlannedStop, type PlannedStop } from "./planned-stop";
 import { QUARANTINE_AFTER_CRASHES } from "./quarantine";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
@@ -50,6 +51,11 @@ export interface EngineOptions {
   /** how long the committer gathers events into one transaction (default 2 ms) */
   commitWindowMs?: number;
   log?: (level: "info" | "warn" | "error", message: string) => void;
+  /**
+   * where a server told to stop writes the steps it was running, for its next start
+   * (planned-stop.ts); unset: every stop mid-step counts as a crash
+   */
+  plannedStopFile?: string;
 }
 
 const ENGINE_STATUS = { not_found: 404, invalid_plan: 422, invalid_inputs: 422, conflict: 409, invalid_request: 400 } as const;
@@ -81,6 +87,8 @@ export class Engine {
   private readonly windingDown = new Set<Promise<void>>();
   /** runs whose cancellation is being written without an executor (they ran nowhere here) */
   private readonly cancelling = new Map<string, Promise<void>>();
+  /** what the previous process said it was running when it was told to stop, read at the first resume */
+  private plannedStop: PlannedStop | null = null;
 
   constructor(private readonly o: EngineOptions) {
     this.committer = new Committer(o.store, o.bus, o.commitWindowMs, undefined, (level, message) => this.log(level, message));
@@ -264,6 +272,7 @@ export class Engine {
 
   /** Resumes every unfinished run that no other live engine holds. Returns the ids it looked at. */
   async resumeAll(): Promise<string[]> {
+    this.plannedStop ??= this.o.plannedStopFile ? takePlannedStop(this.o.plannedStopFile) : {};
     const ids = (await this.o.store.unfinished()).filter((id) => !this.executors.has(id));
     for (const id of ids) this.launch(id);
     return ids;
@@ -272,6 +281,20 @@ export class Engine {
   /** Waits for the runs this engine is executing to reach a pause or an end. */
   async idle(): Promise<void> {
     await Promise.all([...this.executors.values()].map((e) => e.finishedPromise));
+  }
+
+  /**
+   * For a server told to stop: writes down, at once, the steps it is running, so that the
+   * resume after it does not take the stop for a crash. The runs go on until the process exits.
+   */
+  notePlannedStop(): void {
+    if (!this.o.plannedStopFile) return;
+    const stop: PlannedStop = {};
+    for (const [runId, ex] of this.executors) {
+      const steps = ex.inFlight();
+      if (steps.length) stop[runId] = steps;
+    }
+    writePlannedStop(this.o.plannedStopFile, stop);
   }
 
   activeRuns(): string[] {
@@ -404,6 +427,12 @@ export class Engine {
         },
         log: (level, message) => this.log(level, message),
         runStarts: (runId) => this.o.store.lastEvents(runId, "run.started", QUARANTINE_AFTER_CRASHES),
+        plannedStop: (runId) => {
+          // once: a later resume of the run by this process follows a stop of this process's own
+          const steps = this.plannedStop?.[runId] ?? [];
+          delete this.plannedStop?.[runId];
+          return steps;
+        },
       },
       loaded,
     );

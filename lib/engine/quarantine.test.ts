@@ -24,6 +24,16 @@ describe("quarantine", () => {
     expect(quarantinedSteps([started({ resumed: true, interrupted: ["a"] }), started({ resumed: true })], ["a"])).toBeNull();
   });
 
+  it("does not count a stop the process was told to make, nor continue a streak across one", () => {
+    // this resume follows a planned stop: no crash
+    expect(crashStreaks([started({ resumed: true, interrupted: ["a"] })], ["a"], ["a"]).get("a")).toBe(0);
+    expect(quarantinedSteps([started({ resumed: true, interrupted: ["a"] })], ["a"], ["a"])).toBeNull();
+    // the resume before this one followed a planned stop: this crash is the first in a row
+    const earlier = [started(), started({ resumed: true, interrupted: ["a", "b"], planned: ["a"] })];
+    expect(crashStreaks(earlier, ["a", "b"])).toEqual(new Map([["a", 1], ["b", 2]]));
+    expect(quarantinedSteps(earlier, ["a", "b"])).toEqual({ steps: ["b"], crashes: 2 });
+  });
+
   it("says so in the failures of the step and of the run", () => {
     const f = quarantineFailures({ steps: ["die"], crashes: 2 });
     expect(f.step).toMatchObject({ code: "internal", retryable: false, details: { quarantined: true, steps: ["die"], crashes: 2 } });

@@ -4,7 +4,9 @@
  * that executed the run stopped while they ran. A step found mid-flight by this resume and by
  * the resumes right before it stopped the process that many times in a row; at
  * QUARANTINE_AFTER_CRASHES the run is failed instead of running the step once more. The count
- * is read from the event log, so it survives the crashes it counts.
+ * is read from the event log, so it survives the crashes it counts. A stop the process was told
+ * to make (planned-stop.ts; `planned` in `run.started`) is no crash: it neither counts nor
+ * continues a streak.
  */
 import type { Failure, RunEvent } from "../core";
 
@@ -18,13 +20,17 @@ export type RunStartedEvent = Extract<RunEvent, { type: "run.started" }>;
  * while it ran, this time included. `earlier` are the run's earlier `run.started` events, oldest
  * first (the last QUARANTINE_AFTER_CRASHES - 1 are enough).
  */
-export function crashStreaks(earlier: readonly RunStartedEvent[], interrupted: readonly string[]): Map<string, number> {
+export function crashStreaks(earlier: readonly RunStartedEvent[], interrupted: readonly string[], planned: readonly string[] = []): Map<string, number> {
   const streaks = new Map<string, number>();
   for (const stepId of interrupted) {
+    if (planned.includes(stepId)) {
+      streaks.set(stepId, 0);
+      continue;
+    }
     let n = 1;
     for (let i = earlier.length - 1; i >= 0; i--) {
       const d = earlier[i].data;
-      if (!d?.resumed || !d.interrupted?.includes(stepId)) break;
+      if (!d?.resumed || !d.interrupted?.includes(stepId) || d.planned?.includes(stepId)) break;
       n++;
     }
     streaks.set(stepId, n);
@@ -33,8 +39,8 @@ export function crashStreaks(earlier: readonly RunStartedEvent[], interrupted: r
 }
 
 /** The steps that put the run in quarantine now (in the order given), if any. */
-export function quarantinedSteps(earlier: readonly RunStartedEvent[], interrupted: readonly string[]): { steps: string[]; crashes: number } | null {
-  const streaks = crashStreaks(earlier, interrupted);
+export function quarantinedSteps(earlier: readonly RunStartedEvent[], interrupted: readonly string[], planned: readonly string[] = []): { steps: string[]; crashes: number } | null {
+  const streaks = crashStreaks(earlier, interrupted, planned);
   const steps = interrupted.filter((id) => streaks.get(id)! >= QUARANTINE_AFTER_CRASHES);
   if (!steps.length) return null;
   return { steps, crashes: Math.max(...steps.map((id) => streaks.get(id)!)) };

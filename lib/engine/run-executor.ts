@@ -86,24 +86,25 @@ export class RunExecutor {
    */
   async start(): Promise<void> {
     const resumed = this.state.status !== "queued";
-    const steps = Object.entries(this.state.steps);
-    const interrupted = steps.filter(([, s]) => s.status === "running" || s.status === "retrying").map(([id]) => id);
-    const awaiting = steps.some(([, s]) => s.status === "awaiting_approval");
+    const interrupted = this.inFlight();
+    const awaiting = Object.values(this.state.steps).some((s) => s.status === "awaiting_approval");
     if (this.state.status === "awaiting_approval" && awaiting && !interrupted.length) {
       // Nothing to do until a person decides.
       return;
     }
+    // steps the process before this one was running when it was told to stop: no crash
+    const planned = resumed ? this.ctx.plannedStop(this.runId).filter((id) => interrupted.includes(id)) : [];
     let quarantine: ReturnType<typeof quarantinedSteps> = null;
     if (resumed && interrupted.length) {
       try {
-        quarantine = quarantinedSteps(await this.ctx.runStarts(this.runId), interrupted);
+        quarantine = quarantinedSteps(await this.ctx.runStarts(this.runId), interrupted, planned);
       } catch (err) {
         this.crash(err); // the database is out of reach: resume later
         return;
       }
       if (this.finished) return; // given up meanwhile
     }
-    this.fire([{ type: "run.started", data: { ...(resumed ? { resumed: true } : {}), ...(interrupted.length ? { interrupted } : {}) } }]);
+    this.fire([{ type: "run.started", data: { ...(resumed ? { resumed: true } : {}), ...(interrupted.length ? { interrupted } : {}), ...(planned.length ? { planned } : {}) } }]);
     if (quarantine) {
       const failures = quarantineFailures(quarantine);
       this.fire(quarantine.steps.map((stepId) => ({ type: "step.failed" as const, stepId, data: { attempt: this.step(stepId).attempts, failure: failures.step } })));
@@ -111,6 +112,11 @@ export class RunExecutor {
       this.ctx.log("error", `run ${this.runId} quarantined: ${failures.run.message}`);
     }
     this.pump();
+  }
+
+  /** The steps running now (or waiting to retry): what a stop would interrupt. */
+  inFlight(): string[] {
+    return Object.entries(this.state.steps).filter(([, s]) => s.status === "running" || s.status === "retrying").map(([id]) => id);
   }
 
   cancel(reason = "cancelled by a person"): Promise<void> {

@@ -74,6 +74,7 @@ async function open(): Promise<Trellis> {
     registry,
     bus: new InProcessEventBus(),
     workspaceRoot: runsFolder(cfg),
+    plannedStopFile: path.join(cfg.dataDir, "planned-stop.json"),
     runConcurrency: cfg.runConcurrency,
     llm,
     log: (level, message) => serverLog()[level](message),
@@ -171,6 +172,9 @@ export async function startTrellisServer(): Promise<Trellis> {
   if (!holder[RESUMED]) {
     holder[RESUMED] = true;
     t.stepWorkers?.warm();
+    // Told to stop (a deploy, a restart, Ctrl-C): the steps running now were not crashed by, so
+    // their resume must not count toward quarantine. Writing is synchronous; the process then exits.
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => t.engine.notePlannedStop());
     const resumed = await t.engine.resumeAll();
     if (resumed.length) serverLog().info(`resuming ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
     t.engine.startResumePoller();

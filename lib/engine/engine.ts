@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { buildGraph, canonicalJson, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -239,8 +239,10 @@ export class Engine {
       producedFiles.set(s.id, files);
       reusable.add(s.id);
     }
-    // A step is reused only if everything upstream is reused too.
-    for (const id of [...reusable]) for (const up of upstreamOf(version.plan.steps, id)) if (!reusable.has(up)) reusable.delete(id);
+    // A step is reused only if everything upstream is reused too: in dependency order, a step
+    // whose dependencies are all still reused has nothing upstream that is not.
+    const graph = buildGraph(version.plan.steps);
+    for (const id of topologicalOrderOf(graph).order) if (reusable.has(id) && graph.deps.get(id)!.some((d) => !reusable.has(d))) reusable.delete(id);
     const newId = randomUUID();
     // A reused step is succeeded from the start: its event carries the earlier output (and usage).
     const reused: NewEvent[] = [];

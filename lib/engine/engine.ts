@@ -255,12 +255,15 @@ export class Engine {
     await shareArtifacts(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.map((e) => (e.type === "step.succeeded" ? e.data.output : undefined)));
     // ...and so are the files its reused steps wrote, which the steps after them may read.
     await shareFiles(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.flatMap((e) => producedFiles.get(e.stepId!) ?? []));
-    await this.o.store.createRun({
+    const newRun: NewRun = {
       run: { id: newId, planId: version.planId, planVersionId: version.id, inputs, options: old.run.options, retryOfId: runId },
       steps: version.plan.steps.map((s) => newStep(newId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }, ...reused],
-    }, this.claimInfo).then((events) => this.o.bus.publish(events));
-    this.launch(newId);
+    };
+    const events = await this.o.store.createRun(newRun, this.claimInfo);
+    this.o.bus.publish(events);
+    // As for a new run: what was just written is what a load would read, so start from it.
+    this.launch(newId, { ...newRunRecords(newRun, events, new Date()), plan: version.plan });
     return newId;
   }
 

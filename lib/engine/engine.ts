@@ -224,14 +224,15 @@ export class Engine {
     this.checkPlan(version.plan, old.run.options.maxSteps);
     const inputs = this.checkInputs(version.plan, options.inputs ?? old.run.inputs);
     const sameInputs = canonicalJson(inputs) === canonicalJson(old.run.inputs);
-    const oldDefs = new Map(old.plan.steps.map((s) => [s.id, canonicalJson(s)]));
+    // The same version has the same steps: only another version's need comparing.
+    const oldDefs = version.id === old.run.planVersionId ? null : new Map(old.plan.steps.map((s) => [s.id, canonicalJson(s)]));
     const oldSteps = new Map(old.steps.map((s) => [s.stepId, s]));
     const oldWorkspace = path.join(this.o.workspaceRoot, runId);
     const reusable = new Set<string>();
     const producedFiles = new Map<string, WrittenFile[]>();
     for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
-      if (!prev || prev.status !== "succeeded" || oldDefs.get(s.id) !== canonicalJson(s)) continue;
+      if (!prev || prev.status !== "succeeded" || (oldDefs && oldDefs.get(s.id) !== canonicalJson(s))) continue;
       const usesInputs = Object.values(s.inputs).some((b) => b.kind === "input");
       if (usesInputs && !sameInputs) continue;
       const files = await filesOfStep(this.o.registry.get(s.action), prev.output, oldWorkspace);

@@ -4,7 +4,8 @@
  * `apply` is all or nothing and refuses seqs that exist (SeqConflictError), rows are the fold
  * of the events (lib/core run-state.ts), claims hold until their lease runs out, and what it
  * hands out is a copy, as rows read from a database are (plans excepted: a plan version is
- * immutable, and MemoryPlanVersions keeps its own copy).
+ * immutable, and MemoryPlanVersions keeps its own copy). What it is given it keeps as it is:
+ * an event is never changed once the committer has queued it.
  */
 import { foldRunEvent, type Plan, type RunEvent, type RunState } from "../../lib/core";
 import { newRunRecords, runStateOfRecords, SeqConflictError, stepRecordOf, type CommittedChange, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore } from "../../lib/engine/run-store";
@@ -38,7 +39,7 @@ export class MemoryRunStore implements RunStore {
     if (!this.planOf(input.run.planVersionId)) throw new Error(`plan version ${input.run.planVersionId} does not exist`);
     const at = new Date();
     const events = input.events.map((e, i): RunEvent => ({ ...e, seq: i + 1, runId: input.run.id, at: at.toISOString() }) as RunEvent);
-    const stored = events.map(copy);
+    const stored = [...events];
     const { run, steps } = newRunRecords({ ...input, run: copy(input.run) }, stored, at);
     this.runs.set(run.id, {
       record: run,
@@ -98,9 +99,8 @@ export class MemoryRunStore implements RunStore {
     for (const c of changes) {
       const r = this.runs.get(c.runId)!;
       for (const e of c.events) {
-        const stored = copy(e);
-        r.events.push(stored);
-        foldRunEvent(r.state, stored);
+        r.events.push(e);
+        foldRunEvent(r.state, e);
       }
     }
   }

@@ -31,6 +31,11 @@ export function topologicalOrder(steps: readonly Step[]): { order: string[]; cyc
   return layersOf(buildGraph(steps)).result;
 }
 
+/** topologicalOrder of a graph already built. */
+export function topologicalOrderOf(g: Graph): { order: string[]; cyclic: string[] } {
+  return layersOf(g).result;
+}
+
 /** Steps grouped into layers that can run in parallel: layer k depends only on layers < k. */
 export function parallelLayers(steps: readonly Step[]): string[][] {
   return layersOf(buildGraph(steps)).layers;

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, checkValue, findUnstorable, formatValueErrors, upstreamOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { buildGraph, canonicalJson, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -232,14 +232,15 @@ export class Engine {
     this.checkPlan(version.plan, old.run.options.maxSteps);
     const inputs = this.checkInputs(version.plan, options.inputs ?? old.run.inputs);
     const sameInputs = canonicalJson(inputs) === canonicalJson(old.run.inputs);
-    const oldDefs = new Map(old.plan.steps.map((s) => [s.id, canonicalJson(s)]));
+    // The same version has the same steps: only another version's need comparing.
+    const oldDefs = version.id === old.run.planVersionId ? null : new Map(old.plan.steps.map((s) => [s.id, canonicalJson(s)]));
     const oldSteps = new Map(old.steps.map((s) => [s.stepId, s]));
     const oldWorkspace = path.join(this.o.workspaceRoot, runId);
     const reusable = new Set<string>();
     const producedFiles = new Map<string, WrittenFile[]>();
     for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
-      if (!prev || prev.status !== "succeeded" || oldDefs.get(s.id) !== canonicalJson(s)) continue;
+      if (!prev || prev.status !== "succeeded" || (oldDefs && oldDefs.get(s.id) !== canonicalJson(s))) continue;
       const usesInputs = Object.values(s.inputs).some((b) => b.kind === "input");
       if (usesInputs && !sameInputs) continue;
       const files = await filesOfStep(this.o.registry.get(s.action), prev.output, oldWorkspace);
@@ -247,8 +248,10 @@ export class Engine {
       producedFiles.set(s.id, files);
       reusable.add(s.id);
     }
-    // A step is reused only if everything upstream is reused too.
-    for (const id of [...reusable]) for (const up of upstreamOf(version.plan.steps, id)) if (!reusable.has(up)) reusable.delete(id);
+    // A step is reused only if everything upstream is reused too: in dependency order, a step
+    // whose dependencies are all still reused has nothing upstream that is not.
+    const graph = buildGraph(version.plan.steps);
+    for (const id of topologicalOrderOf(graph).order) if (reusable.has(id) && graph.deps.get(id)!.some((d) => !reusable.has(d))) reusable.delete(id);
     const newId = randomUUID();
     // A reused step is succeeded from the start: its event carries the earlier output (and usage).
     const reused: NewEvent[] = [];
@@ -261,12 +264,15 @@ export class Engine {
     await shareArtifacts(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.map((e) => (e.type === "step.succeeded" ? e.data.output : undefined)));
     // ...and so are the files its reused steps wrote, which the steps after them may read.
     await shareFiles(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.flatMap((e) => producedFiles.get(e.stepId!) ?? []));
-    await this.o.store.createRun({
+    const newRun: NewRun = {
       run: { id: newId, planId: version.planId, planVersionId: version.id, inputs, options: old.run.options, retryOfId: runId },
       steps: version.plan.steps.map((s) => newStep(newId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }, ...reused],
-    }, this.claimInfo).then((events) => this.o.bus.publish(events));
-    this.launch(newId);
+    };
+    const events = await this.o.store.createRun(newRun, this.claimInfo);
+    this.o.bus.publish(events);
+    // As for a new run: what was just written is what a load would read, so start from it.
+    this.launch(newId, { ...newRunRecords(newRun, events, new Date()), plan: version.plan });
     return newId;
   }
 

@@ -13,6 +13,7 @@ import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent
 import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
 import { quarantinedSteps, quarantineFailures } from "./quarantine";
+import { IndexHeap, SweepQueue } from "./step-queues";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 const PROGRESS_INTERVAL_MS = 100;
@@ -27,6 +28,22 @@ export class RunExecutor {
   private readonly keys = new Map<string, string>();
   private readonly stepDefs = new Map<string, Step>();
   private readonly deps = new Map<string, string[]>();
+  /**
+   * The ready queue. Each step counts its dependencies that have no output yet; a step that
+   * ends passes that on to its dependents once, so what a finished step costs is its own
+   * dependents, never a walk of the plan.
+   */
+  private readonly index = new Map<string, number>();
+  private readonly dependents = new Map<string, string[]>();
+  private readonly unmet = new Map<string, number>();
+  /** steps whose end (with an output or without) their dependents have been told of */
+  private readonly passedOn = new Set<string>();
+  /** steps to look at again (their own status or a dependency's changed), in plan order */
+  private readonly candidates = new SweepQueue();
+  /** pending or approved steps whose dependencies are all satisfied, launched in plan order */
+  private readonly ready = new IndexHeap();
+  /** the root cause a skipped step's event named */
+  private readonly skipCause = new Map<string, string>();
   private readonly outputs = new Map<string, unknown>();
   private readonly running = new Map<string, AbortController>();
   private readonly launched = new Set<string>();
@@ -52,10 +69,11 @@ export class RunExecutor {
     this.plan = loaded.plan;
     this.run = loaded.run;
     this.state = runStateOfRecords(loaded.run, loaded.steps);
-    for (const s of loaded.plan.steps) {
+    loaded.plan.steps.forEach((s, i) => {
       this.stepDefs.set(s.id, s);
       this.deps.set(s.id, dependenciesOf(s));
-    }
+      this.index.set(s.id, i);
+    });
     const byFinish = [...loaded.steps].filter((r) => r.status === "succeeded").sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
     this.completed.push(...byFinish.map((r) => r.stepId));
     for (const r of loaded.steps) {
@@ -65,6 +83,7 @@ export class RunExecutor {
       if (r.status === "succeeded" || ((r.status === "failed" || r.status === "skipped") && kept)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
+    this.initQueue();
     this.artifacts = new ArtifactStore(ctx.workspaceFor(this.runId));
     ctx.committer.track(this.runId, loaded.run.lastSeq);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
@@ -164,54 +183,107 @@ export class RunExecutor {
 
   private async schedule(): Promise<void> {
     if (this.finished) return;
-    // Settle what can no longer run, in plan order so causes come before effects. Each
-    // event is folded in as it is queued, so the next step sees what this one became.
-    let progressed = true;
-    while (progressed) {
-      progressed = false;
-      for (const def of this.plan.steps) {
-        const s = this.step(def.id);
-        if (!isWaiting(s.status)) continue;
-        if (this.launched.has(def.id)) continue;
-        if (this.stopping) {
-          if (this.running.size) continue; // wait for running steps to stop first
-          const cancel = this.stopping.kind === "cancel";
-          this.fire([cancel ? { type: "step.cancelled", stepId: def.id, data: { reason: this.stopping.reason } } : { type: "step.skipped", stepId: def.id, data: { reason: this.stopping.reason } }]);
-          progressed = true;
-          continue;
-        }
-        if (s.status === "awaiting_approval") continue;
-        const blocked = this.blockedBy(def.id);
-        if (blocked) {
-          // What a dry run cannot check is what it was asked for, not a failure upstream: no cause.
-          const skip = this.previewedOnly.has(blocked) ? { reason: `dry run: "${blocked}" has an output only when it really runs` } : { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) };
-          this.fire([{ type: "step.skipped", stepId: def.id, data: skip }]);
-          progressed = true;
-        }
-      }
-    }
-
-    if (!this.stopping) {
-      for (const def of this.plan.steps) {
-        if (this.running.size + this.pendingLaunches() >= this.limit) break;
-        const s = this.step(def.id);
-        if ((s.status !== "pending" && s.status !== "queued") || this.launched.has(def.id)) continue;
-        if (!this.depsSatisfied(def.id)) continue;
-        this.launched.add(def.id);
-        void this.launch(def).catch((err) => this.crash(err));
-      }
+    if (this.stopping) {
+      // Running steps stop first; then every step that has not started ends.
+      if (!this.running.size) this.settleStopped();
+    } else {
+      this.settleBlocked();
+      this.launchReady();
     }
     if (this.running.size === 0 && this.launched.size === 0) await this.maybeFinish();
   }
 
-  private pendingLaunches(): number {
-    let n = 0;
-    for (const id of this.launched) if (!this.running.has(id)) n++;
-    return n;
+  /** Counts each step's unsatisfied dependencies; every step is looked at once at the start. */
+  private initQueue(): void {
+    for (const def of this.plan.steps) {
+      const deps = this.deps.get(def.id)!;
+      let unmet = 0;
+      for (const d of deps) {
+        let list = this.dependents.get(d);
+        if (!list) this.dependents.set(d, (list = []));
+        list.push(def.id);
+        if (!this.hasOutput(d)) unmet++;
+      }
+      this.unmet.set(def.id, unmet);
+    }
+    for (const [id, s] of Object.entries(this.state.steps)) if (this.hasOutput(id) || TERMINAL.has(s.status)) this.passedOn.add(id);
+    for (let i = 0; i < this.plan.steps.length; i++) this.candidates.push(i);
   }
 
-  private depsSatisfied(id: string): boolean {
-    return this.deps.get(id)!.every((d) => this.outputs.has(d) || (this.state.steps[d]?.status === "succeeded"));
+  /** What a step's dependents need from it: an output (a success, a fallback, a dry run's preview). */
+  private hasOutput(id: string): boolean {
+    return this.outputs.has(id) || this.state.steps[id]?.status === "succeeded";
+  }
+
+  /** After a step's event: tells its dependents once it has ended, and looks at it again when it may run. */
+  private touched(id: string): void {
+    const s = this.state.steps[id];
+    if (!s) return;
+    if (!this.passedOn.has(id)) {
+      if (this.hasOutput(id)) {
+        this.passedOn.add(id);
+        for (const d of this.dependents.get(id) ?? []) {
+          const n = this.unmet.get(d)! - 1;
+          this.unmet.set(d, n);
+          if (n === 0) this.lookAgain(d);
+        }
+      } else if (TERMINAL.has(s.status)) {
+        this.passedOn.add(id);
+        for (const d of this.dependents.get(id) ?? []) this.lookAgain(d);
+      }
+    }
+    if (s.status === "pending" || s.status === "queued") this.lookAgain(id);
+  }
+
+  private lookAgain(id: string): void {
+    const i = this.index.get(id);
+    if (i !== undefined) this.candidates.push(i);
+  }
+
+  /**
+   * Skips what can no longer run, in plan order so causes come before effects. Each event is
+   * folded in as it is queued, so the next step sees what this one became; a skip puts the
+   * skipped step's dependents in the queue.
+   */
+  private settleBlocked(): void {
+    for (let i = this.candidates.pop(); i !== undefined; i = this.candidates.pop()) {
+      const id = this.plan.steps[i].id;
+      const s = this.step(id);
+      if ((s.status !== "pending" && s.status !== "queued") || this.launched.has(id)) continue;
+      if (this.unmet.get(id) === 0) {
+        this.ready.push(i);
+        continue;
+      }
+      const blocked = this.blockedBy(id);
+      if (!blocked) continue; // it waits for a dependency still going
+      // What a dry run cannot check is what it was asked for, not a failure upstream: no cause.
+      const skip = this.previewedOnly.has(blocked) ? { reason: `dry run: "${blocked}" has an output only when it really runs` } : { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) };
+      this.fire([{ type: "step.skipped", stepId: id, data: skip }]);
+    }
+  }
+
+  private launchReady(): void {
+    // Every launched step that has not ended counts, running or waiting for the global limiter.
+    while (this.launched.size < this.limit) {
+      const i = this.ready.pop();
+      if (i === undefined) break;
+      const def = this.plan.steps[i];
+      const s = this.step(def.id);
+      if ((s.status !== "pending" && s.status !== "queued") || this.launched.has(def.id)) continue;
+      this.launched.add(def.id);
+      void this.launch(def).catch((err) => this.crash(err));
+    }
+  }
+
+  /** The run stops and nothing runs any more: every step that has not started is cancelled or skipped. */
+  private settleStopped(): void {
+    const stopping = this.stopping!;
+    this.candidates.clear();
+    this.ready.clear();
+    for (const def of this.plan.steps) {
+      if (!isWaiting(this.step(def.id).status) || this.launched.has(def.id)) continue;
+      this.fire([stopping.kind === "cancel" ? { type: "step.cancelled", stepId: def.id, data: { reason: stopping.reason } } : { type: "step.skipped", stepId: def.id, data: { reason: stopping.reason } }]);
+    }
   }
 
   /** The first dependency that ended without an output, if any. */
@@ -224,11 +296,15 @@ export class RunExecutor {
     return undefined;
   }
 
+  /** Up the skipped steps to the one whose failure skipped them; a skip that named its cause says it at once. */
   private rootCause(id: string): string {
-    const s = this.state.steps[id];
-    if (s?.status === "skipped") {
-      const up = this.blockedBy(id);
-      if (up && up !== id) return this.rootCause(up);
+    for (let at = id, hops = 0; hops <= this.plan.steps.length; hops++) {
+      if (this.state.steps[at]?.status !== "skipped") return at;
+      const named = this.skipCause.get(at);
+      if (named !== undefined) return named;
+      const up = this.blockedBy(at);
+      if (!up || up === at) return at;
+      at = up;
     }
     return id;
   }
@@ -300,6 +376,7 @@ export class RunExecutor {
       release();
       this.launched.delete(def.id);
       this.running.delete(def.id);
+      this.lookAgain(def.id); // it may have ended without an event (the run stopped meanwhile)
       this.pump();
     }
   }
@@ -562,6 +639,9 @@ export class RunExecutor {
       } else if (e.type === "step.skipped" && e.stepId && e.data.dryRun?.output !== undefined) {
         this.outputs.set(e.stepId, e.data.dryRun.output);
       }
+      if (e.type === "step.skipped" && e.stepId && e.data.cause !== undefined) this.skipCause.set(e.stepId, e.data.cause);
+      if (e.stepId) this.touched(e.stepId);
+      else if (e.type === "run.started") for (const id of e.data?.interrupted ?? []) this.touched(id);
     }
   }
 

@@ -11,6 +11,7 @@ import type { Db } from "./database";
 import { Prisma } from "./generated/client.ts";
 import { CorruptRowError } from "./plans";
 import { classifyStorageError, type StorageErrorKind } from "./errors";
+import { insertEvents, updateRuns, updateSteps, type RunRowPatch, type StepRowPatch } from "./batch-writes";
 
 const ApprovalRow = z.object({ decision: z.enum(["approved", "rejected"]), by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional(), at: z.string() });
 
@@ -100,28 +101,31 @@ export class PrismaRunStore implements RunStore {
   }
 
   async apply(changes: CommittedChange[]): Promise<void> {
-    // One batch transaction: the seqs are assigned, so nothing needs a read in between.
-    // The (runId, seq) key makes a second writer of the same run fail the whole batch.
-    // Each event sets the same fields whatever came before, so a run's row changes are its
-    // events' patches merged in order (later fields win): no read of the rows either.
-    const events: Prisma.RunEventCreateManyInput[] = [];
-    const runs = new Map<string, RowPatches>();
+    // One batch transaction of three set-based statements, whatever the batch holds: the seqs
+    // are assigned, so nothing needs a read in between. The (runId, seq) key makes a second
+    // writer of the same run fail the whole batch. Each event sets the same fields whatever came
+    // before, so a run's row changes are its events' patches merged in order (later fields win):
+    // no read of the rows either.
+    const events: RunEvent[] = [];
+    const byRun = new Map<string, RowPatches>();
     for (const c of changes) {
-      for (const e of c.events) events.push({ runId: c.runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at: new Date(e.at), data: (e.data ?? {}) as Prisma.InputJsonValue });
-      runs.set(c.runId, rowPatches(c.events, runs.get(c.runId)));
+      events.push(...c.events);
+      byRun.set(c.runId, rowPatches(c.events, byRun.get(c.runId)));
     }
-    const ops: Prisma.PrismaPromise<unknown>[] = [];
-    if (events.length) ops.push(this.db.runEvent.createMany({ data: events }));
-    for (const [runId, { lastSeq, run, steps }] of runs) {
-      const data = { ...(lastSeq ? { lastSeq } : {}), ...runData(run) };
-      if (Object.values(data).some((v) => v !== undefined)) ops.push(this.db.run.update({ where: { id: runId }, data, select: { id: true } }));
-      for (const [stepId, patch] of steps) {
-        ops.push(this.db.stepRun.update({ where: { runId_stepId: { runId, stepId } }, data: stepData(patch), select: { stepId: true } }));
-      }
+    const runs: RunRowPatch[] = [];
+    const steps: StepRowPatch[] = [];
+    for (const [runId, { lastSeq, run, steps: patches }] of byRun) {
+      if (lastSeq || Object.values(run).some((v) => v !== undefined)) runs.push({ runId, lastSeq, run });
+      for (const [stepId, patch] of patches) steps.push({ runId, stepId, patch });
     }
-    if (!ops.length) return;
+    if (!events.length && !runs.length && !steps.length) return;
     try {
-      await this.db.$transaction(ops);
+      await this.db.$transaction(async (tx) => {
+        await insertEvents(tx, events);
+        const [runRows, stepRows] = [await updateRuns(tx, runs), await updateSteps(tx, steps)];
+        // A row that is not there is a change that cannot be written (a plan changed under its run).
+        if (runRows !== runs.length || stepRows !== steps.length) throw new MissingRowsError(`${runs.length - runRows} of the ${runs.length} run rows and ${steps.length - stepRows} of the ${steps.length} step rows the batch changes do not exist`);
+      });
     } catch (err) {
       throw applyError(err, changes);
     }
@@ -151,6 +155,8 @@ export class PrismaRunStore implements RunStore {
   }
 }
 
+class MissingRowsError extends Error {}
+
 /** Refusals caused by the values written: the same write fails again. */
 const DATA_KINDS = new Set<StorageErrorKind>(["invalid_value", "value_too_long", "value_out_of_range"]);
 
@@ -160,6 +166,7 @@ const DATA_KINDS = new Set<StorageErrorKind>(["invalid_value", "value_too_long",
  * the error itself (the database is unreachable, …).
  */
 function applyError(err: unknown, changes: CommittedChange[]): unknown {
+  if (err instanceof MissingRowsError) return new UnstorableChangeError(err.message, { cause: err });
   const info = classifyStorageError(err);
   if (info?.kind === "unique_violation") return new SeqConflictError(`another engine stored events of the run at the same seqs: ${info.message}`, { cause: err });
   // Prisma refuses some values before the database sees them (an unpaired surrogate, too deep

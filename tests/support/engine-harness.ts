@@ -7,6 +7,7 @@ import { InProcessEventBus } from "../../lib/engine/event-bus";
 import { PrismaRunStore } from "../../lib/store/run-store";
 import { createPlan, getVersion } from "../../lib/store/plans";
 import type { Database } from "../../lib/store/database";
+import { MemoryPlanVersions, MemoryRunStore } from "./memory-run-store";
 
 export interface Harness {
   engine: Engine;
@@ -35,4 +36,28 @@ export function makeHarness(db: Database, actions: Action[], options: Partial<En
       return (await createPlan(db.prisma, { plan, issues, source: "api" })).id;
     },
   };
+}
+
+export interface MemoryHarness {
+  engine: Engine;
+  store: MemoryRunStore;
+  registry: ActionRegistry;
+  /** saves the plan as a new plan (or, with `of`, as a newer version of the plan of that version) */
+  savePlan(plan: Plan, of?: string): string;
+}
+
+/** A real engine on the in-memory store: what the engine costs by itself, without a database. */
+export function makeMemoryHarness(actions: Action[], options: Partial<EngineOptions> = {}): MemoryHarness {
+  const registry = new ActionRegistry(actions);
+  const versions = new MemoryPlanVersions();
+  const store = new MemoryRunStore(versions.planOf);
+  const engine = new Engine({
+    store,
+    registry,
+    bus: new InProcessEventBus(),
+    versions,
+    workspaceRoot: path.join(os.tmpdir(), "trellis-test-workspaces"),
+    ...options,
+  });
+  return { engine, store, registry, savePlan: (plan, of) => (of ? versions.addVersion(of, plan) : versions.add(plan)) };
 }

@@ -17,7 +17,8 @@ export const PlanRequestBody = PlanGoalRequest.extend({
 }).strict();
 export type PlanRequestBody = z.infer<typeof PlanRequestBody>;
 
-export const PlannedPlan = PlanResult.extend({ planId: z.string(), versionId: z.string(), version: z.number().int(), url: z.string() });
+/** A planned goal and where it is stored; the ids and url are null when nothing in the catalog fits (status no_plan: nothing is stored). */
+export const PlannedPlan = PlanResult.extend({ planId: z.string().nullable(), versionId: z.string().nullable(), version: z.number().int().nullable(), url: z.string().nullable() });
 export type PlannedPlan = z.infer<typeof PlannedPlan>;
 
 /** The body of POST /api/plans/parse-inputs. */

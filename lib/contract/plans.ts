@@ -1,5 +1,6 @@
 /** Plans, their versions, planning and import: request bodies and answers. */
 import { z } from "zod";
+import { Coverage } from "../core/coverage";
 import { JsonSchema } from "../core/json-schema";
 import { ValidationIssue } from "../core/issues";
 import { Plan, PlanInputName } from "../core/plan";
@@ -84,6 +85,8 @@ export const PlanDetail = z.object({
   /** the latest version checked against today's catalog (an action may have changed since it was saved) */
   issues: z.array(ValidationIssue),
   valid: z.boolean(),
+  /** what the most recent planned version covers of its goal (steps edited away since read as uncovered in the editor); null when no version was planned */
+  coverage: Coverage.nullable(),
 });
 export type PlanDetail = z.infer<typeof PlanDetail>;
 

@@ -1,6 +1,6 @@
 /** Plans and their immutable, content-hashed versions. */
 import { randomUUID } from "node:crypto";
-import { contentHash, Plan, ValidationIssue } from "../core";
+import { contentHash, Coverage, Plan, ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import type { Db } from "./database";
 import { z } from "zod";
@@ -41,6 +41,8 @@ export interface StoredVersion {
   issues: ValidationIssue[];
   valid: boolean;
   createdAt: Date;
+  /** what the planned version covers of its goal; null for versions that were not planned (or planned before coverage) */
+  coverage: Coverage | null;
 }
 
 export interface NewVersion {
@@ -165,7 +167,7 @@ export class NotFoundError extends TrellisError {
 
 export class CorruptRowError extends Error {}
 
-type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date };
+type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date; planning?: unknown };
 
 function toStoredVersion(row: VersionRow): StoredVersion {
   // Stored JSON is parsed, never trusted: a row written by an older Trellis must still read.
@@ -185,7 +187,14 @@ function toStoredVersion(row: VersionRow): StoredVersion {
     issues: issues.success ? issues.data : [],
     valid: row.valid,
     createdAt: row.createdAt,
+    coverage: coverageOf(row.planning),
   };
+}
+
+function coverageOf(planning: unknown): Coverage | null {
+  if (!planning || typeof planning !== "object" || !("coverage" in planning)) return null;
+  const parsed = Coverage.safeParse((planning as { coverage: unknown }).coverage);
+  return parsed.success ? parsed.data : null;
 }
 
 export type DeletePlanResult = { result: "deleted"; runIds: string[] } | { result: "not_found" } | { result: "has_runs"; runs: number } | { result: "run_active"; runIds: string[] };

@@ -74,10 +74,16 @@ function whyNot(part: string, stepIds: readonly string[], plan: Plan, catalog: C
   return undefined;
 }
 
+/**
+ * What a step is about: its action's title and id, the inputs it takes (names and their
+ * descriptions) and the values it is given. Not the whole description (a tool that lists a
+ * database's tables mentions customers without finding any), and not the label the model wrote.
+ */
 function stepTerms(step: Step, spec: ActionSpec | undefined): string[] {
-  const props = spec && isObject(spec.input.properties) ? Object.keys(spec.input.properties).join(" ") : "";
+  const props = spec && isObject(spec.input.properties) ? spec.input.properties : {};
+  const inputs = Object.entries(props).map(([name, s]) => `${name} ${isObject(s) && typeof s.description === "string" ? s.description : ""}`).join(" ");
   const literals = Object.values(step.inputs).map((b) => (b.kind === "literal" ? (typeof b.value === "string" ? b.value : JSON.stringify(b.value)) : "")).join(" ");
-  return terms(`${spec?.title ?? ""} ${step.action.replace(/[._]/g, " ")} ${spec?.description ?? ""} ${props} ${step.label ?? ""} ${literals}`);
+  return terms(`${spec?.title ?? ""} ${step.action.replace(/[._]/g, " ")} ${inputs} ${literals}`);
 }
 
 /**

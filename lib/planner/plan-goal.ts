@@ -110,7 +110,8 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     catalog,
   );
   const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
-  log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
+  // An empty draft is no plan, not a plan with an error (see finish).
+  if (drafted.plan.steps.length) log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
   const repaired = repairPlan(drafted.plan, catalog, { lossy: true, planInputs: true, maxSteps: request.constraints?.maxSteps });
   if (repaired.repairs.length) {
     log.emit("planning.repair", { attempt: 1, repairs: repaired.repairs.map((r) => r.message) });
@@ -148,7 +149,7 @@ function finish({ plan, issues, repairs, record, log, given, coverage, help }: F
   const errors = issues.filter((i) => i.severity === "error");
   const status = statusOf(plan, valid, missing, coverage);
   if (status === "no_plan") {
-    log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: "No action of the catalog does what the goal asks." });
+    log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: "No action of the catalog does what the goal asks.", unplanned: true });
   } else if (valid) {
     log.emit("planning.succeeded", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, steps: plan.steps.length, ...(missing.length ? { missingInputs: missing.map((m) => m.name) } : {}) });
   } else {

@@ -17,6 +17,8 @@ export interface PlanSummary {
   updatedAt: Date;
   createdAt: Date;
   valid: boolean | null;
+  /** the latest version was planned and leaves parts of its goal uncovered (a draft) */
+  partial: boolean;
   stepCount: number;
   /** set while the plan is archived */
   archivedAt: Date | null;
@@ -99,7 +101,7 @@ export async function addVersion(db: Db, planId: string, version: NewVersion): P
 export async function listPlans(db: Db, options: { take?: number; archived?: ArchivedFilter } = {}): Promise<PlanSummary[]> {
   const plans = await db.plan.findMany({ where: archivedWhere(options.archived ?? "exclude"), orderBy: { updatedAt: "desc" }, take: options.take ?? 100 });
   const latestIds = plans.map((p) => p.latestVersionId).filter((x): x is string => Boolean(x));
-  const versions = await db.planVersion.findMany({ where: { id: { in: latestIds } }, select: { id: true, valid: true, body: true } });
+  const versions = await db.planVersion.findMany({ where: { id: { in: latestIds } }, select: { id: true, valid: true, body: true, planning: true } });
   const byId = new Map(versions.map((v) => [v.id, v]));
   return plans.map((p) => {
     const v = p.latestVersionId ? byId.get(p.latestVersionId) : undefined;
@@ -113,6 +115,7 @@ export async function listPlans(db: Db, options: { take?: number; archived?: Arc
       updatedAt: p.updatedAt,
       createdAt: p.createdAt,
       valid: v ? v.valid : null,
+      partial: Boolean(coverageOf(v?.planning)?.parts.some((part) => part.uncovered || !part.steps.length)),
       stepCount: body?.success ? body.data.steps.length : 0,
       archivedAt: p.archivedAt,
     };

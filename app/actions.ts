@@ -5,6 +5,8 @@
  * route, returned as `{ ok: true, value } | { ok: false, error, code, status, details? }`.
  */
 import { redirect } from "next/navigation";
+import type { Coverage } from "@/lib/core/coverage";
+import type { PlanHelp } from "@/lib/planner/request";
 import { OPERATIONS } from "@/lib/contract/operations";
 import { action } from "@/lib/server/route";
 import { planGoalAndSave } from "@/lib/server/planning";
@@ -76,6 +78,8 @@ export async function importPlanAction(_prev: ImportState, form: FormData): Prom
 export interface GoalFormState {
   error?: string;
   goal?: string;
+  /** nothing in the catalog fits the goal: no plan was stored */
+  unplanned?: { goal: string; coverage: Coverage; help?: PlanHelp };
 }
 
 const plan = action(OPERATIONS.planGoal, ({ body }) => planGoalAndSave(body));
@@ -88,5 +92,6 @@ export async function planGoalAction(_previous: GoalFormState, form: FormData): 
   const flows = form.getAll("flow").map(String).filter(Boolean);
   const r = await plan({ body: { goal, flows, ...(Object.keys(lines.values).length ? { inputs: lines.values } : {}) } });
   if (!r.ok) return { error: r.code === "internal" ? "Planning failed on the server; the error is in its log." : r.error, goal };
+  if (r.value.planId === null) return { goal, unplanned: { goal, coverage: r.value.coverage, ...(r.value.help ? { help: r.value.help } : {}) } };
   redirect(`/plans/${r.value.planId}`);
 }

@@ -10,6 +10,7 @@ import { Catalog, validatePlan } from "../lib/core";
 import { median, syntheticActions, syntheticPlan } from "../lib/bench/synthetic";
 import { extractJson } from "../lib/llm/extract-json";
 import { buildPlanPrompt } from "../lib/planner/prompt";
+import { checkClaims } from "../lib/planner/coverage";
 import { repairPlan } from "../lib/planner/repair/repair-plan";
 import { retrieveActions } from "../lib/planner/retrieval";
 import { planToWire, readAnswer, wirePlanJsonSchema, wireToPlan } from "../lib/planner/wire-plan";
@@ -46,7 +47,9 @@ for (const steps of [100, 1000]) {
     if (!read?.ok) throw new Error("benchmark answer is not a plan");
     const plan = wireToPlan(read.wire, { goal, flows: [], catalog, given: { sortBy: ["region"] } });
     const result = repairPlan(plan, catalog);
-    return prompt.prompt.length + JSON.stringify(schema).length + result.issues.length;
+    // What the plan covers of the goal, checked as an answer's claims are.
+    const coverage = checkClaims(goal, read.wire.coverage, result.plan, catalog);
+    return prompt.prompt.length + JSON.stringify(schema).length + result.issues.length + coverage.parts.length;
   };
   const first = performance.now();
   overhead();

@@ -78,6 +78,8 @@ export interface EditorActions {
   toggleExpanded(stepId: string): void;
   /** a connection drag started (with the handles that would accept it) or ended (null) */
   setConnecting(hints: ConnectHints | null): void;
+  /** the pointer is over a part of the goal (its index) or a step (its id), or left both (null) */
+  setCoverageHover(hover: CoverageHover | null): void;
   setDropMenu(menu: DropMenu | null): void;
   focusOn(stepId: string, input?: string): void;
   toast(kind: Toast["kind"], message: string): void;
@@ -108,6 +110,8 @@ export interface EditorState {
   expanded: Record<string, true>;
   /** while a connection is dragged: per node, the handles that would accept it */
   connecting: ConnectHints | null;
+  /** what the pointer is over in the goal's coverage view or on the canvas, to light up the other side */
+  coverageHover: CoverageHover | null;
   dropMenu: DropMenu | null;
   focus: Focus | null;
   clipboard: Step[];
@@ -127,6 +131,9 @@ export interface EditorState {
   revealRequest: { ids: string[]; seq: number } | null;
   actions: EditorActions;
 }
+
+/** A part of the goal (its index, and the steps that do it), or a step, under the pointer. */
+export type CoverageHover = { part: number; steps: string[] } | { step: string };
 
 export type EditorStore = StoreApi<EditorState>;
 
@@ -300,6 +307,10 @@ export function createEditorStore(init: EditorInit): EditorStore {
       setConnecting(connecting) {
         if (get().connecting !== connecting) set({ connecting });
       },
+      setCoverageHover(coverageHover) {
+        const now = get().coverageHover;
+        if (JSON.stringify(now) !== JSON.stringify(coverageHover)) set({ coverageHover });
+      },
       setDropMenu(dropMenu) {
         set({ dropMenu });
       },
@@ -344,6 +355,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       selectedEdges: [],
       expanded: {},
       connecting: null,
+      coverageHover: null,
       dropMenu: null,
       focus: null,
       clipboard: [],

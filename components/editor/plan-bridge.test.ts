@@ -45,7 +45,7 @@ const version = (n: number): VersionDetail => ({
 });
 const detail: PlanDetail = {
   plan: { id: "p1", title: "Revenue", createdAt: "2025-01-01T00:00:00.000Z", updatedAt: "2025-01-01T00:00:00.000Z", archivedAt: null, runs: { total: 0, active: 0 } },
-  latest: version(1), issues: [], valid: true,
+  latest: version(1), issues: [], valid: true, coverage: null,
 };
 const warning = { code: "unused_step_output" as const, severity: "warning" as const, stepId: "a", message: "unused" };
 const saved: SaveResult = { version: version(2), created: true, issues: [warning], valid: true };

@@ -12,6 +12,7 @@ import type { PlanDetail } from "./api";
 import { Canvas } from "./canvas";
 import { createEditorStore, type EditorStore, type XY } from "./editor-store";
 import { EditorHeader } from "./editor-header";
+import { GoalCoverage } from "./goal-coverage";
 import { ImportDialog } from "./import-dialog";
 import { Inspector } from "./inspector";
 import { IssuesPanel } from "./issues-panel";
@@ -74,6 +75,7 @@ function EditorFrame({ initial, planner }: { initial: PlanDetail; planner: Plann
         <button type="button" className={`${styles.panelToggle} ${styles.panelToggleRight}`} onClick={() => togglePanel("right")} aria-expanded={!collapsed.right} title={collapsed.right ? "Show the inspector" : "Hide the inspector"} aria-label={collapsed.right ? "Show the inspector" : "Hide the inspector"} data-testid="toggle-right-panel">
           <Icon name={collapsed.right ? "chevronLeft" : "chevronRight"} size={12} />
         </button>
+        <GoalCoverage coverage={detail.coverage} />
         <Canvas />
         <Toasts />
         <IssuesPanel />

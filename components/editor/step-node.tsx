@@ -56,8 +56,10 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected }: N
   // While a connection is dragged: which of this node's handles accept it (null: none; undefined: no drag).
   const hints = useEditor((s) => (s.connecting ? s.connecting.handles[id] ?? null : undefined));
   const from = useEditor((s) => s.connecting?.from);
-  const { toggleExpanded } = useActions();
+  const { toggleExpanded, setCoverageHover } = useActions();
   const single = useEditor((s) => selected && s.selectedSteps.length === 1);
+  // Lit while the pointer is over a part of the goal this step does (goal-coverage.tsx).
+  const lit = useEditor((s) => s.coverageHover !== null && "part" in s.coverageHover && s.coverageHover.steps.includes(id));
   // Hidden ports stay hidden while connecting (nodes must not grow under the pointer); the
   // "more" row says how many of them fit, and dropping on the node offers them (drop-menu.tsx).
   const ports = visiblePorts(data, expanded);
@@ -67,10 +69,13 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected }: N
   const state = data.errors ? styles.hasErrors : data.warnings ? styles.hasWarnings : "";
   return (
     <div
-      className={`${styles.node} ${styles[`effect_${data.effect}`]} ${state} ${selected ? styles.selected : ""}`}
+      className={`${styles.node} ${styles[`effect_${data.effect}`]} ${state} ${selected ? styles.selected : ""} ${lit ? styles.coverageLit : ""}`}
       style={{ width: NODE_WIDTH, height: nodeHeight(ports) }}
       data-testid={`step-node-${id}`}
       data-errors={data.errors}
+      data-lit={lit ? "true" : undefined}
+      onMouseEnter={() => setCoverageHover({ step: id })}
+      onMouseLeave={() => setCoverageHover(null)}
     >
       {single ? <StepToolbar id={id} /> : null}
       <div className={styles.header}>

@@ -11,6 +11,7 @@ import { ApiRequestError, createClient } from "@/lib/contract/client";
 import { readPlanStream } from "@/lib/contract/plan-stream";
 import { planGoalAction, type GoalFormState } from "@/app/actions";
 import { parseInputLines } from "./input-lines";
+import { NoPlan } from "./no-plan";
 import { PlanningEvents } from "./planning-events";
 import styles from "./goal-form.module.css";
 
@@ -38,6 +39,8 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
   const [phase, setPhase] = useState<Phase>("idle");
   const [events, setEvents] = useState<PlanningEvent[]>([]);
   const [error, setError] = useState<string | undefined>(state.error);
+  // Nothing in the catalog fits the goal: what it cannot do and what would help, instead of a plan.
+  const [unplanned, setUnplanned] = useState<GoalFormState["unplanned"]>(state.unplanned);
   const abort = useRef<AbortController | null>(null);
   const busy = phase === "planning" || phase === "opening";
 
@@ -51,6 +54,7 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
     abort.current = controller;
     setEvents([]);
     setError(undefined);
+    setUnplanned(undefined);
     setPhase("planning");
     const body = { goal, ...(selected.length ? { flows: selected } : {}), ...(Object.keys(lines.values).length ? { inputs: lines.values } : {}) };
     let response: Response;
@@ -68,7 +72,11 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
         const chunk = read.chunk;
         if (chunk.type === "event") setEvents((list) => [...list, chunk.event]);
         else if (chunk.type === "error") return fail(chunk.message);
-        else {
+        else if (chunk.url === null) {
+          setUnplanned({ goal, coverage: chunk.coverage, ...(chunk.help ? { help: chunk.help } : {}) });
+          setPhase("idle");
+          return;
+        } else {
           setPhase("opening");
           router.push(chunk.url);
           return;
@@ -170,6 +178,7 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
         </details>
 
         {error ? <div className="error-box" role="alert" data-testid="goal-error">{error}</div> : null}
+        {unplanned && !busy ? <NoPlan {...unplanned} /> : null}
 
         <div className={styles.actions}>
           <button className="button primary" type="submit" disabled={busy} data-testid="plan-button">

@@ -30,7 +30,7 @@ export function PlanList({ plans }: { plans: Row[] }) {
             </td>
             <td>{p.stepCount}</td>
             <td><span className="row wrap">{p.flows.length ? p.flows.map((f) => <span key={f} className="badge">{f}</span>) : <span className="subtle">any</span>}</span></td>
-            <td>{p.valid ? <span className="badge ok">Ready</span> : <span className="badge warning">Draft</span>}</td>
+            <td>{p.valid && !p.partial ? <span className="badge ok">Ready</span> : <span className="badge warning" title={p.partial ? "Some parts of the goal are not covered" : "It has errors to fix"}>{p.partial && p.valid ? "Partial" : "Draft"}</span>}</td>
             <td>{p.latestRun ? <Link href={`/runs/${p.latestRun.id}`} className="row" style={{ gap: 6 }}><StatusBadge status={p.latestRun.status} outcome={p.latestRun.outcome} /> <span className="subtle"><TimeAgo date={p.latestRun.createdAt} /></span></Link> : <span className="subtle">never run</span>}</td>
             <td className="subtle"><TimeAgo date={p.updatedAt} /> · v{p.versionCount}</td>
           </tr>

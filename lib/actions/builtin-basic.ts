@@ -19,6 +19,7 @@ import { templateAction } from "./text/template";
 import { regexExtractAction } from "./text/regex-extract";
 import { joinAction as joinTextAction, splitAction } from "./text/split-join";
 import { markdownReportAction } from "./text/markdown-report";
+import { countWordsAction } from "./text/count-words";
 import { fetchAction, httpRequestAction } from "./web/http-request";
 import { htmlToTextAction } from "./web/html-to-text";
 import { extractLinksAction } from "./web/extract-links";
@@ -46,6 +47,7 @@ export function basicActions(options: BasicActionOptions): Action[] {
     splitAction,
     joinTextAction,
     markdownReportAction,
+    countWordsAction,
     httpRequestAction(options),
     fetchAction(options),
     htmlToTextAction,

@@ -4,6 +4,8 @@
  * app and runs the engine in this process. Every answer is parsed with the schema the OpenAPI
  * document publishes for it, so both clients hand commands the same JSON shapes.
  */
+import type { Coverage } from "../core/coverage";
+import type { PlanHelp, PlanStatus } from "../planner/request";
 import type { ActionSpec, Plan, PlanningEvent, RunEvent, ValidationIssue } from "../core";
 import type { RunOptionsInput } from "../engine/run-options";
 import type { PlanGoalRequest } from "../planner/request";
@@ -20,16 +22,18 @@ export type Templates = TemplateList;
 export type OneTemplate = TemplateDetail;
 export type Instantiated = InstantiatedTemplate;
 
-/** A planned goal, stored: what `plan` shows. */
+/** A planned goal, stored (ids null when nothing fits, status no_plan): what `plan` shows. */
 export interface Planned {
-  planId: string;
-  versionId: string;
-  version: number;
-  status: "ready" | "needs_inputs" | "invalid";
+  planId: string | null;
+  versionId: string | null;
+  version: number | null;
+  status: PlanStatus;
   valid: boolean;
   plan: Plan;
   issues: ValidationIssue[];
   missingInputs: string[];
+  coverage: Coverage;
+  help?: PlanHelp;
 }
 
 export interface RunRequest {

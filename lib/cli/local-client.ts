@@ -99,7 +99,7 @@ export class LocalClient implements TrellisClient {
     try {
       const saved = await planAndSave(request, { onEvent });
       const r = saved.result;
-      return { planId: saved.planId, versionId: saved.versionId, version: saved.version, status: r.status, valid: r.valid, plan: r.plan, issues: r.issues, missingInputs: r.missingInputs.map((m) => m.name) };
+      return { planId: saved.planId, versionId: saved.versionId, version: saved.version, status: r.status, valid: r.valid, plan: r.plan, issues: r.issues, missingInputs: r.missingInputs.map((m) => m.name), coverage: r.coverage, ...(r.help ? { help: r.help } : {}) };
     } catch (err) {
       throw LocalClient.failure(err);
     }

@@ -2,6 +2,7 @@
  * The client for a running Trellis: REST for requests, SSE for planning progress and run
  * events (reconnecting with Last-Event-ID, so no event is missed or repeated).
  */
+import { emptyPlan } from "../core/plan";
 import { RunEvent, type ActionSpec, type PlanningEvent, type RunOutcome, type RunStatus } from "../core";
 import type { PlanGoalRequest } from "../planner/request";
 import { ApiRequestError, createClient, type CallOptions, type TrellisApi } from "../contract/client";
@@ -86,8 +87,11 @@ export class RemoteClient implements TrellisClient {
       if (c.type === "event") onEvent(c.event);
       else if (c.type === "error") throw new ApiError(c.code === "internal" ? 500 : 400, c.code, c.message);
       else {
+        const extra = { coverage: c.coverage, ...(c.help ? { help: c.help } : {}) };
+        // Nothing fits the goal: nothing was stored, so there is no plan to fetch.
+        if (c.planId === null) return { planId: null, versionId: null, version: null, status: c.status, valid: false, plan: emptyPlan(request.goal, request.flows ?? []), issues: [], missingInputs: [], ...extra };
         const detail = await this.getPlan(c.planId);
-        return { planId: c.planId, versionId: c.versionId, version: c.version, status: c.status, valid: c.valid, plan: detail.latest.plan, issues: detail.latest.issues, missingInputs: c.missingInputs };
+        return { planId: c.planId, versionId: c.versionId, version: c.version, status: c.status, valid: c.valid, plan: detail.latest.plan, issues: detail.latest.issues, missingInputs: c.missingInputs, ...extra };
       }
     }
     throw new CliError(ExitCode.unreachable, `The planning stream from ${this.base} ended before the plan was ready.`);

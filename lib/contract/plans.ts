@@ -1,5 +1,6 @@
 /** Plans, their versions, planning and import: request bodies and answers. */
 import { z } from "zod";
+import { Coverage } from "../core/coverage";
 import { JsonSchema } from "../core/json-schema";
 import { ValidationIssue } from "../core/issues";
 import { Plan, PlanInputName } from "../core/plan";
@@ -17,7 +18,8 @@ export const PlanRequestBody = PlanGoalRequest.extend({
 }).strict();
 export type PlanRequestBody = z.infer<typeof PlanRequestBody>;
 
-export const PlannedPlan = PlanResult.extend({ planId: z.string(), versionId: z.string(), version: z.number().int(), url: z.string() });
+/** A planned goal and where it is stored; the ids and url are null when nothing in the catalog fits (status no_plan: nothing is stored). */
+export const PlannedPlan = PlanResult.extend({ planId: z.string().nullable(), versionId: z.string().nullable(), version: z.number().int().nullable(), url: z.string().nullable() });
 export type PlannedPlan = z.infer<typeof PlannedPlan>;
 
 /** The body of POST /api/plans/parse-inputs. */
@@ -83,6 +85,8 @@ export const PlanDetail = z.object({
   /** the latest version checked against today's catalog (an action may have changed since it was saved) */
   issues: z.array(ValidationIssue),
   valid: z.boolean(),
+  /** what the most recent planned version covers of its goal (steps edited away since read as uncovered in the editor); null when no version was planned */
+  coverage: Coverage.nullable(),
 });
 export type PlanDetail = z.infer<typeof PlanDetail>;
 

@@ -75,6 +75,6 @@ export const PlanningEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("planning.repair"), at: z.string(), data: z.object({ attempt: z.number().int(), repairs: z.array(z.string()) }) }),
   z.object({ type: z.literal("planning.fallback"), at: z.string(), data: z.object({ from: PlanningSource, to: PlanningSource, reason: z.string() }) }),
   z.object({ type: z.literal("planning.succeeded"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number(), usage: Usage.optional(), steps: z.number().int().optional(), missingInputs: z.array(z.string()).optional() }) }),
-  z.object({ type: z.literal("planning.failed"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number(), reason: z.string(), usage: Usage.optional() }) }),
+  z.object({ type: z.literal("planning.failed"), at: z.string(), data: z.object({ attempts: z.number().int(), ms: z.number(), reason: z.string(), usage: Usage.optional(), /** no action does any part of the goal: there is no plan at all */ unplanned: z.boolean().optional() }) }),
 ]);
 export type PlanningEvent = z.infer<typeof PlanningEvent>;

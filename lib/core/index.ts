@@ -22,3 +22,4 @@ export * from "./errors";
 export * from "./storable";
 export * from "./read-limited";
 export * from "./artifact";
+export * from "./coverage";

@@ -8,7 +8,7 @@ import { OpenAiProvider } from "@/lib/llm/openai-provider";
 import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/support/openai-server/server";
 import { planGoal } from "./plan-goal";
 import { builtinRegistry } from "../../tests/support/planner-catalogs";
-import type { WirePlan } from "./wire-plan";
+import type { WireAnswer } from "./wire-plan";
 
 let server: OpenAiTestServer | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 const GOAL = "Load the sample sales CSV, total revenue by region, chart it and save the chart";
-const good: WirePlan = {
+const good: WireAnswer = {
   inputs: [],
   steps: [
     { id: "load", action: "data.load_csv", label: "Load sales", inputs: [{ name: "path", value: "sales.csv" }, { name: "source", value: "sample" }], after: [] },
@@ -68,7 +68,7 @@ describe("planning with an LLM", () => {
   });
 
   it("repairs what is mechanical without asking, and asks again with the issues for the rest", async () => {
-    const flawed: WirePlan = structuredClone(good);
+    const flawed: WireAnswer = structuredClone(good);
     flawed.steps[2].action = "data.chart"; // near miss: fixed deterministically
     flawed.steps[1].inputs = flawed.steps[1].inputs.filter((i) => i.name !== "aggregates"); // missing: back to the model
     server = await startOpenAiServer([reply.json(flawed, { usage: { prompt: 2000, completion: 300 } }), reply.json(good, { usage: { prompt: 2600, completion: 320 } })]);
@@ -95,7 +95,7 @@ describe("planning with an LLM", () => {
   });
 
   it("returns the best plan with its issues when attempts run out, never throwing it away", async () => {
-    const flawed: WirePlan = structuredClone(good);
+    const flawed: WireAnswer = structuredClone(good);
     flawed.steps[1].inputs = flawed.steps[1].inputs.filter((i) => i.name !== "aggregates");
     server = await startOpenAiServer([reply.json(flawed), reply.json(flawed)]);
     const { result, types } = await plan(GOAL, { maxAttempts: 2 });
@@ -105,7 +105,7 @@ describe("planning with an LLM", () => {
   });
 
   it("stops at the first answer when only input values are missing and partial plans are allowed", async () => {
-    const noPath: WirePlan = structuredClone(good);
+    const noPath: WireAnswer = structuredClone(good);
     noPath.steps[3].inputs = noPath.steps[3].inputs.filter((i) => i.name !== "path");
     server = await startOpenAiServer([reply.json(noPath)]);
     const { result } = await plan(GOAL, { allowPartial: true });

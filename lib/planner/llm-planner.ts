@@ -13,7 +13,7 @@ import { extractJson } from "../llm/extract-json";
 import { buildPlanPrompt, buildRepairPrompt, type PreviousAttempt, type PromptInput } from "./prompt";
 import type { PlanningLog } from "./planning-log";
 import { repairPlan, type Repair } from "./repair/repair-plan";
-import { readAnswer, wireToPlan, wirePlanJsonSchema } from "./wire-plan";
+import { readAnswer, wireToPlan, wirePlanJsonSchema, type WireCoverage } from "./wire-plan";
 
 export interface LlmPlanningInput {
   llm: LlmClient;
@@ -35,6 +35,8 @@ export interface LlmPlanningOutcome {
   plan?: Plan;
   issues: ValidationIssue[];
   repairs: Repair[];
+  /** what the answer of the best plan claims it covers (unchecked; see coverage.ts) */
+  coverage: WireCoverage[];
   attempts: number;
   usage: TokenUsage;
   /** set when the provider failed in a way more attempts cannot fix */
@@ -52,7 +54,7 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
   const schema = wirePlanJsonSchema(input.actions.map((a) => a.id));
   const promptInput: PromptInput = { ...input.prompt, actions: input.actions };
   let previous: PreviousAttempt | undefined;
-  let best: { plan: Plan; issues: ValidationIssue[]; errors: number; repairs: Repair[] } | undefined;
+  let best: { plan: Plan; issues: ValidationIssue[]; errors: number; repairs: Repair[]; coverage: WireCoverage[] } | undefined;
   let lastError: string | undefined;
   let attempt = 0;
 
@@ -122,7 +124,7 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
       log.emit("planning.validation", { attempt, ...counts(repaired.issues), stage: "repaired" });
     }
     const errors = repaired.issues.filter((i) => i.severity === "error").length;
-    if (!best || errors <= best.errors) best = { plan: repaired.plan, issues: repaired.issues, errors, repairs: repaired.repairs };
+    if (!best || errors <= best.errors) best = { plan: repaired.plan, issues: repaired.issues, errors, repairs: repaired.repairs, coverage: read.wire.coverage };
     if (errors === 0) break;
     previous = { plan: repaired.plan, issues: repaired.issues, repairs: repaired.repairs };
   }
@@ -133,13 +135,13 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
     if (final.repairs.length) {
       log.emit("planning.repair", { attempt, repairs: final.repairs.map((r) => r.message) });
       log.emit("planning.validation", { attempt, ...counts(final.issues), stage: "repaired" });
-      best = { plan: final.plan, issues: final.issues, errors: final.issues.filter((i) => i.severity === "error").length, repairs: [...best.repairs, ...final.repairs] };
+      best = { plan: final.plan, issues: final.issues, errors: final.issues.filter((i) => i.severity === "error").length, repairs: [...best.repairs, ...final.repairs], coverage: best.coverage };
     }
   }
   return outcome({});
 
   function outcome(extra: { fatal?: string }): LlmPlanningOutcome {
-    return { plan: best?.plan, issues: best?.issues ?? [], repairs: best?.repairs ?? [], attempts: attempt, usage, lastError, ...extra };
+    return { plan: best?.plan, issues: best?.issues ?? [], repairs: best?.repairs ?? [], coverage: best?.coverage ?? [], attempts: attempt, usage, lastError, ...extra };
   }
 }
 

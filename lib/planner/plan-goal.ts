@@ -8,9 +8,11 @@
 import type { LlmClient } from "../core/action";
 import type { Catalog } from "../core/catalog";
 import type { PlanningEvent } from "../core/events";
+import type { Coverage } from "../core/coverage";
 import { hasErrors, type ValidationIssue } from "../core/issues";
 import { emptyPlan, type Plan } from "../core/plan";
 import { validatePlan } from "../core/validate-plan";
+import { checkClaims, coverageOfPlan, planHelp, statusOf } from "./coverage";
 import { planWithLlm } from "./llm-planner";
 import { missingInputs } from "./missing-inputs";
 import { planOffline } from "./offline/plan-offline";
@@ -78,7 +80,10 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
       signal: options.signal,
     });
     const record = { source: "llm" as const, model: llm.model, attempts: out.attempts, usage: out.usage };
-    if (out.plan) return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given });
+    if (out.plan) {
+      const coverage = checkClaims(goal, out.coverage, out.plan, catalog);
+      return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, true) });
+    }
     const reason = out.fatal ?? out.lastError ?? "The LLM gave no usable plan.";
     if (choice === "llm" || options.signal?.aborted) return failed({ goal, flows, log, reason, record, catalog: options.catalog });
     log.emit("planning.fallback", { from: "llm", to: "offline", reason });
@@ -100,18 +105,21 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
       useActions: request.constraints?.useActions,
       avoidActions: request.constraints?.avoidActions,
       basePlan: options.earlierPlans?.[options.earlierPlans.length - 1],
+      llm: options.llm !== undefined,
     },
     catalog,
   );
   const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
-  log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
+  // An empty draft is no plan, not a plan with an error (see finish).
+  if (drafted.plan.steps.length) log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
   const repaired = repairPlan(drafted.plan, catalog, { lossy: true, planInputs: true, maxSteps: request.constraints?.maxSteps });
   if (repaired.repairs.length) {
     log.emit("planning.repair", { attempt: 1, repairs: repaired.repairs.map((r) => r.message) });
     log.emit("planning.validation", { attempt: 1, errors: repaired.issues.filter((i) => i.severity === "error").length, warnings: repaired.issues.filter((i) => i.severity === "warning").length, stage: "repaired" });
   }
   const record = { source: "offline" as const, attempts: (before?.attempts ?? 0) + 1, usage: before?.usage ?? { promptTokens: 0, completionTokens: 0 }, notes: drafted.notes, ...(before ? { model: before.model } : {}) };
-  return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given });
+  const coverage = coverageOfPlan(drafted.coverage, repaired.plan);
+  return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, options.llm !== undefined) });
 }
 
 /**
@@ -131,19 +139,25 @@ interface Finish {
   record: Pick<PlanningRecord, "source" | "attempts" | "usage"> & { model?: string; notes?: string[] };
   log: PlanningLog;
   given: Record<string, unknown>;
+  coverage: Coverage;
+  help?: PlanResult["help"];
 }
 
-function finish({ plan, issues, repairs, record, log, given }: Finish): PlanResult {
+function finish({ plan, issues, repairs, record, log, given, coverage, help }: Finish): PlanResult {
   const valid = !hasErrors(issues);
   const missing = missingInputs(plan, given);
   const errors = issues.filter((i) => i.severity === "error");
-  if (valid) {
+  const status = statusOf(plan, valid, missing, coverage);
+  if (status === "no_plan") {
+    log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: "No action of the catalog does what the goal asks.", unplanned: true });
+  } else if (valid) {
     log.emit("planning.succeeded", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, steps: plan.steps.length, ...(missing.length ? { missingInputs: missing.map((m) => m.name) } : {}) });
   } else {
     log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: `${errors.length} error${errors.length === 1 ? "" : "s"} remain: ${errors.slice(0, 3).map((e) => e.message).join(" ")}` });
   }
-  const planning: PlanningRecord = { ...record, repairs, events: log.events, ms: log.elapsed(), ...(valid ? {} : { error: `${errors.length} validation error${errors.length === 1 ? "" : "s"} remain` }) };
-  return { plan, valid, status: !valid ? "invalid" : missing.length ? "needs_inputs" : "ready", issues, missingInputs: missing, planning };
+  const error = status === "no_plan" ? "No action of the catalog does what the goal asks." : valid ? undefined : `${errors.length} validation error${errors.length === 1 ? "" : "s"} remain`;
+  const planning: PlanningRecord = { ...record, repairs, events: log.events, ms: log.elapsed(), ...(error ? { error } : {}) };
+  return { plan, valid, status, issues, missingInputs: missing, coverage, ...(help ? { help } : {}), planning };
 }
 
 function failed({ goal, flows, log, reason, record, catalog }: { goal: string; flows: string[]; log: PlanningLog; reason: string; record?: Pick<PlanningRecord, "source" | "attempts" | "usage" | "model">; catalog: Catalog }): PlanResult {
@@ -160,6 +174,7 @@ function failed({ goal, flows, log, reason, record, catalog }: { goal: string; f
     status: "invalid",
     issues,
     missingInputs: [],
+    coverage: { parts: [] },
     planning: { source: "llm", ...(record?.model ? { model: record.model } : {}), attempts, usage, repairs: [], events: log.events, ms: log.elapsed(), error: reason },
   };
 }

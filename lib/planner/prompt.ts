@@ -31,7 +31,7 @@ export interface Prompt {
 
 const SYSTEM = `You are the planner of Trellis. You turn a person's goal into a plan: a small directed acyclic graph of steps, each step one call of an action from the catalog you are given.
 
-Answer with a JSON object {"inputs": [...], "steps": [...], "outputs": [...]}:
+Answer with a JSON object {"inputs": [...], "steps": [...], "outputs": [...], "coverage": [...]}:
 - steps: {"id", "action", "label", "inputs", "after"}. id: short, unique, letters/digits/_ (e.g. "load", "by_region"). action: an action id from the catalog, exactly. label: what the step does, in a few words. after: ids of steps that must finish first although no data flows from them (usually []).
 - A step's inputs are a list of {"name", "value"}. name is one of the action's inputs. value is text, one of:
   - a reference to an earlier step's output: \${steps.ID.output} for the whole output, \${steps.ID.output.FIELD} for a field of it;
@@ -39,12 +39,14 @@ Answer with a JSON object {"inputs": [...], "steps": [...], "outputs": [...]}:
   - a JSON literal: 3, true, ["region"], {"fn": "sum", "column": "revenue"}; a plain string may be written without quotes.
 - inputs: the values the person must supply when the plan runs: {"name", "description"}; reference them as \${inputs.NAME}.
 - outputs: the results the person wants: {"name", "value"} with value a step reference.
+- coverage: the goal cut into the parts it asks for, in its own words, each {"part", "steps", "missing", "note"}: steps are the ids of the steps that do that part; when no action of the catalog can do it, steps is [] and missing is "no_action"; when the goal leaves out a value it needs and no plan input can stand for it, missing is "needs_value"; note says what is missing. Otherwise missing and note are "". Trellis checks every claim against the plan: claim only what the steps really do.
 
 Rules:
 - Use only the catalog's actions and only the inputs each one lists. Give every required input (marked *) a value.
 - Connect outputs to inputs of the same type: a table to a table input, text to text, an image to an image. Pick the field of an output that fits (\${steps.load.output.table}, not \${steps.load.output}).
 - Take values from the goal, the given inputs and the context. Never invent values the person did not give (file names, URLs, addresses, numbers): declare a plan input for them instead.
-- Keep the plan as small as the goal allows; steps that do not depend on each other run in parallel.`;
+- Keep the plan as small as the goal allows; steps that do not depend on each other run in parallel.
+- Never use an action for a part it does not do. When nothing in the catalog does a part, leave it out of the steps and say so in coverage.`;
 
 export function buildPlanPrompt(input: PromptInput): Prompt {
   const parts: string[] = [`# Goal\n${input.goal.trim()}`];

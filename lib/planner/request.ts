@@ -3,6 +3,7 @@
  * for a goal to plan: the REST body, the server action and the stream all parse it.
  */
 import { z } from "zod";
+import { Coverage } from "../core/coverage";
 import { PlanningEvent, PlanningSource, Usage } from "../core/events";
 import { ValidationIssue } from "../core/issues";
 import { JsonSchema } from "../core/json-schema";
@@ -66,8 +67,25 @@ export const PlanningRecord = z.object({
 });
 export type PlanningRecord = z.infer<typeof PlanningRecord>;
 
-export const PlanStatus = z.enum(["ready", "needs_inputs", "invalid"]);
+/**
+ * ready: valid, every part of the goal covered, nothing to ask. needs_inputs: the same, but
+ * values must be given before it runs. partial: valid, but some parts nothing covers (kept as
+ * a draft that names them). invalid: errors remain. no_plan: no part of the goal is covered by
+ * any action, so there is no plan to present (nothing is saved).
+ */
+export const PlanStatus = z.enum(["ready", "needs_inputs", "partial", "invalid", "no_plan"]);
 export type PlanStatus = z.infer<typeof PlanStatus>;
+
+/** What would help with the parts nothing covers. */
+export const PlanHelp = z.object({
+  /** the actions that come closest, for the parts nothing covers */
+  nearest: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+  /** a part needs an LLM, or the goal was planned without one: connecting one would help */
+  connectLlm: z.boolean(),
+  /** a part has no fitting action: a tool server (MCP) or an OpenAPI source with one would help */
+  connectTools: z.boolean(),
+});
+export type PlanHelp = z.infer<typeof PlanHelp>;
 
 export const PlanResult = z.object({
   plan: Plan,
@@ -75,10 +93,14 @@ export const PlanResult = z.object({
   status: PlanStatus,
   issues: z.array(ValidationIssue),
   missingInputs: z.array(MissingInput),
+  /** each part of the goal with the steps that do it, or why nothing does */
+  coverage: Coverage,
+  /** present when some part is not covered */
+  help: PlanHelp.optional(),
   planning: PlanningRecord,
 });
 export type PlanResult = z.infer<typeof PlanResult>;
 
-/** The planning record as stored with a plan version: how it came about, and what it still needs. */
-export const StoredPlanning = PlanningRecord.extend({ status: PlanStatus, missingInputs: z.array(MissingInput) });
+/** The planning record as stored with a plan version: how it came about, what it covers, and what it still needs. */
+export const StoredPlanning = PlanningRecord.extend({ status: PlanStatus, missingInputs: z.array(MissingInput), coverage: Coverage.optional(), help: PlanHelp.optional() });
 export type StoredPlanning = z.infer<typeof StoredPlanning>;

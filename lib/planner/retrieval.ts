@@ -41,6 +41,11 @@ export class ActionIndex {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /** Whether any action's description uses the term. */
+  knows(term: string): boolean {
+    return this.df.has(term);
+  }
+
   /** BM25 score of every action for the query terms, in catalog order. */
   scoreTerms(query: readonly string[]): number[] {
     const scores = new Array<number>(this.specs.length).fill(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isStrictCompatible } from "@/lib/llm/structured-output";
 import { builtinRegistry } from "../../tests/support/planner-catalogs";
-import { decodeValue, planToWire, readAnswer, wirePlanJsonSchema, wireToPlan, type WirePlan } from "./wire-plan";
+import { decodeValue, planToWire, readAnswer, wirePlanJsonSchema, wireToPlan, type WireAnswer } from "./wire-plan";
 
 const catalog = () => builtinRegistry().catalog;
 
@@ -25,7 +25,7 @@ describe("the wire plan", () => {
   });
 
   it("converts to the Plan IR, typing plan inputs by their use and keeping given values as defaults", () => {
-    const wire: WirePlan = {
+    const wire: WireAnswer = {
       inputs: [{ name: "region", description: "the region to keep" }],
       steps: [
         { id: "load", action: "data.load_csv", label: "Load", inputs: [{ name: "path", value: "sales.csv" }], after: [] },

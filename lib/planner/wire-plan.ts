@@ -35,12 +35,24 @@ export const WirePlanInput = z.object({
   description: z.string().describe("what the person should supply"),
 });
 
+/** A part of the goal and the steps that do it, as the model claims; Trellis checks the claim (lib/planner/coverage.ts). */
+export const WireCoverage = z.object({
+  part: z.string().describe("a part of the goal, in the goal's own words"),
+  steps: z.array(z.string()).describe("ids of the steps that do this part; empty when none does"),
+  missing: z.enum(["", "no_action", "needs_value"]).describe('"" when the steps do it; no_action when no action of the catalog can; needs_value when the goal leaves out a value it needs'),
+  note: z.string().describe("when missing: what is missing, in a sentence; else empty"),
+});
+export type WireCoverage = z.infer<typeof WireCoverage>;
+
 export const WirePlan = z.object({
   inputs: z.array(WirePlanInput).describe("values the person must supply at run time, referenced as ${inputs.NAME}"),
   steps: z.array(WireStep),
   outputs: z.array(WireValue).describe("the results the person wants, each a reference to a step output"),
+  coverage: z.array(WireCoverage).default([]).describe("every part of the goal, each with the steps that do it or what is missing"),
 });
 export type WirePlan = z.infer<typeof WirePlan>;
+/** A wire plan as a model may send it (coverage may be left out). */
+export type WireAnswer = z.input<typeof WirePlan>;
 
 /** The JSON Schema for structured output, strict-mode compatible, with `action` limited to the given ids. */
 export function wirePlanJsonSchema(actionIds: readonly string[]): JsonSchema {
@@ -70,11 +82,23 @@ export function readAnswer(value: unknown, catalog: CatalogView): AnswerRead {
     const inputs = Array.isArray(v.inputs)
       ? v.inputs.filter(isObject).filter((i) => typeof i.name === "string").map((i) => ({ name: String(i.name), description: typeof i.description === "string" ? i.description : "" }))
       : [];
-    return { ok: true, wire: { inputs, steps, outputs: looseInputs(v.outputs) }, style: "plan" };
+    return { ok: true, wire: { inputs, steps, outputs: looseInputs(v.outputs), coverage: looseCoverage(v.coverage) }, style: "plan" };
   }
   if (isObject(v) && Array.isArray(v.task_nodes)) return { ok: true, wire: fromTaskList(v.task_nodes, catalog), style: "task-list" };
   const issues = strict.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ");
   return { ok: false, error: `the answer is JSON but not a plan (${issues})` };
+}
+
+/** Coverage claims in any near-miss shape; what cannot be read is left out (and so not claimed). */
+function looseCoverage(raw: unknown): WireCoverage[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(isObject).flatMap((c) => {
+    const part = typeof c.part === "string" ? c.part : typeof c.text === "string" ? c.text : "";
+    if (!part.trim()) return [];
+    const steps = Array.isArray(c.steps) ? c.steps.filter((x): x is string => typeof x === "string") : [];
+    const missing = c.missing === "no_action" || c.missing === "needs_value" ? c.missing : "";
+    return [{ part, steps, missing, note: typeof c.note === "string" ? c.note : "" }];
+  });
 }
 
 /** `{name, value}` lists, `{name: value}` maps, IR bindings: all to wire values. */
@@ -111,7 +135,7 @@ function fromTaskList(nodes: unknown[], catalog: CatalogView): WirePlan {
     });
     return { id: `n${k}`, action: spec?.id ?? task, label: "", inputs, after: [] };
   });
-  return { inputs: [], steps, outputs: [] };
+  return { inputs: [], steps, outputs: [], coverage: [] };
 }
 
 /** `<node-2>` → `${steps.n2.output}` when it is the whole value; embedded ones stay for repair. */
@@ -129,7 +153,7 @@ export interface WireContext {
 }
 
 /** The Plan IR for a wire plan: values decoded against the inputs they feed, plan input types from their uses. */
-export function wireToPlan(wire: WirePlan, context: WireContext): Plan {
+export function wireToPlan(wire: Pick<WirePlan, "inputs" | "steps" | "outputs">, context: WireContext): Plan {
   const usage = new Map<string, JsonSchema>();
   const steps: Step[] = wire.steps.map((ws) => {
     const spec = context.catalog.get(ws.action);
@@ -195,5 +219,6 @@ export function planToWire(plan: Plan): WirePlan {
     inputs: plan.inputs.map((i) => ({ name: i.name, description: i.description ?? "" })),
     steps: plan.steps.map((s) => ({ id: s.id, action: s.action, label: s.label ?? "", inputs: Object.entries(s.inputs).map(([name, b]) => ({ name, value: text(b) })), after: s.after ?? [] })),
     outputs: Object.entries(plan.outputs).map(([name, b]) => ({ name, value: text(b) })),
+    coverage: [],
   };
 }

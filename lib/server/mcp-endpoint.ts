@@ -61,7 +61,7 @@ export function trellisMcpServer(): McpServer {
     "plan_goal",
     {
       title: "Plan a goal",
-      description: "Plans a goal as a typed plan over Trellis's actions and saves it. Answers the plan's id, whether it is ready to run, its steps and what is missing.",
+      description: "Plans a goal as a typed plan over Trellis's actions and saves it. Answers the plan's id, whether it is ready to run, its steps, what it covers of the goal and what is missing. When no action does any part of the goal, nothing is saved (planId null, status no_plan).",
       inputSchema: { goal: z.string().min(1).describe("what should be done"), flows: z.array(z.string()).optional().describe("flows whose actions the plan may use; none means every flow") },
       annotations: { readOnlyHint: false, destructiveHint: false },
     },
@@ -75,6 +75,7 @@ export function trellisMcpServer(): McpServer {
           inputs: r.plan.inputs.map((i) => i.name),
           missingInputs: r.missingInputs.map((m) => m.name),
           issues: r.issues.filter((i) => i.severity === "error").map((i) => i.message),
+          coverage: r.coverage.parts.map((p) => ({ part: p.text, steps: p.steps, ...(p.uncovered ? { uncovered: p.uncovered.reason, why: p.uncovered.message } : {}) })),
         };
       }),
   );

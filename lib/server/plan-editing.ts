@@ -43,11 +43,13 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
   if (!plan) throw notFound(`There is no plan ${planId}.`);
   const current = validatePlan(plan.latest.plan, t.catalog);
   const runs = await planRunCounts(t.database.prisma, planId);
+  const coverage = plan.latest.coverage ?? (await listVersions(t.database.prisma, planId)).find((v) => v.coverage)?.coverage ?? null;
   return {
     plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, runs },
     latest: detailOf(plan.latest),
     issues: current.issues,
     valid: current.valid,
+    coverage,
   };
 }
 

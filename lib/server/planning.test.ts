@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WirePlan } from "../planner/wire-plan";
+import type { WirePlan, WireAnswer } from "../planner/wire-plan";
 import { getVersion } from "../store/plans";
 import { reply, startOpenAiServer, type OpenAiTestServer, type Reply } from "../../tests/support/openai-server/server";
 import { planAndSave } from "./planning";
@@ -43,21 +43,21 @@ async function storedIssues(versionId: string) {
 
 describe("planning and saving", () => {
   it("answers the issues the stored version records, when the plan uses an action of another flow", async () => {
-    answer = reply.json({ inputs: [], steps: [read], outputs: [{ name: "notes", value: "${steps.read.output.text}" }] } satisfies WirePlan);
+    answer = reply.json({ inputs: [], steps: [read], outputs: [{ name: "notes", value: "${steps.read.output.text}" }] } satisfies WireAnswer);
     const saved = await planAndSave({ goal: "Read notes.txt", flows: ["data"], planner: "llm", maxAttempts: 1 });
     const { issues } = saved.result;
     // files.read is in the catalog, in another flow: not an unknown action.
     expect(issues.find((i) => i.stepId === "read")).toMatchObject({ code: "action_not_in_flow", severity: "error" });
     expect(issues.map((i) => i.code)).not.toContain("unknown_action");
     expect(saved.result.valid).toBe(false);
-    expect(await storedIssues(saved.versionId)).toEqual(issues);
+    expect(await storedIssues(saved.versionId!)).toEqual(issues);
   });
 
   it("answers the issues the stored version records, under the request's step limit", async () => {
-    answer = reply.json({ inputs: [], steps: [read, summary], outputs: [{ name: "summary", value: "${steps.sum.output.summary}" }] } satisfies WirePlan);
+    answer = reply.json({ inputs: [], steps: [read, summary], outputs: [{ name: "summary", value: "${steps.sum.output.summary}" }] } satisfies WireAnswer);
     const saved = await planAndSave({ goal: "Summarize notes.txt", flows: ["files", "text"], planner: "llm", maxAttempts: 1, constraints: { maxSteps: 1 } });
     expect(saved.result.issues.map((i) => i.code)).toContain("too_many_steps");
-    expect(await storedIssues(saved.versionId)).toEqual(saved.result.issues);
+    expect(await storedIssues(saved.versionId!)).toEqual(saved.result.issues);
   });
 
   it("answers the issues the stored version records, when planning fails", async () => {
@@ -65,6 +65,6 @@ describe("planning and saving", () => {
     const saved = await planAndSave({ goal: "Summarize notes.txt", flows: ["text"], planner: "llm", maxAttempts: 1 });
     expect(saved.result).toMatchObject({ valid: false, status: "invalid", planning: { error: expect.stringContaining("Answer 1") } });
     expect(saved.result.issues.map((i) => i.code)).toContain("empty_plan");
-    expect(await storedIssues(saved.versionId)).toEqual(saved.result.issues);
+    expect(await storedIssues(saved.versionId!)).toEqual(saved.result.issues);
   });
 });

@@ -3,7 +3,7 @@
  * What app/ calls to turn a goal into a saved plan version, to read plan input values out of
  * free text, and to describe flows for planning.
  */
-import type { LlmClient, Plan, PlanInput, PlanningEvent } from "../core";
+import { uncoveredParts, type LlmClient, type Plan, type PlanInput, type PlanningEvent } from "../core";
 import type { FlowDetail, FlowList } from "../contract/flows";
 import type { ParseInputsBody, PlanRequestBody, PlannedPlan } from "../contract/plans";
 import { missingInputs } from "../planner/missing-inputs";
@@ -20,10 +20,11 @@ export function configuredLlm(t: Trellis): LlmClient | undefined {
   return t.llm;
 }
 
+/** A planned goal: where it is stored, or nulls when there was no plan to store (status no_plan). */
 export interface PlannedVersion {
-  planId: string;
-  versionId: string;
-  version: number;
+  planId: string | null;
+  versionId: string | null;
+  version: number | null;
   title: string;
   result: PlanResult;
 }
@@ -49,12 +50,14 @@ export async function planAndSave(request: PlanGoalRequest, options: PlanAndSave
   const result = await planGoal(request, { catalog: t.catalog, llm: configuredLlm(t), earlierPlans, onEvent: options.onEvent, signal: options.signal });
   // Nobody is waiting for a plan whose request was cancelled; do not store a half-planned one.
   if (options.signal?.aborted) throw new RequestError(499, "cancelled", "Planning was cancelled.");
+  // Nothing in the catalog does any part of the goal: there is no plan to keep.
+  if (result.status === "no_plan") return { planId: null, versionId: null, version: null, title: titleFromGoal(result.plan.goal), result };
   const saved = await savePlan(result.plan, {
     source: result.planning.source,
     model: result.planning.model,
     note: noteFor(result),
     planId: options.basePlanId,
-    planning: { ...result.planning, status: result.status, missingInputs: result.missingInputs } satisfies StoredPlanning,
+    planning: { ...result.planning, status: result.status, missingInputs: result.missingInputs, coverage: result.coverage, ...(result.help ? { help: result.help } : {}) } satisfies StoredPlanning,
     // The same check as the planner's report (lib/planner/plan-goal): the whole catalog, this request's step limit.
     maxSteps: request.constraints?.maxSteps,
   });
@@ -64,7 +67,7 @@ export async function planAndSave(request: PlanGoalRequest, options: PlanAndSave
 /** Where a planned version is and what state it is in: what the REST answer and the stream's last chunk share. */
 export function plannedSummary(saved: PlannedVersion) {
   const { result } = saved;
-  return { planId: saved.planId, versionId: saved.versionId, version: saved.version, url: `/plans/${saved.planId}`, status: result.status, valid: result.valid };
+  return { planId: saved.planId, versionId: saved.versionId, version: saved.version, url: saved.planId ? `/plans/${saved.planId}` : null, status: result.status, valid: result.valid };
 }
 
 /** POST /api/plans: plan the goal, save it, and answer the plan with where it is stored. */
@@ -78,8 +81,13 @@ function noteFor(result: PlanResult): string {
   const how = result.planning.source === "llm" ? `Planned by ${result.planning.model ?? "the LLM"}` : "Planned offline";
   const tries = result.planning.attempts > 1 ? ` in ${result.planning.attempts} attempts` : "";
   const fixes = result.planning.repairs.length ? `, ${result.planning.repairs.length} automatic fix${result.planning.repairs.length === 1 ? "" : "es"}` : "";
-  return `${how}${tries}${fixes}`;
+  // A partial plan is a draft that says what it leaves out.
+  const open = uncoveredParts(result.coverage);
+  const missing = open.length ? `. Not covered: ${open.map((p) => `"${p.text}" (${REASON_TEXT[p.uncovered?.reason ?? "no_action"]})`).join("; ")}` : "";
+  return `${how}${tries}${fixes}${missing}`.slice(0, 500);
 }
+
+const REASON_TEXT = { no_action: "no action fits", needs_llm: "needs an LLM", needs_value: "needs a value the goal does not give" } as const;
 
 export async function parsePlanInputs(request: ParseInputsBody): Promise<ParsedInputs> {
   const t = await getTrellis();

@@ -1,6 +1,6 @@
 /** Plans and their immutable, content-hashed versions. */
 import { randomUUID } from "node:crypto";
-import { contentHash, Plan, ValidationIssue } from "../core";
+import { contentHash, Coverage, Plan, ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import type { Db } from "./database";
 import { z } from "zod";
@@ -17,6 +17,8 @@ export interface PlanSummary {
   updatedAt: Date;
   createdAt: Date;
   valid: boolean | null;
+  /** the latest version was planned and leaves parts of its goal uncovered (a draft) */
+  partial: boolean;
   stepCount: number;
   /** set while the plan is archived */
   archivedAt: Date | null;
@@ -41,6 +43,8 @@ export interface StoredVersion {
   issues: ValidationIssue[];
   valid: boolean;
   createdAt: Date;
+  /** what the planned version covers of its goal; null for versions that were not planned (or planned before coverage) */
+  coverage: Coverage | null;
 }
 
 export interface NewVersion {
@@ -97,7 +101,7 @@ export async function addVersion(db: Db, planId: string, version: NewVersion): P
 export async function listPlans(db: Db, options: { take?: number; archived?: ArchivedFilter } = {}): Promise<PlanSummary[]> {
   const plans = await db.plan.findMany({ where: archivedWhere(options.archived ?? "exclude"), orderBy: { updatedAt: "desc" }, take: options.take ?? 100 });
   const latestIds = plans.map((p) => p.latestVersionId).filter((x): x is string => Boolean(x));
-  const versions = await db.planVersion.findMany({ where: { id: { in: latestIds } }, select: { id: true, valid: true, body: true } });
+  const versions = await db.planVersion.findMany({ where: { id: { in: latestIds } }, select: { id: true, valid: true, body: true, planning: true } });
   const byId = new Map(versions.map((v) => [v.id, v]));
   return plans.map((p) => {
     const v = p.latestVersionId ? byId.get(p.latestVersionId) : undefined;
@@ -111,6 +115,7 @@ export async function listPlans(db: Db, options: { take?: number; archived?: Arc
       updatedAt: p.updatedAt,
       createdAt: p.createdAt,
       valid: v ? v.valid : null,
+      partial: Boolean(coverageOf(v?.planning)?.parts.some((part) => part.uncovered || !part.steps.length)),
       stepCount: body?.success ? body.data.steps.length : 0,
       archivedAt: p.archivedAt,
     };
@@ -165,7 +170,7 @@ export class NotFoundError extends TrellisError {
 
 export class CorruptRowError extends Error {}
 
-type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date };
+type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date; planning?: unknown };
 
 function toStoredVersion(row: VersionRow): StoredVersion {
   // Stored JSON is parsed, never trusted: a row written by an older Trellis must still read.
@@ -185,7 +190,14 @@ function toStoredVersion(row: VersionRow): StoredVersion {
     issues: issues.success ? issues.data : [],
     valid: row.valid,
     createdAt: row.createdAt,
+    coverage: coverageOf(row.planning),
   };
+}
+
+function coverageOf(planning: unknown): Coverage | null {
+  if (!planning || typeof planning !== "object" || !("coverage" in planning)) return null;
+  const parsed = Coverage.safeParse((planning as { coverage: unknown }).coverage);
+  return parsed.success ? parsed.data : null;
 }
 
 export type DeletePlanResult = { result: "deleted"; runIds: string[] } | { result: "not_found" } | { result: "has_runs"; runs: number } | { result: "run_active"; runIds: string[] };

@@ -4,6 +4,7 @@
  */
 import { defineAction, type ActionContext } from "@/lib/core/action";
 import { runReadOnlyQuery, type RunQueryOptions } from "./run-query";
+import { SAMPLE_SHOP_SCHEMA } from "./schema-summary";
 import { QueryInput, QueryOutput } from "./schemas";
 
 const QUERY_TIMEOUT_MS = 30_000;
@@ -17,7 +18,7 @@ const RUNS =
 export const queryAction = defineAction({
   id: "sql.query",
   title: "Run SQL query",
-  description: `${RUNS} Use it for SQL written in the plan itself; for SQL produced by sql.generate use sql.query_generated instead.`,
+  description: `${RUNS} Use it for SQL written in the plan itself; for SQL produced by sql.generate use sql.query_generated instead. ${SAMPLE_SHOP_SCHEMA}`,
   flows: ["sql"],
   effect: "read",
   timeoutMs: QUERY_TIMEOUT_MS,

@@ -46,7 +46,7 @@ CREATE TABLE order_items (
   quantity integer NOT NULL CHECK (quantity > 0),
   unit_price numeric(10,2) NOT NULL
 );
-COMMENT ON TABLE order_items IS 'Order lines; line total = quantity * unit_price (unit_price is after discount)';
+COMMENT ON TABLE order_items IS 'Order lines; line total (order value, revenue) = quantity * unit_price (unit_price is after discount)';
 CREATE INDEX orders_customer_id_idx ON orders(customer_id);
 CREATE INDEX orders_ordered_at_idx ON orders(ordered_at);
 CREATE INDEX order_items_order_id_idx ON order_items(order_id);

@@ -1,5 +1,6 @@
 import type { PlanningEvent } from "../../core";
-import { PlannerChoice } from "../../planner/request";
+import { PlannerChoice, type PlanHelp } from "../../planner/request";
+import type { Planned } from "../client";
 import { list, parseCommandArgs } from "../args";
 import type { Command } from "../command";
 import type { Context } from "../context";
@@ -35,6 +36,30 @@ function planningLine(ctx: Context, e: PlanningEvent): string | undefined {
   }
 }
 
+const REASONS = { no_action: "no action fits", needs_llm: "needs an LLM", needs_value: "needs a value the goal does not give" } as const;
+
+/** Each part of the goal with the steps that do it, or why nothing does. */
+function coverageLines(planned: Planned, c: Context["out"]["c"]): string[] {
+  if (!planned.coverage.parts.length) return [];
+  return [
+    c.bold("Goal coverage"),
+    ...planned.coverage.parts.map((p) =>
+      p.uncovered
+        ? `  ${c.red("✗")} ${p.text} ${c.dim(`— ${REASONS[p.uncovered.reason]}: ${p.uncovered.message}`)}`
+        : `  ${c.green("✓")} ${p.text} ${c.dim(`→ ${p.steps.join(", ")}`)}`,
+    ),
+  ];
+}
+
+function helpLines(help: PlanHelp | undefined, c: Context["out"]["c"]): string[] {
+  if (!help) return [];
+  const out = [c.bold("What would help")];
+  if (help.nearest.length) out.push(`  Nearest actions: ${help.nearest.map((a) => `${a.id} (${a.title})`).join(", ")}`);
+  if (help.connectLlm) out.push("  Connect an LLM (OPENAI_API_KEY, or OPENAI_BASE_URL for a local server).");
+  if (help.connectTools) out.push("  Connect a tool server with a fitting tool (MCP, or an OpenAPI source).");
+  return out;
+}
+
 export const planCommand: Command = {
   name: "plan",
   summary: "Plan a goal, store the plan, and optionally run it",
@@ -47,7 +72,8 @@ export const planCommand: Command = {
     "--execute        run the plan once it is planned",
     ...RUN_HELP.filter((l) => !l.startsWith("--input")),
     "With --interactive and no --execute, you are asked whether to run it.",
-    "Exit 3 when the planner could not produce a valid plan (it is stored as a draft).",
+    "Exit 3 when the planner could not produce a valid plan that does the whole goal: a plan with",
+    "errors or parts nothing covers is stored as a draft; when nothing fits, nothing is stored.",
   ],
   async run(ctx, argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -81,31 +107,50 @@ export const planCommand: Command = {
     for (const name of pairs.keys()) if (!known.has(name)) out.warn(c.yellow(`Note: the plan has no input "${name}"; --input ${name} is not used.`));
     const inputs = typedValues(new Map([...pairs].filter(([k]) => known.has(k))), planned.plan.inputs, "plan input", "--input");
 
+    const coverage = coverageLines(planned, c);
+    const json: Record<string, unknown> = { planId: planned.planId, versionId: planned.versionId, version: planned.version, status: planned.status, valid: planned.valid, plan: planned.plan, issues: planned.issues, missingInputs: planned.missingInputs, coverage: planned.coverage, ...(planned.help ? { help: planned.help } : {}) };
+    if (planned.planId === null) {
+      out.line();
+      out.line(c.red("✗ Trellis cannot do this with the actions it has; nothing was stored."));
+      for (const l of coverage) out.line(l);
+      for (const l of helpLines(planned.help, c)) out.line(l);
+      out.result(json);
+      return ExitCode.invalidPlan;
+    }
+    const planId = planned.planId;
     out.line();
     for (const l of planLines(planned.plan, c, inputs)) out.line(l);
     if (planned.issues.length) {
       out.line(c.bold(`Issues (${issueCounts(planned.issues)})`));
       for (const l of issueLines(planned.issues, c)) out.line(l);
     }
-    const url = client.pageUrl(`/plans/${planned.planId}`);
+    for (const l of coverage) out.line(l);
+    const url = client.pageUrl(`/plans/${planId}`);
+    const complete = planned.valid && planned.status !== "partial";
     out.line();
-    out.line(`${planned.valid ? c.green("✓") : c.red("✗")} Stored as plan ${c.bold(planned.planId)} (v${planned.version}, ${planned.status.replace("_", " ")})${url ? ` · ${url}` : ""}`);
+    out.line(`${complete ? c.green("✓") : c.red("✗")} Stored as plan ${c.bold(planId)} (v${planned.version}, ${planned.status.replace("_", " ")})${url ? ` · ${url}` : ""}`);
     const file = values.save ? await savePlanFile(ctx, values.save, planned.plan) : undefined;
-    const json: Record<string, unknown> = { planId: planned.planId, versionId: planned.versionId, version: planned.version, status: planned.status, valid: planned.valid, plan: planned.plan, issues: planned.issues, missingInputs: planned.missingInputs, ...(file ? { file } : {}) };
+    if (file) json.file = file;
     if (!planned.valid) {
       out.result(json);
       out.warn(c.red("The plan has errors; fix it in the app or plan again with a more specific goal."));
+      return ExitCode.invalidPlan;
+    }
+    if (planned.status === "partial") {
+      for (const l of helpLines(planned.help, c)) out.line(l);
+      out.result(json);
+      out.warn(c.red("The plan does not do every part of the goal; it is stored as a draft. Finish it in the app, or plan again."));
       return ExitCode.invalidPlan;
     }
     const choice = { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback) };
     const go = values.execute || values["dry-run"] || (values.interactive && (await confirmRun(ctx)));
     if (!go) {
       out.result(json);
-      offerRun(ctx, planned.planId);
+      offerRun(ctx, planId);
       return ExitCode.ok;
     }
     out.progress();
-    const report = await runStoredPlan(ctx, planned.planId, planned.plan, choice);
+    const report = await runStoredPlan(ctx, planId, planned.plan, choice);
     out.result({ ...json, run: report.json });
     return report.code;
   },

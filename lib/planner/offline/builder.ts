@@ -18,7 +18,9 @@ import { terms, words } from "../text/tokens";
 import type { Clause } from "./clauses";
 import { columnsIn, exampleNamedIn, examplesFor } from "./examples";
 import type { GoalLiteral } from "./literals";
-import { EMPTY_TABLE, fillTableSlot, tableAfter, type TableContext } from "./table-slots";
+import { stepLabel } from "./step-label";
+import { writeRankingSql, schemaIn } from "./sql-writer";
+import { EMPTY_TABLE, fillTableSlot, groupingColumns, mentionedColumns, tableAfter, type TableContext } from "./table-slots";
 
 export interface BuiltStep {
   step: Step;
@@ -45,6 +47,8 @@ export class OfflineBuilder {
   private readonly ids = new Set<string>();
   /** sources already bound to an input of the step being built */
   private current = new Set<string>();
+  /** what a query written for the step being built answers, for its label */
+  private written?: string;
 
   constructor(
     private readonly goal: string,
@@ -62,7 +66,7 @@ export class OfflineBuilder {
    * converter steps it would pull in, and whether it would continue from the latest step.
    * The builder is left as it was.
    */
-  dryRun(spec: ActionSpec, clause: Clause | undefined): { planInputs: number; converters: number; chained: boolean; inputs: Record<string, Binding>; latest?: string } {
+  dryRun(spec: ActionSpec, clause: Clause | undefined): { planInputs: number; converters: number; chained: boolean; inputs: Record<string, Binding>; latest?: string; table: TableContext } {
     const snapshot = {
       built: this.built.length,
       planInputs: this.planInputs.length,
@@ -79,6 +83,7 @@ export class OfflineBuilder {
       chained: latest !== undefined && Object.values(added.step.inputs).some((b) => b.kind === "step" && b.step === latest),
       inputs: added.step.inputs,
       latest,
+      table: added.table,
     };
     this.built.length = snapshot.built;
     this.planInputs.length = snapshot.planInputs;
@@ -103,6 +108,37 @@ export class OfflineBuilder {
       } else if (b.kind === "literal") literals[name] = b.value;
     }
     this.built.push({ step: structuredClone(step), spec, table: tableOf(spec, literals, upstream) });
+  }
+
+  /**
+   * Whether the clause asks for a measure per value of a column ("revenue by product") of the
+   * table `producer` would make (or, without one, of the latest table): a column named after
+   * "by" and another column named apart from it.
+   */
+  groupsBy(clause: Clause, producer: ActionSpec | undefined): boolean {
+    const table = producer ? this.dryRun(producer, clause).table : this.latestTable(EMPTY_TABLE);
+    if (!table.columns.length) return false;
+    const grouping = groupingColumns(clause.text, table.columns);
+    if (!grouping.length || grouping.every((g) => table.groupColumns.includes(g))) return false;
+    return mentionedColumns(clause.text, table.columns).some((c) => !grouping.includes(c));
+  }
+
+  /**
+   * Fill a step's column-shaped inputs again from a longer text (its clause and one that says
+   * more about it: "sort it by revenue" + "highest first"), and relabel it.
+   */
+  refine(built: BuiltStep, text: string) {
+    const props = isObject(built.spec.input.properties) ? (built.spec.input.properties as Record<string, JsonSchema>) : {};
+    const table = this.latestTable(built.table);
+    for (const [name, binding] of Object.entries(built.step.inputs)) {
+      if (binding.kind !== "literal" || !props[name]) continue;
+      const v = table.columns.length ? fillTableSlot(name, props[name], text, table) : undefined;
+      if (v !== undefined) built.step.inputs[name] = literal(v);
+    }
+    const others = this.built.filter((b) => b !== built).map((b) => b.step.label);
+    let label = stepLabel(built.spec, built.step.inputs);
+    for (let k = 2; others.includes(label); k++) label = `${stepLabel(built.spec, built.step.inputs)} (${k})`;
+    built.step.label = label;
   }
 
   isLiteralUsed(i: number): boolean {
@@ -142,10 +178,19 @@ export class OfflineBuilder {
     }
     this.current = outer;
     const step: Step = { id: this.newId(spec), action: spec.id, inputs };
-    if (clause) step.label = labelOf(clause.text);
+    step.label = this.distinctLabel(this.written ? `${spec.title}: ${this.written}` : stepLabel(spec, inputs));
+    this.written = undefined;
     const built: BuiltStep = { step, spec, clause, table: tableOf(spec, literalValues, table) };
     this.built.push(built);
     return built;
+  }
+
+  /** Labels are distinct within a plan: a second "Read a file: a.txt" reads "Read a file: a.txt (2)". */
+  private distinctLabel(label: string): string {
+    const taken = new Set(this.built.map((b) => b.step.label));
+    let out = label;
+    for (let k = 2; taken.has(out); k++) out = `${label} (${k})`;
+    return out;
   }
 
   private newId(spec: ActionSpec): string {
@@ -200,7 +245,17 @@ export class OfflineBuilder {
     const again = this.fromSteps(target, name, required, true);
     if (again) return again;
 
-    // 7. Inputs that take what the person asks for: the clause itself.
+    // 7. A query in SQL, written from the schema the action documents, when the clause asks a
+    // question the writer understands; else 8. inputs that take what the person asks for: the clause itself.
+    if (kindOfSchema(target) === "string" && clause && takesSql(spec, name, target)) {
+      const written = writeRankingSql(clause.text, schemaIn(spec.description));
+      if (written && checkValue(written.sql, target).length === 0) {
+        this.notes.push(`wrote the query for "${clause.text}" from the schema ${spec.id} documents: ${written.summary}`);
+        this.written = written.summary;
+        return literal(written.sql);
+      }
+      return this.planInput(name, target, describe(spec, name));
+    }
     if ((kindOfSchema(target) === "string" || isAnySchema(target)) && clause && takesInstruction(spec, name, target)) {
       const text = requestText(clause.text);
       if (checkValue(text, target).length === 0) return literal(text);
@@ -421,7 +476,7 @@ function sourceKey(b: Binding): string {
 }
 
 /** What the clause asks for, without the politeness around it: "could you help me slow it down" → "slow it down". */
-function requestText(text: string): string {
+export function requestText(text: string): string {
   let t = text.replace(/\s+/g, " ").trim();
   for (let i = 0; i < 4; i++) {
     const before = t;
@@ -435,10 +490,10 @@ function requestText(text: string): string {
   return t || text.trim();
 }
 
-function labelOf(text: string): string {
-  const t = requestText(text);
-  const short = t.length > 80 ? `${t.slice(0, 77).trimEnd()}…` : t;
-  return short.charAt(0).toUpperCase() + short.slice(1);
+/** An input that takes SQL text: named sql, or described as SQL. */
+function takesSql(spec: ActionSpec, name: string, target: JsonSchema): boolean {
+  const own = isObject(target) && typeof target.description === "string" ? target.description : "";
+  return /^sql$/i.test(name) || (/^query$/i.test(name) && /\bSQL\b/.test(own));
 }
 
 /** Parts of a goal that say how, not what: getting data in, and putting results out. */

@@ -4,6 +4,7 @@
  * plan input instead of an invented value.
  */
 import { contentKindOf } from "../../core/schema-formats";
+import { dayOf, findDates, type CalendarDay } from "../text/dates";
 
 export type LiteralKind = "url" | "image" | "audio" | "video" | "file" | "text" | "number" | "date" | "email";
 
@@ -24,10 +25,10 @@ const QUOTES: [string, string][] = [["'", "'"], ['"', '"'], ["“", "”"], ["�
 const URL_RE = new RegExp(`\\bhttps?:\\/\\/[^\\s'"<>\`)\\]]+|\\bwww\\.[^\\s'"<>\`)\\]]+|\\b(?:[a-z0-9-]+\\.)+(?:${TLD})\\b(?:\\/[^\\s'"<>\`)\\]]*)?`, "gi");
 const FILE_RE = new RegExp(`(?<![\\w/.:-])[\\w-]+(?:[.-][\\w-]+)*\\.(?:${FILE_EXT})\\b`, "gi");
 const EMAIL_RE = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g;
-const DATE_RE = /\b\d{4}-\d{2}-\d{2}\b/g;
 const NUMBER_RE = /(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\w)/g;
 
-export function extractLiterals(goal: string): GoalLiteral[] {
+/** `today` is the day relative dates ("next Tuesday") count from; by default the local today. */
+export function extractLiterals(goal: string, today: CalendarDay = dayOf(new Date())): GoalLiteral[] {
   const found: GoalLiteral[] = [];
   const taken: [number, number][] = [];
   const free = (s: number, e: number) => taken.every(([a, b]) => e <= a || s >= b);
@@ -53,8 +54,9 @@ export function extractLiterals(goal: string): GoalLiteral[] {
     const text = m[0];
     if (free(m.index, m.index + text.length)) add({ text, value: text, kind: fileKind(text), start: m.index, end: m.index + text.length, quoted: false });
   }
-  for (const m of goal.matchAll(DATE_RE)) {
-    if (free(m.index, m.index + m[0].length)) add({ text: m[0], value: m[0], kind: "date", start: m.index, end: m.index + m[0].length, quoted: false });
+  // Dates as people write them: 2023-08-01, "August 1, 2023", "next Tuesday".
+  for (const d of findDates(goal, today)) {
+    if (free(d.start, d.end)) add({ text: d.text, value: d.value, kind: "date", start: d.start, end: d.end, quoted: false });
   }
   for (const m of goal.matchAll(NUMBER_RE)) {
     if (free(m.index, m.index + m[0].length)) add({ text: m[0], value: Number(m[0]), kind: "number", start: m.index, end: m.index + m[0].length, quoted: false });

@@ -6,6 +6,7 @@
  * same plan.
  */
 import type { ActionSpec } from "../../core/action";
+import type { Coverage, GoalPart, UncoveredReason } from "../../core/coverage";
 import type { CatalogView } from "../../core/catalog";
 import { isAnySchema, isObject, type JsonSchema } from "../../core/json-schema";
 import type { Binding, Plan, Step } from "../../core/plan";
@@ -14,9 +15,9 @@ import { upstreamOf } from "../../core/graph";
 import { isAssignable } from "../../core/type-compat";
 import { actionIndex, type ActionIndex } from "../retrieval";
 import { isTypedSchema, kindOfSchema } from "../schema-kind";
-import { terms } from "../text/tokens";
+import { normalizeWord, terms } from "../text/tokens";
 import { sinkOutputs } from "../sink-outputs";
-import { OfflineBuilder } from "./builder";
+import { OfflineBuilder, requestText } from "./builder";
 import { splitClauses, type Clause } from "./clauses";
 import { extractLiterals, type GoalLiteral } from "./literals";
 
@@ -30,11 +31,15 @@ export interface OfflineRequest {
   avoidActions?: string[];
   /** an earlier plan the new goal builds on: its steps are kept and new steps chain from them */
   basePlan?: Plan;
+  /** whether an LLM is configured: without one, actions that call an LLM are chosen only when nothing else does the part */
+  llm?: boolean;
 }
 
 export interface OfflineResult {
   plan: Plan;
   notes: string[];
+  /** each part of the goal (a clause that asks for something) with the steps that do it, or why none does */
+  coverage: Coverage;
 }
 
 /** Below this BM25 score a clause is not about any action (it sets the scene: "I have a video"). */
@@ -43,6 +48,8 @@ const CANDIDATES = 6;
 const STATEMENT_FACTOR = 2.5;
 /** how close the runner-up must score to be added as well, when one feeds the other */
 const PAIR_RATIO = 0.6;
+/** how close an action without an LLM must come to the best match that needs one to be chosen instead */
+const LLM_ALTERNATIVE = 0.75;
 
 export function planOffline(request: OfflineRequest, catalog: CatalogView): OfflineResult {
   const avoid = new Set(request.avoidActions ?? []);
@@ -54,11 +61,27 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
   const maxSteps = request.maxSteps ?? 20;
   const base = request.basePlan ? seed(builder, request.basePlan, catalog) : 0;
 
+  const parts: { clause: Clause; uncovered?: GoalPart["uncovered"]; alsoBy?: string[] }[] = [];
   for (const clause of clauses) {
-    for (const pick of choose(clause, specs, index, builder)) {
+    const choice = choose(clause, specs, index, builder, request.llm ?? false);
+    if (choice.part) parts.push({ clause, uncovered: choice.uncovered });
+    for (const pick of choice.picks) {
       if (builder.built.length >= maxSteps) break;
-      // The same action again without anything new for it to work on is the same request said twice.
-      if (builder.built.some((b) => b.spec.id === pick.id) && !hasNewInputFor(pick, clause, literals, builder)) continue;
+      // The same action again without anything new for it to work on is the same request said
+      // twice, or more said about it ("sort it by revenue, highest first"): the step does this
+      // part too, with what the part adds.
+      const earlier = builder.built.find((b) => b.spec.id === pick.id);
+      if (earlier && !hasNewInputFor(pick, clause, literals, builder)) {
+        if (earlier.clause && earlier.clause.index === clause.index - 1) {
+          builder.refine(earlier, `${earlier.clause.text} ${clause.text}`);
+          const part = parts.find((p) => p.clause === clause);
+          if (part) {
+            part.alsoBy = [...(part.alsoBy ?? []), earlier.step.id];
+            if (part.uncovered?.reason === "no_action") delete part.uncovered;
+          }
+        }
+        continue;
+      }
       const before = builder.built.length;
       const added = builder.add(pick, clause);
       if (clause.sequential && before > base) orderAfterPrevious(builder.steps, added.step, builder.built[before - 1]?.step);
@@ -68,11 +91,32 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
     const spec = specs.find((s) => s.id === id);
     if (spec && !builder.built.some((b) => b.spec.id === id) && builder.built.length < maxSteps) builder.add(spec, undefined);
   }
-  if (builder.built.length === base && specs.length) {
-    // No clause was clearly about an action: take the closest match for the whole goal, and say so.
-    const best = index.search(request.goal, 1)[0]?.spec ?? closestByTrigrams(request.goal, specs);
-    builder.add(best, { index: 0, text: request.goal, words: request.goal, literals: literals.map((_, i) => i), sequential: false, request: true, start: 0, end: request.goal.length });
-    builder.notes.push(`no part of the goal clearly matches an action; "${best.id}" is the closest`);
+  presentRefinedData(builder);
+  const whole: Clause = { index: 0, text: request.goal, words: request.goal, literals: literals.map((_, i) => i), sequential: false, request: true, start: 0, end: request.goal.length };
+  // No clause asks for anything an action does: the whole goal is the one part nothing covers.
+  if (builder.built.length === base && specs.length && !parts.length) parts.push({ clause: whole });
+  const coverage: Coverage = {
+    parts: parts.map(({ clause, uncovered, alsoBy }) => {
+      const steps = [...(alsoBy ?? []), ...builder.built.filter((b) => b.clause === clause).map((b) => b.step.id)];
+      const part: GoalPart = { text: clause.text, start: clause.start, end: clause.start + clause.text.length, steps };
+      if (uncovered) part.uncovered = uncovered;
+      else if (!steps.length) part.uncovered = noAction(clause, specs, index);
+      return part;
+    }),
+  };
+  if (builder.built.length === base && coverage.parts.length) {
+    // Read as a whole, the goal may still clearly be about one action (its clauses alone were
+    // not): that action is offered as a guess, in a draft that says nothing covers the goal.
+    const guess = index.search(request.goal, 3).find((r) => (request.llm || !r.spec.usesLlm) && r.score >= MIN_SCORE);
+    if (guess && builder.built.length < maxSteps) {
+      const added = builder.add(guess.spec, whole);
+      const first = coverage.parts[0];
+      first.steps = [added.step.id];
+      first.uncovered = { reason: "no_action", message: `No action clearly does this; ${guess.spec.title} (${guess.spec.id}) is the closest, a guess to check.`, actions: [guess.spec.id] };
+      builder.notes.push(`no part of the goal clearly matches an action; "${guess.spec.id}" is the closest`);
+    } else {
+      builder.notes.push("no part of the goal matches an action of the catalog");
+    }
   }
   const steps = builder.steps.slice(0, Math.max(maxSteps, base));
   const plan: Plan = {
@@ -82,7 +126,69 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
     steps,
     outputs: sinkOutputs(steps),
   };
-  return { plan, notes: builder.notes };
+  return { plan, notes: builder.notes, coverage };
+}
+
+/**
+ * Why no action does a part: its words name nothing any action is about (no_action), or they
+ * name only what actions work on, not what to do with it ("help me with my data": needs_value).
+ * Either way, the actions that come closest.
+ */
+function noAction(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex): NonNullable<GoalPart["uncovered"]> {
+  const query = terms(clause.words);
+  const known = query.filter((t) => index.knows(t));
+  const actions = index.search(clause.words, 3).map((r) => r.spec.id);
+  const reason: UncoveredReason = known.length && known.length >= query.length / 2 ? "needs_value" : "no_action";
+  const message =
+    reason === "needs_value"
+      ? `"${clause.text}" does not say what to do or with what: name the operation and the data (a file, a table, a URL).`
+      : `No action in the catalog does "${clause.text}".`;
+  return { reason, message, actions };
+}
+
+/**
+ * Refinements of data apply before its presentation: when a later clause transforms a table
+ * ("… and sort it by revenue") that an earlier step only presents (a chart, a file), the
+ * presenting step takes the refined table instead.
+ */
+function presentRefinedData(builder: OfflineBuilder) {
+  const built = builder.built;
+  for (let j = 0; j < built.length; j++) {
+    const refine = built[j];
+    const tableIn = Object.entries(refine.step.inputs).find(([name, b]) => b.kind === "step" && kindOfSchema(inputSchema(refine.spec, name)) === "table");
+    const outField = tableField(refine.spec.output);
+    if (!tableIn || outField === undefined) continue;
+    const source = tableIn[1] as Extract<Binding, { kind: "step" }>;
+    for (let i = 0; i < j; i++) {
+      const present = built[i];
+      if (present.step.id === source.step || tableField(present.spec.output) !== undefined) continue;
+      if (built.some((b) => dependenciesOf(b.step).includes(present.step.id))) continue;
+      const entry = Object.entries(present.step.inputs).find(([, b]) => b.kind === "step" && b.step === source.step && (b.path ?? []).join(".") === (source.path ?? []).join("."));
+      if (!entry) continue;
+      present.step.inputs[entry[0]] = outField ? { kind: "step", step: refine.step.id, path: [outField] } : { kind: "step", step: refine.step.id };
+      // It now runs after the refinement: move it there, so the plan reads in order.
+      built.splice(i, 1);
+      built.splice(j, 0, present);
+      present.step.after = present.step.after?.filter((a) => a !== refine.step.id);
+      if (present.step.after && !present.step.after.length) delete present.step.after;
+      refine.step.after = refine.step.after?.filter((a) => a !== present.step.id);
+      if (refine.step.after && !refine.step.after.length) delete refine.step.after;
+      builder.notes.push(`${present.step.id} presents the table after ${refine.step.id}, which the goal asks to apply to it`);
+      return;
+    }
+  }
+}
+
+function inputSchema(spec: ActionSpec, name: string): JsonSchema {
+  const props = isObject(spec.input.properties) ? (spec.input.properties as Record<string, JsonSchema>) : {};
+  return props[name] ?? {};
+}
+
+/** The output field that holds a table ("" for a bare table output), or undefined. */
+function tableField(output: JsonSchema): string | undefined {
+  if (kindOfSchema(output) === "table") return "";
+  const props = isObject(output.properties) ? (output.properties as Record<string, JsonSchema>) : {};
+  return Object.keys(props).find((k) => kindOfSchema(props[k]) === "table");
 }
 
 /**
@@ -90,9 +196,16 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
  * (see `fit`), plus, when the runner-up is nearly as relevant and one feeds the other (a report
  * to write, a dataset to aggregate), the runner-up too, producer first.
  */
-function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex, builder: OfflineBuilder): ActionSpec[] {
+interface Choice {
+  picks: ActionSpec[];
+  /** whether the clause is a part of the goal (it asks for something, or an action does it) */
+  part: boolean;
+  uncovered?: GoalPart["uncovered"];
+}
+
+function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex, builder: OfflineBuilder, llm: boolean): Choice {
   const query = terms(clause.words);
-  if (!query.length) return [];
+  if (!query.length) return { picks: [], part: false };
   const scores = index.scoreTerms(query);
   // A sentence that only sets the scene ("I recorded a video") needs a much clearer match.
   const min = clause.request ? MIN_SCORE : MIN_SCORE * STATEMENT_FACTOR;
@@ -101,7 +214,7 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
     .filter((s) => s.score >= min * 0.6)
     .sort((a, b) => b.score - a.score)
     .slice(0, CANDIDATES);
-  if (!ranked.length) return [];
+  if (!ranked.length) return { picks: [], part: clause.request };
   const top = ranked[0].score;
   const valued = ranked
     .filter((r) => r.score >= top * 0.5)
@@ -110,13 +223,101 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
       return { ...r, preview, value: r.score * fit(preview) };
     })
     .sort((a, b) => b.value - a.value);
-  const best = valued[0];
-  if (!best || best.value < min) return [];
+  // Without an LLM, an action that needs one is chosen only when nothing else does the part.
+  // "Else" means an action that fits nearly as well, not one that merely scores.
+  const usable = llm ? valued : valued.filter((r) => !r.spec.usesLlm);
+  const best = usable[0] && usable[0].value >= min && usable[0].value >= valued[0].value * LLM_ALTERNATIVE ? usable[0] : valued[0];
+  if (!best || best.value < min) return { picks: [], part: clause.request };
+  const needsLlm = !llm && best.spec.usesLlm === true;
   // Backward chaining within the clause: a nearly as relevant action that makes what the best
   // one would otherwise have to ask for, or take from further back ("write a report").
   const used = new Set(builder.built.map((b) => b.spec.id));
-  const producer = valued.find((r) => r !== best && r.score >= best.score * PAIR_RATIO && !used.has(r.spec.id) && feedsWeakInput(r.spec, best.spec, best.preview));
-  return producer ? [producer.spec, best.spec] : [best.spec];
+  const others = usable.filter((r) => r !== best && !used.has(r.spec.id));
+  const producer = others.find((r) => r.score >= best.score * PAIR_RATIO && feedsWeakInput(r.spec, best.spec, best.preview));
+  // Forward: "chart revenue … from the sales CSV" asks to load, then chart. The clause names
+  // what to do before "from" and where the data comes from after it; the best match is the
+  // source, and an action named before "from" that takes what it makes goes after it.
+  const from = /\bfrom\b/i.exec(clause.words);
+  const before = from ? terms(clause.words.slice(0, from.index)) : [];
+  const after = from ? new Set(terms(clause.words.slice(from.index))) : new Set<string>();
+  const sourceIsBest = from !== null && terms(`${best.spec.title} ${best.spec.description}`).some((t) => after.has(t));
+  const consumer = producer || !sourceIsBest ? undefined : ranked.find((r) => r.spec !== best.spec && r.score >= min && !used.has(r.spec.id) && (llm || !r.spec.usesLlm) && namedByTitle(r.spec, best.spec, before, specs) && takesOutputOf(r.spec, best.spec));
+  const picks = producer ? [producer.spec, best.spec] : consumer ? [best.spec, consumer.spec] : [best.spec];
+  const grouped = groupingStep(clause, picks, specs, builder);
+  if (grouped) picks.splice(picks.length - 1, 0, grouped);
+  // "Book a table", "pay the bill": an imperative whose verb no action is about asks for an
+  // operation the catalog does not have, whatever the nouns after it match. The match stays,
+  // as a guess, but the part is not covered.
+  const verb = clause.request ? leadingVerb(clause.text) : undefined;
+  const foreignVerb = verb !== undefined && !index.knows(normalizeWord(verb)) && !GENERIC_VERBS.has(verb);
+  return {
+    picks,
+    part: true,
+    ...(needsLlm
+      ? { uncovered: { reason: "needs_llm" as const, message: `${best.spec.title} needs an LLM, and none is configured.`, actions: [best.spec.id] } }
+      : foreignVerb
+        ? { uncovered: { reason: "no_action" as const, message: `No action is about "${verb}"; ${best.spec.title} only matches other words of it, a guess to check.`, actions: [best.spec.id] } }
+        : {}),
+  };
+}
+
+/**
+ * Verbs that say little about which operation is meant ("get me…", "figure out…", "tell me…"):
+ * never a reason on their own to say no action fits.
+ */
+const GENERIC_VERBS = new Set(
+  "do make get give show tell let find figure see check look know understand identify determine work take put turn bring keep help try provide explain describe handle deal go come start finish complete need want run use create produce prepare process manage perform execute answer solve compute calculate".split(" "),
+);
+
+/** The clause's first word when it reads as an imperative ("Book me a flight" → book), after politeness. */
+function leadingVerb(text: string): string | undefined {
+  const first = /^([A-Za-z]+)\b/.exec(requestText(text))?.[1]?.toLowerCase();
+  if (!first || first.length < 3) return undefined;
+  // Words that start descriptions and questions rather than commands.
+  if (/^(the|this|that|these|those|there|what|which|who|how|why|when|where|some|any|all|each|every|my|our|your|its|their|it|an?|i|we|you|he|she|they|also|just|now|then|so|and|but|or|if|in|on|at|for|with|from|by|of|to)$/.test(first)) return undefined;
+  return first;
+}
+
+/**
+ * Whether the clause names the action by a word of its title that tells it apart: one the
+ * best action's title does not have and at most one other action's title has ("chart").
+ */
+function namedByTitle(spec: ActionSpec, best: ActionSpec, query: readonly string[], specs: readonly ActionSpec[]): boolean {
+  const q = new Set(query);
+  const titleTerms = (s: ActionSpec) => new Set(terms(`${s.title} ${s.id.split(".").pop() ?? ""}`));
+  const bestTerms = titleTerms(best);
+  return [...titleTerms(spec)].some((t) => q.has(t) && !bestTerms.has(t) && specs.filter((s) => titleTerms(s).has(t)).length <= 2);
+}
+
+/** Whether a required structured input of `consumer` takes `producer`'s output (or a field of it). */
+function takesOutputOf(consumer: ActionSpec, producer: ActionSpec): boolean {
+  const props = isObject(consumer.input.properties) ? (consumer.input.properties as Record<string, JsonSchema>) : {};
+  const required = Array.isArray(consumer.input.required) ? (consumer.input.required as string[]) : [];
+  const outProps = isObject(producer.output.properties) ? (producer.output.properties as Record<string, JsonSchema>) : {};
+  return required.some((name) => {
+    const target = props[name];
+    if (!STRONG_KINDS.has(kindOfSchema(target))) return false;
+    if (!isAnySchema(producer.output) && isAssignable(producer.output, target).ok) return true;
+    return Object.values(outProps).some((s) => !isAnySchema(s) && isAssignable(s, target).ok);
+  });
+}
+
+/**
+ * "Chart revenue by product": a measure per value of a column needs the rows grouped first.
+ * When the clause groups by a column the data has, the last pick presents or takes that
+ * grouping (x, groupBy) without grouping itself, and the catalog has an action that groups
+ * (groupBy + aggregates inputs), that action goes before it.
+ */
+function groupingStep(clause: Clause, picks: readonly ActionSpec[], specs: readonly ActionSpec[], builder: OfflineBuilder): ActionSpec | undefined {
+  if (picks.length < 2) return undefined;
+  const groups = (s: ActionSpec) => {
+    const props = isObject(s.input.properties) ? Object.keys(s.input.properties) : [];
+    return props.some((p) => /^group_?by$/i.test(p)) && props.some((p) => /^aggregates?$/i.test(p));
+  };
+  if (picks.some(groups)) return undefined;
+  const grouping = specs.find(groups);
+  if (!grouping || builder.built.some((b) => b.spec === grouping)) return undefined;
+  return builder.groupsBy(clause, picks[picks.length - 2]) ? grouping : undefined;
 }
 
 /** Continuing from the latest step is good; asking the person for values or adding converters is not. */
@@ -178,24 +379,4 @@ function seed(builder: OfflineBuilder, base: Plan, catalog: CatalogView): number
     if (spec) builder.adopt(step, spec);
   }
   return builder.built.length;
-}
-
-/** The action whose title and description share the most letter trigrams with the goal's words. */
-function closestByTrigrams(goal: string, specs: readonly ActionSpec[]): ActionSpec {
-  const grams = (text: string) => {
-    const out = new Set<string>();
-    for (const w of terms(text)) for (let i = 0; i + 3 <= w.length + 2; i++) out.add(` ${w} `.slice(i, i + 3));
-    return out;
-  };
-  const g = grams(goal);
-  let best = specs[0];
-  let bestScore = -1;
-  for (const spec of specs) {
-    const a = grams(`${spec.title} ${spec.description}`);
-    let shared = 0;
-    for (const t of a) if (g.has(t)) shared++;
-    const score = shared / Math.sqrt(a.size || 1);
-    if (score > bestScore) { best = spec; bestScore = score; }
-  }
-  return best;
 }

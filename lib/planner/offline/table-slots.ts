@@ -32,7 +32,7 @@ const FN_WORDS: [string, string[]][] = [
 const DESC_WORDS = /\b(top|highest|largest|biggest|most|best|descending|desc|decreasing)\b/i;
 
 /** Columns the text mentions, in order of mention. */
-function mentionedColumns(text: string, columns: readonly ColumnInfo[]): string[] {
+export function mentionedColumns(text: string, columns: readonly ColumnInfo[]): string[] {
   const lower = ` ${words(text).join(" ")} `;
   const hits: { name: string; at: number }[] = [];
   for (const c of columns) {
@@ -49,7 +49,7 @@ function mentionedColumns(text: string, columns: readonly ColumnInfo[]): string[
 }
 
 /** Columns named right after "by", "per" or "for each". */
-function groupingColumns(text: string, columns: readonly ColumnInfo[]): string[] {
+export function groupingColumns(text: string, columns: readonly ColumnInfo[]): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/\b(?:by|per|for each|across|grouped by)\s+((?:[\w-]+(?:\s+and\s+|,\s*|\s+)?){1,3})/gi)) {
     for (const c of mentionedColumns(m[1], columns)) if (!out.includes(c)) out.push(c);

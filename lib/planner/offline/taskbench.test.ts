@@ -1,4 +1,8 @@
-/** The offline planner on TaskBench requests: every plan valid, and better than small LLMs on multimedia. */
+/**
+ * The offline planner on TaskBench requests: every plan valid (or, when nothing in the catalog
+ * clearly fits a request, no plan at all, never an invalid one), and better than small LLMs on
+ * multimedia.
+ */
 import { describe, expect, it } from "vitest";
 import { scoreById } from "@/lib/taskbench/evaluate";
 import { metricToolsFromDesc } from "@/lib/taskbench/metrics";
@@ -15,7 +19,7 @@ describe("the offline planner on TaskBench gold requests", () => {
       const planned = new Map<string, unknown>();
       for (const g of gold) {
         const result = await planGoal({ goal: String(g.instruction), flows: [set], planner: "offline" }, { catalog: cat.catalog });
-        expect(result.valid, `${g.id}: ${JSON.stringify(result.issues)}`).toBe(true);
+        expect(result.valid || result.status === "no_plan", `${g.id}: ${JSON.stringify(result.issues)}`).toBe(true);
         planned.set(g.id, planToGraph(result.plan, cat));
       }
       const m = scoreById(gold, planned, metricToolsFromDesc(readToolDesc(set)));

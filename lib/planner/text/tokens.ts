@@ -10,11 +10,17 @@ const STOP = new Set(
     "them then there these they this those through to too under until up very was we were what when where which while who whom why will with would " +
     "you your yours yourself also any each few more most both all again further would could might must shall may can't cannot i'm i've i'd it's " +
     "let's lets like want wanted need needs needed help assist kindly thanks thank hi hello hey okay ok sure via using use used given " +
-    "able possible something anything way ways make sure actually really just maybe perhaps well got get gets getting"
+    "able possible something anything way ways make sure actually really just maybe perhaps well got get gets getting " +
+    "named called titled dubbed labelled labeled"
   ).split(/\s+/),
 );
 
-/** Groups of words that mean the same thing for finding an action; the first is the canonical form. */
+/**
+ * General English words that mean the same thing when looking for an action; the first is the
+ * canonical form. Only everyday synonyms live here: a catalog's own words (its tool names,
+ * descriptions, field names) reach the index through retrieval.ts, and forms of one word
+ * (colorize, colorizer, colorized) meet through `stem`.
+ */
 const SYNONYMS: string[][] = [
   ["image", "picture", "photo", "photograph", "pic", "snapshot", "img"],
   ["video", "clip", "footage", "film"],
@@ -23,28 +29,27 @@ const SYNONYMS: string[][] = [
   ["transcribe", "transcription", "transcript", "dictation"],
   ["search", "find", "look", "lookup", "seek", "discover", "browse"],
   ["download", "fetch", "retrieve", "grab"],
-  ["combine", "merge", "join", "splice", "stitch", "concatenate", "mix", "blend", "splicer", "stitcher"],
-  ["summarize", "summarise", "summary", "condense", "shorten", "digest", "recap", "summarizer"],
-  ["translate", "translation", "translator"],
-  ["paraphrase", "rephrase", "reword", "rewrite", "spin", "paraphraser", "spinner"],
-  ["simplify", "simpler", "simplifier", "simplification"],
-  ["expand", "elaborate", "expound", "enrich", "lengthen", "expander"],
+  ["combine", "merge", "join", "splice", "stitch", "concatenate", "mix", "blend"],
+  ["summarize", "summarise", "summary", "condense", "shorten", "digest", "recap"],
+  ["translate", "translation"],
+  ["paraphrase", "rephrase", "reword", "rewrite"],
+  ["simplify", "simpler", "simplification"],
+  ["expand", "elaborate", "expound", "enrich", "lengthen"],
   ["keyword", "keyphrase"],
   ["topic", "idea", "theme", "brainstorm", "subject"],
   ["sentiment", "emotion", "feeling", "mood", "opinion"],
   ["grammar", "grammatical", "proofread", "spelling", "typo"],
-  ["color", "colour", "colorize", "colourize", "colorful", "colorizer"],
-  ["stabilize", "stabilise", "stabilizer", "shaky", "shake", "steady", "stabilization"],
+  ["color", "colour", "colorize", "colourize", "colorful"],
+  ["stabilize", "stabilise", "shaky", "shake", "steady", "stabilization"],
   ["speed", "playback", "faster", "slower", "accelerate", "pace", "tempo"],
   ["noise", "denoise", "hiss"],
-  ["effect", "reverb", "echo", "chorus", "equalization", "equalizer", "equalize"],
-  ["voiceover", "narration", "narrate", "narrator", "dub"],
+  ["effect", "reverb", "echo", "chorus", "equalization", "equalize"],
+  ["narrate", "narration", "narrator"],
   ["synchronize", "sync", "synchronise", "align", "synchronization", "synchronized"],
   ["generate", "create", "produce", "design", "compose", "craft"],
   ["extract", "pull", "isolate"],
-  ["waveform", "spectrogram", "visualization", "visual", "visually"],
+  ["visualize", "visualise", "visualization", "visual", "visually"],
   ["slideshow", "slide"],
-  ["panorama", "collage", "panoramic"],
   ["url", "link", "weblink", "hyperlink", "urls"],
   ["chart", "plot", "graph", "diagram"],
   ["sum", "total", "totals"],
@@ -57,13 +62,21 @@ const SYNONYMS: string[][] = [
   ["sql", "query", "database"],
 ];
 
+/** Words whose final s is not a plural: "news" is not "new", "series" not "sery". */
+const KEEP_S = new Set(["news", "series", "species", "means", "lens", "gas", "bus", "alias", "atlas", "canvas", "chaos", "bias", "physics", "mathematics", "economics", "politics", "statistics", "analytics", "ethics", "graphics", "electronics", "logistics", "linguistics", "athletics", "tennis", "diabetes", "measles", "thanks", "always", "perhaps", "whereas", "yes", "was", "has", "is", "this", "its", "us", "plus", "minus", "versus", "status", "corpus", "campus", "virus", "census", "focus", "bonus", "chorus", "genus", "radius", "sinus", "onus"]);
+
 /** A light suffix stripper: consistent rather than linguistically exact. */
 export function stem(word: string): string {
   let w = word;
   if (w.length <= 3 || /^\d/.test(w)) return w;
+  if (KEEP_S.has(w)) return w;
   if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith("sses")) w = w.slice(0, -2);
   else if (w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) w = w.slice(0, -1);
+  // Agent nouns and their verbs meet: colorizer → colorize, translator → translate.
+  if (w.endsWith("izer") || w.endsWith("iser")) w = w.slice(0, -1);
+  else if (w.endsWith("ator") && w.length > 6) w = `${w.slice(0, -2)}e`;
+
   for (const suffix of ["ingly", "edly", "ing", "ed", "ers", "er", "ly", "ment", "ness"]) {
     if (w.endsWith(suffix) && w.length - suffix.length >= 4) {
       w = w.slice(0, -suffix.length);

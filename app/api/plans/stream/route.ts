@@ -24,6 +24,8 @@ export const POST = route(OPERATIONS.planGoalStream, async ({ body, request }) =
         ...plannedSummary(saved),
         errors: result.issues.filter((i) => i.severity === "error").length,
         missingInputs: result.missingInputs.map((m) => m.name),
+        coverage: result.coverage,
+        ...(result.help ? { help: result.help } : {}),
       }));
     } catch (err) {
       const { body: answer, unexpected } = answerFor(err);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { SAMPLE_SHOP_SCHEMA } from "@/lib/actions/sql/schema-summary";
+import { schemaIn, writeRankingSql } from "./sql-writer";
+
+const LIBRARY = "Runs SQL. Schema: authors(id integer primary key, name text, country text) | books(id integer primary key, author_id integer → authors.id, pages integer, genre text in novel/poetry/essay) | loans(id integer primary key, book_id integer → books.id, days integer) — Loans; loan length (borrowing time) = days.";
+
+describe("the ranking query writer", () => {
+  it("reads tables, keys, values and documented measures from a description", () => {
+    const tables = schemaIn(LIBRARY);
+    expect(tables.map((t) => t.name)).toEqual(["authors", "books", "loans"]);
+    expect(tables[1].columns.find((c) => c.name === "author_id")).toMatchObject({ ref: { table: "authors", column: "id" } });
+    expect(tables[1].columns.find((c) => c.name === "genre")?.values).toEqual(["novel", "poetry", "essay"]);
+    expect(tables[2].measures).toEqual([{ names: ["loan length", "borrowing time"], expr: ["days"] }]);
+    expect(schemaIn("A tool without a schema.")).toEqual([]);
+  });
+
+  it("writes top-N queries over a schema it has never seen, joining along foreign keys", () => {
+    const tables = schemaIn(LIBRARY);
+    expect(writeRankingSql("Which 2 authors have the most pages in total?", tables)?.sql).toBe(
+      "SELECT a.id, a.name, ROUND(SUM(b.pages), 2) AS total_pages\nFROM authors a\nJOIN books b ON b.author_id = a.id\nGROUP BY a.id, a.name\nORDER BY total_pages DESC\nLIMIT 2",
+    );
+    const longest = writeRankingSql("the 5 books with the highest total borrowing time among poetry", tables);
+    expect(longest?.sql).toContain("ROUND(SUM(l.days), 2) AS total_borrowing_time");
+    expect(longest?.sql).toContain("WHERE b.genre = 'poetry'");
+    expect(longest?.sql).toContain("JOIN loans l ON l.book_id = b.id");
+    expect(writeRankingSql("the 3 authors with the lowest average pages", tables)?.sql).toMatch(/AVG\(b\.pages\).*\n[\s\S]*ORDER BY average_pages ASC\nLIMIT 3$/);
+  });
+
+  it("writes nothing when the words are not a ranking question over the schema", () => {
+    const tables = schemaIn(LIBRARY);
+    expect(writeRankingSql("list the tables", tables)).toBeUndefined();
+    expect(writeRankingSql("the top 3 planets by mass", tables)).toBeUndefined();
+    expect(writeRankingSql("top 3 authors", [])).toBeUndefined();
+  });
+
+  it("reads the sample shop's schema as its query action documents it", () => {
+    const tables = schemaIn(SAMPLE_SHOP_SCHEMA);
+    expect(tables.map((t) => t.name)).toEqual(["categories", "products", "customers", "orders", "order_items"]);
+    expect(writeRankingSql("top 5 products by revenue", tables)?.sql).toContain("ROUND(SUM(oi.quantity * oi.unit_price), 2) AS total_revenue");
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * The goals a new user types first, planned offline through the composition root on a fresh
+ * embedded database and run by the real engine: each comes back as the issue says (ready and
+ * right, or no plan and nothing stored, or not ready with what is missing), and the ready ones
+ * run to the result they ask for, checked against the data computed here independently.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSse } from "../contract/sse";
+import type { RunEvent } from "../core";
+import { parseCsvRecords } from "../actions/data/csv";
+import { generateShopData } from "../actions/sql/shop-data";
+import { listPlans } from "../store/plans";
+import { builtinRegistry } from "../../tests/support/planner-catalogs";
+import { runPlan } from "../../tests/support/run-plan";
+import { planAndSave } from "./planning";
+import { runDetail, runEventStream, startRun } from "./runs";
+import { closeTrellis, getTrellis } from "./trellis";
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "trellis-goals-"));
+  process.env.TRELLIS_DATA_DIR = dir;
+  delete process.env.OPENAI_API_KEY;
+  delete process.env.OPENAI_BASE_URL;
+  delete process.env.DATABASE_URL;
+  await getTrellis();
+  // Opening a fresh embedded database and starting the step workers is slow on a busy machine.
+}, 300_000);
+
+afterAll(async () => {
+  await closeTrellis();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs a stored plan with the engine and waits (on its event stream) until it ends. */
+async function runToEnd(planId: string) {
+  const { runId } = await startRun(planId, { inputs: {}, options: {} });
+  const client = new AbortController();
+  const stream = await runEventStream(runId, 0, client.signal, { repeat: () => () => {} });
+  let last: RunEvent | undefined;
+  for await (const m of readSse(stream)) {
+    last = JSON.parse(m.data) as RunEvent;
+    if (last.type === "run.succeeded" || last.type === "run.failed" || last.type === "run.cancelled") break;
+  }
+  client.abort();
+  const detail = await runDetail(runId);
+  return { end: last?.type, detail, output: (stepId: string) => detail.steps.find((s) => s.stepId === stepId)?.output as Record<string, unknown> | undefined };
+}
+
+describe("the first goals people type, planned offline and run", { timeout: 180_000 }, () => {
+  it("finds the 3 customers with the highest total order value, with a read-only query that gives the right answer", async () => {
+    const saved = await planAndSave({ goal: "Find the 3 customers with the highest total order value in the shop database" });
+    expect(saved.result.status).toBe("ready");
+    expect(saved.result.coverage.parts.every((p) => !p.uncovered && p.steps.length)).toBe(true);
+    const run = await runToEnd(saved.planId!);
+    expect(run.end).toBe("run.succeeded");
+    const [step] = saved.result.plan.steps;
+    const table = run.output(step.id)?.table as { rows: Record<string, unknown>[] };
+
+    // The same question answered from the generated rows, without SQL.
+    const data = generateShopData();
+    const customerOf = new Map(data.orders.map((o) => [o.id, o.customer_id]));
+    const totals = new Map<number, number>();
+    for (const item of data.orderItems) {
+      const c = customerOf.get(item.order_id)!;
+      totals.set(c, (totals.get(c) ?? 0) + item.quantity * Number(item.unit_price));
+    }
+    const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    expect(table.rows.map((r) => Number(r.id))).toEqual(top.map(([id]) => id));
+    expect(table.rows.map((r) => Number(r.total_order_value))).toEqual(top.map(([, total]) => Math.round(total * 100) / 100));
+    const first = data.customers.find((c) => c.id === top[0][0])!;
+    expect(table.rows[0]).toMatchObject({ first_name: first.first_name, last_name: first.last_name });
+  });
+
+  it("charts revenue by product from the sample sales CSV, sorted by revenue as the words say", async () => {
+    const saved = await planAndSave({ goal: "Chart revenue by product from the sample sales CSV and sort it by revenue, highest first" });
+    expect(saved.result.status).toBe("ready");
+    expect(saved.result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.group_aggregate", "data.sort", "data.chart_svg"]);
+    const run = await runToEnd(saved.planId!);
+    expect(run.end).toBe("run.succeeded");
+
+    const [header, ...records] = parseCsvRecords(await readFile(path.join(__dirname, "../actions/samples/sales.csv"), "utf8"));
+    const byProduct = new Map<string, number>();
+    for (const cells of records) {
+      if (cells.length < header.length) continue;
+      const product = cells[header.indexOf("product")];
+      byProduct.set(product, (byProduct.get(product) ?? 0) + Number(cells[header.indexOf("revenue")]));
+    }
+    const sortStep = saved.result.plan.steps[2];
+    const sorted = run.output(sortStep.id)?.table as { rows: { product: string; sum_revenue: number }[] };
+    expect(sorted.rows.map((r) => r.product)).toEqual([...byProduct].sort((a, b) => b[1] - a[1]).map(([p]) => p));
+    for (const r of sorted.rows) expect(r.sum_revenue).toBeCloseTo(byProduct.get(r.product)!, 2);
+    const chart = run.detail.steps.find((s) => s.stepId === saved.result.plan.steps[3].id);
+    expect(chart?.status).toBe("succeeded");
+  });
+
+  it("reads notes.txt, counts its words and writes the counts to counts.json", async () => {
+    const saved = await planAndSave({ goal: "Read notes.txt, count words, write the counts to counts.json" });
+    expect(saved.result.status).toBe("ready");
+    expect(saved.result.plan.steps.map((s) => s.action)).toEqual(["files.read", "text.count_words", "data.write_file"]);
+    // A run's workspace starts empty and Trellis has no way yet to put a file there before a
+    // run, so the stored plan runs here on the real actions in a workspace holding notes.txt.
+    const workspaceDir = await mkdtemp(path.join(dir, "ws-"));
+    await writeFile(path.join(workspaceDir, "notes.txt"), "Plans run; plans wait.\nA plan is a graph, and a graph is a plan.");
+    await runPlan(saved.result.plan, builtinRegistry(), { workspaceDir });
+    const counts = JSON.parse(await readFile(path.join(workspaceDir, "counts.json"), "utf8")) as { word: string; count: number }[];
+    expect(counts.slice(0, 4)).toEqual([
+      { word: "a", count: 4 },
+      { word: "graph", count: 2 },
+      { word: "is", count: 2 },
+      { word: "plan", count: 2 },
+    ]);
+    expect(counts.find((c) => c.word === "plans")).toEqual({ word: "plans", count: 2 });
+    expect(counts.reduce((n, c) => n + c.count, 0)).toBe(15);
+  });
+
+  it("stores nothing when no action fits, and says what would help", async () => {
+    const t = await getTrellis();
+    const before = (await listPlans(t.database.prisma)).length;
+    const saved = await planAndSave({ goal: "Book me a flight to Tokyo next Tuesday and pay with my credit card" });
+    expect(saved.result.status).toBe("no_plan");
+    expect(saved.planId).toBeNull();
+    expect(saved.result.help).toMatchObject({ connectLlm: true, connectTools: true });
+    expect((await listPlans(t.database.prisma)).length).toBe(before);
+  });
+
+  it("is not ready for a goal that does not say what to do, and says what is missing", async () => {
+    const saved = await planAndSave({ goal: "help me with my data" });
+    expect(saved.result.status).not.toBe("ready");
+    expect(saved.result.coverage.parts[0]).toMatchObject({ steps: [], uncovered: { reason: "needs_value", message: expect.stringContaining("does not say what to do") } });
+    expect(saved.result.help?.nearest.length).toBeGreaterThan(0);
+  });
+});

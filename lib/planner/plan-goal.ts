@@ -12,6 +12,8 @@ import { hasErrors, type ValidationIssue } from "../core/issues";
 import { emptyPlan, type Plan } from "../core/plan";
 import { validatePlan } from "../core/validate-plan";
 import { planWithLlm } from "./llm-planner";
+import { recall, startFromMemory, EXAMPLES, EXAMPLE_SIMILARITY } from "./memory/recall";
+import { memoryRef, type MemoryUse, type RememberedPlan } from "./memory/remembered-plan";
 import { missingInputs } from "./missing-inputs";
 import { planOffline } from "./offline/plan-offline";
 import { PlanningLog } from "./planning-log";
@@ -29,6 +31,8 @@ export interface PlanGoalOptions {
   signal?: AbortSignal;
   /** how many actions the prompt offers at most (default 24) */
   promptActions?: number;
+  /** remembered plans (see memory/): examples for the LLM, a starting point for the offline planner */
+  memory?: readonly RememberedPlan[];
 }
 
 export const DEFAULT_ATTEMPTS = 3;
@@ -54,6 +58,7 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
       exclude: request.constraints?.avoidActions,
       limit: options.promptActions,
     });
+    const examples = request.memory === false ? [] : recall(goal, options.memory ?? [], catalog, EXAMPLES, EXAMPLE_SIMILARITY);
     log.emit("planning.started", { goal, source: "llm", model: llm.model, actions: actions.length, flows });
     const out = await planWithLlm({
       llm,
@@ -65,6 +70,7 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
         instruction: request.instruction,
         context: request.context,
         earlierPlans: options.earlierPlans,
+        examples: examples.map((r) => ({ goal: r.remembered.goal, plan: r.remembered.plan })),
         maxSteps: request.constraints?.maxSteps,
         useActions: request.constraints?.useActions,
         avoidActions: request.constraints?.avoidActions,
@@ -78,7 +84,8 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
       signal: options.signal,
     });
     const record = { source: "llm" as const, model: llm.model, attempts: out.attempts, usage: out.usage };
-    if (out.plan) return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given });
+    const memory: MemoryUse | undefined = examples.length ? { examples: examples.map((r) => memoryRef(r.remembered, r.similarity)) } : undefined;
+    if (out.plan) return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given, memory });
     const reason = out.fatal ?? out.lastError ?? "The LLM gave no usable plan.";
     if (choice === "llm" || options.signal?.aborted) return failed({ goal, flows, log, reason, record, catalog: options.catalog });
     log.emit("planning.fallback", { from: "llm", to: "offline", reason });
@@ -91,7 +98,7 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
   const goal = request.goal.trim();
   const flows = request.flows ?? [];
   if (!before) log.emit("planning.started", { goal, source: "offline", actions: catalog.list().length, flows });
-  const drafted = planOffline(
+  let drafted = planOffline(
     {
       goal,
       flows,
@@ -103,6 +110,8 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     },
     catalog,
   );
+  const fromMemory = request.memory === false ? undefined : startFromMemory(goal, options.memory ?? [], catalog, { scratch: drafted.plan, flows, maxSteps: request.constraints?.maxSteps });
+  if (fromMemory) drafted = { plan: fromMemory.plan, notes: [`started from remembered plan ${fromMemory.from.id} ("${fromMemory.from.goal}")`, ...fromMemory.changes] };
   const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
   log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
   const repaired = repairPlan(drafted.plan, catalog, { lossy: true, planInputs: true, maxSteps: request.constraints?.maxSteps });
@@ -111,7 +120,8 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     log.emit("planning.validation", { attempt: 1, errors: repaired.issues.filter((i) => i.severity === "error").length, warnings: repaired.issues.filter((i) => i.severity === "warning").length, stage: "repaired" });
   }
   const record = { source: "offline" as const, attempts: (before?.attempts ?? 0) + 1, usage: before?.usage ?? { promptTokens: 0, completionTokens: 0 }, notes: drafted.notes, ...(before ? { model: before.model } : {}) };
-  return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given });
+  const memory: MemoryUse | undefined = fromMemory ? { startedFrom: fromMemory.from, changes: fromMemory.changes } : undefined;
+  return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given, memory });
 }
 
 /**
@@ -131,9 +141,10 @@ interface Finish {
   record: Pick<PlanningRecord, "source" | "attempts" | "usage"> & { model?: string; notes?: string[] };
   log: PlanningLog;
   given: Record<string, unknown>;
+  memory?: MemoryUse;
 }
 
-function finish({ plan, issues, repairs, record, log, given }: Finish): PlanResult {
+function finish({ plan, issues, repairs, record, log, given, memory }: Finish): PlanResult {
   const valid = !hasErrors(issues);
   const missing = missingInputs(plan, given);
   const errors = issues.filter((i) => i.severity === "error");
@@ -143,7 +154,7 @@ function finish({ plan, issues, repairs, record, log, given }: Finish): PlanResu
     log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: `${errors.length} error${errors.length === 1 ? "" : "s"} remain: ${errors.slice(0, 3).map((e) => e.message).join(" ")}` });
   }
   const planning: PlanningRecord = { ...record, repairs, events: log.events, ms: log.elapsed(), ...(valid ? {} : { error: `${errors.length} validation error${errors.length === 1 ? "" : "s"} remain` }) };
-  return { plan, valid, status: !valid ? "invalid" : missing.length ? "needs_inputs" : "ready", issues, missingInputs: missing, planning };
+  return { plan, valid, status: !valid ? "invalid" : missing.length ? "needs_inputs" : "ready", issues, missingInputs: missing, planning, ...(memory ? { memory } : {}) };
 }
 
 function failed({ goal, flows, log, reason, record, catalog }: { goal: string; flows: string[]; log: PlanningLog; reason: string; record?: Pick<PlanningRecord, "source" | "attempts" | "usage" | "model">; catalog: Catalog }): PlanResult {

@@ -19,6 +19,8 @@ export interface PromptInput {
   instruction?: string;
   context?: readonly string[];
   earlierPlans?: readonly Plan[];
+  /** remembered plans for similar goals that ran well (plan memory) */
+  examples?: readonly { goal: string; plan: Plan }[];
   maxSteps?: number;
   useActions?: readonly string[];
   avoidActions?: readonly string[];
@@ -58,6 +60,13 @@ export function buildPlanPrompt(input: PromptInput): Prompt {
     parts.push(
       `# Earlier plans this goal builds on\nKeep their steps (same ids) unless the goal changes them, and add to them.\n${input.earlierPlans
         .map((p) => `Goal: ${p.goal}\n${JSON.stringify(planToWire(p))}`)
+        .join("\n\n")}`,
+    );
+  }
+  if (input.examples?.length) {
+    parts.push(
+      `# Plans that worked for similar goals (examples: reuse their shape where it fits; take values from this goal, never from theirs)\n${input.examples
+        .map((p) => `Goal: ${clip(p.goal.trim(), 600)}\n${clip(JSON.stringify(planToWire(p.plan)), 4000)}`)
         .join("\n\n")}`,
     );
   }

@@ -7,6 +7,7 @@ import { PlanningEvent, PlanningSource, Usage } from "../core/events";
 import { ValidationIssue } from "../core/issues";
 import { JsonSchema } from "../core/json-schema";
 import { Plan } from "../core/plan";
+import { MemoryUse } from "./memory/remembered-plan";
 import { Repair } from "./repair/context";
 
 export const PlanConstraints = z.object({
@@ -37,6 +38,8 @@ export const PlanGoalRequest = z.object({
   maxAttempts: z.number().int().min(1).max(5).optional(),
   /** auto: the LLM when one is configured, else the offline planner */
   planner: PlannerChoice.optional(),
+  /** plan with remembered plans (examples for the LLM, a starting point offline); default true */
+  memory: z.boolean().optional(),
 });
 export type PlanGoalRequest = z.infer<typeof PlanGoalRequest>;
 
@@ -76,6 +79,8 @@ export const PlanResult = z.object({
   issues: z.array(ValidationIssue),
   missingInputs: z.array(MissingInput),
   planning: PlanningRecord,
+  /** how plan memory took part: the remembered plan it started from, or the examples the LLM saw */
+  memory: MemoryUse.optional(),
 });
 export type PlanResult = z.infer<typeof PlanResult>;
 

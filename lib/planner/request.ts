@@ -85,5 +85,5 @@ export const PlanResult = z.object({
 export type PlanResult = z.infer<typeof PlanResult>;
 
 /** The planning record as stored with a plan version: how it came about, and what it still needs. */
-export const StoredPlanning = PlanningRecord.extend({ status: PlanStatus, missingInputs: z.array(MissingInput) });
+export const StoredPlanning = PlanningRecord.extend({ status: PlanStatus, missingInputs: z.array(MissingInput), memory: MemoryUse.optional() });
 export type StoredPlanning = z.infer<typeof StoredPlanning>;

@@ -49,7 +49,12 @@ export function adaptPlan(remembered: RememberedPlan, goal: string, catalog: Cat
     } else if (!(typeof value === "string" && value.trim().length >= 3 && oldGoal.includes(value.trim().toLowerCase()) && !newGoal.includes(value.trim().toLowerCase()))) {
       return { kind: "literal", value };
     }
-    // A value the old goal stated and the new one does not: the new goal's reading, or ask.
+    // A value the old goal stated and the new one does not: what the new goal says in the same place, its own reading, or ask.
+    const aligned = typeof value === "string" ? alignedSpan(remembered.goal, value, goal) : undefined;
+    if (aligned !== undefined) {
+      changes.push(`${step.id}.${name}: ${show(value)} → ${show(aligned)} (from the goal)`);
+      return { kind: "literal", value: aligned };
+    }
     const fromScratch = scratchLiteral(options.scratch, step.action, name);
     if (fromScratch !== undefined) {
       changes.push(`${step.id}.${name}: ${show(value)} → ${show(fromScratch)} (read from the goal)`);
@@ -97,6 +102,34 @@ function findLiteral(lits: readonly GoalLiteral[], value: Value): GoalLiteral | 
   const v = String(value).trim().toLowerCase();
   if (!v) return undefined;
   return lits.find((l) => String(l.value).toLowerCase() === v || l.text.toLowerCase() === v);
+}
+
+/**
+ * The text of the new goal in the place the value held in the old one: between the same words
+ * before it and the same words after it (up to three each side; the end of the goal when the
+ * value ended it). Undefined when the new goal does not have those words around one span.
+ */
+export function alignedSpan(oldGoal: string, value: string, newGoal: string): string | undefined {
+  const at = oldGoal.toLowerCase().indexOf(value.trim().toLowerCase());
+  if (at < 0) return undefined;
+  const before = oldGoal.slice(0, at).match(/(?:\S+\s+){1,3}$/)?.[0];
+  if (!before) return undefined;
+  const afterText = oldGoal.slice(at + value.trim().length);
+  const after = afterText.match(/^[\s,;:]*(?:\S+(?:\s+|$)){0,3}/)?.[0].trim() ?? "";
+  const lower = newGoal.toLowerCase();
+  const start = lower.indexOf(before.toLowerCase());
+  if (start < 0 || lower.indexOf(before.toLowerCase(), start + 1) >= 0) return undefined;
+  const from = start + before.length;
+  let to: number;
+  if (after) {
+    to = lower.indexOf(after.toLowerCase(), from);
+    if (to < 0) return undefined;
+  } else {
+    to = newGoal.length;
+  }
+  const span = newGoal.slice(from, to).trim().replace(/[.,;:!?]+$/, "").trim();
+  if (!span || span.length > value.length * 3 + 40 || /[.!?]\s/.test(span)) return undefined;
+  return span;
 }
 
 function scratchLiteral(scratch: Plan | undefined, action: string, input: string): unknown {

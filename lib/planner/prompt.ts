@@ -48,6 +48,8 @@ Rules:
 - Take values from the goal, the given inputs and the context. Never invent values the person did not give (file names, URLs, addresses, numbers): declare a plan input for them instead.
 - Keep the plan as small as the goal allows; steps that do not depend on each other run in parallel.`;
 
+const MAX_EXAMPLE_CHARS = 4000;
+
 export function buildPlanPrompt(input: PromptInput): Prompt {
   const parts: string[] = [`# Goal\n${input.goal.trim()}`];
   if (input.instruction?.trim()) parts.push(`# Instruction\n${input.instruction.trim()}`);
@@ -63,12 +65,10 @@ export function buildPlanPrompt(input: PromptInput): Prompt {
         .join("\n\n")}`,
     );
   }
-  if (input.examples?.length) {
-    parts.push(
-      `# Plans that worked for similar goals (examples: reuse their shape where it fits; take values from this goal, never from theirs)\n${input.examples
-        .map((p) => `Goal: ${clip(p.goal.trim(), 600)}\n${clip(JSON.stringify(planToWire(p.plan)), 4000)}`)
-        .join("\n\n")}`,
-    );
+  // A plan too long to show whole is left out rather than cut (half a plan is a bad example).
+  const examples = (input.examples ?? []).map((p) => ({ goal: clip(p.goal.trim(), 600), wire: JSON.stringify(planToWire(p.plan)) })).filter((e) => e.wire.length <= MAX_EXAMPLE_CHARS);
+  if (examples.length) {
+    parts.push(`# Plans that worked for similar goals (examples: reuse their shape where it fits; take values from this goal, never from theirs)\n${examples.map((e) => `Goal: ${e.goal}\n${e.wire}`).join("\n\n")}`);
   }
   const constraints: string[] = [];
   if (input.maxSteps) constraints.push(`At most ${input.maxSteps} steps.`);

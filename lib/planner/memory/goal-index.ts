@@ -15,12 +15,6 @@ export interface Recalled {
   similarity: number;
 }
 
-interface Doc {
-  plan: RememberedPlan;
-  weights: Map<string, number>;
-  norm: number;
-}
-
 /** The terms of a goal: its words without the values it states, plus one kind term per value. */
 export function goalTerms(goal: string): string[] {
   const literals = extractLiterals(goal);
@@ -43,64 +37,71 @@ function termCounts(list: readonly string[]): Map<string, number> {
 
 const tf = (count: number) => 1 + Math.log(count);
 
+interface Posting {
+  docs: number[];
+  /** the term's weight in each of those documents */
+  weights: number[];
+}
+
 export class GoalIndex {
-  private readonly docs: Doc[];
-  private readonly postings = new Map<string, number[]>();
+  private readonly plans: readonly RememberedPlan[];
+  private readonly norms: Float64Array;
+  private readonly postings = new Map<string, Posting>();
   private readonly idf = new Map<string, number>();
   private readonly unseenIdf: number;
 
   constructor(plans: readonly RememberedPlan[]) {
-    const counted = plans.map((plan) => ({ plan, counts: termCounts(goalTerms(plan.goal)) }));
-    counted.forEach(({ counts }, i) => {
-      for (const t of counts.keys()) {
-        let list = this.postings.get(t);
-        if (!list) this.postings.set(t, (list = []));
-        list.push(i);
-      }
-    });
+    this.plans = plans;
+    const counted = plans.map((plan) => termCounts(goalTerms(plan.goal)));
+    const df = new Map<string, number>();
+    for (const counts of counted) for (const t of counts.keys()) df.set(t, (df.get(t) ?? 0) + 1);
     const n = plans.length;
-    for (const [t, list] of this.postings) this.idf.set(t, Math.log(1 + n / list.length));
+    for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
     this.unseenIdf = Math.log(1 + Math.max(1, n));
-    this.docs = counted.map(({ plan, counts }) => {
-      const weights = new Map<string, number>();
+    this.norms = new Float64Array(n);
+    counted.forEach((counts, i) => {
       let sq = 0;
       for (const [t, c] of counts) {
-        const w = tf(c) * (this.idf.get(t) ?? 0);
-        weights.set(t, w);
+        const w = tf(c) * this.idf.get(t)!;
+        let p = this.postings.get(t);
+        if (!p) this.postings.set(t, (p = { docs: [], weights: [] }));
+        p.docs.push(i);
+        p.weights.push(w);
         sq += w * w;
       }
-      return { plan, weights, norm: Math.sqrt(sq) };
+      this.norms[i] = Math.sqrt(sq);
     });
   }
 
   get size(): number {
-    return this.docs.length;
+    return this.plans.length;
   }
 
-  /** The `k` remembered goals most similar to `goal`, best first; ties keep the memory's order. */
+  /** The `k` remembered goals most similar to `goal` that `accept` takes, best first; ties keep the memory's order. */
   nearest(goal: string, k = 3, accept: (p: RememberedPlan) => boolean = () => true): Recalled[] {
-    if (!this.docs.length || k <= 0) return [];
-    const query = termCounts(goalTerms(goal));
+    if (!this.plans.length || k <= 0) return [];
+    const dots = new Float64Array(this.plans.length);
+    const touched: number[] = [];
     let qsq = 0;
-    const dots = new Map<number, number>();
-    for (const [t, c] of query) {
-      const idf = this.idf.get(t) ?? this.unseenIdf;
-      const qw = tf(c) * idf;
+    for (const [t, c] of termCounts(goalTerms(goal))) {
+      const qw = tf(c) * (this.idf.get(t) ?? this.unseenIdf);
       qsq += qw * qw;
-      for (const i of this.postings.get(t) ?? []) dots.set(i, (dots.get(i) ?? 0) + qw * this.docs[i].weights.get(t)!);
+      const p = this.postings.get(t);
+      if (!p) continue;
+      for (let j = 0; j < p.docs.length; j++) {
+        const i = p.docs[j];
+        if (dots[i] === 0) touched.push(i);
+        dots[i] += qw * p.weights[j];
+      }
     }
     const qnorm = Math.sqrt(qsq);
     if (!qnorm) return [];
-    const scored: { i: number; s: number }[] = [];
-    for (const [i, dot] of dots) {
-      const d = this.docs[i];
-      if (d.norm) scored.push({ i, s: dot / (qnorm * d.norm) });
-    }
+    const scored = touched.filter((i) => this.norms[i] > 0).map((i) => ({ i, s: dots[i] / (qnorm * this.norms[i]) }));
     scored.sort((a, b) => b.s - a.s || a.i - b.i);
     const out: Recalled[] = [];
     for (const { i, s } of scored) {
-      if (!accept(this.docs[i].plan)) continue;
-      out.push({ remembered: this.docs[i].plan, similarity: Math.min(1, s) });
+      if (!accept(this.plans[i])) continue;
+      out.push({ remembered: this.plans[i], similarity: Math.min(1, s) });
       if (out.length >= k) break;
     }
     return out;

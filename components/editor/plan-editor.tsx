@@ -26,6 +26,7 @@ import { Toasts } from "./toasts";
 import { useShortcuts } from "./use-shortcuts";
 import { hashOf } from "./validation";
 import { VersionsDialog } from "./versions-dialog";
+import { MemoryNote } from "@/components/planning/memory-note";
 import styles from "./editor.module.css";
 
 export type Planner = { kind: "llm"; model: string } | { kind: "offline" };
@@ -59,6 +60,7 @@ function EditorFrame({ initial, planner }: { initial: PlanDetail; planner: Plann
   const detail = usePlanDetail(initial.plan.id, initial).data;
   const dialog = useEditor((s) => s.dialog);
   const collapsed = useEditor((s) => s.collapsed);
+  const baseVersionId = useEditor((s) => s.baseVersionId);
   const { openDialog, togglePanel } = useActions();
   useShortcuts(store);
   useUnsavedWarning(store);
@@ -75,6 +77,7 @@ function EditorFrame({ initial, planner }: { initial: PlanDetail; planner: Plann
           <Icon name={collapsed.right ? "chevronLeft" : "chevronRight"} size={12} />
         </button>
         <Canvas />
+        {detail.latest.id === baseVersionId ? <MemoryNote memory={detail.latest.memory} /> : null}
         <Toasts />
         <IssuesPanel />
       </div>

@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan, RunEvent } from "../core";
 import { readSse } from "../contract/sse";
+import { planDetail } from "./plan-editing";
 import { planGoalAndSave } from "./planning";
 import { importPlan } from "./plans";
 import { forgetMemory, listMemory } from "./memory";
@@ -83,6 +84,8 @@ describe("plan memory", () => {
     expect(save?.inputs.path).toEqual({ kind: "literal", value: "reports/q3-regions.md" });
     expect(planned.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.group_aggregate", "data.sort", "data.chart_svg", "data.to_markdown", "text.markdown_report", "files.write"]);
     expect(planned.planning.notes?.[0]).toContain(memoryId());
+    // The editor reads it back with the version.
+    expect((await planDetail(planned.planId)).latest.memory?.startedFrom?.id).toBe(memoryId());
     const { runId } = await startRun(planned.planId, { inputs: {}, options: {} });
     expect(await settle(runId)).toBe("run.succeeded");
   });

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { contentHash, Plan, ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
+import { MemoryUse } from "../planner/memory/remembered-plan";
 import type { Db } from "./database";
 import { z } from "zod";
 
@@ -41,6 +42,8 @@ export interface StoredVersion {
   issues: ValidationIssue[];
   valid: boolean;
   createdAt: Date;
+  /** how plan memory took part in planning it (the remembered plan it started from), when it did */
+  memory?: MemoryUse;
 }
 
 export interface NewVersion {
@@ -165,7 +168,7 @@ export class NotFoundError extends TrellisError {
 
 export class CorruptRowError extends Error {}
 
-type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date };
+type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date; planning?: unknown };
 
 function toStoredVersion(row: VersionRow): StoredVersion {
   // Stored JSON is parsed, never trusted: a row written by an older Trellis must still read.
@@ -173,6 +176,7 @@ function toStoredVersion(row: VersionRow): StoredVersion {
   if (!plan.success) throw new CorruptRowError(`plan version ${row.id} holds a plan that no longer parses: ${plan.error.issues[0]?.message}`);
   const issues = z.array(ValidationIssue).safeParse(row.issues);
   const source = VersionSource.safeParse(row.source);
+  const memory = MemoryUse.safeParse(row.planning && typeof row.planning === "object" ? (row.planning as { memory?: unknown }).memory : undefined);
   return {
     id: row.id,
     planId: row.planId,
@@ -185,6 +189,7 @@ function toStoredVersion(row: VersionRow): StoredVersion {
     issues: issues.success ? issues.data : [],
     valid: row.valid,
     createdAt: row.createdAt,
+    ...(memory.success && memory.data ? { memory: memory.data } : {}),
   };
 }
 

@@ -27,13 +27,13 @@ export function MemoryNote({ memory }: { memory: MemoryUse | undefined }) {
     <div className={styles.note} role="status" data-testid="memory-note" data-memory-id={from?.id ?? ""}>
       {from ? (
         <>
-          <span className={styles.label}>Started from a remembered plan</span>
+          <span className={styles.label}>Started from remembered plan</span>
           <span className={styles.goal} title={from.goal}>
             {from.planId ? <Link href={`/plans/${from.planId}`}>{from.goal}</Link> : from.goal}
           </span>
-          <span className={styles.similar}>{Math.round(from.similarity * 100)}% similar goal</span>
+          <span className={styles.similar} title="How similar the two goals' words are">{Math.round(from.similarity * 100)}% similar</span>
           {state === "forgotten" ? (
-            <span className={styles.similar} data-testid="memory-forgotten">Forgotten: planning will not recall it again</span>
+            <span className={styles.similar} data-testid="memory-forgotten" title="Planning will not recall it again">Forgotten</span>
           ) : (
             <button type="button" className={styles.forget} onClick={() => void forget(from)} disabled={state === "forgetting"} data-testid="memory-forget" title="Planning will no longer start from this plan or show it as an example">
               {state === "forgetting" ? "Forgetting…" : "Forget it"}

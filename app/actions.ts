@@ -9,6 +9,7 @@ import type { Coverage } from "@/lib/core/coverage";
 import type { PlanHelp } from "@/lib/planner/request";
 import { OPERATIONS } from "@/lib/contract/operations";
 import { action } from "@/lib/server/route";
+import { forgetMemory } from "@/lib/server/memory";
 import { planGoalAndSave } from "@/lib/server/planning";
 import { importPlanJson } from "@/lib/server/plans";
 import { approveStep, cancelRun, rejectStep, retryRun, startRun } from "@/lib/server/runs";
@@ -57,6 +58,15 @@ export async function saveTemplateAction(body: unknown) {
   return addTemplate({ body });
 }
 
+// ---- plan memory ----
+
+const forget = action(OPERATIONS.forgetMemory, ({ params }) => forgetMemory(params.id));
+
+/** Forgets a remembered plan: planning no longer recalls it. */
+export async function forgetMemoryAction(id: string) {
+  return forget({ params: { id } });
+}
+
 // ---- forms that work without JavaScript (useActionState) ----
 
 export type ImportState = { error?: string; json?: string };
@@ -90,7 +100,9 @@ export async function planGoalAction(_previous: GoalFormState, form: FormData): 
   const lines = parseInputLines(String(form.get("inputs") ?? ""));
   if (lines.errors.length) return { error: lines.errors.join("\n"), goal };
   const flows = form.getAll("flow").map(String).filter(Boolean);
-  const r = await plan({ body: { goal, flows, ...(Object.keys(lines.values).length ? { inputs: lines.values } : {}) } });
+  // An unchecked checkbox sends nothing: the form says it had one with `memoryShown`.
+  const memory = form.get("memoryShown") ? form.get("memory") === "on" : undefined;
+  const r = await plan({ body: { goal, flows, ...(Object.keys(lines.values).length ? { inputs: lines.values } : {}), ...(memory === false ? { memory } : {}) } });
   if (!r.ok) return { error: r.code === "internal" ? "Planning failed on the server; the error is in its log." : r.error, goal };
   if (r.value.planId === null) return { goal, unplanned: { goal, coverage: r.value.coverage, ...(r.value.help ? { help: r.value.help } : {}) } };
   redirect(`/plans/${r.value.planId}`);

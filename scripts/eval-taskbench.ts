@@ -1,8 +1,11 @@
 /**
- * npm run eval:taskbench -- [--data <folder>]
+ * npm run eval:taskbench -- [--data <folder>] [--memory <folder>] [--split-memory]
  * Prints one JSON object per line (see lib/taskbench/README.md); diagnostics go to stderr. Per set:
  * gold-validity; per predictions file, predictions and repair (deterministic, no LLM call);
- * then offline-planner (the offline planner on every gold request).
+ * then offline-planner (the offline planner on every gold request). With --memory, the gold plans
+ * of that folder's set of the same name are remembered plans, and memory-planner scores the
+ * offline planner with them; --split-memory splits each set in two halves by a hash of the id,
+ * remembers half 0 and plans half 1 (adding an offline-planner line on that half, "split":"held-out").
  * The default folder is ../shared/data/taskbench next to the repository root.
  */
 import { existsSync, statSync } from "node:fs";
@@ -20,17 +23,22 @@ function repoRoot(): string {
   }
 }
 
-function parseArgs(argv: string[]): { data?: string } {
-  const out: { data?: string } = {};
+const USAGE = "usage: npm run eval:taskbench -- [--data <folder>] [--memory <folder>] [--split-memory]\n";
+
+function parseArgs(argv: string[]): { data?: string; memory?: string; splitMemory?: boolean } {
+  const out: { data?: string; memory?: string; splitMemory?: boolean } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--data") out.data = argv[++i];
     else if (a.startsWith("--data=")) out.data = a.slice("--data=".length);
+    else if (a === "--memory") out.memory = argv[++i];
+    else if (a.startsWith("--memory=")) out.memory = a.slice("--memory=".length);
+    else if (a === "--split-memory") out.splitMemory = true;
     else if (a === "--help" || a === "-h") {
-      process.stderr.write("usage: npm run eval:taskbench -- [--data <folder>]\n");
+      process.stderr.write(USAGE);
       process.exit(0);
     } else if (a !== "--") {
-      process.stderr.write(`unknown argument ${a}\n`);
+      process.stderr.write(`unknown argument ${a}\n${USAGE}`);
       process.exit(2);
     }
   }
@@ -48,8 +56,16 @@ async function main() {
     process.stderr.write(`TaskBench data folder not found: ${dir}\nPass --data <folder> (a folder with one subfolder per set, each holding tool_desc.json and gold.jsonl).\n`);
     process.exit(1);
   }
-  process.stderr.write(`evaluating ${dir}\n`);
-  for await (const line of evaluateFolder(dir, { log: (m) => process.stderr.write(`${m}\n`) })) {
+  let memoryDir: string | undefined;
+  if (args.memory !== undefined) {
+    memoryDir = path.resolve(process.cwd(), args.memory);
+    if (!args.memory || !existsSync(memoryDir) || !statSync(memoryDir).isDirectory()) {
+      process.stderr.write(`memory folder not found: ${memoryDir}\nPass --memory <folder> (TaskBench sets whose gold plans are remembered).\n`);
+      process.exit(1);
+    }
+  }
+  process.stderr.write(`evaluating ${dir}${memoryDir ? ` with memory from ${memoryDir}` : ""}${args.splitMemory ? " (split by id)" : ""}\n`);
+  for await (const line of evaluateFolder(dir, { log: (m) => process.stderr.write(`${m}\n`), memoryDir, splitMemory: args.splitMemory })) {
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 }

@@ -27,6 +27,7 @@ import { Toasts } from "./toasts";
 import { useShortcuts } from "./use-shortcuts";
 import { hashOf } from "./validation";
 import { VersionsDialog } from "./versions-dialog";
+import { MemoryNote } from "@/components/planning/memory-note";
 import styles from "./editor.module.css";
 
 export type Planner = { kind: "llm"; model: string } | { kind: "offline" };
@@ -60,6 +61,7 @@ function EditorFrame({ initial, planner }: { initial: PlanDetail; planner: Plann
   const detail = usePlanDetail(initial.plan.id, initial).data;
   const dialog = useEditor((s) => s.dialog);
   const collapsed = useEditor((s) => s.collapsed);
+  const baseVersionId = useEditor((s) => s.baseVersionId);
   const { openDialog, togglePanel } = useActions();
   useShortcuts(store);
   useUnsavedWarning(store);
@@ -77,6 +79,7 @@ function EditorFrame({ initial, planner }: { initial: PlanDetail; planner: Plann
         </button>
         <GoalCoverage coverage={detail.coverage} />
         <Canvas />
+        {detail.latest.id === baseVersionId ? <MemoryNote memory={detail.latest.memory} /> : null}
         <Toasts />
         <IssuesPanel />
       </div>

@@ -36,6 +36,7 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
   const [goal, setGoal] = useState(state.goal ?? "");
   const [selected, setSelected] = useState<string[]>([]);
   const [inputsText, setInputsText] = useState("");
+  const [useMemory, setUseMemory] = useState(true);
   const [phase, setPhase] = useState<Phase>("idle");
   const [events, setEvents] = useState<PlanningEvent[]>([]);
   const [error, setError] = useState<string | undefined>(state.error);
@@ -56,7 +57,7 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
     setError(undefined);
     setUnplanned(undefined);
     setPhase("planning");
-    const body = { goal, ...(selected.length ? { flows: selected } : {}), ...(Object.keys(lines.values).length ? { inputs: lines.values } : {}) };
+    const body = { goal, ...(selected.length ? { flows: selected } : {}), ...(Object.keys(lines.values).length ? { inputs: lines.values } : {}), ...(useMemory ? {} : { memory: false }) };
     let response: Response;
     try {
       response = await client.send("planGoalStream", { body, signal: controller.signal });
@@ -176,6 +177,12 @@ export function GoalForm({ flows, planner }: GoalFormProps) {
             <span className="subtle">One per line as name = value. The plan uses them as inputs; anything else it needs it will ask for.</span>
           </div>
         </details>
+
+        <label className={styles.memory} title="Start from (or, with an LLM, show as examples) the plans that ran well for similar goals">
+          <input type="checkbox" name="memory" checked={useMemory} onChange={(e) => setUseMemory(e.target.checked)} disabled={busy} data-testid="memory-toggle" />
+          <input type="hidden" name="memoryShown" value="1" />
+          Use plan memory <span className="subtle">(plans that ran well for similar goals)</span>
+        </label>
 
         {error ? <div className="error-box" role="alert" data-testid="goal-error">{error}</div> : null}
         {unplanned && !busy ? <NoPlan {...unplanned} /> : null}

@@ -18,6 +18,7 @@ import type { Operation } from "./operation";
 import { OPERATIONS } from "./operations";
 import * as plans from "./plans";
 import * as runs from "./runs";
+import * as memory from "./memory";
 import * as templates from "./templates";
 
 /** Every named schema, referenced from the operations as `#/components/schemas/<name>`. */
@@ -30,6 +31,7 @@ const NAMED: Record<string, z.ZodType> = {
   RunStarted: runs.RunStarted, RunRecord: runs.RunRecord, RunListItem: runs.RunListItem, RunList: runs.RunList, StepRecord: runs.StepRecord, RunDetail: runs.RunDetail,
   StepView: runs.StepView, RunView: runs.RunView, RunPage: runs.RunPage, EventList: runs.EventList,
   TemplateParam, Template, TemplateInfo, TemplateList: templates.TemplateList, TemplateDetail: templates.TemplateDetail, InstantiatedTemplate: templates.InstantiatedTemplate,
+  MemoryList: memory.MemoryList, MemoryItem: memory.MemoryItem,
 };
 
 type JsonObject = Record<string, unknown>;
@@ -140,6 +142,7 @@ export function openApiDocument(): JsonObject {
       { name: "plans", description: "Planning, plans and their versions" },
       { name: "runs", description: "Runs, approvals and live events" },
       { name: "templates", description: "Parametrized plan templates" },
+      { name: "memory", description: "Remembered plans: what planning starts from, and forgetting one" },
       { name: "meta", description: "This document" },
     ],
     paths,

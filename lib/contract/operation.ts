@@ -9,7 +9,7 @@ export interface Operation {
   method: Method;
   /** `{name}` for path parameters */
   path: string;
-  tag: "flows" | "plans" | "runs" | "templates" | "meta";
+  tag: "flows" | "plans" | "runs" | "templates" | "memory" | "meta";
   summary: string;
   description?: string;
   /** one schema per path parameter, each with a description */

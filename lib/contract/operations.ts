@@ -13,6 +13,7 @@ import { operation } from "./operation";
 import { DeletePlanQuery, DiffQuery, DiffResult, ImportPlanBody, ImportedPlan, ParseInputsBody, ParsedInputs, PlanArchived, PlanDeleted, PlanDetail, PlanRequestBody, PlannedPlan, RefineBody, RefineResult, SavePlanBody, SaveResult, VersionList, VersionOne } from "./plans";
 import { Sha256 } from "../core/artifact";
 import { ArtifactPage, ArtifactPageQuery, DecisionBody, EventList, EventsQuery, RetryBody, RunDetail, RunList, RunListQuery, RunPage, RunStarted, StartRunBody } from "./runs";
+import { MemoryList } from "./memory";
 import { InstantiateTemplateBody, InstantiatedTemplate, SaveTemplateBody, TemplateDetail, TemplateList } from "./templates";
 
 const PlanParams = z.object({ id: PathId.describe("a plan id (UUID)") });
@@ -21,6 +22,7 @@ const RunParams = z.object({ id: PathId.describe("a run id (UUID)") });
 const ArtifactParams = RunParams.extend({ sha256: Sha256.describe("the artifact's SHA-256, as its reference (`$artifact.sha256`) gives it") });
 const TemplateParams = z.object({ id: PathId.describe("a template id, e.g. csv-report") });
 const FlowParams = z.object({ id: PathId.describe("a flow id, e.g. data") });
+const MemoryParams = z.object({ id: PathId.describe("a remembered plan's id: version:<id> or template:<id>") });
 
 export const OPERATIONS = {
   getOpenApi: operation({ id: "getOpenApi", method: "GET", path: "/api/openapi.json", tag: "meta", summary: "This document", status: 200, answerText: "The OpenAPI 3.1 document", errors: [] }),
@@ -69,6 +71,9 @@ export const OPERATIONS = {
   getArtifactPage: operation({ id: "getArtifactPage", method: "GET", path: "/api/runs/{id}/artifacts/{sha256}", tag: "runs", summary: "One page of a large value of a run", description: "A step output, input or run output larger than 256 KB of JSON is kept as an artifact, and the run's answers carry its reference (`{ $artifact: { sha256, bytes, mediaType, preview } }`) instead. This reads it a page at a time: items of a list (a table's rows), entries of an object, or characters of a text. `next` is where the following page starts.", params: ArtifactParams, query: ArtifactPageQuery, status: 200, answer: ArtifactPage, answerText: "The page", errors: [400, 404] }),
   downloadArtifact: operation({ id: "downloadArtifact", method: "GET", path: "/api/runs/{id}/artifacts/{sha256}/file", tag: "runs", summary: "Download a large value of a run", description: "The artifact's file as it is stored: a list as one JSON value a line (`.ndjson`), a text as UTF-8 (`.txt`), anything else as JSON (`.json`).", params: ArtifactParams, status: 200, download: true, answerText: "The file", errors: [400, 404] }),
   retryRun: operation({ id: "retryRun", method: "POST", path: "/api/runs/{id}/retry", tag: "runs", summary: "Retry a failed or cancelled run", description: "A new run that reuses the outputs of steps that succeeded, when the step and everything upstream of it is unchanged.", params: RunParams, body: RetryBody, bodyOptional: true, status: 202, answer: RunStarted, answerText: "The new run", errors: [400, 404, 409, 422] }),
+
+  listMemory: operation({ id: "listMemory", method: "GET", path: "/api/memory", tag: "memory", summary: "Remembered plans", description: "Plan versions that ran to a clean success, and templates, with their goals: what planning starts from (offline) or shows the LLM as examples. Newest first.", status: 200, answer: MemoryList, answerText: "The remembered plans", errors: [] }),
+  forgetMemory: operation({ id: "forgetMemory", method: "DELETE", path: "/api/memory/{id}", tag: "memory", summary: "Forget a remembered plan", description: "Planning no longer recalls it, even after another clean run. The plan itself is kept. Forgetting twice is fine.", params: MemoryParams, status: 200, answer: Ok, answerText: "Forgotten", errors: [400, 404] }),
 
   listTemplates: operation({ id: "listTemplates", method: "GET", path: "/api/templates", tag: "templates", summary: "Built-in and saved plan templates", status: 200, answer: TemplateList, answerText: "The templates", errors: [] }),
   saveTemplate: operation({ id: "saveTemplate", method: "POST", path: "/api/templates", tag: "templates", summary: "Save a plan as a template", description: "From a stored plan (`planId`, optionally `versionId`) or a plan given whole. Parameters default to the plan's inputs; `from: { step, input }` turns a step's literal into a parameter. The template's plan, with its defaults, must validate.", body: SaveTemplateBody, status: 201, answer: TemplateDetail, answerText: "The saved template", errors: [400, 404, 409, 422] }),

@@ -6,6 +6,7 @@ import { ValidationIssue } from "../core/issues";
 import { Plan, PlanInputName } from "../core/plan";
 import { PlanDiff } from "../core/plan-diff";
 import { ParsedInputs } from "../planner/parse-inputs";
+import { MemoryUse } from "../planner/memory/remembered-plan";
 import { PlanGoalRequest, PlanResult } from "../planner/request";
 import { IsoDate } from "./common";
 
@@ -67,7 +68,12 @@ export const VersionSummary = z.object({
 });
 export type VersionSummary = z.infer<typeof VersionSummary>;
 
-export const VersionDetail = VersionSummary.extend({ plan: Plan, issues: z.array(ValidationIssue) });
+export const VersionDetail = VersionSummary.extend({
+  plan: Plan,
+  issues: z.array(ValidationIssue),
+  /** how plan memory took part in planning this version: the remembered plan it started from, or the LLM's examples */
+  memory: MemoryUse.optional(),
+});
 export type VersionDetail = z.infer<typeof VersionDetail>;
 
 export const PlanDetail = z.object({

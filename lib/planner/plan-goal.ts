@@ -12,8 +12,10 @@ import type { Coverage } from "../core/coverage";
 import { hasErrors, type ValidationIssue } from "../core/issues";
 import { emptyPlan, type Plan } from "../core/plan";
 import { validatePlan } from "../core/validate-plan";
-import { checkClaims, coverageOfPlan, planHelp, statusOf } from "./coverage";
+import { checkClaims, coverageByWords, coverageOfPlan, planHelp, statusOf } from "./coverage";
 import { planWithLlm } from "./llm-planner";
+import { recall, startFromMemory, EXAMPLES, EXAMPLE_SIMILARITY } from "./memory/recall";
+import { memoryRef, type MemoryUse, type RememberedPlan } from "./memory/remembered-plan";
 import { missingInputs } from "./missing-inputs";
 import { planOffline } from "./offline/plan-offline";
 import { PlanningLog } from "./planning-log";
@@ -31,6 +33,8 @@ export interface PlanGoalOptions {
   signal?: AbortSignal;
   /** how many actions the prompt offers at most (default 24) */
   promptActions?: number;
+  /** remembered plans (see memory/): examples for the LLM, a starting point for the offline planner */
+  memory?: readonly RememberedPlan[];
 }
 
 export const DEFAULT_ATTEMPTS = 3;
@@ -56,6 +60,7 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
       exclude: request.constraints?.avoidActions,
       limit: options.promptActions,
     });
+    const examples = request.memory === false ? [] : recall(goal, options.memory ?? [], catalog, EXAMPLES, EXAMPLE_SIMILARITY);
     log.emit("planning.started", { goal, source: "llm", model: llm.model, actions: actions.length, flows });
     const out = await planWithLlm({
       llm,
@@ -67,6 +72,7 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
         instruction: request.instruction,
         context: request.context,
         earlierPlans: options.earlierPlans,
+        examples: examples.map((r) => ({ goal: r.remembered.goal, plan: r.remembered.plan })),
         maxSteps: request.constraints?.maxSteps,
         useActions: request.constraints?.useActions,
         avoidActions: request.constraints?.avoidActions,
@@ -80,9 +86,10 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
       signal: options.signal,
     });
     const record = { source: "llm" as const, model: llm.model, attempts: out.attempts, usage: out.usage };
+    const memory: MemoryUse | undefined = examples.length ? { examples: examples.map((r) => memoryRef(r.remembered, r.similarity)) } : undefined;
     if (out.plan) {
       const coverage = checkClaims(goal, out.coverage, out.plan, catalog);
-      return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, true) });
+      return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, true), memory });
     }
     const reason = out.fatal ?? out.lastError ?? "The LLM gave no usable plan.";
     if (choice === "llm" || options.signal?.aborted) return failed({ goal, flows, log, reason, record, catalog: options.catalog });
@@ -96,7 +103,7 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
   const goal = request.goal.trim();
   const flows = request.flows ?? [];
   if (!before) log.emit("planning.started", { goal, source: "offline", actions: catalog.list().length, flows });
-  const drafted = planOffline(
+  let drafted = planOffline(
     {
       goal,
       flows,
@@ -109,6 +116,8 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     },
     catalog,
   );
+  const fromMemory = request.memory === false ? undefined : startFromMemory(goal, options.memory ?? [], catalog, { scratch: drafted.plan, flows, maxSteps: request.constraints?.maxSteps });
+  if (fromMemory) drafted = { plan: fromMemory.plan, notes: [`started from remembered plan ${fromMemory.from.id} ("${fromMemory.from.goal}")`, ...fromMemory.changes], coverage: coverageByWords(goal, fromMemory.plan, catalog) };
   const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
   // An empty draft is no plan, not a plan with an error (see finish).
   if (drafted.plan.steps.length) log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });
@@ -119,7 +128,8 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
   }
   const record = { source: "offline" as const, attempts: (before?.attempts ?? 0) + 1, usage: before?.usage ?? { promptTokens: 0, completionTokens: 0 }, notes: drafted.notes, ...(before ? { model: before.model } : {}) };
   const coverage = coverageOfPlan(drafted.coverage, repaired.plan);
-  return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, options.llm !== undefined) });
+  const memory: MemoryUse | undefined = fromMemory ? { startedFrom: fromMemory.from, changes: fromMemory.changes } : undefined;
+  return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, options.llm !== undefined), memory });
 }
 
 /**
@@ -141,9 +151,10 @@ interface Finish {
   given: Record<string, unknown>;
   coverage: Coverage;
   help?: PlanResult["help"];
+  memory?: MemoryUse;
 }
 
-function finish({ plan, issues, repairs, record, log, given, coverage, help }: Finish): PlanResult {
+function finish({ plan, issues, repairs, record, log, given, coverage, help, memory }: Finish): PlanResult {
   const valid = !hasErrors(issues);
   const missing = missingInputs(plan, given);
   const errors = issues.filter((i) => i.severity === "error");
@@ -157,7 +168,7 @@ function finish({ plan, issues, repairs, record, log, given, coverage, help }: F
   }
   const error = status === "no_plan" ? "No action of the catalog does what the goal asks." : valid ? undefined : `${errors.length} validation error${errors.length === 1 ? "" : "s"} remain`;
   const planning: PlanningRecord = { ...record, repairs, events: log.events, ms: log.elapsed(), ...(error ? { error } : {}) };
-  return { plan, valid, status, issues, missingInputs: missing, coverage, ...(help ? { help } : {}), planning };
+  return { plan, valid, status, issues, missingInputs: missing, coverage, ...(help ? { help } : {}), planning, ...(memory ? { memory } : {}) };
 }
 
 function failed({ goal, flows, log, reason, record, catalog }: { goal: string; flows: string[]; log: PlanningLog; reason: string; record?: Pick<PlanningRecord, "source" | "attempts" | "usage" | "model">; catalog: Catalog }): PlanResult {

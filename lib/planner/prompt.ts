@@ -19,6 +19,8 @@ export interface PromptInput {
   instruction?: string;
   context?: readonly string[];
   earlierPlans?: readonly Plan[];
+  /** remembered plans for similar goals that ran well (plan memory) */
+  examples?: readonly { goal: string; plan: Plan }[];
   maxSteps?: number;
   useActions?: readonly string[];
   avoidActions?: readonly string[];
@@ -48,6 +50,8 @@ Rules:
 - Keep the plan as small as the goal allows; steps that do not depend on each other run in parallel.
 - Never use an action for a part it does not do. When nothing in the catalog does a part, leave it out of the steps and say so in coverage.`;
 
+const MAX_EXAMPLE_CHARS = 4000;
+
 export function buildPlanPrompt(input: PromptInput): Prompt {
   const parts: string[] = [`# Goal\n${input.goal.trim()}`];
   if (input.instruction?.trim()) parts.push(`# Instruction\n${input.instruction.trim()}`);
@@ -62,6 +66,11 @@ export function buildPlanPrompt(input: PromptInput): Prompt {
         .map((p) => `Goal: ${p.goal}\n${JSON.stringify(planToWire(p))}`)
         .join("\n\n")}`,
     );
+  }
+  // A plan too long to show whole is left out rather than cut (half a plan is a bad example).
+  const examples = (input.examples ?? []).map((p) => ({ goal: clip(p.goal.trim(), 600), wire: JSON.stringify(planToWire(p.plan)) })).filter((e) => e.wire.length <= MAX_EXAMPLE_CHARS);
+  if (examples.length) {
+    parts.push(`# Plans that worked for similar goals (examples: reuse their shape where it fits; take values from this goal, never from theirs)\n${examples.map((e) => `Goal: ${e.goal}\n${e.wire}`).join("\n\n")}`);
   }
   const constraints: string[] = [];
   if (input.maxSteps) constraints.push(`At most ${input.maxSteps} steps.`);

@@ -8,6 +8,7 @@ import { PlanningEvent, PlanningSource, Usage } from "../core/events";
 import { ValidationIssue } from "../core/issues";
 import { JsonSchema } from "../core/json-schema";
 import { Plan } from "../core/plan";
+import { MemoryUse } from "./memory/remembered-plan";
 import { Repair } from "./repair/context";
 
 export const PlanConstraints = z.object({
@@ -38,6 +39,8 @@ export const PlanGoalRequest = z.object({
   maxAttempts: z.number().int().min(1).max(5).optional(),
   /** auto: the LLM when one is configured, else the offline planner */
   planner: PlannerChoice.optional(),
+  /** plan with remembered plans (examples for the LLM, a starting point offline); default true */
+  memory: z.boolean().optional(),
 });
 export type PlanGoalRequest = z.infer<typeof PlanGoalRequest>;
 
@@ -98,9 +101,11 @@ export const PlanResult = z.object({
   /** present when some part is not covered */
   help: PlanHelp.optional(),
   planning: PlanningRecord,
+  /** how plan memory took part: the remembered plan it started from, or the examples the LLM saw */
+  memory: MemoryUse.optional(),
 });
 export type PlanResult = z.infer<typeof PlanResult>;
 
 /** The planning record as stored with a plan version: how it came about, what it covers, and what it still needs. */
-export const StoredPlanning = PlanningRecord.extend({ status: PlanStatus, missingInputs: z.array(MissingInput), coverage: Coverage.optional(), help: PlanHelp.optional() });
+export const StoredPlanning = PlanningRecord.extend({ status: PlanStatus, missingInputs: z.array(MissingInput), coverage: Coverage.optional(), help: PlanHelp.optional(), memory: MemoryUse.optional() });
 export type StoredPlanning = z.infer<typeof StoredPlanning>;

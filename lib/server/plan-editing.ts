@@ -34,7 +34,7 @@ export function summarizeVersion(v: StoredVersion): VersionSummary {
 }
 
 function detailOf(v: StoredVersion): VersionDetail {
-  return { ...summarizeVersion(v), plan: v.plan, issues: v.issues };
+  return { ...summarizeVersion(v), plan: v.plan, issues: v.issues, ...(v.memory ? { memory: v.memory } : {}) };
 }
 
 export async function planDetail(planId: string): Promise<PlanDetail> {

@@ -12,6 +12,7 @@ import { planGoal } from "../planner/plan-goal";
 import type { PlanGoalRequest, PlanResult, StoredPlanning } from "../planner/request";
 import { getPlan, titleFromGoal } from "../store/plans";
 import { badRequest, notFound, RequestError } from "./errors";
+import { rememberedPlans } from "./memory";
 import { parsePlanId, savePlan } from "./plans";
 import { getTrellis, type Trellis } from "./trellis";
 
@@ -47,7 +48,8 @@ export async function planAndSave(request: PlanGoalRequest, options: PlanAndSave
     if (!base) throw notFound(`There is no plan ${options.basePlanId}.`);
     earlierPlans = [base.latest.plan];
   }
-  const result = await planGoal(request, { catalog: t.catalog, llm: configuredLlm(t), earlierPlans, onEvent: options.onEvent, signal: options.signal });
+  const memory = request.memory === false ? [] : (await rememberedPlans()).plans;
+  const result = await planGoal(request, { catalog: t.catalog, llm: configuredLlm(t), earlierPlans, onEvent: options.onEvent, signal: options.signal, memory });
   // Nobody is waiting for a plan whose request was cancelled; do not store a half-planned one.
   if (options.signal?.aborted) throw new RequestError(499, "cancelled", "Planning was cancelled.");
   // Nothing in the catalog does any part of the goal: there is no plan to keep.
@@ -57,7 +59,7 @@ export async function planAndSave(request: PlanGoalRequest, options: PlanAndSave
     model: result.planning.model,
     note: noteFor(result),
     planId: options.basePlanId,
-    planning: { ...result.planning, status: result.status, missingInputs: result.missingInputs, coverage: result.coverage, ...(result.help ? { help: result.help } : {}) } satisfies StoredPlanning,
+    planning: { ...result.planning, status: result.status, missingInputs: result.missingInputs, coverage: result.coverage, ...(result.help ? { help: result.help } : {}), ...(result.memory ? { memory: result.memory } : {}) } satisfies StoredPlanning,
     // The same check as the planner's report (lib/planner/plan-goal): the whole catalog, this request's step limit.
     maxSteps: request.constraints?.maxSteps,
   });

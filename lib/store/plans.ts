@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { contentHash, Coverage, Plan, ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
+import { MemoryUse } from "../planner/memory/remembered-plan";
 import type { Db } from "./database";
 import { z } from "zod";
 
@@ -45,6 +46,8 @@ export interface StoredVersion {
   createdAt: Date;
   /** what the planned version covers of its goal; null for versions that were not planned (or planned before coverage) */
   coverage: Coverage | null;
+  /** how plan memory took part in planning it (the remembered plan it started from), when it did */
+  memory?: MemoryUse;
 }
 
 export interface NewVersion {
@@ -178,6 +181,7 @@ function toStoredVersion(row: VersionRow): StoredVersion {
   if (!plan.success) throw new CorruptRowError(`plan version ${row.id} holds a plan that no longer parses: ${plan.error.issues[0]?.message}`);
   const issues = z.array(ValidationIssue).safeParse(row.issues);
   const source = VersionSource.safeParse(row.source);
+  const memory = MemoryUse.safeParse(row.planning && typeof row.planning === "object" ? (row.planning as { memory?: unknown }).memory : undefined);
   return {
     id: row.id,
     planId: row.planId,
@@ -191,6 +195,7 @@ function toStoredVersion(row: VersionRow): StoredVersion {
     valid: row.valid,
     createdAt: row.createdAt,
     coverage: coverageOf(row.planning),
+    ...(memory.success && memory.data ? { memory: memory.data } : {}),
   };
 }
 

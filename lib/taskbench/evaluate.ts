@@ -10,6 +10,7 @@ import { countByCode, type ValidationIssue } from "../core/issues";
 import { validatePlan } from "../core/validate-plan";
 import type { Plan } from "../core/plan";
 import { catalogFromToolDesc, type TaskBenchCatalog } from "../catalogs/tool-desc";
+import type { RememberedPlan } from "../planner/memory/remembered-plan";
 import { planGoal } from "../planner/plan-goal";
 import { repairPlan } from "../planner/repair/repair-plan";
 import { graphToPlan } from "./graph-to-plan";
@@ -153,6 +154,8 @@ export function evaluateRepair(set: TaskBenchSet, file: PredictionFile, cat: Tas
 export interface OfflinePlannerLine {
   eval: "offline-planner";
   set: string;
+  /** "held-out": only the half of the set that --split-memory plans */
+  split?: "held-out";
   records: number;
   valid: number;
   n_f1: number;
@@ -175,12 +178,75 @@ export async function evaluateOfflinePlanner(set: TaskBenchSet, cat: TaskBenchCa
   return { eval: "offline-planner", set: set.name, records: set.gold.length, valid, n_f1: m.n_f1, e_f1: m.e_f1, t_f1: m.t_f1, v_f1: m.v_f1 };
 }
 
+export interface MemoryPlannerLine {
+  eval: "memory-planner";
+  set: string;
+  records: number;
+  /** remembered plans available (the memory set's valid gold plans) */
+  memory: number;
+  /** plans that started from a remembered plan */
+  adapted: number;
+  valid: number;
+  n_f1: number;
+  e_f1: number;
+  t_f1: number;
+  v_f1: number;
+}
+
+/** A set's gold plans as remembered plans: each valid gold graph with its request, as if it had run well. */
+export function goldMemory(set: TaskBenchSet, cat: TaskBenchCatalog): RememberedPlan[] {
+  const out: RememberedPlan[] = [];
+  for (const record of set.gold) {
+    const goal = typeof record.instruction === "string" ? record.instruction.trim() : "";
+    if (!goal) continue;
+    const check = checkGraph(record, cat, goal);
+    if (check.valid) out.push({ id: `version:taskbench-${record.id.replace(/[^A-Za-z0-9_.-]/g, "_")}`, goal, plan: check.plan, origin: "run" });
+  }
+  return out;
+}
+
+/** The offline planner with plan memory on the given gold requests (with `memory: []`, the offline planner alone). */
+export async function evaluateMemoryPlanner(set: TaskBenchSet, records: readonly GoldRecord[], memory: readonly RememberedPlan[], cat: TaskBenchCatalog, tools: MetricTools): Promise<MemoryPlannerLine> {
+  let valid = 0;
+  let adapted = 0;
+  const planned = new Map<string, unknown>();
+  for (const record of records) {
+    const goal = typeof record.instruction === "string" && record.instruction.trim() ? record.instruction : "(no request)";
+    const result = await planGoal({ goal, flows: [cat.set], planner: "offline" }, { catalog: cat.catalog, memory });
+    if (result.valid) valid++;
+    if (result.memory?.startedFrom) adapted++;
+    planned.set(record.id, planToGraph(result.plan, cat));
+  }
+  const m = scoreById(records, planned, tools);
+  return { eval: "memory-planner", set: set.name, records: records.length, memory: memory.length, adapted, valid, n_f1: m.n_f1, e_f1: m.e_f1, t_f1: m.t_f1, v_f1: m.v_f1 };
+}
+
+/**
+ * Which half of a sample a record falls in, by a hash of its id (FNV-1a), so the split does
+ * not depend on the order of the file or on what the records say.
+ */
+export function memoryHalf(id: string): 0 | 1 {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return (h & 1) as 0 | 1;
+}
+
 export interface EvaluateOptions {
   /** diagnostics (parse errors and the like); stderr in the script */
   log?: (message: string) => void;
+  /** a folder of sets whose gold plans are remembered (per set of the same name): adds memory-planner lines */
+  memoryDir?: string;
+  /**
+   * Split each set by id (see memoryHalf): half 0 is the memory, half 1 is planned and scored.
+   * Without memoryDir the memory is drawn from the data folder itself.
+   */
+  splitMemory?: boolean;
 }
 
-export async function* evaluateFolder(dataDir: string, options: EvaluateOptions = {}): AsyncGenerator<GoldValidityLine | PredictionsLine | RepairLine | OfflinePlannerLine> {
+export async function* evaluateFolder(dataDir: string, options: EvaluateOptions = {}): AsyncGenerator<GoldValidityLine | PredictionsLine | RepairLine | OfflinePlannerLine | MemoryPlannerLine> {
   const log = options.log ?? (() => {});
   const sets = await listSets(dataDir);
   if (!sets.length) log(`no TaskBench sets (subfolders with tool_desc.json) in ${dataDir}`);
@@ -196,5 +262,21 @@ export async function* evaluateFolder(dataDir: string, options: EvaluateOptions 
       yield evaluateRepair(set, file, cat, tools);
     }
     yield await evaluateOfflinePlanner(set, cat, tools);
+    if (options.memoryDir || options.splitMemory) {
+      const memorySets = options.memoryDir ? await listSets(options.memoryDir) : sets;
+      if (!memorySets.includes(name)) {
+        log(`no set ${name} in the memory folder ${options.memoryDir}; memory-planner skipped`);
+        continue;
+      }
+      const memorySet = options.memoryDir ? await loadSet(options.memoryDir, name) : set;
+      const remembered = goldMemory(options.splitMemory ? { ...memorySet, gold: memorySet.gold.filter((g) => memoryHalf(g.id) === 0) } : memorySet, cat);
+      const records = options.splitMemory ? set.gold.filter((g) => memoryHalf(g.id) === 1) : set.gold;
+      // The same records without memory, so the two lines compare like with like.
+      if (options.splitMemory) {
+        const alone = await evaluateMemoryPlanner(set, records, [], cat, tools);
+        yield { eval: "offline-planner", set: set.name, split: "held-out", records: alone.records, valid: alone.valid, n_f1: alone.n_f1, e_f1: alone.e_f1, t_f1: alone.t_f1, v_f1: alone.v_f1 };
+      }
+      yield await evaluateMemoryPlanner(set, records, remembered, cat, tools);
+    }
   }
 }

@@ -395,6 +395,23 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect((await call("DELETE", "/api/templates/{id}", { id: "contract-report" })).status).toBe(404);
   });
 
+  it("memory: a version that ran is listed; forget it, twice; bad and unknown ids", async () => {
+    // runId's version ran to success in the runs test above.
+    const run = await call<{ run: { planVersionId: string } }>("GET", "/api/runs/{id}", { id: runId });
+    const id = `version:${run.body.run.planVersionId}`;
+    const list = await call<{ items: { id: string; origin: string }[]; forgotten: number }>("GET", "/api/memory");
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i) => i.id)).toContain(id);
+    expect(list.body.items.some((i) => i.origin === "template")).toBe(true);
+    expect((await call("DELETE", "/api/memory/{id}", { id })).status).toBe(200);
+    expect((await call("DELETE", "/api/memory/{id}", { id })).status).toBe(200);
+    const after = await call<{ items: { id: string }[]; forgotten: number }>("GET", "/api/memory");
+    expect(after.body.items.map((i) => i.id)).not.toContain(id);
+    expect(after.body.forgotten).toBe(list.body.forgotten + 1);
+    expect((await call("DELETE", "/api/memory/{id}", { id: "plan:nope" })).status).toBe(400);
+    expect((await call("DELETE", "/api/memory/{id}", { id: `version:${MISSING}` })).status).toBe(404);
+  });
+
   it("every answer fitted the document, and every documented success was exercised", () => {
     expect(problems).toEqual([]);
     const missing: string[] = [];

@@ -63,11 +63,12 @@ function helpLines(help: PlanHelp | undefined, c: Context["out"]["c"]): string[]
 export const planCommand: Command = {
   name: "plan",
   summary: "Plan a goal, store the plan, and optionally run it",
-  usage: ['plan "<goal>" [--flow F]... [--input k=v]... [--save plan.json] [--execute] [--interactive] [--dry-run]'],
+  usage: ['plan "<goal>" [--flow F]... [--input k=v]... [--no-memory] [--save plan.json] [--execute] [--interactive] [--dry-run]'],
   details: [
     "--flow F         plan only with the actions of flow F (repeatable; default: every flow)",
     "--input k=v      a value the plan should use (repeatable)",
     "--planner P      auto (default: the LLM when configured), llm or offline",
+    "--no-memory      plan without remembered plans (those that ran well for similar goals)",
     "--save FILE      write the plan's JSON to FILE (also when it has errors)",
     "--execute        run the plan once it is planned",
     ...RUN_HELP.filter((l) => !l.startsWith("--input")),
@@ -80,6 +81,7 @@ export const planCommand: Command = {
       flow: { type: "string", multiple: true },
       input: { type: "string", multiple: true },
       planner: { type: "string" },
+      "no-memory": { type: "boolean" },
       save: { type: "string" },
       execute: { type: "boolean" },
       interactive: { type: "boolean" },
@@ -96,7 +98,7 @@ export const planCommand: Command = {
     const { out } = ctx;
     const { c } = out;
     const planned = await client.planGoal(
-      { goal, flows: list(values.flow), inputs: Object.fromEntries([...pairs].map(([k, v]) => [k, looseValue(v)])), ...(planner?.success ? { planner: planner.data } : {}) },
+      { goal, flows: list(values.flow), inputs: Object.fromEntries([...pairs].map(([k, v]) => [k, looseValue(v)])), ...(planner?.success ? { planner: planner.data } : {}), ...(values["no-memory"] ? { memory: false } : {}) },
       (e) => {
         const line = planningLine(ctx, e);
         if (line) out.progress(line);

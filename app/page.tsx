@@ -1,3 +1,4 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import Link from "next/link";
 import { homeOverview } from "@/lib/server/plans";
 import { PlanList } from "@/components/plans/plan-list";
@@ -9,6 +10,7 @@ import { listTemplates } from "@/lib/server/templates";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await pageActor("/");
   const sp = await searchParams;
   const showArchived = sp.archived === "include";
   const [{ plans, archivedCount, llm, database, catalog }, { templates }] = await Promise.all([homeOverview({ archived: showArchived ? "include" : "exclude" }), listTemplates()]);

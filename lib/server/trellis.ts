@@ -21,6 +21,8 @@ import { PrismaRunStore } from "../store/run-store";
 import { getVersion } from "../store/plans";
 import { ConfigError, config, type TrellisConfig } from "./env";
 import { serverLog } from "./log";
+import { Accounts } from "./auth/accounts";
+import { secretKey } from "./auth/secret-key";
 
 export interface Trellis {
   config: TrellisConfig;
@@ -36,6 +38,8 @@ export interface Trellis {
   stepWorkers?: StepWorkerPool;
   /** the servers of TRELLIS_MCP_CONFIG; their tools run in this process (they are calls to another process), not in step workers */
   mcp?: McpServers;
+  /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
+  accounts: Accounts;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -78,9 +82,11 @@ async function open(): Promise<Trellis> {
     llm,
     log: (level, message) => serverLog()[level](message),
   });
+  const accounts = new Accounts(database.prisma, { secret: secretKey(cfg), publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
   return {
     config: cfg,
     database,
+    accounts,
     registry,
     get catalog() {
       return registry.catalog;
@@ -172,8 +178,18 @@ export async function startTrellisServer(): Promise<Trellis> {
     holder[RESUMED] = true;
     t.stepWorkers?.warm();
     const resumed = await t.engine.resumeAll();
+    await announceAccounts(t);
     if (resumed.length) serverLog().info(`resuming ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
     t.engine.startResumePoller();
   }
   return t;
+}
+
+/** At start: whether accounts are on, and, while no owner exists off loopback, the setup code that claims it. */
+async function announceAccounts(t: Trellis): Promise<void> {
+  const log = serverLog();
+  if (await t.accounts.hasOwner()) return log.info("accounts on: people sign in (API: a session or an API token).");
+  if (!(await t.accounts.enabled())) return log.info("accounts off: one person on this machine, no sign-in (set up an owner at /setup to turn them on).");
+  if (t.accounts.setupNeedsCode) log.warn(`accounts on, no owner yet: open /setup and give the setup code ${t.accounts.setupCode()} (or run \`npx trellis admin create-owner\` here).`);
+  else log.warn("accounts on, no owner yet: open /setup on this machine to make the owner.");
 }

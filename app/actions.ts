@@ -18,9 +18,9 @@ import { parseInputLines } from "@/components/planning/input-lines";
 // ---- runs ----
 
 const start = action(OPERATIONS.startRun, ({ params, body }) => startRun(params.id, body));
-const cancel = action(OPERATIONS.cancelRun, ({ params }) => cancelRun(params.id));
-const approve = action(OPERATIONS.approveStep, ({ params, body }) => approveStep(params.id, body));
-const reject = action(OPERATIONS.rejectStep, ({ params, body }) => rejectStep(params.id, body));
+const cancel = action(OPERATIONS.cancelRun, ({ params, actor }) => cancelRun(params.id, actor));
+const approve = action(OPERATIONS.approveStep, ({ params, body, actor }) => approveStep(params.id, body, actor));
+const reject = action(OPERATIONS.rejectStep, ({ params, body, actor }) => rejectStep(params.id, body, actor));
 const retry = action(OPERATIONS.retryRun, ({ params, body }) => retryRun(params.id, body));
 
 export async function startRunAction(planId: string, body: unknown) {

@@ -21,13 +21,16 @@ export function TopBar() {
         <img src="/trellis.svg" width={26} height={26} alt="" />
         Trellis
       </Link>
-      <nav className="nav" aria-label="Main" hidden={!me}>
-        {LINKS.map((l) => (
-          <Link key={l.href} href={l.href} aria-current={l.match(pathname) ? "page" : undefined}>
-            {l.label}
-          </Link>
-        ))}
-      </nav>
+      {/* Signed out (the sign-in pages), there is nowhere else to go. */}
+      {me ? (
+        <nav className="nav" aria-label="Main">
+          {LINKS.map((l) => (
+            <Link key={l.href} href={l.href} aria-current={l.match(pathname) ? "page" : undefined}>
+              {l.label}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
       <div className="spacer" />
       {person ? (
         <div className="row" data-testid="signed-in">

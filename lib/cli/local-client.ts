@@ -153,15 +153,15 @@ export class LocalClient implements TrellisClient {
   }
 
   async approve(runId: string, decision: Decision) {
-    await this.call(OPERATIONS.approveStep, { params: { id: runId }, body: decision }, ({ params, body }) => approveStep(params.id, body));
+    await this.call(OPERATIONS.approveStep, { params: { id: runId }, body: decision }, ({ params, body, actor }) => approveStep(params.id, body, actor));
   }
 
   async reject(runId: string, decision: Decision) {
-    await this.call(OPERATIONS.rejectStep, { params: { id: runId }, body: decision }, ({ params, body }) => rejectStep(params.id, body));
+    await this.call(OPERATIONS.rejectStep, { params: { id: runId }, body: decision }, ({ params, body, actor }) => rejectStep(params.id, body, actor));
   }
 
   async cancel(runId: string) {
-    await this.call(OPERATIONS.cancelRun, { params: { id: runId } }, ({ params }) => cancelRun(params.id));
+    await this.call(OPERATIONS.cancelRun, { params: { id: runId } }, ({ params, actor }) => cancelRun(params.id, actor));
   }
 
   retry(runId: string, options: { latest?: boolean }) {

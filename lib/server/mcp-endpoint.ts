@@ -131,7 +131,7 @@ function trellisMcpServer(actor: Actor): McpServer {
       },
       ({ runId, stepId, comment }) =>
         tool(actor, "approve", async () => {
-          await (decision === "approve" ? approveStep : rejectStep)(runId, { stepId, comment, by: "mcp" });
+          await (decision === "approve" ? approveStep : rejectStep)(runId, { stepId, comment }, actor);
           return { ok: true, runId, stepId, decision };
         }),
     );

@@ -29,6 +29,7 @@ export function summarizeVersion(v: StoredVersion): VersionSummary {
     valid: v.valid,
     errorCount: v.issues.filter((i) => i.severity === "error").length,
     stepCount: v.plan.steps.length,
+    createdBy: v.createdBy,
     createdAt: v.createdAt.toISOString(),
   };
 }
@@ -44,7 +45,7 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
   const current = validatePlan(plan.latest.plan, t.catalog);
   const runs = await planRunCounts(t.database.prisma, planId);
   return {
-    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, runs },
+    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, createdBy: plan.createdBy, runs },
     latest: detailOf(plan.latest),
     issues: current.issues,
     valid: current.valid,

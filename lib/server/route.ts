@@ -12,6 +12,7 @@ import { describeIssues, errorAnswer } from "../contract/errors";
 import { findUnsafeValue } from "../contract/hygiene";
 import type { AnswerOf, BodyOf, Operation, ParamsOf, QueryOf } from "../contract/operation";
 import { classifyStorageError } from "../store/errors";
+import { actingAs } from "../store/acting";
 import type { Actor } from "../contract/access";
 import { authorize, authorizeAction } from "./auth/access";
 import { config } from "./env";
@@ -43,7 +44,7 @@ export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Req
       const params = parse(op.params, context?.params ? await context.params : {}, "path");
       const query = parse(op.query, Object.fromEntries(new URL(request.url).searchParams), "query");
       const body = op.body ? await readBody(request, op.body, { allowEmpty: Boolean(op.bodyOptional) }) : undefined;
-      const out = await fn({ params, query, body, request, actor } as Input<O>);
+      const out = await actingAs(actor.label, () => fn({ params, query, body, request, actor } as Input<O>));
       if (out instanceof Response) return out;
       const { status, value, headers } = out instanceof Reply ? out : new Reply(op.status, out);
       const text = JSON.stringify(value);
@@ -75,7 +76,7 @@ export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "r
       const params = parse(op.params, input.params ?? {}, "path");
       const query = parse(op.query, input.query ?? {}, "query");
       const body = op.body ? parseBody(op.body, input.body === undefined && op.bodyOptional ? {} : input.body) : undefined;
-      const value = await fn({ params, query, body, actor } as Omit<Input<O>, "request">);
+      const value = await actingAs(actor.label, () => fn({ params, query, body, actor } as Omit<Input<O>, "request">));
       checkAnswer(op, JSON.stringify(value));
       return { ok: true, value };
     } catch (err) {

@@ -185,11 +185,11 @@ export async function startTrellisServer(): Promise<Trellis> {
   return t;
 }
 
-/** At start: whether accounts are on, and, while no owner exists off loopback, the setup code that claims it. */
+/** At start: whether accounts are on, and, while no owner exists, how to claim it (with the setup code when one is needed). */
 async function announceAccounts(t: Trellis): Promise<void> {
   const log = serverLog();
   if (await t.accounts.hasOwner()) return log.info("accounts on: people sign in (API: a session or an API token).");
-  if (!(await t.accounts.enabled())) return log.info("accounts off: one person on this machine, no sign-in (set up an owner at /setup to turn them on).");
-  if (t.accounts.setupNeedsCode) log.warn(`accounts on, no owner yet: open /setup and give the setup code ${t.accounts.setupCode()} (or run \`npx trellis admin create-owner\` here).`);
-  else log.warn("accounts on, no owner yet: open /setup on this machine to make the owner.");
+  const code = t.accounts.setupNeedsCode ? ` with the setup code ${t.accounts.setupCode()}` : "";
+  if (await t.accounts.enabled()) log.warn(`accounts on, no owner yet: open /setup${code} to make the owner.`);
+  else log.info(`accounts off: one person on this machine, no sign-in (to turn them on, set up an owner at /setup${code}).`);
 }

@@ -94,7 +94,7 @@ export class Accounts {
   async createOwner(input: { name: string; email: string; password: string; code?: string }, options: { trusted?: boolean } = {}): Promise<{ userId: string }> {
     if (await this.hasOwner()) throw conflict("Trellis already has an owner: sign in, or ask the owner for an invitation.");
     if (this.setupNeedsCode && !options.trusted && !sameText((input.code ?? "").trim().toUpperCase(), this.setupCode())) {
-      throw new RequestError(403, "setup_code", "The setup code is not right. It is printed in the server's log when Trellis starts without an owner (or make the owner with `npx trellis admin create-owner` on the server).");
+      throw new RequestError(403, "setup_code", "The setup code is not right. It is printed in the server's log when Trellis starts without an owner.");
     }
     const user = await this.createPerson(input, "owner");
     this.knownOn = true;

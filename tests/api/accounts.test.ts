@@ -10,6 +10,8 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { mkdtempSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Operation } from "../../lib/contract/operation";
 import { OPERATIONS } from "../../lib/contract/operations";
@@ -193,6 +195,34 @@ describe("accounts on (built app)", { timeout: 180_000 }, () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it("/api/mcp takes an API token, and each tool needs its permission", async () => {
+    const connect = async (token: string) => {
+      const client = new Client({ name: "trellis-test", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${app.baseUrl}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      return client;
+    };
+    const viewer = await connect(tokens.viewerRead);
+    try {
+      expect((await viewer.listTools()).tools.length).toBe(5);
+      const refused = (await viewer.callTool({ name: "approve_step", arguments: { runId: "00000000-0000-4000-8000-000000000000", stepId: "x" } })) as { isError?: boolean; content: { text?: string }[] };
+      expect(refused.isError).toBe(true);
+      expect(refused.content[0].text).toContain('needs the "approve" permission');
+      const planned = (await viewer.callTool({ name: "plan_goal", arguments: { goal: "Load the sample sales CSV" } })) as { isError?: boolean; content: { text?: string }[] };
+      expect(planned.isError).toBe(true);
+      expect(planned.content[0].text).toContain('needs the "edit" permission');
+    } finally {
+      await viewer.close();
+    }
+    const approver = await connect(tokens.approverApprove);
+    try {
+      const missing = (await approver.callTool({ name: "approve_step", arguments: { runId: "00000000-0000-4000-8000-000000000000", stepId: "x" } })) as { isError?: boolean; content: { text?: string }[] };
+      expect(missing.isError).toBe(true);
+      expect(missing.content[0].text).not.toContain("permission");
+    } finally {
+      await approver.close();
+    }
   });
 
   it("pages send a signed-out person to the sign-in page", async () => {

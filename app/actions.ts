@@ -10,6 +10,8 @@ import type { PlanHelp } from "@/lib/planner/request";
 import { OPERATIONS } from "@/lib/contract/operations";
 import { action } from "@/lib/server/route";
 import { forgetMemory } from "@/lib/server/memory";
+import { authorizeAction } from "@/lib/server/auth/access";
+import { TrellisError } from "@/lib/core/errors";
 import { planGoalAndSave } from "@/lib/server/planning";
 import { importPlanJson } from "@/lib/server/plans";
 import { approveStep, cancelRun, rejectStep, retryRun, startRun } from "@/lib/server/runs";
@@ -19,9 +21,9 @@ import { parseInputLines } from "@/components/planning/input-lines";
 // ---- runs ----
 
 const start = action(OPERATIONS.startRun, ({ params, body }) => startRun(params.id, body));
-const cancel = action(OPERATIONS.cancelRun, ({ params }) => cancelRun(params.id));
-const approve = action(OPERATIONS.approveStep, ({ params, body }) => approveStep(params.id, body));
-const reject = action(OPERATIONS.rejectStep, ({ params, body }) => rejectStep(params.id, body));
+const cancel = action(OPERATIONS.cancelRun, ({ params, actor }) => cancelRun(params.id, actor));
+const approve = action(OPERATIONS.approveStep, ({ params, body, actor }) => approveStep(params.id, body, actor));
+const reject = action(OPERATIONS.rejectStep, ({ params, body, actor }) => rejectStep(params.id, body, actor));
 const retry = action(OPERATIONS.retryRun, ({ params, body }) => retryRun(params.id, body));
 
 export async function startRunAction(planId: string, body: unknown) {
@@ -79,6 +81,9 @@ export async function importPlanAction(_prev: ImportState, form: FormData): Prom
   if (typeof json !== "string") return { error: "Paste a plan's JSON or choose a file first." };
   if (json.length > MAX_IMPORT_CHARS) return { error: "The plan is larger than 5 MB." };
   if (!json.trim()) return { error: "Paste a plan's JSON or choose a file first." };
+  // The same check as POST /api/plans/import (this form reads a file, not the operation's body).
+  const actor = await authorizeAction(OPERATIONS.importPlan.permission).catch((err: unknown) => (TrellisError.isInstance(err) ? (err as Error) : Promise.reject(err)));
+  if (actor instanceof Error) return { error: actor.message, json };
   // The plan file's own rules and messages (lib/contract/plan-file), as everywhere else.
   const result = await importPlanJson(json);
   if (!result.ok) return { error: result.error, json };

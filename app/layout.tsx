@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { TopBar } from "@/components/ui/top-bar";
 import { QueryProvider } from "@/components/ui/query-provider";
+import { AccessProvider } from "@/components/ui/access";
+import { currentAccess } from "@/lib/server/auth/page-access";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,13 +11,16 @@ export const metadata: Metadata = {
   description: "Plan work as a typed graph of steps, check it before it runs, and watch it run.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const me = await currentAccess();
   return (
     <html lang="en">
       <body>
         <QueryProvider>
-          <TopBar />
-          <main className="main">{children}</main>
+          <AccessProvider me={me}>
+            <TopBar />
+            <main className="main">{children}</main>
+          </AccessProvider>
         </QueryProvider>
       </body>
     </html>

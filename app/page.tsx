@@ -1,3 +1,4 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import Link from "next/link";
 import { homeOverview } from "@/lib/server/plans";
 import { PlanList } from "@/components/plans/plan-list";
@@ -9,6 +10,8 @@ import { listTemplates } from "@/lib/server/templates";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await pageActor("/");
+  const mayEdit = actor.permissions.includes("edit");
   const sp = await searchParams;
   const showArchived = sp.archived === "include";
   const [{ plans, archivedCount, llm, database, catalog }, { templates }] = await Promise.all([homeOverview({ archived: showArchived ? "include" : "exclude" }), listTemplates()]);
@@ -64,8 +67,8 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         </div>
       </section>
 
-      <GoalForm flows={catalog.flows} planner={llm} />
-      <TemplateStrip templates={templates} />
+      {mayEdit ? <GoalForm flows={catalog.flows} planner={llm} /> : null}
+      {mayEdit ? <TemplateStrip templates={templates} /> : null}
 
       <section className="card" data-testid="plans">
         <div className="card-header">
@@ -76,7 +79,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             ) : archivedCount ? (
               <Link href="/?archived=include" className="subtle" data-testid="show-archived">Show archived ({archivedCount})</Link>
             ) : null}
-            <Link className="button" href="/plans/new">Import a plan</Link>
+            {mayEdit ? <Link className="button" href="/plans/new">Import a plan</Link> : null}
           </div>
         </div>
         {sp.deleted ? <p className="notice" role="status" data-testid="plan-deleted">The plan was deleted.</p> : null}

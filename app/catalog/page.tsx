@@ -1,3 +1,4 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import { catalogByFlow, catalogSources } from "@/lib/server/catalog";
 import { ActionCard } from "@/components/catalog/action-card";
 import { SourceList } from "@/components/catalog/source-list";
@@ -7,6 +8,7 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Catalog" };
 
 export default async function CatalogPage() {
+  await pageActor("/catalog");
   const [groups, sources] = await Promise.all([catalogByFlow(), catalogSources()]);
   return (
     <div className="stack">

@@ -1,3 +1,4 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import Link from "next/link";
 import { RunListQuery } from "@/lib/contract/runs";
 import { runList } from "@/lib/server/runs";
@@ -16,6 +17,7 @@ const OUTCOME_OPTION: Record<RunOutcome, string> = { clean: "succeeded cleanly",
 export const metadata = { title: "Runs" };
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await pageActor("/runs");
   const sp = await searchParams;
   const raw = Object.fromEntries(Object.entries(sp).filter(([, v]) => v));
   const parsed = RunListQuery.safeParse(raw);

@@ -1,3 +1,4 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import Link from "next/link";
 import { listTemplates } from "@/lib/server/templates";
 import { TemplateCard } from "@/components/templates/template-card";
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Templates" };
 
 export default async function TemplatesPage() {
+  await pageActor("/templates");
   const { templates } = await listTemplates();
   const builtin = templates.filter((t) => t.source === "builtin");
   const saved = templates.filter((t) => t.source === "saved");

@@ -14,6 +14,7 @@ import { downloadJson, planFileName } from "./plan-json";
 import { useActions, useEditor } from "./store-context";
 import { hashOf, validationOf } from "./validation";
 import styles from "./editor.module.css";
+import { useCan } from "@/components/ui/access";
 
 function ToolButton({ icon, label, onClick, disabled, testId, title }: { icon: IconName; label?: string; onClick(): void; disabled?: boolean; testId: string; title: string }) {
   return (
@@ -67,6 +68,9 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
   const newer = detail.latest.id !== baseVersionId;
   const version = base?.number ?? detail.latest.number;
   const canRun = !dirty && !errors && base !== null;
+  // The UI offers what the person's role allows (the server checks every request anyway).
+  const mayEdit = useCan("edit");
+  const mayRun = useCan("run");
 
   return (
     <header className={styles.header}>
@@ -78,6 +82,8 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
         </div>
         <div className={styles.state}>
           <span className={styles.version} data-testid="version-badge">v{version}</span>
+          {base?.createdBy ?? detail.plan.createdBy ? <span className={styles.muted} data-testid="saved-by" title={detail.plan.createdBy ? `Created by ${detail.plan.createdBy}` : undefined}>by {base?.createdBy ?? detail.plan.createdBy}</span> : null}
+          {!mayEdit ? <span className="badge" data-testid="read-only" title="Your role can see this plan, not change or run it">View only</span> : null}
           {detail.plan.archivedAt ? <span className="badge" data-testid="archived-badge" title="Left out of the plans list and the runs filter">Archived</span> : null}
           {dirty ? (
             <span className={styles.dirty} data-testid="save-state" data-dirty="true"><span className={styles.dirtyDot} />Unsaved changes</span>
@@ -113,23 +119,35 @@ export function EditorHeader({ detail }: { detail: PlanDetail }) {
         <span className={styles.sep} />
         <ToolButton icon="history" label="Versions" onClick={() => actions.openDialog("versions")} title="Versions: restore, compare" testId="open-versions" />
         <ToolButton icon="download" onClick={() => downloadJson(planFileName(detail.plan.title, version), plan)} title="Export the plan as JSON" testId="export-json" />
-        <ToolButton icon="upload" onClick={() => actions.openDialog("import")} title="Import a plan's JSON" testId="open-import" />
-        <ToolButton icon="save" onClick={() => setPopover(popover === "template" ? null : "template")} title="Save as a template" testId="open-save-template" />
+        {mayEdit ? (
+          <>
+            <ToolButton icon="upload" onClick={() => actions.openDialog("import")} title="Import a plan's JSON" testId="open-import" />
+            <ToolButton icon="save" onClick={() => setPopover(popover === "template" ? null : "template")} title="Save as a template" testId="open-save-template" />
+          </>
+        ) : null}
         <ToolButton icon="keyboard" onClick={() => setPopover(popover === "keys" ? null : "keys")} title="Keyboard shortcuts" testId="open-shortcuts" />
-        <ToolButton icon="trash" onClick={() => setPopover(popover === "manage" ? null : "manage")} title="Archive or delete the plan" testId="open-manage" />
-        <span className={styles.sep} />
-        <button type="button" className={styles.aiButton} onClick={() => actions.openDialog("refine")} data-testid="open-refine">
-          <Icon name="sparkles" /> Refine with AI
-        </button>
+        {mayEdit ? <ToolButton icon="trash" onClick={() => setPopover(popover === "manage" ? null : "manage")} title="Archive or delete the plan" testId="open-manage" /> : null}
+        {mayEdit ? (
+          <>
+            <span className={styles.sep} />
+            <button type="button" className={styles.aiButton} onClick={() => actions.openDialog("refine")} data-testid="open-refine">
+              <Icon name="sparkles" /> Refine with AI
+            </button>
+          </>
+        ) : null}
       </div>
 
       <div className={styles.commit}>
-        <button type="button" className={`button ${dirty ? "primary" : ""}`} onClick={() => actions.openDialog("save")} data-testid="save-button" title="Save a new version (Ctrl/⌘ S)">
-          <Icon name="save" /> Save
-        </button>
-        <button type="button" className={`button ${canRun ? "primary" : ""} ${styles.runButton}`} onClick={() => setPopover(popover === "run" ? null : "run")} data-testid="open-run" aria-expanded={popover === "run"}>
-          <Icon name="link" /> Run
-        </button>
+        {mayEdit ? (
+          <button type="button" className={`button ${dirty ? "primary" : ""}`} onClick={() => actions.openDialog("save")} data-testid="save-button" title="Save a new version (Ctrl/⌘ S)">
+            <Icon name="save" /> Save
+          </button>
+        ) : null}
+        {mayRun ? (
+          <button type="button" className={`button ${canRun ? "primary" : ""} ${styles.runButton}`} onClick={() => setPopover(popover === "run" ? null : "run")} data-testid="open-run" aria-expanded={popover === "run"}>
+            <Icon name="link" /> Run
+          </button>
+        ) : null}
       </div>
 
       {popover === "run" ? (

@@ -60,7 +60,7 @@ export function VersionsDialog({ detail, onClose }: { detail: PlanDetail; onClos
               </div>
               <div className={styles.versionNote} data-testid="version-note">{v.note ?? <span className={styles.muted}>No note</span>}</div>
               <div className={styles.versionMeta}>
-                <span>{v.stepCount} steps · {v.source}</span>
+                <span>{v.stepCount} steps · {v.source}{v.createdBy ? <> · by <span data-testid="version-by">{v.createdBy}</span></> : null}</span>
                 <span className={styles.grow} />
                 <button type="button" className={styles.smallButton} onClick={() => setPair({ from: v.id, to: WORKING })} title="Compare this version with the plan in the editor" data-testid="version-compare-working">Compare</button>
                 {v.id !== list[0]?.id ? <button type="button" className={styles.smallButton} onClick={() => doRestore(v)} disabled={restore.isPending} data-testid="version-restore">Restore</button> : null}

@@ -4,6 +4,7 @@ import { approveStepAction, rejectStepAction } from "@/app/actions";
 import { isObject } from "@/lib/core/json-schema";
 import { SchemaFieldInput } from "@/components/ui/schema-field-input";
 import { approvalFields, editedInput } from "./approval-fields";
+import { useMe } from "@/components/ui/access";
 
 /**
  * Approve (optionally with an edited input) or reject a waiting step, with a comment. The
@@ -15,6 +16,9 @@ const DECIDER_KEY = "trellis.decider";
 
 export function ApprovalPanel({ runId, stepId, input, schema }: { runId: string; stepId: string; input: unknown; schema?: unknown }) {
   const [comment, setComment] = useState("");
+  // Signed in, a decision is the person's own: no name to give.
+  const me = useMe();
+  const person = me?.actor.kind === "person" ? me.actor : undefined;
   const [by, setBy] = useState("");
   // Read once after mount: the server's render has no storage, and the first render must match it.
   useEffect(() => { setBy(window.localStorage.getItem(DECIDER_KEY) ?? ""); }, []);
@@ -52,10 +56,14 @@ export function ApprovalPanel({ runId, stepId, input, schema }: { runId: string;
         <label htmlFor={`comment-${stepId}`}>Comment</label>
         <input id={`comment-${stepId}`} type="text" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Why (optional)" data-testid="approval-comment" />
       </div>
-      <div className="field">
-        <label htmlFor={`by-${stepId}`}>Decided by</label>
-        <input id={`by-${stepId}`} type="text" value={by} onChange={(e) => setBy(e.target.value)} placeholder="Your name, kept with the decision (optional)" maxLength={200} data-testid="approval-by" />
-      </div>
+      {person ? (
+        <p className="subtle" data-testid="approval-as">Decided as {person.email}.</p>
+      ) : (
+        <div className="field">
+          <label htmlFor={`by-${stepId}`}>Decided by</label>
+          <input id={`by-${stepId}`} type="text" value={by} onChange={(e) => setBy(e.target.value)} placeholder="Your name, kept with the decision (optional)" maxLength={200} data-testid="approval-by" />
+        </div>
+      )}
       <label className="row subtle" style={{ gap: 6 }}>
         <input type="checkbox" checked={editing} onChange={(e) => setEditing(e.target.checked)} data-testid="approval-edit" /> Edit the input before approving
       </label>

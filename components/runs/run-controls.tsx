@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { cancelRunAction, retryRunAction, startRunAction } from "@/app/actions";
 import type { RunStatus } from "@/lib/core/events";
+import { useCan } from "@/components/ui/access";
 
 /** Cancel, retry from the failed steps (same or latest version), or run again with the same inputs. */
 export function RunControls({ runId, status, planId, inputs, options }: { runId: string; status: RunStatus; planId: string; inputs: Record<string, unknown>; options: unknown }) {
@@ -12,6 +13,7 @@ export function RunControls({ runId, status, planId, inputs, options }: { runId:
   const [error, setError] = useState<string | null>(null);
   const active = status === "queued" || status === "running" || status === "awaiting_approval";
   const retryable = status === "failed" || status === "cancelled";
+  if (!useCan("run")) return null;
 
   const go = (fn: () => Promise<{ ok: true; value: { runId?: string } | unknown } | { ok: false; error: string }>) =>
     start(async () => {

@@ -14,6 +14,7 @@ import { StatusBadge, formatDuration } from "./status";
 import { StepDrawer } from "./step-drawer";
 import { useNow, useRunView } from "./use-run-view";
 import { ValueView } from "./value-view";
+import { RunActivity } from "./run-activity";
 
 export function RunViewPage({ data }: { data: RunPageData }) {
   const { view, connection } = useRunView(data.view);
@@ -37,6 +38,7 @@ export function RunViewPage({ data }: { data: RunPageData }) {
           <div className="eyebrow">
             <Link href="/runs">Runs</Link> / <Link href={`/plans/${data.meta.planId}`}>{data.meta.planTitle}</Link> · v{data.meta.versionNumber}
             {data.meta.retryOfId ? <> · retry of <Link href={`/runs/${data.meta.retryOfId}`}>{data.meta.retryOfId.slice(0, 8)}</Link></> : null}
+            {data.meta.startedBy ? <> · started by <span data-testid="run-started-by">{data.meta.startedBy}</span></> : null}
           </div>
           <h1 className="row">Run <span className="mono subtle" style={{ fontSize: 18 }}>{view.id.slice(0, 8)}</span> <StatusBadge status={view.status} outcome={outcome} testId="run-status" />{data.meta.options.dryRun ? <DryRunBadge /> : null}</h1>
           <div className="row subtle" style={{ marginTop: 6 }}>
@@ -79,6 +81,8 @@ export function RunViewPage({ data }: { data: RunPageData }) {
       </section>
 
       <RunOutputs runId={view.id} plan={data.plan} view={view} specs={specs} active={active} onSelect={setSelected} />
+
+      <RunActivity runId={view.id} initial={data.audit ?? []} initialSeq={data.view.lastSeq} lastSeq={view.lastSeq} />
 
       {Object.keys(data.meta.inputs).length ? (
         <section className="card">

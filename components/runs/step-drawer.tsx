@@ -6,11 +6,13 @@ import { ApprovalPanel } from "./approval-panel";
 import { StepPreview } from "./dry-run";
 import { StatusBadge, formatDuration } from "./status";
 import { ValueView } from "./value-view";
+import { useCan } from "@/components/ui/access";
 
 /** Everything about one step of the run: input, output, logs, attempts, errors and why it skipped. */
 export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: { runId: string; step: Step; spec?: ActionSpec; view: StepView; now: number; onClose(): void; onSelect(id: string): void }) {
   const start = view.startedAt ? Date.parse(view.startedAt) : null;
   const end = view.finishedAt ? Date.parse(view.finishedAt) : now;
+  const canApprove = useCan("approve");
   return (
     <aside className="drawer card" data-testid="step-drawer" aria-label={`Step ${step.id}`}>
       <div className="card-header">
@@ -33,7 +35,7 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: 
           {view.approval ? (<><dt>Approval</dt><dd>{view.approval.decision}{view.approval.by ? ` by ${view.approval.by}` : ""}{view.approval.comment ? `: “${view.approval.comment}”` : ""}</dd></>) : null}
         </dl>
 
-        {view.status === "awaiting_approval" ? <ApprovalPanel runId={runId} stepId={step.id} input={view.input} schema={spec?.input} /> : null}
+        {view.status === "awaiting_approval" ? (canApprove ? <ApprovalPanel runId={runId} stepId={step.id} input={view.input} schema={spec?.input} /> : <p className="notice" data-testid="approval-not-yours">This step waits for a person with the approver role.</p>) : null}
 
         {view.failure && view.status !== "succeeded" ? (
           <section className="root-cause" data-testid="step-failure">

@@ -15,6 +15,8 @@ import { ConfigError, config } from "../server/env";
 import { OPERATIONS } from "../contract/operations";
 import type { AnswerOf, Operation } from "../contract/operation";
 import { action, answerFor } from "../server/route";
+import { actAsProcess } from "../server/auth/access";
+import { LOCAL_ACTOR } from "../contract/access";
 import { planDetail } from "../server/plan-editing";
 import { flowDetail, listFlows, planAndSave } from "../server/planning";
 import { importPlan, parsePlanId } from "../server/plans";
@@ -40,6 +42,8 @@ export class LocalClient implements TrellisClient {
 
   constructor(private readonly warn: (text: string) => void) {
     const cfg = config();
+    // Working on the data folder directly is the same as owning it: the CLI here is "local".
+    actAsProcess(LOCAL_ACTOR);
     this.where = cfg.databaseUrl ? "the PostgreSQL database in DATABASE_URL" : `the database in ${cfg.dataDir}`;
   }
 
@@ -149,15 +153,15 @@ export class LocalClient implements TrellisClient {
   }
 
   async approve(runId: string, decision: Decision) {
-    await this.call(OPERATIONS.approveStep, { params: { id: runId }, body: decision }, ({ params, body }) => approveStep(params.id, body));
+    await this.call(OPERATIONS.approveStep, { params: { id: runId }, body: decision }, ({ params, body, actor }) => approveStep(params.id, body, actor));
   }
 
   async reject(runId: string, decision: Decision) {
-    await this.call(OPERATIONS.rejectStep, { params: { id: runId }, body: decision }, ({ params, body }) => rejectStep(params.id, body));
+    await this.call(OPERATIONS.rejectStep, { params: { id: runId }, body: decision }, ({ params, body, actor }) => rejectStep(params.id, body, actor));
   }
 
   async cancel(runId: string) {
-    await this.call(OPERATIONS.cancelRun, { params: { id: runId } }, ({ params }) => cancelRun(params.id));
+    await this.call(OPERATIONS.cancelRun, { params: { id: runId } }, ({ params, actor }) => cancelRun(params.id, actor));
   }
 
   retry(runId: string, options: { latest?: boolean }) {

@@ -12,6 +12,7 @@ import type { Command } from "./command";
 import { actionsCommand } from "./commands/actions";
 import { approveCommand, cancelCommand, rejectCommand, retryCommand } from "./commands/decide";
 import { helpText } from "./commands/help";
+import { loginCommand, logoutCommand } from "./commands/login";
 import { planCommand } from "./commands/plan";
 import { runCommand } from "./commands/run";
 import { runsCommand } from "./commands/runs";
@@ -23,7 +24,7 @@ import { CliError, ExitCode } from "./exit-codes";
 import { Output, flush } from "./output";
 import { Prompter } from "./prompt";
 
-export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand];
+export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand, loginCommand, logoutCommand];
 
 /** Global options, read before the command parses its own (it accepts them too). */
 function peekGlobals(argv: string[]): { json: boolean; color: boolean; server?: string; help: boolean; version: boolean; verbose: boolean } {
@@ -101,7 +102,14 @@ export async function main(argv: string[], options: { cwd: string }): Promise<nu
 
 async function remoteClient(server: string): Promise<() => TrellisClient> {
   const { RemoteClient } = await import("./remote-client");
-  return () => new RemoteClient(server);
+  const { tokenFor } = await import("./credentials");
+  let token: string | undefined;
+  try {
+    token = tokenFor(server);
+  } catch {
+    token = undefined; // not a URL: RemoteClient says so
+  }
+  return () => new RemoteClient(server, token);
 }
 
 async function localClient(warn: (text: string) => void): Promise<() => TrellisClient> {

@@ -21,7 +21,7 @@ export class RemoteClient implements TrellisClient {
   private readonly base: string;
   private readonly api: TrellisApi;
 
-  constructor(url: string) {
+  constructor(url: string, token?: string) {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -31,7 +31,7 @@ export class RemoteClient implements TrellisClient {
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw usageError(`--server "${url}" is not an http(s) URL.`);
     this.base = parsed.toString().replace(/\/+$/, "");
     this.where = this.base;
-    this.api = createClient({ baseUrl: this.base });
+    this.api = createClient({ baseUrl: this.base, token });
   }
 
   pageUrl(path: string): string {
@@ -57,6 +57,7 @@ export class RemoteClient implements TrellisClient {
       const cause = (err.details as { cause?: string } | undefined)?.cause ?? err.message;
       return new CliError(ExitCode.unreachable, `Cannot reach Trellis at ${this.base} (${cause}). Is it running? Start it with \`npm start\`, or leave out --server to use the database directly.`);
     }
+    if (err.status === 401) return new ApiError(err.status, err.code, `${err.message} Log in with: trellis login --server ${this.base} (or set TRELLIS_TOKEN).`, err.details);
     return new ApiError(err.status, err.code, err.message, err.details);
   }
 

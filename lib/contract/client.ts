@@ -24,6 +24,8 @@ export interface ClientOptions {
   /** the server's origin, e.g. http://localhost:3000; empty in the browser (same origin) */
   baseUrl?: string;
   fetch?: typeof fetch;
+  /** an API token, sent as `Authorization: Bearer` (scripts and the CLI; pages use their session cookie) */
+  token?: string;
 }
 
 export interface TrellisApi {
@@ -56,7 +58,7 @@ export function createClient(options: ClientOptions = {}): TrellisApi {
     try {
       res = await doFetch(url(id, o), {
         method: op.method,
-        headers: { ...(o.body !== undefined ? { "content-type": "application/json" } : {}), ...o.headers },
+        headers: { ...(o.body !== undefined ? { "content-type": "application/json" } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...o.headers },
         body: o.body === undefined ? undefined : JSON.stringify(o.body),
         signal: o.signal,
       });

@@ -14,8 +14,10 @@ import { PlanStreamChunk } from "../planner/stream";
 import { Template, TemplateInfo, TemplateParam } from "../templates/template";
 import { ApiError, Ok } from "./common";
 import { FlowDetail, FlowList } from "./flows";
+import type { Permission, TokenScope } from "./access";
 import type { Operation } from "./operation";
 import { OPERATIONS } from "./operations";
+import * as accounts from "./accounts";
 import * as plans from "./plans";
 import * as runs from "./runs";
 import * as memory from "./memory";
@@ -30,6 +32,7 @@ const NAMED: Record<string, z.ZodType> = {
   PlanDeleted: plans.PlanDeleted, RefineResult: plans.RefineResult,
   RunStarted: runs.RunStarted, RunRecord: runs.RunRecord, RunListItem: runs.RunListItem, RunList: runs.RunList, StepRecord: runs.StepRecord, RunDetail: runs.RunDetail,
   StepView: runs.StepView, RunView: runs.RunView, RunPage: runs.RunPage, EventList: runs.EventList,
+  Me: accounts.Me, TokenInfo: accounts.TokenInfo, TokenList: accounts.TokenList, CreatedToken: accounts.CreatedToken, MemberList: accounts.MemberList, Invited: accounts.Invited,
   TemplateParam, Template, TemplateInfo, TemplateList: templates.TemplateList, TemplateDetail: templates.TemplateDetail, InstantiatedTemplate: templates.InstantiatedTemplate,
   MemoryList: memory.MemoryList, MemoryItem: memory.MemoryItem,
 };
@@ -38,7 +41,8 @@ type JsonObject = Record<string, unknown>;
 
 const ERROR_TEXT: Record<number, string> = {
   400: "A bad request: the body, query or an id is malformed; the message names the problem",
-  403: "Refused: a request that changes something came from another site's page (foreign Origin or Sec-Fetch-Site)",
+  401: "Accounts are on and the request has no valid session or API token",
+  403: "Refused: the caller's role or token scope lacks the operation's permission (x-trellis-permission), or a request that changes something came from another site's page (foreign Origin or Sec-Fetch-Site)",
   404: "Not found",
   409: "A conflict with the current state",
   413: "The body is too large",
@@ -50,7 +54,7 @@ const ERROR_TEXT: Record<number, string> = {
 /** The error statuses an operation may answer: its own, plus what the one request reader adds. */
 export function errorStatuses(op: Operation): number[] {
   const changes = !["GET", "HEAD", "OPTIONS"].includes(op.method);
-  const added = [...(op.body ? [400, 413, 415] : []), ...(changes ? [403, 415] : []), ...(op.params || op.query ? [400] : [])];
+  const added = [401, 403, ...(op.body ? [400, 413, 415] : []), ...(changes ? [403, 415] : []), ...(op.params || op.query ? [400] : [])];
   return [...new Set([...op.errors, ...added])].sort((a, b) => a - b);
 }
 
@@ -109,11 +113,16 @@ function operationObject(op: Operation, ids: Map<z.ZodType, string>): JsonObject
     tags: [op.tag],
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
+    "x-trellis-permission": op.permission,
+    security: [{ session: [] }, { token: [PERMISSION_SCOPE[op.permission]] }],
     ...(parameters.length ? { parameters } : {}),
     ...(op.body ? { requestBody: { required: !op.bodyOptional, content: { "application/json": { schema: toSchema(op.body, "input") } } } } : {}),
     responses,
   };
 }
+
+/** The token scope that grants a permission (lib/contract/access SCOPE_PERMISSIONS): the narrowest. */
+const PERMISSION_SCOPE: Record<Permission, TokenScope> = { read: "read", edit: "run", run: "run", approve: "approve", account: "admin", admin: "admin" };
 
 let cached: JsonObject | undefined;
 
@@ -132,6 +141,7 @@ export function openApiDocument(): JsonObject {
   for (const op of Object.values(OPERATIONS) as Operation[]) (paths[op.path] ??= {})[op.method.toLowerCase()] = operationObject(op, ids);
   cached = {
     openapi: "3.1.0",
+    // With accounts off (one person on 127.0.0.1) no credentials are needed; with accounts on, every operation needs one of these.
     info: {
       title: "Trellis REST API",
       version: "1",
@@ -143,10 +153,17 @@ export function openApiDocument(): JsonObject {
       { name: "runs", description: "Runs, approvals and live events" },
       { name: "templates", description: "Parametrized plan templates" },
       { name: "memory", description: "Remembered plans: what planning starts from, and forgetting one" },
+      { name: "accounts", description: "The caller, API tokens and members (with accounts on)" },
       { name: "meta", description: "This document" },
     ],
     paths,
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "trellis.session_token", description: "A signed-in person's session (the web pages)" },
+        token: { type: "http", scheme: "bearer", description: "An API token (`Authorization: Bearer trl_...`), made on the settings page; its scopes (read, run, approve, admin) narrow its person's role" },
+      },
+    },
   };
   return cached;
 }

@@ -1,5 +1,6 @@
 /** What one API operation is: its route, what it reads, what it answers and which errors it may give. */
 import type { z } from "zod";
+import type { Permission } from "./access";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -7,9 +8,11 @@ export interface Operation {
   /** the operationId, and the key in OPERATIONS */
   id: string;
   method: Method;
+  /** what the caller must be allowed (lib/contract/access): with accounts on, 401 without a session or token, 403 without this */
+  permission: Permission;
   /** `{name}` for path parameters */
   path: string;
-  tag: "flows" | "plans" | "runs" | "templates" | "memory" | "meta";
+  tag: "flows" | "plans" | "runs" | "templates" | "memory" | "accounts" | "meta";
   summary: string;
   description?: string;
   /** one schema per path parameter, each with a description */

@@ -64,6 +64,8 @@ export const VersionSummary = z.object({
   valid: z.boolean(),
   errorCount: z.number().int(),
   stepCount: z.number().int(),
+  /** who saved it: a person's e-mail, or "local" with accounts off; null before Trellis recorded it */
+  createdBy: z.string().nullable().optional(),
   createdAt: IsoDate,
 });
 export type VersionSummary = z.infer<typeof VersionSummary>;
@@ -84,6 +86,8 @@ export const PlanDetail = z.object({
     updatedAt: IsoDate,
     /** set while the plan is archived (hidden from the plans list and the runs filter by default) */
     archivedAt: IsoDate.nullable(),
+    /** who created it (see VersionSummary.createdBy) */
+    createdBy: z.string().nullable().optional(),
     /** its runs, and how many of them have not ended (a plan with such a run cannot be deleted) */
     runs: z.object({ total: z.number().int(), active: z.number().int() }),
   }),

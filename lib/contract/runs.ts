@@ -39,6 +39,7 @@ export type RunListQuery = z.infer<typeof RunListQuery>;
 export const DecisionBody = z.object({
   stepId: z.string().min(1),
   comment: z.string().max(2000).optional(),
+  /** with accounts off, a name noted with the decision (else "local"); with accounts on it is ignored: the decision is the caller's */
   by: z.string().max(200).optional(),
   /** approve only: an edited input for the step */
   input: z.unknown().optional(),
@@ -83,6 +84,15 @@ export type RunDetail = z.infer<typeof RunDetail>;
 /** The run page's state: the same reducer's view (lib/core/run-view). */
 export { RunView, StepView };
 
+export const AuditEntry = z.object({
+  at: IsoDate,
+  who: z.string(),
+  what: z.enum(["started", "retried", "approved", "rejected", "cancelled"]),
+  stepId: z.string().optional(),
+  comment: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
 export const RunPage = z.object({
   view: RunView,
   plan: Plan,
@@ -96,7 +106,11 @@ export const RunPage = z.object({
     options: RunOptions,
     createdAt: IsoDate,
     retryOfId: z.string().nullable(),
+    /** who started (or retried) it: a person's e-mail, or "local"; null before Trellis recorded it */
+    startedBy: z.string().nullable().optional(),
   }),
+  /** who did what to the run, oldest first: started, approved, rejected, cancelled */
+  audit: z.array(AuditEntry).optional(),
 });
 export type RunPage = z.infer<typeof RunPage>;
 

@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   TRELLIS_STEP_ISOLATION: optional(z.enum(["0", "1"], { message: "0 or 1" })),
   TRELLIS_STEP_WORKERS: optional(z.coerce.number({ message: "a whole number from 1 to 64" }).int("a whole number from 1 to 64").min(1, "at least 1").max(64, "at most 64")),
   TRELLIS_STEP_MEMORY_MB: optional(z.coerce.number({ message: "a number of megabytes" }).int("a whole number of megabytes").min(64, "at least 64").max(16_384, "at most 16384")),
+  HOST: optionalString,
+  TRELLIS_ACCOUNTS: optional(z.enum(["auto", "required"], { message: "auto or required" })),
+  TRELLIS_SECRET_KEY: optional(z.string().min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)")),
+  BETTER_AUTH_SECRET: optional(z.string().min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)")),
   NODE_ENV: optionalString,
 });
 
@@ -43,6 +47,17 @@ export interface TrellisConfig {
   /** temperature: sent with every LLM request when set; unset, the model's own default */
   llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; temperature?: number; configured: boolean; provider: string };
   port: number;
+  /** the address the server listens on (`next start -H`); 127.0.0.1 unless HOST says otherwise */
+  host: string;
+  /** whether `host` reaches this machine only */
+  loopback: boolean;
+  /**
+   * auto: accounts are on once an owner is set up (before that, one person on loopback uses Trellis without
+   * signing in); required: on from the start (a server bound to another address must say so)
+   */
+  accounts: "auto" | "required";
+  /** signs sessions and derives the first-run setup code; absent: generated once into the data folder */
+  secretKey?: string;
   httpAllowHosts: string[];
   /** plans may reach loopback and private addresses through any allowed host (else only through hosts named in httpAllowHosts) */
   httpAllowPrivate: boolean;
@@ -97,6 +112,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       provider: baseUrl ? new URL(baseUrl).host : "OpenAI",
     },
     port: e.PORT ?? 3000,
+    host: e.HOST ?? "127.0.0.1",
+    loopback: isLoopbackHost(e.HOST ?? "127.0.0.1"),
+    accounts: e.TRELLIS_ACCOUNTS ?? "auto",
+    secretKey: e.TRELLIS_SECRET_KEY ?? e.BETTER_AUTH_SECRET,
     httpAllowHosts: (e.TRELLIS_HTTP_ALLOW_HOSTS ?? "*").split(",").map((h) => h.trim()).filter(Boolean),
     httpAllowPrivate: e.TRELLIS_HTTP_ALLOW_PRIVATE === "1",
     publicUrl: e.TRELLIS_PUBLIC_URL,
@@ -109,6 +128,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     checkAnswers: e.TRELLIS_CHECK_ANSWERS ? e.TRELLIS_CHECK_ANSWERS === "1" : e.NODE_ENV !== "production",
     steps: { isolated: e.TRELLIS_STEP_ISOLATION !== "0", workers: e.TRELLIS_STEP_WORKERS ?? 8, memoryMb: e.TRELLIS_STEP_MEMORY_MB ?? 512 },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost reach this machine only; 0.0.0.0, :: and any other address do not. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 let cached: TrellisConfig | undefined;

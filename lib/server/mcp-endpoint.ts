@@ -3,7 +3,9 @@
  * IDEs, agents) plan a goal, run a saved plan with inputs, read a run's status and outputs, and
  * approve or reject a waiting step. Stateless: each request gets its own server and transport
  * (the SDK's web-standard one), answered as JSON. Every tool calls the same lib/server
- * functions as the REST routes, so access and validation are theirs.
+ * functions as the REST routes, so access and validation are theirs. With accounts on, a request
+ * needs a session or an API token (401 otherwise), and each tool needs the permission of its REST
+ * operation (plan_goal: edit, run_plan: run, get_run: read, approve/reject_step: approve).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
@@ -14,12 +16,23 @@ import { TrellisError } from "../core/errors";
 import { planAndSave, plannedSummary } from "./planning";
 import { approveStep, rejectStep, runDetail, startRun } from "./runs";
 import { getTrellis } from "./trellis";
+import type { Actor, Permission } from "../contract/access";
+import { authorize } from "./auth/access";
+import { forbidden } from "./auth/accounts";
+import { errorResponse, refuseCrossSite } from "./route";
 
 /** How long run_plan waits for a run to end (or to wait for a person) before it answers with the run as it is. */
 const RUN_WAIT_MS = 120_000;
 
 export async function handleMcpRequest(request: Request): Promise<Response> {
-  const server = trellisMcpServer();
+  let actor: Actor;
+  try {
+    refuseCrossSite(request, { method: "POST" });
+    actor = await authorize(request.headers, "read");
+  } catch (err) {
+    return errorResponse(err, "POST /api/mcp");
+  }
+  const server = trellisMcpServer(actor);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {
@@ -34,8 +47,9 @@ function answer(value: Record<string, unknown>): CallToolResult {
 }
 
 /** A refused request (unknown plan, invalid inputs, ...) is the tool's error, with the reason; anything else is Trellis's. */
-async function tool(fn: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+async function tool(actor: Actor, permission: Permission, fn: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
   try {
+    if (!actor.permissions.includes(permission)) throw forbidden(actor, permission);
     return answer(await fn());
   } catch (err) {
     if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: (err as Error).message }] };
@@ -54,7 +68,7 @@ function runSummary(d: RunDetail): Record<string, unknown> {
   };
 }
 
-export function trellisMcpServer(): McpServer {
+function trellisMcpServer(actor: Actor): McpServer {
   const server = new McpServer({ name: "trellis", version: "0.1.0" });
 
   server.registerTool(
@@ -66,7 +80,7 @@ export function trellisMcpServer(): McpServer {
       annotations: { readOnlyHint: false, destructiveHint: false },
     },
     ({ goal, flows }) =>
-      tool(async () => {
+      tool(actor, "edit", async () => {
         const saved = await planAndSave({ goal, flows });
         const r = saved.result;
         return {
@@ -89,7 +103,7 @@ export function trellisMcpServer(): McpServer {
       annotations: { readOnlyHint: false, destructiveHint: true },
     },
     ({ planId, inputs, wait }) =>
-      tool(async () => {
+      tool(actor, "run", async () => {
         const { runId } = await startRun(planId, StartRunBody.parse({ inputs }));
         if (wait !== false) await (await getTrellis()).engine.wait(runId, { untilApproval: true, timeoutMs: RUN_WAIT_MS }).catch(() => undefined);
         return runSummary(await runDetail(runId));
@@ -104,7 +118,7 @@ export function trellisMcpServer(): McpServer {
       inputSchema: { runId: z.string().min(1) },
       annotations: { readOnlyHint: true },
     },
-    ({ runId }) => tool(async () => runSummary(await runDetail(runId))),
+    ({ runId }) => tool(actor, "read", async () => runSummary(await runDetail(runId))),
   );
 
   for (const decision of ["approve", "reject"] as const) {
@@ -117,8 +131,8 @@ export function trellisMcpServer(): McpServer {
         annotations: { readOnlyHint: false, destructiveHint: decision === "approve" },
       },
       ({ runId, stepId, comment }) =>
-        tool(async () => {
-          await (decision === "approve" ? approveStep : rejectStep)(runId, { stepId, comment, by: "mcp" });
+        tool(actor, "approve", async () => {
+          await (decision === "approve" ? approveStep : rejectStep)(runId, { stepId, comment }, actor);
           return { ok: true, runId, stepId, decision };
         }),
     );

@@ -29,6 +29,7 @@ export function summarizeVersion(v: StoredVersion): VersionSummary {
     valid: v.valid,
     errorCount: v.issues.filter((i) => i.severity === "error").length,
     stepCount: v.plan.steps.length,
+    createdBy: v.createdBy,
     createdAt: v.createdAt.toISOString(),
   };
 }
@@ -45,7 +46,7 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
   const runs = await planRunCounts(t.database.prisma, planId);
   const coverage = plan.latest.coverage ?? (await listVersions(t.database.prisma, planId)).find((v) => v.coverage)?.coverage ?? null;
   return {
-    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, runs },
+    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, createdBy: plan.createdBy, runs },
     latest: detailOf(plan.latest),
     issues: current.issues,
     valid: current.valid,

@@ -9,6 +9,7 @@ import { operation, type Operation } from "../contract/operation";
 import { OPERATIONS } from "../contract/operations";
 import { conflict } from "../core/errors";
 import { EngineError } from "../engine/engine";
+import { ACCOUNTS_OFF, useGate } from "./auth/access";
 import { action, reply, route } from "./route";
 
 type Handler = ReturnType<typeof route>;
@@ -32,9 +33,12 @@ function serve(handlers: [Operation, Handler][]): typeof fetch {
 
 beforeAll(() => {
   vi.stubEnv("TRELLIS_CHECK_ANSWERS", "1");
+  // The wrapper alone, with accounts off (tests/api/accounts.test.ts checks it with them on).
+  useGate(ACCOUNTS_OFF);
 });
 afterAll(() => {
   vi.unstubAllEnvs();
+  useGate(undefined);
 });
 
 describe("route(op, fn)", () => {
@@ -130,7 +134,7 @@ describe("route(op, fn)", () => {
   });
 
   it("answers another status with reply(), with headers", async () => {
-    const op = operation({ id: "probe", method: "POST", path: "/api/probe", tag: "meta", summary: "probe", body: z.object({ n: z.number() }), status: 200, answer: z.object({ n: z.number() }), answerText: "n", errors: [] });
+    const op = operation({ id: "probe", permission: "read", method: "POST", path: "/api/probe", tag: "meta", summary: "probe", body: z.object({ n: z.number() }), status: 200, answer: z.object({ n: z.number() }), answerText: "n", errors: [] });
     const handler = route(op, async ({ body }) => reply(201, { n: body.n + 1 }, { location: "/api/probe/1" }));
     const res = await handler(new Request("http://t/api/probe", { method: "POST", body: JSON.stringify({ n: 1 }), headers: { "content-type": "application/json" } }));
     expect(res.status).toBe(201);

@@ -1,6 +1,7 @@
 /**
  * The one wrapper between the contract and lib/: `route(op, fn)` makes a route handler and
- * `action(op, fn)` a server action. Both parse the path parameters, query and body with the
+ * `action(op, fn)` a server action. Both check who is asking against the operation's permission
+ * (401 without a session or token when accounts are on, 403 without the permission), parse the path parameters, query and body with the
  * operation's schemas, call one lib function, check its answer against the operation's answer
  * schema (development and tests) and map errors in one place (lib/contract errorAnswer).
  */
@@ -11,6 +12,9 @@ import { describeIssues, errorAnswer } from "../contract/errors";
 import { findUnsafeValue } from "../contract/hygiene";
 import type { AnswerOf, BodyOf, Operation, ParamsOf, QueryOf } from "../contract/operation";
 import { classifyStorageError } from "../store/errors";
+import { actingAs } from "../store/acting";
+import type { Actor } from "../contract/access";
+import { authorize, authorizeAction } from "./auth/access";
 import { config } from "./env";
 import { serverLog } from "./log";
 
@@ -19,6 +23,8 @@ export interface Input<O extends Operation> {
   query: QueryOf<O>;
   body: BodyOf<O>;
   request: Request;
+  /** who asks: "local" with accounts off, else a person (through a session or an API token) */
+  actor: Actor;
 }
 
 /** An answer with a status other than the operation's usual one, or with headers. */
@@ -34,10 +40,11 @@ export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Req
   const handle = async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
       refuseCrossSite(request, op);
+      const actor = await authorize(request.headers, op.permission);
       const params = parse(op.params, context?.params ? await context.params : {}, "path");
       const query = parse(op.query, Object.fromEntries(new URL(request.url).searchParams), "query");
       const body = op.body ? await readBody(request, op.body, { allowEmpty: Boolean(op.bodyOptional) }) : undefined;
-      const out = await fn({ params, query, body, request } as Input<O>);
+      const out = await actingAs(actor.label, () => fn({ params, query, body, request, actor } as Input<O>));
       if (out instanceof Response) return out;
       const { status, value, headers } = out instanceof Reply ? out : new Reply(op.status, out);
       const text = JSON.stringify(value);
@@ -65,10 +72,11 @@ export type ActionResult<T> = { ok: true; value: T } | { ok: false; status: numb
 export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "request">) => Promise<AnswerOf<O>>) {
   return async (input: { params?: unknown; query?: unknown; body?: unknown }): Promise<ActionResult<AnswerOf<O>>> => {
     try {
+      const actor = await authorizeAction(op.permission);
       const params = parse(op.params, input.params ?? {}, "path");
       const query = parse(op.query, input.query ?? {}, "query");
       const body = op.body ? parseBody(op.body, input.body === undefined && op.bodyOptional ? {} : input.body) : undefined;
-      const value = await fn({ params, query, body } as Omit<Input<O>, "request">);
+      const value = await actingAs(actor.label, () => fn({ params, query, body, actor } as Omit<Input<O>, "request">));
       checkAnswer(op, JSON.stringify(value));
       return { ok: true, value };
     } catch (err) {

@@ -13,6 +13,7 @@ import type { RunEvent } from "../core";
 import { importPlanJson } from "./plans";
 import { approveStep, runEventStream, startRun } from "./runs";
 import { closeTrellis, getTrellis } from "./trellis";
+import { LOCAL_ACTOR } from "../contract/access";
 
 let dir: string;
 let planId: string;
@@ -70,7 +71,7 @@ describe("the run event stream", () => {
       // Live while the run works, until it waits at its write step; then approve from inside the
       // stream and follow the rest live.
       const first = await follow(runId, 0, (e) => e.type === "run.succeeded" || e.type === "run.failed", async (e) => {
-        if (e.type === "step.awaiting_approval") await approveStep(runId, { stepId: e.stepId! });
+        if (e.type === "step.awaiting_approval") await approveStep(runId, { stepId: e.stepId! }, LOCAL_ACTOR);
       });
       expect(first.events.at(-1)?.type).toBe("run.succeeded");
       const seqs = first.events.map((e) => e.seq);

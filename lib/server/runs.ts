@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { applyRunEvents, emptyStepView, runOutcome, type ActionSpec, type RunEvent, type RunView } from "../core";
-import { ARTIFACT_PAGE_MAX_ITEMS, type ArtifactPage, type ArtifactPageQuery, type DecisionBody, type RetryBody, type RunDetail, type RunList, type RunListQuery, type RunPage, type RunStarted, type StartRunBody } from "../contract/runs";
+import { ARTIFACT_PAGE_MAX_ITEMS, type ArtifactPage, type ArtifactPageQuery, type DecisionBody, type RetryBody, type RunDetail, type RunList, type RunListQuery, type RunPage, type RunStarted, type StartRunBody, type AuditEntry } from "../contract/runs";
 import { ArtifactStore } from "../engine/artifact-store";
 import type { StepRecord as EngineStepRecord, RunRecord as EngineRunRecord } from "../engine/run-store";
 import { getPlan, getVersion } from "../store/plans";
@@ -12,6 +12,7 @@ import { PrismaRunStore } from "../store/run-store";
 import { badRequest, notFound } from "./errors";
 import { getTrellis, runsFolder } from "./trellis";
 import { sseStream, type SseStreamOptions } from "../contract/sse";
+import type { Actor } from "../contract/access";
 
 export async function startRun(planId: string, body: StartRunBody): Promise<RunStarted> {
   const t = await getTrellis();
@@ -62,6 +63,7 @@ export async function runPageData(runId: string): Promise<RunPage> {
   const d = await getRunDetail(t.database.prisma, runId);
   if (!d) throw notFound(`There is no run ${runId}.`);
   const events = await store.events(runId);
+  const startedBy = (await t.database.prisma.run.findUnique({ where: { id: runId }, select: { startedBy: true } }))?.startedBy ?? null;
   const initial: RunView = { id: runId, status: "queued", lastSeq: 0, steps: Object.fromEntries(d.plan.steps.map((s) => [s.id, emptyStepView()])) };
   const view = applyRunEvents(initial, events);
   const actions = [...new Set(d.plan.steps.map((s) => s.action))].map((id) => t.catalog.get(id)).filter((a): a is ActionSpec => Boolean(a));
@@ -69,10 +71,26 @@ export async function runPageData(runId: string): Promise<RunPage> {
     view,
     plan: d.plan,
     actions,
-    meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null },
+    meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null, startedBy },
+    audit: auditTrail(d.run.createdAt, startedBy, d.run.retryOfId ?? null, events),
   };
 }
 export type RunPageData = RunPage;
+
+const CANCELLED_BY = "cancelled by ";
+
+/** Who did what to a run, from its row (who started it) and its events (decisions and a cancel, each with its person). */
+export function auditTrail(createdAt: Date, startedBy: string | null, retryOfId: string | null, events: RunEvent[]): AuditEntry[] {
+  const out: AuditEntry[] = [];
+  if (startedBy) out.push({ at: createdAt.toISOString(), who: startedBy, what: retryOfId ? "retried" : "started" });
+  for (const e of events) {
+    if ((e.type === "step.approved" || e.type === "step.rejected") && e.data.by) {
+      out.push({ at: e.at, who: e.data.by, what: e.type === "step.approved" ? "approved" : "rejected", ...(e.stepId ? { stepId: e.stepId } : {}), ...(e.data.comment ? { comment: e.data.comment } : {}) });
+    }
+    if (e.type === "run.cancelled" && e.data.reason?.startsWith(CANCELLED_BY)) out.push({ at: e.at, who: e.data.reason.slice(CANCELLED_BY.length), what: "cancelled" });
+  }
+  return out;
+}
 
 /** One page of a run's artifact (see lib/engine/artifact-store). */
 export async function artifactPage(runId: string, sha256: string, query: ArtifactPageQuery): Promise<ArtifactPage> {
@@ -106,22 +124,31 @@ async function findArtifact(runId: string, sha256: string) {
   return { store, found };
 }
 
-export async function cancelRun(runId: string): Promise<{ ok: true }> {
+/**
+ * Cancel, approve and reject are recorded with the caller: the session's or token's person, never
+ * a name the request gives (a request cannot speak for someone else). With accounts off there is
+ * one person, "local", who may note a name with a decision (`by`).
+ */
+export async function cancelRun(runId: string, actor: Actor): Promise<{ ok: true }> {
   const t = await getTrellis();
-  await t.engine.cancel(runId, "cancelled by a person");
+  await t.engine.cancel(runId, `${CANCELLED_BY}${actor.label}`);
   return { ok: true };
 }
 
-export async function approveStep(runId: string, body: DecisionBody): Promise<{ ok: true }> {
+export async function approveStep(runId: string, body: DecisionBody, actor: Actor): Promise<{ ok: true }> {
   const t = await getTrellis();
-  await t.engine.approve(runId, body.stepId, { by: body.by, comment: body.comment, input: body.input });
+  await t.engine.approve(runId, body.stepId, { by: decider(actor, body), comment: body.comment, input: body.input });
   return { ok: true };
 }
 
-export async function rejectStep(runId: string, body: DecisionBody): Promise<{ ok: true }> {
+export async function rejectStep(runId: string, body: DecisionBody, actor: Actor): Promise<{ ok: true }> {
   const t = await getTrellis();
-  await t.engine.reject(runId, body.stepId, { by: body.by, comment: body.comment });
+  await t.engine.reject(runId, body.stepId, { by: decider(actor, body), comment: body.comment });
   return { ok: true };
+}
+
+function decider(actor: Actor, body: DecisionBody): string {
+  return actor.kind === "local" ? body.by?.trim() || actor.label : actor.label;
 }
 
 export async function retryRun(runId: string, body: RetryBody): Promise<RunStarted> {

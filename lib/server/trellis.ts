@@ -21,6 +21,8 @@ import { PrismaRunStore } from "../store/run-store";
 import { getVersion } from "../store/plans";
 import { ConfigError, config, type TrellisConfig } from "./env";
 import { serverLog } from "./log";
+import { Accounts } from "./auth/accounts";
+import { secretKey } from "./auth/secret-key";
 
 export interface Trellis {
   config: TrellisConfig;
@@ -36,6 +38,8 @@ export interface Trellis {
   stepWorkers?: StepWorkerPool;
   /** the servers of TRELLIS_MCP_CONFIG; their tools run in this process (they are calls to another process), not in step workers */
   mcp?: McpServers;
+  /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
+  accounts: Accounts;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -79,9 +83,11 @@ async function open(): Promise<Trellis> {
     llm,
     log: (level, message) => serverLog()[level](message),
   });
+  const accounts = new Accounts(database.prisma, { secret: secretKey(cfg), publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
   return {
     config: cfg,
     database,
+    accounts,
     registry,
     get catalog() {
       return registry.catalog;
@@ -176,8 +182,18 @@ export async function startTrellisServer(): Promise<Trellis> {
     // their resume must not count toward quarantine. Writing is synchronous; the process then exits.
     for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => t.engine.notePlannedStop());
     const resumed = await t.engine.resumeAll();
+    await announceAccounts(t);
     if (resumed.length) serverLog().info(`resuming ${resumed.length} unfinished run${resumed.length === 1 ? "" : "s"}.`);
     t.engine.startResumePoller();
   }
   return t;
+}
+
+/** At start: whether accounts are on, and, while no owner exists, how to claim it (with the setup code when one is needed). */
+async function announceAccounts(t: Trellis): Promise<void> {
+  const log = serverLog();
+  if (await t.accounts.hasOwner()) return log.info("accounts on: people sign in (API: a session or an API token).");
+  const code = t.accounts.setupNeedsCode ? ` with the setup code ${t.accounts.setupCode()}` : "";
+  if (await t.accounts.enabled()) log.warn(`accounts on, no owner yet: open /setup${code} to make the owner.`);
+  else log.info(`accounts off: one person on this machine, no sign-in (to turn them on, set up an owner at /setup${code}).`);
 }

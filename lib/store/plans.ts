@@ -4,6 +4,7 @@ import { contentHash, Coverage, Plan, ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { MemoryUse } from "../planner/memory/remembered-plan";
 import type { Db } from "./database";
+import { actingLabel } from "./acting";
 import { z } from "zod";
 
 export const VersionSource = z.enum(["llm", "offline", "editor", "import", "api", "template"]);
@@ -43,6 +44,8 @@ export interface StoredVersion {
   model: string | null;
   issues: ValidationIssue[];
   valid: boolean;
+  /** who saved it (null: before Trellis recorded it, or outside a request) */
+  createdBy: string | null;
   createdAt: Date;
   /** what the planned version covers of its goal; null for versions that were not planned (or planned before coverage) */
   coverage: Coverage | null;
@@ -70,12 +73,13 @@ export async function createPlan(db: Db, version: NewVersion, title?: string): P
   const versionId = randomUUID();
   const hash = contentHash(version.plan);
   const valid = !version.issues.some((i) => i.severity === "error");
+  const createdBy = actingLabel();
   const [, row] = await db.$transaction([
     db.plan.create({
-      data: { id: planId, title: title ?? titleFromGoal(version.plan.goal), goal: version.plan.goal, flows: version.plan.flows, latestVersionId: versionId, versionCount: 1 },
+      data: { id: planId, title: title ?? titleFromGoal(version.plan.goal), goal: version.plan.goal, flows: version.plan.flows, latestVersionId: versionId, versionCount: 1, createdBy },
     }),
     db.planVersion.create({
-      data: { id: versionId, planId, number: 1, hash, body: version.plan as object, note: version.note, source: version.source, model: version.model, planning: (version.planning ?? undefined) as object | undefined, issues: version.issues as object[], valid },
+      data: { id: versionId, planId, number: 1, hash, createdBy, body: version.plan as object, note: version.note, source: version.source, model: version.model, planning: (version.planning ?? undefined) as object | undefined, issues: version.issues as object[], valid },
     }),
   ]);
   return toStoredVersion(row);
@@ -84,6 +88,7 @@ export async function createPlan(db: Db, version: NewVersion, title?: string): P
 /** Appends a version; returns the latest one unchanged when the content is identical. */
 export async function addVersion(db: Db, planId: string, version: NewVersion): Promise<{ version: StoredVersion; created: boolean }> {
   const hash = contentHash(version.plan);
+  const createdBy = actingLabel();
   return db.$transaction(async (tx) => {
     const plan = await tx.plan.findUnique({ where: { id: planId } });
     if (!plan) throw new NotFoundError(`plan ${planId}`);
@@ -94,7 +99,7 @@ export async function addVersion(db: Db, planId: string, version: NewVersion): P
     const number = plan.versionCount + 1;
     const id = randomUUID();
     const row = await tx.planVersion.create({
-      data: { id, planId, number, hash, body: version.plan as object, note: version.note, source: version.source, model: version.model, planning: (version.planning ?? undefined) as object | undefined, issues: version.issues as object[], valid: !version.issues.some((i) => i.severity === "error") },
+      data: { id, planId, number, hash, createdBy, body: version.plan as object, note: version.note, source: version.source, model: version.model, planning: (version.planning ?? undefined) as object | undefined, issues: version.issues as object[], valid: !version.issues.some((i) => i.severity === "error") },
     });
     await tx.plan.update({ where: { id: planId }, data: { latestVersionId: id, versionCount: number, goal: version.plan.goal, flows: version.plan.flows } });
     return { version: toStoredVersion(row), created: true };
@@ -125,12 +130,12 @@ export async function listPlans(db: Db, options: { take?: number; archived?: Arc
   });
 }
 
-export async function getPlan(db: Db, planId: string): Promise<{ id: string; title: string; createdAt: Date; updatedAt: Date; archivedAt: Date | null; latest: StoredVersion } | null> {
+export async function getPlan(db: Db, planId: string): Promise<{ id: string; title: string; createdAt: Date; updatedAt: Date; archivedAt: Date | null; createdBy: string | null; latest: StoredVersion } | null> {
   const plan = await db.plan.findUnique({ where: { id: planId } });
   if (!plan || !plan.latestVersionId) return null;
   const latest = await db.planVersion.findUnique({ where: { id: plan.latestVersionId } });
   if (!latest) return null;
-  return { id: plan.id, title: plan.title, createdAt: plan.createdAt, updatedAt: plan.updatedAt, archivedAt: plan.archivedAt, latest: toStoredVersion(latest) };
+  return { id: plan.id, title: plan.title, createdAt: plan.createdAt, updatedAt: plan.updatedAt, archivedAt: plan.archivedAt, createdBy: plan.createdBy ?? null, latest: toStoredVersion(latest) };
 }
 
 /** How many runs a plan has, and how many of them have not ended (queued, running or awaiting approval). */
@@ -173,7 +178,7 @@ export class NotFoundError extends TrellisError {
 
 export class CorruptRowError extends Error {}
 
-type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdAt: Date; planning?: unknown };
+type VersionRow = { id: string; planId: string; number: number; hash: string; body: unknown; note: string | null; source: string; model: string | null; issues: unknown; valid: boolean; createdBy?: string | null; createdAt: Date; planning?: unknown };
 
 function toStoredVersion(row: VersionRow): StoredVersion {
   // Stored JSON is parsed, never trusted: a row written by an older Trellis must still read.
@@ -193,6 +198,7 @@ function toStoredVersion(row: VersionRow): StoredVersion {
     model: row.model,
     issues: issues.success ? issues.data : [],
     valid: row.valid,
+    createdBy: row.createdBy ?? null,
     createdAt: row.createdAt,
     coverage: coverageOf(row.planning),
     ...(memory.success && memory.data ? { memory: memory.data } : {}),

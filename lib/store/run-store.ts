@@ -8,6 +8,7 @@ import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage,
 import { newRunRecords, SeqConflictError, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
+import { actingLabel } from "./acting";
 import { Prisma } from "./generated/client.ts";
 import { CorruptRowError } from "./plans";
 import { classifyStorageError, type StorageErrorKind } from "./errors";
@@ -88,6 +89,7 @@ export class PrismaRunStore implements RunStore {
       this.db.run.create({
         data: {
           id: r.id, planId: r.planId, planVersionId: r.planVersionId, inputs: r.inputs as Prisma.InputJsonValue, options: r.options as Prisma.InputJsonValue, retryOfId: r.retryOfId ?? null, lastSeq: r.lastSeq,
+          startedBy: actingLabel(),
           ...runData(r), status: r.status,
           ownerId: owner?.ownerId ?? null, leaseUntil: owner ? new Date(Date.now() + owner.leaseMs) : null,
         },

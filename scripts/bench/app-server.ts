@@ -53,7 +53,9 @@ export async function startApp(
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && proc.exitCode === null) {
     try {
-      if ((await fetch(`${baseUrl}/api/flows`)).ok) return { baseUrl, dataDir, stop };
+      // 401: up, with accounts required (TRELLIS_ACCOUNTS=required).
+      const status = (await fetch(`${baseUrl}/api/flows`)).status;
+      if (status === 200 || status === 401) return { baseUrl, dataDir, stop };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { writeBigCsv } from "../../tests/support/big-csv";
+import { LOCAL_ACTOR } from "../../lib/contract/access";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -131,7 +132,7 @@ async function inProcessDriver(): Promise<Driver> {
       await t.engine.wait(runId, { untilApproval: true, timeoutMs: 60_000 });
       return { runId, workspace: path.join(runsFolder(t.config), runId) };
     },
-    approve: (runId) => runs.approveStep(runId, { stepId: "gate" }).then(() => undefined),
+    approve: (runId) => runs.approveStep(runId, { stepId: "gate" }, LOCAL_ACTOR).then(() => undefined),
     status: async (runId) => {
       const d = await runs.runDetail(runId);
       return { status: d.run.status, steps: d.steps };

@@ -1,3 +1,4 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { RequestError } from "@/lib/server/errors";
@@ -13,6 +14,7 @@ const load = cache((id: string) => editorBootstrap(parsePlanId(id)));
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await pageActor(`/plans/${id}`);
   try {
     return { title: (await load(id)).detail.plan.title };
   } catch {
@@ -22,6 +24,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function PlanPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await pageActor(`/plans/${id}`);
   let boot;
   try {
     boot = await load(id);

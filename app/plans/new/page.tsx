@@ -1,9 +1,11 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import Link from "next/link";
 import { ImportPlanForm } from "@/components/plans/import-plan-form";
 
 export const metadata = { title: "Import a plan" };
 
-export default function NewPlanPage() {
+export default async function NewPlanPage() {
+  await pageActor("/plans/new", "edit");
   return (
     <div className="stack">
       <div className="page-header">

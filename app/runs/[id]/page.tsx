@@ -1,3 +1,4 @@
+import { pageActor } from "@/lib/server/auth/page-access";
 import { notFound } from "next/navigation";
 import { RequestError } from "@/lib/server/errors";
 import { runPageData } from "@/lib/server/runs";
@@ -7,6 +8,7 @@ export const dynamic = "force-dynamic";
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await pageActor(`/runs/${id}`);
   try {
     return <RunViewPage data={await runPageData(id)} />;
   } catch (err) {

@@ -2,4 +2,4 @@ import { OPERATIONS } from "@/lib/contract/operations";
 import { route } from "@/lib/server/route";
 import { cancelRun } from "@/lib/server/runs";
 
-export const POST = route(OPERATIONS.cancelRun, ({ params }) => cancelRun(params.id));
+export const POST = route(OPERATIONS.cancelRun, ({ params, actor }) => cancelRun(params.id, actor));

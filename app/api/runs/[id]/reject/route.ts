@@ -2,4 +2,4 @@ import { OPERATIONS } from "@/lib/contract/operations";
 import { route } from "@/lib/server/route";
 import { rejectStep } from "@/lib/server/runs";
 
-export const POST = route(OPERATIONS.rejectStep, ({ params, body }) => rejectStep(params.id, body));
+export const POST = route(OPERATIONS.rejectStep, ({ params, body, actor }) => rejectStep(params.id, body, actor));

@@ -103,6 +103,27 @@ export function coverageByWords(goal: string, plan: Plan, catalog: CatalogView):
   };
 }
 
+/**
+ * The coverage of a plan made another way for the same goal (a remembered plan adapted to it),
+ * carried over from the plan drafted from scratch: a part is covered by the steps of the other
+ * plan that use the actions that covered it in the draft, or else by the other plan's steps its
+ * words are about; a part nothing in the draft covered stays uncovered, with its reason.
+ */
+export function coverageCarriedOver(drafted: Coverage, draft: Plan, plan: Plan, goal: string, catalog: CatalogView): Coverage {
+  const actionOf = new Map(draft.steps.map((s) => [s.id, s.action]));
+  const byWords = new Map(coverageByWords(goal, plan, catalog).parts.map((p) => [p.text, p.steps]));
+  return {
+    parts: drafted.parts.map((part) => {
+      if (part.uncovered || !part.steps.length) return part;
+      const actions = new Set(part.steps.map((id) => actionOf.get(id)));
+      let steps = plan.steps.filter((s) => actions.has(s.action)).map((s) => s.id);
+      if (!steps.length) steps = byWords.get(part.text) ?? [];
+      if (steps.length) return { ...part, steps };
+      return { ...part, steps: [], uncovered: { reason: "no_action" as const, message: "No step of the plan is about this." } };
+    }),
+  };
+}
+
 /** The plan's coverage after repairs that may have dropped or renamed steps. */
 export function coverageOfPlan(coverage: Coverage, plan: Plan): Coverage {
   return coverageForSteps(coverage, new Set(plan.steps.map((s) => s.id)));

@@ -12,7 +12,7 @@ import type { Coverage } from "../core/coverage";
 import { hasErrors, type ValidationIssue } from "../core/issues";
 import { emptyPlan, type Plan } from "../core/plan";
 import { validatePlan } from "../core/validate-plan";
-import { checkClaims, coverageByWords, coverageOfPlan, planHelp, statusOf } from "./coverage";
+import { checkClaims, coverageCarriedOver, coverageOfPlan, planHelp, statusOf } from "./coverage";
 import { planWithLlm } from "./llm-planner";
 import { recall, startFromMemory, EXAMPLES, EXAMPLE_SIMILARITY } from "./memory/recall";
 import { memoryRef, type MemoryUse, type RememberedPlan } from "./memory/remembered-plan";
@@ -117,7 +117,7 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     catalog,
   );
   const fromMemory = request.memory === false ? undefined : startFromMemory(goal, options.memory ?? [], catalog, { scratch: drafted.plan, flows, maxSteps: request.constraints?.maxSteps });
-  if (fromMemory) drafted = { plan: fromMemory.plan, notes: [`started from remembered plan ${fromMemory.from.id} ("${fromMemory.from.goal}")`, ...fromMemory.changes], coverage: coverageByWords(goal, fromMemory.plan, catalog) };
+  if (fromMemory) drafted = { plan: fromMemory.plan, notes: [`started from remembered plan ${fromMemory.from.id} ("${fromMemory.from.goal}")`, ...fromMemory.changes], coverage: coverageCarriedOver(drafted.coverage, drafted.plan, fromMemory.plan, goal, catalog) };
   const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
   // An empty draft is no plan, not a plan with an error (see finish).
   if (drafted.plan.steps.length) log.emit("planning.validation", { attempt: 1, errors: checked.issues.filter((i) => i.severity === "error").length, warnings: checked.issues.filter((i) => i.severity === "warning").length, stage: "answer" });

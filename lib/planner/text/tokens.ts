@@ -52,7 +52,7 @@ const SYNONYMS: string[][] = [
   ["slideshow", "slide"],
   ["url", "link", "weblink", "hyperlink", "urls"],
   ["chart", "plot", "graph", "diagram"],
-  ["sum", "total", "totals"],
+  ["sum", "total", "totals", "add", "addition"],
   ["avg", "average", "mean"],
   ["email", "mail", "e-mail"],
   ["csv", "spreadsheet"],

@@ -43,7 +43,7 @@ describe("basicActions", () => {
     expect(actions.map((a) => a.id).sort()).toEqual(
       [
         "data.chart_svg", "data.column_stats", "data.filter", "data.group_aggregate", "data.join", "data.load_csv", "data.load_json", "data.select",
-        "data.sort", "data.to_markdown", "data.write_file", "files.list", "files.read", "files.write", "text.join", "text.markdown_report",
+        "data.sort", "data.to_markdown", "data.write_file", "files.list", "files.read", "files.write", "text.count_words", "text.join", "text.markdown_report",
         "text.regex_extract", "text.split", "text.template", "web.extract_links", "web.fetch", "web.html_to_text", "web.http_request",
       ].sort(),
     );
@@ -63,7 +63,7 @@ describe("basicActions", () => {
   it("uses one Table schema, so every table output fits every table input", () => {
     const tableOutputs = actions.filter((a) => prop(a.spec.output, "table"));
     const tableInputs = actions.flatMap((a) => ["table", "left", "right"].filter((k) => prop(a.spec.input, k)).map((k) => prop(a.spec.input, k)));
-    expect(tableOutputs.length).toBe(8);
+    expect(tableOutputs.length).toBe(9);
     expect(tableInputs.length).toBe(10);
     const reference = withoutDescriptions(prop(tableOutputs[0].spec.output, "table"));
     for (const a of tableOutputs) expect(withoutDescriptions(prop(a.spec.output, "table"))).toEqual(reference);

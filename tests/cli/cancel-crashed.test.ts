@@ -78,7 +78,7 @@ describe.each(kinds)("trellis cancel on a crashed run, without a server, on %s",
         "run.queued", "run.started", "step.started greet", "step.succeeded greet", "step.started page",
         "step.cancelled page", "step.cancelled text", "run.cancelled",
       ]);
-      expect(events.at(-1)).toMatchObject({ type: "run.cancelled", data: { reason: "cancelled by a person" } });
+      expect(events.at(-1)).toMatchObject({ type: "run.cancelled", data: { reason: "cancelled by local" } });
       const row = await db.prisma.run.findUniqueOrThrow({ where: { id: runId! }, select: { ownerId: true } });
       expect(row.ownerId).toBeNull(); // the claim was released
     } finally {

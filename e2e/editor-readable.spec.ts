@@ -26,15 +26,29 @@ async function box(l: Locator) {
   return b;
 }
 
-/** The canvas has stopped moving (the same transform two frames running). */
+/**
+ * The canvas has stopped moving: the same transform ten frames running (on a busy machine an
+ * animation can skip a frame, so two alike are not enough).
+ */
 async function atRest(page: Page) {
   await page.waitForFunction(() => {
-    const w = window as unknown as { __vp?: string };
+    const w = window as unknown as { __vp?: string; __still?: number };
     const now = document.querySelector<HTMLElement>(".react-flow__viewport")?.style.transform;
-    const still = w.__vp === now;
+    w.__still = w.__vp === now ? (w.__still ?? 0) + 1 : 0;
     w.__vp = now;
-    return still;
+    return w.__still >= 10;
   }, undefined, { polling: "raf" });
+}
+
+/** Where to press to grab `l` itself: its centre, once nothing else is on top of it there. */
+async function grabPoint(page: Page, l: Locator) {
+  let point = { x: 0, y: 0 };
+  await expect.poll(async () => {
+    const b = await box(l);
+    point = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    return l.evaluate((el, p) => el.contains(document.elementFromPoint(p.x, p.y)), point);
+  }).toBe(true);
+  return point;
 }
 
 const inside = (b: { x: number; y: number; width: number; height: number }, frame: { x: number; y: number; width: number; height: number }) =>
@@ -71,9 +85,9 @@ test.describe("the editor at 1440 × 900", () => {
     await page.getByTestId("fit-view").click();
     await atRest(page);
     expect(await zoom(page)).toBeLessThan(0.75);
-    const from = await box(handle(page, "load", "out:rowCount"));
+    const from = await grabPoint(page, handle(page, "load", "out:rowCount"));
     const to = await box(handle(page, "chart", "in:table"));
-    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.move(from.x, from.y);
     await page.mouse.down();
     await page.mouse.move(to.x - 30, to.y, { steps: 6 });
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 6 });

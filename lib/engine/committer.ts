@@ -54,7 +54,15 @@ export class Committer {
    * a few ms) into one transaction; on the embedded database a transaction holds the
    * thread, so writing each alone would delay the others.
    */
-  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly windowMs = 2, private readonly maxBatch = 500, private readonly log: Log = () => undefined) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly bus: EventBus,
+    private readonly windowMs = 2,
+    private readonly maxBatch = 500,
+    private readonly log: Log = () => undefined,
+    /** replaces secret values in each event before it is queued: what is stored and published never holds one */
+    private readonly redact: <T>(value: T) => T = (value) => value,
+  ) {}
 
   /** Start counting a run's events after `lastSeq` (what the store holds now). */
   track(runId: string, lastSeq: number): void {
@@ -80,7 +88,7 @@ export class Committer {
     if (last === undefined) throw new Error(`run ${change.runId} is not tracked by this committer`);
     const at = new Date().toISOString();
     let seq = last;
-    const events = change.events.map((e) => ({ ...repairForStorage(e), seq: ++seq, runId: change.runId, at }) as RunEvent);
+    const events = change.events.map((e) => ({ ...repairForStorage(this.redact(e)), seq: ++seq, runId: change.runId, at }) as RunEvent);
     this.seqs.set(change.runId, seq);
     const stored = new Promise<void>((resolve, reject) => {
       this.queue.push({ change: { runId: change.runId, events }, resolve, reject });

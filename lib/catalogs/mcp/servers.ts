@@ -8,7 +8,7 @@ export class McpServers {
   readonly connections: McpServerConnection[];
   private readonly listeners = new Set<() => void>();
 
-  constructor(config: McpConfig, options: Omit<McpConnectionOptions, "onChange"> & { log?(level: LogLevel, message: string): void } = {}) {
+  constructor(config: McpConfig, options: Omit<McpConnectionOptions, "onChange"> = {}) {
     this.connections = Object.entries(config.mcpServers).map(([name, server]) => new McpServerConnection(name, server, { ...options, onChange: () => this.changed() }));
   }
 

@@ -1,5 +1,5 @@
 /** Every server of the MCP configuration, as one source of actions that changes over time. */
-import type { Action, LogLevel } from "../../core/action";
+import type { Action } from "../../core/action";
 import type { CatalogSource } from "../../core/catalog";
 import type { McpConfig } from "./config";
 import { McpServerConnection, type McpConnectionOptions } from "./connection";

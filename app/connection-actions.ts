@@ -2,12 +2,12 @@
 /** The Connections page's forms: the connections operations behind `action(op, fn)`, the same check as their routes. */
 import { OPERATIONS } from "@/lib/contract/operations";
 import { action } from "@/lib/server/route";
-import { createConnection, deleteConnection, testConnection, updateConnection } from "@/lib/server/connections/api";
+import { createConnection, deleteConnection, reconnectConnection, updateConnection } from "@/lib/server/connections/api";
 
 const create = action(OPERATIONS.createConnection, ({ actor, body }) => createConnection(actor, body));
 const update = action(OPERATIONS.updateConnection, ({ actor, params, body }) => updateConnection(actor, params.name, body));
 const remove = action(OPERATIONS.deleteConnection, ({ actor, params }) => deleteConnection(actor, params.name));
-const test = action(OPERATIONS.testConnection, ({ params }) => testConnection(params.name));
+const reconnect = action(OPERATIONS.reconnectConnection, ({ params }) => reconnectConnection(params.name));
 
 export async function createConnectionAction(body: unknown) {
   return create({ body });
@@ -18,6 +18,6 @@ export async function updateConnectionAction(name: string, body: unknown) {
 export async function deleteConnectionAction(name: string) {
   return remove({ params: { name } });
 }
-export async function testConnectionAction(name: string) {
-  return test({ params: { name } });
+export async function reconnectConnectionAction(name: string) {
+  return reconnect({ params: { name } });
 }

@@ -6,7 +6,7 @@
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { createConnectionAction, deleteConnectionAction, testConnectionAction, updateConnectionAction } from "@/app/connection-actions";
+import { createConnectionAction, deleteConnectionAction, reconnectConnectionAction, updateConnectionAction } from "@/app/connection-actions";
 import type { Connection, ConnectionList, McpConnectionConfig } from "@/lib/contract/connections";
 
 const STATUS: Record<Connection["status"], { label: string; badge: string }> = {
@@ -72,7 +72,7 @@ export function ConnectionManager({ list, canChange }: { list: ConnectionList; c
                 </div>
                 {canChange ? (
                   <div className="row" style={{ gap: 6 }}>
-                    <button type="button" className="button" disabled={pending} onClick={() => run(() => testConnectionAction(c.name))} data-testid="test-connection">Test</button>
+                    <button type="button" className="button" disabled={pending} onClick={() => run(() => reconnectConnectionAction(c.name))} data-testid="test-connection">Test</button>
                     <button type="button" className="button" disabled={pending} onClick={() => setEditing(c.name)} data-testid="edit-connection">Edit</button>
                     <button
                       type="button"

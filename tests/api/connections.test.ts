@@ -73,7 +73,7 @@ describe("connections (built app)", { timeout: 180_000 }, () => {
     expect(http.status).toBe(201);
     expect(http.body.secretNames).toEqual(["Authorization"]);
     // The HTTP server may still be starting: Test connects again at once.
-    await expect.poll(async () => (await api<Conn>("POST", "/api/connections/remote/test")).body.status, { timeout: 60_000 }).toBe("ok");
+    await expect.poll(async () => (await api<Conn>("POST", "/api/connections/remote/reconnect")).body.status, { timeout: 60_000 }).toBe("ok");
     const flows = await api<{ flows: { id: string }[] }>("GET", "/api/flows");
     expect(flows.body.flows.map((f) => f.id)).toEqual(expect.arrayContaining(["vault", "remote"]));
     expect((await api("GET", "/api/flows/vault")).status).toBe(200);

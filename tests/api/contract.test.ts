@@ -424,8 +424,8 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     const edited = await call<{ secretNames: string[] }>("PUT", "/api/connections/{name}", { name: "contract-mcp" }, { body: { secrets: { TOKEN: null, OTHER: "another-value" } } });
     expect(edited.body.secretNames).toEqual(["OTHER"]);
     expect((await call("PUT", "/api/connections/{name}", { name: "nope" }, { body: {} })).status).toBe(404);
-    expect((await call<{ status: string }>("POST", "/api/connections/{name}/test", { name: "contract-mcp" })).body.status).toBe("ok");
-    expect((await call("POST", "/api/connections/{name}/test", { name: "nope" })).status).toBe(404);
+    expect((await call<{ status: string }>("POST", "/api/connections/{name}/reconnect", { name: "contract-mcp" })).body.status).toBe("ok");
+    expect((await call("POST", "/api/connections/{name}/reconnect", { name: "nope" })).status).toBe(404);
     expect((await call("DELETE", "/api/connections/{name}", { name: "contract-mcp" })).status).toBe(200);
     expect((await call("DELETE", "/api/connections/{name}", { name: "contract-mcp" })).status).toBe(404);
     expect((await call("DELETE", "/api/connections/{name}", { name: "1bad" })).status).toBe(400);

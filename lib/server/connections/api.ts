@@ -21,6 +21,6 @@ export async function deleteConnection(actor: Actor, name: string): Promise<{ ok
   return (await getTrellis()).connections.remove(name, actor.label);
 }
 
-export async function testConnection(name: string): Promise<Connection> {
+export async function reconnectConnection(name: string): Promise<Connection> {
   return (await getTrellis()).connections.reconnect(name);
 }

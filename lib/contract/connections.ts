@@ -33,7 +33,11 @@ export const McpStdioConnectionConfig = z
 export const McpHttpConnectionConfig = z
   .object({
     transport: z.literal("http"),
-    url: z.url({ protocol: /^https?$/, message: "an http(s) URL" }).max(2000).describe("the server's streamable HTTP endpoint (no credentials in it: put them in a header secret)"),
+    url: z
+      .url({ protocol: /^https?$/, message: "an http(s) URL" })
+      .max(2000)
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "a URL may not hold a user name or password: put credentials in a header secret")
+      .describe("the server's streamable HTTP endpoint (no credentials in it: put them in a header secret)"),
     timeoutMs: TimeoutMs,
   })
   .strict();

@@ -419,6 +419,7 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect(made.body).toMatchObject({ name: "contract-mcp", status: "ok", secretNames: ["TOKEN"] });
     expect((await call("POST", "/api/connections", {}, { body: { kind: "mcp", name: "contract-mcp", config: { transport: "stdio", command: "true" } } })).status).toBe(409);
     expect((await call("POST", "/api/connections", {}, { body: { kind: "mcp", name: "no spaces", config: { transport: "http", url: "ftp://x" } } })).status).toBe(400);
+    expect((await call("POST", "/api/connections", {}, { body: { kind: "mcp", name: "creds", config: { transport: "http", url: "https://user:pw@example.com/mcp" } } })).status).toBe(400);
     const list = await call<{ connections: { name: string }[] }>("GET", "/api/connections");
     expect(list.body.connections.map((c) => c.name)).toEqual(["contract-mcp"]);
     const edited = await call<{ secretNames: string[] }>("PUT", "/api/connections/{name}", { name: "contract-mcp" }, { body: { secrets: { TOKEN: null, OTHER: "another-value" } } });

@@ -7,10 +7,18 @@ import type { Action, LogLevel } from "../core/action";
 import { ActionRegistry, type ActionLookup, type Catalog, type CatalogSource } from "../core/catalog";
 import type { McpServers } from "./mcp/servers";
 
+/** A source of actions that changes over time (the MCP servers of the config file, stored connections). */
+export interface ActionSource {
+  actions(): Action[];
+  sources(): CatalogSource[];
+  onChange(listener: () => void): () => void;
+}
+
 export class LiveRegistry implements ActionLookup {
   private current?: ActionRegistry;
   private readonly fixedIds: Set<string>;
   private readonly warned = new Set<string>();
+  private readonly extra: ActionSource[] = [];
 
   constructor(
     private readonly fixed: readonly Action[],
@@ -20,6 +28,23 @@ export class LiveRegistry implements ActionLookup {
   ) {
     this.fixedIds = new Set(fixed.map((a) => a.id));
     mcp?.onChange(() => { this.current = undefined; });
+  }
+
+  /** Adds a source whose actions join the catalog now and follow its changes. */
+  addSource(source: ActionSource): void {
+    this.extra.push(source);
+    source.onChange(() => { this.current = undefined; });
+    this.current = undefined;
+  }
+
+  /** The flows of the fixed actions and the ids of every source but `except`: names a new source may not take. */
+  takenNames(except?: ActionSource): Set<string> {
+    const names = new Set<string>(["global"]);
+    for (const a of this.fixed) for (const f of a.spec.flows) names.add(f);
+    for (const s of this.fixedSources) names.add(s.id);
+    for (const s of this.mcp?.sources() ?? []) names.add(s.id);
+    for (const source of this.extra) if (source !== except) for (const s of source.sources()) names.add(s.id);
+    return names;
   }
 
   get catalog(): Catalog {
@@ -33,12 +58,12 @@ export class LiveRegistry implements ActionLookup {
   private registry(): ActionRegistry {
     if (!this.current) {
       // A server's tool may not shadow an action Trellis already has: it is left out, once said.
-      const dynamic = (this.mcp?.actions() ?? []).filter((a) => {
+      const dynamic = [...(this.mcp?.actions() ?? []), ...this.extra.flatMap((s) => s.actions())].filter((a) => {
         if (!this.fixedIds.has(a.id)) return true;
         if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the MCP tool ${a.id} is left out: an action of that id already exists.`); }
         return false;
       });
-      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? [])]);
+      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? []), ...this.extra.flatMap((s) => s.sources())]);
     }
     return this.current;
   }

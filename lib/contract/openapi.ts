@@ -154,6 +154,7 @@ export function openApiDocument(): JsonObject {
       { name: "templates", description: "Parametrized plan templates" },
       { name: "memory", description: "Remembered plans: what planning starts from, and forgetting one" },
       { name: "accounts", description: "The caller, API tokens and members (with accounts on)" },
+      { name: "connections", description: "MCP servers added at run time, with write-only encrypted secrets" },
       { name: "meta", description: "This document" },
     ],
     paths,

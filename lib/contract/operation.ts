@@ -12,7 +12,7 @@ export interface Operation {
   permission: Permission;
   /** `{name}` for path parameters */
   path: string;
-  tag: "flows" | "plans" | "runs" | "templates" | "memory" | "accounts" | "meta";
+  tag: "flows" | "plans" | "runs" | "templates" | "memory" | "accounts" | "connections" | "meta";
   summary: string;
   description?: string;
   /** one schema per path parameter, each with a description */

@@ -20,6 +20,7 @@ import type { Actor, Permission } from "../contract/access";
 import { authorize } from "./auth/access";
 import { forbidden } from "./auth/accounts";
 import { errorResponse, refuseCrossSite } from "./route";
+import { redactSecrets, redactText } from "./connections/redaction";
 
 /** How long run_plan waits for a run to end (or to wait for a person) before it answers with the run as it is. */
 const RUN_WAIT_MS = 120_000;
@@ -42,7 +43,9 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
   }
 }
 
-function answer(value: Record<string, unknown>): CallToolResult {
+function answer(raw: Record<string, unknown>): CallToolResult {
+  // Like every API answer: no secret value of a connection goes out.
+  const value = redactSecrets(raw);
   return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value };
 }
 
@@ -52,7 +55,7 @@ async function tool(actor: Actor, permission: Permission, fn: () => Promise<Reco
     if (!actor.permissions.includes(permission)) throw forbidden(actor, permission);
     return answer(await fn());
   } catch (err) {
-    if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: (err as Error).message }] };
+    if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: redactText((err as Error).message) }] };
     throw err;
   }
 }

@@ -17,6 +17,7 @@ import type { Actor } from "../contract/access";
 import { authorize, authorizeAction } from "./auth/access";
 import { config } from "./env";
 import { serverLog } from "./log";
+import { redactSecrets } from "./connections/redaction";
 
 export interface Input<O extends Operation> {
   params: ParamsOf<O>;
@@ -47,7 +48,8 @@ export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Req
       const out = await actingAs(actor.label, () => fn({ params, query, body, request, actor } as Input<O>));
       if (out instanceof Response) return out;
       const { status, value, headers } = out instanceof Reply ? out : new Reply(op.status, out);
-      const text = JSON.stringify(value);
+      // No answer repeats a secret value (a connection's, or the MCP config file's).
+      const text = JSON.stringify(redactSecrets(value));
       checkAnswer(op, text);
       return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
     } catch (err) {
@@ -77,8 +79,9 @@ export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "r
       const query = parse(op.query, input.query ?? {}, "query");
       const body = op.body ? parseBody(op.body, input.body === undefined && op.bodyOptional ? {} : input.body) : undefined;
       const value = await actingAs(actor.label, () => fn({ params, query, body, actor } as Omit<Input<O>, "request">));
-      checkAnswer(op, JSON.stringify(value));
-      return { ok: true, value };
+      const redacted = redactSecrets(value);
+      checkAnswer(op, JSON.stringify(redacted));
+      return { ok: true, value: redacted };
     } catch (err) {
       const { status, body, unexpected } = answerFor(err);
       if (unexpected) serverLog().error(`${op.id} failed`, err);

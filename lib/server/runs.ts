@@ -1,4 +1,5 @@
 /** What the app and the REST API ask of runs. */
+import { redactSecrets } from "./connections/redaction";
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -67,13 +68,14 @@ export async function runPageData(runId: string): Promise<RunPage> {
   const initial: RunView = { id: runId, status: "queued", lastSeq: 0, steps: Object.fromEntries(d.plan.steps.map((s) => [s.id, emptyStepView()])) };
   const view = applyRunEvents(initial, events);
   const actions = [...new Set(d.plan.steps.map((s) => s.action))].map((id) => t.catalog.get(id)).filter((a): a is ActionSpec => Boolean(a));
-  return {
+  // The run page is a page: no secret value on it (a plan literal or an older event that holds one).
+  return redactSecrets({
     view,
     plan: d.plan,
     actions,
     meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null, startedBy },
     audit: auditTrail(d.run.createdAt, startedBy, d.run.retryOfId ?? null, events),
-  };
+  });
 }
 export type RunPageData = RunPage;
 

@@ -23,6 +23,9 @@ import { ConfigError, config, type TrellisConfig } from "./env";
 import { serverLog } from "./log";
 import { Accounts } from "./auth/accounts";
 import { secretKey } from "./auth/secret-key";
+import { setSecretValues, redactSecrets } from "./connections/redaction";
+import { SecretBox } from "./connections/secret-box";
+import { StoredConnections } from "./connections/stored-connections";
 
 export interface Trellis {
   config: TrellisConfig;
@@ -40,6 +43,8 @@ export interface Trellis {
   mcp?: McpServers;
   /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
   accounts: Accounts;
+  /** MCP servers added at run time (the Connections page), their secrets encrypted in the database */
+  connections: StoredConnections;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -61,10 +66,21 @@ async function open(): Promise<Trellis> {
   const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
   const builtins = builtinActions(builtinOptions);
   const imported = await importedActions(cfg.catalogFiles);
-  const mcp = cfg.mcpConfigFile ? new McpServers(await readMcpConfig(cfg.mcpConfigFile), { log: (level, message) => serverLog()[level](message) }) : undefined;
+  const mcpConfig = cfg.mcpConfigFile ? await readMcpConfig(cfg.mcpConfigFile) : undefined;
+  // The config file's env and header values are secrets too: never repeated in events, logs or answers.
+  if (mcpConfig) setSecretValues("config", Object.values(mcpConfig.mcpServers).flatMap((s) => Object.values("command" in s ? s.env : s.headers)));
+  const mcp = mcpConfig ? new McpServers(mcpConfig, { log: (level, message) => serverLog()[level](message), redact: redactSecrets }) : undefined;
   await mcp?.start();
   const builtinSource: CatalogSource = { id: "built-in", kind: "builtin", status: "ok", actions: builtins.length, detail: stepWorkers ? "runs in step workers" : "runs in the server's thread" };
   const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message));
+  const secret = secretKey(cfg);
+  const connections: StoredConnections = new StoredConnections(database.prisma, new SecretBox(secret), {
+    configNames: new Set(Object.keys(mcpConfig?.mcpServers ?? {})),
+    takenNames: () => registry.takenNames(connections),
+    log: (level, message) => serverLog()[level](message),
+  });
+  registry.addSource(connections);
+  await connections.start();
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     // The embedded database belongs to this process alone (lock file): claims never wait.
@@ -82,8 +98,9 @@ async function open(): Promise<Trellis> {
     runConcurrency: cfg.runConcurrency,
     llm,
     log: (level, message) => serverLog()[level](message),
+    redact: redactSecrets,
   });
-  const accounts = new Accounts(database.prisma, { secret: secretKey(cfg), publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
+  const accounts = new Accounts(database.prisma, { secret, publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
   return {
     config: cfg,
     database,
@@ -96,6 +113,7 @@ async function open(): Promise<Trellis> {
     llm,
     stepWorkers,
     mcp,
+    connections,
   };
 }
 
@@ -162,6 +180,7 @@ export async function closeTrellis(): Promise<void> {
   await trellis.engine.close();
   trellis.stepWorkers?.close();
   await trellis.mcp?.close();
+  await trellis.connections.close();
   await trellis.database.close();
 }
 

@@ -7,6 +7,13 @@ import type { Action, LogLevel } from "../core/action";
 import { ActionRegistry, type ActionLookup, type Catalog, type CatalogSource } from "../core/catalog";
 import type { McpServers } from "./mcp/servers";
 
+/** A source whose actions change over time (the HTTP APIs of lib/catalogs/openapi, …). */
+export interface LiveSource {
+  actions(): Action[];
+  sources(): CatalogSource[];
+  onChange(listener: () => void): () => void;
+}
+
 export class LiveRegistry implements ActionLookup {
   private current?: ActionRegistry;
   private readonly fixedIds: Set<string>;
@@ -17,9 +24,11 @@ export class LiveRegistry implements ActionLookup {
     private readonly fixedSources: readonly CatalogSource[],
     private readonly mcp?: McpServers,
     private readonly log?: (level: LogLevel, message: string) => void,
+    private readonly others: readonly LiveSource[] = [],
   ) {
     this.fixedIds = new Set(fixed.map((a) => a.id));
     mcp?.onChange(() => { this.current = undefined; });
+    for (const o of others) o.onChange(() => { this.current = undefined; });
   }
 
   get catalog(): Catalog {
@@ -33,12 +42,13 @@ export class LiveRegistry implements ActionLookup {
   private registry(): ActionRegistry {
     if (!this.current) {
       // A server's tool may not shadow an action Trellis already has: it is left out, once said.
-      const dynamic = (this.mcp?.actions() ?? []).filter((a) => {
-        if (!this.fixedIds.has(a.id)) return true;
-        if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the MCP tool ${a.id} is left out: an action of that id already exists.`); }
+      const taken = new Set(this.fixedIds);
+      const dynamic = [...(this.mcp?.actions() ?? []), ...this.others.flatMap((o) => o.actions())].filter((a) => {
+        if (!taken.has(a.id)) { taken.add(a.id); return true; }
+        if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the ${a.spec.source?.startsWith("openapi:") ? "API operation" : "MCP tool"} ${a.id} is left out: an action of that id already exists.`); }
         return false;
       });
-      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? [])]);
+      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? []), ...this.others.flatMap((o) => o.sources())]);
     }
     return this.current;
   }

@@ -8,6 +8,9 @@ import { catalogFromToolDesc } from "../catalogs/tool-desc";
 import { LiveRegistry } from "../catalogs/live-registry";
 import { parseMcpConfig } from "../catalogs/mcp/config";
 import { McpServers } from "../catalogs/mcp/servers";
+import type { McpConfig } from "../catalogs/mcp/config";
+import { parseApisConfig, type ApisConfig } from "../catalogs/openapi/config";
+import { ApiSources } from "../catalogs/openapi/apis";
 import { Catalog, type Action, type CatalogSource, type LlmClient } from "../core";
 import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions, type BuiltinOptions } from "../actions";
@@ -38,6 +41,8 @@ export interface Trellis {
   stepWorkers?: StepWorkerPool;
   /** the servers of TRELLIS_MCP_CONFIG; their tools run in this process (they are calls to another process), not in step workers */
   mcp?: McpServers;
+  /** the HTTP APIs of the same file (`apis`): each OpenAPI operation is an action, called from this process */
+  apis?: ApiSources;
   /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
   accounts: Accounts;
 }
@@ -61,10 +66,18 @@ async function open(): Promise<Trellis> {
   const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
   const builtins = builtinActions(builtinOptions);
   const imported = await importedActions(cfg.catalogFiles);
-  const mcp = cfg.mcpConfigFile ? new McpServers(await readMcpConfig(cfg.mcpConfigFile), { log: (level, message) => serverLog()[level](message) }) : undefined;
-  await mcp?.start();
+  const sourcesFile = cfg.mcpConfigFile ? await readSourcesFile(cfg.mcpConfigFile) : undefined;
+  const mcp = sourcesFile?.mcp ? new McpServers(sourcesFile.mcp, { log: (level, message) => serverLog()[level](message) }) : undefined;
+  const apis = sourcesFile && Object.keys(sourcesFile.apis).length
+    ? new ApiSources(sourcesFile.apis, process.env, {
+      policy: { allowPrivate: cfg.httpAllowPrivate, namedHosts: cfg.httpAllowHosts.filter((h) => !h.includes("*")) },
+      baseDir: path.dirname(cfg.mcpConfigFile!),
+      log: (level, message) => serverLog()[level](message),
+    })
+    : undefined;
+  await Promise.all([mcp?.start(), apis?.start()]);
   const builtinSource: CatalogSource = { id: "built-in", kind: "builtin", status: "ok", actions: builtins.length, detail: stepWorkers ? "runs in step workers" : "runs in the server's thread" };
-  const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message));
+  const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message), apis ? [apis] : []);
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     // The embedded database belongs to this process alone (lock file): claims never wait.
@@ -96,6 +109,7 @@ async function open(): Promise<Trellis> {
     llm,
     stepWorkers,
     mcp,
+    apis,
   };
 }
 
@@ -139,17 +153,31 @@ async function importedActions(files: string[]): Promise<{ actions: Action[]; so
   return { actions: out, sources };
 }
 
-/** The MCP configuration file, or a one-line reason that stops start-up. */
-async function readMcpConfig(file: string) {
+/**
+ * The sources file: its MCP servers (`mcpServers`) and HTTP APIs (`apis`), or a one-line reason
+ * that stops start-up. A file with only `apis` has no MCP servers.
+ */
+async function readSourcesFile(file: string): Promise<{ mcp?: McpConfig; apis: ApisConfig }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
     throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
-  const parsed = parseMcpConfig(text);
-  if (!parsed.ok) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which is not an MCP configuration: ${parsed.reason}.`);
-  return parsed.config;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const onlyApis = json !== null && typeof json === "object" && "apis" in json && !("mcpServers" in json);
+  const parsed = onlyApis ? undefined : parseMcpConfig(text);
+  if (parsed && !parsed.ok) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which is not an MCP configuration: ${parsed.reason}.`);
+  const apis = parseApisConfig(json);
+  if (!apis.ok) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, whose HTTP APIs are not right: ${apis.reason}.`);
+  const clash = Object.keys(apis.apis).find((name) => parsed?.ok && name in parsed.config.mcpServers);
+  if (clash) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, where "${clash}" is both an MCP server and an HTTP API: give them different names.`);
+  return { mcp: parsed?.ok ? parsed.config : undefined, apis: apis.apis };
 }
 
 /** Stops the engine (what it queued is stored, its claims released), then closes the database. */
@@ -162,6 +190,7 @@ export async function closeTrellis(): Promise<void> {
   await trellis.engine.close();
   trellis.stepWorkers?.close();
   await trellis.mcp?.close();
+  await trellis.apis?.close();
   await trellis.database.close();
 }
 

@@ -104,7 +104,7 @@ async function send(settings: CallSettings, op: ApiOperation, input: Record<stri
     addressPolicy: settings.policy,
     signal: ctx.signal,
   });
-  const where = `${method} ${url.pathname}`;
+  const where = `${method} ${url.origin}${url.pathname}`;
   ctx.log("info", `${settings.name}: ${where} → ${res.status} (${res.body.byteLength} bytes)`);
   const contentType = res.headers["content-type"] ?? "";
   const text = res.body.toString("utf8");

@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The embedded database, its adapter and the SQL parser load WebAssembly and files from their own package folders.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "libpg-query", "@modelcontextprotocol/sdk"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "libpg-query", "@modelcontextprotocol/sdk", "@apidevtools/swagger-parser"],
   poweredByHeader: false,
   reactStrictMode: true,
   // The test command type-checks the whole project (tsc) before building; once is enough.

@@ -35,6 +35,10 @@ describe("an OpenAPI document", () => {
     expect(toJsonSchema({ type: "number", minimum: 0, exclusiveMinimum: true, nullable: true, example: 3, "x-extra": 1 }, "response")).toEqual({ type: ["number", "null"], exclusiveMinimum: 0 });
     expect(toJsonSchema({ type: "object", required: ["id", "secret"], properties: { id: { type: "integer", readOnly: true }, secret: { type: "string", writeOnly: true } } }, "response")).toEqual({ type: "object", required: ["id"], properties: { id: { type: "integer", readOnly: true } } });
     expect(toJsonSchema({ $ref: "#/components/schemas/Node" }, "response")).toEqual({ description: "(recursive: Node)" });
+    // Shared references are copied: a document whose schemas double at every level stays bounded.
+    let wide: object = { type: "string" };
+    for (let i = 0; i < 30; i++) wide = { allOf: [wide, wide] };
+    expect(JSON.stringify(toJsonSchema(wide, "response")).length).toBeLessThan(2_000_000);
   });
 
   it("refuses Swagger 2.0 and other versions, reads YAML, and does not follow references to other files or URLs", async () => {

@@ -10,12 +10,15 @@ import type { JsonSchema } from "../../core/json-schema";
 
 const DROPPED = new Set(["discriminator", "xml", "externalDocs", "example", "$schema", "$id", "$comment"]);
 const MAX_DEPTH = 40;
+/** Schemas nodes written for one schema at most: shared `$ref`s are copied, so a document could otherwise make one grow exponentially. */
+export const MAX_SCHEMA_NODES = 20_000;
 
 export type SchemaUse = "request" | "response";
 
-export function toJsonSchema(schema: unknown, use: SchemaUse, depth = 0): JsonSchema {
+export function toJsonSchema(schema: unknown, use: SchemaUse, depth = 0, budget = { left: MAX_SCHEMA_NODES }): JsonSchema {
   if (!schema || typeof schema !== "object" || Array.isArray(schema)) return {};
   if (depth > MAX_DEPTH) return { description: "(nested too deep to describe)" };
+  if (--budget.left < 0) return { description: "(too large to describe)" };
   const s = schema as Record<string, unknown>;
   if (typeof s.$ref === "string") return { description: `(recursive: ${s.$ref.replace(/^#\/components\/schemas\//, "")})` };
   const out: Record<string, unknown> = {};
@@ -27,15 +30,15 @@ export function toJsonSchema(schema: unknown, use: SchemaUse, depth = 0): JsonSc
       const props: Record<string, JsonSchema> = {};
       for (const [name, child] of Object.entries(v as Record<string, unknown>)) {
         if ((child as Record<string, unknown> | null)?.[hidden] === true) { hiddenNames.add(name); continue; }
-        props[name] = toJsonSchema(child, use, depth + 1);
+        props[name] = toJsonSchema(child, use, depth + 1, budget);
       }
       out.properties = props;
     } else if (["items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else"].includes(k) && v && typeof v === "object" && !Array.isArray(v)) {
-      out[k] = toJsonSchema(v, use, depth + 1);
+      out[k] = toJsonSchema(v, use, depth + 1, budget);
     } else if (["allOf", "anyOf", "oneOf", "prefixItems"].includes(k) && Array.isArray(v)) {
-      out[k] = v.map((m) => toJsonSchema(m, use, depth + 1));
+      out[k] = v.map((m) => toJsonSchema(m, use, depth + 1, budget));
     } else if (k === "patternProperties" && v && typeof v === "object") {
-      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, c]) => [p, toJsonSchema(c, use, depth + 1)]));
+      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, c]) => [p, toJsonSchema(c, use, depth + 1, budget)]));
     } else {
       out[k] = v;
     }

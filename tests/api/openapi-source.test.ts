@@ -38,9 +38,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => tmp?.remove());
 
-describe("another Trellis's REST API as actions", { timeout: 180_000 }, () => {
+describe("another Trellis's REST API as actions", { timeout: 400_000 }, () => {
   it("lists its operations as actions (GET read, others write)", async () => {
-    const listed = json<{ actions: { id: string; flows: string[]; effect: string; source?: string; unavailable?: string }[] }>(await trellis(["actions", "--json"], { env }));
+    const listed = json<{ actions: { id: string; flows: string[]; effect: string; source?: string; unavailable?: string }[] }>(await trellis(["actions", "--json"], { env, timeoutMs: 170_000 }));
     const ours = listed.actions.filter((a) => a.id.startsWith("trellis."));
     const doc = (await (await fetch(`${suite.app.baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
     const documented = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
@@ -52,7 +52,7 @@ describe("another Trellis's REST API as actions", { timeout: 180_000 }, () => {
   });
 
   it("runs a plan that lists the other Trellis's plans and starts a run there", async () => {
-    const run = await trellis(["run", planFile, "--json"], { env });
+    const run = await trellis(["run", planFile, "--json"], { env, timeoutMs: 170_000 });
     expect(run.code, run.stderr).toBe(0);
     const done = json<{ status: string; outputs: { runId: string; planId: string } }>(run);
     expect(done.status).toBe("succeeded");
@@ -64,7 +64,7 @@ describe("another Trellis's REST API as actions", { timeout: 180_000 }, () => {
   });
 
   it("without leave to reach 127.0.0.1, the API is unavailable and the plan does not validate", async () => {
-    const run = await trellis(["run", planFile, "--json"], { env: { ...env, TRELLIS_HTTP_ALLOW_HOSTS: "" } });
+    const run = await trellis(["run", planFile, "--json"], { env: { ...env, TRELLIS_HTTP_ALLOW_HOSTS: "" }, timeoutMs: 170_000 });
     expect(run.code).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/action_unavailable|unavailable/);
     expect(run.stdout + run.stderr).toMatch(/loopback/);

@@ -27,9 +27,9 @@ beforeAll(() => {
 });
 afterAll(() => tmp.remove());
 
-describe("trellis with an HTTP API", { timeout: 120_000 }, () => {
+describe("trellis with an HTTP API", { timeout: 400_000 }, () => {
   it("lists the API's operations as actions", async () => {
-    const r = await trellis(["actions", "--json"], { env });
+    const r = await trellis(["actions", "--json"], { env, timeoutMs: 170_000 });
     expect(r.code, r.stderr).toBe(0);
     const listed = json<{ actions: { id: string; flows: string[]; effect: string; source?: string; input: { required?: string[] } }[] }>(r);
     expect(listed.actions.find((a) => a.id === "notes.listNotes")).toMatchObject({ flows: ["notes"], effect: "read", source: "openapi:notes" });
@@ -40,7 +40,7 @@ describe("trellis with an HTTP API", { timeout: 120_000 }, () => {
   it("refuses to start with a malformed API entry, in one line that names the field", async () => {
     const bad = path.join(tmp.dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ apis: { notes: { openapi: "notes.yaml", auth: { type: "apiKey", value: "x" } } } }));
-    const r = await trellis(["actions"], { env: { ...env, TRELLIS_MCP_CONFIG: bad } });
+    const r = await trellis(["actions"], { env: { ...env, TRELLIS_MCP_CONFIG: bad }, timeoutMs: 170_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Trellis cannot start: TRELLIS_MCP_CONFIG names .*bad\.json, whose HTTP APIs are not right: apis\.notes\.auth\.header: /);
   });

@@ -41,8 +41,8 @@ export interface Trellis {
   stepWorkers?: StepWorkerPool;
   /** the servers of TRELLIS_MCP_CONFIG; their tools run in this process (they are calls to another process), not in step workers */
   mcp?: McpServers;
-  /** the HTTP APIs of the same file (`apis`): each OpenAPI operation is an action, called from this process */
-  apis?: ApiSources;
+  /** the HTTP APIs of the same file (`apis`), and any added at run time: each OpenAPI operation is an action, called from this process */
+  apis: ApiSources;
   /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
   accounts: Accounts;
 }
@@ -68,16 +68,15 @@ async function open(): Promise<Trellis> {
   const imported = await importedActions(cfg.catalogFiles);
   const sourcesFile = cfg.mcpConfigFile ? await readSourcesFile(cfg.mcpConfigFile) : undefined;
   const mcp = sourcesFile?.mcp ? new McpServers(sourcesFile.mcp, { log: (level, message) => serverLog()[level](message) }) : undefined;
-  const apis = sourcesFile && Object.keys(sourcesFile.apis).length
-    ? new ApiSources(sourcesFile.apis, process.env, {
-      policy: { allowPrivate: cfg.httpAllowPrivate, namedHosts: cfg.httpAllowHosts.filter((h) => !h.includes("*")) },
-      baseDir: path.dirname(cfg.mcpConfigFile!),
-      log: (level, message) => serverLog()[level](message),
-    })
-    : undefined;
-  await Promise.all([mcp?.start(), apis?.start()]);
+  // Always there (empty without a sources file): APIs added at run time join it.
+  const apis = new ApiSources(sourcesFile?.apis ?? {}, process.env, {
+    policy: { allowPrivate: cfg.httpAllowPrivate, namedHosts: cfg.httpAllowHosts.filter((h) => !h.includes("*")) },
+    baseDir: cfg.mcpConfigFile ? path.dirname(cfg.mcpConfigFile) : process.cwd(),
+    log: (level, message) => serverLog()[level](message),
+  });
+  await Promise.all([mcp?.start(), apis.start()]);
   const builtinSource: CatalogSource = { id: "built-in", kind: "builtin", status: "ok", actions: builtins.length, detail: stepWorkers ? "runs in step workers" : "runs in the server's thread" };
-  const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message), apis ? [apis] : []);
+  const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message), [apis]);
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     // The embedded database belongs to this process alone (lock file): claims never wait.
@@ -190,7 +189,7 @@ export async function closeTrellis(): Promise<void> {
   await trellis.engine.close();
   trellis.stepWorkers?.close();
   await trellis.mcp?.close();
-  await trellis.apis?.close();
+  await trellis.apis.close();
   await trellis.database.close();
 }
 

@@ -1,16 +1,39 @@
 /** Every HTTP API of the sources file, as one source of actions that changes over time (as McpServers). */
 import type { Action } from "../../core/action";
 import type { CatalogSource } from "../../core/catalog";
-import type { ApisConfig } from "./config";
+import type { ApiConfig, ApisConfig } from "./config";
 import { createApiSource, type ApiSource, type ApiSourceOptions } from "./source";
 
 export class ApiSources {
-  readonly apis: ApiSource[];
+  apis: ApiSource[];
   private readonly listeners = new Set<() => void>();
 
   /** `values`: what `${NAME}` references resolve to (the environment). */
-  constructor(config: ApisConfig, values: Readonly<Record<string, string | undefined>>, options: Omit<ApiSourceOptions, "onChange">) {
+  constructor(config: ApisConfig, values: Readonly<Record<string, string | undefined>>, private readonly options: Omit<ApiSourceOptions, "onChange">) {
     this.apis = Object.entries(config).map(([name, entry]) => createApiSource(name, entry, values, { ...options, onChange: () => this.changed() }));
+  }
+
+  /**
+   * Adds an API at run time (a stored connection, `values` its decrypted secrets), replacing one
+   * of the same name; resolves once its document's first load has succeeded or failed.
+   */
+  async add(name: string, entry: ApiConfig, values: Readonly<Record<string, string | undefined>>): Promise<ApiSource> {
+    await this.remove(name);
+    const api = createApiSource(name, entry, values, { ...this.options, onChange: () => this.changed() });
+    this.apis = [...this.apis, api];
+    this.changed();
+    await api.start();
+    return api;
+  }
+
+  /** Removes an API (its actions leave the catalog); false when there is none of that name. */
+  async remove(name: string): Promise<boolean> {
+    const api = this.apis.find((a) => a.name === name);
+    if (!api) return false;
+    this.apis = this.apis.filter((a) => a !== api);
+    await api.close();
+    this.changed();
+    return true;
   }
 
   /** Loads every document at once and waits for each first attempt, at most `waitMs`. Never rejects. */

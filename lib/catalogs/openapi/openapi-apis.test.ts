@@ -252,6 +252,23 @@ describe("HTTP APIs from an OpenAPI document, against a real server", { timeout:
     const issues = validatePlan(planOf(["petsUnset"], step("l", "petsUnset.listPets", { storeId: "n", limit: 1 })), registry.catalog).issues;
     expect(issues[0]).toMatchObject({ code: "action_unavailable", stepId: "l" });
   });
+  it("an API added at run time (a stored connection and its secrets) joins the catalog, and leaves it when removed", async () => {
+    const runtime = new ApiSources({}, {}, { policy: { allowPrivate: false, namedHosts: ["127.0.0.1"] } });
+    const live = new LiveRegistry([], [], undefined, undefined, [runtime]);
+    try {
+      expect(live.catalog.list()).toEqual([]);
+      await runtime.add("stored", { openapi: `${server.url}/openapi.yaml`, auth: { type: "apiKey", header: "X-Api-Key", value: "${KEY}" }, operations: ["listPets"] }, { KEY });
+      expect(live.catalog.sources).toEqual([expect.objectContaining({ id: "stored", kind: "openapi", status: "ok", actions: 1 })]);
+      const h = makeHarness(db, [], { registry: live });
+      const done = await h.engine.run({ planVersionId: await h.savePlan(planOf(["stored"], step("l", "stored.listPets", { storeId: "north side", limit: 5 }))) });
+      expect(done.steps[0].output).toEqual({ pets: [{ id: 1, name: "apiKey-5", tag: null }] });
+      expect(await runtime.remove("stored")).toBe(true);
+      expect(live.catalog.list()).toEqual([]);
+      expect(live.catalog.sources).toEqual([]);
+    } finally {
+      await runtime.close();
+    }
+  });
 });
 
 describe("an API whose document cannot be loaded", { timeout: 60_000 }, () => {

@@ -14,6 +14,7 @@ import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
 import { quarantinedSteps, quarantineFailures } from "./quarantine";
 import { IndexHeap, SweepQueue } from "./step-queues";
+import { stepClock } from "./step-clock";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 const PROGRESS_INTERVAL_MS = 100;
@@ -552,15 +553,16 @@ export class RunExecutor {
       llm: this.ctx.llm,
       reportUsage: (u) => { usage.promptTokens += u.promptTokens; usage.completionTokens += u.completionTokens; },
     };
+    const clock = stepClock(timeoutMs, () => ac.abort(new StepTimeoutError(timeoutMs)));
+    ctx.holdClock = clock.hold;
     return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => ac.abort(new StepTimeoutError(timeoutMs)), timeoutMs);
       const onAbort = () => reject(ac.signal.reason);
-      if (ac.signal.aborted) { clearTimeout(timer); reject(ac.signal.reason); return; }
+      if (ac.signal.aborted) { clock.stop(); reject(ac.signal.reason); return; }
       ac.signal.addEventListener("abort", onAbort, { once: true });
       Promise.resolve()
         .then(() => (mode === "preview" ? action.preview!(input, ctx) : action.run(input, ctx)))
         .then(resolve, reject)
-        .finally(() => { clearTimeout(timer); ac.signal.removeEventListener("abort", onAbort); });
+        .finally(() => { clock.stop(); ac.signal.removeEventListener("abort", onAbort); });
     });
   }
 

@@ -37,6 +37,8 @@ let folder: string;
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 test.beforeAll(async () => {
+  // Starting the built app is slow on a busy machine.
+  test.setTimeout(180_000);
   folder = mkdtempSync(path.join(os.tmpdir(), "trellis-e2e-openapi-"));
   server = await startTestServer({
     "/openapi.json": (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...DOC, servers: [{ url: "/" }] })),

@@ -7,7 +7,7 @@ import type { Action, LogLevel } from "../core/action";
 import { ActionRegistry, type ActionLookup, type Catalog, type CatalogSource } from "../core/catalog";
 import type { McpServers } from "./mcp/servers";
 
-/** A source of actions that changes over time (the MCP servers of the config file, stored connections). */
+/** A source of actions that changes over time (stored connections, the HTTP APIs of lib/catalogs/openapi, …). */
 export interface ActionSource {
   actions(): Action[];
   sources(): CatalogSource[];
@@ -25,9 +25,11 @@ export class LiveRegistry implements ActionLookup {
     private readonly fixedSources: readonly CatalogSource[],
     private readonly mcp?: McpServers,
     private readonly log?: (level: LogLevel, message: string) => void,
+    others: readonly ActionSource[] = [],
   ) {
     this.fixedIds = new Set(fixed.map((a) => a.id));
     mcp?.onChange(() => { this.current = undefined; });
+    for (const o of others) this.addSource(o);
   }
 
   /** Adds a source whose actions join the catalog now and follow its changes. */
@@ -58,12 +60,13 @@ export class LiveRegistry implements ActionLookup {
   private registry(): ActionRegistry {
     if (!this.current) {
       // A server's tool may not shadow an action Trellis already has: it is left out, once said.
-      const dynamic = [...(this.mcp?.actions() ?? []), ...this.extra.flatMap((s) => s.actions())].filter((a) => {
-        if (!this.fixedIds.has(a.id)) return true;
-        if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the MCP tool ${a.id} is left out: an action of that id already exists.`); }
+      const taken = new Set(this.fixedIds);
+      const dynamic = [...(this.mcp?.actions() ?? []), ...this.extra.flatMap((o) => o.actions())].filter((a) => {
+        if (!taken.has(a.id)) { taken.add(a.id); return true; }
+        if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the ${a.spec.source?.startsWith("openapi:") ? "API operation" : "MCP tool"} ${a.id} is left out: an action of that id already exists.`); }
         return false;
       });
-      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? []), ...this.extra.flatMap((s) => s.sources())]);
+      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? []), ...this.extra.flatMap((o) => o.sources())]);
     }
     return this.current;
   }

@@ -29,7 +29,7 @@ const NAMED: Record<string, z.ZodType> = {
   FlowList, FlowDetail,
   PlannedPlan: plans.PlannedPlan, ParsedInputs: plans.ParsedInputs, ImportedPlan: plans.ImportedPlan, VersionSummary: plans.VersionSummary, VersionDetail: plans.VersionDetail,
   PlanDetail: plans.PlanDetail, SaveResult: plans.SaveResult, VersionList: plans.VersionList, VersionOne: plans.VersionOne, PlanDiff: plans.PlanDiff, DiffResult: plans.DiffResult,
-  PlanDeleted: plans.PlanDeleted, RefineResult: plans.RefineResult,
+  PlanDeleted: plans.PlanDeleted, RefineResult: plans.RefineResult, PlanListItem: plans.PlanListItem, PlanList: plans.PlanList,
   RunStarted: runs.RunStarted, RunRecord: runs.RunRecord, RunListItem: runs.RunListItem, RunList: runs.RunList, StepRecord: runs.StepRecord, RunDetail: runs.RunDetail,
   StepView: runs.StepView, RunView: runs.RunView, RunPage: runs.RunPage, EventList: runs.EventList,
   Me: accounts.Me, TokenInfo: accounts.TokenInfo, TokenList: accounts.TokenList, CreatedToken: accounts.CreatedToken, MemberList: accounts.MemberList, Invited: accounts.Invited,

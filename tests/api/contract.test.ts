@@ -188,6 +188,10 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect(await runIds("only")).toContain(started.body.runId);
     expect(await runIds("include")).toContain(started.body.runId);
     expect((await call("GET", "/api/runs", {}, { query: { archived: "maybe" } })).status).toBe(400);
+    const planIds = async (archivedFilter: string) => (await call<{ plans: { id: string }[] }>("GET", "/api/plans", {}, { query: { archived: archivedFilter, limit: "500" } })).body.plans.map((p) => p.id);
+    expect(await planIds("exclude")).not.toContain(id);
+    expect(await planIds("only")).toContain(id);
+    expect((await call("GET", "/api/plans", {}, { query: { limit: "0" } })).status).toBe(400);
 
     // A run that has not ended keeps its plan, even with withRuns.
     const refused = await call<{ error: { message: string } }>("DELETE", "/api/plans/{id}", { id }, { query: { withRuns: "true" } });

@@ -59,7 +59,7 @@ export function effectOf(tool: McpTool): { effect: Effect; approval: boolean } {
 }
 
 /** A zod schema that checks a value against a JSON Schema the way the validator does, keeping the value as it is. */
-function jsonSchemaCheck(schema: JsonSchema): z.ZodType {
+export function jsonSchemaCheck(schema: JsonSchema): z.ZodType {
   return z.unknown().superRefine((value, ctx) => {
     const errors = checkValue(value, schema);
     if (errors.length) ctx.addIssue({ code: "custom", message: formatValueErrors(errors) });

@@ -16,6 +16,7 @@ import { OPERATIONS } from "../contract/operations";
 import type { AnswerOf, Operation } from "../contract/operation";
 import { action, answerFor } from "../server/route";
 import { actAsProcess } from "../server/auth/access";
+import { enforceLimit } from "../server/limits";
 import { LOCAL_ACTOR } from "../contract/access";
 import { planDetail } from "../server/plan-editing";
 import { flowDetail, listFlows, planAndSave } from "../server/planning";
@@ -101,6 +102,7 @@ export class LocalClient implements TrellisClient {
   async planGoal(request: PlanGoalRequest, onEvent: (e: PlanningEvent) => void): Promise<Planned> {
     await this.open();
     try {
+      await enforceLimit("planning", LOCAL_ACTOR);
       const saved = await planAndSave(request, { onEvent });
       const r = saved.result;
       return { planId: saved.planId, versionId: saved.versionId, version: saved.version, status: r.status, valid: r.valid, plan: r.plan, issues: r.issues, missingInputs: r.missingInputs.map((m) => m.name), coverage: r.coverage, ...(r.help ? { help: r.help } : {}) };

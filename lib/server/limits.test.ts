@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACTOR, personActor, type Actor } from "../contract/access";
 import { OPERATIONS } from "../contract/operations";
-import { conflict } from "../core/errors";
+import { RequestError, conflict } from "../core/errors";
 import type { Database } from "../store/database";
 import { freshDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
 import { ACCOUNTS_OFF, useGate } from "./auth/access";
@@ -21,7 +21,7 @@ const bob = personActor({ id: "u-bob", name: "Bob", email: "bob@example.com", ro
 
 async function refusal(p: Promise<unknown>): Promise<LimitError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(LimitError.isInstance(err), `expected a LimitError, got ${String(err)}`).toBe(true);
+  expect(RequestError.isInstance(err) && (err as RequestError).code === "limit_reached", `expected a LimitError, got ${String(err)}`).toBe(true);
   return err as LimitError;
 }
 

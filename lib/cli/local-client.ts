@@ -37,6 +37,18 @@ async function executingSoon(t: Trellis, runId: string): Promise<boolean> {
   return false;
 }
 
+/** The Trellis of this data folder (or DATABASE_URL), opened in this process; a folder the app holds is exit 5 with what to do. */
+export function openTrellisHere(where: string): Promise<Trellis> {
+  return getTrellis().catch((err: unknown) => {
+    if (err instanceof DataDirLockedError) {
+      throw new CliError(ExitCode.unreachable, `${err.message.replace(/ Stop it, or point.*$/, "")}\nThe app is running: pass --server http://localhost:${config().port} (or set TRELLIS_SERVER_URL) to work through it.`);
+    }
+    // A configuration that stops start-up is the person's to fix, not a database that is away.
+    if (err instanceof ConfigError) throw new CliError(ExitCode.usage, err.message);
+    throw new CliError(ExitCode.unreachable, `Cannot open ${where}: ${(err as Error).message}`);
+  });
+}
+
 export class LocalClient implements TrellisClient {
   readonly where: string;
   private opened: Promise<Trellis> | undefined;
@@ -57,14 +69,7 @@ export class LocalClient implements TrellisClient {
   }
 
   private open(): Promise<Trellis> {
-    this.opened ??= getTrellis().catch((err: unknown) => {
-      if (err instanceof DataDirLockedError) {
-        throw new CliError(ExitCode.unreachable, `${err.message.replace(/ Stop it, or point.*$/, "")}\nThe app is running: pass --server http://localhost:${config().port} (or set TRELLIS_SERVER_URL) to work through it.`);
-      }
-      // A configuration that stops start-up is the person's to fix, not a database that is away.
-      if (err instanceof ConfigError) throw new CliError(ExitCode.usage, err.message);
-      throw new CliError(ExitCode.unreachable, `Cannot open ${this.where}: ${(err as Error).message}`);
-    });
+    this.opened ??= openTrellisHere(this.where);
     return this.opened;
   }
 

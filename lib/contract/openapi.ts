@@ -32,7 +32,7 @@ const NAMED: Record<string, z.ZodType> = {
   PlanDeleted: plans.PlanDeleted, RefineResult: plans.RefineResult,
   RunStarted: runs.RunStarted, RunRecord: runs.RunRecord, RunListItem: runs.RunListItem, RunList: runs.RunList, StepRecord: runs.StepRecord, RunDetail: runs.RunDetail,
   StepView: runs.StepView, RunView: runs.RunView, RunPage: runs.RunPage, EventList: runs.EventList,
-  Me: accounts.Me, TokenInfo: accounts.TokenInfo, TokenList: accounts.TokenList, CreatedToken: accounts.CreatedToken, MemberList: accounts.MemberList, Invited: accounts.Invited,
+  Me: accounts.Me, TokenInfo: accounts.TokenInfo, TokenList: accounts.TokenList, CreatedToken: accounts.CreatedToken, MemberList: accounts.MemberList, Member: accounts.Member, Invited: accounts.Invited,
   TemplateParam, Template, TemplateInfo, TemplateList: templates.TemplateList, TemplateDetail: templates.TemplateDetail, InstantiatedTemplate: templates.InstantiatedTemplate,
   MemoryList: memory.MemoryList, MemoryItem: memory.MemoryItem,
 };

@@ -10,7 +10,7 @@ import { PlanStreamChunk } from "../planner/stream";
 import { Ok, PathId } from "./common";
 import { FlowDetail, FlowList } from "./flows";
 import { operation } from "./operation";
-import { CreateTokenBody, CreatedToken, InviteBody, Invited, Me, MemberList, TokenList, TokenParams } from "./accounts";
+import { ChangePasswordBody, CreateTokenBody, CreatedToken, InvitationParams, InviteBody, Invited, Me, Member, MemberList, MemberParams, TokenList, TokenParams, UpdateMemberBody } from "./accounts";
 import { DeletePlanQuery, DiffQuery, DiffResult, ImportPlanBody, ImportedPlan, ParseInputsBody, ParsedInputs, PlanArchived, PlanDeleted, PlanDetail, PlanRequestBody, PlannedPlan, RefineBody, RefineResult, SavePlanBody, SaveResult, VersionList, VersionOne } from "./plans";
 import { Sha256 } from "../core/artifact";
 import { ArtifactPage, ArtifactPageQuery, DecisionBody, EventList, EventsQuery, RetryBody, RunDetail, RunList, RunListQuery, RunPage, RunStarted, StartRunBody } from "./runs";
@@ -89,6 +89,10 @@ export const OPERATIONS = {
   revokeToken: operation({ id: "revokeToken", permission: "account", method: "DELETE", path: "/api/tokens/{id}", tag: "accounts", summary: "Revoke one of the caller's API tokens", params: TokenParams, status: 200, answer: Ok, answerText: "Revoked", errors: [404, 409] }),
   listMembers: operation({ id: "listMembers", permission: "admin", method: "GET", path: "/api/members", tag: "accounts", summary: "Members and pending invitations", status: 200, answer: MemberList, answerText: "The members", errors: [409] }),
   inviteMember: operation({ id: "inviteMember", permission: "admin", method: "POST", path: "/api/members/invitations", tag: "accounts", summary: "Invite a person with a role", description: "Answers the invitation page's link (valid 7 days, once); the person opens it, chooses a name and password, and joins with the role.", body: InviteBody, status: 201, answer: Invited, answerText: "The invitation and its link", errors: [400, 409] }),
+  updateMember: operation({ id: "updateMember", permission: "admin", method: "PUT", path: "/api/members/{id}", tag: "accounts", summary: "Change a member's role", description: "Their sessions and tokens act with the new role at once. The last owner keeps the owner role (409): make another member an owner first.", params: MemberParams, body: UpdateMemberBody, status: 200, answer: Member, answerText: "The member with the new role", errors: [404, 409] }),
+  removeMember: operation({ id: "removeMember", permission: "admin", method: "DELETE", path: "/api/members/{id}", tag: "accounts", summary: "Remove a member", description: "Their account, sessions and API tokens are deleted (they are signed out at once); what they did stays recorded under their e-mail address. The last owner cannot be removed (409).", params: MemberParams, status: 200, answer: Ok, answerText: "Removed", errors: [404, 409] }),
+  revokeInvitation: operation({ id: "revokeInvitation", permission: "admin", method: "DELETE", path: "/api/members/invitations/{id}", tag: "accounts", summary: "Revoke a pending invitation", description: "Its link stops working. An invitation already used, revoked or expired: 404.", params: InvitationParams, status: 200, answer: Ok, answerText: "Revoked", errors: [404] }),
+  changePassword: operation({ id: "changePassword", permission: "account", method: "POST", path: "/api/me/password", tag: "accounts", summary: "Change your own password", description: "Needs the current password (400 `wrong_password` otherwise) and a signed-in session (an API token: 403). Your other sessions are signed out.", body: ChangePasswordBody, status: 200, answer: Ok, answerText: "Changed", errors: [409] }),
 } as const;
 
 export type Operations = typeof OPERATIONS;

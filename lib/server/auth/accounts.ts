@@ -210,13 +210,17 @@ export class Accounts {
     if (person.tokenId) throw new RequestError(403, "forbidden", "Change your password while signed in to Trellis, not with an API token.");
     if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw badRequest(`The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
     if (input.newPassword.length > 256) throw badRequest("The new password is longer than 256 characters.");
+    const session = await this.auth.api.getSession({ headers });
+    if (!session || session.user.id !== person.userId) throw new RequestError(403, "forbidden", "Change your password while signed in to Trellis.");
     try {
-      await this.auth.api.changePassword({ body: { currentPassword: input.currentPassword, newPassword: input.newPassword, revokeOtherSessions: true }, headers });
+      // This session stays as it is (its cookie unchanged); the person's other sessions end below.
+      await this.auth.api.changePassword({ body: { currentPassword: input.currentPassword, newPassword: input.newPassword, revokeOtherSessions: false }, headers });
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
       if (status === 400 || status === 401 || status === 403) throw new RequestError(400, "wrong_password", "The current password is not right.");
       throw err;
     }
+    await this.prisma.session.deleteMany({ where: { userId: person.userId, token: { not: session.session.token } } });
   }
 
   // ---- API tokens ----

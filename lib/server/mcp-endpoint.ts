@@ -5,7 +5,8 @@
  * (the SDK's web-standard one), answered as JSON. Every tool calls the same lib/server
  * functions as the REST routes, so access and validation are theirs. With accounts on, a request
  * needs a session or an API token (401 otherwise), and each tool needs the permission of its REST
- * operation (plan_goal: edit, run_plan: run, get_run: read, approve/reject_step: approve).
+ * operation (plan_goal: edit, run_plan: run, get_run: read, approve/reject_step: approve), and
+ * plan_goal and run_plan count against the caller's limits as their REST operations do (lib/server/limits).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
@@ -21,6 +22,8 @@ import { authorize } from "./auth/access";
 import { forbidden } from "./auth/accounts";
 import { errorResponse, refuseCrossSite } from "./route";
 import { redactSecrets, redactText } from "./connections/redaction";
+import { enforceLimit } from "./limits";
+import type { Limit } from "../contract/operation";
 
 /** How long run_plan waits for a run to end (or to wait for a person) before it answers with the run as it is. */
 const RUN_WAIT_MS = 120_000;
@@ -49,10 +52,11 @@ function answer(raw: Record<string, unknown>): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value };
 }
 
-/** A refused request (unknown plan, invalid inputs, ...) is the tool's error, with the reason; anything else is Trellis's. */
-async function tool(actor: Actor, permission: Permission, fn: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+/** A refused request (unknown plan, invalid inputs, a limit reached, ...) is the tool's error, with the reason; anything else is Trellis's. */
+async function tool(actor: Actor, permission: Permission, fn: () => Promise<Record<string, unknown>>, limit?: Limit): Promise<CallToolResult> {
   try {
     if (!actor.permissions.includes(permission)) throw forbidden(actor, permission);
+    await enforceLimit(limit, actor);
     return answer(await fn());
   } catch (err) {
     if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: redactText((err as Error).message) }] };
@@ -94,7 +98,7 @@ function trellisMcpServer(actor: Actor): McpServer {
           issues: r.issues.filter((i) => i.severity === "error").map((i) => i.message),
           coverage: r.coverage.parts.map((p) => ({ part: p.text, steps: p.steps, ...(p.uncovered ? { uncovered: p.uncovered.reason, why: p.uncovered.message } : {}) })),
         };
-      }),
+      }, "planning"),
   );
 
   server.registerTool(
@@ -110,7 +114,7 @@ function trellisMcpServer(actor: Actor): McpServer {
         const { runId } = await startRun(planId, StartRunBody.parse({ inputs }));
         if (wait !== false) await (await getTrellis()).engine.wait(runId, { untilApproval: true, timeoutMs: RUN_WAIT_MS }).catch(() => undefined);
         return runSummary(await runDetail(runId));
-      }),
+      }, "runs"),
   );
 
   server.registerTool(

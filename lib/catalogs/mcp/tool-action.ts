@@ -83,6 +83,8 @@ export function toolAction(server: string, tool: McpTool, call: CallTool, option
     flows: [server],
     effect,
     approval,
+    // Another program, over HTTP or stdio: whatever the step gives it leaves Trellis.
+    egress: true,
     timeoutMs: options.timeoutMs,
     source: `mcp:${server}`,
     input: jsonSchemaCheck(input),

@@ -9,7 +9,7 @@ import { applyInputDefaults, resolveRunOutputs } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
 import { StepCancelledError } from "./failure";
 import { StepBoundaryError, storedOutput, zodMessage } from "./step-boundary";
-import { afterFailure, attemptAction, prepareStep, runAttempt, stepFailure, type AttemptContext } from "./step-run";
+import { afterFailure, attemptAction, prepareStep, runAttempt, stepFailedEvent, stepFailure, type AttemptContext } from "./step-run";
 import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
@@ -480,8 +480,7 @@ export class RunExecutor {
   }
 
   private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {
-    const useFallback = def.onError === "continue" && def.fallback !== undefined;
-    this.fire([{ type: "step.failed", stepId: def.id, data: { attempt: s.attempts, failure, ...(useFallback ? { usedFallback: true, output: def.fallback } : {}) } }]);
+    this.fire([stepFailedEvent(def, s.attempts, failure)]);
     if (def.onError === "continue") return;
     if (this.run.options.failurePolicy === "fail_fast" && !this.stopping) this.beginStop("fail", { ...failure, message: failure.message });
   }

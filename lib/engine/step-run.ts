@@ -156,6 +156,12 @@ export function afterFailure(failure: Failure, attempt: number, retry: StepRetry
   return { next: "fail" };
 }
 
+/** A step's failure as stored: a step that goes on after an error (`onError: continue`) with a fallback has it as its output. */
+export function stepFailedEvent(def: Step, attempts: number, failure: Failure): Extract<NewEvent, { type: "step.failed" }> {
+  const useFallback = def.onError === "continue" && def.fallback !== undefined;
+  return { type: "step.failed", stepId: def.id, data: { attempt: attempts, failure, ...(useFallback ? { usedFallback: true, output: def.fallback } : {}) } };
+}
+
 /** What an attempt's error means for the step: the abort's own reason when the attempt was stopped. */
 export function stepFailure(err: unknown, runFolder: string, ac?: AbortController): Failure {
   if (err instanceof StepBoundaryError) return { code: err.code, message: hideServerPaths(err.message, runFolder), retryable: false };

@@ -52,6 +52,9 @@ export class PrismaRunStore implements RunStore {
    * `exclusive`: this process is the database's only user (the embedded database is locked
    * to one process), so a claim never has to wait for another owner's lease to run out.
    */
+  /** parsed plans of the versions queue-mode changes read (appendLocked), by version id */
+  private readonly plans = new Map<string, Plan>();
+
   constructor(private readonly db: Db, private readonly options: { exclusive?: boolean } = {}) {}
 
   async claim(runId: string, owner: RunClaim, options: { from?: string } = {}): Promise<boolean> {
@@ -123,7 +126,7 @@ export class PrismaRunStore implements RunStore {
       return await this.db.$transaction(async (tx) => {
         const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Run" WHERE "id" = ${runId} FOR UPDATE`;
         if (!locked.length) return null;
-        const loaded = await loadRun(tx as unknown as Db, runId);
+        const loaded = await loadRun(tx as unknown as Db, runId, this.plans);
         if (!loaded) return null;
         const { events: fresh, result } = await decide(loaded);
         const at = new Date().toISOString();
@@ -160,13 +163,30 @@ export class PrismaRunStore implements RunStore {
   }
 }
 
-async function loadRun(db: Db, runId: string): Promise<LoadedRun | null> {
+async function loadRun(db: Db, runId: string, plans?: Map<string, Plan>): Promise<LoadedRun | null> {
+  if (plans) {
+    // A plan version never changes once saved: its parsed plan is kept, and only the run is read.
+    const row = await db.run.findUnique({ where: { id: runId }, include: { steps: true } });
+    if (!row) return null;
+    let plan = plans.get(row.planVersionId);
+    if (!plan) {
+      const version = await db.planVersion.findUnique({ where: { id: row.planVersionId }, select: { body: true } });
+      const parsed = Plan.safeParse(version?.body);
+      if (!parsed.success) throw new CorruptRowError(`run ${runId}: its plan version no longer parses`);
+      plan = parsed.data;
+      if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value!);
+      plans.set(row.planVersionId, plan);
+    }
+    return { run: toRunRecord(row), steps: row.steps.map(toStepRecord), plan };
+  }
   const row = await db.run.findUnique({ where: { id: runId }, include: { steps: true, planVersion: { select: { body: true } } } });
   if (!row) return null;
   const plan = Plan.safeParse(row.planVersion.body);
   if (!plan.success) throw new CorruptRowError(`run ${runId}: its plan version no longer parses`);
   return { run: toRunRecord(row), steps: row.steps.map(toStepRecord), plan: plan.data };
 }
+
+const PLAN_CACHE_SIZE = 200;
 
 /**
  * One batch's writes inside a transaction: three set-based statements, whatever the batch holds.

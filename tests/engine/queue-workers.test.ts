@@ -105,6 +105,33 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     expect(trace.every((l) => l.pid !== process.pid)).toBe(true);
   }, 60_000);
 
+  it("holds a run's concurrency across workers, and retries through a delayed job", async () => {
+    // Four workers' slots, a run that allows two steps at once.
+    const plan: Plan = {
+      goal: "limit", flows: [], inputs: [], outputs: {},
+      steps: [...["a", "b", "c", "d", "e"].map((id) => ({ id, action: "q.sleep", inputs: { ms: lit(30) } })), { id: "flaky", action: "q.flaky", inputs: {} }],
+    };
+    const done = await h.engine.run({ planVersionId: await h.savePlan(plan), options: { concurrency: 2 } });
+    expect(done.run.status).toBe("succeeded");
+    const events = await h.store.events(done.run.id);
+    // Folded in order, the log never has more than two steps running (or waiting to retry) at once.
+    const busy = new Set<string>();
+    let most = 0;
+    for (const e of events) {
+      if (!e.stepId) continue;
+      if (e.type === "step.started" || e.type === "step.retrying") busy.add(e.stepId);
+      else if (e.type !== "step.log" && e.type !== "step.progress") busy.delete(e.stepId);
+      most = Math.max(most, busy.size);
+    }
+    expect(most).toBe(2);
+    // The flaky step failed once, waited as a delayed job, and its second attempt succeeded.
+    const retrying = events.find((e) => e.type === "step.retrying" && e.stepId === "flaky");
+    expect(retrying).toBeDefined();
+    expect(done.steps.find((s) => s.stepId === "flaky")).toMatchObject({ status: "succeeded", attempts: 2 });
+    const trace = readTrace(h.dir).filter((l) => l.runId === done.run.id && l.stepId === "flaky");
+    expect(trace.map((l) => `${l.what}@${l.attempt}`)).toEqual(["start@1", "failed@1", "start@2", "done@2"]);
+  }, 60_000);
+
   it("a killed worker's step runs again on another worker with the same idempotency key; finished steps do not", async () => {
     const plan: Plan = {
       goal: "kill", flows: [], inputs: [], outputs: {},

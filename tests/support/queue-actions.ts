@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { defineAction, type Action, type ActionContext } from "../../lib/core";
+import { ActionError, defineAction, type Action, type ActionContext } from "../../lib/core";
 
 export interface TraceLine { what: string; runId: string; stepId: string; attempt: number; pid: number; key: string }
 
@@ -67,6 +67,17 @@ export function queueActions(dir: string): Action[] {
         await until(() => existsSync(releaseFile(dir, ctx.stepId)), ctx, dir);
         trace(dir, "done", ctx);
         return { pid: process.pid };
+      },
+    }),
+    defineAction({
+      id: "q.flaky", title: "Flaky", description: "Fails its first attempt with a retryable error, then succeeds.", effect: "read",
+      retry: { maxAttempts: 3, backoffMs: 200, maxBackoffMs: 400 },
+      input: z.object({}), output: z.object({ attempt: z.number() }),
+      run: (_input, ctx) => {
+        trace(dir, "start", ctx);
+        if (ctx.attempt === 1) { trace(dir, "failed", ctx); throw new ActionError("busy", "the service is busy", { retryable: true }); }
+        trace(dir, "done", ctx);
+        return { attempt: ctx.attempt };
       },
     }),
     defineAction({

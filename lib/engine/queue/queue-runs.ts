@@ -44,6 +44,8 @@ export interface Decided<T> {
   jobs?: StepJob[];
   /** workers running the run's steps are to stop them */
   stop?: boolean;
+  /** nothing can follow from these events (a step's start): no scheduling step */
+  settled?: boolean;
   result: T;
 }
 
@@ -60,7 +62,7 @@ export class QueueRuns {
       async (loaded) => {
         const d = await decide(loaded);
         const artifacts = new ArtifactStore(this.o.workspaceFor(runId));
-        const next = await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile });
+        const next = d.settled ? { events: [], jobs: [], stopped: false } : await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile });
         return { events: [...d.events, ...next.events], result: { value: d.result, jobs: [...(d.jobs ?? []), ...next.jobs], stopped: next.stopped || Boolean(d.stop) } };
       },
       (events, r) => [

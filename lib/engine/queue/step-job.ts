@@ -17,7 +17,7 @@ import { applyInputDefaults } from "../resolve-inputs";
 import type { LoadedRun, NewEvent } from "../run-store";
 import { afterFailure, prepareStep, runAttempt, stepFailedEvent, type PreparedStep } from "../step-run";
 import { stateAfter } from "./advance";
-import type { QueueRuns } from "./queue-runs";
+import type { Decided, QueueRuns } from "./queue-runs";
 import type { StepJobData } from "./step-queue";
 
 export type JobOutcome = "ran" | "skipped" | "deferred";
@@ -97,7 +97,7 @@ export class StepJobRunner {
     return "ran";
   }
 
-  private async claim(loaded: LoadedRun, job: StepJobData, artifacts: ArtifactStore): Promise<{ events: NewEvent[]; result: Claim }> {
+  private async claim(loaded: LoadedRun, job: StepJobData, artifacts: ArtifactStore): Promise<Decided<Claim>> {
     const { stepId, attempt } = job;
     const skip = (why: string) => ({ events: [], result: { kind: "skip" as const, why } });
     if (["succeeded", "failed", "cancelled"].includes(loaded.run.status)) return skip(`the run has ${loaded.run.status}`);
@@ -126,7 +126,8 @@ export class StepJobRunner {
       return { events: [stepFailedEvent(def, s.attempts, failure)], result: { kind: "skip", why: failure.message } };
     }
     if (caughtRunning) this.o.log("info", `run ${loaded.run.id}: step ${stepId} attempt ${attempt} was running on a worker that stopped; it runs again here`);
-    return { events: [{ type: "step.started", stepId, data: { attempt, input: prepared.recorded } }], result: { kind: "run", prepared, idempotencyKey: s.idempotencyKey } };
+    // A step's start makes nothing else ready and cannot end the run: no scheduling step.
+    return { events: [{ type: "step.started", stepId, data: { attempt, input: prepared.recorded } }], settled: true, result: { kind: "run", prepared, idempotencyKey: s.idempotencyKey } };
   }
 
   /** A step's log lines and progress, written in order, a batch at a time, without waiting for them. */

@@ -2,16 +2,15 @@
  * Queue mode for a web server (or a test): the queue runs go to, and an event bus that shows the
  * events any process commits (notified-bus.ts). Workers build their own (queue-worker.ts).
  */
-import type { PrismaRunStore } from "../../store/run-store";
 import { NotifiedEventBus } from "./notified-bus";
 import { PgListener } from "./pg-listener";
-import { EVENTS_CHANNEL, QueueRuns, type QueueRunsOptions } from "./queue-runs";
+import { EVENTS_CHANNEL, QueueRuns, type QueueRunStore, type QueueRunsOptions } from "./queue-runs";
 import { StepQueue, type QueueConnection } from "./step-queue";
 
 export interface QueueModeOptions {
   databaseUrl: string;
   connection: QueueConnection;
-  store: PrismaRunStore;
+  store: QueueRunStore;
   runConcurrency: number;
   workspaceFor(runId: string): string;
   log(level: "info" | "warn" | "error", message: string): void;

@@ -9,7 +9,6 @@ import { ArtifactStore } from "../artifact-store";
 import { cancellationEvents } from "../cancellation";
 import type { ApprovalDecision, LoadedRun, NewEvent } from "../run-store";
 import type { RunEvent, Failure } from "../../core";
-import type { PrismaRunStore } from "../../store/run-store";
 import { advanceRun, type StepJob } from "./advance";
 import type { StepQueue } from "./step-queue";
 
@@ -27,8 +26,18 @@ export class RunStateConflict extends Error {
   }
 }
 
+/**
+ * What queue mode needs from storage besides the engine's RunStore: changes under the run's row
+ * lock, with a notification sent at commit (lib/store's PrismaRunStore on PostgreSQL).
+ */
+export interface QueueRunStore {
+  appendLocked<T>(runId: string, decide: (loaded: LoadedRun) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null>;
+  unfinished(): Promise<string[]>;
+  events(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
+}
+
 export interface QueueRunsOptions {
-  store: Pick<PrismaRunStore, "appendLocked" | "unfinished">;
+  store: QueueRunStore;
   queue: Pick<StepQueue, "add">;
   /** steps of one run at once, across all workers, unless the run says otherwise */
   runConcurrency: number;

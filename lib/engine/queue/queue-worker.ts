@@ -8,16 +8,15 @@
  */
 import { DelayedError, Worker, type Job } from "bullmq";
 import type { ActionLookup, LlmClient } from "../../core";
-import type { PrismaRunStore } from "../../store/run-store";
 import { PgListener } from "./pg-listener";
-import { EVENTS_CHANNEL, QueueRuns, STOP_CHANNEL } from "./queue-runs";
+import { EVENTS_CHANNEL, QueueRuns, STOP_CHANNEL, type QueueRunStore } from "./queue-runs";
 import { StepJobRunner } from "./step-job";
 import { bullConnection, redisClient, STEP_QUEUE, StepQueue, type QueueConnection, type StepJobData } from "./step-queue";
 
 export interface QueueWorkerOptions {
   connection: QueueConnection;
   databaseUrl: string;
-  store: PrismaRunStore;
+  store: QueueRunStore;
   registry: ActionLookup;
   llm?: LlmClient;
   /** step jobs this process runs at once (default 8) */

@@ -76,9 +76,12 @@ async function scaleKill() {
     const trace = readTrace(h.dir);
     const open = (pid: number) => trace.filter((l) => l.pid === pid && l.what === "start").length > trace.filter((l) => l.pid === pid && l.what !== "start").length;
     const victim = children.find((c) => open(c.pid!)) ?? children[0];
-    const finishedBefore = new Set(readTrace(h.dir).filter((l) => l.what === "done").map((l) => `${l.runId}/${l.stepId}`));
-    const cutAt = readTrace(h.dir).length;
     victim.kill("SIGKILL");
+    // What had finished when the worker died is what the store says had (an action that had
+    // returned but whose result was not stored yet was still running, and runs again).
+    const cutAt = readTrace(h.dir).length;
+    const finishedBefore = new Set<string>();
+    for (const id of ids) for (const e of await h.store.events(id)) if (e.type === "step.succeeded") finishedBefore.add(`${id}/${e.stepId}`);
     const done = await Promise.all(ids.map((id) => h.engine.wait(id, { timeoutMs: 600_000 })));
     const after = readTrace(h.dir).slice(cutAt);
     const completedRerun = after.filter((l) => l.what === "start" && finishedBefore.has(`${l.runId}/${l.stepId}`)).length;

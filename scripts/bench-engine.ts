@@ -3,8 +3,10 @@
  *   engine.parallel: 8x8 DAG of 50 ms sleeps; ratio = makespan / critical path (target <= 1.10).
  *     Makespan runs from the run's start to the commit of its run.succeeded event.
  *   engine.overhead: 1000 no-op steps, chain and wide (target <= 2 ms per step; 1 ms on PostgreSQL)
- *   engine.overhead (isolated): 1000 steps of a cheap built-in action (text.split), in the
- *     engine's thread and in step workers; the difference is what isolation costs per step
+ *   engine.overhead (isolated): 1000 steps of text.split, isolation off and on; on, a literal
+ *     split runs in the engine's thread (cheap, linear work) and a regex split in step workers;
+ *     the difference is what isolation costs per step. cpu_ms_per_step counts every thread of
+ *     this process (workers included), so it holds on a busy machine where wall time does not.
  *   engine.scale: no-op chains of 1,000 and 10,000 steps on an in-memory store, the engine's
  *     own cost per step (target: 10,000 steps at most 1.5x the per-step cost of 1,000)
  *   engine.retry: retrying a 10,000-step chain whose last step failed, in-memory store (target <= 200 ms)
@@ -71,33 +73,43 @@ async function benchOverhead(h: Harness, db: Database, label: string) {
 
   for (const shape of ["chain", "wide"] as const) {
     const vv = await h.savePlan(noops(1000, shape));
-    const t = performance.now();
+    const c = process.cpuUsage(), t = performance.now();
     const res = await h.engine.run({ planVersionId: vv, options: { concurrency: shape === "wide" ? 64 : 8 } });
-    const ms = performance.now() - t;
+    const ms = performance.now() - t, cpu = cpuMs(c);
     if (res.run.status !== "succeeded") throw new Error(`overhead run ${res.run.status}`);
     const events = await db.prisma.runEvent.count({ where: { runId: res.run.id } });
-    print({ bench: "engine.overhead", db: label, shape, steps: 1000, events, ms: round(ms), per_step_ms: round(ms / 1000, 3) });
+    print({ bench: "engine.overhead", db: label, shape, steps: 1000, events, ms: round(ms), per_step_ms: round(ms / 1000, 3), cpu_ms_per_step: round(cpu / 1000, 3) });
   }
 }
 
-function splits(n: number, shape: "chain" | "wide"): Plan {
-  const steps: Step[] = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, action: "text.split", inputs: { text: { kind: "literal", value: `a,b,${i}` }, separator: { kind: "literal", value: "," } }, after: shape === "chain" && i ? [`s${i - 1}`] : undefined }));
+function splits(n: number, shape: "chain" | "wide", regex = false): Plan {
+  const steps: Step[] = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, action: "text.split", inputs: { text: { kind: "literal", value: `a,b,${i}` }, separator: { kind: "literal", value: "," }, ...(regex ? { regex: { kind: "literal", value: true } } : {}) }, after: shape === "chain" && i ? [`s${i - 1}`] : undefined }));
   return { goal: "bench", flows: [], inputs: [], steps, outputs: {} };
 }
 
+/**
+ * What isolation costs per step. text.split with a literal separator declares its work linear in
+ * its input, so with isolation on its small steps run in the engine's thread ("runs_in":
+ * "engine"); with `regex: true` the plan's own expression must run in a step worker
+ * ("runs_in": "worker"), which shows the worker round trip.
+ */
 async function benchIsolation(db: Database, label: string) {
   const pool = builtinStepPool({ httpAllowHosts: [] }, 8);
   const builtins = builtinActions({ httpAllowHosts: [] });
   for (const isolated of [false, true]) {
     const h = makeHarness(db, isolated ? isolate(builtins, pool) : builtins, { runConcurrency: 64, globalConcurrency: 64 });
-    await h.engine.run({ planVersionId: await h.savePlan(splits(20, "wide")) }); // warm-up: workers started
-    for (const shape of ["chain", "wide"] as const) {
-      const v = await h.savePlan(splits(1000, shape));
-      const t = performance.now();
-      const res = await h.engine.run({ planVersionId: v, options: { concurrency: shape === "wide" ? 64 : 8 } });
-      const ms = performance.now() - t;
-      if (res.run.status !== "succeeded") throw new Error(`isolation run ${res.run.status}: ${JSON.stringify(res.run.failure)}`);
-      print({ bench: "engine.overhead", db: label, shape, action: "text.split", isolated, steps: 1000, ms: round(ms), per_step_ms: round(ms / 1000, 3) });
+    await h.engine.run({ planVersionId: await h.savePlan(splits(20, "wide", true)) }); // warm-up: workers started
+    for (const regex of isolated ? [false, true] : [false]) {
+      for (const shape of ["chain", "wide"] as const) {
+        const v = await h.savePlan(splits(1000, shape, regex));
+        const tasks = pool.stats().tasks;
+        const c = process.cpuUsage(), t = performance.now();
+        const res = await h.engine.run({ planVersionId: v, options: { concurrency: shape === "wide" ? 64 : 8 } });
+        const ms = performance.now() - t;
+        if (res.run.status !== "succeeded") throw new Error(`isolation run ${res.run.status}: ${JSON.stringify(res.run.failure)}`);
+        const inWorkers = pool.stats().tasks - tasks;
+        print({ bench: "engine.overhead", db: label, shape, action: regex ? "text.split (regex)" : "text.split", isolated, runs_in: inWorkers ? "worker" : "engine", steps: 1000, ms: round(ms), per_step_ms: round(ms / 1000, 3), cpu_ms_per_step: round(cpuMs(c) / 1000, 3) });
+      }
     }
     await h.engine.close();
   }

@@ -1,13 +1,8 @@
 /** Plan memory over the API: what is remembered, and forgetting one. */
 import { z } from "zod";
-import { MemoryId, MemoryOrigin } from "../planner/memory/remembered-plan";
+import { MemoryName } from "../planner/memory/remembered-plan";
 
-export const MemoryItem = z.object({
-  id: MemoryId,
-  goal: z.string(),
-  origin: MemoryOrigin,
-  planId: z.string().optional(),
-  versionId: z.string().optional(),
+export const MemoryItem = MemoryName.extend({
   /** the plan's actions in step order */
   actions: z.array(z.string()),
 });

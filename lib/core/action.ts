@@ -83,6 +83,12 @@ export interface ActionContext {
   llm?: LlmClient;
   /** token usage reported by the action, summed into the step's usage */
   reportUsage?(usage: TokenUsage): void;
+  /**
+   * Stops the step's clock while what will run it is not ready yet (a step worker starting, or
+   * every worker busy), so a timeout measures the step's own work; the function it returns
+   * starts the clock again with the time that was left. Absent when nothing can hold it.
+   */
+  holdClock?(): () => void;
 }
 
 export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -111,6 +117,13 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
    * (lib/engine/step-boundary.ts) so that large values never cross to the engine's thread.
    */
   storedForm?: boolean;
+  /**
+   * For a pure action, whether its work on this input grows at most linearly with the input's
+   * size (no user-given regular expression, no loop the input can make longer than itself, no
+   * I/O). A step of such an action whose input is small runs in the engine's thread even when
+   * steps are isolated: a step worker's round trip would cost more than the work.
+   */
+  inlineSafe?(input: z.output<I>): boolean;
   run(input: z.output<I>, ctx: ActionContext): Promise<z.input<O>> | z.input<O>;
   /** compensating action for rollback of a completed `write` step */
   undo?(input: z.output<I>, output: z.output<O>, ctx: ActionContext): Promise<void> | void;

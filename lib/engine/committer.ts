@@ -40,6 +40,8 @@ type Log = (level: "info" | "warn" | "error", message: string) => void;
 
 const OPEN_STEP: ReadonlySet<StepStatus> = new Set(["pending", "queued", "running", "retrying", "awaiting_approval"]);
 const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
+/** events a caller waits to see stored: the run's end and what waits for a person */
+const URGENT: ReadonlySet<string> = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.awaiting_approval", "step.awaiting_approval", "step.approved", "step.rejected"]);
 
 export class Committer {
   private queue: Pending[] = [];
@@ -49,12 +51,31 @@ export class Committer {
   private readonly closing = new Map<string, Promise<void>>();
   private readonly drainWaiters: (() => void)[] = [];
 
+  /** the last transactions' time, averaged: the window grows with it */
+  private applyMs = 0;
+  /** a change someone waits for (a run's end, an approval) is queued: write without waiting */
+  private urgent = false;
+  /** ends the current wait at once */
+  private wake?: () => void;
+
   /**
-   * `windowMs` gathers changes that arrive together (steps of one stage finishing within
-   * a few ms) into one transaction; on the embedded database a transaction holds the
-   * thread, so writing each alone would delay the others.
+   * Group commit with an adaptive window. Changes that arrive together (steps of one stage
+   * finishing within a few ms, a chain of quick steps) are gathered for `windowMs`, or twice
+   * as long as the last transactions took when that is longer (at most `maxWindowMs`), before
+   * they are written, and again between transactions. So writing costs at most about a third
+   * of the thread, whatever a transaction costs: on the embedded database a transaction holds
+   * the thread, and a chain of steps in step workers, which needs the thread for each step,
+   * would otherwise be written step by step. A change that ends a run or waits for a person
+   * is written without waiting.
    */
-  constructor(private readonly store: RunStore, private readonly bus: EventBus, private readonly windowMs = 2, private readonly maxBatch = 500, private readonly log: Log = () => undefined) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly bus: EventBus,
+    private readonly windowMs = 2,
+    private readonly maxBatch = 500,
+    private readonly log: Log = () => undefined,
+    private readonly maxWindowMs = 25,
+  ) {}
 
   /** Start counting a run's events after `lastSeq` (what the store holds now). */
   track(runId: string, lastSeq: number): void {
@@ -84,9 +105,13 @@ export class Committer {
     this.seqs.set(change.runId, seq);
     const stored = new Promise<void>((resolve, reject) => {
       this.queue.push({ change: { runId: change.runId, events }, resolve, reject });
+      if (events.some((e) => URGENT.has(e.type))) {
+        this.urgent = true;
+        this.wake?.();
+      }
       if (!this.flushing) {
         this.flushing = true;
-        setTimeout(() => void this.flush(), this.windowMs);
+        void this.flush();
       }
     });
     return { events, stored };
@@ -100,20 +125,40 @@ export class Committer {
 
   private async flush(): Promise<void> {
     try {
+      await this.gather();
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
+        if (!this.queue.length) this.urgent = false;
+        const t0 = performance.now();
         try {
           await this.store.apply(batch.map((p) => p.change));
         } catch (err) {
           await this.isolate(batch, err);
           continue;
         }
+        this.applyMs = this.applyMs * 0.7 + (performance.now() - t0) * 0.3;
         this.settle(batch);
+        if (this.queue.length && this.queue.length < this.maxBatch) await this.gather();
       }
     } finally {
       this.flushing = false;
       for (const resolve of this.drainWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Waits for more changes to join the next transaction, unless one is urgent. */
+  private gather(): Promise<void> {
+    if (this.urgent) return Promise.resolve();
+    const ms = Math.min(this.maxWindowMs, Math.max(this.windowMs, 2 * this.applyMs));
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 
   private settle(done: Pending[]) {

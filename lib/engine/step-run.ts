@@ -9,6 +9,7 @@ import { type Action, type ActionContext, type Failure, type LlmClient, type Run
 import type { ArtifactStore } from "./artifact-store";
 import { backoffDelay, hideServerPaths, StepTimeoutError, toFailure } from "./failure";
 import { resolveStepInput } from "./resolve-inputs";
+import { stepClock } from "./step-clock";
 import type { RunOptions } from "./run-options";
 import type { NewEvent } from "./run-store";
 import { checkedInput, StepBoundaryError, storedOutput } from "./step-boundary";
@@ -118,15 +119,16 @@ export function attemptAction(action: Action, input: unknown, c: AttemptContext,
     llm: c.llm,
     reportUsage: (u) => { usage.promptTokens += u.promptTokens; usage.completionTokens += u.completionTokens; },
   };
+  const clock = stepClock(c.timeoutMs, () => ac.abort(new StepTimeoutError(c.timeoutMs)));
+  ctx.holdClock = clock.hold;
   return new Promise<unknown>((resolve, reject) => {
-    const timer = setTimeout(() => ac.abort(new StepTimeoutError(c.timeoutMs)), c.timeoutMs);
     const onAbort = () => reject(ac.signal.reason);
-    if (ac.signal.aborted) { clearTimeout(timer); reject(ac.signal.reason); return; }
+    if (ac.signal.aborted) { clock.stop(); reject(ac.signal.reason); return; }
     ac.signal.addEventListener("abort", onAbort, { once: true });
     Promise.resolve()
       .then(() => (mode === "preview" ? action.preview!(input, ctx) : action.run(input, ctx)))
       .then(resolve, reject)
-      .finally(() => { clearTimeout(timer); ac.signal.removeEventListener("abort", onAbort); });
+      .finally(() => { clock.stop(); ac.signal.removeEventListener("abort", onAbort); });
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { badHostProblem, badPathProblem } from "./request-guard";
+import { badHostProblem, badPathProblem, offLoopbackProblem } from "./request-guard";
 
 describe("badPathProblem", () => {
   it("accepts paths that decode, whatever their query says", () => {
@@ -20,5 +20,19 @@ describe("badHostProblem", () => {
   it("refuses any other name (DNS rebinding)", () => {
     expect(badHostProblem("attacker.example:3000", undefined)).toMatch(/does not answer for the host "attacker.example"/);
     expect(badHostProblem("evil.example", "https://trellis.example.com")).toMatch(/TRELLIS_PUBLIC_URL/);
+  });
+});
+
+describe("offLoopbackProblem", () => {
+  it("serves requests that arrive on loopback, in every spelling, whatever the accounts setting", () => {
+    for (const a of ["127.0.0.1", "127.5.6.7", "::1", "::ffff:127.0.0.1"]) expect(offLoopbackProblem(a, "auto"), a).toBeUndefined();
+    expect(offLoopbackProblem(undefined, "auto")).toBeUndefined(); // a Unix socket: this machine
+  });
+
+  it("refuses requests that arrive on any other address unless accounts are required", () => {
+    for (const a of ["192.0.2.2", "10.0.0.5", "::ffff:192.168.1.2", "fe80::1"]) {
+      expect(offLoopbackProblem(a, "auto"), a).toContain("TRELLIS_ACCOUNTS=required");
+      expect(offLoopbackProblem(a, "required"), a).toBeUndefined();
+    }
   });
 });

@@ -30,12 +30,14 @@ export async function startApp(
     dataDir?: string;
     /** more environment for the app (TRELLIS_* settings) */
     env?: Record<string, string>;
+    /** the address to listen on (default 127.0.0.1); it is still reached through 127.0.0.1 */
+    host?: string;
   } = {},
 ): Promise<{ baseUrl: string; dataDir: string; stop(): Promise<void> }> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "trellis-app-"));
-  const proc = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const proc = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", options.host ?? "127.0.0.1"], {
     env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", TRELLIS_CHECK_ANSWERS: options.checkAnswers ? "1" : "0", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "", ...options.env },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,

@@ -27,7 +27,7 @@ function newestSource(dir: string): number {
 /** `env`: more settings for the app (TRELLIS_MCP_CONFIG, ...). */
 export type BuiltApp = { baseUrl: string; dataDir: string; stop(): Promise<void> };
 
-export async function startBuiltApp(options: { env?: Record<string, string> } = {}): Promise<BuiltApp> {
+export async function startBuiltApp(options: { env?: Record<string, string>; host?: string } = {}): Promise<BuiltApp> {
   const buildId = path.join(process.cwd(), ".next", "BUILD_ID");
   if (!existsSync(buildId)) throw new Error(`.next is missing. ${NEEDS_BUILD}`);
   const built = statSync(buildId).mtimeMs;
@@ -35,7 +35,7 @@ export async function startBuiltApp(options: { env?: Record<string, string> } = 
     console.warn("\n⚠ Sources changed after the last `npx next build`: these tests run the older build.\n");
   }
   try {
-    return await startApp({ timeoutMs: START_TIMEOUT_MS, checkAnswers: true, env: options.env });
+    return await startApp({ timeoutMs: START_TIMEOUT_MS, checkAnswers: true, env: options.env, host: options.host });
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${NEEDS_BUILD}`);
   }

@@ -78,6 +78,8 @@ export const filterAction = defineAction({
     "Returns { table, rowCount } with the same columns.",
   flows: ["data"],
   effect: "pure",
+  // "in" and "not_in" compare every row with every listed value: rows times values, not linear.
+  inlineSafe: (input) => input.conditions.every((c) => c.op !== "in" && c.op !== "not_in"),
   input: z.object({
     table: Table.describe("The table to filter"),
     conditions: z.array(Condition).describe("Conditions; an empty list keeps every row"),

@@ -12,6 +12,7 @@ export const selectAction = defineAction({
     'Example: { "table": …, "columns": ["date", "region", "revenue"], "rename": { "revenue": "Revenue (USD)" } }. Returns { table, rowCount }.',
   flows: ["data"],
   effect: "pure",
+  inlineSafe: () => true,
   input: z.object({
     table: Table.describe("The source table"),
     columns: z.array(z.string()).optional().describe("Columns to keep, in output order (default: all, in current order)"),

@@ -38,6 +38,7 @@ export const sortAction = defineAction({
     'Example: { "table": …, "by": [{ "column": "revenue", "direction": "desc" }] }. Add "limit" to keep only the first N rows (a top-N). Returns { table, rowCount }.',
   flows: ["data"],
   effect: "pure",
+  inlineSafe: () => true,
   input: z.object({
     table: Table.describe("The table to sort"),
     by: z.array(SortKey).min(1).describe("Sort keys, most significant first"),

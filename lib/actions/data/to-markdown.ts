@@ -12,6 +12,7 @@ export const toMarkdownAction = defineAction({
     "wire `markdown` into text.markdown_report or files.write.",
   flows: ["data"],
   effect: "pure",
+  inlineSafe: () => true,
   input: z.object({
     table: Table.describe("The table to render"),
     maxRows: z.number().int().min(0).optional().describe("Show at most this many rows (default: all)"),

@@ -16,6 +16,7 @@ export const countWordsAction = defineAction({
     "Words are letters and digits (inner apostrophes and hyphens kept); case is ignored unless caseSensitive. Returns { total, distinct, table } with table columns word, count.",
   flows: ["text"],
   effect: "pure",
+  inlineSafe: () => true,
   input: z.object({
     text: z.string().describe("The text whose words to count"),
     caseSensitive: z.boolean().default(false).describe("Count Word and word apart (default false)"),

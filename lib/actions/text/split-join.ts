@@ -10,6 +10,8 @@ export const splitAction = defineAction({
     'when regex is true (e.g. "[,;]\\\\s*"). By default parts are trimmed and empty parts dropped. Returns { parts, count }.',
   flows: ["text"],
   effect: "pure",
+  // A literal separator splits in one pass; a regular expression given by the plan may not.
+  inlineSafe: (input) => !input.regex,
   input: z.object({
     text: z.string().describe("The text to split"),
     separator: z.string().default("\n").describe('Where to split (default "\\n")'),
@@ -47,6 +49,7 @@ export const joinAction = defineAction({
     "and adding a prefix and suffix. Null parts are skipped. Returns { text, count }.",
   flows: ["text"],
   effect: "pure",
+  inlineSafe: () => true,
   input: z.object({
     parts: z.array(Part).describe("The values to join (text, numbers, booleans; nulls are skipped)"),
     separator: z.string().default("\n").describe('Put between parts (default "\\n")'),

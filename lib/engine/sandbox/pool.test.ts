@@ -116,4 +116,48 @@ describe("step workers", () => {
     await expect(spinA).rejects.toThrow("stop a");
     await expect(spinB).rejects.toThrow("stop b");
   });
+
+  it("hold the step's clock while it waits for a worker to load or to free up, and never while the action runs", async () => {
+    const cold = new StepWorkerPool({ entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"), boot: { actionsModule: path.join(root, "tests/support/sandbox-actions.ts"), exportName: "sandboxActions", options: { tag: "cold" } }, maxWorkers: 1, memoryMb: 64 });
+    try {
+      const clocked = () => {
+        const ctx = testContext();
+        const marks: string[] = [];
+        ctx.holdClock = () => { marks.push("hold"); return () => marks.push("resume"); };
+        ctx.log = (_level, message) => void marks.push(`action: ${message}`);
+        ctx.llm = { model: "m", complete: async () => ({ text: "ok" }) };
+        return { ctx, marks };
+      };
+      // Cold: the only worker is loading its actions when the step arrives.
+      const first = clocked();
+      expect(await cold.run("default", { type: "run", actionId: "t.echo", input: {} }, first.ctx)).toMatchObject({ tag: "cold" });
+      expect(first.marks).toEqual(["hold", "resume"]);
+      // Busy: the second step waits for the only worker, with its clock held, then runs.
+      const spinning = testContext();
+      const spin = cold.run("default", { type: "run", actionId: "t.spin", input: {} }, spinning);
+      const second = clocked();
+      const queued = cold.run("default", { type: "run", actionId: "t.talk", input: {} }, second.ctx);
+      await expect.poll(() => second.marks).toEqual(["hold"]);
+      spinning.controller.abort(new Error("stop the spin"));
+      await expect(spin).rejects.toThrow("stop the spin");
+      expect(await queued).toMatchObject({ answer: "ok" });
+      // The clock ran again before the action did anything (its log comes after the resume).
+      expect(second.marks).toEqual(["hold", "resume", "action: hello from the worker"]);
+    } finally {
+      cold.close();
+    }
+  });
+
+  it("give up a step cancelled while its worker loads, and keep that worker for the next step", async () => {
+    const cold = new StepWorkerPool({ entry: path.join(root, "lib/engine/sandbox/worker-entry.mjs"), boot: { actionsModule: path.join(root, "tests/support/sandbox-actions.ts"), exportName: "sandboxActions", options: { tag: "cold" } }, maxWorkers: 1, memoryMb: 64 });
+    try {
+      const ctx = testContext();
+      ctx.holdClock = () => { ctx.controller.abort(new Error("cancelled while loading")); return () => undefined; };
+      await expect(cold.run("default", { type: "run", actionId: "t.echo", input: {} }, ctx)).rejects.toThrow("cancelled while loading");
+      expect(await cold.run("default", { type: "run", actionId: "t.echo", input: {} }, testContext())).toMatchObject({ tag: "cold" });
+      expect(cold.stats()).toMatchObject({ started: 1, killed: 0 });
+    } finally {
+      cold.close();
+    }
+  });
 });

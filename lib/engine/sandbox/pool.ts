@@ -23,6 +23,8 @@ export interface StepPoolOptions {
 }
 
 export interface PoolStats {
+  /** tasks given to a worker */
+  tasks: number;
   started: number;
   killed: number;
   live: number;
@@ -106,7 +108,7 @@ class Lane {
 export class StepWorkerPool {
   private readonly lanes = new Map<string, Lane>();
   private readonly all = new Set<StepWorker>();
-  private readonly counts = { started: 0, killed: 0 };
+  private readonly counts = { tasks: 0, started: 0, killed: 0 };
   private closed = false;
 
   constructor(private readonly o: StepPoolOptions) {}
@@ -116,16 +118,24 @@ export class StepWorkerPool {
     if (this.closed) throw new Error("Trellis is shutting down; the step was not started.");
     ctx.signal.throwIfAborted();
     const l = this.lane(lane);
-    const w = await l.acquire(ctx.signal);
-    if (ctx.signal.aborted) {
-      l.release(w);
-      throw ctx.signal.reason;
+    // Waiting for a worker (every one busy, or one loading) is not the step's work: its clock stands still.
+    const resume = ctx.holdClock?.();
+    let w: StepWorker;
+    try {
+      w = await l.acquire(ctx.signal);
+      await Promise.race([w.ready, aborted(ctx.signal)]).catch((err: unknown) => {
+        l.release(w);
+        throw err;
+      });
+    } finally {
+      resume?.();
     }
     const onAbort = () => {
       this.counts.killed++;
       w.kill();
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });
+    this.counts.tasks++;
     try {
       return await Promise.race([w.run(task, ctx), aborted(ctx.signal)]);
     } finally {

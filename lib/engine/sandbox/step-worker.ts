@@ -26,8 +26,13 @@ export class StepWorker {
   /** false once the worker stopped or was told to: it takes no more steps */
   alive = true;
   private readonly onDead = new Set<() => void>();
+  /** settles once the worker has loaded its actions (or could not): the pool holds a step's clock until then */
+  readonly ready: Promise<void>;
+  private readyState!: { resolve(): void; reject(err: Error): void };
 
   constructor(private readonly o: StepWorkerOptions) {
+    this.ready = new Promise<void>((resolve, reject) => (this.readyState = { resolve, reject }));
+    this.ready.catch(() => undefined); // a warm worker that fails to load has nobody waiting on it
     this.worker = new Worker(o.entry, {
       workerData: o.boot,
       execArgv: [],
@@ -38,6 +43,7 @@ export class StepWorker {
     this.worker.on("message", (msg: FromWorker) => this.receive(msg));
     this.worker.on("error", (err: Error & { code?: string }) => {
       this.alive = false;
+      this.readyState.reject(new Error(`The step's worker failed: ${err.message}`));
       this.settle(
         err.code === "ERR_WORKER_OUT_OF_MEMORY"
           ? new ActionError("out_of_memory", `The step used more memory than its limit (${o.memoryMb} MB) and was stopped.`)
@@ -46,6 +52,7 @@ export class StepWorker {
     });
     this.worker.on("exit", (code) => {
       this.alive = false;
+      this.readyState.reject(new Error(`The step's worker stopped before it was ready (exit code ${code}).`));
       this.settle(new Error(`The step's worker stopped unexpectedly (exit code ${code}).`));
       for (const f of this.onDead) f();
     });
@@ -106,8 +113,10 @@ export class StepWorker {
     const c = this.current;
     switch (msg.type) {
       case "ready":
+        this.readyState.resolve();
         return;
       case "boot_failed":
+        this.readyState.reject(new Error(`The step's worker could not load its actions: ${msg.error.message}`));
         this.settle(new Error(`The step's worker could not load its actions: ${msg.error.message}`));
         this.kill();
         return;

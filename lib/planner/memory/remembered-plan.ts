@@ -25,13 +25,17 @@ export const RememberedPlan = z.object({
 });
 export type RememberedPlan = z.infer<typeof RememberedPlan>;
 
-/** A remembered plan as a planning answer names it. */
-export const MemoryRef = z.object({
+/** What names a remembered plan wherever it is shown: its goal, where it came from, the plan it is. */
+export const MemoryName = z.object({
   id: MemoryId,
   goal: z.string(),
   origin: MemoryOrigin,
   planId: z.string().optional(),
   versionId: z.string().optional(),
+});
+
+/** A remembered plan as a planning answer names it. */
+export const MemoryRef = MemoryName.extend({
   /** lexical similarity of its goal to the planned goal, 0..1 */
   similarity: z.number().min(0).max(1),
 });

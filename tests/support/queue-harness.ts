@@ -99,6 +99,9 @@ export async function queueHarness(options: { afterCommit?: QueueModeOptions["af
       const q = new Queue(STEP_QUEUE, bullConnection({ redisUrl: REDIS_URL, prefix }, redis));
       await q.obliterate({ force: true }).catch(() => undefined);
       await q.close();
+      // What obliterate leaves (the id counter, the queue's meta and event stream): nothing of the test stays.
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
       await redis.quit();
       await db.close();
       await created.drop();

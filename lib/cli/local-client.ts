@@ -140,8 +140,9 @@ export class LocalClient implements TrellisClient {
     const t = await this.open();
     const { run } = await this.run(runId);
     // Live events come from this process's engine: a run it does not execute would never move.
+    // In queue mode workers execute runs, and their events reach this process (docs/deploy.md).
     const unfinished = (status: string) => status === "queued" || status === "running";
-    if (unfinished(run.status) && !(await executingSoon(t, runId)) && unfinished((await this.run(runId)).run.status)) {
+    if (!t.queue && unfinished(run.status) && !(await executingSoon(t, runId)) && unfinished((await this.run(runId)).run.status)) {
       throw new CliError(
         ExitCode.failed,
         `Run ${runId} is ${run.status}, but no process here is running it (it was left when its process stopped). It resumes when the app starts (npm start); or cancel it: trellis cancel ${runId}. If the app is running it, follow it there with --server.`,

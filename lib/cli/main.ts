@@ -20,12 +20,13 @@ import { runsCommand } from "./commands/runs";
 import { templatesCommand } from "./commands/templates";
 import { validateCommand } from "./commands/validate";
 import { watchCommand } from "./commands/watch";
+import { workerCommand } from "./commands/worker";
 import { Interrupts, type Context } from "./context";
 import { CliError, ExitCode } from "./exit-codes";
 import { Output, flush } from "./output";
 import { Prompter } from "./prompt";
 
-export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand, loginCommand, logoutCommand, adminCommand];
+export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand, loginCommand, logoutCommand, adminCommand, workerCommand];
 
 /** Global options, read before the command parses its own (it accepts them too). */
 function peekGlobals(argv: string[]): { json: boolean; color: boolean; server?: string; help: boolean; version: boolean; verbose: boolean } {

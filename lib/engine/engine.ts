@@ -58,6 +58,20 @@ export interface EngineOptions {
    * (planned-stop.ts); unset: every stop mid-step counts as a crash
    */
   plannedStopFile?: string;
+  /**
+   * queue mode (PostgreSQL and Redis): steps run on `trellis worker` processes, not here; this
+   * engine records runs and decisions and hands ready steps out (queue/queue-runs.ts). Dry runs
+   * still run here: they act on nothing.
+   */
+  queue?: QueueMode;
+}
+
+/** What the engine asks of queue mode (queue/queue-runs.ts implements it). */
+export interface QueueMode {
+  advance(runId: string, options?: { reconcile?: boolean }): Promise<void>;
+  cancel(runId: string, reason: string): Promise<void>;
+  decide(runId: string, stepId: string, decision: Omit<ApprovalDecision, "at">, onRejectFailRun: (loaded: LoadedRun) => boolean): Promise<void>;
+  reconcile(): Promise<string[]>;
 }
 
 const ENGINE_STATUS = { not_found: 404, invalid_plan: 422, invalid_inputs: 422, conflict: 409, invalid_request: 400 } as const;
@@ -147,10 +161,12 @@ export class Engine {
       steps: plan.steps.map((s) => newStep(runId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
     };
-    const events = await this.o.store.createRun(newRun, this.claimInfo);
+    const queued = this.queued(options);
+    const events = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
+    if (queued) await this.inQueue(() => queued.advance(runId));
     // What was just written is what a load would read: start from it.
-    this.launch(runId, { ...newRunRecords(newRun, events, new Date()), plan });
+    else this.launch(runId, { ...newRunRecords(newRun, events, new Date()), plan });
     return runId;
   }
 
@@ -187,6 +203,7 @@ export class Engine {
   async cancel(runId: string, reason = "cancelled by a person"): Promise<void> {
     const live = this.executors.get(runId);
     if (live && !live.isFinished) return live.cancel(reason);
+    if (this.o.queue && !live) return this.inQueue(() => this.o.queue!.cancel(runId, reason));
     const pending = this.cancelling.get(runId);
     if (pending) return pending;
     const cancelling = this.cancelStored(runId, reason, live).finally(() => this.cancelling.delete(runId));
@@ -207,6 +224,7 @@ export class Engine {
       const unstorable = findUnstorable(decision.input, "input");
       if (unstorable) throw new EngineError("invalid_inputs", `the edited input cannot be stored: ${unstorable.message}`, unstorable);
     }
+    if (this.o.queue && !this.executors.has(runId)) return this.inQueue(() => this.o.queue!.decide(runId, stepId, { decision: "approved", by: decision.by, comment: decision.comment, input: decision.input }, onRejectFailRun));
     const ex = await this.executorFor(runId);
     await ex.decide(stepId, { decision: "approved", by: decision.by, comment: decision.comment, input: decision.input });
   }
@@ -216,6 +234,7 @@ export class Engine {
     const step = loaded.steps.find((s) => s.stepId === stepId);
     if (!step) throw new EngineError("not_found", `run ${runId} has no step ${stepId}`);
     if (step.status !== "awaiting_approval") throw new EngineError("conflict", `step ${stepId} is ${step.status}, not waiting for approval`);
+    if (this.o.queue && !this.executors.has(runId)) return this.inQueue(() => this.o.queue!.decide(runId, stepId, { decision: "rejected", by: decision.by, comment: decision.comment }, onRejectFailRun));
     const ex = await this.executorFor(runId);
     await ex.decide(stepId, { decision: "rejected", by: decision.by, comment: decision.comment });
   }
@@ -271,15 +290,19 @@ export class Engine {
       steps: version.plan.steps.map((s) => newStep(newId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }, ...reused],
     };
-    const events = await this.o.store.createRun(newRun, this.claimInfo);
+    const queued = this.queued(old.run.options);
+    const events = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
+    if (queued) await this.inQueue(() => queued.advance(newId));
     // As for a new run: what was just written is what a load would read, so start from it.
-    this.launch(newId, { ...newRunRecords(newRun, events, new Date()), plan: version.plan });
+    else this.launch(newId, { ...newRunRecords(newRun, events, new Date()), plan: version.plan });
     return newId;
   }
 
   /** Resumes every unfinished run that no other live engine holds. Returns the ids it looked at. */
   async resumeAll(): Promise<string[]> {
+    // Queue mode: nothing runs here; the reconciler hands out the jobs of ready steps that have none.
+    if (this.o.queue) return this.o.queue.reconcile();
     this.plannedStop ??= this.o.plannedStopFile ? takePlannedStop(this.o.plannedStopFile) : {};
     const ids = (await this.o.store.unfinished()).filter((id) => !this.executors.has(id));
     for (const id of ids) this.launch(id);
@@ -310,6 +333,21 @@ export class Engine {
   }
 
   // ---- internals ----
+
+  /** The queue a run goes to: none for a dry run, which runs here. */
+  private queued(options: { dryRun?: boolean }): QueueMode | undefined {
+    return options.dryRun ? undefined : this.o.queue;
+  }
+
+  /** A queue-mode change; a request the run's stored state refuses is a conflict. */
+  private async inQueue(change: () => Promise<void>): Promise<void> {
+    try {
+      await change();
+    } catch (err) {
+      if (err instanceof Error && err.name === "RunStateConflict") throw new EngineError("conflict", err.message);
+      throw err;
+    }
+  }
 
   /**
    * Claims a run for this engine: when nobody holds it, its lease ran out, or its holder is an
@@ -483,6 +521,8 @@ export class Engine {
 function defaultLog(level: string, message: string) {
   if (level === "error") console.error(`[trellis] ${message}`);
 }
+
+const onRejectFailRun = (loaded: LoadedRun) => loaded.run.options.onReject === "fail_run";
 
 function newStep(runId: string, stepId: string): NewRun["steps"][number] {
   return { stepId, idempotencyKey: `${runId}:${stepId}` };

@@ -4,20 +4,19 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { approvalReasons, dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
-import { applyInputDefaults, resolveRunOutputs, resolveStepInput } from "./resolve-inputs";
+import { dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { applyInputDefaults, resolveRunOutputs } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
-import { backoffDelay, hideServerPaths, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
-import { checkedInput, StepBoundaryError, storedOutput, zodMessage } from "./step-boundary";
+import { StepCancelledError } from "./failure";
+import { StepBoundaryError, storedOutput, zodMessage } from "./step-boundary";
+import { afterFailure, attemptAction, prepareStep, runAttempt, stepFailedEvent, stepFailure, type AttemptContext } from "./step-run";
 import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
 import { quarantinedSteps, quarantineFailures } from "./quarantine";
 import { IndexHeap, SweepQueue } from "./step-queues";
-import { stepClock } from "./step-clock";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
-const PROGRESS_INTERVAL_MS = 100;
 
 export class RunExecutor {
   readonly runId: string;
@@ -385,98 +384,53 @@ export class RunExecutor {
   private async runStep(def: Step): Promise<void> {
     if (this.stopping || this.finished) return;
     const s = this.step(def.id);
-    const action = this.ctx.registry.get(def.action);
-    if (!action) {
-      await this.failStep(def, s, { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false });
+    const prepared = await prepareStep({ def, step: s, action: this.ctx.registry.get(def.action), runInputs: this.runInputs(), outputs: this.outputs, artifacts: this.artifacts, options: this.run.options, runFolder: this.ctx.workspaceFor(this.runId) });
+    if (prepared.kind === "fail") {
+      await this.failStep(def, s, prepared.failure);
       return;
     }
-    const resolved = await resolveStepInput(def, this.runInputs(), this.outputs, this.artifacts);
-    if (!resolved.ok) {
-      await this.failStep(def, s, { code: "input_invalid", message: resolved.message, retryable: false });
+    if (prepared.kind === "await_approval") {
+      this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input: prepared.recorded, reasons: prepared.reasons } }]);
       return;
     }
-    /** what the step's events say it was given: large parts as artifact references */
-    let recorded: unknown = resolved.recorded;
-    const dryRun = this.run.options.dryRun;
-    const reasons = approvalReasons(def, action, this.run.options, recorded);
-    // A dry run never waits, and sends nothing a person asked to approve first: the step says what it would have sent.
-    if (dryRun && reasons.includes("outgoing")) {
+    if (prepared.kind === "dry_run_withheld") {
       this.previewedOnly.add(def.id);
-      const preview: DryRunPreview = { kind: "description", text: `would send data outside Trellis with ${action.id} (approve outgoing calls is on, so a dry run does not send it)` };
-      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${preview.text}`, dryRun: { input: recorded, effect: action.effect, wouldRun: true, preview } } }]);
+      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${prepared.preview.text}`, dryRun: { input: prepared.recorded, effect: prepared.action.effect, wouldRun: true, preview: prepared.preview } } }]);
       return;
     }
-    const needsApproval = !dryRun && reasons.length > 0;
-    if (needsApproval) {
-      if (!s.approval) {
-        const problem = await checkedInput(action, recorded, this.artifacts).then(() => null, (err: unknown) => this.failureOf(err));
-        if (problem) {
-          await this.failStep(def, s, problem);
-          return;
-        }
-        this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input: recorded, reasons } }]);
-        return;
-      }
-      // An edited input may keep parts of the resolved one as they were shown: large ones as references.
-      if (s.approval.input !== undefined) recorded = s.approval.input;
-    }
-    // A step worker reads back and checks the input of the actions it runs (`storedForm`) itself.
-    let input = recorded;
-    if (!action.storedForm) {
-      try {
-        input = await checkedInput(action, recorded, this.artifacts);
-      } catch (err) {
-        await this.failStep(def, s, this.failureOf(err));
-        return;
-      }
-    }
-    const timeoutMs = def.timeoutMs ?? action.spec.timeoutMs;
-    // A dry run runs what only reads (pure and read steps) and asks a write, or a read that
-    // declares one, for a preview of its effect instead.
-    if (dryRun && (action.preview || action.effect === "write")) {
-      await this.previewStep(def, s, action, input, recorded, timeoutMs);
+    if (prepared.kind === "preview") {
+      await this.previewStep(def, s, prepared.action, prepared.input, prepared.recorded, prepared.timeoutMs);
       return;
     }
-
-    const maxAttempts = def.retry?.maxAttempts ?? action.spec.retry.maxAttempts;
-    const backoffMs = def.retry?.backoffMs ?? action.spec.retry.backoffMs ?? 500;
-    const maxBackoffMs = def.retry?.maxBackoffMs ?? action.spec.retry.maxBackoffMs ?? 30_000;
-
     while (true) {
       const attempt = s.attempts + 1;
       const ac = new AbortController();
       this.running.set(def.id, ac);
-      this.fire([{ type: "step.started", stepId: def.id, data: { attempt, input: recorded } }]);
+      this.fire([{ type: "step.started", stepId: def.id, data: { attempt, input: prepared.recorded } }]);
       if (this.stopping) ac.abort(new StepCancelledError(this.stopReason()));
-      const usage: Usage = { promptTokens: 0, completionTokens: 0 };
-      const t0 = performance.now();
-      try {
-        const raw = await this.attempt(action, input, def, attempt, ac, timeoutMs, usage);
-        const output = await this.storedOutput(action, raw);
-        this.running.delete(def.id);
-        const used = usage.promptTokens || usage.completionTokens ? { usage: { ...usage } } : {};
-        this.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output, ...used, ms: Math.round(performance.now() - t0) } }]);
-        return;
-      } catch (err) {
-        this.running.delete(def.id);
-        const failure = this.failureOf(err, ac);
-        if (failure.code === "cancelled" || (this.stopping && ac.signal.aborted)) {
-          this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }]);
-          return;
-        }
-        if (failure.retryable && attempt < maxAttempts && !this.stopping) {
-          const delayMs = backoffDelay(attempt, backoffMs, maxBackoffMs, failure);
-          this.fire([{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs, failure } }]);
-          const waited = await this.sleep(delayMs, def.id);
-          if (!waited) {
-            this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopReason() } }]);
-            return;
-          }
-          continue;
-        }
-        await this.failStep(def, s, failure);
+      const outcome = await runAttempt(prepared, this.attemptContext(def, attempt, prepared.timeoutMs), ac, this.artifacts);
+      this.running.delete(def.id);
+      if (outcome.kind === "succeeded") {
+        this.fire([outcome.event]);
         return;
       }
+      const failure = outcome.failure;
+      const next = afterFailure(failure, attempt, prepared.retry, { stopping: Boolean(this.stopping), aborted: ac.signal.aborted });
+      if (next.next === "cancelled") {
+        this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: failure.message } }]);
+        return;
+      }
+      if (next.next === "retry") {
+        this.fire([{ type: "step.retrying", stepId: def.id, data: { attempt, delayMs: next.delayMs, failure } }]);
+        const waited = await this.sleep(next.delayMs, def.id);
+        if (!waited) {
+          this.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: this.stopReason() } }]);
+          return;
+        }
+        continue;
+      }
+      await this.failStep(def, s, failure);
+      return;
     }
   }
 
@@ -496,7 +450,7 @@ export class RunExecutor {
     if (this.stopping) ac.abort(new StepCancelledError(this.stopReason()));
     const usage: Usage = { promptTokens: 0, completionTokens: 0 };
     try {
-      const raw = (await this.attempt(action, input, def, attempt, ac, timeoutMs, usage, "preview")) as { effect?: unknown; output?: unknown } | undefined;
+      const raw = (await attemptAction(action, input, this.attemptContext(def, attempt, timeoutMs), ac, usage, "preview")) as { effect?: unknown; output?: unknown } | undefined;
       const preview = DryRunPreview.safeParse(raw?.effect);
       if (!preview.success) throw new StepBoundaryError("output_invalid", `The action's dry-run preview is not valid: ${zodMessage(preview.error)}`);
       let output: unknown;
@@ -527,51 +481,17 @@ export class RunExecutor {
 
   /** What an attempt's error means for the step: the abort's own reason when the attempt was stopped. */
   private failureOf(err: unknown, ac?: AbortController): Failure {
-    if (err instanceof StepBoundaryError) return { code: err.code, message: hideServerPaths(err.message, this.ctx.workspaceFor(this.runId)), retryable: false };
-    return toFailure(ac?.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err, { runFolder: this.ctx.workspaceFor(this.runId) });
+    return stepFailure(err, this.ctx.workspaceFor(this.runId), ac);
   }
 
   private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {
-    const useFallback = def.onError === "continue" && def.fallback !== undefined;
-    this.fire([{ type: "step.failed", stepId: def.id, data: { attempt: s.attempts, failure, ...(useFallback ? { usedFallback: true, output: def.fallback } : {}) } }]);
+    this.fire([stepFailedEvent(def, s.attempts, failure)]);
     if (def.onError === "continue") return;
     if (this.run.options.failurePolicy === "fail_fast" && !this.stopping) this.beginStop("fail", { ...failure, message: failure.message });
   }
 
-  private attempt(action: Action, input: unknown, def: Step, attempt: number, ac: AbortController, timeoutMs: number, usage: Usage, mode: "run" | "preview" = "run"): Promise<unknown> {
-    let lastProgress = 0;
-    const log = (level: "debug" | "info" | "warn" | "error", message: string, data?: unknown) => {
-      this.fire([{ type: "step.log", stepId: def.id, data: { level, message: truncateText(String(message), 4000), data: jsonSafe(data) } }]);
-    };
-    const ctx: ActionContext = {
-      signal: ac.signal,
-      timeoutMs,
-      log,
-      progress: (fraction, message) => {
-        const now = Date.now();
-        if (now - lastProgress < PROGRESS_INTERVAL_MS && fraction < 1) return;
-        lastProgress = now;
-        this.fire([{ type: "step.progress", stepId: def.id, data: { fraction: Math.max(0, Math.min(1, fraction)), message } }]);
-      },
-      runId: this.runId,
-      stepId: def.id,
-      attempt,
-      idempotencyKey: this.keys.get(def.id)!,
-      workspaceDir: this.ctx.workspaceFor(this.runId),
-      llm: this.ctx.llm,
-      reportUsage: (u) => { usage.promptTokens += u.promptTokens; usage.completionTokens += u.completionTokens; },
-    };
-    const clock = stepClock(timeoutMs, () => ac.abort(new StepTimeoutError(timeoutMs)));
-    ctx.holdClock = clock.hold;
-    return new Promise<unknown>((resolve, reject) => {
-      const onAbort = () => reject(ac.signal.reason);
-      if (ac.signal.aborted) { clock.stop(); reject(ac.signal.reason); return; }
-      ac.signal.addEventListener("abort", onAbort, { once: true });
-      Promise.resolve()
-        .then(() => (mode === "preview" ? action.preview!(input, ctx) : action.run(input, ctx)))
-        .then(resolve, reject)
-        .finally(() => { clock.stop(); ac.signal.removeEventListener("abort", onAbort); });
-    });
+  private attemptContext(def: Step, attempt: number, timeoutMs: number): AttemptContext {
+    return { runId: this.runId, stepId: def.id, attempt, idempotencyKey: this.keys.get(def.id)!, workspaceDir: this.ctx.workspaceFor(this.runId), llm: this.ctx.llm, timeoutMs, fire: (events) => this.fire(events) };
   }
 
   /** false when the run stopped during the wait */
@@ -674,11 +594,6 @@ export class RunExecutor {
 /** Steps that have not started and may still: pending, approved (queued) or waiting for a person. */
 function isWaiting(status: StepStatus): boolean {
   return status === "pending" || status === "queued" || status === "awaiting_approval";
-}
-
-function jsonSafe(v: unknown): unknown {
-  if (v === undefined) return undefined;
-  try { return JSON.parse(JSON.stringify(v)); } catch { return String(v); }
 }
 
 export type { NewEvent };

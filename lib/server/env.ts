@@ -34,6 +34,10 @@ const EnvSchema = z.object({
   TRELLIS_STEP_WORKERS: optional(z.coerce.number({ message: "a whole number from 1 to 64" }).int("a whole number from 1 to 64").min(1, "at least 1").max(64, "at most 64")),
   TRELLIS_STEP_MEMORY_MB: optional(z.coerce.number({ message: "a number of megabytes" }).int("a whole number of megabytes").min(64, "at least 64").max(16_384, "at most 16384")),
   HOST: optionalString,
+  TRELLIS_REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "a Redis URL such as redis://127.0.0.1:6379")),
+  TRELLIS_QUEUE_PREFIX: optional(z.string().regex(/^[\w.-]{1,64}$/, "letters, digits, '_', '.', '-' (at most 64)")),
+  TRELLIS_QUEUE_LOCK_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(1000, "at least 1000").max(600_000, "at most 600000")),
+  TRELLIS_RECONCILE_MS: optional(z.coerce.number({ message: "a number of milliseconds" }).int("a whole number of milliseconds").min(0, "at least 0 (0: never)").max(3_600_000, "at most 3600000")),
   TRELLIS_ACCOUNTS: optional(z.enum(["auto", "required"], { message: "auto or required" })),
   TRELLIS_SECRET_KEY: optional(z.string().min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)")),
   BETTER_AUTH_SECRET: optional(z.string().min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)")),
@@ -77,6 +81,11 @@ export interface TrellisConfig {
   logLevel: "debug" | "info" | "warn" | "error";
   /** check every API answer against its contract schema (development and tests; off in production unless asked) */
   checkAnswers: boolean;
+  /**
+   * queue mode (docs/deploy.md): with PostgreSQL and Redis, steps run on `trellis worker`
+   * processes fed by BullMQ; absent, the server runs them itself
+   */
+  queue?: { redisUrl: string; prefix: string; lockMs: number; reconcileMs: number };
   /** built-in actions run in step workers (threads that a timeout or cancel terminates), not in the server's thread */
   steps: { isolated: boolean; workers: number; memoryMb: number };
   /** per account (or the local person): planning requests per hour, and runs not yet ended; 0 is no limit */
@@ -103,6 +112,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     throw new ConfigError(`Trellis cannot start: invalid configuration.\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.TRELLIS_REDIS_URL && !e.DATABASE_URL) throw new ConfigError("Trellis cannot start: TRELLIS_REDIS_URL (queue mode) needs DATABASE_URL too: workers and web servers share one PostgreSQL database.");
   const baseUrl = e.OPENAI_BASE_URL;
   // A local OpenAI-compatible server (Ollama, vLLM, LM Studio) often needs no key.
   const configured = Boolean(e.OPENAI_API_KEY || baseUrl);
@@ -133,6 +143,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     mcpConfigFile: e.TRELLIS_MCP_CONFIG ? path.resolve(cwd, e.TRELLIS_MCP_CONFIG) : undefined,
     logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
     checkAnswers: e.TRELLIS_CHECK_ANSWERS ? e.TRELLIS_CHECK_ANSWERS === "1" : e.NODE_ENV !== "production",
+    queue: e.TRELLIS_REDIS_URL ? { redisUrl: e.TRELLIS_REDIS_URL, prefix: e.TRELLIS_QUEUE_PREFIX ?? "trellis", lockMs: e.TRELLIS_QUEUE_LOCK_MS ?? 30_000, reconcileMs: e.TRELLIS_RECONCILE_MS ?? 10_000 } : undefined,
     steps: { isolated: e.TRELLIS_STEP_ISOLATION !== "0", workers: e.TRELLIS_STEP_WORKERS ?? 8, memoryMb: e.TRELLIS_STEP_MEMORY_MB ?? 512 },
     limits: { plansPerHour: e.TRELLIS_LIMIT_PLANS_PER_HOUR ?? DEFAULT_LIMITS.plansPerHour, activeRuns: e.TRELLIS_LIMIT_ACTIVE_RUNS ?? DEFAULT_LIMITS.activeRuns },
   };

@@ -21,6 +21,7 @@ import { isolate } from "../engine/sandbox/isolate";
 import { StepWorkerPool } from "../engine/sandbox/pool";
 import { InProcessEventBus } from "../engine/event-bus";
 import { PrismaRunStore } from "../store/run-store";
+import { openQueueMode, type OpenQueueMode } from "../engine/queue/queue-mode";
 import { getVersion } from "../store/plans";
 import { ConfigError, config, type TrellisConfig } from "./env";
 import { serverLog } from "./log";
@@ -50,6 +51,8 @@ export interface Trellis {
   accounts: Accounts;
   /** MCP servers added at run time (the Connections page), their secrets encrypted in the database */
   connections: StoredConnections;
+  /** queue mode (TRELLIS_REDIS_URL with DATABASE_URL): steps go to `trellis worker` processes */
+  queue?: OpenQueueMode;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -93,9 +96,14 @@ async function open(): Promise<Trellis> {
   registry.addSource(connections);
   await connections.start();
   const llm = openAiProviderFromConfig(cfg.llm);
+  // The embedded database belongs to this process alone (lock file): claims never wait.
+  const store = new PrismaRunStore(database.prisma, { exclusive: database.kind === "pglite" });
+  const queue = cfg.queue && cfg.databaseUrl
+    ? await openQueueMode({ databaseUrl: cfg.databaseUrl, connection: { redisUrl: cfg.queue.redisUrl, prefix: cfg.queue.prefix }, store, runConcurrency: cfg.runConcurrency, workspaceFor: (id) => path.join(runsFolder(cfg), id), log: (level, message) => serverLog()[level](message) })
+    : undefined;
   const engine = new Engine({
-    // The embedded database belongs to this process alone (lock file): claims never wait.
-    store: new PrismaRunStore(database.prisma, { exclusive: database.kind === "pglite" }),
+    store,
+    queue: queue?.runs,
     // Every process on this data folder (the server after a restart, the CLI) is the same
     // engine: a claim left by one that stopped is taken over at once, not after its lease.
     name: engineNameIn(cfg.dataDir) ?? undefined,
@@ -103,7 +111,7 @@ async function open(): Promise<Trellis> {
     commitWindowMs: cfg.commitWindowMs,
     versions: { getVersion: (id) => getVersion(database.prisma, id) },
     registry,
-    bus: new InProcessEventBus(),
+    bus: queue?.bus ?? new InProcessEventBus(),
     workspaceRoot: runsFolder(cfg),
     plannedStopFile: path.join(cfg.dataDir, "planned-stop.json"),
     runConcurrency: cfg.runConcurrency,
@@ -126,6 +134,7 @@ async function open(): Promise<Trellis> {
     mcp,
     apis,
     connections,
+    queue,
   };
 }
 
@@ -214,6 +223,7 @@ export async function closeTrellis(): Promise<void> {
   if (!t) return;
   const trellis = await t;
   await trellis.engine.close();
+  await trellis.queue?.close();
   trellis.stepWorkers?.close();
   await trellis.mcp?.close();
   await trellis.connections.close();

@@ -4,15 +4,15 @@
  * a batch's events and the row changes they imply commit together.
  */
 import { z } from "zod";
-import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, rowPatches, type RowPatches, type RunFieldsPatch, type StepFieldsPatch } from "../core";
-import { newRunRecords, SeqConflictError, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
+import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, repairForStorage, rowPatches, type RowPatches, type RunFieldsPatch, type StepFieldsPatch } from "../core";
+import { newRunRecords, SeqConflictError, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { actingLabel } from "./acting";
 import { Prisma } from "./generated/client.ts";
 import { CorruptRowError } from "./plans";
 import { classifyStorageError, type StorageErrorKind } from "./errors";
-import { insertEvents, updateRuns, updateSteps, type RunRowPatch, type StepRowPatch } from "./batch-writes";
+import { insertEvents, updateRuns, updateSteps, type RawWriter, type RunRowPatch, type StepRowPatch } from "./batch-writes";
 
 const ApprovalRow = z.object({ decision: z.enum(["approved", "rejected"]), by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional(), at: z.string() });
 
@@ -52,6 +52,9 @@ export class PrismaRunStore implements RunStore {
    * `exclusive`: this process is the database's only user (the embedded database is locked
    * to one process), so a claim never has to wait for another owner's lease to run out.
    */
+  /** parsed plans of the versions queue-mode changes read (appendLocked), by version id */
+  private readonly plans = new Map<string, Plan>();
+
   constructor(private readonly db: Db, private readonly options: { exclusive?: boolean } = {}) {}
 
   async claim(runId: string, owner: RunClaim, options: { from?: string } = {}): Promise<boolean> {
@@ -103,42 +106,45 @@ export class PrismaRunStore implements RunStore {
   }
 
   async apply(changes: CommittedChange[]): Promise<void> {
-    // One batch transaction of three set-based statements, whatever the batch holds: the seqs
-    // are assigned, so nothing needs a read in between. The (runId, seq) key makes a second
-    // writer of the same run fail the whole batch. Each event sets the same fields whatever came
-    // before, so a run's row changes are its events' patches merged in order (later fields win):
-    // no read of the rows either.
-    const events: RunEvent[] = [];
-    const byRun = new Map<string, RowPatches>();
-    for (const c of changes) {
-      events.push(...c.events);
-      byRun.set(c.runId, rowPatches(c.events, byRun.get(c.runId)));
-    }
-    const runs: RunRowPatch[] = [];
-    const steps: StepRowPatch[] = [];
-    for (const [runId, { lastSeq, run, steps: patches }] of byRun) {
-      if (lastSeq || Object.values(run).some((v) => v !== undefined)) runs.push({ runId, lastSeq, run });
-      for (const [stepId, patch] of patches) steps.push({ runId, stepId, patch });
-    }
-    if (!events.length && !runs.length && !steps.length) return;
     try {
-      await this.db.$transaction(async (tx) => {
-        await insertEvents(tx, events);
-        const [runRows, stepRows] = [await updateRuns(tx, runs), await updateSteps(tx, steps)];
-        // A row that is not there is a change that cannot be written (a plan changed under its run).
-        if (runRows !== runs.length || stepRows !== steps.length) throw new MissingRowsError(`${runs.length - runRows} of the ${runs.length} run rows and ${steps.length - stepRows} of the ${steps.length} step rows the batch changes do not exist`);
-      });
+      await this.db.$transaction(async (tx) => { await writeChanges(tx, changes); });
     } catch (err) {
       throw applyError(err, changes);
     }
   }
 
-  async load(runId: string): Promise<LoadedRun | null> {
-    const row = await this.db.run.findUnique({ where: { id: runId }, include: { steps: true, planVersion: { select: { body: true } } } });
-    if (!row) return null;
-    const plan = Plan.safeParse(row.planVersion.body);
-    if (!plan.success) throw new CorruptRowError(`run ${runId}: its plan version no longer parses`);
-    return { run: toRunRecord(row), steps: row.steps.map(toStepRecord), plan: plan.data };
+  /**
+   * Queue mode, where several processes write one run: in one transaction, locks the run's row
+   * (every other writer of the run waits), reads the run as stored, asks `decide` for the events
+   * to append, gives them the seqs after the last stored one and writes them with their row
+   * changes. `notify` sends a PostgreSQL notification with the change, delivered at commit.
+   * Returns the events as stored (none when `decide` gave none) and what `decide` returned.
+   */
+  async appendLocked<T>(runId: string, decide: (loaded: LoadedRun) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null> {
+    const changes: CommittedChange[] = [];
+    try {
+      return await this.db.$transaction(async (tx) => {
+        const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Run" WHERE "id" = ${runId} FOR UPDATE`;
+        if (!locked.length) return null;
+        const loaded = await loadRun(tx as unknown as Db, runId, this.plans);
+        if (!loaded) return null;
+        const { events: fresh, result } = await decide(loaded);
+        const at = new Date().toISOString();
+        const events = fresh.map((e, i) => ({ ...repairForStorage(e), seq: loaded.run.lastSeq + i + 1, runId, at }) as RunEvent);
+        if (events.length) {
+          changes.push({ runId, events });
+          await writeChanges(tx, changes);
+        }
+        for (const n of notify?.(events, result) ?? []) await tx.$executeRaw`SELECT pg_notify(${n.channel}, ${n.payload})`;
+        return { events, result };
+      }, { maxWait: 20_000, timeout: 60_000 });
+    } catch (err) {
+      throw applyError(err, changes);
+    }
+  }
+
+  load(runId: string): Promise<LoadedRun | null> {
+    return loadRun(this.db, runId);
   }
 
   async unfinished(): Promise<string[]> {
@@ -155,6 +161,58 @@ export class PrismaRunStore implements RunStore {
     const rows = await this.db.runEvent.findMany({ where: { runId, type }, orderBy: { seq: "desc" }, take: limit });
     return rows.reverse().map((r) => toRunEvent(r) as Extract<RunEvent, { type: T }>);
   }
+}
+
+async function loadRun(db: Db, runId: string, plans?: Map<string, Plan>): Promise<LoadedRun | null> {
+  if (plans) {
+    // A plan version never changes once saved: its parsed plan is kept, and only the run is read.
+    const row = await db.run.findUnique({ where: { id: runId }, include: { steps: true } });
+    if (!row) return null;
+    let plan = plans.get(row.planVersionId);
+    if (!plan) {
+      const version = await db.planVersion.findUnique({ where: { id: row.planVersionId }, select: { body: true } });
+      const parsed = Plan.safeParse(version?.body);
+      if (!parsed.success) throw new CorruptRowError(`run ${runId}: its plan version no longer parses`);
+      plan = parsed.data;
+      if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value!);
+      plans.set(row.planVersionId, plan);
+    }
+    return { run: toRunRecord(row), steps: row.steps.map(toStepRecord), plan };
+  }
+  const row = await db.run.findUnique({ where: { id: runId }, include: { steps: true, planVersion: { select: { body: true } } } });
+  if (!row) return null;
+  const plan = Plan.safeParse(row.planVersion.body);
+  if (!plan.success) throw new CorruptRowError(`run ${runId}: its plan version no longer parses`);
+  return { run: toRunRecord(row), steps: row.steps.map(toStepRecord), plan: plan.data };
+}
+
+const PLAN_CACHE_SIZE = 200;
+
+/**
+ * One batch's writes inside a transaction: three set-based statements, whatever the batch holds.
+ * The seqs are assigned, so nothing needs a read in between. The (runId, seq) key makes a second
+ * writer of the same run fail the whole batch. Each event sets the same fields whatever came
+ * before, so a run's row changes are its events' patches merged in order (later fields win): no
+ * read of the rows either.
+ */
+async function writeChanges(tx: RawWriter, changes: CommittedChange[]): Promise<void> {
+  const events: RunEvent[] = [];
+  const byRun = new Map<string, RowPatches>();
+  for (const c of changes) {
+    events.push(...c.events);
+    byRun.set(c.runId, rowPatches(c.events, byRun.get(c.runId)));
+  }
+  const runs: RunRowPatch[] = [];
+  const steps: StepRowPatch[] = [];
+  for (const [runId, { lastSeq, run, steps: patches }] of byRun) {
+    if (lastSeq || Object.values(run).some((v) => v !== undefined)) runs.push({ runId, lastSeq, run });
+    for (const [stepId, patch] of patches) steps.push({ runId, stepId, patch });
+  }
+  if (!events.length && !runs.length && !steps.length) return;
+  await insertEvents(tx, events);
+  const [runRows, stepRows] = [await updateRuns(tx, runs), await updateSteps(tx, steps)];
+  // A row that is not there is a change that cannot be written (a plan changed under its run).
+  if (runRows !== runs.length || stepRows !== steps.length) throw new MissingRowsError(`${runs.length - runRows} of the ${runs.length} run rows and ${steps.length - stepRows} of the ${steps.length} step rows the batch changes do not exist`);
 }
 
 class MissingRowsError extends Error {}

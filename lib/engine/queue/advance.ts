@@ -1,0 +1,145 @@
+/**
+ * Queue mode's scheduling step: what a run's stored state (and the events about to be appended
+ * with it) leads to. Called inside the transaction that holds the run's row lock (see
+ * PrismaRunStore.appendLocked), after every change: a run that is queued starts, steps whose
+ * dependencies ended without an output are skipped, a failure under fail-fast stops the run, the
+ * run ends when nothing is left, and the ready steps are handed out as jobs up to the run's
+ * concurrency, counting the steps that run on any worker.
+ *
+ * The rules are the run executor's (run-executor.ts), over stored state instead of memory.
+ */
+import { dependenciesOf, foldRunEvent, topologicalOrderOf, buildGraph, type Failure, type RunEvent, type RunState, type Step, type StepStatus, type Usage } from "../../core";
+import type { ArtifactStore } from "../artifact-store";
+import { applyInputDefaults, resolveRunOutputs } from "../resolve-inputs";
+import { runStateOfRecords, type LoadedRun, type NewEvent } from "../run-store";
+
+const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
+const TERMINAL_RUN: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
+
+/** A job to hand out: run `stepId`'s attempt `attempt`, after `delayMs`. */
+export interface StepJob {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  delayMs?: number;
+}
+
+export interface Advance {
+  /** the events to append, after the ones given */
+  events: NewEvent[];
+  /** jobs to enqueue once the transaction commits */
+  jobs: StepJob[];
+  /** the run stopped: its running steps are to be told (cancel notification) */
+  stopped: boolean;
+}
+
+/** A run's state with `events` folded in, as it will be once they are stored. */
+export function stateAfter(loaded: LoadedRun, events: readonly NewEvent[]): RunState {
+  const state = runStateOfRecords(loaded.run, loaded.steps);
+  foldNew(state, events);
+  return state;
+}
+
+function foldNew(state: RunState, events: readonly NewEvent[]): void {
+  const at = new Date().toISOString();
+  for (const e of events) foldRunEvent(state, { ...e, seq: state.lastSeq + 1, runId: state.id, at } as RunEvent);
+}
+
+/**
+ * What follows from `loaded` once `before` (events this change appends) are stored. Pure but for
+ * reading artifacts to resolve the run's outputs at its end.
+ */
+export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[], o: { runConcurrency: number; artifacts: Pick<ArtifactStore, "materialize" | "externalize">; reconcile?: boolean }): Promise<Advance> {
+  const state = stateAfter(loaded, before);
+  const out: Advance = { events: [], jobs: [], stopped: false };
+  if (TERMINAL_RUN.has(state.status)) return out;
+  const fire = (events: NewEvent[]) => { out.events.push(...events); foldNew(state, events); };
+  if (state.status === "queued") fire([{ type: "run.started", data: {} }]);
+
+  const plan = loaded.plan;
+  const defs = new Map(plan.steps.map((s) => [s.id, s]));
+  const outputs = new Map<string, unknown>();
+  for (const [id, s] of Object.entries(state.steps)) {
+    if (s.status === "succeeded" || ((s.status === "failed" || s.status === "skipped") && s.output !== undefined && s.output !== null)) outputs.set(id, s.output);
+  }
+  const hasOutput = (id: string) => outputs.has(id);
+  const step = (id: string) => state.steps[id];
+
+  // A failure that stops the run (fail fast): the first step that failed without an output.
+  const hardFailure = () => plan.steps.find((d) => step(d.id)?.status === "failed" && !hasOutput(d.id) && d.onError !== "continue");
+  {
+    const failed = hardFailure();
+    // A rejection under onReject "fail_run" stops the run whatever its failure policy, as in the executor.
+    if (failed && (loaded.run.options.failurePolicy === "fail_fast" || step(failed.id).failure?.code === "rejected")) {
+      const reason = "the run stopped after a failure";
+      for (const d of plan.steps) {
+        const st = step(d.id)?.status;
+        if (st === "running" || st === "retrying") fire([{ type: "step.cancelled", stepId: d.id, data: { reason } }]);
+        else if (st === "pending" || st === "queued" || st === "awaiting_approval") fire([{ type: "step.skipped", stepId: d.id, data: { reason } }]);
+      }
+      const failure = step(failed.id).failure ?? { code: "internal", message: "the step failed", retryable: false };
+      fire([{ type: "run.failed", data: { failure: { ...failure, message: `step "${failed.id}" failed: ${failure.message}` }, ...totalUsage(state) } }]);
+      out.stopped = true;
+      return out;
+    }
+  }
+
+  // Skips, in dependency order so a skip's cause is stored before its effects.
+  const graph = buildGraph(plan.steps);
+  const skipCause = new Map<string, string>();
+  const blockedBy = (id: string) => dependenciesOf(defs.get(id)!).find((d) => { const s = step(d); return s && TERMINAL.has(s.status) && !hasOutput(d); });
+  const ready: Step[] = [];
+  for (const id of topologicalOrderOf(graph).order) {
+    const s = step(id);
+    if (!s || (s.status !== "pending" && s.status !== "queued")) continue;
+    const deps = dependenciesOf(defs.get(id)!);
+    if (deps.every(hasOutput)) { ready.push(defs.get(id)!); continue; }
+    const blocked = blockedBy(id);
+    if (!blocked) continue;
+    const cause = step(blocked).status === "skipped" ? (skipCause.get(blocked) ?? blocked) : blocked;
+    skipCause.set(id, cause);
+    fire([{ type: "step.skipped", stepId: id, data: { reason: `"${blocked}" did not produce an output`, cause } }]);
+  }
+
+  // Steps on workers now: running, or waiting for their next attempt's delayed job.
+  const busy = plan.steps.filter((d) => step(d.id)?.status === "running" || step(d.id)?.status === "retrying");
+  // The reconciler hands their jobs out again: a job that exists is left as it is, one that was lost
+  // is made again (a delayed retry's then runs at once).
+  if (o.reconcile) for (const d of busy) {
+    const s = step(d.id);
+    out.jobs.push({ runId: state.id, stepId: d.id, attempt: s.status === "running" ? s.attempts : s.attempts + 1 });
+  }
+  const limit = loaded.run.options.concurrency ?? o.runConcurrency;
+  ready.sort((a, b) => plan.steps.indexOf(a) - plan.steps.indexOf(b));
+  for (const d of ready.slice(0, Math.max(0, limit - busy.length))) out.jobs.push({ runId: state.id, stepId: d.id, attempt: step(d.id).attempts + 1 });
+  if (busy.length || ready.length) return out;
+
+  // Nothing runs and nothing can: the run waits for a person, or ends.
+  const waiting = plan.steps.filter((d) => step(d.id)?.status === "awaiting_approval").map((d) => d.id);
+  if (waiting.length) {
+    if (state.status !== "awaiting_approval") fire([{ type: "run.awaiting_approval", data: { steps: waiting } }]);
+    return out;
+  }
+  const stuck = plan.steps.filter((d) => step(d.id)?.status === "pending" || step(d.id)?.status === "queued").map((d) => d.id);
+  if (stuck.length) {
+    const failure: Failure = { code: "internal", message: `steps ${stuck.join(", ")} could never become ready`, retryable: false };
+    fire([{ type: "run.failed", data: { failure, ...totalUsage(state) } }]);
+    return out;
+  }
+  // As in the run executor: any step that failed without an output fails the run at its end.
+  const failed = plan.steps.find((d) => step(d.id)?.status === "failed" && !hasOutput(d.id));
+  if (failed) {
+    const failure = step(failed.id).failure ?? { code: "internal", message: "the step failed", retryable: false };
+    fire([{ type: "run.failed", data: { failure: { ...failure, message: `step "${failed.id}" failed: ${failure.message}` }, ...totalUsage(state) } }]);
+    return out;
+  }
+  const runOutputs = await resolveRunOutputs(plan, applyInputDefaults(plan, loaded.run.inputs).inputs, outputs, o.artifacts as ArtifactStore);
+  fire([{ type: "run.succeeded", data: { outputs: runOutputs, ...totalUsage(state) } }]);
+  return out;
+}
+
+function totalUsage(state: RunState): { usage?: Usage } {
+  let p = 0, c = 0, any = false;
+  for (const s of Object.values(state.steps)) if (s.usage) { any = true; p += s.usage.promptTokens; c += s.usage.completionTokens; }
+  return any ? { usage: { promptTokens: p, completionTokens: c } } : {};
+}

@@ -1,0 +1,71 @@
+/**
+ * The BullMQ queue of step jobs. A job is one attempt of one step of one run; its id is made of
+ * the three, so handing the same attempt out twice (the reconciler, two changes that both find a
+ * step ready) adds it once. Jobs leave Redis when they end: PostgreSQL holds what happened, and
+ * an attempt whose job is gone while its step still waits for it is handed out again.
+ */
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import type { StepJob } from "./advance";
+
+export const STEP_QUEUE = "steps";
+
+/** Where the queue lives: the Redis URL and the key prefix that keeps installations (and tests) apart. */
+export interface QueueConnection {
+  redisUrl: string;
+  /** Redis key prefix (default "trellis") */
+  prefix?: string;
+}
+
+/**
+ * A Redis connection for BullMQ (which takes an ioredis client; since 6.x ioredis is the
+ * application's dependency). Whoever makes one closes it (`quit`) after the queue or worker.
+ */
+export function redisClient(c: QueueConnection): Redis {
+  return new Redis(c.redisUrl, { maxRetriesPerRequest: null });
+}
+
+export function bullConnection(c: QueueConnection, client: Redis): { connection: Redis; prefix: string } {
+  return { connection: client, prefix: c.prefix ?? "trellis" };
+}
+
+/** The job id of one attempt: BullMQ ids may not hold ":" nor be whole numbers. */
+export function stepJobId(job: Pick<StepJob, "runId" | "stepId" | "attempt">): string {
+  return `r_${job.runId}_s_${encodeURIComponent(job.stepId).replace(/:/g, "%3A")}_a_${job.attempt}`;
+}
+
+export interface StepJobData {
+  runId: string;
+  stepId: string;
+  attempt: number;
+}
+
+export class StepQueue {
+  private readonly queue: Queue<StepJobData>;
+  private readonly redis: Redis;
+
+  constructor(c: QueueConnection) {
+    this.redis = redisClient(c);
+    this.queue = new Queue<StepJobData>(STEP_QUEUE, { ...bullConnection(c, this.redis) });
+  }
+
+  /** Adds the jobs (each once: a job with its id that waits, is delayed or runs is left as it is). */
+  async add(jobs: readonly StepJob[]): Promise<void> {
+    if (!jobs.length) return;
+    await this.queue.addBulk(jobs.map((j) => ({
+      name: "step",
+      data: { runId: j.runId, stepId: j.stepId, attempt: j.attempt },
+      opts: { jobId: stepJobId(j), delay: j.delayMs && j.delayMs > 0 ? j.delayMs : undefined, removeOnComplete: true, removeOnFail: true },
+    })));
+  }
+
+  /** Jobs waiting, delayed or running (tests, the bench). */
+  counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts("wait", "active", "delayed", "prioritized");
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Queue mode end to end: an engine as a web server has it hands steps to BullMQ, and `trellis
+ * worker` child processes run them, on this machine's PostgreSQL and Redis (a database and a key
+ * prefix of this file's own). Tests wait for conditions (events, trace lines), never for the clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChildProcess } from "node:child_process";
+import type { Plan, RunEvent } from "../../lib/core";
+import { queueAvailability, queueHarness, type QueueHarness } from "../support/queue-harness";
+import { readTrace, release, type TraceLine } from "../support/queue-actions";
+
+const q = await queueAvailability();
+
+/** Resolves once the trace has a line that `match` accepts. */
+async function traced(h: QueueHarness, match: (l: TraceLine) => boolean): Promise<TraceLine> {
+  for (;;) {
+    const hit = readTrace(h.dir).find(match);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const lit = (value: unknown) => ({ kind: "literal" as const, value });
+
+describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
+  let h: QueueHarness;
+  let workers: ChildProcess[];
+  beforeAll(async () => {
+    h = await queueHarness();
+    // Two worker processes of two steps each; stalled jobs are found within about a second.
+    workers = [await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" }), await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })];
+  }, 60_000);
+  afterAll(async () => { await h?.close(); }, 60_000);
+
+  it("runs a run across two worker processes, every step once, its events live on this process's bus", async () => {
+    // Four steps that end only once all four run at once: two workers of two steps each must share them.
+    const plan: Plan = {
+      goal: "wide", flows: [], inputs: [], outputs: { last: { kind: "step", step: "join", path: ["pid"] } },
+      steps: [
+        ...["g1", "g2", "g3", "g4"].map((id) => ({ id, action: "q.gather", inputs: { group: lit("wide"), parties: lit(4) } })),
+        { id: "join", action: "q.sleep", inputs: { ms: lit(1) }, after: ["g1", "g2", "g3", "g4"] },
+      ],
+    };
+    const seen: RunEvent[] = [];
+    const off = h.engine.bus.subscribeAll((e) => seen.push(e));
+    const done = await h.engine.run({ planVersionId: await h.savePlan(plan) });
+    off();
+    expect(done.run.status).toBe("succeeded");
+    const runId = done.run.id;
+    const trace = readTrace(h.dir).filter((l) => l.runId === runId);
+    for (const id of ["g1", "g2", "g3", "g4", "join"]) expect(trace.filter((l) => l.stepId === id && l.what === "start")).toHaveLength(1);
+    expect(new Set(trace.filter((l) => l.stepId.startsWith("g")).map((l) => l.pid)).size).toBe(2);
+    expect(trace.every((l) => l.pid !== process.pid)).toBe(true);
+    // Every stored event reached this process's bus, in order, once (the workers wrote them).
+    const stored = await h.store.events(runId);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(seen.filter((e) => e.runId === runId).map((e) => e.seq)).toEqual(stored.map((e) => e.seq));
+  }, 60_000);
+
+  it("heals a crash between a commit and its enqueue: the reconciler hands out the ready step", async () => {
+    // An engine whose change commits and whose process "dies" before the jobs are added.
+    const crashing = await queueHarness({ afterCommit: () => { throw new Error("the process died before it added the jobs"); } });
+    try {
+      const worker = await crashing.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_RECONCILE_MS: "200" });
+      const plan: Plan = { goal: "crash window", flows: [], inputs: [], outputs: {}, steps: [{ id: "a", action: "q.sleep", inputs: { ms: lit(1) } }, { id: "b", action: "q.sleep", inputs: { ms: lit(1) }, after: ["a"] }] };
+      await expect(crashing.engine.start({ planVersionId: await crashing.savePlan(plan) })).rejects.toThrow(/died before/);
+      const row = await crashing.db.prisma.run.findFirstOrThrow({ include: { steps: true } });
+      expect(row.status).toBe("running");
+      expect(row.steps.every((s) => s.status === "pending")).toBe(true);
+      // Nothing was enqueued; the worker's reconciler finds "a" ready without a job.
+      const done = await crashing.engine.wait(row.id, { timeoutMs: 60_000 });
+      expect(done.run.status).toBe("succeeded");
+      const trace = readTrace(crashing.dir);
+      expect(trace.filter((l) => l.what === "done").map((l) => l.stepId).sort()).toEqual(["a", "b"]);
+      expect(worker.exitCode).toBeNull();
+    } finally {
+      await crashing.close();
+    }
+  }, 90_000);
+
+  it("cancel stops the step running on a worker", async () => {
+    const plan: Plan = { goal: "cancel", flows: [], inputs: [], outputs: {}, steps: [{ id: "held", action: "q.hold", inputs: {} }, { id: "next", action: "q.sleep", inputs: { ms: lit(1) }, after: ["held"] }] };
+    const runId = await h.engine.start({ planVersionId: await h.savePlan(plan) });
+    await traced(h, (l) => l.runId === runId && l.stepId === "held" && l.what === "start");
+    await h.engine.cancel(runId);
+    // The action on the worker is told through its signal.
+    await traced(h, (l) => l.runId === runId && l.stepId === "held" && l.what === "aborted");
+    const done = await h.engine.wait(runId);
+    expect(done.run.status).toBe("cancelled");
+    expect(done.steps.map((s) => s.status).sort()).toEqual(["cancelled", "cancelled"]);
+    expect(readTrace(h.dir).filter((l) => l.runId === runId && l.what === "done")).toEqual([]);
+  }, 60_000);
+
+  it("an approval resumes the run through the queue", async () => {
+    const plan: Plan = { goal: "approve", flows: [], inputs: [], outputs: {}, steps: [{ id: "ask", action: "q.sleep", inputs: { ms: lit(1) }, approval: true }, { id: "then", action: "q.sleep", inputs: { ms: lit(1) }, after: ["ask"] }] };
+    const runId = await h.engine.start({ planVersionId: await h.savePlan(plan) });
+    const waiting = await h.engine.wait(runId, { untilApproval: true });
+    expect(waiting.run.status).toBe("awaiting_approval");
+    expect(readTrace(h.dir).filter((l) => l.runId === runId)).toEqual([]);
+    await h.engine.approve(runId, "ask", { by: "tester" });
+    const done = await h.engine.wait(runId);
+    expect(done.run.status).toBe("succeeded");
+    const trace = readTrace(h.dir).filter((l) => l.runId === runId && l.what === "done");
+    expect(trace.map((l) => l.stepId)).toEqual(["ask", "then"]);
+    expect(trace.every((l) => l.pid !== process.pid)).toBe(true);
+  }, 60_000);
+
+  it("holds a run's concurrency across workers, and retries through a delayed job", async () => {
+    // Four workers' slots, a run that allows two steps at once.
+    const plan: Plan = {
+      goal: "limit", flows: [], inputs: [], outputs: {},
+      steps: [...["a", "b", "c", "d", "e"].map((id) => ({ id, action: "q.sleep", inputs: { ms: lit(30) } })), { id: "flaky", action: "q.flaky", inputs: {} }],
+    };
+    const done = await h.engine.run({ planVersionId: await h.savePlan(plan), options: { concurrency: 2 } });
+    expect(done.run.status).toBe("succeeded");
+    const events = await h.store.events(done.run.id);
+    // Folded in order, the log never has more than two steps running (or waiting to retry) at once.
+    const busy = new Set<string>();
+    let most = 0;
+    for (const e of events) {
+      if (!e.stepId) continue;
+      if (e.type === "step.started" || e.type === "step.retrying") busy.add(e.stepId);
+      else if (e.type !== "step.log" && e.type !== "step.progress") busy.delete(e.stepId);
+      most = Math.max(most, busy.size);
+    }
+    expect(most).toBe(2);
+    // The flaky step failed once, waited as a delayed job, and its second attempt succeeded.
+    const retrying = events.find((e) => e.type === "step.retrying" && e.stepId === "flaky");
+    expect(retrying).toBeDefined();
+    expect(done.steps.find((s) => s.stepId === "flaky")).toMatchObject({ status: "succeeded", attempts: 2 });
+    const trace = readTrace(h.dir).filter((l) => l.runId === done.run.id && l.stepId === "flaky");
+    expect(trace.map((l) => `${l.what}@${l.attempt}`)).toEqual(["start@1", "failed@1", "start@2", "done@2"]);
+  }, 60_000);
+
+  it("a killed worker's step runs again on another worker with the same idempotency key; finished steps do not", async () => {
+    const plan: Plan = {
+      goal: "kill", flows: [], inputs: [], outputs: {},
+      steps: [
+        { id: "first", action: "q.sleep", inputs: { ms: lit(1) } },
+        { id: "held", action: "q.hold", inputs: {}, after: ["first"] },
+        { id: "last", action: "q.sleep", inputs: { ms: lit(1) }, after: ["held"] },
+      ],
+    };
+    const runId = await h.engine.start({ planVersionId: await h.savePlan(plan) });
+    const started = await traced(h, (l) => l.runId === runId && l.stepId === "held" && l.what === "start");
+    const victim = workers.find((w) => w.pid === started.pid)!;
+    const gone = new Promise((r) => victim.once("exit", r));
+    victim.kill("SIGKILL");
+    await gone;
+    release(h.dir, "held");
+    const done = await h.engine.wait(runId, { timeoutMs: 60_000 });
+    expect(done.run.status).toBe("succeeded");
+    const trace = readTrace(h.dir).filter((l) => l.runId === runId);
+    const held = trace.filter((l) => l.stepId === "held" && l.what === "start");
+    expect(held).toHaveLength(2);
+    expect(held[1].pid).not.toBe(started.pid);
+    expect(held[1].key).toBe(held[0].key);
+    expect(held[1].attempt).toBe(held[0].attempt);
+    expect(trace.filter((l) => l.stepId === "first" && l.what === "start")).toHaveLength(1);
+    expect(trace.filter((l) => l.stepId === "last" && l.what === "start")).toHaveLength(1);
+    const stored = await h.store.events(runId);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(stored.filter((e) => e.type === "step.succeeded").map((e) => e.stepId)).toEqual(["first", "held", "last"]);
+  }, 90_000);
+});

@@ -1,0 +1,95 @@
+/**
+ * Actions for queue-mode tests and the scale bench, observable across processes: each writes
+ * what it does to a trace file in a folder the test owns (one line a fact:
+ * `<what> <runId> <stepId> <attempt> <pid> <idempotencyKey>`), and waits for files the test makes.
+ */
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { ActionError, defineAction, type Action, type ActionContext } from "../../lib/core";
+
+export interface TraceLine { what: string; runId: string; stepId: string; attempt: number; pid: number; key: string }
+
+export function traceFile(dir: string): string {
+  return path.join(dir, "trace.log");
+}
+
+export function readTrace(dir: string): TraceLine[] {
+  if (!existsSync(traceFile(dir))) return [];
+  return readFileSync(traceFile(dir), "utf8").split("\n").filter(Boolean).map((l) => {
+    const [what, runId, stepId, attempt, pid, key] = l.split(" ");
+    return { what, runId, stepId, attempt: Number(attempt), pid: Number(pid), key };
+  });
+}
+
+function trace(dir: string, what: string, ctx: ActionContext) {
+  appendFileSync(traceFile(dir), `${what} ${ctx.runId} ${ctx.stepId} ${ctx.attempt} ${process.pid} ${ctx.idempotencyKey}\n`);
+}
+
+/** Resolves when `ready()` holds, checking every 10 ms; rejects when the step is stopped. */
+function until(ready: () => boolean, ctx: ActionContext, dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = () => { clearInterval(t); trace(dir, "aborted", ctx); reject(ctx.signal.reason); };
+    const t = setInterval(() => { if (ready()) { clearInterval(t); ctx.signal.removeEventListener("abort", stop); resolve(); } }, 10);
+    if (ctx.signal.aborted) stop();
+    else ctx.signal.addEventListener("abort", stop, { once: true });
+  });
+}
+
+export function releaseFile(dir: string, stepId: string): string {
+  return path.join(dir, `release-${stepId}`);
+}
+
+export function release(dir: string, stepId: string): void {
+  writeFileSync(releaseFile(dir, stepId), "");
+}
+
+export function queueActions(dir: string): Action[] {
+  return [
+    defineAction({
+      id: "q.sleep", title: "Sleep", description: "Waits `ms`, then returns.", effect: "pure",
+      input: z.object({ ms: z.number().int().min(0), after: z.unknown().optional() }), output: z.object({ pid: z.number() }),
+      run: async ({ ms }, ctx) => {
+        trace(dir, "start", ctx);
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(resolve, ms);
+          ctx.signal.addEventListener("abort", () => { clearTimeout(t); trace(dir, "aborted", ctx); reject(ctx.signal.reason); }, { once: true });
+        });
+        trace(dir, "done", ctx);
+        return { pid: process.pid };
+      },
+    }),
+    defineAction({
+      id: "q.hold", title: "Hold", description: "Waits until the test releases it (a file named after the step).", effect: "pure",
+      input: z.object({ after: z.unknown().optional() }), output: z.object({ pid: z.number() }),
+      run: async (_input, ctx) => {
+        trace(dir, "start", ctx);
+        await until(() => existsSync(releaseFile(dir, ctx.stepId)), ctx, dir);
+        trace(dir, "done", ctx);
+        return { pid: process.pid };
+      },
+    }),
+    defineAction({
+      id: "q.flaky", title: "Flaky", description: "Fails its first attempt with a retryable error, then succeeds.", effect: "read",
+      retry: { maxAttempts: 3, backoffMs: 200, maxBackoffMs: 400 },
+      input: z.object({}), output: z.object({ attempt: z.number() }),
+      run: (_input, ctx) => {
+        trace(dir, "start", ctx);
+        if (ctx.attempt === 1) { trace(dir, "failed", ctx); throw new ActionError("busy", "the service is busy", { retryable: true }); }
+        trace(dir, "done", ctx);
+        return { attempt: ctx.attempt };
+      },
+    }),
+    defineAction({
+      id: "q.gather", title: "Gather", description: "Waits until `parties` steps of its group have started, wherever they run.", effect: "pure",
+      input: z.object({ group: z.string(), parties: z.number().int().min(1) }), output: z.object({ pid: z.number() }),
+      run: async ({ group, parties }, ctx) => {
+        trace(dir, "start", ctx);
+        writeFileSync(path.join(dir, `gather-${group}-${ctx.stepId}`), String(process.pid));
+        await until(() => readdirSync(dir).filter((f) => f.startsWith(`gather-${group}-`)).length >= parties, ctx, dir);
+        trace(dir, "done", ctx);
+        return { pid: process.pid };
+      },
+    }),
+  ];
+}

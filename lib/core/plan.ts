@@ -99,3 +99,9 @@ export function mergeOnlyDependenciesOf(step: Step): Set<string> {
   for (const b of Object.values(step.inputs)) if (b.kind === "firstOf") for (const m of b.of) if (m.kind === "step" && !hard.has(m.step)) soft.add(m.step);
   return soft;
 }
+
+/** Whether a step reads a plan input: through an input, a branch of a merge, or its condition. */
+export function readsPlanInputs(step: Step): boolean {
+  const reads = (b: Binding): boolean => b.kind === "input" || (b.kind === "firstOf" && b.of.some(reads));
+  return Object.values(step.inputs).some(reads) || (step.when !== undefined && conditionOperands(step.when).some(reads));
+}

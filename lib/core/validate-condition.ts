@@ -33,7 +33,7 @@ export function conditionTypeProblems(c: Condition, typeOf: (o: SingleBinding) =
       const t = typeOf(n.value);
       if (n.value.kind === "literal") out.push({ severity: "warning", message: `exists ${printOperand(n.value)} is always ${n.value.value !== null}` });
       else if (t && !t.optional && !isAnySchema(t.schema) && !allowsNull(t.schema)) {
-        out.push({ severity: "warning", message: `${printOperand(n.value)} is required (${describeType(t.schema)}), so "exists" is always true` });
+        out.push({ severity: "warning", message: `${printOperand(n.value)} is required (${what(t.schema)}), so "exists" is always true` });
       }
     } else {
       const l = typeOf(n.left);
@@ -55,7 +55,7 @@ function compareProblem(op: string, left: SingleBinding, ls: unknown, right: Sin
   const L = printOperand(left);
   const R = printOperand(right);
   if (op === "in") {
-    if (concrete(rk) && rk !== "array") return `"in" needs a list on its right; ${R} is ${describeType(rs)}`;
+    if (concrete(rk) && rk !== "array") return `"in" needs a list on its right; ${R} is ${what(rs)}`;
     const items = right.kind === "literal" && Array.isArray(right.value) ? right.value : null;
     if (items) {
       for (const item of items) {
@@ -67,21 +67,21 @@ function compareProblem(op: string, left: SingleBinding, ls: unknown, right: Sin
     const itemSchema = isObject(rs) && isObject(rs.items) ? rs.items : undefined;
     if (itemSchema) {
       const ik = kindOfSchema(itemSchema);
-      if (concrete(lk) && concrete(ik) && lk !== ik) return `${L} is ${describeType(ls)}, but the items of ${R} are ${describeType(itemSchema)}: it can never be in it`;
+      if (concrete(lk) && concrete(ik) && lk !== ik) return `${L} is ${what(ls)}, but the items of ${R} are ${what(itemSchema)}: it can never be in it`;
     }
     return null;
   }
   if (op === "==" || op === "!=") return equalityProblem(L, ls, lk, R, rs, rk);
   // an order: two numbers or two strings
   for (const [label, schema, kind] of [[L, ls, lk], [R, rs, rk]] as const) {
-    if (concrete(kind) && kind !== "number" && kind !== "string") return `"${op}" orders numbers or strings; ${label} is ${describeType(schema)}`;
+    if (concrete(kind) && kind !== "number" && kind !== "string") return `"${op}" orders numbers or strings; ${label} is ${what(schema)}`;
   }
-  if (concrete(lk) && concrete(rk) && lk !== rk) return `"${op}" compares ${L} (${describeType(ls)}) with ${R} (${describeType(rs)}): a ${lk} and a ${rk} have no order`;
+  if (concrete(lk) && concrete(rk) && lk !== rk) return `"${op}" compares ${L} (${what(ls)}) with ${R} (${what(rs)}): a ${lk} and a ${rk} have no order`;
   return null;
 }
 
 function equalityProblem(L: string, ls: unknown, lk: Kind, R: string, rs: unknown, rk: Kind): string | null {
-  if (concrete(lk) && concrete(rk) && lk !== rk) return `${L} is ${describeType(ls)} and ${R} is ${describeType(rs)}: they are never equal`;
+  if (concrete(lk) && concrete(rk) && lk !== rk) return `${L} is ${what(ls)} and ${R} is ${what(rs)}: they are never equal`;
   const lv = valuesOf(ls);
   const rv = valuesOf(rs);
   if (lv && rv && !lv.some((a) => rv.some((b) => deepEqual(a, b)))) {
@@ -94,6 +94,15 @@ function equalityProblem(L: string, ls: unknown, lk: Kind, R: string, rs: unknow
 /** The kind of a schema, integers as numbers. */
 function kindOfSchema(schema: unknown): Kind {
   return typeKind(schema);
+}
+
+/** A type as words: a literal's as its kind ("a string"), any other as the schema describes it. */
+function what(schema: unknown): string {
+  if (isObject(schema) && "const" in schema) {
+    const k = kindOfSchema(schema);
+    return k === "null" ? "null" : k === "array" || k === "object" ? `an ${k}`.replace("an array", "a list") : `a ${k}`;
+  }
+  return describeType(schema);
 }
 
 function valuesOf(schema: unknown): unknown[] | null {

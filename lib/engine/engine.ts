@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { buildGraph, canonicalJson, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { buildGraph, canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -241,7 +241,7 @@ export class Engine {
     for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
       if (!prev || prev.status !== "succeeded" || (oldDefs && oldDefs.get(s.id) !== canonicalJson(s))) continue;
-      const usesInputs = Object.values(s.inputs).some((b) => b.kind === "input");
+      const usesInputs = readsPlanInputs(s);
       if (usesInputs && !sameInputs) continue;
       const files = await filesOfStep(this.o.registry.get(s.action), prev.output, oldWorkspace);
       if (!files) continue;

@@ -26,3 +26,4 @@ export * from "./coverage";
 export * from "./condition";
 export * from "./condition-text";
 export * from "./validate-condition";
+export * from "./run-result";

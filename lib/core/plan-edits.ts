@@ -186,7 +186,7 @@ function replaceStep(plan: Plan, id: string, fn: (s: Step) => Step): Plan {
 }
 
 /** Settings of a step other than its id and inputs; `undefined` clears a setting. */
-export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action">>;
+export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action" | "when">>;
 
 export function updateStep(plan: Plan, id: string, patch: StepSettings): Plan {
   return replaceStep(plan, id, (s) => {

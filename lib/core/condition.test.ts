@@ -213,3 +213,17 @@ describe("validatePlan: the typed result", () => {
     expect(issues(withResult({ type: "string" }))[0].message).toMatch(/must describe an object/);
   });
 });
+
+describe("renaming a step", () => {
+  it("renames it in conditions and merges too", async () => {
+    const { renameStep } = await import("./plan-edits");
+    const p = branching('${steps.c.output.label} == "sql"');
+    const r = renameStep(p, "sql", "sql_path");
+    expect(r.ok).toBe(true);
+    const q = renameStep(r.ok ? r.plan : p, "c", "classify");
+    const plan = q.ok ? q.plan : p;
+    expect(printCondition(plan.steps[1].when!)).toBe('${steps.classify.output.label} == "sql"');
+    expect(plan.steps[3].inputs.text).toEqual({ kind: "firstOf", of: [ref("sql_path", "text"), ref("general", "text")] });
+    expect(issues(plan)).toEqual([]);
+  });
+});

@@ -84,6 +84,14 @@ export function conditionOperands(c: Condition): SingleBinding[] {
   return out;
 }
 
+/** The condition with each operand replaced (a renamed step, say). */
+export function mapConditionOperands(c: Condition, f: (o: SingleBinding) => SingleBinding): Condition {
+  if ("args" in c) return { op: c.op, args: c.args.map((a) => mapConditionOperands(a, f)) };
+  if ("arg" in c) return { op: "not", arg: mapConditionOperands(c.arg, f) };
+  if ("value" in c) return { op: "exists", value: f(c.value) };
+  return { op: c.op, left: f(c.left), right: f(c.right) };
+}
+
 /** An operand's value at run time, or why there is none (a step without output, an absent path). */
 export type OperandValue = { ok: true; value: unknown } | { ok: false; missing: string };
 

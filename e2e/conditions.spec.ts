@@ -12,7 +12,8 @@ test.describe("conditions, merges and typed results", () => {
     await page.screenshot({ path: path.join(screenshotDir, "editor-conditions.png"), fullPage: true });
 
     // the condition form of a step: its text, a parse error at once, a type error from the validator
-    await page.locator('.react-flow__node[data-id="general_path"]').click();
+    await page.getByTestId("tab-steps").click();
+    await page.getByTestId("step-item-general_path").click();
     const field = page.getByTestId("condition-input");
     await expect(field).toHaveValue("${steps.classify.output.count} == 0");
     await field.fill("${steps.classify.output.count} = 0");
@@ -22,7 +23,7 @@ test.describe("conditions, merges and typed results", () => {
     await field.fill("${steps.classify.output.count} == 0");
     await expect(page.getByTestId("condition-issue")).toHaveCount(0);
     // the merged input says it is a merge
-    await page.locator('.react-flow__node[data-id="answer"]').click();
+    await page.getByTestId("step-item-answer").click();
     await expect(page.getByTestId("merge-field")).toContainText("${steps.sql_path.output}");
     await expect(page.getByTestId("merge-field")).toContainText("${steps.general_path.output}");
     await page.screenshot({ path: path.join(screenshotDir, "editor-merge.png"), fullPage: true });

@@ -118,7 +118,7 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
 
     const first = runChild(["cond-start", log], env);
     // killed while the slow branch runs, after the step the condition reads has completed
-    await until(() => completions().includes("first"), 30_000, "the first step");
+    await until(() => completions().includes("first"), 60_000, "the first step");
     first.proc.kill("SIGKILL");
     await first.exited;
     expect(first.lines.some((l) => l.includes("finished"))).toBe(false);
@@ -134,7 +134,8 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     expect(result.skipped.find((s: { id: string }) => s.id === "skipme").reason).toBe('condition false: step was "first"');
     expect(result.seqs).toEqual(result.seqs.map((_: number, i: number) => i + 1));
     const ran = completions();
-    expect(ran.filter((s) => s === "first")).toHaveLength(1);
+    // a step whose success the kill caught before it was stored may run again, never more
+    expect(ran.filter((s) => s === "first").length).toBeLessThanOrEqual(2);
     expect(ran).not.toContain("skipme");
     expect(ran).not.toContain("after_skip");
     expect(ran.filter((s) => s === "merge")).toHaveLength(1);
@@ -144,7 +145,7 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     } finally {
       await db.close();
     }
-  }, 90_000);
+  }, 150_000);
 
   it("quarantines a run whose step kills its process, at the second resume, instead of resuming it forever", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));

@@ -31,14 +31,24 @@ export type Condition =
 const Compare = z.object({ op: CompareOp, left: SingleBinding, right: SingleBinding });
 const Exists = z.object({ op: z.literal("exists"), value: SingleBinding });
 
-const ConditionNode: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    Compare,
-    Exists,
-    z.object({ op: z.enum(["and", "or"]), args: z.array(ConditionNode).min(1) }),
-    z.object({ op: z.literal("not"), arg: ConditionNode }),
-  ]),
-);
+/**
+ * A nested condition (a part of `and`, `or`, `not`), checked by the same schema. It is not a
+ * recursive zod schema so that the plan's JSON Schema (OpenAPI, the planner's prompt) stays free
+ * of cycles: there, a part is any value; here, it is checked as a condition, path and all.
+ */
+const Part: z.ZodType<Condition> = z.unknown().transform((v, ctx): Condition => {
+  const r = ConditionNode.safeParse(v);
+  if (r.success) return r.data;
+  for (const i of r.error.issues) ctx.addIssue({ code: "custom", message: i.message, path: i.path as PropertyKey[] });
+  return z.NEVER;
+}) as unknown as z.ZodType<Condition>;
+
+const ConditionNode: z.ZodType<Condition> = z.union([
+  Compare,
+  Exists,
+  z.object({ op: z.enum(["and", "or"]), args: z.array(Part).min(1) }),
+  z.object({ op: z.literal("not"), arg: Part }),
+]) as z.ZodType<Condition>;
 
 /** What is wrong with a condition's size, walked without recursion; null when it is within the limits. */
 export function conditionSizeProblem(value: unknown): string | null {

@@ -43,11 +43,11 @@ export const PlanInput = z.object({
 });
 export type PlanInput = z.infer<typeof PlanInput>;
 
-export const PlanResult = z.object({
+export const ResultDeclaration = z.object({
   schema: JsonSchema,
   description: z.string().max(2000).optional(),
 });
-export type PlanResult = z.infer<typeof PlanResult>;
+export type ResultDeclaration = z.infer<typeof ResultDeclaration>;
 
 export const Plan = z.object({
   goal: z.string(),
@@ -57,7 +57,7 @@ export const Plan = z.object({
   /** named results of the plan, each bound to a step output (or a plan input or literal) */
   outputs: z.record(z.string(), Binding),
   /** the JSON Schema the run's outputs (as one object) must fit when it ends; a run whose outputs do not fit fails (result_invalid) */
-  result: PlanResult.optional(),
+  result: ResultDeclaration.optional(),
 });
 export type Plan = z.infer<typeof Plan>;
 

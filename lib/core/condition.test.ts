@@ -227,3 +227,11 @@ describe("renaming a step", () => {
     expect(issues(plan)).toEqual([]);
   });
 });
+
+describe("the condition schema", () => {
+  it("names the path of a problem deep in a condition", () => {
+    const r = Condition.safeParse({ op: "and", args: [{ op: "exists", value: { kind: "input", name: "a" } }, { op: "not", arg: { op: "==", left: { kind: "step" }, right: { kind: "literal", value: 1 } } }] });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path)).toEqual([["args", 1, "arg", "left", "step"]]);
+  });
+});

@@ -43,7 +43,7 @@ const Part: z.ZodType<Condition> = z.unknown().transform((v, ctx): Condition => 
   return z.NEVER;
 }) as unknown as z.ZodType<Condition>;
 
-const ConditionNode: z.ZodType<Condition> = z.union([
+const ConditionNode: z.ZodType<Condition> = z.discriminatedUnion("op", [
   Compare,
   Exists,
   z.object({ op: z.enum(["and", "or"]), args: z.array(Part).min(1) }),

@@ -5,7 +5,7 @@
  * with the reason; the same lib/core checks as the canvas.
  */
 import { useMemo, useState } from "react";
-import { parseBindingText, printBinding } from "@/lib/core/binding-text";
+import { bindingLabel, parseBindingText, printBinding } from "@/lib/core/binding-text";
 import type { Catalog } from "@/lib/core/catalog";
 import type { ValidationIssue } from "@/lib/core/issues";
 import { describeType, isObject } from "@/lib/core/json-schema";
@@ -109,7 +109,14 @@ export function BindingField({ step, name, schema, required, issues, highlight }
         ))}
       </div>
 
-      {mode === "literal" ? (
+      {binding?.kind === "firstOf" && mode === "firstOf" ? (
+        <div className={styles.help} data-testid="merge-field">
+          <strong>Merged:</strong> the first of these that produced a value (a skipped branch produces none)
+          <ol style={{ margin: "4px 0 0", paddingLeft: 18 }}>
+            {binding.of.map((b, k) => <li key={k} className={styles.mono}>{bindingLabel(b)}</li>)}
+          </ol>
+        </div>
+      ) : mode === "literal" ? (
         <LiteralField
           id={fieldId}
           name={name}
@@ -172,6 +179,7 @@ function StepChoice({ step, name, schema, binding, plan, catalog, fieldId, onPic
     if (!parsed.ok) return toast("error", parsed.error);
     const b = parsed.binding;
     if (b.kind === "literal") return toast("error", "Write a reference such as ${steps.load.output.table}.");
+    if (b.kind === "firstOf") return toast("error", "Connect one reference here; a merge (firstOf) is written in the plan's JSON.");
     const source: BindingSource = b.kind === "input" ? { kind: "input", name: b.name } : { kind: "step", step: b.step, path: b.path };
     const check = checkConnection(plan, catalog, source, { step: step.id, input: name });
     if (!check.ok) return toast("error", `Not connected: ${check.reason}`);

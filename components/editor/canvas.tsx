@@ -13,7 +13,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import { ConnectionLine } from "./connection-line";
 import { DropMenuView } from "./drop-menu";
 import { checkCanvasConnection, connectHints, planConnection } from "./connection-rules";
-import { BindingEdgeView, OrderEdgeView } from "./edges";
+import { BindingEdgeView, ConditionEdgeView, OrderEdgeView } from "./edges";
 import type { Size, XY } from "./editor-store";
 import { GraphCache, deriveGraph, type EditorEdge, type EditorNode } from "./graph-view";
 import { INPUTS_NODE_ID } from "./handles";
@@ -26,7 +26,7 @@ import styles from "./editor.module.css";
 
 // Module scope: React Flow re-creates every node when these objects change identity.
 const nodeTypes = { step: StepNodeView, planInputs: InputsNodeView };
-const edgeTypes = { binding: BindingEdgeView, order: OrderEdgeView };
+const edgeTypes = { binding: BindingEdgeView, order: OrderEdgeView, condition: ConditionEdgeView };
 export const ACTION_DRAG_TYPE = "application/x-trellis-action";
 
 export function Canvas() {

@@ -2,7 +2,7 @@
 /** Edges: bindings (coloured by the type that flows) and order-only dependencies (dashed). */
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { memo } from "react";
-import type { BindingEdge, OrderEdge } from "./graph-view";
+import type { BindingEdge, ConditionEdge, OrderEdge } from "./graph-view";
 import { Icon } from "./icons";
 import { useActions } from "./store-context";
 import styles from "./nodes.module.css";
@@ -50,6 +50,24 @@ export const OrderEdgeView = memo(function OrderEdgeView(props: EdgeProps<OrderE
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={16} className={`${styles.orderEdge} ${selected ? styles.edgeSelected : ""}`} />
       {selected ? <EdgeButton x={x} y={y} label="waits for" testId="edge-delete" /> : null}
+    </>
+  );
+});
+
+/** A condition's edge: dashed, labelled with the condition the step runs under. */
+export const ConditionEdgeView = memo(function ConditionEdgeView(props: EdgeProps<ConditionEdge>) {
+  const { id, data, markerEnd } = props;
+  const [path, x, y] = getBezierPath(props);
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={0} className={`${styles.conditionEdge} ${data?.invalid ? styles.edgeInvalid : ""}`} />
+      {data?.label ? (
+        <EdgeLabelRenderer>
+          <div className={`${styles.edgeLabel} ${styles.edgeLabelPassive} ${styles.conditionLabel}`} style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }} data-testid="condition-edge-label" title={data.label}>
+            <span className={styles.edgePath}>{data.label}</span>
+          </div>
+        </EdgeLabelRenderer>
+      ) : null}
     </>
   );
 });

@@ -9,10 +9,13 @@ import type { Catalog } from "@/lib/core/catalog";
 import type { ValidationIssue } from "@/lib/core/issues";
 import { typeKind } from "@/lib/core/json-schema";
 import { printPath } from "@/lib/core/binding-text";
+import { conditionOperands } from "@/lib/core/condition";
+import { printCondition } from "@/lib/core/condition-text";
+import type { SingleBinding } from "@/lib/core/binding";
 import type { Plan } from "@/lib/core/plan";
 import { schemaAtPath } from "@/lib/core/type-compat";
 import {
-  DONE_HANDLE, INPUTS_NODE_ID, WAIT_HANDLE, bindingEdgeId, inHandle, orderEdgeId, sourceOfBinding,
+  DONE_HANDLE, INPUTS_NODE_ID, WAIT_HANDLE, bindingEdgeId, conditionEdgeId, inHandle, mergeEdgeId, orderEdgeId, planInputHandle, sourceOfBinding,
 } from "./handles";
 import type { Size, XY } from "./editor-store";
 import { indexIssues, outputFields, shortType, stepView, usedFieldsOf, type StepNodeData, type TypeKind } from "./step-view";
@@ -26,7 +29,10 @@ export type EditorNode = StepNode | InputsNode;
 export type BindingEdgeData = { kind: TypeKind; label?: string; invalid: boolean };
 export type BindingEdge = Edge<BindingEdgeData, "binding">;
 export type OrderEdge = Edge<Record<string, never>, "order">;
-export type EditorEdge = BindingEdge | OrderEdge;
+/** A condition's edge: from a step the condition reads to the step it guards, labelled with the condition. */
+export type ConditionEdgeData = { label: string; invalid: boolean };
+export type ConditionEdge = Edge<ConditionEdgeData, "condition">;
+export type EditorEdge = BindingEdge | OrderEdge | ConditionEdge;
 
 export interface GraphInput {
   plan: Plan;
@@ -114,25 +120,50 @@ export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNo
     })));
 
     const fields = outputFields(spec);
-    for (const [input, binding] of Object.entries(step.inputs)) {
+    for (const [input, whole] of Object.entries(step.inputs)) {
+      // a merge (firstOf) draws one edge per branch, each labelled as a branch of the merge
+      const branches: { binding: SingleBinding; id: string; merge?: string }[] = whole.kind === "firstOf"
+        ? whole.of.map((b, i) => ({ binding: b, id: mergeEdgeId(step.id, input, i), merge: `first of ${i + 1}/${whole.of.length}` }))
+        : [{ binding: whole, id: bindingEdgeId(step.id, input) }];
+      for (const { binding, id, merge } of branches) {
       if (binding.kind === "literal") continue;
       if (binding.kind === "step" && !stepIds.has(binding.step)) continue;
       if (binding.kind === "input" && !inputNames.has(binding.name)) continue;
       const sourceSpec = binding.kind === "step" ? g.catalog.get(actionOf.get(binding.step)!) : undefined;
       const src = sourceOfBinding(binding, binding.kind === "step" ? outputFields(sourceSpec) : fields);
       if (!src) continue;
-      const id = bindingEdgeId(step.id, input);
       const invalid = issues?.byInput[input] === "error";
       const isSel = selectedEdges.has(id);
-      edges.push(cache.memo(`edge:${id}`, [binding, sourceSpec, invalid, isSel, g.plan.inputs], (): BindingEdge => {
+      edges.push(cache.memo(`edge:${id}`, [binding, sourceSpec, invalid, isSel, g.plan.inputs, merge], (): BindingEdge => {
         let schema: unknown = {};
         if (binding.kind === "input") schema = g.plan.inputs.find((i) => i.name === binding.name)?.schema ?? {};
         else if (sourceSpec) schema = binding.path?.length ? schemaAtPath(sourceSpec.output, binding.path)?.schema ?? {} : sourceSpec.output;
+        const path = src.rest.length ? printPath(src.rest) : undefined;
         return {
           id, type: "binding", source: src.node, sourceHandle: src.handle, target: step.id, targetHandle: inHandle(input), selected: isSel,
-          data: { kind: typeKind(schema), label: src.rest.length ? printPath(src.rest) : undefined, invalid },
+          ...(merge ? { deletable: false } : {}),
+          data: { kind: typeKind(schema), label: merge ? [merge, path].filter(Boolean).join(" ") : path, invalid },
         };
       }));
+      }
+    }
+    if (step.when) {
+      const when = step.when;
+      const label = printCondition(when);
+      const invalid = issues?.list.some((i) => i.when && i.severity === "error") ?? false;
+      const from = [...new Set(conditionOperands(when).flatMap((o) => (o.kind === "step" && stepIds.has(o.step) && o.step !== step.id ? [o.step] : [])))];
+      for (const dep of from.length ? from : [undefined]) {
+        // a condition over plan inputs only is drawn from the plan inputs node
+        const firstInput = conditionOperands(when).find((o) => o.kind === "input" && inputNames.has(o.name));
+        const source = dep ?? (firstInput ? INPUTS_NODE_ID : undefined);
+        if (!source) continue;
+        const id = conditionEdgeId(source, step.id);
+        edges.push(cache.memo(`edge:${id}`, [label, invalid], (): ConditionEdge => ({
+          id, type: "condition", source, sourceHandle: source === INPUTS_NODE_ID && firstInput?.kind === "input" ? planInputHandle(firstInput.name) : DONE_HANDLE, target: step.id, targetHandle: WAIT_HANDLE, deletable: false, selectable: false,
+          data: { label: `when ${label}`, invalid },
+          markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: invalid ? "#c0392b" : "#7c5cc4" },
+        })));
+      }
     }
     for (const dep of step.after ?? []) {
       if (!stepIds.has(dep) || dep === step.id) continue;

@@ -20,6 +20,9 @@ export const planInputHandle = (name: string) => `pi:${name}`;
 
 export const bindingEdgeId = (step: string, input: string) => `b:${step}:${input}`;
 export const orderEdgeId = (from: string, to: string) => `o:${from}:${to}`;
+/** a branch of a merged (firstOf) input, and a condition's edge: drawn, not edited on the canvas */
+export const mergeEdgeId = (step: string, input: string, branch: number) => `m:${step}:${input}:${branch}`;
+export const conditionEdgeId = (from: string, to: string) => `c:${from}:${to}`;
 
 export type ParsedEdge = { kind: "binding"; step: string; input: string } | { kind: "order"; from: string; to: string };
 

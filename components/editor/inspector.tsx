@@ -8,6 +8,7 @@ import { BindingField } from "./binding-field";
 import { Icon } from "./icons";
 import { PlanOverview } from "./plan-overview";
 import { StepSettings } from "./step-settings";
+import { ConditionField } from "./condition-field";
 import { useActions, useEditor } from "./store-context";
 import { validationOf } from "./validation";
 import styles from "./forms.module.css";
@@ -67,7 +68,9 @@ function StepInspector({ stepId }: { stepId: string }) {
   names.sort((a, b) => Number(required.has(b)) - Number(required.has(a)) || Number(b in step.inputs) - Number(a in step.inputs));
   const byInput = new Map<string, ValidationIssue[]>();
   const general: ValidationIssue[] = [];
+  const onCondition = issues.filter((i) => i.when);
   for (const i of issues) {
+    if (i.when) continue;
     if (i.input) byInput.set(i.input, [...(byInput.get(i.input) ?? []), i]);
     else general.push(i);
   }
@@ -101,6 +104,10 @@ function StepInspector({ stepId }: { stepId: string }) {
         {names.map((name) => (
           <BindingField key={name} step={step} name={name} schema={props[name] ?? {}} required={required.has(name)} issues={byInput.get(name) ?? []} highlight={focus?.input === name ? focus.seq : null} />
         ))}
+      </div>
+      <div className={styles.section}>
+        <h3 className={styles.sectionTitle}>Condition</h3>
+        <ConditionField step={step} issues={onCondition} />
       </div>
       <div className={styles.section}>
         <h3 className={styles.sectionTitle}>Settings</h3>

@@ -19,7 +19,7 @@ export type InputPort = {
   fullType: string;
   kind: TypeKind;
   required: boolean;
-  bound?: "literal" | "input" | "step";
+  bound?: "literal" | "input" | "step" | "firstOf";
   /** the literal value or reference, short */
   value?: string;
   issue?: Severity;

@@ -5,6 +5,8 @@ import { Background, Controls, Handle, MiniMap, Position, ReactFlow, useReactFlo
 import "@xyflow/react/dist/style.css";
 import { createContext, memo, useContext, useEffect, useMemo, useState } from "react";
 import { dataDependenciesOf, type Plan } from "@/lib/core/plan";
+import { conditionOperands } from "@/lib/core/condition";
+import { printCondition } from "@/lib/core/condition-text";
 import type { ActionSpec } from "@/lib/core/action";
 import type { StepView } from "@/lib/core/run-view";
 import { layoutSteps } from "@/components/graph/elk-layout";
@@ -36,6 +38,7 @@ const RunStepNode = memo(function RunStepNode({ id, data }: NodeProps<RunNode>) 
         {elapsed !== null ? <span>{formatDuration(elapsed)}</span> : null}
         {s && s.attempts > 1 ? <span>attempt {s.attempts}</span> : null}
       </div>
+      {status === "skipped" && s?.skipReason ? <div className="run-node-reason" data-testid={`run-node-reason-${id}`} title={s.skipReason}>{s.skipReason}</div> : null}
       {status === "running" && s?.progress ? <div className="run-node-progress"><span style={{ width: `${Math.round(s.progress.fraction * 100)}%` }} /></div> : null}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
@@ -82,6 +85,12 @@ export function RunGraph({ plan, actions, steps, now, selected, onSelect, fitKey
       const data = new Set(dataDependenciesOf(s));
       for (const d of data) out.push({ id: `${d}->${s.id}`, source: d, target: s.id, className: "run-edge-data" });
       for (const a of s.after ?? []) if (!data.has(a)) out.push({ id: `${a}~>${s.id}`, source: a, target: s.id, className: "run-edge-order", style: { strokeDasharray: "5 4" } });
+      if (s.when) {
+        // the step runs under a condition: dashed, labelled with it
+        const label = `when ${printCondition(s.when)}`;
+        const from = new Set(conditionOperands(s.when).flatMap((o) => (o.kind === "step" && o.step !== s.id ? [o.step] : [])));
+        for (const d of from) out.push({ id: `${d}?>${s.id}`, source: d, target: s.id, className: "run-edge-condition", label, style: { strokeDasharray: "6 4", stroke: "#7c5cc4" }, labelStyle: { fontSize: 10, fill: "#4b3a86" }, labelBgStyle: { fill: "#f4f0ff" } });
+      }
     }
     return out;
   }, [plan]);

@@ -15,6 +15,8 @@ import { StepDrawer } from "./step-drawer";
 import { useNow, useRunView } from "./use-run-view";
 import { ValueView } from "./value-view";
 import { RunActivity } from "./run-activity";
+import { RunResultCard } from "./run-result";
+import { RunBranches } from "./run-branches";
 
 export function RunViewPage({ data }: { data: RunPageData }) {
   const { view, connection } = useRunView(data.view);
@@ -67,6 +69,9 @@ export function RunViewPage({ data }: { data: RunPageData }) {
           {rootFailure ? <> <button className="linkish" onClick={() => setSelected(rootFailure[0])}>Open {rootFailure[0]}</button></> : null}
         </div>
       ) : null}
+
+      <RunResultCard plan={data.plan} view={view} />
+      <RunBranches plan={data.plan} view={view} onSelect={setSelected} />
 
       <div className={`run-layout${step ? " with-drawer" : ""}`}>
         <section className="card run-graph-card">

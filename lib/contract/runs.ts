@@ -6,6 +6,7 @@ import { RunEvent, RunStatus } from "../core/events";
 import { RunFields, RunOutcome, StepFields } from "../core/run-state";
 import { RunView, StepCounts, StepView } from "../core/run-view";
 import { Plan } from "../core/plan";
+import { RunResult } from "../core/run-result";
 import { RunOptions } from "../core/run-options";
 import { IsoDate } from "./common";
 
@@ -78,7 +79,11 @@ export type RunList = z.infer<typeof RunList>;
 export const StepRecord = StepFields.extend({ stepId: z.string(), idempotencyKey: z.string() });
 export type StepRecord = z.infer<typeof StepRecord>;
 
-export const RunDetail = z.object({ run: RunRecord, steps: z.array(StepRecord), planTitle: z.string(), versionNumber: z.number().int(), plan: Plan });
+export const RunDetail = z.object({
+  /** the run's typed result, first, when its plan declares one (plan.result); absent otherwise */
+  result: RunResult.optional(),
+  run: RunRecord, steps: z.array(StepRecord), planTitle: z.string(), versionNumber: z.number().int(), plan: Plan,
+});
 export type RunDetail = z.infer<typeof RunDetail>;
 
 /** The run page's state: the same reducer's view (lib/core/run-view). */

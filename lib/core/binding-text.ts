@@ -5,7 +5,7 @@
  *   ${steps.load.output.rows[0].id}   a path into it
  * Anything else is a literal. `parseBindingText` and `printBinding` are inverses.
  */
-import type { Binding, PathSegment } from "./plan";
+import { MAX_FIRST_OF, type Binding, type PathSegment, type SingleBinding } from "./binding";
 
 const WHOLE = /^\$\{\s*([^}]*?)\s*\}$/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -35,13 +35,33 @@ export function parseReference(expr: string): BindingParse {
   return { ok: false, error: `a reference starts with inputs. or steps., got "\${${expr}}"` };
 }
 
-/** Parse a value that may be a `${...}` reference; any other value is a literal. */
+/**
+ * Parse a value that may be a `${...}` reference, or a merge `{ "firstOf": [ ... ] }` (the first
+ * of the listed values that was produced); any other value is a literal.
+ */
 export function parseBindingText(value: unknown): BindingParse {
   if (typeof value === "string") {
     const m = WHOLE.exec(value.trim());
     if (m) return parseReference(m[1]);
   }
+  if (isFirstOfText(value)) {
+    const list = value.firstOf;
+    if (!list.length || list.length > MAX_FIRST_OF) return { ok: false, error: `"firstOf" lists 1 to ${MAX_FIRST_OF} values` };
+    const of: SingleBinding[] = [];
+    for (const item of list) {
+      const r = parseBindingText(item);
+      if (!r.ok) return r;
+      if (r.binding.kind === "firstOf") return { ok: false, error: `a "firstOf" cannot hold another "firstOf"` };
+      of.push(r.binding);
+    }
+    return { ok: true, binding: { kind: "firstOf", of } };
+  }
   return { ok: true, binding: { kind: "literal", value } };
+}
+
+/** `{ "firstOf": [...] }` and nothing else: a merge in text form. */
+function isFirstOfText(value: unknown): value is { firstOf: unknown[] } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && Array.isArray((value as { firstOf?: unknown }).firstOf);
 }
 
 export function printPath(path: readonly PathSegment[] | undefined): string {
@@ -63,11 +83,14 @@ export function printBinding(binding: Binding): unknown {
       return `\${inputs.${binding.name}}`;
     case "step":
       return `\${steps.${binding.step}.output${printPath(binding.path)}}`;
+    case "firstOf":
+      return { firstOf: binding.of.map(printBinding) };
   }
 }
 
 /** Print a binding as a short label, literals as JSON. */
 export function bindingLabel(binding: Binding): string {
+  if (binding.kind === "firstOf") return `first of ${binding.of.map(bindingLabel).join(", ")}`;
   const printed = printBinding(binding);
   return binding.kind === "literal" ? JSON.stringify(printed) ?? "undefined" : String(printed);
 }

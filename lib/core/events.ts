@@ -23,7 +23,8 @@ export type ApprovalReason = z.infer<typeof ApprovalReason>;
 
 /** A step or run failure as data: stored, streamed and switched on. */
 export const Failure = z.object({
-  code: z.enum(["validation", "input_invalid", "output_invalid", "timeout", "cancelled", "action_error", "rejected", "upstream_failed", "internal"]),
+  /** `condition_error`: a step's condition could not be evaluated; `result_invalid`: the run's outputs do not fit the plan's result schema */
+  code: z.enum(["validation", "input_invalid", "output_invalid", "timeout", "cancelled", "action_error", "rejected", "upstream_failed", "internal", "condition_error", "result_invalid"]),
   message: z.string(),
   retryable: z.boolean(),
   actionCode: z.string().optional(),
@@ -35,6 +36,17 @@ export type Failure = z.infer<typeof Failure>;
 
 export const Usage = z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) });
 export type Usage = z.infer<typeof Usage>;
+
+/**
+ * Why a step's condition skipped it: the condition as text and the values it read. A skip
+ * that says `condition` (the step's own condition was false) or `byCondition` (a step it
+ * needs was skipped by its condition) is the plan working as designed, not a partial run.
+ */
+export const SkipCondition = z.object({
+  when: z.string(),
+  values: z.array(z.object({ ref: z.string(), name: z.string(), value: z.unknown().optional(), missing: z.string().optional() })),
+});
+export type SkipCondition = z.infer<typeof SkipCondition>;
 
 const base = {
   seq: z.number().int().min(1),
@@ -56,7 +68,7 @@ export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("step.retrying"), data: z.object({ attempt: z.number().int(), delayMs: z.number(), failure: Failure }) }),
   z.object({ ...base, type: z.literal("step.succeeded"), data: z.object({ attempt: z.number().int(), output: z.unknown(), usage: Usage.optional(), reusedFromRunId: z.string().optional(), ms: z.number().optional() }) }),
   z.object({ ...base, type: z.literal("step.failed"), data: z.object({ attempt: z.number().int(), failure: Failure, usedFallback: z.boolean().optional(), output: z.unknown().optional() }) }),
-  z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string(), cause: z.string().optional(), dryRun: z.object({ input: z.unknown().optional(), effect: z.string(), wouldRun: z.boolean(), preview: DryRunPreview.optional(), output: z.unknown().optional() }).optional() }) }),
+  z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string(), cause: z.string().optional(), condition: SkipCondition.optional(), byCondition: z.boolean().optional(), dryRun: z.object({ input: z.unknown().optional(), effect: z.string(), wouldRun: z.boolean(), preview: DryRunPreview.optional(), output: z.unknown().optional() }).optional() }) }),
   z.object({ ...base, type: z.literal("step.cancelled"), data: z.object({ reason: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.undone"), data: z.object({ ok: z.boolean(), error: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.awaiting_approval"), data: z.object({ input: z.unknown(), reasons: z.array(ApprovalReason).optional() }) }),

@@ -24,3 +24,7 @@ export * from "./storable";
 export * from "./read-limited";
 export * from "./artifact";
 export * from "./coverage";
+export * from "./condition";
+export * from "./condition-text";
+export * from "./validate-condition";
+export * from "./run-result";

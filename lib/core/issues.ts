@@ -27,6 +27,8 @@ export const IssueCode = z.enum([
   "unknown_output_ref",
   "invalid_step_setting",
   "unused_step_output",
+  "invalid_condition",
+  "invalid_result",
 ]);
 export type IssueCode = z.infer<typeof IssueCode>;
 
@@ -50,6 +52,8 @@ export const ValidationIssue = z.object({
   input: z.string().optional(),
   /** for plan-level outputs */
   output: z.string().optional(),
+  /** the issue is in the step's condition (`when`) */
+  when: z.boolean().optional(),
   message: z.string(),
   hint: z.string().optional(),
   candidates: z.array(Candidate).optional(),

@@ -10,6 +10,7 @@ import { describeType, isAnySchema, isObject, type JsonSchema } from "./json-sch
 import { PlanInputName, STEP_ID_PATTERN, dataDependenciesOf, dependenciesOf, type Binding, type Plan, type PlanInput, type Step, type PathSegment } from "./plan";
 import { printPath } from "./binding-text";
 import { isAssignable, schemaAtPath } from "./type-compat";
+import { mapConditionOperands } from "./condition";
 
 export type EditResult = { ok: true; plan: Plan } | { ok: false; reason: string };
 export type Check = { ok: true } | { ok: false; reason: string };
@@ -186,7 +187,7 @@ function replaceStep(plan: Plan, id: string, fn: (s: Step) => Step): Plan {
 }
 
 /** Settings of a step other than its id and inputs; `undefined` clears a setting. */
-export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action">>;
+export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action" | "when">>;
 
 export function updateStep(plan: Plan, id: string, patch: StepSettings): Plan {
   return replaceStep(plan, id, (s) => {
@@ -205,12 +206,13 @@ export function renameStep(plan: Plan, from: string, to: string): EditResult {
   if (!plan.steps.some((s) => s.id === from)) return refuse(`There is no step "${from}".`);
   if (!STEP_ID_PATTERN.test(to)) return refuse(`"${to}" is not a valid step id: use letters, digits, _ and -, starting with a letter.`);
   if (plan.steps.some((s) => s.id === to)) return refuse(`There is already a step "${to}".`);
-  const rename = (b: Binding): Binding => (b.kind === "step" && b.step === from ? { ...b, step: to } : b);
+  const renameOne = <B extends Binding>(b: B): B => (b.kind === "step" && b.step === from ? { ...b, step: to } : b);
+  const rename = (b: Binding): Binding => (b.kind === "firstOf" ? { ...b, of: b.of.map(renameOne) } : renameOne(b));
   const steps = plan.steps.map((s) => {
-    const touches = s.id === from || Object.values(s.inputs).some((b) => b.kind === "step" && b.step === from) || (s.after ?? []).includes(from);
+    const touches = s.id === from || dependenciesOf(s).includes(from);
     if (!touches) return s;
     const inputs = Object.fromEntries(Object.entries(s.inputs).map(([k, b]) => [k, rename(b)]));
-    const renamed = withAfter({ ...s, inputs }, (s.after ?? []).map((a) => (a === from ? to : a)));
+    const renamed = withAfter({ ...s, inputs, ...(s.when ? { when: mapConditionOperands(s.when, renameOne) } : {}) }, (s.after ?? []).map((a) => (a === from ? to : a)));
     return s.id === from ? { ...renamed, id: to } : renamed;
   });
   const outputs = Object.fromEntries(Object.entries(plan.outputs).map(([k, b]) => [k, rename(b)]));

@@ -39,7 +39,9 @@ export type ApprovalState = z.infer<typeof ApprovalState>;
  * How a succeeded run went: `clean`, `with_rejections` (a person rejected a step; what
  * depended on it was skipped), or `partial` (a step ended without its own output and the run
  * went on without it: skipped because a step upstream had no output, or failed and used its
- * fallback). Only a succeeded run has an outcome; its status says the rest.
+ * fallback). A step skipped by a condition, its own or one upstream, does not make a run
+ * partial: that is the plan taking one of its branches. Only a succeeded run has an outcome;
+ * its status says the rest.
  */
 export const RunOutcome = z.enum(["clean", "with_rejections", "partial"]);
 export type RunOutcome = z.infer<typeof RunOutcome>;
@@ -123,7 +125,8 @@ function outcomePatch(e: RunEvent): Pick<RunFields, "rejected" | "partial"> | un
     case "step.rejected":
       return { rejected: true };
     case "step.skipped":
-      return e.data.cause !== undefined && !e.data.dryRun ? { partial: true } : undefined;
+      // a step skipped by a condition (its own or one upstream) is the plan working as designed
+      return e.data.cause !== undefined && !e.data.dryRun && !e.data.condition && !e.data.byCondition ? { partial: true } : undefined;
     case "step.failed":
       return e.data.usedFallback ? { partial: true } : undefined;
     default:

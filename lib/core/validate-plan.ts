@@ -14,6 +14,10 @@ import { Plan, STEP_ID_PATTERN, type Binding, type Step } from "./plan";
 import { bindingLabel, printPath } from "./binding-text";
 import { nameSimilarity, nearestNames } from "./similarity";
 import { isAssignable, schemaAtPath } from "./type-compat";
+import { conditionOperands } from "./condition";
+import { printOperand } from "./condition-text";
+import { conditionTypeProblems, type OperandType } from "./validate-condition";
+import type { SingleBinding } from "./binding";
 
 export interface ValidateOptions {
   maxSteps?: number;
@@ -104,6 +108,7 @@ class PlanChecker {
     for (const step of plan.steps) this.checkStep(step);
     this.checkCycles();
     this.checkOutputs();
+    this.checkResult();
     this.checkUnusedInputs();
     return this.issues;
   }
@@ -206,14 +211,17 @@ class PlanChecker {
             hint: Object.keys(props).length ? `Its inputs are ${Object.keys(props).join(", ")}.` : `"${spec.id}" takes no input.`,
             candidates: near.length ? near.map((n) => ({ kind: "input" as const, value: n.value, score: n.score })) : undefined,
           });
-          if (binding.kind === "step") dataDeps.add(binding.step);
-          this.checkReference(step, name, binding, undefined);
+          for (const b of binding.kind === "firstOf" ? binding.of : [binding]) {
+            if (b.kind === "step") dataDeps.add(b.step);
+            this.checkReference(step, name, b, undefined);
+          }
           continue;
         }
       } else if (spec) target = props[name];
-      if (binding.kind === "step") dataDeps.add(binding.step);
+      for (const b of binding.kind === "firstOf" ? binding.of : [binding]) if (b.kind === "step") dataDeps.add(b.step);
       this.checkBinding(step, name, binding, spec ? target : undefined);
     }
+    if (step.when) this.checkCondition(step);
 
     if (spec) {
       const required = Array.isArray(inputSchema.required) ? (inputSchema.required as string[]) : [];
@@ -266,6 +274,10 @@ class PlanChecker {
 
   private checkBinding(step: Step, name: string, binding: Binding, target: unknown) {
     switch (binding.kind) {
+      case "firstOf":
+        // each branch must fit the input on its own: whichever produced the value feeds it
+        for (const b of binding.of) this.checkBinding(step, name, b, target);
+        return;
       case "literal": {
         if (target === undefined) return;
         const errs = checkValue(binding.value, target);
@@ -410,6 +422,88 @@ class PlanChecker {
     return d;
   }
 
+  /** A step's condition: its references like any binding's, then the types of both sides of each comparison. */
+  private checkCondition(step: Step) {
+    const when = step.when!;
+    const at = { stepId: step.id, when: true as const };
+    const typeOf = (o: SingleBinding): OperandType | undefined => {
+      switch (o.kind) {
+        case "literal":
+          return { schema: { const: o.value }, optional: false };
+        case "input": {
+          const schema = this.planInputs.get(o.name);
+          if (schema === undefined) {
+            this.add({ code: "missing_plan_input", severity: "error", ...at, message: `The condition of step "${step.id}" reads the plan input "${o.name}", which the plan does not declare.`, hint: `Declare a plan input "${o.name}".` });
+            return undefined;
+          }
+          const pi = this.plan.inputs.find((i) => i.name === o.name);
+          return { schema, optional: pi?.required === false && pi.default === undefined };
+        }
+        case "step": {
+          if (o.step === step.id) {
+            this.add({ code: "self_reference", severity: "error", ...at, message: `The condition of step "${step.id}" reads the step's own output.`, hint: "A condition reads the outputs of earlier steps." });
+            return undefined;
+          }
+          if (!this.stepById.has(o.step)) {
+            const near = nearestNames(o.step, this.stepById.keys(), 3, 0.3).map((n): Candidate => ({ kind: "step", value: n.value, score: n.score }));
+            this.add({ code: "unknown_step_ref", severity: "error", ...at, message: `The condition of step "${step.id}" reads from "${o.step}", which is not a step of this plan.`, hint: near.length ? `Did you mean "${near[0].value}"?` : "Point it at an existing step.", candidates: near.length ? near : undefined });
+            return undefined;
+          }
+          const spec = this.specOf.get(o.step);
+          if (!spec) return undefined;
+          const found = o.path?.length ? schemaAtPath(spec.output, o.path) : { schema: spec.output, optional: false };
+          if (!found) {
+            const props = isObject(spec.output.properties) ? Object.keys(spec.output.properties) : [];
+            this.add({ code: "invalid_path", severity: "error", ...at, message: `The condition of step "${step.id}" reads ${printOperand(o)}, but the output of "${o.step}" (${describeType(spec.output)}) has no ${printPath(o.path).replace(/^\./, "")}.`, hint: props.length ? `Its output has ${props.join(", ")}.` : undefined });
+            return undefined;
+          }
+          return found;
+        }
+      }
+    };
+    for (const p of conditionTypeProblems(when, typeOf)) {
+      this.add({ code: "invalid_condition", severity: p.severity, ...at, message: `The condition of step "${step.id}": ${p.message}.`, hint: p.severity === "error" ? "Compare values of the same type; an enum with one of its values." : undefined });
+    }
+  }
+
+  /** The plan's declared result: an object schema that the plan's outputs fit, field by field. */
+  private checkResult() {
+    const result = this.plan.result;
+    if (!result) return;
+    const schema = result.schema;
+    if (schema.type !== "object") {
+      this.add({ code: "invalid_result", severity: "error", message: `The plan's result schema must describe an object (the plan's outputs by name), got ${describeType(schema)}.`, hint: 'Use { "type": "object", "properties": { ... } } with one property per plan output.' });
+      return;
+    }
+    const props = isObject(schema.properties) ? (schema.properties as Record<string, unknown>) : {};
+    const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+    for (const r of required) {
+      if (!(r in this.plan.outputs)) this.add({ code: "invalid_result", severity: "error", output: r, message: `The plan's result requires "${r}", but the plan has no output "${r}".`, hint: `Add a plan output "${r}" bound to a step output.` });
+    }
+    for (const [name, whole] of Object.entries(this.plan.outputs)) {
+      const target = props[name];
+      if (target === undefined) {
+        if (schema.additionalProperties === false) this.add({ code: "invalid_result", severity: "error", output: name, message: `The plan output "${name}" is not a field of the plan's result.`, hint: `Add "${name}" to the result's properties, or remove the output.` });
+        continue;
+      }
+      for (const b of whole.kind === "firstOf" ? whole.of : [whole]) {
+        const source = this.schemaOfBinding(b);
+        if (source === undefined) continue;
+        const r = isAssignable(source, target);
+        if (!r.ok) this.add({ code: "invalid_result", severity: "error", output: name, message: `The plan output "${name}" is ${describeType(source)}, but the result's "${name}" is ${describeType(target)}: ${r.reason}.`, hint: "Bind the output to a value of the right type, or change the result's schema." });
+      }
+    }
+  }
+
+  /** The schema of a single binding's value, when known. */
+  private schemaOfBinding(b: SingleBinding): unknown {
+    if (b.kind === "literal") return { const: b.value };
+    if (b.kind === "input") return this.planInputs.get(b.name);
+    const spec = this.specOf.get(b.step);
+    if (!spec) return undefined;
+    return b.path?.length ? schemaAtPath(spec.output, b.path)?.schema : spec.output;
+  }
+
   private checkCycles() {
     for (const cycle of findCycles(this.plan.steps)) {
       this.add({
@@ -424,7 +518,7 @@ class PlanChecker {
   }
 
   private checkOutputs() {
-    for (const [name, binding] of Object.entries(this.plan.outputs)) {
+    for (const [name, whole] of Object.entries(this.plan.outputs)) for (const binding of whole.kind === "firstOf" ? whole.of : [whole]) {
       if (binding.kind === "step") {
         if (!this.stepById.has(binding.step)) {
           this.add({ code: "unknown_output_ref", severity: "error", output: name, message: `The plan output "${name}" reads from "${binding.step}", which is not a step of this plan.`, hint: "Point it at an existing step." });
@@ -442,8 +536,14 @@ class PlanChecker {
 
   private checkUnusedInputs() {
     const used = new Set<string>();
-    const mark = (b: Binding) => { if (b.kind === "input") used.add(b.name); };
-    for (const s of this.plan.steps) for (const b of Object.values(s.inputs)) mark(b);
+    const mark = (b: Binding) => {
+      if (b.kind === "input") used.add(b.name);
+      else if (b.kind === "firstOf") b.of.forEach(mark);
+    };
+    for (const s of this.plan.steps) {
+      for (const b of Object.values(s.inputs)) mark(b);
+      if (s.when) conditionOperands(s.when).forEach(mark);
+    }
     for (const b of Object.values(this.plan.outputs)) mark(b);
     for (const name of this.planInputs.keys()) {
       if (!used.has(name)) this.add({ code: "unused_plan_input", severity: "warning", input: name, message: `The plan input "${name}" is not used by any step.`, hint: "Bind it to a step input or remove it." });

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { buildGraph, canonicalJson, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { buildGraph, canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -161,7 +161,7 @@ export class Engine {
       steps: plan.steps.map((s) => newStep(runId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
     };
-    const queued = this.queued(options);
+    const queued = this.queued(options, plan);
     const events = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
     if (queued) await this.inQueue(() => queued.advance(runId));
@@ -262,7 +262,7 @@ export class Engine {
     for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
       if (!prev || prev.status !== "succeeded" || (oldDefs && oldDefs.get(s.id) !== canonicalJson(s))) continue;
-      const usesInputs = Object.values(s.inputs).some((b) => b.kind === "input");
+      const usesInputs = readsPlanInputs(s);
       if (usesInputs && !sameInputs) continue;
       const files = await filesOfStep(this.o.registry.get(s.action), prev.output, oldWorkspace);
       if (!files) continue;
@@ -290,7 +290,7 @@ export class Engine {
       steps: version.plan.steps.map((s) => newStep(newId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }, ...reused],
     };
-    const queued = this.queued(old.run.options);
+    const queued = this.queued(old.run.options, version.plan);
     const events = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
     if (queued) await this.inQueue(() => queued.advance(newId));
@@ -334,9 +334,16 @@ export class Engine {
 
   // ---- internals ----
 
-  /** The queue a run goes to: none for a dry run, which runs here. */
-  private queued(options: { dryRun?: boolean }): QueueMode | undefined {
-    return options.dryRun ? undefined : this.o.queue;
+  /**
+   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not evaluate
+   * conditions and merges yet: such a plan is refused in queue mode rather than run as if it had none.
+   */
+  private queued(options: { dryRun?: boolean }, plan: Plan): QueueMode | undefined {
+    if (options.dryRun || !this.o.queue) return undefined;
+    if (plan.steps.some((s) => s.when || Object.values(s.inputs).some((b) => b.kind === "firstOf"))) {
+      throw new EngineError("invalid_plan", "This plan has conditions or merges, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");
+    }
+    return this.o.queue;
   }
 
   /** A queue-mode change; a request the run's stored state refuses is a conflict. */

@@ -4,7 +4,7 @@
  * A binding resolves to its stored form (what the step's events record); step-boundary.ts reads
  * it back in full for the action.
  */
-import { isArtifactRef, readPath, printPath, type Binding, type Plan, type Step } from "../core";
+import { bindingLabel, isArtifactRef, readPath, printPath, type Binding, type Plan, type Step } from "../core";
 import type { ArtifactStore } from "./artifact-store";
 
 export type Resolution =
@@ -19,6 +19,16 @@ type Artifacts = Pick<ArtifactStore, "read" | "externalize">;
  */
 export async function resolveBinding(binding: Binding, runInputs: Record<string, unknown>, outputs: ReadonlyMap<string, unknown>, artifacts: Artifacts): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   switch (binding.kind) {
+    case "firstOf": {
+      // the first branch that produced a value (a step that was skipped, or a path it did not produce, did not)
+      const missing: string[] = [];
+      for (const b of binding.of) {
+        const r = await resolveBinding(b, runInputs, outputs, artifacts);
+        if (r.ok && r.value !== undefined) return r;
+        missing.push(r.ok ? `${bindingLabel(b)} has no value` : r.message);
+      }
+      return { ok: false, message: `no branch produced a value (${missing.join("; ")})` };
+    }
     case "literal":
       return { ok: true, value: binding.value };
     case "input":

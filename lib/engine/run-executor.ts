@@ -4,7 +4,7 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { dependenciesOf, mergeOnlyDependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
 import { StepCancelledError } from "./failure";
@@ -15,6 +15,8 @@ import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
 import { quarantinedSteps, quarantineFailures } from "./quarantine";
 import { IndexHeap, SweepQueue } from "./step-queues";
+import { gateStep } from "./step-gate";
+import { checkRunResult } from "./check-result";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 
@@ -28,6 +30,10 @@ export class RunExecutor {
   private readonly keys = new Map<string, string>();
   private readonly stepDefs = new Map<string, Step>();
   private readonly deps = new Map<string, string[]>();
+  /** dependencies a step reads only as a branch of a merge (firstOf): it waits for them to end, with or without an output */
+  private readonly mergeOnly = new Map<string, Set<string>>();
+  /** steps skipped by a condition, their own or one upstream (see step-gate.ts) */
+  private readonly conditionSkipped = new Set<string>();
   /**
    * The ready queue. Each step counts its dependencies that have no output yet; a step that
    * ends passes that on to its dependents once, so what a finished step costs is its own
@@ -72,6 +78,7 @@ export class RunExecutor {
     loaded.plan.steps.forEach((s, i) => {
       this.stepDefs.set(s.id, s);
       this.deps.set(s.id, dependenciesOf(s));
+      this.mergeOnly.set(s.id, mergeOnlyDependenciesOf(s));
       this.index.set(s.id, i);
     });
     const byFinish = [...loaded.steps].filter((r) => r.status === "succeeded").sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
@@ -83,6 +90,7 @@ export class RunExecutor {
       if (r.status === "succeeded" || ((r.status === "failed" || r.status === "skipped") && kept)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
+    this.initConditionSkips();
     this.initQueue();
     this.artifacts = new ArtifactStore(ctx.workspaceFor(this.runId));
     ctx.committer.track(this.runId, loaded.run.lastSeq);
@@ -193,6 +201,20 @@ export class RunExecutor {
     if (this.running.size === 0 && this.launched.size === 0) await this.maybeFinish();
   }
 
+  /**
+   * On a resume, which skipped steps a condition skipped: the rows keep no reason, so it is
+   * read from the plan, in plan order: a step with a condition whose other dependencies all had
+   * an output, or one a step that was skipped by a condition blocked.
+   */
+  private initConditionSkips(): void {
+    for (const def of this.plan.steps) {
+      if (this.state.steps[def.id]?.status !== "skipped") continue;
+      const hard = this.deps.get(def.id)!.filter((d) => !this.mergeOnly.get(def.id)!.has(d));
+      const missing = hard.filter((d) => !this.hasOutput(d));
+      if (missing.length ? missing.every((d) => this.conditionSkipped.has(d)) : def.when !== undefined) this.conditionSkipped.add(def.id);
+    }
+  }
+
   /** Counts each step's unsatisfied dependencies; every step is looked at once at the start. */
   private initQueue(): void {
     for (const def of this.plan.steps) {
@@ -202,7 +224,7 @@ export class RunExecutor {
         let list = this.dependents.get(d);
         if (!list) this.dependents.set(d, (list = []));
         list.push(def.id);
-        if (!this.hasOutput(d)) unmet++;
+        if (!this.hasOutput(d) && !(this.mergeOnly.get(def.id)!.has(d) && TERMINAL.has(this.state.steps[d]?.status ?? "pending"))) unmet++;
       }
       this.unmet.set(def.id, unmet);
     }
@@ -229,7 +251,11 @@ export class RunExecutor {
         }
       } else if (TERMINAL.has(s.status)) {
         this.passedOn.add(id);
-        for (const d of this.dependents.get(id) ?? []) this.lookAgain(d);
+        for (const d of this.dependents.get(id) ?? []) {
+          // a merge waits for its branches to end, not for each to produce a value
+          if (this.mergeOnly.get(d)?.has(id)) this.unmet.set(d, this.unmet.get(d)! - 1);
+          this.lookAgain(d);
+        }
       }
     }
     if (s.status === "pending" || s.status === "queued") this.lookAgain(id);
@@ -257,7 +283,9 @@ export class RunExecutor {
       const blocked = this.blockedBy(id);
       if (!blocked) continue; // it waits for a dependency still going
       // What a dry run cannot check is what it was asked for, not a failure upstream: no cause.
-      const skip = this.previewedOnly.has(blocked) ? { reason: `dry run: "${blocked}" has an output only when it really runs` } : { reason: `"${blocked}" did not produce an output`, cause: this.rootCause(blocked) };
+      const root = this.rootCause(blocked);
+      const byCondition = this.conditionSkipped.has(root) ? { byCondition: true } : {};
+      const skip = this.previewedOnly.has(blocked) ? { reason: `dry run: "${blocked}" has an output only when it really runs` } : { reason: `"${blocked}" did not produce an output${byCondition.byCondition ? " (its condition was false)" : ""}`, cause: root, ...byCondition };
       this.fire([{ type: "step.skipped", stepId: id, data: skip }]);
     }
   }
@@ -288,7 +316,9 @@ export class RunExecutor {
 
   /** The first dependency that ended without an output, if any. */
   private blockedBy(id: string): string | undefined {
+    const mergeOnly = this.mergeOnly.get(id)!;
     for (const d of this.deps.get(id)!) {
+      if (mergeOnly.has(d)) continue;
       const s = this.state.steps[d];
       if (!s) continue;
       if (TERMINAL.has(s.status) && s.status !== "succeeded" && !this.outputs.has(d)) return d;
@@ -339,6 +369,11 @@ export class RunExecutor {
         return;
       }
       const outputs = await resolveRunOutputs(this.plan, this.runInputs(), this.outputs, this.artifacts);
+      const invalid = await checkRunResult(this.plan, outputs, this.artifacts);
+      if (invalid) {
+        await this.emit([{ type: "run.failed", data: { failure: invalid, ...this.totalUsage() } }]);
+        return;
+      }
       await this.emit([{ type: "run.succeeded", data: { outputs, ...this.totalUsage() } }]);
     } finally {
       this.resolveDone();
@@ -384,6 +419,14 @@ export class RunExecutor {
   private async runStep(def: Step): Promise<void> {
     if (this.stopping || this.finished) return;
     const s = this.step(def.id);
+    if (def.when || this.mergeOnly.get(def.id)!.size) {
+      const gate = await gateStep(def, this.runInputs(), this.outputs, this.artifacts, (id) => {
+        const root = this.rootCause(id);
+        return { root, byCondition: this.conditionSkipped.has(root) };
+      });
+      if (gate.kind === "skip") { this.fire([{ type: "step.skipped", stepId: def.id, data: gate.data }]); return; }
+      if (gate.kind === "fail") { await this.failStep(def, s, gate.failure); return; }
+    }
     const prepared = await prepareStep({ def, step: s, action: this.ctx.registry.get(def.action), runInputs: this.runInputs(), outputs: this.outputs, artifacts: this.artifacts, options: this.run.options, runFolder: this.ctx.workspaceFor(this.runId) });
     if (prepared.kind === "fail") {
       await this.failStep(def, s, prepared.failure);
@@ -570,6 +613,7 @@ export class RunExecutor {
         this.outputs.set(e.stepId, e.data.dryRun.output);
       }
       if (e.type === "step.skipped" && e.stepId && e.data.cause !== undefined) this.skipCause.set(e.stepId, e.data.cause);
+      if (e.type === "step.skipped" && e.stepId && (e.data.condition || e.data.byCondition)) this.conditionSkipped.add(e.stepId);
       if (e.stepId) this.touched(e.stepId);
       else if (e.type === "run.started") for (const id of e.data?.interrupted ?? []) this.touched(id);
     }

@@ -3,7 +3,7 @@ import { redactSecrets } from "./connections/redaction";
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { applyRunEvents, emptyStepView, runOutcome, type ActionSpec, type RunEvent, type RunView } from "../core";
+import { applyRunEvents, emptyStepView, runOutcome, runResultOf, type ActionSpec, type RunEvent, type RunView } from "../core";
 import { ARTIFACT_PAGE_MAX_ITEMS, type ArtifactPage, type ArtifactPageQuery, type DecisionBody, type RetryBody, type RunDetail, type RunList, type RunListQuery, type RunPage, type RunStarted, type StartRunBody, type AuditEntry } from "../contract/runs";
 import { ArtifactStore } from "../engine/artifact-store";
 import type { StepRecord as EngineStepRecord, RunRecord as EngineRunRecord } from "../engine/run-store";
@@ -51,7 +51,8 @@ export async function runDetail(runId: string): Promise<RunDetail> {
   const t = await getTrellis();
   const d = await getRunDetail(t.database.prisma, runId);
   if (!d) throw notFound(`There is no run ${runId}.`);
-  return { ...d, run: runRecordJson(d.run), steps: d.steps.map(stepRecordJson) };
+  const result = runResultOf(d.plan, d.run);
+  return { ...(result ? { result } : {}), ...d, run: runRecordJson(d.run), steps: d.steps.map(stepRecordJson) };
 }
 
 /**

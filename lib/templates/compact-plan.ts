@@ -5,7 +5,7 @@
  * already uses binding objects passes through unchanged. Built-in templates are written in
  * this form, and the CLI reads plan files through it.
  */
-import { Binding, Plan, STEP_ID_PATTERN, parseBindingText, type PathSegment, type PlanInput, type Step } from "../core";
+import { Binding, Plan, STEP_ID_PATTERN, parseBindingText, parseCondition, type PathSegment, type PlanInput, type Step } from "../core";
 import { isObject } from "../core";
 
 export type ExpandResult = { ok: true; plan: Plan } | { ok: false; errors: string[] };
@@ -18,7 +18,7 @@ export interface PlanIssueAt {
 
 export type CompactExpansion = { ok: true; plan: Plan } | { ok: false; issues: PlanIssueAt[] };
 
-const BINDING_KINDS = new Set(["literal", "input", "step"]);
+const BINDING_KINDS = new Set(["literal", "input", "step", "firstOf"]);
 
 /** A binding object, or a value in text form. */
 function expandValue(value: unknown, at: PathSegment[], issues: PlanIssueAt[]): Binding | undefined {
@@ -35,6 +35,16 @@ function expandValue(value: unknown, at: PathSegment[], issues: PlanIssueAt[]): 
     return undefined;
   }
   return parsed.binding;
+}
+
+/** A condition in text form (`"${steps.a.output.x} == 1"`) becomes the condition; an object passes through to the schema. */
+function expandWhen(value: unknown, at: PathSegment[], issues: PlanIssueAt[]): { when?: unknown } {
+  if (value === undefined) return {};
+  if (typeof value !== "string") return { when: value };
+  const parsed = parseCondition(value);
+  if (parsed.ok) return { when: parsed.condition };
+  issues.push({ at, message: `${parsed.error}${parsed.at !== undefined ? ` (at character ${parsed.at + 1})` : ""}` });
+  return {};
 }
 
 function expandBindings(values: unknown, at: PathSegment[], issues: PlanIssueAt[]): Record<string, Binding> {
@@ -59,7 +69,7 @@ export function expandCompactPlan(raw: unknown): CompactExpansion {
   if (!isObject(raw)) return { ok: false, issues: [{ at: [], message: "a plan is a JSON object with goal, flows, inputs, steps and outputs" }] };
   const issues: PlanIssueAt[] = [];
   const steps = Array.isArray(raw.steps)
-    ? raw.steps.map((s, i) => (isObject(s) ? { ...s, inputs: expandBindings(s.inputs ?? {}, ["steps", i, "inputs"], issues) } : s))
+    ? raw.steps.map((s, i) => (isObject(s) ? { ...s, inputs: expandBindings(s.inputs ?? {}, ["steps", i, "inputs"], issues), ...expandWhen(s.when, ["steps", i, "when"], issues) } : s))
     : raw.steps;
   const candidate = {
     ...raw,
@@ -96,8 +106,10 @@ export function expandPlan(raw: unknown): ExpandResult {
 }
 
 /** The authoring form of a step: inputs as text-form values. */
-export interface CompactStep extends Omit<Step, "inputs"> {
+export interface CompactStep extends Omit<Step, "inputs" | "when"> {
   inputs?: Record<string, unknown>;
+  /** a condition, in text form or as the condition object */
+  when?: string | Step["when"];
 }
 
 export interface CompactPlan {

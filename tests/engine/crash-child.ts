@@ -3,7 +3,7 @@
  * run and executes it (the parent kills it mid-run); `resume` reopens the same database,
  * resumes unfinished runs and prints the outcome as JSON. `die-start` runs a plan whose
  * step kills its own process each time it runs (once its start is stored); `resume` then
- * resumes it until it is quarantined.
+ * resumes it until it is quarantined. `cond-start` runs a plan with a false condition and a merge.
  */
 import { appendFileSync } from "node:fs";
 import { z } from "zod";
@@ -17,7 +17,7 @@ const DEPTH = 5;
 
 const record = defineAction({
   id: "test.record", title: "Record", description: "Sleeps, then appends its step id and idempotency key to a log.", effect: "write",
-  input: z.object({ ms: z.number(), deps: z.array(z.unknown()).optional() }),
+  input: z.object({ ms: z.number(), deps: z.array(z.unknown()).optional(), from: z.string().optional() }),
   output: z.object({ step: z.string() }),
   run: async ({ ms }, ctx) => {
     await new Promise<void>((resolve, reject) => {
@@ -58,6 +58,24 @@ function diePlan(): Plan {
   };
 }
 
+/** A branch whose condition is false (skipped, with the step after it), a slow step the kill catches, and a merge. */
+function condPlan(): Plan {
+  const lit = (value: unknown) => ({ kind: "literal" as const, value });
+  return {
+    goal: "crash test: a false condition",
+    flows: [],
+    inputs: [],
+    steps: [
+      { id: "first", action: "test.record", inputs: { ms: lit(1) } },
+      { id: "skipme", action: "test.record", inputs: { ms: lit(1) }, when: { op: "==", left: { kind: "step", step: "first", path: ["step"] }, right: lit("nope") } },
+      { id: "after_skip", action: "test.record", inputs: { ms: lit(1) }, after: ["skipme"] },
+      { id: "slow", action: "test.record", inputs: { ms: lit(1500) }, after: ["first"] },
+      { id: "merge", action: "test.record", inputs: { ms: lit(1), from: { kind: "firstOf", of: [{ kind: "step", step: "skipme", path: ["step"] }, { kind: "step", step: "slow", path: ["step"] }] } } },
+    ],
+    outputs: {},
+  };
+}
+
 function dagPlan(): Plan {
   const steps: Step[] = [];
   for (let d = 0; d < DEPTH; d++) {
@@ -73,8 +91,8 @@ const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATA
 // A short lease: on PostgreSQL the second process waits for the first one's claim to lapse.
 const h = makeHarness(db, [record, die], { runConcurrency: WIDTH, leaseMs: 1500 });
 
-if (mode === "start" || mode === "die-start") {
-  const versionId = await h.savePlan(mode === "start" ? dagPlan() : diePlan());
+if (mode === "start" || mode === "die-start" || mode === "cond-start") {
+  const versionId = await h.savePlan(mode === "start" ? dagPlan() : mode === "cond-start" ? condPlan() : diePlan());
   const runId = await h.engine.start({ planVersionId: versionId });
   process.stdout.write(`${JSON.stringify({ runId })}\n`);
   await h.engine.wait(runId);
@@ -96,6 +114,8 @@ if (mode === "start" || mode === "die-start") {
       // steps whose success was stored only after the resume: the ones the kill caught before their success was durable
       succeededAfterResume: events.filter((e) => e.type === "step.succeeded" && e.seq > events.filter((r) => r.type === "run.started").at(-1)!.seq).map((e) => e.stepId),
       steps: done.steps.map((s) => ({ id: s.stepId, status: s.status, attempts: s.attempts, key: s.idempotencyKey })),
+      skipped: events.flatMap((e) => (e.type === "step.skipped" ? [{ id: e.stepId, reason: e.data.reason }] : [])),
+      partial: done.run.partial ?? false,
       failure: done.run.failure ?? null,
     });
   }

@@ -104,6 +104,49 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     }
   }, 90_000);
 
+  it("resumes a run with a false condition after SIGKILL: the skipped branch never runs, the merge takes the branch that ran, the run is clean", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, "completions.log");
+    const env: Record<string, string> = { TRELLIS_TEST_DB_DIR: path.join(dir, "pglite") };
+    if (kind === "postgres") {
+      const created = await createPostgresDatabase();
+      cleanups.push(created.drop);
+      env.DATABASE_URL = created.url;
+    }
+    const completions = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")[0]) : []);
+
+    const first = runChild(["cond-start", log], env);
+    // killed while the slow branch runs, after the step the condition reads has completed
+    await until(() => completions().includes("first"), 60_000, "the first step");
+    first.proc.kill("SIGKILL");
+    await first.exited;
+    expect(first.lines.some((l) => l.includes("finished"))).toBe(false);
+
+    const second = runChild(["resume", log], env);
+    expect(await second.exited).toBe(0);
+    const [result] = JSON.parse(second.lines.at(-1)!).results;
+    expect(result.status).toBe("succeeded");
+    expect(result.partial).toBe(false);
+    expect(Object.fromEntries(result.steps.map((s: { id: string; status: string }) => [s.id, s.status]))).toEqual({ first: "succeeded", skipme: "skipped", after_skip: "skipped", slow: "succeeded", merge: "succeeded" });
+    // each skip was decided once, whether before the kill or after the resume
+    expect(result.skipped.map((s: { id: string }) => s.id).sort()).toEqual(["after_skip", "skipme"]);
+    expect(result.skipped.find((s: { id: string }) => s.id === "skipme").reason).toBe('condition false: step was "first"');
+    expect(result.seqs).toEqual(result.seqs.map((_: number, i: number) => i + 1));
+    const ran = completions();
+    // a step whose success the kill caught before it was stored may run again, never more
+    expect(ran.filter((s) => s === "first").length).toBeLessThanOrEqual(2);
+    expect(ran).not.toContain("skipme");
+    expect(ran).not.toContain("after_skip");
+    expect(ran.filter((s) => s === "merge")).toHaveLength(1);
+    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dir: env.TRELLIS_TEST_DB_DIR });
+    try {
+      await expectRowsMatchFold(db, result.runId);
+    } finally {
+      await db.close();
+    }
+  }, 150_000);
+
   it("quarantines a run whose step kills its process, at the second resume, instead of resuming it forever", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));

@@ -7,6 +7,13 @@ import type { Action, LogLevel } from "../core/action";
 import { ActionRegistry, type ActionLookup, type Catalog, type CatalogSource } from "../core/catalog";
 import type { McpServers } from "./mcp/servers";
 
+/** A source of actions that changes over time (saved plans as actions). */
+export interface DynamicActionSource {
+  actions(): Action[];
+  sources(): CatalogSource[];
+  onChange(listener: () => void): () => void;
+}
+
 export class LiveRegistry implements ActionLookup {
   private current?: ActionRegistry;
   private readonly fixedIds: Set<string>;
@@ -17,9 +24,18 @@ export class LiveRegistry implements ActionLookup {
     private readonly fixedSources: readonly CatalogSource[],
     private readonly mcp?: McpServers,
     private readonly log?: (level: LogLevel, message: string) => void,
+    private readonly more: DynamicActionSource[] = [],
   ) {
     this.fixedIds = new Set(fixed.map((a) => a.id));
     mcp?.onChange(() => { this.current = undefined; });
+    for (const source of more) source.onChange(() => { this.current = undefined; });
+  }
+
+  /** Adds a source of actions that changes over time (made after the registry: it may read the catalog). */
+  addSource(source: DynamicActionSource): void {
+    this.more.push(source);
+    source.onChange(() => { this.current = undefined; });
+    this.current = undefined;
   }
 
   get catalog(): Catalog {
@@ -38,7 +54,8 @@ export class LiveRegistry implements ActionLookup {
         if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the MCP tool ${a.id} is left out: an action of that id already exists.`); }
         return false;
       });
-      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? [])]);
+      const more = this.more.flatMap((s) => s.actions()).filter((a) => !this.fixedIds.has(a.id));
+      this.current = new ActionRegistry([...this.fixed, ...dynamic, ...more], [...this.fixedSources, ...(this.mcp?.sources() ?? []), ...this.more.flatMap((s) => s.sources())]);
     }
     return this.current;
   }

@@ -63,6 +63,9 @@ export const RunRecord = RunFields.extend({
   options: RunOptions,
   lastSeq: z.number().int(),
   retryOfId: z.string().nullable().optional(),
+  /** a child run's parent: the run and the step (a plan action) that started it */
+  parentRunId: z.string().nullable().optional(),
+  parentStepId: z.string().nullable().optional(),
   createdAt: IsoDate,
   /** how a succeeded run went (null unless it succeeded): the same reducer's fields, read by runOutcome */
   outcome: RunOutcome.nullable(),

@@ -8,6 +8,8 @@ import { catalogFromToolDesc } from "../catalogs/tool-desc";
 import { LiveRegistry } from "../catalogs/live-registry";
 import { parseMcpConfig } from "../catalogs/mcp/config";
 import { McpServers } from "../catalogs/mcp/servers";
+import { PlanActions } from "../catalogs/plans/plan-actions";
+import { enginePlanRunner } from "./plan-runner";
 import { Catalog, type Action, type CatalogSource, type LlmClient } from "../core";
 import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions, type BuiltinOptions } from "../actions";
@@ -40,6 +42,8 @@ export interface Trellis {
   mcp?: McpServers;
   /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
   accounts: Accounts;
+  /** saved plans as actions (plan.<slug>): refresh after plans change */
+  plans: PlanActions;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -83,6 +87,11 @@ async function open(): Promise<Trellis> {
     llm,
     log: (level, message) => serverLog()[level](message),
   });
+  // Saved plans as actions: they run in this process (they start a child run and wait), never in step workers.
+  const plans = new PlanActions(database.prisma, () => registry.catalog, (level, message) => serverLog()[level](message));
+  plans.setRunner(enginePlanRunner(engine, database.prisma));
+  registry.addSource(plans);
+  await plans.refresh();
   const accounts = new Accounts(database.prisma, { secret: secretKey(cfg), publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
   return {
     config: cfg,
@@ -96,6 +105,7 @@ async function open(): Promise<Trellis> {
     llm,
     stepWorkers,
     mcp,
+    plans,
   };
 }
 

@@ -7,7 +7,7 @@
 import { dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs, resolveStepInput } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
-import { backoffDelay, hideServerPaths, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
+import { backoffDelay, ENGINE_STOPPED, hideServerPaths, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
 import { checkedInput, StepBoundaryError, storedOutput, zodMessage } from "./step-boundary";
 import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
@@ -657,7 +657,7 @@ export class RunExecutor {
     if (this.finished) return;
     // A storage failure mid-run: stop scheduling; the run resumes from its last commit on restart.
     this.ctx.log("error", `run ${this.runId} stopped: ${(err as Error)?.message ?? err}`);
-    for (const ac of this.running.values()) ac.abort(new StepCancelledError("the engine stopped"));
+    for (const ac of this.running.values()) ac.abort(new StepCancelledError(ENGINE_STOPPED));
     this.finished = true;
     this.resolveDone();
   }

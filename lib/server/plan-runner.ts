@@ -2,6 +2,7 @@
 import type { PlanRunner } from "../catalogs/plans/plan-action";
 import { MAX_PLAN_DEPTH } from "../catalogs/plans/plan-action";
 import type { Engine } from "../engine/engine";
+import { ENGINE_STOPPED, StepCancelledError } from "../engine/failure";
 import type { Db } from "../store/database";
 
 export function enginePlanRunner(engine: Engine, db: Db): PlanRunner {
@@ -29,5 +30,6 @@ export function enginePlanRunner(engine: Engine, db: Db): PlanRunner {
     async cancel(runId, reason) {
       await engine.cancel(runId, reason);
     },
+    isEngineStop: (reason) => reason instanceof StepCancelledError && reason.message === ENGINE_STOPPED,
   };
 }

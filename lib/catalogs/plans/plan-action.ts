@@ -38,6 +38,8 @@ export interface PlanRunner {
   start(req: { planVersionId: string; inputs: Record<string, unknown>; parent: { runId: string; stepId: string } }): Promise<string>;
   wait(runId: string): Promise<ChildEnd>;
   cancel(runId: string, reason: string): Promise<void>;
+  /** whether a step's abort means its engine stopped (the run resumes later): the child is left running then */
+  isEngineStop(reason: unknown): boolean;
 }
 
 export interface ChildEnd {
@@ -172,15 +174,22 @@ async function runChild(source: PlanActionSource, inputs: Record<string, unknown
     ctx.log("info", `started the child run ${childId} (plan "${source.title}" v${source.number})`, { childRunId: childId });
   }
   const id = childId;
-  const onAbort = () => void runner.cancel(id, `its parent step ${ctx.stepId} of run ${ctx.runId} stopped (${String((ctx.signal.reason as Error | undefined)?.message ?? "cancelled")})`).catch(() => undefined);
+  let stopped: (reason: unknown) => void = () => undefined;
+  const engineStopped = new Promise<never>((_, reject) => { stopped = reject; });
+  engineStopped.catch(() => undefined);
+  const onAbort = () => {
+    // The engine stopped: the child goes on (or resumes), and the resumed step waits for it again.
+    if (runner.isEngineStop(ctx.signal.reason)) return stopped(ctx.signal.reason);
+    void runner.cancel(id, `its parent step ${ctx.stepId} of run ${ctx.runId} stopped (${String((ctx.signal.reason as Error | undefined)?.message ?? "cancelled")})`).catch(() => undefined);
+  };
   ctx.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    const end = await runner.wait(id);
+    const end = await Promise.race([runner.wait(id), engineStopped]);
     if (end.usage && (end.usage.promptTokens || end.usage.completionTokens)) ctx.reportUsage?.(end.usage);
     if (end.status === "succeeded") return end.outputs ?? {};
     ctx.signal.throwIfAborted();
     const why = end.failure ? `${end.failure.message}` : `it ended ${end.status}`;
-    throw new ActionError("child_run_failed", `the child run ${id} (plan "${source.title}") ${end.status === "cancelled" ? "was cancelled" : "failed"}: ${why}`, { details: { childRunId: id, link: `/runs/${id}`, status: end.status, failure: end.failure ?? undefined } });
+    throw new ActionError("child_run_failed", `the child run ${id} (plan "${source.title}") ${end.status === "cancelled" ? "was cancelled" : "failed"}: ${why}`, { details: { childRunId: id, status: end.status, failure: end.failure ?? undefined } });
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
   }

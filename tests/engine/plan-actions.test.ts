@@ -81,7 +81,7 @@ async function childOf(db: Database, parentRunId: string, stepId = "child") {
   }
 }
 
-describe.each(kinds)("plans as actions on %s", (kind) => {
+describe.each(kinds)("plans as actions on %s", { timeout: 120_000 }, (kind) => {
   let db: Database;
   it("runs a child plan: outputs flow back, linked both ways, typed by the plan", async () => {
     db = await freshDatabase(kind);

@@ -46,8 +46,9 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
   const current = validatePlan(plan.latest.plan, t.catalog);
   const runs = await planRunCounts(t.database.prisma, planId);
   const coverage = plan.latest.coverage ?? (await listVersions(t.database.prisma, planId)).find((v) => v.coverage)?.coverage ?? null;
+  const publishing = await t.database.prisma.plan.findUnique({ where: { id: planId }, select: { slug: true, published: true } });
   return {
-    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, createdBy: plan.createdBy, runs },
+    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, createdBy: plan.createdBy, slug: publishing?.slug ?? null, published: publishing?.published ?? false, runs },
     latest: detailOf(plan.latest),
     issues: current.issues,
     valid: current.valid,

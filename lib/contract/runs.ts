@@ -111,7 +111,11 @@ export const RunPage = z.object({
     retryOfId: z.string().nullable(),
     /** who started (or retried) it: a person's e-mail, or "local"; null before Trellis recorded it */
     startedBy: z.string().nullable().optional(),
+    /** a child run's parent: the run and the step (a plan action) that started it */
+    parent: z.object({ runId: z.string(), stepId: z.string() }).nullable().optional(),
   }),
+  /** the child runs its plan-action steps started, newest last */
+  children: z.array(z.object({ stepId: z.string(), runId: z.string(), status: z.string() })).optional(),
   /** who did what to the run, oldest first: started, approved, rejected, cancelled */
   audit: z.array(AuditEntry).optional(),
 });

@@ -37,10 +37,11 @@ test("a plan used as a step runs as a child run, shown nested on the run page", 
   await page.screenshot({ path: path.join(screenshotDir, "run-page-child-run.png"), animations: "disabled" });
 
   await nested.getByTestId("child-run-link").click();
-  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-  expect(page.url()).not.toContain(runId);
+  await page.waitForURL((url) => /^\/runs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(runId));
   await expect(page.getByTestId("parent-run-link")).toHaveAttribute("href", `/runs/${runId}`);
+  await page.screenshot({ path: path.join(screenshotDir, "run-page-child-run-parent-link.png"), animations: "disabled" });
 
   await page.goto("/catalog");
   await expect(page.locator('[data-testid="catalog-source"][data-source="Plans"]')).toContainText("2 actions");
+  await page.getByTestId("catalog-sources").screenshot({ path: path.join(screenshotDir, "catalog-plans-source.png") });
 });

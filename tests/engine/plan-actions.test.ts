@@ -8,7 +8,8 @@
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { validatePlan, type Plan } from "../../lib/core";
+import { z } from "zod";
+import { defineAction, validatePlan, type Plan } from "../../lib/core";
 import { LiveRegistry } from "../../lib/catalogs/live-registry";
 import { PlanActions } from "../../lib/catalogs/plans/plan-actions";
 import { MAX_PLAN_DEPTH } from "../../lib/catalogs/plans/plan-action";
@@ -27,7 +28,14 @@ const closers: (() => Promise<void>)[] = [];
 afterAll(async () => { for (const c of closers.reverse()) await c(); });
 
 const probe = newProbe();
-const actions = testActions(probe);
+const actions = [
+  ...testActions(probe),
+  defineAction({
+    id: "test.tokens", title: "Tokens", description: "Reports token usage, as an LLM action does.", effect: "pure",
+    input: z.object({ a: z.number() }), output: z.object({ n: z.number() }),
+    run: ({ a }, ctx) => { ctx.reportUsage?.({ promptTokens: 7, completionTokens: 3 }); return { n: a }; },
+  }),
+];
 
 function setUp(db: Database) {
   const registry = new LiveRegistry(actions, []);
@@ -107,6 +115,15 @@ describe.each(kinds)("plans as actions on %s", { timeout: 120_000 }, (kind) => {
     await plans.refresh();
     expect(plans.actions().map((a) => `${a.id}@${a.version}`).sort()).toEqual(["plan.add-two-numbers@1", "plan.add-two-numbers@2", "plan.parent@1"]);
     expect(plans.slugOf(add.planId)).toBe("add-two-numbers");
+  });
+
+  it("counts the child's token usage toward the parent's step", async () => {
+    const { engine, save } = setUp(db);
+    await save(childPlan("uses tokens", "test.tokens", { a: { kind: "input", name: "a" } }, "n"), "Uses tokens");
+    const parent = await save({ ...parentPlan("uses-tokens"), steps: parentPlan("uses-tokens").steps.slice(0, 1), outputs: { n: { kind: "step", step: "child", path: ["out"] } } }, "Parent of tokens");
+    const done = await engine.run({ planVersionId: parent.id, inputs: { x: 4 } });
+    expect(done.run.outputs).toEqual({ n: 4 });
+    expect(done.steps.find((s) => s.stepId === "child")!.usage).toEqual({ promptTokens: 7, completionTokens: 3 });
   });
 
   it("fails the parent's step with the child's failure and a link to it", async () => {

@@ -134,7 +134,21 @@ async function findArtifact(runId: string, sha256: string) {
 export async function cancelRun(runId: string, actor: Actor): Promise<{ ok: true }> {
   const t = await getTrellis();
   await t.engine.cancel(runId, `${CANCELLED_BY}${actor.label}`);
+  await cancelChildren(t, runId, `its parent run ${runId} was cancelled by ${actor.label}`);
   return { ok: true };
+}
+
+/**
+ * The child runs (plan actions) of a cancelled run that have not ended, and theirs: a parent this
+ * process executes cancels them through its step's signal already; one that ran nowhere here did not.
+ */
+async function cancelChildren(t: Awaited<ReturnType<typeof getTrellis>>, runId: string, reason: string, depth = 0): Promise<void> {
+  if (depth > 8) return;
+  const open = await t.database.prisma.run.findMany({ where: { parentRunId: runId, status: { in: ["queued", "running", "awaiting_approval"] } }, select: { id: true } });
+  for (const child of open) {
+    await t.engine.cancel(child.id, reason).catch(() => undefined);
+    await cancelChildren(t, child.id, reason, depth + 1);
+  }
 }
 
 export async function approveStep(runId: string, body: DecisionBody, actor: Actor): Promise<{ ok: true }> {

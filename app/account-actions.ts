@@ -10,7 +10,7 @@ import { redirect } from "next/navigation";
 import { TrellisError } from "@/lib/core/errors";
 import { OPERATIONS } from "@/lib/contract/operations";
 import { action } from "@/lib/server/route";
-import { createToken, inviteMember, revokeToken } from "@/lib/server/accounts";
+import { changePassword, createToken, inviteMember, removeMember, revokeInvitation, revokeToken, updateMember } from "@/lib/server/accounts";
 import { getTrellis } from "@/lib/server/trellis";
 
 export type FormState = { error?: string; email?: string; name?: string };
@@ -86,4 +86,27 @@ export async function revokeTokenAction(id: string) {
 }
 export async function inviteMemberAction(body: unknown) {
   return invite({ body });
+}
+
+const setRole = action(OPERATIONS.updateMember, ({ actor, params, body }) => updateMember(actor, params.id, body));
+const remove = action(OPERATIONS.removeMember, ({ actor, params }) => removeMember(actor, params.id));
+const dropInvitation = action(OPERATIONS.revokeInvitation, ({ params }) => revokeInvitation(params.id));
+const newPassword = action(OPERATIONS.changePassword, async ({ actor, body }) => changePassword(actor, body, new Headers(await headers())));
+
+export async function updateMemberAction(id: string, role: string) {
+  return setRole({ params: { id }, body: { role } });
+}
+export async function removeMemberAction(id: string) {
+  return remove({ params: { id } });
+}
+export async function revokeInvitationAction(id: string) {
+  return dropInvitation({ params: { id } });
+}
+
+/** The settings page's password form: the current password, the new one twice. */
+export async function changePasswordAction(_prev: FormState & { done?: boolean }, form: FormData): Promise<FormState & { done?: boolean }> {
+  const body = { currentPassword: text(form, "current"), newPassword: text(form, "password") };
+  if (body.newPassword !== text(form, "confirm")) return { error: "The two new passwords are not the same." };
+  const r = await newPassword({ body });
+  return r.ok ? { done: true } : { error: r.error };
 }

@@ -2,7 +2,9 @@
  * Accounts in the browser, on an app of this spec's own (a fresh data folder: accounts begin off,
  * as on any loopback install). The owner is set up at /setup, invites a viewer and an approver on
  * the settings page; the viewer sees plans and runs but is offered no edit, run or approval (and
- * the API answers 403); the approver approves; the run's activity shows who did what.
+ * the API answers 403); the approver approves; the run's activity shows who did what. Then the
+ * owner manages members (a role changed, an invitation revoked, a member removed, never the last
+ * owner) and changes their own password.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import path from "node:path";
@@ -32,6 +34,11 @@ test.afterAll(async () => {
 });
 
 const url = (p: string) => `${app.baseUrl}${p}`;
+
+async function memberId(page: Page, email: string): Promise<string> {
+  const { members } = (await (await page.request.get(url("/api/members"))).json()) as { members: { id: string; email: string }[] };
+  return members.find((m) => m.email === email)!.id;
+}
 
 async function join(browser: Browser, link: string, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -120,6 +127,11 @@ test.describe("accounts and roles", () => {
     await expect(viewer.getByTestId("cancel-run")).toHaveCount(0);
     await expect(viewer.getByTestId("run-started-by")).toHaveText("olive@example.com");
     await viewer.screenshot({ path: path.join(screenshotDir, "accounts-viewer-run.png"), fullPage: true });
+    // Templates are there to read, without the form that makes a plan from one.
+    await viewer.goto(url("/templates"));
+    await expect(viewer.getByTestId("template-card").first()).toBeVisible();
+    await expect(viewer.getByRole("button", { name: "Use template" })).toHaveCount(0);
+    await viewer.goto(url(`/runs/${runId}`));
     const waiting = (await (await viewer.request.get(url(`/api/runs/${runId}`))).json()) as { steps: { stepId: string; status: string }[] };
     const stepId = waiting.steps.find((s) => s.status === "awaiting_approval")!.stepId;
     for (const [p, data] of [[`/api/runs/${runId}/approve`, { stepId }], [`/api/runs/${runId}/cancel`, undefined], [`/api/plans/${planId}/runs`, {}], ["/api/plans/import", { plan: PLAN }]] as const) {
@@ -152,5 +164,58 @@ test.describe("accounts and roles", () => {
     await viewer.waitForURL(/\/login/);
     await viewer.goto(url(`/runs/${runId}`));
     await viewer.waitForURL(/\/login\?next=/);
+
+    // The owner manages members: the only owner keeps the role and cannot be removed.
+    await owner.goto(url("/settings"));
+    const row = (email: string) => owner.getByTestId("member-row").filter({ hasText: email });
+    await expect(row("olive@example.com").getByTestId("member-role")).toBeDisabled();
+    await expect(row("olive@example.com").getByTestId("member-remove")).toHaveCount(0);
+    expect((await owner.request.put(url(`/api/members/${(await memberId(owner, "olive@example.com"))}`), { data: { role: "viewer" } })).status()).toBe(409);
+    // The approver becomes an editor: the server says so at once (their session acts with it).
+    await row("ann@example.com").getByTestId("member-role").selectOption("editor");
+    await expect(row("ann@example.com").getByTestId("member-role")).toHaveValue("editor");
+    await approver.goto(url(`/plans/${planId}`));
+    await expect(approver.getByTestId("open-run")).toBeVisible();
+    // An invitation is revoked: its link stops working.
+    await owner.getByLabel("Invite by e-mail").fill("late@example.com");
+    await owner.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await owner.getByTestId("invite-member").click();
+    await expect(owner.getByTestId("invitation-row").filter({ hasText: "late@example.com" })).toBeVisible();
+    const lateLink = (await owner.getByTestId("invite-link").textContent())!.trim();
+    await owner.getByTestId("invitation-row").filter({ hasText: "late@example.com" }).getByTestId("invitation-revoke").click();
+    await expect(owner.getByTestId("invitation-row").filter({ hasText: "late@example.com" })).toHaveCount(0);
+    const late = await (await browser.newContext()).newPage();
+    await late.goto(lateLink);
+    await expect(late.getByTestId("invitation-invalid")).toBeVisible();
+    // The viewer is removed.
+    owner.once("dialog", (d) => void d.accept());
+    await row("vic@example.com").getByTestId("member-remove").click();
+    await expect(row("vic@example.com")).toHaveCount(0);
+    await owner.screenshot({ path: path.join(screenshotDir, "accounts-members.png"), fullPage: true });
+    await viewer.goto(url("/login"));
+    await viewer.getByLabel("E-mail").fill("vic@example.com");
+    await viewer.getByLabel("Password").fill(PASSWORD);
+    await viewer.getByRole("button", { name: "Sign in" }).click();
+    await expect(viewer.getByTestId("sign-in-error")).toContainText("not right");
+
+    // The owner changes their password: the wrong current one is refused, then the new one signs in.
+    const NEW_PASSWORD = "another long password";
+    await owner.getByLabel("Current password").fill("not the password");
+    await owner.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await owner.getByLabel("New password again").fill(NEW_PASSWORD);
+    await owner.getByTestId("change-password").click();
+    await expect(owner.getByTestId("password-error")).toContainText("current password is not right");
+    await owner.getByLabel("Current password").fill(PASSWORD);
+    await owner.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await owner.getByLabel("New password again").fill(NEW_PASSWORD);
+    await owner.getByTestId("change-password").click();
+    await expect(owner.getByTestId("password-changed")).toBeVisible();
+    await owner.getByTestId("sign-out").click();
+    await owner.waitForURL(/\/login/);
+    await owner.getByLabel("E-mail").fill("olive@example.com");
+    await owner.getByLabel("Password").fill(NEW_PASSWORD);
+    await owner.getByRole("button", { name: "Sign in" }).click();
+    await owner.waitForURL(url("/"));
+    await expect(owner.getByTestId("signed-in-as")).toHaveText("olive@example.com");
   });
 });

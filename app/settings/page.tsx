@@ -4,6 +4,7 @@ import { scopesFor } from "@/lib/contract/access";
 import { listMembers, listTokens } from "@/lib/server/accounts";
 import { TokenManager } from "@/components/accounts/token-manager";
 import { MemberManager } from "@/components/accounts/member-manager";
+import { PasswordForm } from "@/components/accounts/password-form";
 
 export const metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
@@ -35,7 +36,8 @@ export default async function SettingsPage() {
         </div>
       </div>
       <TokenManager tokens={tokens} scopes={scopesFor(actor.role)} />
-      {members ? <MemberManager {...members} /> : null}
+      {actor.tokenId ? null : <PasswordForm />}
+      {members ? <MemberManager {...members} selfId={actor.userId} /> : null}
     </div>
   );
 }

@@ -1,13 +1,13 @@
 "use client";
-/** The owner's part of the settings page: members with their roles, pending invitations, and inviting someone. */
+/** The owner's part of the settings page: members with their roles (change, remove), pending invitations (revoke), and inviting someone. */
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { inviteMemberAction } from "@/app/account-actions";
+import { inviteMemberAction, removeMemberAction, revokeInvitationAction, updateMemberAction } from "@/app/account-actions";
 import { ROLE_TEXT, Role } from "@/lib/contract/access";
 import type { z } from "zod";
 import type { MemberList } from "@/lib/contract/accounts";
 
-export function MemberManager({ members, invitations }: z.infer<typeof MemberList>) {
+export function MemberManager({ members, invitations, selfId }: z.infer<typeof MemberList> & { selfId: string }) {
   const router = useRouter();
   const [link, setLink] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -20,15 +20,47 @@ export function MemberManager({ members, invitations }: z.infer<typeof MemberLis
       setLink(`${window.location.origin}${r.value.link}`);
       router.refresh();
     });
+  /** A change to the list: the server's refusal (the last owner) is shown, else the page reloads its list. */
+  const change = (run: () => Promise<{ ok: true } | { ok: false; error: string }>) =>
+    start(async () => {
+      const r = await run();
+      if (!r.ok) return setError(r.error);
+      setError(undefined);
+      router.refresh();
+    });
+  const owners = members.filter((m) => m.role === "owner").length;
   return (
     <section className="card" data-testid="members">
       <div className="card-header"><h2>Members</h2></div>
       <div className="card-body stack">
         <table className="table" data-testid="member-list">
-          <thead><tr><th>Name</th><th>E-mail</th><th>Role</th></tr></thead>
+          <thead><tr><th>Name</th><th>E-mail</th><th>Role</th><th></th></tr></thead>
           <tbody>
-            {members.map((m) => <tr key={m.id} data-testid="member-row"><td>{m.name}</td><td>{m.email}</td><td>{m.role}</td></tr>)}
-            {invitations.map((i) => <tr key={i.id} data-testid="invitation-row"><td className="subtle">invited by {i.invitedBy}</td><td>{i.email}</td><td>{i.role} <span className="subtle">(until {i.expiresAt.slice(0, 10)})</span></td></tr>)}
+            {members.map((m) => {
+              const lastOwner = m.role === "owner" && owners <= 1;
+              return (
+                <tr key={m.id} data-testid="member-row" data-email={m.email}>
+                  <td>{m.name}{m.id === selfId ? <span className="subtle"> (you)</span> : null}</td>
+                  <td>{m.email}</td>
+                  <td>
+                    <select aria-label={`Role of ${m.email}`} value={m.role} disabled={pending || lastOwner} title={lastOwner ? "The only owner keeps the owner role" : undefined} onChange={(e) => { const role = e.target.value; change(() => updateMemberAction(m.id, role)); }} data-testid="member-role" style={{ width: "auto" }}>
+                      {Role.options.map((r) => <option key={r} value={r}>{r}</option>)}
+                    </select>
+                  </td>
+                  <td>
+                    {lastOwner ? null : (
+                      <button className="button ghost" type="button" disabled={pending} data-testid="member-remove" onClick={() => { if (window.confirm(`Remove ${m.email}? Their sessions and API tokens stop working; what they did stays recorded.`)) change(() => removeMemberAction(m.id)); }}>Remove</button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+            {invitations.map((i) => (
+              <tr key={i.id} data-testid="invitation-row" data-email={i.email}>
+                <td className="subtle">invited by {i.invitedBy}</td><td>{i.email}</td><td>{i.role} <span className="subtle">(until {i.expiresAt.slice(0, 10)})</span></td>
+                <td><button className="button ghost" type="button" disabled={pending} data-testid="invitation-revoke" onClick={() => change(() => revokeInvitationAction(i.id))}>Revoke</button></td>
+              </tr>
+            ))}
           </tbody>
         </table>
         <form action={invite} className="row wrap" data-testid="invite-member-form">

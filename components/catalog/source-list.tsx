@@ -1,6 +1,6 @@
 import type { CatalogSource } from "@/lib/core/catalog";
 
-const KIND: Record<CatalogSource["kind"], string> = { builtin: "built-in", mcp: "MCP server", taskbench: "tool catalog", plans: "plans" };
+const KIND: Record<CatalogSource["kind"], string> = { builtin: "built-in", mcp: "MCP server", taskbench: "tool catalog", openapi: "HTTP API", plans: "plans" };
 const STATUS: Record<CatalogSource["status"], { label: string; badge: string }> = {
   ok: { label: "available", badge: "ok" },
   connecting: { label: "connecting", badge: "info" },
@@ -23,6 +23,12 @@ export function SourceList({ sources }: { sources: readonly CatalogSource[] }) {
               </div>
               {s.detail ? <span className="subtle mono" style={{ overflowWrap: "anywhere" }}>{s.detail}</span> : null}
               {s.reason ? <span data-testid="source-reason" style={{ color: "var(--danger)" }}>{s.reason}</span> : null}
+              {s.notes?.length ? (
+                <details data-testid="source-notes">
+                  <summary className="subtle">{s.notes.length} left out</summary>
+                  <ul className="subtle">{s.notes.map((n) => <li key={n}>{n}</li>)}</ul>
+                </details>
+              ) : null}
             </div>
           </div>
         ))}

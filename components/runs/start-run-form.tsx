@@ -16,6 +16,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(inputs.map((i) => [i.name, toText(i.default, fieldOf(i.schema))])));
   const [dryRun, setDryRun] = useState(false);
   const [approveWrites, setApproveWrites] = useState(false);
+  const [approveOutgoing, setApproveOutgoing] = useState(false);
   const [policy, setPolicy] = useState<"fail_fast" | "continue">("fail_fast");
   const [rollback, setRollback] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -66,7 +67,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
       setError(null);
       const parsed = parse();
       if (typeof parsed === "string") { setError(parsed); return; }
-      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, failurePolicy: policy, rollbackOnFailure: rollback && !dryRun } });
+      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, approveOutgoing, failurePolicy: policy, rollbackOnFailure: rollback && !dryRun } });
       if (!r.ok) { setError(r.error); return; }
       router.push(`/runs/${r.value.runId}`);
     });
@@ -96,6 +97,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
       <div className="row wrap run-options">
         <label className="row"><input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run</label>
         <label className="row"><input type="checkbox" checked={approveWrites} onChange={(e) => setApproveWrites(e.target.checked)} /> Approve writes</label>
+        <label className="row" title="Web requests (reads too), loads from a URL, LLM calls and MCP tools wait for a person before they send anything"><input type="checkbox" checked={approveOutgoing} onChange={(e) => setApproveOutgoing(e.target.checked)} data-testid="run-approve-outgoing" /> Approve outgoing calls</label>
         <label className="row">On failure
           <select value={policy} onChange={(e) => setPolicy(e.target.value as "fail_fast" | "continue")} style={{ width: "auto" }} data-testid="run-failure-policy">
             <option value="fail_fast">stop the run</option>

@@ -2,6 +2,7 @@
 import type { ActionSpec } from "@/lib/core/action";
 import type { Step } from "@/lib/core/plan";
 import type { StepView } from "@/lib/core/run-view";
+import { APPROVAL_REASON_TEXT } from "@/lib/core/approval-gate";
 import { ApprovalPanel } from "./approval-panel";
 import { StepPreview } from "./dry-run";
 import { StatusBadge, formatDuration } from "./status";
@@ -38,6 +39,9 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect, ch
 
         {step.action.startsWith("plan.") ? <ChildRunPanel runId={runId} stepId={step.id} stepStatus={view.status} initial={childRuns ?? []} lastSeq={lastSeq ?? 0} /> : null}
 
+        {view.status === "awaiting_approval" && view.waitingFor?.length ? (
+          <p className="subtle" data-testid="approval-reasons">Waits for approval because {view.waitingFor.map((r) => APPROVAL_REASON_TEXT[r]).join("; and ")}.</p>
+        ) : null}
         {view.status === "awaiting_approval" ? (canApprove ? <ApprovalPanel runId={runId} stepId={step.id} input={view.input} schema={spec?.input} /> : <p className="notice" data-testid="approval-not-yours">This step waits for a person with the approver role.</p>) : null}
 
         {view.failure && view.status !== "succeeded" ? (

@@ -5,6 +5,7 @@ import { deleteTemplateAction, instantiateTemplateAction } from "@/app/actions";
 import { isObject } from "@/lib/core/json-schema";
 import { fieldOf, parseFieldText, toFieldText, type Field } from "@/components/ui/schema-field";
 import { paramBinding, type TemplateInfo, type TemplateParam } from "@/lib/templates/template";
+import { useCan } from "@/components/ui/access";
 import styles from "./templates.module.css";
 
 function placeholderOf(p: TemplateParam, f: Field): string {
@@ -19,13 +20,14 @@ function paramProblems(details: unknown): string | undefined {
   return messages.length ? messages.join("; ") : undefined;
 }
 
-/** "Use template": a typed field per parameter; creates the plan and opens it. */
+/** "Use template": a typed field per parameter; creates the plan and opens it. Only for people who may edit (a viewer sees the template, not the form). */
 export function UseTemplateForm({ template }: { template: TemplateInfo }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(template.params.map((p) => [p.name, toFieldText(p.default, fieldOf(p.schema))])));
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  const mayEdit = useCan("edit");
 
   const submit = () =>
     start(async () => {
@@ -49,6 +51,7 @@ export function UseTemplateForm({ template }: { template: TemplateInfo }) {
       router.refresh();
     });
 
+  if (!mayEdit) return null;
   if (!open) {
     return (
       <div className={styles.row}>

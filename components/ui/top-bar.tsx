@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/runs", label: "Runs", match: (p: string) => p.startsWith("/runs") },
   { href: "/templates", label: "Templates", match: (p: string) => p.startsWith("/templates") },
   { href: "/catalog", label: "Catalog", match: (p: string) => p.startsWith("/catalog") },
+  { href: "/connections", label: "Connections", match: (p: string) => p.startsWith("/connections") },
 ];
 
 export function TopBar() {

@@ -7,8 +7,8 @@ import type { Action, LogLevel } from "../core/action";
 import { ActionRegistry, type ActionLookup, type Catalog, type CatalogSource } from "../core/catalog";
 import type { McpServers } from "./mcp/servers";
 
-/** A source of actions that changes over time (saved plans as actions). */
-export interface DynamicActionSource {
+/** A source of actions that changes over time (stored connections, the HTTP APIs of lib/catalogs/openapi, …). */
+export interface ActionSource {
   actions(): Action[];
   sources(): CatalogSource[];
   onChange(listener: () => void): () => void;
@@ -18,24 +18,35 @@ export class LiveRegistry implements ActionLookup {
   private current?: ActionRegistry;
   private readonly fixedIds: Set<string>;
   private readonly warned = new Set<string>();
+  private readonly extra: ActionSource[] = [];
 
   constructor(
     private readonly fixed: readonly Action[],
     private readonly fixedSources: readonly CatalogSource[],
     private readonly mcp?: McpServers,
     private readonly log?: (level: LogLevel, message: string) => void,
-    private readonly more: DynamicActionSource[] = [],
+    others: readonly ActionSource[] = [],
   ) {
     this.fixedIds = new Set(fixed.map((a) => a.id));
     mcp?.onChange(() => { this.current = undefined; });
-    for (const source of more) source.onChange(() => { this.current = undefined; });
+    for (const o of others) this.addSource(o);
   }
 
-  /** Adds a source of actions that changes over time (made after the registry: it may read the catalog). */
-  addSource(source: DynamicActionSource): void {
-    this.more.push(source);
+  /** Adds a source whose actions join the catalog now and follow its changes. */
+  addSource(source: ActionSource): void {
+    this.extra.push(source);
     source.onChange(() => { this.current = undefined; });
     this.current = undefined;
+  }
+
+  /** The flows of the fixed actions and the ids of every source but `except`: names a new source may not take. */
+  takenNames(except?: ActionSource): Set<string> {
+    const names = new Set<string>(["global"]);
+    for (const a of this.fixed) for (const f of a.spec.flows) names.add(f);
+    for (const s of this.fixedSources) names.add(s.id);
+    for (const s of this.mcp?.sources() ?? []) names.add(s.id);
+    for (const source of this.extra) if (source !== except) for (const s of source.sources()) names.add(s.id);
+    return names;
   }
 
   get catalog(): Catalog {
@@ -49,13 +60,17 @@ export class LiveRegistry implements ActionLookup {
   private registry(): ActionRegistry {
     if (!this.current) {
       // A server's tool may not shadow an action Trellis already has: it is left out, once said.
-      const dynamic = (this.mcp?.actions() ?? []).filter((a) => {
-        if (!this.fixedIds.has(a.id)) return true;
-        if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the MCP tool ${a.id} is left out: an action of that id already exists.`); }
+      const taken = new Set(this.fixedIds);
+      // Several versions of one action may come from the one source that has it (a saved plan's versions).
+      const versions = new Map<string, { source?: string; versions: Set<number> }>();
+      const dynamic = [...(this.mcp?.actions() ?? []), ...this.extra.flatMap((o) => o.actions())].filter((a) => {
+        const own = versions.get(a.id);
+        if (own && own.source === a.spec.source && !own.versions.has(a.version)) { own.versions.add(a.version); return true; }
+        if (!taken.has(a.id)) { taken.add(a.id); versions.set(a.id, { source: a.spec.source, versions: new Set([a.version]) }); return true; }
+        if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the ${a.spec.source?.startsWith("openapi:") ? "API operation" : "MCP tool"} ${a.id} is left out: an action of that id already exists.`); }
         return false;
       });
-      const more = this.more.flatMap((s) => s.actions()).filter((a) => !this.fixedIds.has(a.id));
-      this.current = new ActionRegistry([...this.fixed, ...dynamic, ...more], [...this.fixedSources, ...(this.mcp?.sources() ?? []), ...this.more.flatMap((s) => s.sources())]);
+      this.current = new ActionRegistry([...this.fixed, ...dynamic], [...this.fixedSources, ...(this.mcp?.sources() ?? []), ...this.extra.flatMap((o) => o.sources())]);
     }
     return this.current;
   }

@@ -14,6 +14,7 @@ export class ApiError extends CliError {
 
 function exitCodeFor(status: number, code: string): ExitCode {
   if (code === "invalid_plan") return ExitCode.invalidPlan;
+  if (status === 429) return ExitCode.limitReached;
   if (status === 400 || status === 404 || status === 413 || status === 415 || status === 422) return ExitCode.usage;
   return ExitCode.failed;
 }

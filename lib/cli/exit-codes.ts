@@ -20,6 +20,8 @@ export const ExitCode = {
   withRejections: 7,
   /** the run succeeded, but went on without a step's own output (skipped after one upstream had none, or a fallback used) */
   partial: 8,
+  /** a per-account limit is reached (429: planning requests per hour, or runs not yet ended); the message says when it frees */
+  limitReached: 9,
   /** interrupted: a second Ctrl-C, or Ctrl-C while following a run on a server (it goes on there) */
   interrupted: 130,
 } as const;

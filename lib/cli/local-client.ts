@@ -16,6 +16,7 @@ import { OPERATIONS } from "../contract/operations";
 import type { AnswerOf, Operation } from "../contract/operation";
 import { action, answerFor } from "../server/route";
 import { actAsProcess } from "../server/auth/access";
+import { enforceLimit } from "../server/limits";
 import { LOCAL_ACTOR } from "../contract/access";
 import { planDetail } from "../server/plan-editing";
 import { flowDetail, listFlows, planAndSave } from "../server/planning";
@@ -34,6 +35,18 @@ async function executingSoon(t: Trellis, runId: string): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
+}
+
+/** The Trellis of this data folder (or DATABASE_URL), opened in this process; a folder the app holds is exit 5 with what to do. */
+export function openTrellisHere(where: string): Promise<Trellis> {
+  return getTrellis().catch((err: unknown) => {
+    if (err instanceof DataDirLockedError) {
+      throw new CliError(ExitCode.unreachable, `${err.message.replace(/ Stop it, or point.*$/, "")}\nThe app is running: pass --server http://localhost:${config().port} (or set TRELLIS_SERVER_URL) to work through it.`);
+    }
+    // A configuration that stops start-up is the person's to fix, not a database that is away.
+    if (err instanceof ConfigError) throw new CliError(ExitCode.usage, err.message);
+    throw new CliError(ExitCode.unreachable, `Cannot open ${where}: ${(err as Error).message}`);
+  });
 }
 
 export class LocalClient implements TrellisClient {
@@ -56,14 +69,7 @@ export class LocalClient implements TrellisClient {
   }
 
   private open(): Promise<Trellis> {
-    this.opened ??= getTrellis().catch((err: unknown) => {
-      if (err instanceof DataDirLockedError) {
-        throw new CliError(ExitCode.unreachable, `${err.message.replace(/ Stop it, or point.*$/, "")}\nThe app is running: pass --server http://localhost:${config().port} (or set TRELLIS_SERVER_URL) to work through it.`);
-      }
-      // A configuration that stops start-up is the person's to fix, not a database that is away.
-      if (err instanceof ConfigError) throw new CliError(ExitCode.usage, err.message);
-      throw new CliError(ExitCode.unreachable, `Cannot open ${this.where}: ${(err as Error).message}`);
-    });
+    this.opened ??= openTrellisHere(this.where);
     return this.opened;
   }
 
@@ -101,6 +107,7 @@ export class LocalClient implements TrellisClient {
   async planGoal(request: PlanGoalRequest, onEvent: (e: PlanningEvent) => void): Promise<Planned> {
     await this.open();
     try {
+      await enforceLimit("planning", LOCAL_ACTOR);
       const saved = await planAndSave(request, { onEvent });
       const r = saved.result;
       return { planId: saved.planId, versionId: saved.versionId, version: saved.version, status: r.status, valid: r.valid, plan: r.plan, issues: r.issues, missingInputs: r.missingInputs.map((m) => m.name), coverage: r.coverage, ...(r.help ? { help: r.help } : {}) };

@@ -10,6 +10,7 @@ import { splitCommand } from "./args";
 import type { TrellisClient } from "./client";
 import type { Command } from "./command";
 import { actionsCommand } from "./commands/actions";
+import { adminCommand } from "./commands/admin";
 import { approveCommand, cancelCommand, rejectCommand, retryCommand } from "./commands/decide";
 import { helpText } from "./commands/help";
 import { loginCommand, logoutCommand } from "./commands/login";
@@ -24,7 +25,7 @@ import { CliError, ExitCode } from "./exit-codes";
 import { Output, flush } from "./output";
 import { Prompter } from "./prompt";
 
-export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand, loginCommand, logoutCommand];
+export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand, loginCommand, logoutCommand, adminCommand];
 
 /** Global options, read before the command parses its own (it accepts them too). */
 function peekGlobals(argv: string[]): { json: boolean; color: boolean; server?: string; help: boolean; version: boolean; verbose: boolean } {

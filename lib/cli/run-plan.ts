@@ -18,6 +18,8 @@ export interface RunChoice {
   continueOnFailure?: boolean;
   /** undo the completed writes when the run fails */
   rollbackOnFailure?: boolean;
+  /** steps that send data outside Trellis wait for approval */
+  approveOutgoing?: boolean;
   versionId?: string;
 }
 
@@ -82,6 +84,7 @@ export async function runStoredPlan(ctx: Context, planId: string, plan: Plan, ch
       onReject: "skip_dependents",
       failurePolicy: choice.continueOnFailure ? "continue" : "fail_fast",
       rollbackOnFailure: Boolean(choice.rollbackOnFailure),
+      approveOutgoing: Boolean(choice.approveOutgoing),
     },
   });
   const url = client.pageUrl(`/runs/${runId}`);

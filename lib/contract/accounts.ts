@@ -38,5 +38,13 @@ export const Member = z.object({ id: z.string(), name: z.string(), email: z.stri
 export const PendingInvitation = z.object({ id: z.string(), email: z.string(), role: Role, expiresAt: z.string(), invitedBy: z.string() });
 export const MemberList = z.object({ members: z.array(Member), invitations: z.array(PendingInvitation) });
 
+export const MemberParams = z.object({ id: z.string().min(1).max(200).describe("a member's id") });
+export const InvitationParams = z.object({ id: z.string().min(1).max(200).describe("an invitation's id") });
+export const UpdateMemberBody = z.object({ role: Role });
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1, "give your current password").max(256),
+  newPassword: z.string().min(10, "the new password needs at least 10 characters").max(256),
+});
+
 export const InviteBody = z.object({ email: z.email("an e-mail address").max(254), role: Role });
 export const Invited = z.object({ invitation: PendingInvitation, link: z.string().describe("the path of the invitation page, with its secret: shown once") });

@@ -29,10 +29,10 @@ const NAMED: Record<string, z.ZodType> = {
   FlowList, FlowDetail,
   PlannedPlan: plans.PlannedPlan, ParsedInputs: plans.ParsedInputs, ImportedPlan: plans.ImportedPlan, VersionSummary: plans.VersionSummary, VersionDetail: plans.VersionDetail,
   PlanDetail: plans.PlanDetail, SaveResult: plans.SaveResult, VersionList: plans.VersionList, VersionOne: plans.VersionOne, PlanDiff: plans.PlanDiff, DiffResult: plans.DiffResult,
-  PlanDeleted: plans.PlanDeleted, RefineResult: plans.RefineResult,
+  PlanDeleted: plans.PlanDeleted, RefineResult: plans.RefineResult, PlanListItem: plans.PlanListItem, PlanList: plans.PlanList,
   RunStarted: runs.RunStarted, RunRecord: runs.RunRecord, RunListItem: runs.RunListItem, RunList: runs.RunList, StepRecord: runs.StepRecord, RunDetail: runs.RunDetail,
   StepView: runs.StepView, RunView: runs.RunView, RunPage: runs.RunPage, EventList: runs.EventList,
-  Me: accounts.Me, TokenInfo: accounts.TokenInfo, TokenList: accounts.TokenList, CreatedToken: accounts.CreatedToken, MemberList: accounts.MemberList, Invited: accounts.Invited,
+  Me: accounts.Me, TokenInfo: accounts.TokenInfo, TokenList: accounts.TokenList, CreatedToken: accounts.CreatedToken, MemberList: accounts.MemberList, Member: accounts.Member, Invited: accounts.Invited,
   TemplateParam, Template, TemplateInfo, TemplateList: templates.TemplateList, TemplateDetail: templates.TemplateDetail, InstantiatedTemplate: templates.InstantiatedTemplate,
   MemoryList: memory.MemoryList, MemoryItem: memory.MemoryItem,
 };
@@ -48,13 +48,14 @@ const ERROR_TEXT: Record<number, string> = {
   413: "The body is too large",
   415: "The body is not JSON",
   422: "The plan or the inputs are not valid",
+  429: "A per-account limit is reached (x-trellis-limit: planning requests per hour, or runs not yet ended): the error's details name it (`limit`, `max`, `retryAfterSeconds`, `freesAt`), and `Retry-After` says when to try again",
   500: "An unexpected server error",
 };
 
 /** The error statuses an operation may answer: its own, plus what the one request reader adds. */
 export function errorStatuses(op: Operation): number[] {
   const changes = !["GET", "HEAD", "OPTIONS"].includes(op.method);
-  const added = [401, 403, ...(op.body ? [400, 413, 415] : []), ...(changes ? [403, 415] : []), ...(op.params || op.query ? [400] : [])];
+  const added = [401, 403, ...(op.body ? [400, 413, 415] : []), ...(changes ? [403, 415] : []), ...(op.params || op.query ? [400] : []), ...(op.limit ? [429] : [])];
   return [...new Set([...op.errors, ...added])].sort((a, b) => a - b);
 }
 
@@ -106,7 +107,11 @@ function operationObject(op: Operation, ids: Map<z.ZodType, string>): JsonObject
   const responses: JsonObject = { [String(op.status)]: { description: op.answerText, content } };
   for (const [status, description] of Object.entries(op.alsoAnswers ?? {})) responses[status] = { description, content };
   for (const status of errorStatuses(op)) {
-    responses[String(status)] = { description: ERROR_TEXT[status] ?? "An error", content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" } } } };
+    responses[String(status)] = {
+      description: ERROR_TEXT[status] ?? "An error",
+      ...(status === 429 ? { headers: { "Retry-After": { description: "seconds until the limit may let the request through", schema: { type: "integer", minimum: 1 } } } } : {}),
+      content: { "application/json": { schema: { $ref: "#/components/schemas/ApiError" } } },
+    };
   }
   return {
     operationId: op.id,
@@ -114,6 +119,7 @@ function operationObject(op: Operation, ids: Map<z.ZodType, string>): JsonObject
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     "x-trellis-permission": op.permission,
+    ...(op.limit ? { "x-trellis-limit": op.limit } : {}),
     security: [{ session: [] }, { token: [PERMISSION_SCOPE[op.permission]] }],
     ...(parameters.length ? { parameters } : {}),
     ...(op.body ? { requestBody: { required: !op.bodyOptional, content: { "application/json": { schema: toSchema(op.body, "input") } } } } : {}),
@@ -154,6 +160,7 @@ export function openApiDocument(): JsonObject {
       { name: "templates", description: "Parametrized plan templates" },
       { name: "memory", description: "Remembered plans: what planning starts from, and forgetting one" },
       { name: "accounts", description: "The caller, API tokens and members (with accounts on)" },
+      { name: "connections", description: "MCP servers added at run time, with write-only encrypted secrets" },
       { name: "meta", description: "This document" },
     ],
     paths,

@@ -4,15 +4,20 @@ import type { Permission } from "./access";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
+/** A per-account limit an operation counts against (lib/server/limits): planning requests per hour, or runs not yet ended. Over it: 429. */
+export type Limit = "planning" | "runs";
+
 export interface Operation {
   /** the operationId, and the key in OPERATIONS */
   id: string;
   method: Method;
   /** what the caller must be allowed (lib/contract/access): with accounts on, 401 without a session or token, 403 without this */
   permission: Permission;
+  /** the per-account limit it counts against; adds a 429 (with Retry-After) to its errors */
+  limit?: Limit;
   /** `{name}` for path parameters */
   path: string;
-  tag: "flows" | "plans" | "runs" | "templates" | "memory" | "accounts" | "meta";
+  tag: "flows" | "plans" | "runs" | "templates" | "memory" | "accounts" | "connections" | "meta";
   summary: string;
   description?: string;
   /** one schema per path parameter, each with a description */

@@ -78,6 +78,29 @@ export const VersionDetail = VersionSummary.extend({
 });
 export type VersionDetail = z.infer<typeof VersionDetail>;
 
+/** The query of GET /api/plans. */
+export const PlanListQuery = z.object({
+  archived: z.enum(["include", "exclude", "only"]).optional().describe("archived plans: `exclude` (the default), `include` or `only`"),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe("at most this many plans, most recently changed first (default 100)"),
+});
+export type PlanListQuery = z.infer<typeof PlanListQuery>;
+
+export const PlanListItem = z.object({
+  id: z.string(),
+  title: z.string(),
+  goal: z.string(),
+  flows: z.array(z.string()),
+  versionCount: z.number().int(),
+  stepCount: z.number().int(),
+  /** whether its latest version validated when saved; null without a version */
+  valid: z.boolean().nullable(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+  archivedAt: IsoDate.nullable(),
+});
+export const PlanList = z.object({ plans: z.array(PlanListItem) });
+export type PlanList = z.infer<typeof PlanList>;
+
 export const PlanDetail = z.object({
   plan: z.object({
     id: z.string(),

@@ -34,6 +34,8 @@ export const ActionSpec = z.object({
   source: z.string().optional(),
   /** true when it calls an LLM provider */
   usesLlm: z.boolean().optional(),
+  /** true when its steps may send data outside Trellis (a network request, an LLM call, an MCP tool): "approve outgoing calls" holds them */
+  egress: z.boolean().optional(),
   /** why the action cannot run now (its MCP server is down); absent when it can */
   unavailable: z.string().optional(),
 });
@@ -104,6 +106,14 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
   retry?: RetryPolicy;
   approval?: boolean;
   usesLlm?: boolean;
+  /**
+   * Its steps send data outside Trellis: a network request (reads too: the URL and headers
+   * leave), an LLM call (the prompt goes to the provider), an MCP tool (another program). The
+   * run option `approveOutgoing` holds such steps for a person. A function decides per input
+   * (data.load_csv reaches out only for a URL); the spec then says `egress: true` (it may).
+   * Default: true for actions that use an LLM, else false.
+   */
+  egress?: boolean | ((input: z.output<I>) => boolean);
   source?: string;
   /**
    * Where the action runs when steps are isolated: actions that share state inside their worker
@@ -178,8 +188,24 @@ export function defineAction<I extends z.ZodType, O extends z.ZodType>(def: Acti
     approval: def.approval ?? false,
     source: def.source ?? "builtin",
     usesLlm: def.usesLlm ?? false,
+    egress: def.egress === undefined ? def.usesLlm === true : def.egress !== false,
   };
   return { ...def, version, spec };
+}
+
+/**
+ * Whether a step of this action with this input sends data outside Trellis. The input is the
+ * step's resolved input before the action's schema has checked it: when the action's own
+ * decision cannot read it, the step counts as outgoing.
+ */
+export function sendsOutside(action: Pick<Action, "spec"> & { egress?: ActionDefinition["egress"] }, input: unknown): boolean {
+  if (!action.spec.egress) return false;
+  if (typeof action.egress !== "function") return true;
+  try {
+    return action.egress(input) !== false;
+  } catch {
+    return true;
+  }
 }
 
 /**

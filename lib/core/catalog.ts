@@ -12,7 +12,7 @@ import type { Action, ActionSpec } from "./action";
  */
 export const CatalogSource = z.object({
   id: z.string(),
-  kind: z.enum(["builtin", "mcp", "taskbench", "plans"]),
+  kind: z.enum(["builtin", "mcp", "taskbench", "openapi", "plans"]),
   /** ok: its actions can run; connecting: not yet known; unavailable: down, with the reason */
   status: z.enum(["ok", "connecting", "unavailable"]),
   reason: z.string().optional(),
@@ -21,6 +21,8 @@ export const CatalogSource = z.object({
   actions: z.number().int().min(0),
   /** the id prefix of its actions (`everything.`), when they share one */
   prefix: z.string().optional(),
+  /** what was left out of it and why (an HTTP API's operations Trellis cannot call), for people */
+  notes: z.array(z.string()).optional(),
 });
 export type CatalogSource = z.infer<typeof CatalogSource>;
 

@@ -13,6 +13,14 @@ export type RunStatus = z.infer<typeof RunStatus>;
 export const StepStatus = z.enum(["pending", "queued", "running", "retrying", "awaiting_approval", "succeeded", "failed", "skipped", "cancelled"]);
 export type StepStatus = z.infer<typeof StepStatus>;
 
+/**
+ * Why a step waits for a person: its plan step asks (`approval: true`), its action always does,
+ * the run approves writes and it writes, or the run approves outgoing calls and it sends data
+ * outside Trellis.
+ */
+export const ApprovalReason = z.enum(["step", "action", "writes", "outgoing"]);
+export type ApprovalReason = z.infer<typeof ApprovalReason>;
+
 /** A step or run failure as data: stored, streamed and switched on. */
 export const Failure = z.object({
   code: z.enum(["validation", "input_invalid", "output_invalid", "timeout", "cancelled", "action_error", "rejected", "upstream_failed", "internal"]),
@@ -51,7 +59,7 @@ export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("step.skipped"), data: z.object({ reason: z.string(), cause: z.string().optional(), dryRun: z.object({ input: z.unknown().optional(), effect: z.string(), wouldRun: z.boolean(), preview: DryRunPreview.optional(), output: z.unknown().optional() }).optional() }) }),
   z.object({ ...base, type: z.literal("step.cancelled"), data: z.object({ reason: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.undone"), data: z.object({ ok: z.boolean(), error: z.string().optional() }) }),
-  z.object({ ...base, type: z.literal("step.awaiting_approval"), data: z.object({ input: z.unknown() }) }),
+  z.object({ ...base, type: z.literal("step.awaiting_approval"), data: z.object({ input: z.unknown(), reasons: z.array(ApprovalReason).optional() }) }),
   z.object({ ...base, type: z.literal("step.approved"), data: z.object({ by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional() }) }),
   z.object({ ...base, type: z.literal("step.rejected"), data: z.object({ by: z.string().optional(), comment: z.string().optional() }) }),
 ]);

@@ -11,6 +11,11 @@ export const RunOptions = z.object({
   dryRun: z.boolean().default(false).describe("A dry run: every step's input is resolved and checked, pure and read steps run, and each write step is skipped with a preview of what it would do (its step.skipped event's data.dryRun.preview; for a file the path, size and a diff). Nothing is written."),
   /** every `write` step waits for approval */
   approveWrites: z.boolean().default(false),
+  /** every step that sends data outside Trellis (an action that declares `egress`: network reads, LLM calls, MCP tools) waits for approval */
+  approveOutgoing: z
+    .boolean()
+    .default(false)
+    .describe("Every step that sends data outside Trellis waits for a person's approval: web requests (reads too), loads from a URL, LLM calls and MCP tools (actions whose spec says `egress: true`). A plan's own `approval: false` does not lift it. A dry run never waits: it does not send these steps either, and shows what each would have sent."),
   /** a rejected approval skips what depends on the step, or fails the run */
   onReject: z.enum(["skip_dependents", "fail_run"]).default("skip_dependents"),
   /** undo completed `write` steps in reverse order when the run fails */

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { DryRunPreview } from "./dry-run";
-import type { RunEvent, RunStatus, StepStatus } from "./events";
+import { ApprovalReason, type RunEvent, type RunStatus, type StepStatus } from "./events";
 import { RunState, StepFields, emptyRunState, eventPatch } from "./run-state";
 
 export const StepView = StepFields.extend({
@@ -22,6 +22,8 @@ export const StepView = StepFields.extend({
   retryingInMs: z.number().optional(),
   /** what a dry run's step would have done */
   preview: DryRunPreview.optional(),
+  /** why the step waits (or waited) for a person */
+  waitingFor: z.array(ApprovalReason).optional(),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -44,6 +46,8 @@ export function emptyRunView(id: string, stepIds: Iterable<string>): RunView {
 /** What only a viewer keeps of an event, given the step before it. */
 function viewExtras(e: RunEvent, s: StepView): Partial<StepView> | undefined {
   switch (e.type) {
+    case "step.awaiting_approval":
+      return e.data.reasons ? { waitingFor: e.data.reasons } : undefined;
     case "step.started":
       return { attemptStartedAt: e.at, retryingInMs: undefined };
     case "step.log":

@@ -74,6 +74,8 @@ export class Committer {
     private readonly windowMs = 2,
     private readonly maxBatch = 500,
     private readonly log: Log = () => undefined,
+    /** replaces secret values in each event before it is queued: what is stored and published never holds one */
+    private readonly redact: <T>(value: T) => T = (value) => value,
     private readonly maxWindowMs = 25,
   ) {}
 
@@ -101,7 +103,7 @@ export class Committer {
     if (last === undefined) throw new Error(`run ${change.runId} is not tracked by this committer`);
     const at = new Date().toISOString();
     let seq = last;
-    const events = change.events.map((e) => ({ ...repairForStorage(e), seq: ++seq, runId: change.runId, at }) as RunEvent);
+    const events = change.events.map((e) => ({ ...repairForStorage(this.redact(e)), seq: ++seq, runId: change.runId, at }) as RunEvent);
     this.seqs.set(change.runId, seq);
     const stored = new Promise<void>((resolve, reject) => {
       this.queue.push({ change: { runId: change.runId, events }, resolve, reject });

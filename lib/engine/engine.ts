@@ -51,6 +51,8 @@ export interface EngineOptions {
   /** how long the committer gathers events into one transaction (default 2 ms) */
   commitWindowMs?: number;
   log?: (level: "info" | "warn" | "error", message: string) => void;
+  /** replaces secret values in every event before it is stored or published (step inputs, outputs, logs, failures) */
+  redact?: <T>(value: T) => T;
   /**
    * where a server told to stop writes the steps it was running, for its next start
    * (planned-stop.ts); unset: every stop mid-step counts as a crash
@@ -93,7 +95,7 @@ export class Engine {
   private plannedStop: PlannedStop | null = null;
 
   constructor(private readonly o: EngineOptions) {
-    this.committer = new Committer(o.store, o.bus, o.commitWindowMs, undefined, (level, message) => this.log(level, message));
+    this.committer = new Committer(o.store, o.bus, o.commitWindowMs, undefined, (level, message) => this.log(level, message), o.redact);
     this.limiter = new Semaphore(o.globalConcurrency ?? 32);
     this.claimInfo = { ownerId: o.ownerId ?? engineOwnerId(o.name ?? randomUUID().slice(0, 8)), leaseMs: o.leaseMs ?? 30_000 };
   }

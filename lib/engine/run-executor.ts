@@ -4,7 +4,7 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { approvalReasons, dependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, truncateText, type Action, type ActionContext, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs, resolveStepInput } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
 import { backoffDelay, ENGINE_STOPPED, hideServerPaths, StepCancelledError, StepTimeoutError, toFailure } from "./failure";
@@ -398,7 +398,15 @@ export class RunExecutor {
     /** what the step's events say it was given: large parts as artifact references */
     let recorded: unknown = resolved.recorded;
     const dryRun = this.run.options.dryRun;
-    const needsApproval = !dryRun && (def.approval ?? (action.spec.approval || (this.run.options.approveWrites && action.effect === "write")));
+    const reasons = approvalReasons(def, action, this.run.options, recorded);
+    // A dry run never waits, and sends nothing a person asked to approve first: the step says what it would have sent.
+    if (dryRun && reasons.includes("outgoing")) {
+      this.previewedOnly.add(def.id);
+      const preview: DryRunPreview = { kind: "description", text: `would send data outside Trellis with ${action.id} (approve outgoing calls is on, so a dry run does not send it)` };
+      this.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${preview.text}`, dryRun: { input: recorded, effect: action.effect, wouldRun: true, preview } } }]);
+      return;
+    }
+    const needsApproval = !dryRun && reasons.length > 0;
     if (needsApproval) {
       if (!s.approval) {
         const problem = await checkedInput(action, recorded, this.artifacts).then(() => null, (err: unknown) => this.failureOf(err));
@@ -406,7 +414,7 @@ export class RunExecutor {
           await this.failStep(def, s, problem);
           return;
         }
-        this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input: recorded } }]);
+        this.fire([{ type: "step.awaiting_approval", stepId: def.id, data: { input: recorded, reasons } }]);
         return;
       }
       // An edited input may keep parts of the resolved one as they were shown: large ones as references.

@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   TRELLIS_ACCOUNTS: optional(z.enum(["auto", "required"], { message: "auto or required" })),
   TRELLIS_SECRET_KEY: optional(z.string().min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)")),
   BETTER_AUTH_SECRET: optional(z.string().min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)")),
+  TRELLIS_LIMIT_PLANS_PER_HOUR: optional(z.coerce.number({ message: "a whole number (0: no limit)" }).int("a whole number (0: no limit)").min(0, "at least 0").max(1_000_000, "at most 1000000")),
+  TRELLIS_LIMIT_ACTIVE_RUNS: optional(z.coerce.number({ message: "a whole number (0: no limit)" }).int("a whole number (0: no limit)").min(0, "at least 0").max(100_000, "at most 100000")),
   NODE_ENV: optionalString,
 });
 
@@ -77,7 +79,12 @@ export interface TrellisConfig {
   checkAnswers: boolean;
   /** built-in actions run in step workers (threads that a timeout or cancel terminates), not in the server's thread */
   steps: { isolated: boolean; workers: number; memoryMb: number };
+  /** per account (or the local person): planning requests per hour, and runs not yet ended; 0 is no limit */
+  limits: { plansPerHour: number; activeRuns: number };
 }
+
+/** Enough for a person at work; a script that loops on planning or starting runs is stopped early. */
+export const DEFAULT_LIMITS = { plansPerHour: 60, activeRuns: 10 } as const;
 
 export class ConfigError extends TrellisError {
   static override readonly kind: string = "ConfigError";
@@ -127,6 +134,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     logLevel: e.TRELLIS_LOG_LEVEL ?? "info",
     checkAnswers: e.TRELLIS_CHECK_ANSWERS ? e.TRELLIS_CHECK_ANSWERS === "1" : e.NODE_ENV !== "production",
     steps: { isolated: e.TRELLIS_STEP_ISOLATION !== "0", workers: e.TRELLIS_STEP_WORKERS ?? 8, memoryMb: e.TRELLIS_STEP_MEMORY_MB ?? 512 },
+    limits: { plansPerHour: e.TRELLIS_LIMIT_PLANS_PER_HOUR ?? DEFAULT_LIMITS.plansPerHour, activeRuns: e.TRELLIS_LIMIT_ACTIVE_RUNS ?? DEFAULT_LIMITS.activeRuns },
   };
 }
 

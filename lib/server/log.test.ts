@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLogger, type LogLevel } from "./log";
+import { setSecretValues } from "./connections/redaction";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -19,6 +20,24 @@ function sink() {
 }
 
 describe("the server's logger", () => {
+  it("replaces every known secret value (and its base64 form) with [redacted], in the line and in its data", () => {
+    const secret = "log-secret-0f9e8d7c";
+    setSecretValues("connection:log-test", [secret]);
+    try {
+      const lines: unknown[][] = [];
+      const log = createLogger("debug", { debug: (...a: unknown[]) => void lines.push(a), info: (...a: unknown[]) => void lines.push(a), warn: (...a: unknown[]) => void lines.push(a), error: (...a: unknown[]) => void lines.push(a) });
+      log.warn(`the server said ${secret} and ${Buffer.from(secret).toString("base64")}`, new Error(`failed: ${secret}`), { header: secret });
+      const text = JSON.stringify(lines.map((l) => l.map((d) => (d instanceof Error ? `${d.message} ${d.stack}` : d))));
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(Buffer.from(secret).toString("base64"));
+      expect(lines[0][0]).toBe("[trellis] the server said [redacted] and [redacted]");
+      expect((lines[0][1] as Error).message).toBe("failed: [redacted]");
+      expect(lines[0][2]).toEqual({ header: "[redacted]" });
+    } finally {
+      setSecretValues("connection:log-test", []);
+    }
+  });
+
   it("writes the lines at its level and above, and drops the rest", () => {
     const expected: Record<LogLevel, string[]> = { debug: ["debug", "info", "warn", "error"], info: ["info", "warn", "error"], warn: ["warn", "error"], error: ["error"] };
     for (const [level, written] of Object.entries(expected) as [LogLevel, string[]][]) {

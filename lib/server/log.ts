@@ -1,9 +1,10 @@
 /**
  * The server's log, at the level TRELLIS_LOG_LEVEL names (debug < info < warn < error): a line
  * below it is dropped. Lines go to the console (debug and info to stdout, warn and error to
- * stderr), prefixed `[trellis]`.
+ * stderr), prefixed `[trellis]`, with every known secret value replaced by `[redacted]`.
  */
 import { config, type TrellisConfig } from "./env";
+import { redactSecrets, redactText } from "./connections/redaction";
 
 export type LogLevel = TrellisConfig["logLevel"];
 
@@ -20,7 +21,8 @@ type Sink = Pick<Console, "debug" | "info" | "warn" | "error">;
 export function createLogger(level: LogLevel, sink: Sink = console): Logger {
   const enabled = (at: LogLevel) => ORDER[at] >= ORDER[level];
   const line = (at: LogLevel) => (message: string, ...data: unknown[]) => {
-    if (enabled(at)) sink[at](`[trellis] ${message}`, ...data);
+    // Every line passes the secret redactor: no connection's secret is ever written out.
+    if (enabled(at)) sink[at](redactText(`[trellis] ${message}`), ...data.map((d) => redactSecrets(d)));
   };
   return { level, enabled, debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
 }

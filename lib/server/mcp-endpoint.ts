@@ -5,7 +5,8 @@
  * (the SDK's web-standard one), answered as JSON. Every tool calls the same lib/server
  * functions as the REST routes, so access and validation are theirs. With accounts on, a request
  * needs a session or an API token (401 otherwise), and each tool needs the permission of its REST
- * operation (plan_goal: edit, run_plan: run, get_run: read, approve/reject_step: approve).
+ * operation (plan_goal: edit, run_plan: run, get_run: read, approve/reject_step: approve), and
+ * plan_goal and run_plan count against the caller's limits as their REST operations do (lib/server/limits).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
@@ -22,6 +23,9 @@ import { forbidden } from "./auth/accounts";
 import { errorResponse, refuseCrossSite } from "./route";
 import { publishedPlans } from "./plan-publishing";
 import { serverLog } from "./log";
+import { redactSecrets, redactText } from "./connections/redaction";
+import { enforceLimit } from "./limits";
+import type { Limit } from "../contract/operation";
 
 /** How long run_plan waits for a run to end (or to wait for a person) before it answers with the run as it is. */
 const RUN_WAIT_MS = 120_000;
@@ -45,17 +49,20 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
   }
 }
 
-function answer(value: Record<string, unknown>): CallToolResult {
+function answer(raw: Record<string, unknown>): CallToolResult {
+  // Like every API answer: no secret value of a connection goes out.
+  const value = redactSecrets(raw);
   return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value };
 }
 
-/** A refused request (unknown plan, invalid inputs, ...) is the tool's error, with the reason; anything else is Trellis's. */
-async function tool(actor: Actor, permission: Permission, fn: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+/** A refused request (unknown plan, invalid inputs, a limit reached, ...) is the tool's error, with the reason; anything else is Trellis's. */
+async function tool(actor: Actor, permission: Permission, fn: () => Promise<Record<string, unknown>>, limit?: Limit): Promise<CallToolResult> {
   try {
     if (!actor.permissions.includes(permission)) throw forbidden(actor, permission);
+    await enforceLimit(limit, actor);
     return answer(await fn());
   } catch (err) {
-    if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: (err as Error).message }] };
+    if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: redactText((err as Error).message) }] };
     throw err;
   }
 }
@@ -94,7 +101,7 @@ function trellisMcpServer(actor: Actor): McpServer {
           issues: r.issues.filter((i) => i.severity === "error").map((i) => i.message),
           coverage: r.coverage.parts.map((p) => ({ part: p.text, steps: p.steps, ...(p.uncovered ? { uncovered: p.uncovered.reason, why: p.uncovered.message } : {}) })),
         };
-      }),
+      }, "planning"),
   );
 
   server.registerTool(
@@ -110,7 +117,7 @@ function trellisMcpServer(actor: Actor): McpServer {
         const { runId } = await startRun(planId, StartRunBody.parse({ inputs }));
         if (wait !== false) await (await getTrellis()).engine.wait(runId, { untilApproval: true, timeoutMs: RUN_WAIT_MS }).catch(() => undefined);
         return runSummary(await runDetail(runId));
-      }),
+      }, "runs"),
   );
 
   server.registerTool(
@@ -180,14 +187,18 @@ async function addPublishedPlans(server: McpServer, actor: Actor): Promise<void>
         async (args: unknown) => {
           try {
             if (!actor.permissions.includes("run")) throw forbidden(actor, "run");
+            await enforceLimit("runs", actor);
             const { runId } = await startRun(p.planId, StartRunBody.parse({ inputs: args ?? {} }));
             await (await getTrellis()).engine.wait(runId, { untilApproval: true, timeoutMs: RUN_WAIT_MS }).catch(() => undefined);
             const d = await runDetail(runId);
-            if (d.run.status === "succeeded") return { content: [{ type: "text", text: JSON.stringify(d.run.outputs ?? {}, null, 2) }], structuredContent: (d.run.outputs ?? {}) as Record<string, unknown> };
+            if (d.run.status === "succeeded") {
+              const outputs = redactSecrets((d.run.outputs ?? {}) as Record<string, unknown>);
+              return { content: [{ type: "text", text: JSON.stringify(outputs, null, 2) }], structuredContent: outputs };
+            }
             const why = d.run.failure?.message ?? (d.run.status === "awaiting_approval" ? "it waits for a person's approval (see get_run, approve_step)" : `it is ${d.run.status}`);
-            return { isError: true, content: [{ type: "text", text: `The run ${runId} of "${p.title}" did not succeed: ${why}` }, { type: "text", text: JSON.stringify(runSummary(d), null, 2) }] };
+            return { isError: true, content: [{ type: "text", text: redactText(`The run ${runId} of "${p.title}" did not succeed: ${why}`) }, { type: "text", text: JSON.stringify(redactSecrets(runSummary(d)), null, 2) }] };
           } catch (err) {
-            if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: (err as Error).message }] };
+            if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: redactText((err as Error).message) }] };
             throw err;
           }
         },

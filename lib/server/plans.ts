@@ -1,6 +1,6 @@
 /** What the app asks of plans: list, read, import. Validates on the server every time. */
 import { planFromJson, readPlanFile } from "../contract/plan-file";
-import type { ImportedPlan } from "../contract/plans";
+import type { ImportedPlan, PlanList, PlanListQuery } from "../contract/plans";
 import { Plan, type ValidationIssue } from "../core";
 import { addVersion, createPlan, listPlans, type ArchivedFilter, type StoredVersion, type VersionSource } from "../store/plans";
 import { latestRunsByPlan } from "../store/runs";
@@ -21,6 +21,18 @@ export async function homeOverview(options: { archived?: ArchivedFilter } = {}) 
     llm: { configured: t.config.llm.configured, model: t.config.llm.model, provider: t.config.llm.provider },
     database: { kind: t.database.kind },
     catalog: { actions: t.catalog.list().length, flows: t.catalog.flows() },
+  };
+}
+
+/** GET /api/plans: the plans, most recently changed first. */
+export async function planList(query: PlanListQuery): Promise<PlanList> {
+  const t = await getTrellis();
+  const listed = await listPlans(t.database.prisma, { take: query.limit ?? 100, archived: query.archived ?? "exclude" });
+  return {
+    plans: listed.map((p) => ({
+      id: p.id, title: p.title, goal: p.goal, flows: p.flows, versionCount: p.versionCount, stepCount: p.stepCount, valid: p.valid,
+      createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(), archivedAt: p.archivedAt ? p.archivedAt.toISOString() : null,
+    })),
   };
 }
 

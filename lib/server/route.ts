@@ -3,7 +3,8 @@
  * `action(op, fn)` a server action. Both check who is asking against the operation's permission
  * (401 without a session or token when accounts are on, 403 without the permission), parse the path parameters, query and body with the
  * operation's schemas, call one lib function, check its answer against the operation's answer
- * schema (development and tests) and map errors in one place (lib/contract errorAnswer).
+ * schema (development and tests) and map errors in one place (lib/contract errorAnswer). An
+ * operation that declares a `limit` is counted against the caller's account first (429 over it).
  */
 import type { z } from "zod";
 import { RequestError, badRequest } from "../core/errors";
@@ -16,7 +17,9 @@ import { actingAs } from "../store/acting";
 import type { Actor } from "../contract/access";
 import { authorize, authorizeAction } from "./auth/access";
 import { config } from "./env";
+import { enforceLimit, retryAfterOf } from "./limits";
 import { serverLog } from "./log";
+import { redactSecrets } from "./connections/redaction";
 
 export interface Input<O extends Operation> {
   params: ParamsOf<O>;
@@ -44,10 +47,12 @@ export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Req
       const params = parse(op.params, context?.params ? await context.params : {}, "path");
       const query = parse(op.query, Object.fromEntries(new URL(request.url).searchParams), "query");
       const body = op.body ? await readBody(request, op.body, { allowEmpty: Boolean(op.bodyOptional) }) : undefined;
+      await enforceLimit(op.limit, actor);
       const out = await actingAs(actor.label, () => fn({ params, query, body, request, actor } as Input<O>));
       if (out instanceof Response) return out;
       const { status, value, headers } = out instanceof Reply ? out : new Reply(op.status, out);
-      const text = JSON.stringify(value);
+      // No answer repeats a secret value (a connection's, or the MCP config file's).
+      const text = JSON.stringify(redactSecrets(value));
       checkAnswer(op, text);
       return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
     } catch (err) {
@@ -76,9 +81,11 @@ export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "r
       const params = parse(op.params, input.params ?? {}, "path");
       const query = parse(op.query, input.query ?? {}, "query");
       const body = op.body ? parseBody(op.body, input.body === undefined && op.bodyOptional ? {} : input.body) : undefined;
+      await enforceLimit(op.limit, actor);
       const value = await actingAs(actor.label, () => fn({ params, query, body, actor } as Omit<Input<O>, "request">));
-      checkAnswer(op, JSON.stringify(value));
-      return { ok: true, value };
+      const redacted = redactSecrets(value);
+      checkAnswer(op, JSON.stringify(redacted));
+      return { ok: true, value: redacted };
     } catch (err) {
       const { status, body, unexpected } = answerFor(err);
       if (unexpected) serverLog().error(`${op.id} failed`, err);
@@ -91,7 +98,8 @@ export function action<O extends Operation>(op: O, fn: (input: Omit<Input<O>, "r
 export function errorResponse(err: unknown, where = "request"): Response {
   const { status, body, unexpected } = answerFor(err);
   if (unexpected) serverLog().error(`${where} failed`, err);
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+  const retryAfter = retryAfterOf(err);
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...(retryAfter ? { "retry-after": String(retryAfter) } : {}) } });
 }
 
 /**

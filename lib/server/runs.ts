@@ -1,4 +1,5 @@
 /** What the app and the REST API ask of runs. */
+import { redactSecrets } from "./connections/redaction";
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -68,14 +69,15 @@ export async function runPageData(runId: string): Promise<RunPage> {
   const view = applyRunEvents(initial, events);
   const actions = [...new Set(d.plan.steps.map((s) => s.action))].map((id) => t.catalog.get(id)).filter((a): a is ActionSpec => Boolean(a));
   const children = await t.database.prisma.run.findMany({ where: { parentRunId: runId }, orderBy: { createdAt: "asc" }, select: { id: true, parentStepId: true, status: true } });
-  return {
+  // The run page is a page: no secret value on it (a plan literal or an older event that holds one).
+  return redactSecrets({
     children: children.map((c) => ({ stepId: c.parentStepId ?? "", runId: c.id, status: c.status })),
     view,
     plan: d.plan,
     actions,
     meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null, startedBy, parent: d.run.parentRunId && d.run.parentStepId ? { runId: d.run.parentRunId, stepId: d.run.parentStepId } : null },
     audit: auditTrail(d.run.createdAt, startedBy, d.run.retryOfId ?? null, events),
-  };
+  });
 }
 export type RunPageData = RunPage;
 

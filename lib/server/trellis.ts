@@ -10,6 +10,9 @@ import { parseMcpConfig } from "../catalogs/mcp/config";
 import { McpServers } from "../catalogs/mcp/servers";
 import { PlanActions } from "../catalogs/plans/plan-actions";
 import { enginePlanRunner } from "./plan-runner";
+import type { McpConfig } from "../catalogs/mcp/config";
+import { parseApisConfig, resolveRefs, secretsOf, type ApisConfig } from "../catalogs/openapi/config";
+import { ApiSources } from "../catalogs/openapi/apis";
 import { Catalog, type Action, type CatalogSource, type LlmClient } from "../core";
 import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { builtinActions, type BuiltinOptions } from "../actions";
@@ -25,6 +28,9 @@ import { ConfigError, config, type TrellisConfig } from "./env";
 import { serverLog } from "./log";
 import { Accounts } from "./auth/accounts";
 import { secretKey } from "./auth/secret-key";
+import { setSecretValues, redactSecrets } from "./connections/redaction";
+import { SecretBox } from "./connections/secret-box";
+import { StoredConnections } from "./connections/stored-connections";
 
 export interface Trellis {
   config: TrellisConfig;
@@ -40,10 +46,14 @@ export interface Trellis {
   stepWorkers?: StepWorkerPool;
   /** the servers of TRELLIS_MCP_CONFIG; their tools run in this process (they are calls to another process), not in step workers */
   mcp?: McpServers;
+  /** the HTTP APIs of the same file (`apis`), and any added at run time: each OpenAPI operation is an action, called from this process */
+  apis: ApiSources;
   /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
   accounts: Accounts;
   /** saved plans as actions (plan.<slug>): refresh after plans change */
   plans: PlanActions;
+  /** MCP servers added at run time (the Connections page), their secrets encrypted in the database */
+  connections: StoredConnections;
 }
 
 const KEY = Symbol.for("trellis.instance");
@@ -65,10 +75,27 @@ async function open(): Promise<Trellis> {
   const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
   const builtins = builtinActions(builtinOptions);
   const imported = await importedActions(cfg.catalogFiles);
-  const mcp = cfg.mcpConfigFile ? new McpServers(await readMcpConfig(cfg.mcpConfigFile), { log: (level, message) => serverLog()[level](message) }) : undefined;
-  await mcp?.start();
+  const sourcesFile = cfg.mcpConfigFile ? await readSourcesFile(cfg.mcpConfigFile) : undefined;
+  // The file's env, header and API auth values are secrets too: never repeated in events, logs or answers.
+  if (sourcesFile) setSecretValues("config", configSecrets(sourcesFile));
+  const mcp = sourcesFile?.mcp ? new McpServers(sourcesFile.mcp, { log: (level, message) => serverLog()[level](message), redact: redactSecrets }) : undefined;
+  // Always there (empty without a sources file): APIs added at run time join it.
+  const apis = new ApiSources(sourcesFile?.apis ?? {}, process.env, {
+    policy: { allowPrivate: cfg.httpAllowPrivate, namedHosts: cfg.httpAllowHosts.filter((h) => !h.includes("*")) },
+    baseDir: cfg.mcpConfigFile ? path.dirname(cfg.mcpConfigFile) : process.cwd(),
+    log: (level, message) => serverLog()[level](message),
+  });
+  await Promise.all([mcp?.start(), apis.start()]);
   const builtinSource: CatalogSource = { id: "built-in", kind: "builtin", status: "ok", actions: builtins.length, detail: stepWorkers ? "runs in step workers" : "runs in the server's thread" };
-  const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message));
+  const registry = new LiveRegistry([...(stepWorkers ? isolate(builtins, stepWorkers) : builtins), ...imported.actions], [builtinSource, ...imported.sources], mcp, (level, message) => serverLog()[level](message), [apis]);
+  const secret = secretKey(cfg);
+  const connections: StoredConnections = new StoredConnections(database.prisma, new SecretBox(secret), {
+    configNames: new Set([...Object.keys(sourcesFile?.mcp?.mcpServers ?? {}), ...Object.keys(sourcesFile?.apis ?? {})]),
+    takenNames: () => registry.takenNames(connections),
+    log: (level, message) => serverLog()[level](message),
+  });
+  registry.addSource(connections);
+  await connections.start();
   const llm = openAiProviderFromConfig(cfg.llm);
   const engine = new Engine({
     // The embedded database belongs to this process alone (lock file): claims never wait.
@@ -86,13 +113,14 @@ async function open(): Promise<Trellis> {
     runConcurrency: cfg.runConcurrency,
     llm,
     log: (level, message) => serverLog()[level](message),
+    redact: redactSecrets,
   });
   // Saved plans as actions: they run in this process (they start a child run and wait), never in step workers.
   const plans = new PlanActions(database.prisma, () => registry.catalog, (level, message) => serverLog()[level](message));
   plans.setRunner(enginePlanRunner(engine, database.prisma));
   registry.addSource(plans);
   await plans.refresh();
-  const accounts = new Accounts(database.prisma, { secret: secretKey(cfg), publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
+  const accounts = new Accounts(database.prisma, { secret, publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
   return {
     config: cfg,
     database,
@@ -106,6 +134,8 @@ async function open(): Promise<Trellis> {
     stepWorkers,
     mcp,
     plans,
+    apis,
+    connections,
   };
 }
 
@@ -149,17 +179,41 @@ async function importedActions(files: string[]): Promise<{ actions: Action[]; so
   return { actions: out, sources };
 }
 
-/** The MCP configuration file, or a one-line reason that stops start-up. */
-async function readMcpConfig(file: string) {
+/**
+ * The sources file: its MCP servers (`mcpServers`) and HTTP APIs (`apis`), or a one-line reason
+ * that stops start-up. A file with only `apis` has no MCP servers.
+ */
+/** Every secret value the sources file holds: MCP servers' env and headers, APIs' auth (as resolved from the environment). */
+function configSecrets(file: { mcp?: McpConfig; apis: ApisConfig }): string[] {
+  const mcp = Object.values(file.mcp?.mcpServers ?? {}).flatMap((s) => Object.values("command" in s ? s.env : s.headers));
+  const apis = Object.entries(file.apis).flatMap(([name, entry]) => {
+    const resolved = resolveRefs(name, entry, process.env);
+    return resolved.ok ? secretsOf(resolved.entry.auth) : [];
+  });
+  return [...mcp, ...apis];
+}
+
+async function readSourcesFile(file: string): Promise<{ mcp?: McpConfig; apis: ApisConfig }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
     throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
-  const parsed = parseMcpConfig(text);
-  if (!parsed.ok) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which is not an MCP configuration: ${parsed.reason}.`);
-  return parsed.config;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const onlyApis = json !== null && typeof json === "object" && "apis" in json && !("mcpServers" in json);
+  const parsed = onlyApis ? undefined : parseMcpConfig(text);
+  if (parsed && !parsed.ok) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, which is not an MCP configuration: ${parsed.reason}.`);
+  const apis = parseApisConfig(json);
+  if (!apis.ok) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, whose HTTP APIs are not right: ${apis.reason}.`);
+  const clash = Object.keys(apis.apis).find((name) => parsed?.ok && name in parsed.config.mcpServers);
+  if (clash) throw new ConfigError(`Trellis cannot start: TRELLIS_MCP_CONFIG names ${file}, where "${clash}" is both an MCP server and an HTTP API: give them different names.`);
+  return { mcp: parsed?.ok ? parsed.config : undefined, apis: apis.apis };
 }
 
 /** Stops the engine (what it queued is stored, its claims released), then closes the database. */
@@ -172,6 +226,8 @@ export async function closeTrellis(): Promise<void> {
   await trellis.engine.close();
   trellis.stepWorkers?.close();
   await trellis.mcp?.close();
+  await trellis.connections.close();
+  await trellis.apis.close();
   await trellis.database.close();
 }
 

@@ -32,6 +32,8 @@ export async function startApp(
     env?: Record<string, string>;
     /** the address to listen on (default 127.0.0.1); it is still reached through 127.0.0.1 */
     host?: string;
+    /** receives everything the app writes (stdout and stderr), when given */
+    output?: (text: string) => void;
   } = {},
 ): Promise<{ baseUrl: string; dataDir: string; stop(): Promise<void> }> {
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -39,12 +41,14 @@ export async function startApp(
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "trellis-app-"));
   const proc = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", options.host ?? "127.0.0.1"], {
     env: { ...process.env, TRELLIS_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", TRELLIS_CHECK_ANSWERS: options.checkAnswers ? "1" : "0", OPENAI_API_KEY: "", OPENAI_BASE_URL: "", DATABASE_URL: "", ...options.env },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", options.output ? "pipe" : "ignore", "pipe"],
     detached: true,
   });
+  proc.stdout?.on("data", (d: Buffer) => options.output?.(d.toString()));
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
+    options.output?.(d.toString());
     if (options.echoStderr ?? true) process.stderr.write(d);
   });
   const baseUrl = `http://127.0.0.1:${port}`;

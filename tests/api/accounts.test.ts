@@ -28,7 +28,9 @@ const OPS = Object.values(OPERATIONS) as Operation[];
 
 let app: { baseUrl: string; stop(): Promise<void> };
 let dataDir: string;
-const tokens: Record<"ownerAdmin" | "ownerRead" | "editorRun" | "approverApprove" | "viewerRead" | "viewerRevoked", string> = {} as never;
+const tokens: Record<"ownerAdmin" | "ownerRead" | "editorRun" | "approverApprove" | "viewerRead" | "viewerRevoked" | "goneRead", string> = {} as never;
+/** the editor's session cookie (a password change needs a session, not a token) */
+let editorCookie = "";
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-accounts-"));
@@ -36,18 +38,22 @@ beforeAll(async () => {
   try {
     const accounts = new Accounts(db.prisma, { secret: SECRET, required: false, loopback: true });
     await accounts.createOwner({ name: "Olive Owner", email: "olive@example.com", password: PASSWORD });
+    const cookies: Record<string, string> = {};
     const signIn = async (email: string) => {
       const res = await accounts.auth.api.signInEmail({ body: { email, password: PASSWORD }, asResponse: true });
-      return accounts.authorize(new Headers({ cookie: (res.headers.get("set-cookie") ?? "").split(";")[0] }), "read");
+      cookies[email] = (res.headers.get("set-cookie") ?? "").split(";")[0];
+      return accounts.authorize(new Headers({ cookie: cookies[email] }), "read");
     };
     const owner = await signIn("olive@example.com");
-    for (const [email, role] of [["ed@example.com", "editor"], ["ann@example.com", "approver"], ["vic@example.com", "viewer"]] as const) {
+    for (const [email, role] of [["ed@example.com", "editor"], ["ann@example.com", "approver"], ["vic@example.com", "viewer"], ["gone@example.com", "viewer"]] as const) {
       const { link } = await accounts.invite(owner, email, role);
       await accounts.acceptInvitation(link.replace("/invite/", ""), { name: email.split("@")[0], password: PASSWORD });
     }
     tokens.ownerAdmin = (await accounts.createToken(owner, { name: "admin", scopes: ["admin"] })).token;
     tokens.ownerRead = (await accounts.createToken(owner, { name: "read", scopes: ["read"] })).token;
     tokens.editorRun = (await accounts.createToken(await signIn("ed@example.com"), { name: "cli", scopes: ["run"] })).token;
+    editorCookie = cookies["ed@example.com"];
+    tokens.goneRead = (await accounts.createToken(await signIn("gone@example.com"), { name: "cli", scopes: ["read"] })).token;
     tokens.approverApprove = (await accounts.createToken(await signIn("ann@example.com"), { name: "cli", scopes: ["approve"] })).token;
     const viewer = await signIn("vic@example.com");
     tokens.viewerRead = (await accounts.createToken(viewer, { name: "cli", scopes: ["read"] })).token;
@@ -181,11 +187,46 @@ describe("accounts on (built app)", { timeout: 180_000 }, () => {
     // A viewer cannot give a token more than a viewer may do; a token without admin cannot make tokens.
     expect((await api(tokens.viewerRead, "POST", "/api/tokens", { name: "x", scopes: ["run"] })).status).toBe(403);
     const members = await check<{ members: { email: string; role: string }[] }>(tokens.ownerAdmin, "GET", "/api/members", "/api/members");
-    expect(members.body.members.map((m) => `${m.email} ${m.role}`)).toEqual(["olive@example.com owner", "ed@example.com editor", "ann@example.com approver", "vic@example.com viewer"]);
-    const invited = await check<{ link: string }>(tokens.ownerAdmin, "POST", "/api/members/invitations", "/api/members/invitations", { email: "new@example.com", role: "approver" });
+    expect(members.body.members.map((m) => `${m.email} ${m.role}`)).toEqual(["olive@example.com owner", "ed@example.com editor", "ann@example.com approver", "vic@example.com viewer", "gone@example.com viewer"]);
+    const idOf = (email: string) => (members.body as unknown as { members: { id: string; email: string }[] }).members.find((m) => m.email === email)!.id;
+    const invited = await check<{ link: string; invitation: { id: string } }>(tokens.ownerAdmin, "POST", "/api/members/invitations", "/api/members/invitations", { email: "new@example.com", role: "approver" });
     expect(invited.status).toBe(201);
     expect(invited.body.link).toMatch(/^\/invite\/[\w-]{20,}$/);
     expect((await fetch(new URL(invited.body.link, app.baseUrl))).status).toBe(200);
+
+    // Member management: a role changed (acting at once through the member's token), the last
+    // owner kept, a member removed (their token stops working), an invitation revoked.
+    const promoted = await check<{ email: string; role: string }>(tokens.ownerAdmin, "PUT", "/api/members/{id}", `/api/members/${idOf("vic@example.com")}`, { role: "approver" });
+    expect(promoted.body).toMatchObject({ email: "vic@example.com", role: "approver" });
+    expect((await api<{ actor: { role: string } }>(tokens.viewerRead, "GET", "/api/me")).body.actor.role).toBe("approver");
+    expect((await check(tokens.ownerAdmin, "PUT", "/api/members/{id}", `/api/members/${idOf("vic@example.com")}`, { role: "viewer" })).status).toBe(200);
+    const lastOwner = await check<{ error: { code: string; message: string } }>(tokens.ownerAdmin, "PUT", "/api/members/{id}", `/api/members/${idOf("olive@example.com")}`, { role: "editor" });
+    expect(lastOwner.status).toBe(409);
+    expect(lastOwner.body.error.message).toContain("only owner");
+    expect((await check(tokens.ownerAdmin, "DELETE", "/api/members/{id}", `/api/members/${idOf("olive@example.com")}`)).status).toBe(409);
+    expect((await check(tokens.ownerAdmin, "PUT", "/api/members/{id}", "/api/members/nobody", { role: "editor" })).status).toBe(404);
+    expect((await api(tokens.ownerAdmin, "PUT", `/api/members/${idOf("vic@example.com")}`, { role: "boss" })).status).toBe(400);
+    expect((await api(tokens.goneRead, "GET", "/api/runs")).status).toBe(200);
+    expect((await check(tokens.ownerAdmin, "DELETE", "/api/members/{id}", `/api/members/${idOf("gone@example.com")}`)).status).toBe(200);
+    expect((await api(tokens.goneRead, "GET", "/api/runs")).status).toBe(401);
+    expect((await check(tokens.ownerAdmin, "DELETE", "/api/members/invitations/{id}", `/api/members/invitations/${invited.body.invitation.id}`)).status).toBe(200);
+    expect(await (await fetch(new URL(invited.body.link, app.baseUrl))).text()).toContain("invitation-invalid");
+    expect((await check(tokens.ownerAdmin, "DELETE", "/api/members/invitations/{id}", `/api/members/invitations/${invited.body.invitation.id}`)).status).toBe(404);
+
+    // Changing one's password needs the session and the current password.
+    const NEW_PASSWORD = "a different long password";
+    const withSession = (body: unknown) => fetch(new URL("/api/me/password", app.baseUrl), { method: "POST", headers: { cookie: editorCookie, "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await api(tokens.ownerAdmin, "POST", "/api/me/password", { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(403);
+    const wrong = await withSession({ currentPassword: "not the password", newPassword: NEW_PASSWORD });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe("wrong_password");
+    const changed = await withSession({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    const changedBody = await changed.json();
+    exercised.add(`changePassword ${changed.status}`);
+    problems.push(...answerProblems(doc, docOperation(doc, "POST", "/api/me/password"), changed.status, "application/json", changedBody));
+    expect(changed.status).toBe(200);
+    // The editor's token is not a session: it keeps working.
+    expect((await api(tokens.editorRun, "GET", "/api/me")).status).toBe(200);
     expect(problems).toEqual([]);
     const missing: string[] = [];
     for (const methods of Object.values(doc.paths)) {

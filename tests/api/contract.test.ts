@@ -188,6 +188,10 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect(await runIds("only")).toContain(started.body.runId);
     expect(await runIds("include")).toContain(started.body.runId);
     expect((await call("GET", "/api/runs", {}, { query: { archived: "maybe" } })).status).toBe(400);
+    const planIds = async (archivedFilter: string) => (await call<{ plans: { id: string }[] }>("GET", "/api/plans", {}, { query: { archived: archivedFilter, limit: "500" } })).body.plans.map((p) => p.id);
+    expect(await planIds("exclude")).not.toContain(id);
+    expect(await planIds("only")).toContain(id);
+    expect((await call("GET", "/api/plans", {}, { query: { limit: "0" } })).status).toBe(400);
 
     // A run that has not ended keeps its plan, even with withRuns.
     const refused = await call<{ error: { message: string } }>("DELETE", "/api/plans/{id}", { id }, { query: { withRuns: "true" } });
@@ -410,6 +414,26 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect(after.body.forgotten).toBe(list.body.forgotten + 1);
     expect((await call("DELETE", "/api/memory/{id}", { id: "plan:nope" })).status).toBe(400);
     expect((await call("DELETE", "/api/memory/{id}", { id: `version:${MISSING}` })).status).toBe(404);
+  });
+
+  it("connections: add a stdio server, list, edit a secret, test, remove; bad names and unknown ones", async () => {
+    const everything = path.join(process.cwd(), "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    const made = await call<{ name: string; status: string; secretNames: string[] }>("POST", "/api/connections", {}, { body: { kind: "mcp", name: "contract-mcp", config: { transport: "stdio", command: process.execPath, args: [everything, "stdio"] }, secrets: { TOKEN: "contract-secret-value" } } });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: "contract-mcp", status: "ok", secretNames: ["TOKEN"] });
+    expect((await call("POST", "/api/connections", {}, { body: { kind: "mcp", name: "contract-mcp", config: { transport: "stdio", command: "true" } } })).status).toBe(409);
+    expect((await call("POST", "/api/connections", {}, { body: { kind: "mcp", name: "no spaces", config: { transport: "http", url: "ftp://x" } } })).status).toBe(400);
+    expect((await call("POST", "/api/connections", {}, { body: { kind: "mcp", name: "creds", config: { transport: "http", url: "https://user:pw@example.com/mcp" } } })).status).toBe(400);
+    const list = await call<{ connections: { name: string }[] }>("GET", "/api/connections");
+    expect(list.body.connections.map((c) => c.name)).toEqual(["contract-mcp"]);
+    const edited = await call<{ secretNames: string[] }>("PUT", "/api/connections/{name}", { name: "contract-mcp" }, { body: { secrets: { TOKEN: null, OTHER: "another-value" } } });
+    expect(edited.body.secretNames).toEqual(["OTHER"]);
+    expect((await call("PUT", "/api/connections/{name}", { name: "nope" }, { body: {} })).status).toBe(404);
+    expect((await call<{ status: string }>("POST", "/api/connections/{name}/reconnect", { name: "contract-mcp" })).body.status).toBe("ok");
+    expect((await call("POST", "/api/connections/{name}/reconnect", { name: "nope" })).status).toBe(404);
+    expect((await call("DELETE", "/api/connections/{name}", { name: "contract-mcp" })).status).toBe(200);
+    expect((await call("DELETE", "/api/connections/{name}", { name: "contract-mcp" })).status).toBe(404);
+    expect((await call("DELETE", "/api/connections/{name}", { name: "1bad" })).status).toBe(400);
   });
 
   it("with accounts off, the caller is the local user with every permission", async () => {

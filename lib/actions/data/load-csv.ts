@@ -3,7 +3,7 @@ import { defineAction, type ActionContext } from "@/lib/core/action";
 import type { BasicActionOptions } from "../options";
 import { describeSamples } from "../samples/catalog";
 import { parseCsvStream } from "./csv";
-import { openText, sourceFields } from "./source";
+import { openText, readsUrl, sourceFields } from "./source";
 import { LoadedTableOutput } from "./table-output";
 
 export function loadCsvAction(options: BasicActionOptions) {
@@ -17,6 +17,7 @@ export function loadCsvAction(options: BasicActionOptions) {
       'Example input: { "source": "sample", "path": "sales.csv" }. Returns { table, rowCount, origin }.',
     flows: ["data"],
     effect: "read",
+    egress: (input) => readsUrl(input),
     timeoutMs: 60_000,
     retry: { maxAttempts: 3, backoffMs: 1000, maxBackoffMs: 10_000 },
     input: z.object({

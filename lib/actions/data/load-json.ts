@@ -3,7 +3,7 @@ import { ActionError, defineAction } from "@/lib/core/action";
 import type { BasicActionOptions } from "../options";
 import { describeSamples } from "../samples/catalog";
 import { LoadedTableOutput } from "./table-output";
-import { loadText, sourceFields } from "./source";
+import { loadText, readsUrl, sourceFields } from "./source";
 import { columnsFromRows, type Row, type Table } from "./table";
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -61,6 +61,7 @@ export function loadJsonAction(options: BasicActionOptions) {
       'Example input: { "source": "sample", "path": "customers.json" }. Returns { table, rowCount, origin }.',
     flows: ["data"],
     effect: "read",
+    egress: (input) => readsUrl(input),
     timeoutMs: 60_000,
     retry: { maxAttempts: 3, backoffMs: 1000, maxBackoffMs: 10_000 },
     input: z.object({

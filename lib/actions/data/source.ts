@@ -41,6 +41,11 @@ export interface OpenedText {
   bytes?: number;
 }
 
+/** Whether a load step's input reads from an http(s) URL (a request that leaves Trellis), as opposed to the workspace or a sample. */
+export function readsUrl(input: { source?: SourceKind; path: string }): boolean {
+  return inferSourceKind(input.source, input.path).kind === "url";
+}
+
 export function inferSourceKind(source: SourceKind | undefined, p: string): { kind: SourceKind; target: string } {
   const trimmed = p.trim();
   const sampleMatch = /^sample:(.*)$/i.exec(trimmed);

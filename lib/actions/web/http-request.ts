@@ -143,6 +143,7 @@ export function httpRequestAction(options: BasicActionOptions) {
       `Non-GET requests carry an Idempotency-Key header. ${allowListText(options)}`,
     flows: ["web"],
     effect: "write",
+    egress: true,
     timeoutMs: 130_000,
     retry: { maxAttempts: 3, backoffMs: 1000, maxBackoffMs: 15_000 },
     input: z.object({
@@ -175,6 +176,8 @@ export function fetchAction(options: BasicActionOptions) {
       allowListText(options),
     flows: ["web"],
     effect: "read",
+    // A read sends data too: the URL, its query and headers reach another server.
+    egress: true,
     timeoutMs: 130_000,
     retry: { maxAttempts: 3, backoffMs: 1000, maxBackoffMs: 15_000 },
     input: z.object(commonInput),

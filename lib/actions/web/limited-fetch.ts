@@ -24,6 +24,8 @@ export interface LimitedFetchRequest {
   allowPrivate?: boolean;
   signal: AbortSignal;
   maxRedirects?: number;
+  /** the address policy when it is not the one `allowHosts` and `allowPrivate` give (an HTTP API's calls: its host is allowed, its address still checked) */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface LimitedFetchResponse {
@@ -38,7 +40,7 @@ export interface LimitedFetchResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export async function limitedFetch(req: LimitedFetchRequest): Promise<LimitedFetchResponse> {
-  const policy: AddressPolicy = { allowPrivate: req.allowPrivate ?? false, namedHosts: req.allowHosts.filter((h) => !h.includes("*")) };
+  const policy: AddressPolicy = req.addressPolicy ?? { allowPrivate: req.allowPrivate ?? false, namedHosts: req.allowHosts.filter((h) => !h.includes("*")) };
   const check = (raw: string) => {
     const checked = checkUrlAllowed(raw, req.allowHosts);
     checkLiteralAddress(checked, policy);

@@ -23,6 +23,8 @@ export interface McpConnectionOptions {
   /** called whenever the server's state or tools change */
   onChange?(): void;
   log?(level: LogLevel, message: string): void;
+  /** replaces secret values in what the server says (tool results, errors, its stderr, its log) before Trellis repeats it */
+  redact?<T>(value: T): T;
 }
 
 type State = { status: "connecting" } | { status: "ok" } | { status: "unavailable"; reason: string };
@@ -88,18 +90,31 @@ export class McpServerConnection {
         timeout: (ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000,
         onprogress: (p) => ctx.progress(p.total ? p.progress / p.total : 0, p.message ?? (p.total ? `${p.progress} of ${p.total}` : `${p.progress}`)),
       });
-      return result as McpToolResult;
+      return this.redact(result as McpToolResult);
     } catch (err) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) {
-        throw new ActionError("server_unavailable", `the MCP server "${this.name}" stopped during the call${this.stderrSuffix()}`, { retryable: true, cause: err });
-      }
-      if (err instanceof McpError) throw new ActionError("mcp_error", `the MCP server "${this.name}" refused the call: ${err.message}`, { cause: err, details: { code: err.code } });
-      throw new ActionError("mcp_error", `the call to the MCP server "${this.name}" failed: ${(err as Error)?.message ?? String(err)}`, { retryable: true, cause: err });
+      throw this.callError(err);
     } finally {
       this.calling.delete(ctx);
     }
   };
+
+  /** The failure of a call as a step failure, with nothing secret in its message. */
+  private callError(err: unknown): ActionError {
+    if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) {
+      return new ActionError("server_unavailable", `the MCP server "${this.name}" stopped during the call${this.stderrSuffix()}`, { retryable: true });
+    }
+    if (err instanceof McpError) return new ActionError("mcp_error", `the MCP server "${this.name}" refused the call: ${this.redactText(err.message)}`, { details: { code: err.code } });
+    return new ActionError("mcp_error", `the call to the MCP server "${this.name}" failed: ${this.redactText((err as Error)?.message ?? String(err))}`, { retryable: true });
+  }
+
+  private redact<T>(value: T): T {
+    return this.options.redact ? this.options.redact(value) : value;
+  }
+
+  private redactText(text: string): string {
+    return this.redact(text);
+  }
 
   async close(): Promise<void> {
     this.closed = true;
@@ -132,7 +147,7 @@ export class McpServerConnection {
     } catch (err) {
       if (this.client === client) this.client = undefined;
       await client.close().catch(() => undefined);
-      this.lost(`${reasonOf(err)}${this.stderrSuffix()}`);
+      this.lost(this.redactText(`${reasonOf(err)}${this.stderrSuffix()}`));
     }
   }
 
@@ -200,7 +215,7 @@ export class McpServerConnection {
 
   /** MCP log messages are not tied to a request: they go to the steps calling this server now. */
   private serverLog(level: string, logger: string | undefined, data: unknown): void {
-    const text = `${logger ? `${logger}: ` : ""}${typeof data === "string" ? data : JSON.stringify(data)}`;
+    const text = this.redactText(`${logger ? `${logger}: ` : ""}${typeof data === "string" ? data : JSON.stringify(data)}`);
     const mapped = toLogLevel(level);
     if (this.calling.size === 0) {
       this.options.log?.("debug", `MCP server ${this.name}: ${text}`);
@@ -211,7 +226,7 @@ export class McpServerConnection {
 
   private stderrSuffix(): string {
     const lines = this.stderrTail.trim().split("\n").filter(Boolean);
-    return lines.length ? ` (its last words: ${lines.slice(-2).join(" / ").slice(0, 300)})` : "";
+    return lines.length ? this.redactText(` (its last words: ${lines.slice(-2).join(" / ").slice(0, 300)})`) : "";
   }
 }
 

@@ -1,5 +1,5 @@
 /** Every server of the MCP configuration, as one source of actions that changes over time. */
-import type { Action, LogLevel } from "../../core/action";
+import type { Action } from "../../core/action";
 import type { CatalogSource } from "../../core/catalog";
 import type { McpConfig } from "./config";
 import { McpServerConnection, type McpConnectionOptions } from "./connection";
@@ -8,7 +8,7 @@ export class McpServers {
   readonly connections: McpServerConnection[];
   private readonly listeners = new Set<() => void>();
 
-  constructor(config: McpConfig, options: Omit<McpConnectionOptions, "onChange"> & { log?(level: LogLevel, message: string): void } = {}) {
+  constructor(config: McpConfig, options: Omit<McpConnectionOptions, "onChange"> = {}) {
     this.connections = Object.entries(config.mcpServers).map(([name, server]) => new McpServerConnection(name, server, { ...options, onChange: () => this.changed() }));
   }
 

@@ -59,7 +59,7 @@ export function effectOf(tool: McpTool): { effect: Effect; approval: boolean } {
 }
 
 /** A zod schema that checks a value against a JSON Schema the way the validator does, keeping the value as it is. */
-function jsonSchemaCheck(schema: JsonSchema): z.ZodType {
+export function jsonSchemaCheck(schema: JsonSchema): z.ZodType {
   return z.unknown().superRefine((value, ctx) => {
     const errors = checkValue(value, schema);
     if (errors.length) ctx.addIssue({ code: "custom", message: formatValueErrors(errors) });
@@ -83,6 +83,8 @@ export function toolAction(server: string, tool: McpTool, call: CallTool, option
     flows: [server],
     effect,
     approval,
+    // Another program, over HTTP or stdio: whatever the step gives it leaves Trellis.
+    egress: true,
     timeoutMs: options.timeoutMs,
     source: `mcp:${server}`,
     input: jsonSchemaCheck(input),

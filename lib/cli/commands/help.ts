@@ -22,6 +22,7 @@ export function helpText(commands: readonly Command[]): string {
     "  2  usage: bad arguments,     6  the run waits for approval (not interactive)",
     "     inputs, parameters or ids 7  the run succeeded, but a person rejected a step",
     "  3  the plan is not valid     8  the run succeeded in part (a step had no output; it went on)",
+    "                               9  a limit is reached (planning per hour, runs at once)",
     "                               130 interrupted (Ctrl-C twice, or stopped following a server's run)",
   ].join("\n");
 }

@@ -88,6 +88,7 @@ export const planCommand: Command = {
       "dry-run": { type: "boolean" },
       continue: { type: "boolean" },
       rollback: { type: "boolean" },
+      "approve-outgoing": { type: "boolean" },
     });
     const goal = positionals.join(" ").trim();
     if (!goal) throw usageError(`Say what to plan: ${this.usage[0]}`);
@@ -144,7 +145,7 @@ export const planCommand: Command = {
       out.warn(c.red("The plan does not do every part of the goal; it is stored as a draft. Finish it in the app, or plan again."));
       return ExitCode.invalidPlan;
     }
-    const choice = { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback) };
+    const choice = { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback), approveOutgoing: Boolean(values["approve-outgoing"]) };
     const go = values.execute || values["dry-run"] || (values.interactive && (await confirmRun(ctx)));
     if (!go) {
       out.result(json);

@@ -13,19 +13,21 @@ export const RUN_HELP = [
   "--dry-run        resolve and check every step: reads run, each write says what it would do; nothing is written",
   "--continue       on a failure, skip only what depends on it (default: stop the run)",
   "--rollback       when the run fails, undo the writes it completed, newest first",
+  "--approve-outgoing  steps that send data outside Trellis (web requests, URL loads, LLM calls, MCP tools)",
+  "                 wait for approval: confirmed here with --interactive, else the command exits 6",
 ];
 
 export const runCommand: Command = {
   name: "run",
   summary: "Run a plan file or a stored plan, with live progress",
-  usage: ["run <plan.json | plan id | -> [--input k=v]... [--interactive] [--dry-run] [--continue] [--rollback]"],
+  usage: ["run <plan.json | plan id | -> [--input k=v]... [--interactive] [--dry-run] [--continue] [--rollback] [--approve-outgoing]"],
   details: [
     ...RUN_HELP,
     "A file is validated first (nothing is stored when it has errors), then stored as a plan and run.",
     "Exit 0 succeeded, 1 failed, 2 missing or invalid inputs, 3 invalid plan, 4 cancelled, 6 waits for approval, 7 succeeded with a step a person rejected, 8 succeeded in part (a step had no output and the run went on).",
   ],
   async run(ctx, argv) {
-    const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" } });
+    const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" }, "approve-outgoing": { type: "boolean" } });
     const source = await loadPlan(ctx, positionals[0], this.usage[0]);
     const client = ctx.client();
     const { c } = ctx.out;
@@ -47,7 +49,7 @@ export const runCommand: Command = {
       }
       planId = source.planId;
     }
-    const report = await runStoredPlan(ctx, planId, source.plan, { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback) });
+    const report = await runStoredPlan(ctx, planId, source.plan, { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback), approveOutgoing: Boolean(values["approve-outgoing"]) });
     ctx.out.result(report.json);
     return report.code;
   },

@@ -59,6 +59,7 @@ async function instantiateCommand(ctx: Context, argv: string[]): Promise<number>
     "dry-run": { type: "boolean" },
     continue: { type: "boolean" },
     rollback: { type: "boolean" },
+    "approve-outgoing": { type: "boolean" },
     ...INPUT_OPTIONS,
   });
   const id = positionals[1];
@@ -96,7 +97,7 @@ async function instantiateCommand(ctx: Context, argv: string[]): Promise<number>
     return ExitCode.ok;
   }
   out.progress();
-  const report = await runStoredPlan(ctx, made.planId, made.plan, { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback) });
+  const report = await runStoredPlan(ctx, made.planId, made.plan, { inputs, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback), approveOutgoing: Boolean(values["approve-outgoing"]) });
   out.result({ ...json, run: report.json });
   return report.code;
 }
@@ -154,7 +155,7 @@ export const templatesCommand: Command = {
     "delete: saved templates only; built-in ones are part of the code.",
   ],
   async run(ctx, argv) {
-    const { positionals } = parseCommandArgs(argv, { param: { type: "string", multiple: true }, "no-save": { type: "boolean" }, save: { type: "string" }, execute: { type: "boolean" }, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" }, name: { type: "string" }, description: { type: "string" }, id: { type: "string" }, lift: { type: "string", multiple: true }, ...INPUT_OPTIONS });
+    const { positionals } = parseCommandArgs(argv, { param: { type: "string", multiple: true }, "no-save": { type: "boolean" }, save: { type: "string" }, execute: { type: "boolean" }, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" }, "approve-outgoing": { type: "boolean" }, name: { type: "string" }, description: { type: "string" }, id: { type: "string" }, lift: { type: "string", multiple: true }, ...INPUT_OPTIONS });
     const sub = positionals[0] ?? "list";
     switch (sub) {
       case "list":

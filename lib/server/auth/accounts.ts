@@ -159,6 +159,70 @@ export class Accounts {
     };
   }
 
+  /**
+   * Gives a member another role. Trellis always keeps an owner: the last one cannot be given
+   * another role (the owners are locked while this is decided, so two owners demoting each
+   * other at once cannot leave none). Their sessions and tokens act with the new role at once.
+   */
+  async changeRole(by: Actor, userId: string, role: Role) {
+    requirePerson(by, "Members exist once accounts are on.");
+    const row = await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "auth_user" WHERE role = 'owner' FOR UPDATE`;
+      const user = await tx.user.findUnique({ where: { id: userId } });
+      if (!user) throw notFound(`There is no member ${userId}.`);
+      if (user.role === "owner" && role !== "owner" && (await tx.user.count({ where: { role: "owner" } })) <= 1) {
+        throw conflict(`${user.email} is the only owner: make another member an owner first.`);
+      }
+      return tx.user.update({ where: { id: userId }, data: { role } });
+    });
+    return { id: row.id, name: row.name, email: row.email, role: Role.catch("viewer").parse(row.role), createdAt: row.createdAt.toISOString() };
+  }
+
+  /**
+   * Removes a member: their account, sessions and API tokens go (they are signed out at once);
+   * what they did stays recorded under their e-mail. Never the last owner.
+   */
+  async removeMember(by: Actor, userId: string): Promise<void> {
+    requirePerson(by, "Members exist once accounts are on.");
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "auth_user" WHERE role = 'owner' FOR UPDATE`;
+      const user = await tx.user.findUnique({ where: { id: userId } });
+      if (!user) throw notFound(`There is no member ${userId}.`);
+      if (user.role === "owner" && (await tx.user.count({ where: { role: "owner" } })) <= 1) {
+        throw conflict(`${user.email} is the only owner and cannot be removed: make another member an owner first.`);
+      }
+      await tx.user.delete({ where: { id: userId } });
+    });
+  }
+
+  /** Revokes an invitation that has not been used: its link stops working. */
+  async revokeInvitation(id: string): Promise<void> {
+    const done = await this.prisma.invitation.updateMany({ where: { id, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (done.count === 0) throw notFound(`There is no pending invitation ${id}.`);
+  }
+
+  /**
+   * Changes the signed-in person's password (better-auth's changePassword, which checks the
+   * current one); their other sessions are signed out. A token cannot do it: it needs the session.
+   */
+  async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }, headers: Headers): Promise<void> {
+    const person = requirePerson(actor, "There is no password to change while accounts are off.");
+    if (person.tokenId) throw new RequestError(403, "forbidden", "Change your password while signed in to Trellis, not with an API token.");
+    if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw badRequest(`The new password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+    if (input.newPassword.length > 256) throw badRequest("The new password is longer than 256 characters.");
+    const session = await this.auth.api.getSession({ headers });
+    if (!session || session.user.id !== person.userId) throw new RequestError(403, "forbidden", "Change your password while signed in to Trellis.");
+    try {
+      // This session stays as it is (its cookie unchanged); the person's other sessions end below.
+      await this.auth.api.changePassword({ body: { currentPassword: input.currentPassword, newPassword: input.newPassword, revokeOtherSessions: false }, headers });
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 400 || status === 401 || status === 403) throw new RequestError(400, "wrong_password", "The current password is not right.");
+      throw err;
+    }
+    await this.prisma.session.deleteMany({ where: { userId: person.userId, token: { not: session.session.token } } });
+  }
+
   // ---- API tokens ----
 
   async createToken(actor: Actor, input: { name: string; scopes: TokenScope[]; expiresInDays?: number }): Promise<{ token: string; info: TokenInfo }> {

@@ -1,0 +1,71 @@
+/**
+ * The Connections page: a person adds the real server-everything (stdio) with an env secret from
+ * the page, sees it connect, sees its tools become actions on /catalog at once (no restart), and
+ * finds the secret's value nowhere on either page; editing keeps the secret without showing it;
+ * removing takes the tools away.
+ */
+import { expect, test } from "@playwright/test";
+import path from "node:path";
+import { screenshotDir } from "./support";
+
+const EVERYTHING = path.join(process.cwd(), "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
+const SECRET = "page-secret-3e8f1a27c9d04b65";
+
+test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+test("adds an MCP server from the Connections page; its tools become actions; the secret is shown nowhere", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Connections" }).click();
+  await expect(page).toHaveURL(/\/connections$/);
+  await expect(page.getByTestId("connection-list")).toContainText("No connections yet");
+
+  const form = page.getByTestId("add-connection");
+  await form.getByTestId("connection-name").fill("kit");
+  await form.getByTestId("connection-command").fill(process.execPath);
+  await form.getByTestId("connection-args").fill(`${EVERYTHING}\nstdio`);
+  await form.getByTestId("secret-name").fill("KIT_TOKEN");
+  await form.getByTestId("secret-value").fill(SECRET);
+  await form.getByTestId("save-connection").click();
+
+  const row = page.locator('[data-testid="connection"][data-name="kit"]');
+  await expect(row).toHaveAttribute("data-status", "ok", { timeout: 60_000 });
+  await expect(row).toContainText("13 actions");
+  await expect(row.getByTestId("connection-secrets")).toContainText("KIT_TOKEN");
+  // The add form is empty again: the value is not kept in the page.
+  await expect(page.getByTestId("add-connection").getByTestId("secret-value")).toHaveValue("");
+  await page.screenshot({ path: path.join(screenshotDir, "connections.png"), fullPage: true });
+  expect(await page.content()).not.toContain(SECRET);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog" }).click();
+  const source = page.locator('[data-testid="catalog-source"][data-source="kit"]');
+  await expect(source).toHaveAttribute("data-status", "ok");
+  await expect(source).toContainText("13 actions");
+  await expect(page.locator('[data-action="kit.get-sum"]')).toBeVisible();
+  expect(await page.content()).not.toContain(SECRET);
+});
+
+test("edits a connection without re-entering its secret, tests it, and removes it", async ({ page }) => {
+  await page.goto("/connections");
+  const row = page.locator('[data-testid="connection"][data-name="kit"]');
+  await row.getByTestId("edit-connection").click();
+  const edit = page.getByTestId("connection-form").first();
+  await expect(edit.locator('[data-testid="existing-secret"][data-secret="KIT_TOKEN"]')).toBeVisible();
+  await expect(edit.locator('[data-testid="existing-secret"] input[type="password"]')).toHaveValue("");
+  await edit.getByTestId("add-secret").click();
+  await edit.getByTestId("secret-name").fill("EXTRA_FLAG");
+  await edit.getByTestId("secret-value").fill("extra-value-123");
+  await edit.getByTestId("save-connection").click();
+  await expect(row.getByTestId("connection-secrets")).toContainText("EXTRA_FLAG");
+  await expect(row.getByTestId("connection-secrets")).toContainText("KIT_TOKEN");
+  await expect(row).toHaveAttribute("data-status", "ok", { timeout: 60_000 });
+  await row.getByTestId("test-connection").click();
+  await expect(row).toHaveAttribute("data-status", "ok", { timeout: 60_000 });
+  expect(await page.content()).not.toContain(SECRET);
+
+  page.once("dialog", (d) => void d.accept());
+  await row.getByTestId("remove-connection").click();
+  await expect(row).toHaveCount(0);
+  await page.goto("/catalog");
+  await expect(page.locator('[data-testid="catalog-source"][data-source="kit"]')).toHaveCount(0);
+  await expect(page.locator('[data-action="kit.get-sum"]')).toHaveCount(0);
+});

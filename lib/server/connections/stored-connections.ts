@@ -1,0 +1,234 @@
+/**
+ * Connections added at run time: the rows of the Connection table, each opened as a live MCP
+ * connection whose tools join the catalog (it is an `ActionSource` of the live registry) and
+ * leave it when the connection is removed, without a restart.
+ *
+ * Secrets are decrypted only to start a connection (env of the process, headers of the requests)
+ * and handed to the process-wide redactor at once; a connection whose secrets cannot be decrypted
+ * (TRELLIS_SECRET_KEY changed, data damaged) is shown unavailable, "secret cannot be read", and
+ * never stops anything else. A server of TRELLIS_MCP_CONFIG of the same name wins: the stored
+ * one is kept, not connected, and shown as shadowed.
+ */
+import type { Action, LogLevel } from "../../core/action";
+import type { CatalogSource } from "../../core/catalog";
+import { conflict, notFound, RequestError } from "../../core/errors";
+import type { ActionSource } from "../../catalogs/live-registry";
+import { describeServer, type McpServerConfig } from "../../catalogs/mcp/config";
+import { McpServerConnection, type McpConnectionOptions } from "../../catalogs/mcp/connection";
+import { McpConnectionConfig, type Connection, type CreateConnectionBody, type UpdateConnectionBody } from "../../contract/connections";
+import { deleteConnectionRow, getConnectionRow, insertConnectionRow, listConnectionRows, updateConnectionRow, type ConnectionRow } from "../../store/connections";
+import type { Db } from "../../store/database";
+import { redactSecrets, setSecretValues } from "./redaction";
+import { SecretUnreadableError, type SecretBox } from "./secret-box";
+
+export const SECRET_UNREADABLE = "secret cannot be read";
+
+interface Entry {
+  row: ConnectionRow;
+  config?: McpConnectionConfig;
+  connection?: McpServerConnection;
+  /** why it is not connected */
+  problem?: { status: "unavailable" | "shadowed"; reason: string };
+}
+
+export interface StoredConnectionsOptions {
+  /** the servers of TRELLIS_MCP_CONFIG: they win a name clash */
+  configNames: ReadonlySet<string>;
+  /** names taken by other sources now (built-in flows, tool catalogs, the config file's servers) */
+  takenNames(): ReadonlySet<string>;
+  /** how long a change waits for the connection's first attempt before it answers */
+  waitMs?: number;
+  connection?: Omit<McpConnectionOptions, "onChange" | "log" | "redact">;
+  log?(level: LogLevel, message: string): void;
+}
+
+export class StoredConnections implements ActionSource {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<() => void>();
+  /** changes run one at a time */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Db, private readonly box: SecretBox, private readonly options: StoredConnectionsOptions) {}
+
+  /** Opens every stored connection and waits for their first attempts (at most `waitMs`). Never rejects for a connection's sake. */
+  async start(): Promise<void> {
+    const rows = await listConnectionRows(this.db);
+    await Promise.all(rows.map((row) => this.open(row)));
+  }
+
+  actions(): Action[] {
+    return [...this.entries.values()].flatMap((e) => e.connection?.actions() ?? []);
+  }
+
+  sources(): CatalogSource[] {
+    const out: CatalogSource[] = [];
+    for (const e of this.entries.values()) {
+      if (e.problem?.status === "shadowed") continue;
+      if (e.connection) out.push({ ...e.connection.source(), detail: `connection: ${e.connection.source().detail ?? ""}` });
+      else out.push({ id: e.row.name, kind: "mcp", status: "unavailable", reason: e.problem?.reason ?? "not connected", detail: `connection: ${detailOf(e)}`, actions: 0, prefix: `${e.row.name}.` });
+    }
+    return out;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): Connection[] {
+    return [...this.entries.values()].sort((a, b) => a.row.name.localeCompare(b.row.name)).map((e) => this.view(e));
+  }
+
+  create(body: CreateConnectionBody, by: string): Promise<Connection> {
+    return this.serial(async () => {
+      const { name } = body;
+      if (this.entries.has(name)) throw conflict(`A connection named "${name}" exists already.`);
+      if (!this.options.configNames.has(name) && this.options.takenNames().has(name)) throw conflict(`"${name}" is taken: Trellis has a flow or a source of that name already. Choose another name.`, { name });
+      const secretNames = Object.keys(body.secrets);
+      const row = await insertConnectionRow(this.db, { name, kind: body.kind, config: body.config, secretNames, secrets: secretNames.length ? this.box.seal(body.secrets, name) : null, createdBy: by });
+      this.options.log?.("info", `connection ${name} added by ${by}.`);
+      return this.view(await this.open(row));
+    });
+  }
+
+  update(name: string, body: UpdateConnectionBody, by: string): Promise<Connection> {
+    return this.serial(async () => {
+      const row = await getConnectionRow(this.db, name);
+      if (!row) throw notFound(`There is no connection named "${name}".`);
+      let secrets: Record<string, string> = {};
+      if (row.secrets) {
+        try {
+          secrets = this.box.open(row.secrets, name);
+        } catch (err) {
+          if (!(err instanceof SecretUnreadableError)) throw err;
+          // What cannot be read cannot be kept: every secret must be given again (or removed).
+          const missing = row.secretNames.filter((n) => !(n in body.secrets));
+          if (missing.length) throw new RequestError(400, "secret_unreadable", `The stored secrets of "${name}" cannot be read (${err.message}). Enter each of them again (or remove it): ${missing.join(", ")}.`, { missing });
+        }
+      }
+      for (const [key, value] of Object.entries(body.secrets)) {
+        if (value === null) delete secrets[key];
+        else secrets[key] = value;
+      }
+      const secretNames = Object.keys(secrets);
+      const updated = await updateConnectionRow(this.db, name, { config: body.config ?? row.config, secretNames, secrets: secretNames.length ? this.box.seal(secrets, name) : null, updatedBy: by });
+      this.options.log?.("info", `connection ${name} changed by ${by}.`);
+      return this.view(await this.open(updated));
+    });
+  }
+
+  remove(name: string, by: string): Promise<{ ok: true; name: string }> {
+    return this.serial(async () => {
+      const deleted = await deleteConnectionRow(this.db, name);
+      const entry = this.entries.get(name);
+      if (!deleted && !entry) throw notFound(`There is no connection named "${name}".`);
+      this.entries.delete(name);
+      await entry?.connection?.close();
+      setSecretValues(sourceKey(name), []);
+      this.changed();
+      this.options.log?.("info", `connection ${name} removed by ${by}.`);
+      return { ok: true as const, name };
+    });
+  }
+
+  /** Connects again now, with what is stored (secrets read again). */
+  reconnect(name: string): Promise<Connection> {
+    return this.serial(async () => {
+      const row = await getConnectionRow(this.db, name);
+      if (!row) throw notFound(`There is no connection named "${name}".`);
+      return this.view(await this.open(row));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await Promise.all([...this.entries.values()].map((e) => e.connection?.close()));
+    this.entries.clear();
+  }
+
+  /** (Re)opens a row: the old connection of that name is closed first. Waits for the first attempt, at most `waitMs`. */
+  private async open(row: ConnectionRow): Promise<Entry> {
+    const old = this.entries.get(row.name);
+    await old?.connection?.close();
+    const entry: Entry = { row };
+    this.entries.set(row.name, entry);
+    const parsed = row.kind === "mcp" ? McpConnectionConfig.safeParse(row.config) : undefined;
+    if (!parsed?.success) {
+      entry.problem = { status: "unavailable", reason: `its stored configuration (kind "${row.kind}") is not one this Trellis can use` };
+    } else {
+      entry.config = parsed.data;
+      if (this.options.configNames.has(row.name)) {
+        entry.problem = { status: "shadowed", reason: `TRELLIS_MCP_CONFIG has a server named "${row.name}", which wins; rename or remove one of them` };
+      } else {
+        let secrets: Record<string, string> = {};
+        try {
+          if (row.secrets) secrets = this.box.open(row.secrets, row.name);
+        } catch (err) {
+          if (!(err instanceof SecretUnreadableError)) throw err;
+          entry.problem = { status: "unavailable", reason: `${SECRET_UNREADABLE}: ${err.message}` };
+          this.options.log?.("warn", `connection ${row.name}: ${SECRET_UNREADABLE} (${err.message}).`);
+        }
+        if (!entry.problem) {
+          setSecretValues(sourceKey(row.name), Object.values(secrets));
+          entry.connection = new McpServerConnection(row.name, serverConfig(entry.config, secrets), {
+            ...this.options.connection,
+            onChange: () => this.changed(),
+            log: this.options.log,
+            redact: redactSecrets,
+          });
+        }
+      }
+    }
+    this.changed();
+    if (entry.connection) await waitAtMost(entry.connection.start(), this.options.waitMs ?? 15_000);
+    return entry;
+  }
+
+  private view(e: Entry): Connection {
+    const source = e.connection?.source();
+    const status = e.problem?.status ?? source?.status ?? "unavailable";
+    const reason = e.problem?.reason ?? source?.reason;
+    return {
+      name: e.row.name,
+      kind: "mcp",
+      config: e.config ?? { transport: "stdio", command: "(unreadable)", args: [] },
+      secretNames: [...e.row.secretNames],
+      status,
+      ...(reason ? { reason } : {}),
+      detail: detailOf(e),
+      actions: (e.connection?.actions() ?? []).map((a) => a.id),
+      createdBy: e.row.createdBy,
+      updatedBy: e.row.updatedBy,
+      createdAt: e.row.createdAt.toISOString(),
+      updatedAt: e.row.updatedAt.toISOString(),
+    };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+const sourceKey = (name: string) => `connection:${name}`;
+
+/** The connection as the MCP client takes it: secrets become the env of a stdio server, the headers of an HTTP one. */
+export function serverConfig(config: McpConnectionConfig, secrets: Record<string, string>): McpServerConfig {
+  if (config.transport === "stdio") return { command: config.command, args: config.args, env: secrets, ...(config.cwd ? { cwd: config.cwd } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) };
+  return { url: config.url, headers: secrets, ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) };
+}
+
+function detailOf(e: Entry): string {
+  return e.config ? describeServer(serverConfig(e.config, {})) : "(its configuration cannot be read)";
+}
+
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); timer.unref?.(); })]);
+  clearTimeout(timer);
+}

@@ -1,6 +1,6 @@
 import type { CatalogSource } from "@/lib/core/catalog";
 
-const KIND: Record<CatalogSource["kind"], string> = { builtin: "built-in", mcp: "MCP server", taskbench: "tool catalog", openapi: "HTTP API" };
+const KIND: Record<CatalogSource["kind"], string> = { builtin: "built-in", mcp: "MCP server", taskbench: "tool catalog", openapi: "HTTP API", plans: "plans" };
 const STATUS: Record<CatalogSource["status"], { label: string; badge: string }> = {
   ok: { label: "available", badge: "ok" },
   connecting: { label: "connecting", badge: "info" },

@@ -20,5 +20,6 @@ export const api = {
   diff: (planId: string, from: string, to: string) => client.call("diffVersions", { params: { id: planId }, query: { from, to } }),
   refine: (planId: string, body: { instruction: string; plan: Plan }) => client.call("refinePlan", { params: { id: planId }, body }),
   archive: (planId: string, archived: boolean) => (archived ? client.call("archivePlan", { params: { id: planId } }) : client.call("unarchivePlan", { params: { id: planId } })),
+  publish: (planId: string, published: boolean) => (published ? client.call("publishPlan", { params: { id: planId } }) : client.call("unpublishPlan", { params: { id: planId } })),
   deletePlan: (planId: string, withRuns: boolean) => client.call("deletePlan", { params: { id: planId }, query: withRuns ? { withRuns: "true" } : {} }),
 };

@@ -42,6 +42,15 @@ export function useArchivePlan(planId: string) {
   });
 }
 
+/** Publishes the plan as a tool of its own at /api/mcp, or stops publishing it. */
+export function usePublishPlan(planId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (published: boolean) => api.publish(planId, published),
+    onSuccess: (r) => qc.setQueryData<PlanDetail>(planKey(planId), (d) => (d ? { ...d, plan: { ...d.plan, published: r.published, slug: r.slug } } : d)),
+  });
+}
+
 /** Deletes the plan (with its runs when it has some); the caller leaves the page. */
 export function useDeletePlan(planId: string) {
   const qc = useQueryClient();

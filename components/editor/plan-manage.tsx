@@ -8,7 +8,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { PlanDetail } from "./api";
-import { useArchivePlan, useDeletePlan } from "./plan-bridge";
+import { useArchivePlan, useDeletePlan, usePublishPlan } from "./plan-bridge";
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
@@ -16,14 +16,28 @@ export function PlanManage({ detail }: { detail: PlanDetail }) {
   const router = useRouter();
   const archive = useArchivePlan(detail.plan.id);
   const remove = useDeletePlan(detail.plan.id);
+  const publish = usePublishPlan(detail.plan.id);
+  const published = detail.plan.published === true;
   const [confirming, setConfirming] = useState(false);
   const { total, active } = detail.plan.runs;
   const archived = detail.plan.archivedAt !== null;
-  const error = (archive.error ?? remove.error)?.message;
+  const error = (archive.error ?? remove.error ?? publish.error)?.message;
   const what = [plural(detail.latest.number, "version"), ...(total ? [plural(total, "run")] : [])].join(" and ");
 
   return (
     <div className="stack" style={{ gap: 12 }} data-testid="plan-manage">
+      <div className="stack" style={{ gap: 6 }} data-testid="plan-publishing">
+        <b>Use as an action and an MCP tool</b>
+        <p className="subtle">
+          {detail.plan.slug
+            ? <>Other plans use it as the action <code>plan.{detail.plan.slug}</code>. {published ? <>Published: MCP clients of <code>/api/mcp</code> see it as the tool <code>{detail.plan.slug}</code>.</> : "Publish it to offer it as a tool of its own at /api/mcp."}</>
+            : "Declare plan inputs and named outputs, and save: other plans can then use it as a step, and it can be published as an MCP tool."}
+        </p>
+        <label className="row" style={{ gap: 8 }}>
+          <input type="checkbox" checked={published} disabled={publish.isPending || (!published && !detail.plan.slug)} onChange={(e) => publish.mutate(e.target.checked)} data-testid="publish-plan" />
+          Published as an MCP tool
+        </label>
+      </div>
       <div className="stack" style={{ gap: 6 }}>
         <b>{archived ? "Archived" : "Archive"}</b>
         <p className="subtle">

@@ -40,6 +40,7 @@ export function RunViewPage({ data }: { data: RunPageData }) {
           <div className="eyebrow">
             <Link href="/runs">Runs</Link> / <Link href={`/plans/${data.meta.planId}`}>{data.meta.planTitle}</Link> · v{data.meta.versionNumber}
             {data.meta.retryOfId ? <> · retry of <Link href={`/runs/${data.meta.retryOfId}`}>{data.meta.retryOfId.slice(0, 8)}</Link></> : null}
+            {data.meta.parent ? <> · child run of <Link data-testid="parent-run-link" href={`/runs/${data.meta.parent.runId}`}>{data.meta.parent.runId.slice(0, 8)}</Link> (step <code>{data.meta.parent.stepId}</code>)</> : null}
             {data.meta.startedBy ? <> · started by <span data-testid="run-started-by">{data.meta.startedBy}</span></> : null}
           </div>
           <h1 className="row">Run <span className="mono subtle" style={{ fontSize: 18 }}>{view.id.slice(0, 8)}</span> <StatusBadge status={view.status} outcome={outcome} testId="run-status" />{data.meta.options.dryRun ? <DryRunBadge /> : null}</h1>
@@ -77,7 +78,7 @@ export function RunViewPage({ data }: { data: RunPageData }) {
         <section className="card run-graph-card">
           <RunGraph plan={data.plan} actions={data.actions} steps={view.steps} now={now} selected={selected} onSelect={setSelected} fitKey={step ? "with-drawer" : "full"} />
         </section>
-        {step ? <StepDrawer runId={view.id} step={step} spec={specs.get(step.action)} view={view.steps[step.id]} now={now} onClose={() => setSelected(null)} onSelect={setSelected} /> : null}
+        {step ? <StepDrawer runId={view.id} step={step} spec={specs.get(step.action)} view={view.steps[step.id]} now={now} onClose={() => setSelected(null)} onSelect={setSelected} childRuns={data.children} lastSeq={view.lastSeq} /> : null}
       </div>
 
       <section className="card">

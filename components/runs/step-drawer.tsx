@@ -8,9 +8,10 @@ import { StepPreview } from "./dry-run";
 import { StatusBadge, formatDuration } from "./status";
 import { ValueView } from "./value-view";
 import { useCan } from "@/components/ui/access";
+import { ChildRunPanel, type ChildRunRef } from "./child-run-panel";
 
 /** Everything about one step of the run: input, output, logs, attempts, errors and why it skipped. */
-export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: { runId: string; step: Step; spec?: ActionSpec; view: StepView; now: number; onClose(): void; onSelect(id: string): void }) {
+export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect, childRuns, lastSeq }: { runId: string; step: Step; spec?: ActionSpec; view: StepView; now: number; onClose(): void; onSelect(id: string): void; childRuns?: ChildRunRef[]; lastSeq?: number }) {
   const start = view.startedAt ? Date.parse(view.startedAt) : null;
   const end = view.finishedAt ? Date.parse(view.finishedAt) : now;
   const canApprove = useCan("approve");
@@ -35,6 +36,8 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect }: 
           {view.reusedFromRunId ? (<><dt>Reused</dt><dd>output from an earlier run</dd></>) : null}
           {view.approval ? (<><dt>Approval</dt><dd>{view.approval.decision}{view.approval.by ? ` by ${view.approval.by}` : ""}{view.approval.comment ? `: “${view.approval.comment}”` : ""}</dd></>) : null}
         </dl>
+
+        {step.action.startsWith("plan.") ? <ChildRunPanel runId={runId} stepId={step.id} stepStatus={view.status} initial={childRuns ?? []} lastSeq={lastSeq ?? 0} /> : null}
 
         {view.status === "awaiting_approval" && view.waitingFor?.length ? (
           <p className="subtle" data-testid="approval-reasons">Waits for approval because {view.waitingFor.map((r) => APPROVAL_REASON_TEXT[r]).join("; and ")}.</p>

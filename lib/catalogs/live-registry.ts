@@ -61,8 +61,12 @@ export class LiveRegistry implements ActionLookup {
     if (!this.current) {
       // A server's tool may not shadow an action Trellis already has: it is left out, once said.
       const taken = new Set(this.fixedIds);
+      // Several versions of one action may come from the one source that has it (a saved plan's versions).
+      const versions = new Map<string, { source?: string; versions: Set<number> }>();
       const dynamic = [...(this.mcp?.actions() ?? []), ...this.extra.flatMap((o) => o.actions())].filter((a) => {
-        if (!taken.has(a.id)) { taken.add(a.id); return true; }
+        const own = versions.get(a.id);
+        if (own && own.source === a.spec.source && !own.versions.has(a.version)) { own.versions.add(a.version); return true; }
+        if (!taken.has(a.id)) { taken.add(a.id); versions.set(a.id, { source: a.spec.source, versions: new Set([a.version]) }); return true; }
         if (!this.warned.has(a.id)) { this.warned.add(a.id); this.log?.("warn", `the ${a.spec.source?.startsWith("openapi:") ? "API operation" : "MCP tool"} ${a.id} is left out: an action of that id already exists.`); }
         return false;
       });

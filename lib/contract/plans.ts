@@ -111,6 +111,10 @@ export const PlanDetail = z.object({
     archivedAt: IsoDate.nullable(),
     /** who created it (see VersionSummary.createdBy) */
     createdBy: z.string().nullable().optional(),
+    /** its action is plan.<slug> once it declares inputs and outputs (see README "Plans as actions") */
+    slug: z.string().nullable().optional(),
+    /** a tool of its own at /api/mcp */
+    published: z.boolean().optional(),
     /** its runs, and how many of them have not ended (a plan with such a run cannot be deleted) */
     runs: z.object({ total: z.number().int(), active: z.number().int() }),
   }),
@@ -167,6 +171,10 @@ export type PlanDeleted = z.infer<typeof PlanDeleted>;
 
 export const PlanArchived = z.object({ id: z.string(), archivedAt: IsoDate.nullable() });
 export type PlanArchived = z.infer<typeof PlanArchived>;
+
+/** Whether a plan is published (a tool of its own at /api/mcp), its slug (its action is plan.<slug>) and its tool's name. */
+export const PlanPublished = z.object({ id: z.string(), published: z.boolean(), slug: z.string().nullable(), tool: z.string().nullable() });
+export type PlanPublished = z.infer<typeof PlanPublished>;
 
 // ---- refine ----
 

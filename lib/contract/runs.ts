@@ -64,6 +64,9 @@ export const RunRecord = RunFields.extend({
   options: RunOptions,
   lastSeq: z.number().int(),
   retryOfId: z.string().nullable().optional(),
+  /** a child run's parent: the run and the step (a plan action) that started it */
+  parentRunId: z.string().nullable().optional(),
+  parentStepId: z.string().nullable().optional(),
   createdAt: IsoDate,
   /** how a succeeded run went (null unless it succeeded): the same reducer's fields, read by runOutcome */
   outcome: RunOutcome.nullable(),
@@ -113,7 +116,11 @@ export const RunPage = z.object({
     retryOfId: z.string().nullable(),
     /** who started (or retried) it: a person's e-mail, or "local"; null before Trellis recorded it */
     startedBy: z.string().nullable().optional(),
+    /** a child run's parent: the run and the step (a plan action) that started it */
+    parent: z.object({ runId: z.string(), stepId: z.string() }).nullable().optional(),
   }),
+  /** the child runs its plan-action steps started, newest last */
+  children: z.array(z.object({ stepId: z.string(), runId: z.string(), status: z.string() })).optional(),
   /** who did what to the run, oldest first: started, approved, rejected, cancelled */
   audit: z.array(AuditEntry).optional(),
 });

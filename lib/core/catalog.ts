@@ -12,7 +12,7 @@ import type { Action, ActionSpec } from "./action";
  */
 export const CatalogSource = z.object({
   id: z.string(),
-  kind: z.enum(["builtin", "mcp", "taskbench", "openapi"]),
+  kind: z.enum(["builtin", "mcp", "taskbench", "openapi", "plans"]),
   /** ok: its actions can run; connecting: not yet known; unavailable: down, with the reason */
   status: z.enum(["ok", "connecting", "unavailable"]),
   reason: z.string().optional(),

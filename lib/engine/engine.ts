@@ -88,6 +88,8 @@ export interface StartRequest {
   planVersionId: string;
   inputs?: Record<string, unknown>;
   options?: RunOptionsInput;
+  /** a child run: the run and step of the plan action that starts it (recorded on the run) */
+  parent?: { runId: string; stepId: string };
 }
 
 const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
@@ -157,7 +159,7 @@ export class Engine {
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
     const newRun: NewRun = {
-      run: { id: runId, planId: version.planId, planVersionId: version.id, inputs, options },
+      run: { id: runId, planId: version.planId, planVersionId: version.id, inputs, options, ...(req.parent ? { parentRunId: req.parent.runId, parentStepId: req.parent.stepId } : {}) },
       steps: plan.steps.map((s) => newStep(runId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
     };

@@ -8,6 +8,9 @@ export class StepTimeoutError extends Error {
   }
 }
 
+/** Why a step's signal aborts when its engine stops (a close, a lost claim, a storage failure): the run is not cancelled, it resumes. */
+export const ENGINE_STOPPED = "the engine stopped";
+
 export class StepCancelledError extends Error {
   constructor(reason = "the run was cancelled") {
     super(reason);

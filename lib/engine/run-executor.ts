@@ -7,7 +7,7 @@
 import { dependenciesOf, mergeOnlyDependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
-import { StepCancelledError } from "./failure";
+import { ENGINE_STOPPED, StepCancelledError } from "./failure";
 import { StepBoundaryError, storedOutput, zodMessage } from "./step-boundary";
 import { afterFailure, attemptAction, prepareStep, runAttempt, stepFailedEvent, stepFailure, type AttemptContext } from "./step-run";
 import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
@@ -629,7 +629,7 @@ export class RunExecutor {
     if (this.finished) return;
     // A storage failure mid-run: stop scheduling; the run resumes from its last commit on restart.
     this.ctx.log("error", `run ${this.runId} stopped: ${(err as Error)?.message ?? err}`);
-    for (const ac of this.running.values()) ac.abort(new StepCancelledError("the engine stopped"));
+    for (const ac of this.running.values()) ac.abort(new StepCancelledError(ENGINE_STOPPED));
     this.finished = true;
     this.resolveDone();
   }

@@ -39,6 +39,9 @@ export interface RunRecord {
   partial?: boolean;
   lastSeq: number;
   retryOfId?: string | null;
+  /** set on a child run: the run and step (of a plan action) that started it */
+  parentRunId?: string | null;
+  parentStepId?: string | null;
   createdAt: Date;
   startedAt?: Date | null;
   finishedAt?: Date | null;
@@ -72,7 +75,7 @@ export interface RunClaim {
 
 /** A run to create: what its events do not say, and its first events (`run.queued` first). */
 export interface NewRun {
-  run: Pick<RunRecord, "id" | "planId" | "planVersionId" | "inputs" | "options"> & { retryOfId?: string | null };
+  run: Pick<RunRecord, "id" | "planId" | "planVersionId" | "inputs" | "options"> & { retryOfId?: string | null; parentRunId?: string | null; parentStepId?: string | null };
   steps: { stepId: string; idempotencyKey: string }[];
   events: NewEvent[];
 }
@@ -141,7 +144,7 @@ export function stepRecordOf(stepId: string, idempotencyKey: string, s: StepFiel
 export function newRunRecords(input: NewRun, events: readonly RunEvent[], createdAt: Date): { run: RunRecord; steps: StepRecord[] } {
   const state = foldRunEvents(emptyRunState(input.run.id, input.steps.map((s) => s.stepId)), events);
   return {
-    run: { ...input.run, retryOfId: input.run.retryOfId ?? null, status: state.status, outputs: state.outputs ?? null, failure: state.failure ?? null, usage: state.usage ?? null, rejected: state.rejected ?? false, partial: state.partial ?? false, lastSeq: state.lastSeq, createdAt, startedAt: date(state.startedAt), finishedAt: date(state.finishedAt) },
+    run: { ...input.run, retryOfId: input.run.retryOfId ?? null, parentRunId: input.run.parentRunId ?? null, parentStepId: input.run.parentStepId ?? null, status: state.status, outputs: state.outputs ?? null, failure: state.failure ?? null, usage: state.usage ?? null, rejected: state.rejected ?? false, partial: state.partial ?? false, lastSeq: state.lastSeq, createdAt, startedAt: date(state.startedAt), finishedAt: date(state.finishedAt) },
     steps: input.steps.map((s) => stepRecordOf(s.stepId, s.idempotencyKey, state.steps[s.stepId])),
   };
 }

@@ -21,6 +21,8 @@ import type { Actor, Permission } from "../contract/access";
 import { authorize } from "./auth/access";
 import { forbidden } from "./auth/accounts";
 import { errorResponse, refuseCrossSite } from "./route";
+import { publishedPlans } from "./plan-publishing";
+import { serverLog } from "./log";
 import { redactSecrets, redactText } from "./connections/redaction";
 import { enforceLimit } from "./limits";
 import type { Limit } from "../contract/operation";
@@ -37,6 +39,7 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
     return errorResponse(err, "POST /api/mcp");
   }
   const server = trellisMcpServer(actor);
+  await addPublishedPlans(server, actor);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {
@@ -145,4 +148,63 @@ function trellisMcpServer(actor: Actor): McpServer {
     );
   }
   return server;
+}
+
+/**
+ * Each published plan (not archived) as a tool of its own, named from its slug: its inputs are the
+ * tool's input schema, its outputs the tool's output schema; a call runs the plan's latest version
+ * (permission `run`) and answers its outputs, or its failure as the tool's error. A plan whose
+ * schemas cannot be converted is left out, with a line in the server's log.
+ */
+async function addPublishedPlans(server: McpServer, actor: Actor): Promise<void> {
+  let plans: Awaited<ReturnType<typeof publishedPlans>>;
+  try {
+    plans = await publishedPlans();
+  } catch (err) {
+    serverLog().error(`/api/mcp: the published plans could not be read: ${(err as Error).message}`);
+    return;
+  }
+  for (const p of plans) {
+    let input: z.ZodType;
+    let output: z.ZodType;
+    try {
+      input = z.fromJSONSchema(p.input as Parameters<typeof z.fromJSONSchema>[0]);
+      output = z.fromJSONSchema(p.output as Parameters<typeof z.fromJSONSchema>[0]);
+    } catch (err) {
+      serverLog().warn(`/api/mcp: the published plan "${p.title}" (${p.planId}) is left out: its schemas cannot be converted (${(err as Error).message}).`);
+      continue;
+    }
+    try {
+      server.registerTool(
+        p.slug,
+        {
+          title: p.title,
+          description: `Runs the saved plan "${p.title}" and answers its outputs: ${p.goal}`,
+          inputSchema: input,
+          outputSchema: output,
+          annotations: { readOnlyHint: false, destructiveHint: true },
+        },
+        async (args: unknown) => {
+          try {
+            if (!actor.permissions.includes("run")) throw forbidden(actor, "run");
+            await enforceLimit("runs", actor);
+            const { runId } = await startRun(p.planId, StartRunBody.parse({ inputs: args ?? {} }));
+            await (await getTrellis()).engine.wait(runId, { untilApproval: true, timeoutMs: RUN_WAIT_MS }).catch(() => undefined);
+            const d = await runDetail(runId);
+            if (d.run.status === "succeeded") {
+              const outputs = redactSecrets((d.run.outputs ?? {}) as Record<string, unknown>);
+              return { content: [{ type: "text", text: JSON.stringify(outputs, null, 2) }], structuredContent: outputs };
+            }
+            const why = d.run.failure?.message ?? (d.run.status === "awaiting_approval" ? "it waits for a person's approval (see get_run, approve_step)" : `it is ${d.run.status}`);
+            return { isError: true, content: [{ type: "text", text: redactText(`The run ${runId} of "${p.title}" did not succeed: ${why}`) }, { type: "text", text: JSON.stringify(redactSecrets(runSummary(d)), null, 2) }] };
+          } catch (err) {
+            if (TrellisError.isInstance(err)) return { isError: true, content: [{ type: "text", text: redactText((err as Error).message) }] };
+            throw err;
+          }
+        },
+      );
+    } catch (err) {
+      serverLog().warn(`/api/mcp: the published plan "${p.title}" (${p.planId}) is left out: ${(err as Error).message}`);
+    }
+  }
 }

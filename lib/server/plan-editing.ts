@@ -13,6 +13,7 @@ import { planGoal } from "../planner/plan-goal";
 import { addVersion, deletePlan, getPlan, getVersion, listVersions, planRunCounts, setPlanArchived, type StoredVersion, type VersionSource } from "../store/plans";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
 import { configuredLlm } from "./planning";
+import { validateSavedPlan } from "./plan-validation";
 import { getTrellis, runsFolder } from "./trellis";
 
 export type { PlanDetail, RefineResult, SaveResult, VersionDetail, VersionSummary } from "../contract/plans";
@@ -45,8 +46,9 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
   const current = validatePlan(plan.latest.plan, t.catalog);
   const runs = await planRunCounts(t.database.prisma, planId);
   const coverage = plan.latest.coverage ?? (await listVersions(t.database.prisma, planId)).find((v) => v.coverage)?.coverage ?? null;
+  const publishing = await t.database.prisma.plan.findUnique({ where: { id: planId }, select: { slug: true, published: true } });
   return {
-    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, createdBy: plan.createdBy, runs },
+    plan: { id: plan.id, title: plan.title, createdAt: plan.createdAt.toISOString(), updatedAt: plan.updatedAt.toISOString(), archivedAt: plan.archivedAt?.toISOString() ?? null, createdBy: plan.createdBy, slug: publishing?.slug ?? null, published: publishing?.published ?? false, runs },
     latest: detailOf(plan.latest),
     issues: current.issues,
     valid: current.valid,
@@ -81,8 +83,9 @@ export async function saveEditedPlan(planId: string, body: SavePlanBody, source:
   if (body.baseVersionId && body.baseVersionId !== current.latest.id) {
     throw conflict(`This plan has a newer version (v${current.latest.number}) than the one you edited. Reload it, or save anyway to replace it.`, { latest: summarizeVersion(current.latest) });
   }
-  const { issues, valid } = validatePlan(parsed.data, t.catalog);
+  const { issues, valid } = validateSavedPlan(t, parsed.data, planId);
   const { version, created } = await addVersion(t.database.prisma, planId, { plan: parsed.data, issues, note: body.note || undefined, source });
+  if (created) await t.plans.refresh();
   return { version: detailOf(version), created, issues, valid };
 }
 
@@ -176,6 +179,7 @@ export async function refinePlan(planId: string, instruction: string, plan?: unk
 export async function deletePlanById(planId: string, query: DeletePlanQuery = {}): Promise<PlanDeleted> {
   const t = await getTrellis();
   const r = await deletePlan(t.database.prisma, planId, { withRuns: query.withRuns === "true" });
+  if (r.result === "deleted") await t.plans.refresh();
   switch (r.result) {
     case "not_found":
       throw notFound(`There is no plan ${planId}.`);
@@ -197,6 +201,7 @@ export async function archivePlanById(planId: string, archived: boolean): Promis
   const t = await getTrellis();
   const r = await setPlanArchived(t.database.prisma, planId, archived);
   if (!r) throw notFound(`There is no plan ${planId}.`);
+  await t.plans.refresh();
   return { id: planId, archivedAt: r.archivedAt?.toISOString() ?? null };
 }
 

@@ -1,10 +1,11 @@
 /** What the app asks of plans: list, read, import. Validates on the server every time. */
 import { planFromJson, readPlanFile } from "../contract/plan-file";
 import type { ImportedPlan, PlanList, PlanListQuery } from "../contract/plans";
-import { Plan, validatePlan, type ValidationIssue } from "../core";
+import { Plan, type ValidationIssue } from "../core";
 import { addVersion, createPlan, listPlans, type ArchivedFilter, type StoredVersion, type VersionSource } from "../store/plans";
 import { latestRunsByPlan } from "../store/runs";
 import { badRequest } from "./errors";
+import { validateSavedPlan } from "./plan-validation";
 import { getTrellis } from "./trellis";
 
 /** The home page's plans (archived ones only with `archived: "include"`), with the workspace's state. */
@@ -67,10 +68,11 @@ export async function importPlan(raw: unknown, options: { note?: string } = {}):
  */
 export async function savePlan(plan: Plan, options: { source: VersionSource; note?: string; planId?: string; model?: string; planning?: unknown; maxSteps?: number }): Promise<StoredVersion> {
   const t = await getTrellis();
-  const { issues } = validatePlan(plan, t.catalog, { maxSteps: options.maxSteps });
+  const { issues } = validateSavedPlan(t, plan, options.planId, { maxSteps: options.maxSteps });
   const version = { plan, issues, note: options.note, source: options.source, model: options.model, planning: options.planning };
-  if (options.planId) return (await addVersion(t.database.prisma, options.planId, version)).version;
-  return createPlan(t.database.prisma, version);
+  const saved = options.planId ? (await addVersion(t.database.prisma, options.planId, version)).version : await createPlan(t.database.prisma, version);
+  await t.plans.refresh();
+  return saved;
 }
 
 export function parsePlanId(id: string): string {

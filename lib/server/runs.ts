@@ -69,12 +69,14 @@ export async function runPageData(runId: string): Promise<RunPage> {
   const initial: RunView = { id: runId, status: "queued", lastSeq: 0, steps: Object.fromEntries(d.plan.steps.map((s) => [s.id, emptyStepView()])) };
   const view = applyRunEvents(initial, events);
   const actions = [...new Set(d.plan.steps.map((s) => s.action))].map((id) => t.catalog.get(id)).filter((a): a is ActionSpec => Boolean(a));
+  const children = await t.database.prisma.run.findMany({ where: { parentRunId: runId }, orderBy: { createdAt: "asc" }, select: { id: true, parentStepId: true, status: true } });
   // The run page is a page: no secret value on it (a plan literal or an older event that holds one).
   return redactSecrets({
+    children: children.map((c) => ({ stepId: c.parentStepId ?? "", runId: c.id, status: c.status })),
     view,
     plan: d.plan,
     actions,
-    meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null, startedBy },
+    meta: { planId: d.run.planId, planTitle: d.planTitle, versionNumber: d.versionNumber, planVersionId: d.run.planVersionId, inputs: d.run.inputs, options: d.run.options, createdAt: d.run.createdAt.toISOString(), retryOfId: d.run.retryOfId ?? null, startedBy, parent: d.run.parentRunId && d.run.parentStepId ? { runId: d.run.parentRunId, stepId: d.run.parentStepId } : null },
     audit: auditTrail(d.run.createdAt, startedBy, d.run.retryOfId ?? null, events),
   });
 }
@@ -135,7 +137,21 @@ async function findArtifact(runId: string, sha256: string) {
 export async function cancelRun(runId: string, actor: Actor): Promise<{ ok: true }> {
   const t = await getTrellis();
   await t.engine.cancel(runId, `${CANCELLED_BY}${actor.label}`);
+  await cancelChildren(t, runId, `its parent run ${runId} was cancelled by ${actor.label}`);
   return { ok: true };
+}
+
+/**
+ * The child runs (plan actions) of a cancelled run that have not ended, and theirs: a parent this
+ * process executes cancels them through its step's signal already; one that ran nowhere here did not.
+ */
+async function cancelChildren(t: Awaited<ReturnType<typeof getTrellis>>, runId: string, reason: string, depth = 0): Promise<void> {
+  if (depth > 8) return;
+  const open = await t.database.prisma.run.findMany({ where: { parentRunId: runId, status: { in: ["queued", "running", "awaiting_approval"] } }, select: { id: true } });
+  for (const child of open) {
+    await t.engine.cancel(child.id, reason).catch(() => undefined);
+    await cancelChildren(t, child.id, reason, depth + 1);
+  }
 }
 
 export async function approveStep(runId: string, body: DecisionBody, actor: Actor): Promise<{ ok: true }> {

@@ -8,6 +8,8 @@ import { catalogFromToolDesc } from "../catalogs/tool-desc";
 import { LiveRegistry } from "../catalogs/live-registry";
 import { parseMcpConfig } from "../catalogs/mcp/config";
 import { McpServers } from "../catalogs/mcp/servers";
+import { PlanActions } from "../catalogs/plans/plan-actions";
+import { enginePlanRunner } from "./plan-runner";
 import type { McpConfig } from "../catalogs/mcp/config";
 import { parseApisConfig, resolveRefs, secretsOf, type ApisConfig } from "../catalogs/openapi/config";
 import { ApiSources } from "../catalogs/openapi/apis";
@@ -49,6 +51,8 @@ export interface Trellis {
   apis: ApiSources;
   /** accounts, sessions and API tokens (off until an owner is set up, unless required) */
   accounts: Accounts;
+  /** saved plans as actions (plan.<slug>): refresh after plans change */
+  plans: PlanActions;
   /** MCP servers added at run time (the Connections page), their secrets encrypted in the database */
   connections: StoredConnections;
   /** queue mode (TRELLIS_REDIS_URL with DATABASE_URL): steps go to `trellis worker` processes */
@@ -119,6 +123,11 @@ async function open(): Promise<Trellis> {
     log: (level, message) => serverLog()[level](message),
     redact: redactSecrets,
   });
+  // Saved plans as actions: they run in this process (they start a child run and wait), never in step workers.
+  const plans = new PlanActions(database.prisma, () => registry.catalog, (level, message) => serverLog()[level](message));
+  plans.setRunner(enginePlanRunner(engine, database.prisma));
+  registry.addSource(plans);
+  await plans.refresh();
   const accounts = new Accounts(database.prisma, { secret, publicUrl: cfg.publicUrl, required: cfg.accounts === "required", loopback: cfg.loopback });
   return {
     config: cfg,
@@ -132,6 +141,7 @@ async function open(): Promise<Trellis> {
     llm,
     stepWorkers,
     mcp,
+    plans,
     apis,
     connections,
     queue,

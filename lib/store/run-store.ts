@@ -91,7 +91,7 @@ export class PrismaRunStore implements RunStore {
     await this.db.$transaction([
       this.db.run.create({
         data: {
-          id: r.id, planId: r.planId, planVersionId: r.planVersionId, inputs: r.inputs as Prisma.InputJsonValue, options: r.options as Prisma.InputJsonValue, retryOfId: r.retryOfId ?? null, lastSeq: r.lastSeq,
+          id: r.id, planId: r.planId, planVersionId: r.planVersionId, inputs: r.inputs as Prisma.InputJsonValue, options: r.options as Prisma.InputJsonValue, retryOfId: r.retryOfId ?? null, parentRunId: r.parentRunId ?? null, parentStepId: r.parentStepId ?? null, lastSeq: r.lastSeq,
           startedBy: actingLabel(),
           ...runData(r), status: r.status,
           ownerId: owner?.ownerId ?? null, leaseUntil: owner ? new Date(Date.now() + owner.leaseMs) : null,
@@ -247,7 +247,7 @@ export function toRunEvent(row: { runId: string; seq: number; type: string; step
   return parsed.data;
 }
 
-type RunRow = { id: string; planId: string; planVersionId: string; status: string; inputs: unknown; options: unknown; outputs: unknown; failure: unknown; usage: unknown; rejected: boolean; partial: boolean; lastSeq: number; retryOfId: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
+type RunRow = { id: string; planId: string; planVersionId: string; status: string; inputs: unknown; options: unknown; outputs: unknown; failure: unknown; usage: unknown; rejected: boolean; partial: boolean; lastSeq: number; retryOfId: string | null; parentRunId?: string | null; parentStepId?: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
 
 export function toRunRecord(row: RunRow): RunRecord {
   return {
@@ -264,6 +264,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     partial: row.partial,
     lastSeq: row.lastSeq,
     retryOfId: row.retryOfId,
+    parentRunId: row.parentRunId ?? null,
+    parentStepId: row.parentStepId ?? null,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

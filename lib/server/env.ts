@@ -93,7 +93,7 @@ export interface TrellisConfig {
 }
 
 /** Enough for a person at work; a script that loops on planning or starting runs is stopped early. */
-export const DEFAULT_LIMITS = { plansPerHour: 60, activeRuns: 10 } as const;
+export const DEFAULT_LIMITS = { plansPerHour: 60, activeRuns: 20 } as const;
 
 export class ConfigError extends TrellisError {
   static override readonly kind: string = "ConfigError";

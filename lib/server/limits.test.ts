@@ -70,16 +70,18 @@ describe.each<DbKind>(["pglite", "postgres"])("limits on %s", (kind) => {
     for (let i = 0; i < 5; i++) await off.plan(ada);
   });
 
-  it.skipIf(skip)("counts the account's runs that have not ended, from the runs table", async () => {
+  it.skipIf(skip)("counts the account's runs that are going (queued or running), from the runs table; one waiting for a person does not count", async () => {
     const limits = new Limits(db.prisma, { plansPerHour: 0, activeRuns: 2 });
     await seedRuns(db, "carol@example.com", ["succeeded", "failed", "cancelled", "queued"]);
     const carol: Actor = personActor({ id: "u-carol", name: "Carol", email: "carol@example.com", role: "editor" });
     await limits.run(carol); // one active of two
-    await seedRuns(db, "carol@example.com", ["awaiting_approval"]);
+    await seedRuns(db, "carol@example.com", ["awaiting_approval", "awaiting_approval"]);
+    await limits.run(carol); // waiting runs use nothing: still one of two
+    await seedRuns(db, "carol@example.com", ["running"]);
     const err = await refusal(limits.run(carol));
     expect(err.limit).toMatchObject({ limit: "active_runs", max: 2 });
     expect(err.limit.retryAfterSeconds).toBeGreaterThan(0);
-    expect(err.message).toContain("carol@example.com already has 2 runs that have not ended, and the limit is 2 (TRELLIS_LIMIT_ACTIVE_RUNS)");
+    expect(err.message).toContain("carol@example.com already has 2 runs going (queued or running), and the limit is 2 (TRELLIS_LIMIT_ACTIVE_RUNS)");
     // Her token counts the same runs; other people and the local person are not held by hers.
     await refusal(limits.run(personActor({ id: "u-carol", name: "Carol", email: "carol@example.com", role: "editor" }, { id: "t", scopes: ["run"] })));
     await limits.run(bob);

@@ -7,7 +7,9 @@
  *
  * The planning window is counted by rate-limiter-flexible in the app database (table
  * `rate_limit`), so servers sharing the database share the count. Active runs are counted from
- * the runs table: runs this account started that are queued, running or awaiting approval.
+ * the runs table: runs this account started that are queued or running. A run that waits for a
+ * person's approval uses nothing meanwhile and does not count, so approvals left open never
+ * stop anyone from working.
  * With accounts off, everything counts against the one local person ("local").
  */
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
@@ -15,7 +17,6 @@ import type { Actor } from "../contract/access";
 import type { Limit } from "../contract/operation";
 import { RequestError } from "../core/errors";
 import type { Db } from "../store/database";
-import { ACTIVE_RUN_STATUSES } from "../store/plans";
 
 const HOUR_S = 3600;
 /** When a run ends is not known ahead: ask the client to look again after this long. */
@@ -76,14 +77,14 @@ export class Limits {
     }
   }
 
-  /** Refuses a new run while the account has as many runs that have not ended as the limit allows. */
+  /** Refuses a new run while the account has as many runs going (queued or running) as the limit allows. */
   async run(actor: Actor): Promise<void> {
     const max = this.settings.activeRuns;
     if (max <= 0) return;
-    const active = await this.db.run.count({ where: { startedBy: actor.label, status: { in: [...ACTIVE_RUN_STATUSES] } } });
+    const active = await this.db.run.count({ where: { startedBy: actor.label, status: { in: ["queued", "running"] } } });
     if (active < max) return;
     throw new LimitError(
-      `${who(actor)} already has ${active} run${active === 1 ? "" : "s"} that ha${active === 1 ? "s" : "ve"} not ended, and the limit is ${max} (TRELLIS_LIMIT_ACTIVE_RUNS). It frees when one of them ends: let one finish, approve or reject its waiting step, or cancel it.`,
+      `${who(actor)} already has ${active} run${active === 1 ? "" : "s"} going (queued or running), and the limit is ${max} (TRELLIS_LIMIT_ACTIVE_RUNS). It frees when one of them ends or waits for a person: let one finish, or cancel it.`,
       { limit: "active_runs", max, retryAfterSeconds: ACTIVE_RUNS_RETRY_S },
     );
   }

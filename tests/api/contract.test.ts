@@ -221,6 +221,19 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect((await call("DELETE", "/api/plans/{id}/archive", { id: "not-an-id" })).status).toBe(400);
   });
 
+  it("plans: publish as an MCP tool and unpublish; a plan without inputs and outputs is refused", async () => {
+    const { planId } = (await call<{ planId: string }>("POST", "/api/plans/import", {}, { body: { plan: EXAMPLE } })).body;
+    const published = await call<{ published: boolean }>("POST", "/api/plans/{id}/publish", { id: planId });
+    expect(published.status).toBe(200);
+    expect(published.body.published).toBe(true);
+    const unpublished = await call<{ published: boolean }>("DELETE", "/api/plans/{id}/publish", { id: planId });
+    expect(unpublished.status).toBe(200);
+    expect(unpublished.body.published).toBe(false);
+    const bare = (await call<{ planId: string }>("POST", "/api/plans/import", {}, { body: { plan: { goal: "nothing to expose", flows: [], inputs: [], outputs: {}, steps: [{ id: "a", action: "text.count_words", inputs: { text: { kind: "literal", value: "a b" } } }] } } })).body;
+    expect((await call("POST", "/api/plans/{id}/publish", { id: bare.planId })).status).toBe(422);
+    expect((await call("POST", "/api/plans/{id}/publish", { id: MISSING })).status).toBe(404);
+  });
+
   it("plans: create from a goal, stream the planning, parse inputs", async () => {
     const planned = await call<{ planId: string; status: string }>("POST", "/api/plans", {}, { body: { goal: "Load the sample sales CSV and total revenue by region", flows: ["data"] } });
     expect(planned.status).toBe(201);

@@ -91,6 +91,11 @@ export class Catalog implements CatalogView {
     return [...set].sort();
   }
 
+  /** The catalog without the actions of `flow`. */
+  withoutFlow(flow: string): Catalog {
+    return new Catalog(this.allVersions().filter((s) => !s.flows.includes(flow)), this.sources);
+  }
+
   /** Actions of the given flows plus global ones (actions with no flow). No flows: everything. */
   forFlows(flows: readonly string[] | undefined): Catalog {
     if (!flows || flows.length === 0) return this;
@@ -115,6 +120,9 @@ export interface ActionLookup {
   get(ref: string, version?: number): Action | undefined;
   readonly catalog: Catalog;
 }
+
+/** The flow of saved plans used as actions (`plan.<slug>`). */
+export const PLANS_FLOW = "plans";
 
 export function isInFlows(spec: ActionSpec, flows: readonly string[] | undefined): boolean {
   if (!flows || flows.length === 0 || spec.flows.length === 0) return true;

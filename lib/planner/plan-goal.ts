@@ -6,7 +6,7 @@
  * returned with them. The catalog and the LLM are parameters; nothing here reads configuration.
  */
 import type { LlmClient } from "../core/action";
-import type { Catalog } from "../core/catalog";
+import { PLANS_FLOW, type Catalog } from "../core/catalog";
 import type { PlanningEvent } from "../core/events";
 import type { Coverage } from "../core/coverage";
 import { hasErrors, type ValidationIssue } from "../core/issues";
@@ -43,7 +43,10 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
   const log = new PlanningLog(options.onEvent);
   const goal = request.goal.trim();
   const flows = request.flows ?? [];
-  const catalog = options.catalog.forFlows(flows);
+  // Saved plans (flow "plans") are planned over only when that flow is asked for: otherwise a goal
+  // close to a saved plan's would come back as one opaque call to it instead of its steps.
+  const offered = options.catalog.forFlows(flows);
+  const catalog = flows.includes(PLANS_FLOW) ? offered : offered.withoutFlow(PLANS_FLOW);
   const given = request.inputs ?? {};
   const choice = request.planner ?? "auto";
   const useLlm = choice === "llm" || (choice === "auto" && options.llm !== undefined);

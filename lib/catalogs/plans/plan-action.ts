@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ActionError, defineAction, type Action, type ActionContext, type Effect } from "../../core/action";
-import type { CatalogView } from "../../core/catalog";
+import { PLANS_FLOW, type CatalogView } from "../../core/catalog";
 import { checkValue, formatValueErrors } from "../../core/check-value";
 import { isObject, type JsonSchema } from "../../core/json-schema";
 import type { Binding, Plan } from "../../core/plan";
@@ -153,7 +153,7 @@ export function planAction(source: PlanActionSource, catalog: CatalogView, runne
     version: source.number,
     title: source.title,
     description: `Runs the saved plan "${source.title}" (version ${source.number}) as a child run: ${source.plan.goal}`,
-    flows: [],
+    flows: [PLANS_FLOW],
     effect,
     usesLlm,
     timeoutMs: PLAN_ACTION_TIMEOUT_MS,

@@ -5,7 +5,7 @@
  * run an attempt through the same action context, timeout and step boundary (`runAttempt`),
  * and turn what it threw into the same failure (`stepFailure`) and next move (`afterFailure`).
  */
-import { approvalReasons, type Action, type ActionContext, type ApprovalReason, type DryRunPreview, type Failure, type LlmClient, type RunEvent, type Step, type StepFields, type Usage, truncateText } from "../core";
+import { approvalReasons, type Action, type ActionContext, type ApprovalReason, type DryRunPreview, type Failure, type RunEvent, type Step, type StepFields, type Usage, truncateText } from "../core";
 import type { ArtifactStore } from "./artifact-store";
 import { backoffDelay, hideServerPaths, StepTimeoutError, toFailure } from "./failure";
 import { resolveStepInput } from "./resolve-inputs";
@@ -87,14 +87,8 @@ export async function prepareStep(a: PrepareStepArgs): Promise<PreparedStep> {
   return { kind: "run", action, input, recorded, timeoutMs, retry };
 }
 
-/** Who runs the attempt, and where its log and progress events go. */
-export interface AttemptContext {
-  runId: string;
-  stepId: string;
-  attempt: number;
-  idempotencyKey: string;
-  workspaceDir: string;
-  llm?: LlmClient;
+/** Who runs the attempt (the action context's own fields), and where its log and progress events go. */
+export interface AttemptContext extends Pick<ActionContext, "runId" | "stepId" | "attempt" | "idempotencyKey" | "workspaceDir" | "llm"> {
   timeoutMs: number;
   /** queues the step's log and progress events */
   fire(events: NewEvent[]): void;

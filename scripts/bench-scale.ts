@@ -9,9 +9,11 @@
  *     again elsewhere: no step that had finished runs again, no step is lost, each run's events
  *     are gap-free.
  * Env: TRELLIS_TEST_PG_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/postgres),
- * TRELLIS_TEST_REDIS_URL (default redis://127.0.0.1:6379), SCALE_STEPS (default 240), SCALE_RUNS (default 4).
+ * TRELLIS_TEST_REDIS_URL (default redis://127.0.0.1:6379), SCALE_STEPS (default 240), SCALE_RUNS (default 4),
+ * SCALE_WORKERS (worker counts, default "1,2,4"), SCALE_KILL=0 (skip scale.kill).
  */
 import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Plan, RunEvent } from "../lib/core";
 import { readTrace } from "../tests/support/queue-actions";
 import { queueAvailability, queueHarness, type QueueHarness } from "../tests/support/queue-harness";
@@ -20,6 +22,7 @@ const SLEEP = Number(process.env.SCALE_SLEEP_MS ?? 100);
 const CONCURRENCY = Number(process.env.SCALE_CONCURRENCY ?? 4);
 const STEPS = Number(process.env.SCALE_STEPS ?? 240);
 const RUNS = Number(process.env.SCALE_RUNS ?? 4);
+const WORKER_COUNTS = (process.env.SCALE_WORKERS ?? "1,2,4").split(",").map(Number);
 
 function wide(width: number): Plan {
   return {
@@ -42,18 +45,46 @@ async function startRuns(h: QueueHarness, versionId: string): Promise<string[]> 
   return ids;
 }
 
+/** CPU time (ms) of processes, from /proc (Linux; 0 elsewhere): utime + stime. */
+function cpuMsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch { /* gone, or not Linux */ }
+  }
+  return ticks * 10;
+}
+
+/** The PostgreSQL server's processes (all its backends: the figure includes other clients'). */
+function postgresPids(): number[] {
+  const out: number[] = [];
+  try {
+    for (const d of readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try { if (readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres") out.push(Number(d)); } catch { /* gone */ }
+    }
+  } catch { /* not Linux */ }
+  return out;
+}
+
 async function scaleWorkers(n: number) {
   const h = await queueHarness();
   try {
     const children = await workers(h, n);
     const versionId = await h.savePlan(wide(Math.ceil(STEPS / RUNS)));
+    const pids = () => [process.pid, ...children.map((c) => c.pid!)];
+    const cpu0 = { app: cpuMsOf(pids()), pg: cpuMsOf(postgresPids()) };
     const t0 = performance.now();
     const ids = await startRuns(h, versionId);
     const done = await Promise.all(ids.map((id) => h.engine.wait(id, { timeoutMs: 600_000 })));
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = { app: cpuMsOf(pids()) - cpu0.app, pg: cpuMsOf(postgresPids()) - cpu0.pg };
     const steps = done.reduce((a, r) => a + r.steps.filter((s) => s.status === "succeeded").length, 0);
     if (done.some((r) => r.run.status !== "succeeded")) throw new Error(`a run did not succeed: ${done.map((r) => r.run.status).join(", ")}`);
-    console.log(JSON.stringify({ bench: "scale.workers", workers: n, steps, steps_per_s: Math.round((steps / seconds) * 10) / 10 }));
+    console.log(JSON.stringify({ bench: "scale.workers", workers: n, steps, steps_per_s: Math.round((steps / seconds) * 10) / 10, cpu_ms_per_step: Math.round((cpu.app / steps) * 10) / 10, pg_cpu_ms_per_step: Math.round((cpu.pg / steps) * 10) / 10 }));
     await stop(children);
   } finally {
     await h.close();
@@ -102,7 +133,7 @@ const available = await queueAvailability();
 if (!available.run) {
   console.log(JSON.stringify({ bench: "scale", skipped: available.reason }));
 } else {
-  for (const n of [1, 2, 4]) await scaleWorkers(n);
-  await scaleKill();
+  for (const n of WORKER_COUNTS) await scaleWorkers(n);
+  if (process.env.SCALE_KILL !== "0") await scaleKill();
 }
 process.exit(0);

@@ -101,7 +101,7 @@ async function open(): Promise<Trellis> {
   await connections.start();
   const llm = openAiProviderFromConfig(cfg.llm);
   // The embedded database belongs to this process alone (lock file): claims never wait.
-  const store = new PrismaRunStore(database.prisma, { exclusive: database.kind === "pglite" });
+  const store = new PrismaRunStore(database.prisma, { exclusive: database.kind === "pglite", pool: database.pool });
   const queue = cfg.queue && cfg.databaseUrl
     ? await openQueueMode({ databaseUrl: cfg.databaseUrl, connection: { redisUrl: cfg.queue.redisUrl, prefix: cfg.queue.prefix }, store, runConcurrency: cfg.runConcurrency, workspaceFor: (id) => path.join(runsFolder(cfg), id), log: (level, message) => serverLog()[level](message) })
     : undefined;

@@ -8,7 +8,8 @@
  * NULL), a key set to null clears it (as Prisma's undefined and DbNull do). Times are ISO strings, stored as UTC in the
  * `timestamp(3)` columns, as Prisma stores them.
  */
-import type { RunEvent, RunFieldsPatch, StepFieldsPatch } from "../core";
+import { rowPatches, type RowPatches, type RunEvent, type RunFieldsPatch, type StepFieldsPatch } from "../core";
+import type { CommittedChange } from "../engine/run-store";
 import { Prisma } from "./generated/client.ts";
 
 /** What runs raw statements: the client or a transaction of it. */
@@ -16,13 +17,52 @@ export interface RawWriter {
   $executeRaw(query: Prisma.Sql): Prisma.PrismaPromise<number>;
 }
 
-export async function insertEvents(db: RawWriter, events: readonly RunEvent[]): Promise<number> {
-  if (!events.length) return 0;
-  const rows = events.map((e) => ({ runId: e.runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at: e.at, data: e.data ?? {} }));
-  return db.$executeRaw(Prisma.sql`
+/** A statement that takes its rows as one jsonb parameter: its text before and after it. */
+type OneParam = readonly [before: string, after: string];
+
+const INSERT_EVENTS: OneParam = [`
     INSERT INTO "RunEvent" ("runId", "seq", "type", "stepId", "at", "data")
     SELECT r->>'runId', (r->>'seq')::int, r->>'type', r->>'stepId', ((r->>'at')::timestamptz AT TIME ZONE 'UTC'), r->'data'
-    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(r)`);
+    FROM jsonb_array_elements(`, `::jsonb) AS x(r)`];
+
+const UPDATE_RUNS: OneParam = [`
+    UPDATE "Run" AS t SET
+      "lastSeq" = CASE WHEN p->'lastSeq' IS NOT NULL THEN (p->>'lastSeq')::int ELSE t."lastSeq" END,
+      "status" = CASE WHEN p->'status' IS NOT NULL THEN p->>'status' ELSE t."status" END,
+      "outputs" = CASE WHEN p->'outputs' IS NOT NULL THEN NULLIF(p->'outputs', 'null'::jsonb) ELSE t."outputs" END,
+      "failure" = CASE WHEN p->'failure' IS NOT NULL THEN NULLIF(p->'failure', 'null'::jsonb) ELSE t."failure" END,
+      "usage" = CASE WHEN p->'usage' IS NOT NULL THEN NULLIF(p->'usage', 'null'::jsonb) ELSE t."usage" END,
+      "rejected" = CASE WHEN p->'rejected' IS NOT NULL THEN (p->>'rejected')::boolean ELSE t."rejected" END,
+      "partial" = CASE WHEN p->'partial' IS NOT NULL THEN (p->>'partial')::boolean ELSE t."partial" END,
+      "startedAt" = CASE WHEN p->'startedAt' IS NOT NULL THEN ((p->>'startedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."startedAt" END,
+      "finishedAt" = CASE WHEN p->'finishedAt' IS NOT NULL THEN ((p->>'finishedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."finishedAt" END
+    FROM jsonb_array_elements(`, `::jsonb) AS x(p)
+    WHERE t."id" = p->>'id'`];
+
+const UPDATE_STEPS: OneParam = [`
+    UPDATE "StepRun" AS t SET
+      "status" = CASE WHEN p->'status' IS NOT NULL THEN p->>'status' ELSE t."status" END,
+      "attempts" = CASE WHEN p->'attempts' IS NOT NULL THEN (p->>'attempts')::int ELSE t."attempts" END,
+      "input" = CASE WHEN p->'input' IS NOT NULL THEN NULLIF(p->'input', 'null'::jsonb) ELSE t."input" END,
+      "output" = CASE WHEN p->'output' IS NOT NULL THEN NULLIF(p->'output', 'null'::jsonb) ELSE t."output" END,
+      "failure" = CASE WHEN p->'failure' IS NOT NULL THEN NULLIF(p->'failure', 'null'::jsonb) ELSE t."failure" END,
+      "usage" = CASE WHEN p->'usage' IS NOT NULL THEN NULLIF(p->'usage', 'null'::jsonb) ELSE t."usage" END,
+      "approval" = CASE WHEN p->'approval' IS NOT NULL THEN NULLIF(p->'approval', 'null'::jsonb) ELSE t."approval" END,
+      "reusedFromRunId" = CASE WHEN p->'reusedFromRunId' IS NOT NULL THEN p->>'reusedFromRunId' ELSE t."reusedFromRunId" END,
+      "startedAt" = CASE WHEN p->'startedAt' IS NOT NULL THEN ((p->>'startedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."startedAt" END,
+      "finishedAt" = CASE WHEN p->'finishedAt' IS NOT NULL THEN ((p->>'finishedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."finishedAt" END
+    FROM jsonb_array_elements(`, `::jsonb) AS x(p)
+    WHERE t."runId" = p->>'runId' AND t."stepId" = p->>'stepId'`];
+
+const prismaSql = (s: OneParam, rows: unknown[]) => Prisma.sql([...s], JSON.stringify(rows));
+
+export async function insertEvents(db: RawWriter, events: readonly RunEvent[]): Promise<number> {
+  if (!events.length) return 0;
+  return db.$executeRaw(prismaSql(INSERT_EVENTS, eventRows(events)));
+}
+
+function eventRows(events: readonly RunEvent[]): unknown[] {
+  return events.map((e) => ({ runId: e.runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at: e.at, data: e.data ?? {} }));
 }
 
 export interface RunRowPatch {
@@ -35,20 +75,11 @@ export interface RunRowPatch {
 /** Updates the runs' rows; returns how many rows it updated. */
 export async function updateRuns(db: RawWriter, patches: readonly RunRowPatch[]): Promise<number> {
   if (!patches.length) return 0;
-  const rows = patches.map((p) => ({ ...p.run, id: p.runId, ...(p.lastSeq ? { lastSeq: p.lastSeq } : {}) }));
-  return db.$executeRaw(Prisma.sql`
-    UPDATE "Run" AS t SET
-      "lastSeq" = CASE WHEN p->'lastSeq' IS NOT NULL THEN (p->>'lastSeq')::int ELSE t."lastSeq" END,
-      "status" = CASE WHEN p->'status' IS NOT NULL THEN p->>'status' ELSE t."status" END,
-      "outputs" = CASE WHEN p->'outputs' IS NOT NULL THEN NULLIF(p->'outputs', 'null'::jsonb) ELSE t."outputs" END,
-      "failure" = CASE WHEN p->'failure' IS NOT NULL THEN NULLIF(p->'failure', 'null'::jsonb) ELSE t."failure" END,
-      "usage" = CASE WHEN p->'usage' IS NOT NULL THEN NULLIF(p->'usage', 'null'::jsonb) ELSE t."usage" END,
-      "rejected" = CASE WHEN p->'rejected' IS NOT NULL THEN (p->>'rejected')::boolean ELSE t."rejected" END,
-      "partial" = CASE WHEN p->'partial' IS NOT NULL THEN (p->>'partial')::boolean ELSE t."partial" END,
-      "startedAt" = CASE WHEN p->'startedAt' IS NOT NULL THEN ((p->>'startedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."startedAt" END,
-      "finishedAt" = CASE WHEN p->'finishedAt' IS NOT NULL THEN ((p->>'finishedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."finishedAt" END
-    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(p)
-    WHERE t."id" = p->>'id'`);
+  return db.$executeRaw(prismaSql(UPDATE_RUNS, runRows(patches)));
+}
+
+function runRows(patches: readonly RunRowPatch[]): unknown[] {
+  return patches.map((p) => ({ ...p.run, id: p.runId, ...(p.lastSeq ? { lastSeq: p.lastSeq } : {}) }));
 }
 
 export interface StepRowPatch {
@@ -60,19 +91,51 @@ export interface StepRowPatch {
 /** Updates the steps' rows; returns how many rows it updated. */
 export async function updateSteps(db: RawWriter, patches: readonly StepRowPatch[]): Promise<number> {
   if (!patches.length) return 0;
-  const rows = patches.map((p) => ({ ...p.patch, runId: p.runId, stepId: p.stepId }));
-  return db.$executeRaw(Prisma.sql`
-    UPDATE "StepRun" AS t SET
-      "status" = CASE WHEN p->'status' IS NOT NULL THEN p->>'status' ELSE t."status" END,
-      "attempts" = CASE WHEN p->'attempts' IS NOT NULL THEN (p->>'attempts')::int ELSE t."attempts" END,
-      "input" = CASE WHEN p->'input' IS NOT NULL THEN NULLIF(p->'input', 'null'::jsonb) ELSE t."input" END,
-      "output" = CASE WHEN p->'output' IS NOT NULL THEN NULLIF(p->'output', 'null'::jsonb) ELSE t."output" END,
-      "failure" = CASE WHEN p->'failure' IS NOT NULL THEN NULLIF(p->'failure', 'null'::jsonb) ELSE t."failure" END,
-      "usage" = CASE WHEN p->'usage' IS NOT NULL THEN NULLIF(p->'usage', 'null'::jsonb) ELSE t."usage" END,
-      "approval" = CASE WHEN p->'approval' IS NOT NULL THEN NULLIF(p->'approval', 'null'::jsonb) ELSE t."approval" END,
-      "reusedFromRunId" = CASE WHEN p->'reusedFromRunId' IS NOT NULL THEN p->>'reusedFromRunId' ELSE t."reusedFromRunId" END,
-      "startedAt" = CASE WHEN p->'startedAt' IS NOT NULL THEN ((p->>'startedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."startedAt" END,
-      "finishedAt" = CASE WHEN p->'finishedAt' IS NOT NULL THEN ((p->>'finishedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."finishedAt" END
-    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(p)
-    WHERE t."runId" = p->>'runId' AND t."stepId" = p->>'stepId'`);
+  return db.$executeRaw(prismaSql(UPDATE_STEPS, stepRows(patches)));
+}
+
+function stepRows(patches: readonly StepRowPatch[]): unknown[] {
+  return patches.map((p) => ({ ...p.patch, runId: p.runId, stepId: p.stepId }));
+}
+
+/** A batch's writes: its events, and the row changes they imply (merged per run and step). */
+export interface BatchRows {
+  events: RunEvent[];
+  runs: RunRowPatch[];
+  steps: StepRowPatch[];
+}
+
+/**
+ * Each event sets the same fields whatever came before, so a run's row changes are its events'
+ * patches merged in order (later fields win): no read of the rows is needed.
+ */
+export function batchRows(changes: readonly CommittedChange[]): BatchRows {
+  const events: RunEvent[] = [];
+  const byRun = new Map<string, RowPatches>();
+  for (const c of changes) {
+    events.push(...c.events);
+    byRun.set(c.runId, rowPatches(c.events, byRun.get(c.runId)));
+  }
+  const runs: RunRowPatch[] = [];
+  const steps: StepRowPatch[] = [];
+  for (const [runId, { lastSeq, run, steps: patches }] of byRun) {
+    if (lastSeq || Object.values(run).some((v) => v !== undefined)) runs.push({ runId, lastSeq, run });
+    for (const [stepId, patch] of patches) steps.push({ runId, stepId, patch });
+  }
+  return { events, runs, steps };
+}
+
+/**
+ * The same writes as one statement for a node-postgres client, with notifications (sent at
+ * commit) in it: one round trip. Parameters: $1 events, $2 runs, $3 steps, $4 notifications
+ * (`[{channel, payload}]`). Answers the counts of rows written.
+ */
+export function batchStatement(rows: BatchRows, notifications: readonly { channel: string; payload: string }[]): { text: string; values: string[] } {
+  const text = `WITH
+    ev AS (${INSERT_EVENTS.join("$1")} RETURNING 1),
+    ru AS (${UPDATE_RUNS.join("$2")} RETURNING 1),
+    st AS (${UPDATE_STEPS.join("$3")} RETURNING 1),
+    nt AS (SELECT pg_notify(n->>'channel', n->>'payload') FROM jsonb_array_elements($4::jsonb) AS y(n))
+    SELECT (SELECT count(*) FROM ev)::int AS events, (SELECT count(*) FROM ru)::int AS runs, (SELECT count(*) FROM st)::int AS steps, (SELECT count(*) FROM nt)::int AS notified`;
+  return { text, values: [JSON.stringify(eventRows(rows.events)), JSON.stringify(runRows(rows.runs)), JSON.stringify(stepRows(rows.steps)), JSON.stringify(notifications)] };
 }

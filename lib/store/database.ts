@@ -33,6 +33,8 @@ export interface Database {
   appliedMigrations: string[];
   /** the embedded instance, when there is one */
   pglite?: PGlite;
+  /** PostgreSQL's connection pool (the one under `prisma`), for the few hot paths that skip the ORM */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       prisma,
       kind: "postgres",
+      pool,
       location: redactUrl(options.url),
       appliedMigrations: applied,
       async close() {

@@ -4,7 +4,7 @@
  * a batch's events and the row changes they imply commit together.
  */
 import { z } from "zod";
-import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, repairForStorage, rowPatches, type RowPatches, type RunFieldsPatch, type StepFieldsPatch } from "../core";
+import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, repairForStorage, type RunFieldsPatch, type StepFieldsPatch } from "../core";
 import { newRunRecords, SeqConflictError, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
@@ -12,7 +12,9 @@ import { actingLabel } from "./acting";
 import { Prisma } from "./generated/client.ts";
 import { CorruptRowError } from "./plans";
 import { classifyStorageError, type StorageErrorKind } from "./errors";
-import { insertEvents, updateRuns, updateSteps, type RawWriter, type RunRowPatch, type StepRowPatch } from "./batch-writes";
+import type pg from "pg";
+import { appendLockedPg } from "./locked-change";
+import { batchRows, insertEvents, updateRuns, updateSteps, type RawWriter } from "./batch-writes";
 
 const ApprovalRow = z.object({ decision: z.enum(["approved", "rejected"]), by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional(), at: z.string() });
 
@@ -55,7 +57,11 @@ export class PrismaRunStore implements RunStore {
   /** parsed plans of the versions queue-mode changes read (appendLocked), by version id */
   private readonly plans = new Map<string, Plan>();
 
-  constructor(private readonly db: Db, private readonly options: { exclusive?: boolean } = {}) {}
+  /**
+   * `pool`: the PostgreSQL connections under `db` (Database.pool), for queue mode's changes
+   * under a run's lock (locked-change.ts), which skip the ORM.
+   */
+  constructor(private readonly db: Db, private readonly options: { exclusive?: boolean; pool?: pg.Pool } = {}) {}
 
   async claim(runId: string, owner: RunClaim, options: { from?: string } = {}): Promise<boolean> {
     const now = new Date();
@@ -121,6 +127,7 @@ export class PrismaRunStore implements RunStore {
    * Returns the events as stored (none when `decide` gave none) and what `decide` returned.
    */
   async appendLocked<T>(runId: string, decide: (loaded: LoadedRun) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null> {
+    if (this.options.pool) return appendLockedPg(this.options.pool, { get: (id) => this.plans.get(id), set: (id, plan) => this.keepPlan(id, plan) }, runId, decide, notify);
     const changes: CommittedChange[] = [];
     try {
       return await this.db.$transaction(async (tx) => {
@@ -141,6 +148,11 @@ export class PrismaRunStore implements RunStore {
     } catch (err) {
       throw applyError(err, changes);
     }
+  }
+
+  private keepPlan(versionId: string, plan: Plan): void {
+    if (this.plans.size >= PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value!);
+    this.plans.set(versionId, plan);
   }
 
   load(runId: string): Promise<LoadedRun | null> {
@@ -191,28 +203,19 @@ const PLAN_CACHE_SIZE = 200;
 /**
  * One batch's writes inside a transaction: three set-based statements, whatever the batch holds.
  * The seqs are assigned, so nothing needs a read in between. The (runId, seq) key makes a second
- * writer of the same run fail the whole batch. Each event sets the same fields whatever came
- * before, so a run's row changes are its events' patches merged in order (later fields win): no
- * read of the rows either.
+ * writer of the same run fail the whole batch.
  */
 async function writeChanges(tx: RawWriter, changes: CommittedChange[]): Promise<void> {
-  const events: RunEvent[] = [];
-  const byRun = new Map<string, RowPatches>();
-  for (const c of changes) {
-    events.push(...c.events);
-    byRun.set(c.runId, rowPatches(c.events, byRun.get(c.runId)));
-  }
-  const runs: RunRowPatch[] = [];
-  const steps: StepRowPatch[] = [];
-  for (const [runId, { lastSeq, run, steps: patches }] of byRun) {
-    if (lastSeq || Object.values(run).some((v) => v !== undefined)) runs.push({ runId, lastSeq, run });
-    for (const [stepId, patch] of patches) steps.push({ runId, stepId, patch });
-  }
+  const { events, runs, steps } = batchRows(changes);
   if (!events.length && !runs.length && !steps.length) return;
   await insertEvents(tx, events);
   const [runRows, stepRows] = [await updateRuns(tx, runs), await updateSteps(tx, steps)];
-  // A row that is not there is a change that cannot be written (a plan changed under its run).
-  if (runRows !== runs.length || stepRows !== steps.length) throw new MissingRowsError(`${runs.length - runRows} of the ${runs.length} run rows and ${steps.length - stepRows} of the ${steps.length} step rows the batch changes do not exist`);
+  checkRowCounts(runs.length, runRows, steps.length, stepRows);
+}
+
+/** A row that is not there is a change that cannot be written (a plan changed under its run). */
+export function checkRowCounts(runs: number, runRows: number, steps: number, stepRows: number): void {
+  if (runRows !== runs || stepRows !== steps) throw new MissingRowsError(`${runs - runRows} of the ${runs} run rows and ${steps - stepRows} of the ${steps} step rows the batch changes do not exist`);
 }
 
 class MissingRowsError extends Error {}
@@ -225,7 +228,7 @@ const DATA_KINDS = new Set<StorageErrorKind>(["invalid_value", "value_too_long",
  * moved to another engine), a change that cannot be stored (what it holds, said in words), or
  * the error itself (the database is unreachable, …).
  */
-function applyError(err: unknown, changes: CommittedChange[]): unknown {
+export function applyError(err: unknown, changes: CommittedChange[]): unknown {
   if (err instanceof MissingRowsError) return new UnstorableChangeError(err.message, { cause: err });
   const info = classifyStorageError(err);
   if (info?.kind === "unique_violation") return new SeqConflictError(`another engine stored events of the run at the same seqs: ${info.message}`, { cause: err });

@@ -63,7 +63,7 @@ export async function queueHarness(options: { afterCommit?: QueueModeOptions["af
   const mode = await openQueueMode({
     databaseUrl: created.url,
     connection: { redisUrl: REDIS_URL, prefix },
-    store: new PrismaRunStore(db.prisma),
+    store: new PrismaRunStore(db.prisma, { pool: db.pool }),
     runConcurrency: 8,
     workspaceFor: (id) => path.join(workspaces, id),
     log: () => undefined,
@@ -79,7 +79,7 @@ export async function queueHarness(options: { afterCommit?: QueueModeOptions["af
     dir,
     mode,
     async startWorker(env = {}) {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "queue-worker-child.ts")], {
+      const child = spawn(process.execPath, [...(process.env.TRELLIS_WORKER_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.TRELLIS_WORKER_PROFILE_DIR}`] : []), "--import", "tsx", path.join(import.meta.dirname, "queue-worker-child.ts")], {
         env: { ...process.env, QUEUE_DATABASE_URL: created.url, QUEUE_REDIS_URL: REDIS_URL, QUEUE_PREFIX: prefix, QUEUE_DIR: dir, QUEUE_WORKSPACES: workspaces, ...env },
         stdio: ["ignore", "pipe", "inherit"],
       });

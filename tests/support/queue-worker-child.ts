@@ -16,7 +16,7 @@ const db = await openDatabase({ url: env.QUEUE_DATABASE_URL! });
 const worker = new QueueWorker({
   connection: { redisUrl: env.QUEUE_REDIS_URL!, prefix: env.QUEUE_PREFIX! },
   databaseUrl: env.QUEUE_DATABASE_URL!,
-  store: new PrismaRunStore(db.prisma),
+  store: new PrismaRunStore(db.prisma, { pool: db.pool }),
   registry: new ActionRegistry(queueActions(env.QUEUE_DIR!)),
   concurrency: Number(env.QUEUE_CONCURRENCY ?? 4),
   runConcurrency: Number(env.QUEUE_RUN_CONCURRENCY ?? 8),

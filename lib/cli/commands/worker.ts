@@ -32,7 +32,7 @@ export const workerCommand: Command = {
     const worker = new QueueWorker({
       connection: { redisUrl: cfg.queue.redisUrl, prefix: cfg.queue.prefix },
       databaseUrl: cfg.databaseUrl,
-      store: new PrismaRunStore(t.database.prisma),
+      store: new PrismaRunStore(t.database.prisma, { pool: t.database.pool }),
       registry: t.registry,
       llm: t.llm,
       concurrency,

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { buildGraph, canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { buildGraph, canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -20,6 +20,9 @@ import { RunOptions, type RunOptionsInput } from "./run-options";
 import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { filesOfStep, shareFiles } from "./reused-files";
 import { Semaphore } from "./semaphore";
+
+/** how many valid plan versions checkPlan remembers per catalog */
+const VALID_VERSIONS_KEPT = 1000;
 
 export interface PlanVersionSource {
   getVersion(versionId: string): Promise<{ id: string; planId: string; plan: Plan; valid?: boolean } | null>;
@@ -96,6 +99,8 @@ const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
 
 export class Engine {
   private readonly executors = new Map<string, RunExecutor>();
+  /** plan versions found valid, per catalog object (see checkPlan) */
+  private readonly validVersions = new WeakMap<Catalog, Set<string>>();
   private readonly committer: Committer;
   private readonly limiter: Semaphore;
   private readonly claimInfo: RunClaim;
@@ -155,7 +160,7 @@ export class Engine {
     if (!parsedOptions.success) throw new EngineError("invalid_request", `invalid run options: ${parsedOptions.error.issues[0].message}`);
     const options = parsedOptions.data;
     const plan = version.plan;
-    this.checkPlan(plan, options.maxSteps);
+    this.checkPlan(plan, options.maxSteps, version.id);
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
     const newRun: NewRun = {
@@ -252,7 +257,7 @@ export class Engine {
     const version = await this.o.versions.getVersion(versionId);
     if (!version) throw new EngineError("not_found", `plan version ${versionId} does not exist`);
     if (version.planId !== old.run.planId) throw new EngineError("invalid_request", `plan version ${versionId} belongs to another plan`);
-    this.checkPlan(version.plan, old.run.options.maxSteps);
+    this.checkPlan(version.plan, old.run.options.maxSteps, version.id);
     const inputs = this.checkInputs(version.plan, options.inputs ?? old.run.inputs);
     const sameInputs = canonicalJson(inputs) === canonicalJson(old.run.inputs);
     // The same version has the same steps: only another version's need comparing.
@@ -264,9 +269,10 @@ export class Engine {
     for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
       if (!prev || prev.status !== "succeeded" || (oldDefs && oldDefs.get(s.id) !== canonicalJson(s))) continue;
-      const usesInputs = readsPlanInputs(s);
-      if (usesInputs && !sameInputs) continue;
-      const files = await filesOfStep(this.o.registry.get(s.action), prev.output, oldWorkspace);
+      if (!sameInputs && readsPlanInputs(s)) continue;
+      const action = this.o.registry.get(s.action);
+      // Most actions write no files: no await per step for them.
+      const files = action?.files ? await filesOfStep(action, prev.output, oldWorkspace) : [];
       if (!files) continue;
       producedFiles.set(s.id, files);
       reusable.add(s.id);
@@ -397,12 +403,26 @@ export class Engine {
     }
   }
 
-  private checkPlan(plan: Plan, maxSteps: number) {
-    const check = validatePlan(plan, this.o.registry.catalog, { maxSteps });
-    if (!check.valid) {
-      const errors = check.issues.filter((i) => i.severity === "error");
-      throw new EngineError("invalid_plan", `the plan has ${errors.length} error${errors.length === 1 ? "" : "s"} and cannot run: ${errors[0].message}`, errors satisfies ValidationIssue[]);
+  /**
+   * Checks a plan version against today's catalog (an action may have gone or changed since it
+   * was saved). A version never changes and a catalog object is replaced whenever its actions
+   * change, so a version found valid against this catalog, within this step limit, is not checked
+   * again (a retry of a 10,000-step run would spend most of its time here).
+   */
+  private checkPlan(plan: Plan, maxSteps: number, versionId: string) {
+    const catalog = this.o.registry.catalog;
+    const key = `${versionId}\u0000${maxSteps}`;
+    let valid = this.validVersions.get(catalog);
+    if (valid?.has(key)) return;
+    const check = validatePlan(plan, catalog, { maxSteps });
+    if (check.valid) {
+      if (!valid) this.validVersions.set(catalog, (valid = new Set()));
+      if (valid.size >= VALID_VERSIONS_KEPT) valid.delete(valid.values().next().value!);
+      valid.add(key);
+      return;
     }
+    const errors = check.issues.filter((i) => i.severity === "error");
+    throw new EngineError("invalid_plan", `the plan has ${errors.length} error${errors.length === 1 ? "" : "s"} and cannot run: ${errors[0].message}`, errors satisfies ValidationIssue[]);
   }
 
   private checkInputs(plan: Plan, given: Record<string, unknown>): Record<string, unknown> {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../core";
 import { freshDatabase, postgresAvailability } from "../../tests/support/databases";
 import { expectRowsMatchFold } from "../../tests/support/projection";
-import type { LoadedRun } from "../engine/run-store";
+import type { LoadedRun, NewEvent } from "../engine/run-store";
 import type { Database } from "./database";
 import { createPlan } from "./plans";
 import { PrismaRunStore } from "./run-store";
@@ -57,7 +57,8 @@ describe.runIf(available.run)("changes under a run's lock on PostgreSQL", () => 
       const done = await store.appendLocked(runId, async (loaded) => {
         expect(loaded.run.lastSeq).toBe(1);
         expect(loaded.plan.goal).toBe("locked changes");
-        return { events: [{ type: "run.started", data: {} }, { type: "step.started", stepId: "a", data: { attempt: 1, input: { text: "x,y" } } }], result: "ok" };
+        const events: NewEvent[] = [{ type: "run.started", data: {} }, { type: "step.started", stepId: "a", data: { attempt: 1, input: { text: "x,y" } } }];
+        return { events, result: "ok" };
       }, (events) => [{ channel: "locked_change_test", payload: events.map((e) => e.seq).join(",") }]);
       expect(done?.result).toBe("ok");
       expect(done?.events.map((e) => e.seq)).toEqual([2, 3]);
@@ -79,7 +80,8 @@ describe.runIf(available.run)("changes under a run's lock on PostgreSQL", () => 
     const first = store.appendLocked(runId, async () => {
       holding();
       await held;
-      return { events: [{ type: "run.started", data: {} }, { type: "step.started", stepId: "a", data: { attempt: 1, input: null } }, { type: "step.succeeded", stepId: "a", data: { attempt: 1, output: { parts: ["x", "y"] } } }], result: null };
+      const events: NewEvent[] = [{ type: "run.started", data: {} }, { type: "step.started", stepId: "a", data: { attempt: 1, input: null } }, { type: "step.succeeded", stepId: "a", data: { attempt: 1, output: { parts: ["x", "y"] } } }];
+      return { events, result: null };
     });
     await locked;
     let seen: LoadedRun | undefined;
@@ -94,10 +96,12 @@ describe.runIf(available.run)("changes under a run's lock on PostgreSQL", () => 
 
   it("a change that cannot be stored is refused whole, and the lock is let go", async () => {
     const runId = await newRun();
-    const err = await store.appendLocked(runId, async () => ({ events: [{ type: "step.started", stepId: "not_in_the_plan", data: { attempt: 1, input: null } }], result: null })).then(() => null, (e: unknown) => e);
+    const bad: NewEvent[] = [{ type: "step.started", stepId: "not_in_the_plan", data: { attempt: 1, input: null } }];
+    const err = await store.appendLocked(runId, async () => ({ events: bad, result: null })).then(() => null, (e: unknown) => e);
     expect((err as Error).message).toMatch(/step rows the batch changes do not exist/);
     expect(await db.prisma.runEvent.count({ where: { runId } })).toBe(1);
-    const next = await store.appendLocked(runId, async (loaded) => ({ events: [{ type: "run.started", data: {} }], result: loaded.run.lastSeq }));
+    const started: NewEvent[] = [{ type: "run.started", data: {} }];
+    const next = await store.appendLocked(runId, async (loaded) => ({ events: started, result: loaded.run.lastSeq }));
     expect(next?.result).toBe(1);
     expect(await store.appendLocked("no-such-run", async () => ({ events: [], result: null }))).toBeNull();
   });

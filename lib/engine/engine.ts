@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { buildGraph, canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, topologicalOrderOf, validatePlan, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { canonicalJson, dependenciesOf, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, validatePlan, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -277,10 +277,8 @@ export class Engine {
       producedFiles.set(s.id, files);
       reusable.add(s.id);
     }
-    // A step is reused only if everything upstream is reused too: in dependency order, a step
-    // whose dependencies are all still reused has nothing upstream that is not.
-    const graph = buildGraph(version.plan.steps);
-    for (const id of topologicalOrderOf(graph).order) if (reusable.has(id) && graph.deps.get(id)!.some((d) => !reusable.has(d))) reusable.delete(id);
+    // A step is reused only if everything upstream is reused too.
+    keepReusedUpstream(version.plan, reusable);
     const newId = randomUUID();
     // A reused step is succeeded from the start: its event carries the earlier output (and usage).
     const reused: NewEvent[] = [];
@@ -558,3 +556,34 @@ function newStep(runId: string, stepId: string): NewRun["steps"][number] {
 }
 
 export type { ApprovalDecision };
+
+/**
+ * Leaves in `reusable` only the steps whose dependencies are all reusable, transitively: one walk
+ * up from each step, each step decided once (iterative: a 10,000-step chain is 10,000 deep).
+ */
+function keepReusedUpstream(plan: Plan, reusable: Set<string>): void {
+  const defs = new Map(plan.steps.map((s) => [s.id, s]));
+  const decided = new Map<string, boolean>();
+  for (const root of [...reusable]) {
+    const stack: { id: string; deps: string[]; i: number }[] = [];
+    const enter = (id: string) => {
+      if (!reusable.has(id)) { decided.set(id, false); return; }
+      stack.push({ id, deps: dependenciesOf(defs.get(id)!).filter((d) => d !== id && defs.has(d)), i: 0 });
+    };
+    if (!decided.has(root)) enter(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i < top.deps.length) {
+        const d = top.deps[top.i];
+        const known = decided.get(d);
+        if (known === undefined) { decided.set(d, false); enter(d); continue; } // a cycle cannot be reused: marked before its walk
+        top.i++;
+        if (!known) { decided.set(top.id, false); stack.pop(); }
+        continue;
+      }
+      decided.set(top.id, true);
+      stack.pop();
+    }
+  }
+  for (const id of reusable) if (!decided.get(id)) reusable.delete(id);
+}

@@ -1,7 +1,8 @@
 /**
- * A run starts (and a retry restarts) only from a plan that is valid against today's catalog. A
- * version found valid against a catalog is not checked again while that catalog stands; when the
- * actions change (a new catalog), it is checked again.
+ * Retries, on the in-memory store. A run starts (and a retry restarts) only from a plan that is
+ * valid against today's catalog: a version found valid against a catalog is not checked again
+ * while that catalog stands, and is when the actions change (a new catalog). A retry reuses a
+ * succeeded step only when everything upstream of it is reused too.
  */
 import { describe, expect, it } from "vitest";
 import { ActionRegistry, type ActionLookup, type Plan } from "../core";
@@ -33,6 +34,33 @@ describe("the plan check before a run", () => {
     const again = await h.engine.wait(await h.engine.retry(failed.run.id));
     expect(again.run.status).toBe("failed");
     expect(again.steps.find((s) => s.stepId === "a")?.reusedFromRunId).toBe(failed.run.id);
+    await h.engine.close();
+  });
+});
+
+describe("what a retry reuses", () => {
+  it("reuses a succeeded step only when every step upstream of it is reused too", async () => {
+    const h = makeMemoryHarness(testActions(newProbe()));
+    const plan: Plan = {
+      goal: "reuse", flows: [], inputs: [], outputs: {},
+      steps: [
+        { id: "a", action: "test.noop", inputs: {} },
+        { id: "b", action: "test.noop", inputs: {}, after: ["a"] },
+        { id: "c", action: "test.fail", inputs: {}, after: ["b"] },
+        { id: "d", action: "test.noop", inputs: {} },
+        { id: "e", action: "test.noop", inputs: {}, after: ["d", "b"] },
+      ],
+    };
+    const v1 = h.savePlan(plan);
+    const failed = await h.engine.run({ planVersionId: v1 });
+    expect(failed.steps.filter((s) => s.status === "succeeded").map((s) => s.stepId).sort()).toEqual(["a", "b", "d", "e"]);
+    const reused = (run: Awaited<ReturnType<typeof h.engine.wait>>) => run.steps.filter((s) => s.reusedFromRunId).map((s) => s.stepId).sort();
+
+    // The same version: every step that succeeded is reused.
+    expect(reused(await h.engine.wait(await h.engine.retry(failed.run.id)))).toEqual(["a", "b", "d", "e"]);
+    // A version whose first step changed: what is downstream of it runs again, the rest is reused.
+    const v2 = h.savePlan({ ...plan, steps: plan.steps.map((s) => (s.id === "a" ? { ...s, label: "changed" } : s)) }, v1);
+    expect(reused(await h.engine.wait(await h.engine.retry(failed.run.id, { planVersionId: v2 })))).toEqual(["d"]);
     await h.engine.close();
   });
 });

@@ -13,6 +13,7 @@ import { ActionError, DEFAULT_TIMEOUT_MS, type Action, type ActionContext, type 
 import type { CatalogSource } from "../../core/catalog";
 import { describeServer, isStdio, type McpServerConfig } from "./config";
 import { toolAction, type CallTool, type McpTool, type McpToolResult } from "./tool-action";
+import { Reconnect } from "../reconnect";
 
 export interface McpConnectionOptions {
   /** the first wait before reconnecting; it doubles up to `maxBackoffMs` */
@@ -36,15 +37,16 @@ export class McpServerConnection {
   private client?: Client;
   private tools: McpTool[] = [];
   private cached?: Action[];
-  private failures = 0;
-  private retryTimer?: ReturnType<typeof setTimeout>;
+  private readonly reconnect: Reconnect;
   private closed = false;
   private stderrTail = "";
   /** the steps calling a tool now: the server's log messages go to them */
   private readonly calling = new Set<ActionContext>();
   private firstAttempt?: Promise<void>;
 
-  constructor(readonly name: string, readonly config: McpServerConfig, private readonly options: McpConnectionOptions = {}) {}
+  constructor(readonly name: string, readonly config: McpServerConfig, private readonly options: McpConnectionOptions = {}) {
+    this.reconnect = new Reconnect(options);
+  }
 
   /** Starts connecting; resolves once the first attempt has succeeded or failed (never rejects). */
   start(): Promise<void> {
@@ -118,7 +120,7 @@ export class McpServerConnection {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.reconnect.stop();
     const client = this.client;
     this.client = undefined;
     await client?.close().catch(() => undefined);
@@ -141,7 +143,7 @@ export class McpServerConnection {
       this.client = client;
       this.tools = await this.listTools(client);
       if (client.getServerCapabilities()?.logging) await client.setLoggingLevel("info").catch(() => undefined);
-      this.failures = 0;
+      this.reconnect.succeeded();
       this.setState({ status: "ok" });
       this.options.log?.("info", `MCP server ${this.name}: connected, ${this.tools.length} tool${this.tools.length === 1 ? "" : "s"}.`);
     } catch (err) {
@@ -190,17 +192,11 @@ export class McpServerConnection {
     this.client = undefined;
     void client?.close().catch(() => undefined);
     if (this.closed) return;
-    this.failures += 1;
-    // Said once per reason: a server that stays down does not fill the log.
+    // Said once per reason: a source that stays down does not fill the log.
     const repeated = this.state.status === "unavailable" && this.state.reason === reason;
     this.setState({ status: "unavailable", reason });
-    const base = this.options.backoffMs ?? 1_000;
-    const delay = Math.min(base * 2 ** (this.failures - 1), this.options.maxBackoffMs ?? 30_000);
+    const delay = this.reconnect.failed(() => void this.connect());
     this.options.log?.(repeated ? "debug" : "warn", `MCP server ${this.name} is unavailable (${reason}); trying again in ${Math.round(delay / 100) / 10} s.`);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
-    // A server that stays down must not keep the process alive.
-    this.retryTimer.unref?.();
   }
 
   private setState(state: State): void {

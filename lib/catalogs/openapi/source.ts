@@ -15,6 +15,7 @@ import { describeLocation, redact, resolveRefs, secretsOf, type ApiConfig } from
 import { loadDocument, type LoadedDocument } from "./load-document";
 import { operationAction } from "./operation-action";
 import { readOperations, type ApiOperation } from "./operations";
+import { Reconnect } from "../reconnect";
 
 export interface ApiSourceOptions {
   /** the address policy of outgoing requests (TRELLIS_HTTP_ALLOW_PRIVATE, the hosts named in TRELLIS_HTTP_ALLOW_HOSTS) */
@@ -49,13 +50,14 @@ export class ApiSource {
   private notes: string[] = [];
   private settings?: CallSettings;
   private cached?: Action[];
-  private failures = 0;
-  private retryTimer?: ReturnType<typeof setTimeout>;
+  private readonly reconnect: Reconnect;
   private closed = false;
   private firstAttempt?: Promise<void>;
   private readonly abort = new AbortController();
 
-  constructor(readonly name: string, readonly config: ApiConfig, private readonly options: ApiSourceOptions, private readonly configError?: string) {}
+  constructor(readonly name: string, readonly config: ApiConfig, private readonly options: ApiSourceOptions, private readonly configError?: string) {
+    this.reconnect = new Reconnect(options);
+  }
 
   /** Starts loading; resolves once the first attempt has succeeded or failed (never rejects). */
   start(): Promise<void> {
@@ -86,7 +88,7 @@ export class ApiSource {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.reconnect.stop();
     this.abort.abort();
   }
 
@@ -106,7 +108,7 @@ export class ApiSource {
       this.settings = { name: this.name, baseUrl, auth: this.config.auth, policy: this.options.policy, maxResponseBytes: this.options.maxResponseBytes };
       this.operations = read.operations;
       this.notes = read.notes;
-      this.failures = 0;
+      this.reconnect.succeeded();
       this.setState({ status: "ok" });
       this.options.log?.("info", `HTTP API ${this.name}: ${read.operations.length} operation${read.operations.length === 1 ? "" : "s"}${read.notes.length ? `, ${read.notes.length} note${read.notes.length === 1 ? "" : "s"}` : ""}.`);
     } catch (err) {
@@ -116,15 +118,11 @@ export class ApiSource {
 
   private lost(reason: string): void {
     if (this.closed) return;
-    this.failures += 1;
+    // Said once per reason: a source that stays down does not fill the log.
     const repeated = this.state.status === "unavailable" && this.state.reason === reason;
     this.setState({ status: "unavailable", reason });
-    const base = this.options.backoffMs ?? 1_000;
-    const delay = Math.min(base * 2 ** (this.failures - 1), this.options.maxBackoffMs ?? 30_000);
+    const delay = this.reconnect.failed(() => void this.load());
     this.options.log?.(repeated ? "debug" : "warn", `HTTP API ${this.name} is unavailable (${reason}); trying again in ${Math.round(delay / 100) / 10} s.`);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.load(), delay);
-    this.retryTimer.unref?.();
   }
 
   private setState(state: State): void {

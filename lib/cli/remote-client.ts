@@ -106,6 +106,10 @@ export class RemoteClient implements TrellisClient {
     return this.call("getPlan", { params: { id: planId } });
   }
 
+  uploadFile(name: string, contentBase64: string) {
+    return this.call("uploadFile", { body: { name, contentBase64 } });
+  }
+
   startRun(planId: string, request: RunRequest) {
     return this.call("startRun", { params: { id: planId }, body: request });
   }

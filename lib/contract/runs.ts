@@ -9,12 +9,14 @@ import { Plan } from "../core/plan";
 import { RunResult } from "../core/run-result";
 import { RunOptions } from "../core/run-options";
 import { IsoDate } from "./common";
+import { RunFiles } from "./uploads";
 
 export const StartRunBody = z.object({
   /** a version of the plan; the latest when absent */
   versionId: z.string().optional(),
   inputs: z.record(z.string(), z.unknown()).default({}),
   options: RunOptions.partial().default({}),
+  files: RunFiles.optional(),
 });
 export type StartRunBody = z.infer<typeof StartRunBody>;
 

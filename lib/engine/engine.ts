@@ -19,6 +19,7 @@ import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
 import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { filesOfStep, shareFiles } from "./reused-files";
+import { placeGivenFiles, type GivenFile } from "./given-files";
 import { Semaphore } from "./semaphore";
 
 export interface PlanVersionSource {
@@ -90,6 +91,8 @@ export interface StartRequest {
   options?: RunOptionsInput;
   /** a child run: the run and step of the plan action that starts it (recorded on the run) */
   parent?: { runId: string; stepId: string };
+  /** files put into the run's workspace before it is stored (uploads a person gave it) */
+  files?: readonly GivenFile[];
 }
 
 const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
@@ -158,6 +161,7 @@ export class Engine {
     this.checkPlan(plan, options.maxSteps);
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
+    if (req.files?.length) await placeGivenFiles(path.join(this.o.workspaceRoot, runId), req.files);
     const newRun: NewRun = {
       run: { id: runId, planId: version.planId, planVersionId: version.id, inputs, options, ...(req.parent ? { parentRunId: req.parent.runId, parentStepId: req.parent.stepId } : {}) },
       steps: plan.steps.map((s) => newStep(runId, s.id)),

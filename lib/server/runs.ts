@@ -13,9 +13,10 @@ import { PrismaRunStore } from "../store/run-store";
 import { badRequest, notFound } from "./errors";
 import { getTrellis, runsFolder } from "./trellis";
 import { sseStream, type SseStreamOptions } from "../contract/sse";
-import type { Actor } from "../contract/access";
+import { LOCAL_ACTOR, type Actor } from "../contract/access";
+import { uploadsForRun } from "./uploads";
 
-export async function startRun(planId: string, body: StartRunBody): Promise<RunStarted> {
+export async function startRun(planId: string, body: StartRunBody, actor: Actor = LOCAL_ACTOR): Promise<RunStarted> {
   const t = await getTrellis();
   const plan = await getPlan(t.database.prisma, planId);
   if (!plan) throw notFound(`There is no plan ${planId}.`);
@@ -26,7 +27,8 @@ export async function startRun(planId: string, body: StartRunBody): Promise<RunS
     if (!version) throw notFound(`Plan ${planId} has no version ${body.versionId}.`);
     if (version.planId !== planId) throw badRequest(`Version ${body.versionId} belongs to another plan (${version.planId}), not to plan ${planId}.`);
   }
-  const runId = await t.engine.start({ planVersionId: versionId, inputs: body.inputs, options: body.options });
+  const files = body.files?.length ? await uploadsForRun(body.files, actor) : undefined;
+  const runId = await t.engine.start({ planVersionId: versionId, inputs: body.inputs, options: body.options, files });
   return { runId };
 }
 

@@ -11,6 +11,7 @@ import type { RunOptionsInput } from "../engine/run-options";
 import type { PlanGoalRequest } from "../planner/request";
 import type { FlowList, Uploaded, ImportedPlan, InstantiatedTemplate, PlanDetail as PlanDetailAnswer, RunDetail, RunList, RunStarted, TemplateDetail, TemplateList } from "../contract";
 import type { SavedTemplateParam } from "../templates";
+import type { MemoryList } from "../contract/memory";
 
 export type Flows = FlowList;
 export type PlanDetail = PlanDetailAnswer;
@@ -93,6 +94,10 @@ export interface TrellisClient {
   reject(runId: string, decision: Decision): Promise<void>;
   cancel(runId: string): Promise<void>;
   retry(runId: string, options: { latest?: boolean }): Promise<Started>;
+
+  /** the remembered plans planning recalls, and how many were forgotten */
+  memory(): Promise<MemoryList>;
+  forgetMemory(id: string): Promise<void>;
 
   templates(): Promise<Templates>;
   template(id: string): Promise<OneTemplate>;

@@ -25,6 +25,7 @@ import { approveStep, cancelRun, rejectStep, retryRun, runDetail, runEventStream
 import { deleteTemplate, instantiate, listTemplates, parseTemplateId, saveTemplate, templateDetail } from "../server/templates";
 import { closeTrellis, getTrellis, type Trellis } from "../server/trellis";
 import { saveUpload } from "../server/uploads";
+import { forgetMemory, listMemory } from "../server/memory";
 import { ApiError } from "./api-error";
 import type { Decision, Planned, RunQuery, RunRequest, SaveTemplateRequest, TrellisClient } from "./client";
 import { CliError, ExitCode } from "./exit-codes";
@@ -123,6 +124,14 @@ export class LocalClient implements TrellisClient {
 
   getPlan(planId: string) {
     return this.call(OPERATIONS.getPlan, { params: { id: planId } }, ({ params }) => planDetail(parsePlanId(params.id)));
+  }
+
+  memory() {
+    return this.call(OPERATIONS.listMemory, {}, () => listMemory());
+  }
+
+  async forgetMemory(id: string) {
+    await this.call(OPERATIONS.forgetMemory, { params: { id } }, ({ params }) => forgetMemory(params.id));
   }
 
   uploadFile(name: string, contentBase64: string) {

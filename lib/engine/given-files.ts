@@ -1,9 +1,10 @@
 /**
- * Files a person gives a run before it starts (uploads, lib/server/uploads): each is
- * hard-linked (copied across devices) into the run's workspace at its path, before the run is
- * stored, so its first step already finds them.
+ * Files a person gives a run before it starts (uploads, lib/server/uploads): each is copied
+ * into the run's workspace at its path, before the run is stored, so its first step already
+ * finds them. A copy, not a link: whatever writes into the workspace (an MCP server pointed at
+ * it, say) cannot change the upload that later runs get.
  */
-import { promises as fs } from "node:fs";
+import { constants, promises as fs } from "node:fs";
 import path from "node:path";
 import { inside } from "./reused-files";
 
@@ -21,6 +22,6 @@ export async function placeGivenFiles(workspace: string, files: readonly GivenFi
     if (!dest) throw new Error(`"${f.path}" is not a path inside the run's workspace`);
     await fs.mkdir(path.dirname(dest), { recursive: true });
     await fs.rm(dest, { force: true });
-    await fs.link(f.source, dest).catch(() => fs.copyFile(f.source, dest));
+    await fs.copyFile(f.source, dest, constants.COPYFILE_FICLONE);
   }
 }

@@ -1,9 +1,7 @@
 /**
  * Files uploaded for runs, kept under `<data dir>/uploads/<id>/` (the bytes in `file`, what
- * they are in `meta.json`) for a day. Starting a run with their ids hard-links them into the
- * run's workspace (lib/engine: `StartRequest.files`), so the upload and the run's copy are
- * the same bytes on disk; the file actions replace files by renaming, never in place, so a
- * run's write never changes an upload.
+ * they are in `meta.json`) for a day. Starting a run with their ids copies them into the run's
+ * workspace (lib/engine: `StartRequest.files`), so nothing a run does changes an upload.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";

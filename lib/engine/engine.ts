@@ -19,7 +19,7 @@ import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
 import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { filesOfStep, shareFiles } from "./reused-files";
-import { placeGivenFiles, type GivenFile } from "./given-files";
+import { givenFilesOf, placeGivenFiles, type GivenFile } from "./given-files";
 import { Semaphore } from "./semaphore";
 
 export interface PlanVersionSource {
@@ -289,7 +289,9 @@ export class Engine {
     }
     // A reused output's large parts are files of the earlier run: the new run gets them in its own store.
     await shareArtifacts(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.map((e) => (e.type === "step.succeeded" ? e.data.output : undefined)));
-    // ...and so are the files its reused steps wrote, which the steps after them may read.
+    // The files the earlier run was given come first, as they were given; then the files its
+    // reused steps wrote, which the steps after them may read.
+    await placeGivenFiles(path.join(this.o.workspaceRoot, newId), await givenFilesOf(oldWorkspace));
     await shareFiles(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.flatMap((e) => producedFiles.get(e.stepId!) ?? []));
     const newRun: NewRun = {
       run: { id: newId, planId: version.planId, planVersionId: version.id, inputs, options: old.run.options, retryOfId: runId },

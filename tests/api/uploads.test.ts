@@ -11,12 +11,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as upload } from "../../app/api/uploads/route";
 import { POST as startRunRoute } from "../../app/api/plans/[id]/runs/route";
-import type { Actor } from "../../lib/contract/access";
+import { LOCAL_ACTOR, type Actor } from "../../lib/contract/access";
 import { MAX_UPLOAD_BYTES } from "../../lib/contract/uploads";
 import { readSse } from "../../lib/contract/sse";
 import type { RunEvent } from "../../lib/core";
 import { planAndSave } from "../../lib/server/planning";
-import { runDetail, runEventStream, runList } from "../../lib/server/runs";
+import { approveStep, cancelRun, retryRun, runDetail, runEventStream, runList } from "../../lib/server/runs";
+import { importPlan } from "../../lib/server/plans";
+import type { Plan } from "../../lib/core/plan";
 import { closeTrellis, getTrellis } from "../../lib/server/trellis";
 import { saveUpload, uploadsForRun } from "../../lib/server/uploads";
 
@@ -44,13 +46,16 @@ async function post(handler: (r: Request, c?: { params?: Promise<Record<string, 
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
-async function runToEnd(runId: string): Promise<string | undefined> {
+const ENDS = ["run.succeeded", "run.failed", "run.cancelled"];
+
+/** Follows the run's events until one of `types` (by default its end); answers that event's type. */
+async function runToEnd(runId: string, types = ENDS): Promise<string | undefined> {
   const ac = new AbortController();
   const stream = await runEventStream(runId, 0, ac.signal, { repeat: () => () => {} });
   let last: RunEvent | undefined;
   for await (const m of readSse(stream)) {
     last = JSON.parse(m.data) as RunEvent;
-    if (last.type === "run.succeeded" || last.type === "run.failed" || last.type === "run.cancelled") break;
+    if (types.includes(last.type)) break;
   }
   ac.abort();
   return last?.type;
@@ -86,6 +91,34 @@ describe("files uploaded for a run", { timeout: 180_000 }, () => {
     expect(await runToEnd(String(again.json.runId))).toBe("run.succeeded");
     const without = await post(startRunRoute, `/api/plans/${saved.planId}/runs`, {}, { id: saved.planId! });
     expect(await runToEnd(String(without.json.runId))).toBe("run.failed");
+  });
+
+  it("a retry of the run gets the files it was given, as they were given", async () => {
+    const up = await post(upload, "/api/uploads", { name: "notes.txt", contentBase64: b64(NOTES) });
+    // A person must approve the first step (which changes notes.txt); the run is cancelled while
+    // it waits, so its retry runs every step again and needs notes.txt as it was given.
+    const plan: Plan = {
+      goal: "Change the notes once a person agrees, then read them",
+      flows: ["files"],
+      inputs: [],
+      steps: [
+        { id: "gate", action: "files.write", inputs: { path: { kind: "literal", value: "notes.txt" }, content: { kind: "literal", value: "changed" } } },
+        { id: "read", action: "files.read", after: ["gate"], inputs: { path: { kind: "literal", value: "notes.txt" } } },
+      ],
+      outputs: {},
+    };
+    const { planId } = await importPlan(plan);
+    const first = await post(startRunRoute, `/api/plans/${planId}/runs`, { files: [up.json.id], options: { approveWrites: true } }, { id: planId });
+    const firstId = String(first.json.runId);
+    expect(await runToEnd(firstId, ["run.awaiting_approval", ...ENDS])).toBe("run.awaiting_approval");
+    await cancelRun(firstId, LOCAL_ACTOR);
+    expect(await runToEnd(firstId)).toBe("run.cancelled");
+    const { runId: retryId } = await retryRun(firstId, {});
+    expect(await readFile(path.join(dir, "runs", retryId, "notes.txt"), "utf8")).toBe(NOTES);
+    expect(await runToEnd(retryId, ["run.awaiting_approval", ...ENDS])).toBe("run.awaiting_approval");
+    await approveStep(retryId, { stepId: "gate" }, LOCAL_ACTOR);
+    expect(await runToEnd(retryId)).toBe("run.succeeded");
+    expect((await runDetail(retryId)).steps.find((s) => s.stepId === "read")?.output).toMatchObject({ content: "changed" });
   });
 
   it("puts a file at a relative path, and refuses names that would leave the workspace or hide in it", async () => {

@@ -32,5 +32,10 @@ test.describe("files for a run, from the browser", () => {
     const counted = api.steps.find((s) => s.stepId === "count_words")?.output as { table: { rows: { word: string; count: number }[] } };
     expect(counted.table.rows.slice(0, 2)).toEqual([{ word: "a", count: 4 }, { word: "graph", count: 2 }]);
     expect(api.steps.find((s) => s.stepId === "write_file")?.output).toMatchObject({ path: "counts.json" });
+
+    // Run again gives the new run the same files.
+    await page.getByTestId("run-again").click();
+    await page.waitForURL((url) => /\/runs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(runId));
+    await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
   });
 });

@@ -17,6 +17,8 @@ export const StartRunBody = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
   options: RunOptions.partial().default({}),
   files: RunFiles.optional(),
+  /** a run of this plan whose given files this run gets too (Run again); `files` of the same name win */
+  filesOf: z.uuid().optional().describe("a run of the same plan: this run gets the files that run was given (uploaded ones of the same name win)"),
 });
 export type StartRunBody = z.infer<typeof StartRunBody>;
 

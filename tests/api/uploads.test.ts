@@ -91,6 +91,14 @@ describe("files uploaded for a run", { timeout: 180_000 }, () => {
     expect(await runToEnd(String(again.json.runId))).toBe("run.succeeded");
     const without = await post(startRunRoute, `/api/plans/${saved.planId}/runs`, {}, { id: saved.planId! });
     expect(await runToEnd(String(without.json.runId))).toBe("run.failed");
+    // Run again: the files of an earlier run of the plan, as it was given them.
+    const runAgain = await post(startRunRoute, `/api/plans/${saved.planId}/runs`, { filesOf: runId }, { id: saved.planId! });
+    expect(runAgain.status, JSON.stringify(runAgain.json)).toBe(202);
+    expect(await runToEnd(String(runAgain.json.runId))).toBe("run.succeeded");
+    const other = await planAndSave({ goal: "Read notes.txt, count words, write the counts to counts.json" });
+    const foreign = await post(startRunRoute, `/api/plans/${other.planId}/runs`, { filesOf: runId }, { id: other.planId! });
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.error?.message).toContain("is not a run of plan");
   });
 
   it("a retry of the run gets the files it was given, as they were given", async () => {

@@ -20,7 +20,7 @@ import { parseInputLines } from "@/components/planning/input-lines";
 
 // ---- runs ----
 
-const start = action(OPERATIONS.startRun, ({ params, body }) => startRun(params.id, body));
+const start = action(OPERATIONS.startRun, ({ params, body, actor }) => startRun(params.id, body, actor));
 const cancel = action(OPERATIONS.cancelRun, ({ params, actor }) => cancelRun(params.id, actor));
 const approve = action(OPERATIONS.approveStep, ({ params, body, actor }) => approveStep(params.id, body, actor));
 const reject = action(OPERATIONS.rejectStep, ({ params, body, actor }) => rejectStep(params.id, body, actor));

@@ -1,4 +1,5 @@
 import { pageActor } from "@/lib/server/auth/page-access";
+import { redactSecrets } from "@/lib/server/connections/redaction";
 import Link from "next/link";
 import { homeOverview } from "@/lib/server/plans";
 import { PlanList } from "@/components/plans/plan-list";
@@ -14,7 +15,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   const mayEdit = actor.permissions.includes("edit");
   const sp = await searchParams;
   const showArchived = sp.archived === "include";
-  const [{ plans, archivedCount, llm, database, catalog }, { templates }] = await Promise.all([homeOverview({ archived: showArchived ? "include" : "exclude" }), listTemplates()]);
+  const [{ plans, archivedCount, llm, database, catalog }, { templates }] = redactSecrets(await Promise.all([homeOverview({ archived: showArchived ? "include" : "exclude" }), listTemplates()]));
   return (
     <div className="stack">
       <section className="hero">

@@ -1,4 +1,5 @@
 import { pageActor } from "@/lib/server/auth/page-access";
+import { redactSecrets } from "@/lib/server/connections/redaction";
 import { catalogByFlow, catalogSources } from "@/lib/server/catalog";
 import { ActionCard } from "@/components/catalog/action-card";
 import { SourceList } from "@/components/catalog/source-list";
@@ -9,7 +10,7 @@ export const metadata = { title: "Catalog" };
 
 export default async function CatalogPage() {
   await pageActor("/catalog");
-  const [groups, sources] = await Promise.all([catalogByFlow(), catalogSources()]);
+  const [groups, sources] = redactSecrets(await Promise.all([catalogByFlow(), catalogSources()]));
   return (
     <div className="stack">
       <div className="page-header">

@@ -1,4 +1,5 @@
 import { pageActor } from "@/lib/server/auth/page-access";
+import { redactSecrets } from "@/lib/server/connections/redaction";
 import Link from "next/link";
 import { RunListQuery } from "@/lib/contract/runs";
 import { runList } from "@/lib/server/runs";
@@ -24,7 +25,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const query = parsed.success ? parsed.data : RunListQuery.parse({});
   // Archived plans and their runs are left out unless asked for, or unless the filter names one.
   const archived = query.archived ?? (query.planId ? "include" : "exclude");
-  const [{ runs }, { plans }] = await Promise.all([runList({ ...query, archived }), homeOverview({ archived: archived === "exclude" ? "exclude" : "include" })]);
+  const [{ runs }, { plans }] = redactSecrets(await Promise.all([runList({ ...query, archived }), homeOverview({ archived: archived === "exclude" ? "exclude" : "include" })]));
   const filtered = Boolean(query.status || query.outcome || query.planId || query.since || query.archived);
   return (
     <div className="stack">

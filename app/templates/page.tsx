@@ -1,4 +1,5 @@
 import { pageActor } from "@/lib/server/auth/page-access";
+import { redactSecrets } from "@/lib/server/connections/redaction";
 import Link from "next/link";
 import { listTemplates } from "@/lib/server/templates";
 import { TemplateCard } from "@/components/templates/template-card";
@@ -10,7 +11,7 @@ export const metadata = { title: "Templates" };
 
 export default async function TemplatesPage() {
   await pageActor("/templates");
-  const { templates } = await listTemplates();
+  const { templates } = redactSecrets(await listTemplates());
   const builtin = templates.filter((t) => t.source === "builtin");
   const saved = templates.filter((t) => t.source === "saved");
   return (

@@ -34,7 +34,7 @@ export function RunControls({ runId, status, planId, inputs, options }: { runId:
             <button className="button" disabled={pending} onClick={() => go(() => retryRunAction(runId, { latest: true }))} data-testid="retry-latest">Retry on latest version</button>
           </>
         ) : null}
-        {!active ? <button className="button" disabled={pending} onClick={() => go(() => startRunAction(planId, { inputs, options }))} data-testid="run-again">Run again</button> : null}
+        {!active ? <button className="button" disabled={pending} onClick={() => go(() => startRunAction(planId, { inputs, options, filesOf: runId }))} data-testid="run-again">Run again</button> : null}
         {!active ? <Link className="button ghost" href={`/plans/${planId}?run=1`} data-testid="new-inputs">New inputs…</Link> : null}
       </div>
       {error ? <div className="error-box" role="alert" data-testid="run-control-error">{error}</div> : null}

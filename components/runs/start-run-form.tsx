@@ -7,6 +7,8 @@ import type { ParsedInputs } from "@/lib/contract/plans";
 import type { PlanInput } from "@/lib/core/plan";
 import { fieldOf, parseFieldText, toFieldText as toText } from "@/components/ui/schema-field";
 import { SchemaFieldInput } from "@/components/ui/schema-field-input";
+import type { Uploaded } from "@/lib/contract/uploads";
+import { RunFiles } from "./run-files";
 
 const client = createClient();
 
@@ -23,6 +25,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
   const [pending, start] = useTransition();
   const [freeText, setFreeText] = useState("");
   const [parseNote, setParseNote] = useState<string | null>(null);
+  const [files, setFiles] = useState<Uploaded[]>([]);
 
   const fillFromText = () =>
     start(async () => {
@@ -67,7 +70,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
       setError(null);
       const parsed = parse();
       if (typeof parsed === "string") { setError(parsed); return; }
-      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, approveOutgoing, failurePolicy: policy, rollbackOnFailure: rollback && !dryRun } });
+      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, approveOutgoing, failurePolicy: policy, rollbackOnFailure: rollback && !dryRun }, ...(files.length ? { files: files.map((f) => f.id) } : {}) });
       if (!r.ok) { setError(r.error); return; }
       router.push(`/runs/${r.value.runId}`);
     });
@@ -94,6 +97,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
           </div>
         );
       })}
+      <RunFiles files={files} onChange={setFiles} disabled={pending} />
       <div className="row wrap run-options">
         <label className="row"><input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run</label>
         <label className="row"><input type="checkbox" checked={approveWrites} onChange={(e) => setApproveWrites(e.target.checked)} /> Approve writes</label>

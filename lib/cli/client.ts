@@ -9,8 +9,9 @@ import type { PlanHelp, PlanStatus } from "../planner/request";
 import type { ActionSpec, Plan, PlanningEvent, RunEvent, ValidationIssue } from "../core";
 import type { RunOptionsInput } from "../engine/run-options";
 import type { PlanGoalRequest } from "../planner/request";
-import type { FlowList, ImportedPlan, InstantiatedTemplate, PlanDetail as PlanDetailAnswer, RunDetail, RunList, RunStarted, TemplateDetail, TemplateList } from "../contract";
+import type { FlowList, Uploaded, ImportedPlan, InstantiatedTemplate, PlanDetail as PlanDetailAnswer, RunDetail, RunList, RunStarted, TemplateDetail, TemplateList } from "../contract";
 import type { SavedTemplateParam } from "../templates";
+import type { MemoryList } from "../contract/memory";
 
 export type Flows = FlowList;
 export type PlanDetail = PlanDetailAnswer;
@@ -40,6 +41,8 @@ export interface RunRequest {
   versionId?: string;
   inputs: Record<string, unknown>;
   options: Partial<RunOptionsInput>;
+  /** uploads (uploadFile) to put into the run's workspace */
+  files?: string[];
 }
 
 export interface Decision {
@@ -80,6 +83,8 @@ export interface TrellisClient {
   importPlan(plan: Plan, note?: string): Promise<Imported>;
   getPlan(planId: string): Promise<PlanDetail>;
 
+  /** keeps a file for a run's workspace (at `name` there); its id goes into `RunRequest.files` */
+  uploadFile(name: string, contentBase64: string): Promise<Uploaded>;
   startRun(planId: string, request: RunRequest): Promise<Started>;
   run(runId: string): Promise<RunInfo>;
   runs(query: RunQuery): Promise<Runs>;
@@ -89,6 +94,10 @@ export interface TrellisClient {
   reject(runId: string, decision: Decision): Promise<void>;
   cancel(runId: string): Promise<void>;
   retry(runId: string, options: { latest?: boolean }): Promise<Started>;
+
+  /** the remembered plans planning recalls, and how many were forgotten */
+  memory(): Promise<MemoryList>;
+  forgetMemory(id: string): Promise<void>;
 
   templates(): Promise<Templates>;
   template(id: string): Promise<OneTemplate>;

@@ -24,6 +24,8 @@ import { importPlan, parsePlanId } from "../server/plans";
 import { approveStep, cancelRun, rejectStep, retryRun, runDetail, runEventStream, runList, startRun } from "../server/runs";
 import { deleteTemplate, instantiate, listTemplates, parseTemplateId, saveTemplate, templateDetail } from "../server/templates";
 import { closeTrellis, getTrellis, type Trellis } from "../server/trellis";
+import { saveUpload } from "../server/uploads";
+import { forgetMemory, listMemory } from "../server/memory";
 import { ApiError } from "./api-error";
 import type { Decision, Planned, RunQuery, RunRequest, SaveTemplateRequest, TrellisClient } from "./client";
 import { CliError, ExitCode } from "./exit-codes";
@@ -124,8 +126,20 @@ export class LocalClient implements TrellisClient {
     return this.call(OPERATIONS.getPlan, { params: { id: planId } }, ({ params }) => planDetail(parsePlanId(params.id)));
   }
 
+  memory() {
+    return this.call(OPERATIONS.listMemory, {}, () => listMemory());
+  }
+
+  async forgetMemory(id: string) {
+    await this.call(OPERATIONS.forgetMemory, { params: { id } }, ({ params }) => forgetMemory(params.id));
+  }
+
+  uploadFile(name: string, contentBase64: string) {
+    return this.call(OPERATIONS.uploadFile, { body: { name, contentBase64 } }, ({ body, actor }) => saveUpload(body, actor));
+  }
+
   startRun(planId: string, request: RunRequest) {
-    return this.call(OPERATIONS.startRun, { params: { id: planId }, body: request }, ({ params, body }) => startRun(parsePlanId(params.id), body));
+    return this.call(OPERATIONS.startRun, { params: { id: planId }, body: request }, ({ params, body, actor }) => startRun(parsePlanId(params.id), body, actor));
   }
 
   run(runId: string) {

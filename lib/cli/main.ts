@@ -14,6 +14,7 @@ import { adminCommand } from "./commands/admin";
 import { approveCommand, cancelCommand, rejectCommand, retryCommand } from "./commands/decide";
 import { helpText } from "./commands/help";
 import { loginCommand, logoutCommand } from "./commands/login";
+import { memoryCommand } from "./commands/memory";
 import { planCommand } from "./commands/plan";
 import { runCommand } from "./commands/run";
 import { runsCommand } from "./commands/runs";
@@ -26,7 +27,7 @@ import { CliError, ExitCode } from "./exit-codes";
 import { Output, flush } from "./output";
 import { Prompter } from "./prompt";
 
-export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand, loginCommand, logoutCommand, adminCommand, workerCommand];
+export const COMMANDS: Command[] = [planCommand, runCommand, validateCommand, actionsCommand, runsCommand, watchCommand, approveCommand, rejectCommand, cancelCommand, retryCommand, templatesCommand, memoryCommand, loginCommand, logoutCommand, adminCommand, workerCommand];
 
 /** Global options, read before the command parses its own (it accepts them too). */
 function peekGlobals(argv: string[]): { json: boolean; color: boolean; server?: string; help: boolean; version: boolean; verbose: boolean } {

@@ -106,6 +106,18 @@ export class RemoteClient implements TrellisClient {
     return this.call("getPlan", { params: { id: planId } });
   }
 
+  memory() {
+    return this.call("listMemory", {});
+  }
+
+  async forgetMemory(id: string) {
+    await this.call("forgetMemory", { params: { id } });
+  }
+
+  uploadFile(name: string, contentBase64: string) {
+    return this.call("uploadFile", { body: { name, contentBase64 } });
+  }
+
   startRun(planId: string, request: RunRequest) {
     return this.call("startRun", { params: { id: planId }, body: request });
   }

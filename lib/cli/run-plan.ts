@@ -21,6 +21,8 @@ export interface RunChoice {
   /** steps that send data outside Trellis wait for approval */
   approveOutgoing?: boolean;
   versionId?: string;
+  /** uploads to put into the run's workspace */
+  files?: string[];
 }
 
 export interface RunReport {
@@ -78,6 +80,7 @@ export async function runStoredPlan(ctx: Context, planId: string, plan: Plan, ch
   const { runId } = await client.startRun(planId, {
     versionId: choice.versionId,
     inputs,
+    ...(choice.files?.length ? { files: choice.files } : {}),
     options: {
       dryRun: choice.dryRun,
       approveWrites: choice.interactive,

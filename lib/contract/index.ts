@@ -4,6 +4,7 @@ export * from "./flows";
 export * from "./plans";
 export * from "./runs";
 export * from "./templates";
+export * from "./uploads";
 export * from "./operation";
 export * from "./operations";
 export * from "./errors";

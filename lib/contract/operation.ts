@@ -28,6 +28,8 @@ export interface Operation {
   body?: z.ZodType;
   /** the body may be left out (it reads as {}) */
   bodyOptional?: boolean;
+  /** the largest body it reads, when more than the usual 1 MB (413 past it) */
+  maxBodyBytes?: number;
   /** the status of a success, and what it answers */
   status: number;
   answer?: z.ZodType;

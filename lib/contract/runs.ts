@@ -9,12 +9,16 @@ import { Plan } from "../core/plan";
 import { RunResult } from "../core/run-result";
 import { RunOptions } from "../core/run-options";
 import { IsoDate } from "./common";
+import { RunFiles } from "./uploads";
 
 export const StartRunBody = z.object({
   /** a version of the plan; the latest when absent */
   versionId: z.string().optional(),
   inputs: z.record(z.string(), z.unknown()).default({}),
   options: RunOptions.partial().default({}),
+  files: RunFiles.optional(),
+  /** a run of this plan whose given files this run gets too (Run again); `files` of the same name win */
+  filesOf: z.uuid().optional().describe("a run of the same plan: this run gets the files that run was given (uploaded ones of the same name win)"),
 });
 export type StartRunBody = z.infer<typeof StartRunBody>;
 

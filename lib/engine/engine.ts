@@ -19,6 +19,7 @@ import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
 import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { filesOfStep, shareFiles } from "./reused-files";
+import { givenFilesOf, placeGivenFiles, type GivenFile } from "./given-files";
 import { Semaphore } from "./semaphore";
 
 /** how many valid plan versions checkPlan remembers per catalog */
@@ -93,6 +94,8 @@ export interface StartRequest {
   options?: RunOptionsInput;
   /** a child run: the run and step of the plan action that starts it (recorded on the run) */
   parent?: { runId: string; stepId: string };
+  /** files put into the run's workspace before it is stored (uploads a person gave it) */
+  files?: readonly GivenFile[];
 }
 
 const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
@@ -163,6 +166,7 @@ export class Engine {
     this.checkPlan(plan, options.maxSteps, version.id);
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
+    if (req.files?.length) await placeGivenFiles(path.join(this.o.workspaceRoot, runId), req.files);
     const newRun: NewRun = {
       run: { id: runId, planId: version.planId, planVersionId: version.id, inputs, options, ...(req.parent ? { parentRunId: req.parent.runId, parentStepId: req.parent.stepId } : {}) },
       steps: plan.steps.map((s) => newStep(runId, s.id)),
@@ -289,7 +293,9 @@ export class Engine {
     }
     // A reused output's large parts are files of the earlier run: the new run gets them in its own store.
     await shareArtifacts(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.map((e) => (e.type === "step.succeeded" ? e.data.output : undefined)));
-    // ...and so are the files its reused steps wrote, which the steps after them may read.
+    // The files the earlier run was given come first, as they were given; then the files its
+    // reused steps wrote, which the steps after them may read.
+    await placeGivenFiles(path.join(this.o.workspaceRoot, newId), await givenFilesOf(oldWorkspace));
     await shareFiles(oldWorkspace, path.join(this.o.workspaceRoot, newId), reused.flatMap((e) => producedFiles.get(e.stepId!) ?? []));
     const newRun: NewRun = {
       run: { id: newId, planId: version.planId, planVersionId: version.id, inputs, options: old.run.options, retryOfId: runId },

@@ -41,7 +41,8 @@ export async function shareFiles(from: string, to: string, files: readonly Writt
   }
 }
 
-function inside(root: string, rel: string): string | null {
+/** `rel` inside the workspace `root` as an absolute path; null when it leaves it or names Trellis's artifact folder. */
+export function inside(root: string, rel: string): string | null {
   const abs = path.resolve(root, rel);
   const r = path.relative(root, abs);
   if (!r || r.startsWith("..") || path.isAbsolute(r) || r === ARTIFACTS_FOLDER || r.startsWith(`${ARTIFACTS_FOLDER}${path.sep}`)) return null;

@@ -1,38 +1,33 @@
 /**
- * Plan memory end to end on the real composition root and a fresh embedded database (nothing
- * mocked): a saved plan runs to success and is remembered; a similar goal is planned from it
- * (offline), rebinding the value the new goal states and naming its source; memory off plans
- * from scratch; forgetting it removes it from memory and from planning.
+ * Plan memory end to end on the real composition root and a fresh database (nothing mocked),
+ * the embedded one and PostgreSQL (when it answers; required with CI=true): a saved plan runs to
+ * success and is remembered; a similar goal is planned from it (offline), rebinding the value the
+ * new goal states and naming its source; memory off plans from scratch; forgetting it removes it
+ * from memory and from planning.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Plan, RunEvent } from "../core";
 import { readSse } from "../contract/sse";
-import { planDetail } from "./plan-editing";
-import { planGoalAndSave } from "./planning";
-import { importPlan } from "./plans";
-import { forgetMemory, listMemory } from "./memory";
-import { runEventStream, startRun } from "./runs";
-import { closeTrellis, getTrellis } from "./trellis";
+import { createPostgresDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
 import { RequestError } from "./errors";
 
-let dir: string;
+const pgAvailable = await postgresAvailability();
+const kinds: DbKind[] = pgAvailable.run ? ["pglite", "postgres"] : ["pglite"];
 const GOAL = "Load the sample sales CSV, total revenue by region, chart it and write a report to reports/revenue-by-region.md";
 const SIMILAR = "Load the sample sales CSV, total revenue by region, chart it and write a report to reports/q3-regions.md";
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "trellis-memory-"));
-  process.env.TRELLIS_DATA_DIR = dir;
-  // Opening a fresh embedded database takes seconds: here, under the hook's time limit.
-  await getTrellis();
-});
-
-afterAll(async () => {
-  await closeTrellis();
-  await rm(dir, { recursive: true, force: true });
-});
+// A fresh server (configuration, database) for each kind of database: the configuration is
+// read once per module instance, so each kind imports its own.
+let planDetail: typeof import("./plan-editing").planDetail;
+let planGoalAndSave: typeof import("./planning").planGoalAndSave;
+let importPlan: typeof import("./plans").importPlan;
+let forgetMemory: typeof import("./memory").forgetMemory;
+let listMemory: typeof import("./memory").listMemory;
+let runEventStream: typeof import("./runs").runEventStream;
+let startRun: typeof import("./runs").startRun;
 
 /** Waits for the run's last event (succeeded or failed) through the run event stream. */
 async function settle(runId: string): Promise<RunEvent["type"]> {
@@ -61,7 +56,42 @@ async function savedPlan(): Promise<{ planId: string; versionId: string }> {
   return { planId: imported.planId, versionId: imported.versionId };
 }
 
-describe("plan memory", () => {
+describe.each(kinds)("plan memory on %s", (kind) => {
+  const env = { TRELLIS_DATA_DIR: process.env.TRELLIS_DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+  let closeTrellis = async () => {};
+  let dropDatabase = async () => {};
+
+  beforeAll(async () => {
+    process.env.TRELLIS_DATA_DIR = await mkdtemp(path.join(os.tmpdir(), `trellis-memory-${kind}-`));
+    if (kind === "postgres") {
+      const created = await createPostgresDatabase();
+      process.env.DATABASE_URL = created.url;
+      dropDatabase = created.drop;
+    } else {
+      delete process.env.DATABASE_URL;
+    }
+    vi.resetModules();
+    const trellis = await import("./trellis");
+    closeTrellis = trellis.closeTrellis;
+    ({ planDetail } = await import("./plan-editing"));
+    ({ planGoalAndSave } = await import("./planning"));
+    ({ importPlan } = await import("./plans"));
+    ({ forgetMemory, listMemory } = await import("./memory"));
+    ({ runEventStream, startRun } = await import("./runs"));
+    // Opening a fresh database takes seconds: here, under the hook's time limit.
+    expect((await trellis.getTrellis()).database.kind).toBe(kind);
+  }, 120_000);
+
+  afterAll(async () => {
+    await closeTrellis();
+    await rm(process.env.TRELLIS_DATA_DIR!, { recursive: true, force: true });
+    await dropDatabase();
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
   let saved: { planId: string; versionId: string };
   const memoryId = () => `version:${saved.versionId}`;
 

@@ -12,6 +12,7 @@ import { Plan, diffPlans, validatePlan } from "../core";
 import { planGoal } from "../planner/plan-goal";
 import { addVersion, deletePlan, getPlan, getVersion, listVersions, planRunCounts, setPlanArchived, type StoredVersion, type VersionSource } from "../store/plans";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
+import { redactSecrets } from "./connections/redaction";
 import { configuredLlm } from "./planning";
 import { validateSavedPlan } from "./plan-validation";
 import { getTrellis, runsFolder } from "./trellis";
@@ -60,11 +61,12 @@ export async function planDetail(planId: string): Promise<PlanDetail> {
 export async function editorBootstrap(planId: string) {
   const t = await getTrellis();
   const detail = await planDetail(planId);
-  return {
+  // The editor is a page: no secret value on it (a plan literal, a goal or an action's description that holds one).
+  return redactSecrets({
     detail,
     catalog: t.catalog.toJSON(),
     planner: t.config.llm.configured ? { kind: "llm" as const, model: t.config.llm.model } : { kind: "offline" as const },
-  };
+  });
 }
 
 /**

@@ -46,7 +46,7 @@ export function route<O extends Operation>(op: O, fn: Handler<O>): (request: Req
       const actor = await authorize(request.headers, op.permission);
       const params = parse(op.params, context?.params ? await context.params : {}, "path");
       const query = parse(op.query, Object.fromEntries(new URL(request.url).searchParams), "query");
-      const body = op.body ? await readBody(request, op.body, { allowEmpty: Boolean(op.bodyOptional) }) : undefined;
+      const body = op.body ? await readBody(request, op.body, { allowEmpty: Boolean(op.bodyOptional), maxBytes: op.maxBodyBytes ?? MAX_BODY_BYTES }) : undefined;
       await enforceLimit(op.limit, actor);
       const out = await actingAs(actor.label, () => fn({ params, query, body, request, actor } as Input<O>));
       if (out instanceof Response) return out;
@@ -171,12 +171,12 @@ export function refuseCrossSite(request: Request, op: Pick<Operation, "method">)
 }
 
 /**
- * Reads and validates a JSON body: JSON only (415 otherwise), at most 1 MB (413), checked
+ * Reads and validates a JSON body: JSON only (415 otherwise), at most 1 MB unless the operation says more (413), checked
  * with the schema (400 naming each wrong field). An empty body reads as `{}` when allowed.
  */
-async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: boolean }): Promise<unknown> {
+async function readBody(req: Request, schema: z.ZodType, options: { allowEmpty: boolean; maxBytes: number }): Promise<unknown> {
   requireJsonType(req);
-  const text = await readText(req, MAX_BODY_BYTES);
+  const text = await readText(req, options.maxBytes);
   let raw: unknown = {};
   if (!text.trim()) {
     if (!options.allowEmpty) throw badRequest("The request body is empty; send a JSON object.");
@@ -198,7 +198,7 @@ function requireJsonType(request: Request): void {
   }
 }
 
-const tooLarge = () => new RequestError(413, "too_large", `The body is larger than ${MAX_BODY_BYTES / 1_000_000} MB.`);
+const tooLarge = (max: number) => new RequestError(413, "too_large", `The body is larger than ${Math.round(max / 100_000) / 10} MB.`);
 
 /**
  * The body as text, at most `max` bytes: counted while it streams in, so a huge body is refused
@@ -206,9 +206,9 @@ const tooLarge = () => new RequestError(413, "too_large", `The body is larger th
  */
 async function readText(req: Request, max: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
   const read = await readLimited(req.body, max);
-  if (!read.ok) throw tooLarge();
+  if (!read.ok) throw tooLarge(max);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
   } catch {

@@ -11,11 +11,13 @@ import { getPlan, getVersion } from "../store/plans";
 import { getRunDetail, listRuns } from "../store/runs";
 import { PrismaRunStore } from "../store/run-store";
 import { badRequest, notFound } from "./errors";
-import { getTrellis, runsFolder } from "./trellis";
+import { getTrellis, runsFolder, type Trellis } from "./trellis";
+import { givenFilesOf, type GivenFile } from "../engine/given-files";
 import { sseStream, type SseStreamOptions } from "../contract/sse";
-import type { Actor } from "../contract/access";
+import { LOCAL_ACTOR, type Actor } from "../contract/access";
+import { uploadsForRun } from "./uploads";
 
-export async function startRun(planId: string, body: StartRunBody): Promise<RunStarted> {
+export async function startRun(planId: string, body: StartRunBody, actor: Actor = LOCAL_ACTOR): Promise<RunStarted> {
   const t = await getTrellis();
   const plan = await getPlan(t.database.prisma, planId);
   if (!plan) throw notFound(`There is no plan ${planId}.`);
@@ -26,8 +28,17 @@ export async function startRun(planId: string, body: StartRunBody): Promise<RunS
     if (!version) throw notFound(`Plan ${planId} has no version ${body.versionId}.`);
     if (version.planId !== planId) throw badRequest(`Version ${body.versionId} belongs to another plan (${version.planId}), not to plan ${planId}.`);
   }
-  const runId = await t.engine.start({ planVersionId: versionId, inputs: body.inputs, options: body.options });
+  const uploaded = body.files?.length ? await uploadsForRun(body.files, actor) : [];
+  const files = body.filesOf ? [...(await filesOfRun(t, planId, body.filesOf)).filter((f) => !uploaded.some((u) => u.path === f.path)), ...uploaded] : uploaded;
+  const runId = await t.engine.start({ planVersionId: versionId, inputs: body.inputs, options: body.options, files });
   return { runId };
+}
+
+/** The files an earlier run of the plan was given, as they were given (Run again gives them again). */
+async function filesOfRun(t: Trellis, planId: string, runId: string): Promise<GivenFile[]> {
+  const run = await t.database.prisma.run.findUnique({ where: { id: runId }, select: { planId: true } });
+  if (!run || run.planId !== planId) throw badRequest(`Run ${runId} is not a run of plan ${planId}; give the files of one of its own runs.`);
+  return givenFilesOf(path.join(runsFolder(t.config), runId));
 }
 
 const iso = (d?: Date | null) => (d ? d.toISOString() : d === null ? null : undefined);

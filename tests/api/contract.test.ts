@@ -274,6 +274,24 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect((await call("DELETE", "/api/plans/{id}", { id: planId })).status).toBe(409);
   });
 
+  it("runs: upload a file, then run the notes goal on it: counts.json holds the counts", async () => {
+    const notes = "Plans run; plans wait.\nA plan is a graph, and a graph is a plan.";
+    const up = await call<{ id: string; name: string; bytes: number }>("POST", "/api/uploads", {}, { body: { name: "notes.txt", contentBase64: Buffer.from(notes).toString("base64") } });
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ name: "notes.txt", bytes: Buffer.byteLength(notes) });
+    expect((await call("POST", "/api/uploads", {}, { body: { name: "../notes.txt", contentBase64: "eA==" } })).status).toBe(400);
+    expect((await call("POST", "/api/uploads", {}, { raw: JSON.stringify({ name: "big.txt", contentBase64: "A".repeat(7_000_000) }) })).status).toBe(413);
+    const planned = await call<{ planId: string }>("POST", "/api/plans", {}, { body: { goal: "Read notes.txt, count words, write the counts to counts.json" } });
+    expect((await call("POST", "/api/plans/{id}/runs", { id: planned.body.planId }, { body: { files: [MISSING] } })).status).toBe(400);
+    const started = await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id: planned.body.planId }, { body: { files: [up.body.id] } });
+    expect(started.status).toBe(202);
+    const events = await sse("GET", "/api/runs/{id}/events", { id: started.body.runId }, undefined, (d) => d.type === "run.succeeded" || d.type === "run.failed");
+    expect(events.at(-1)?.type).toBe("run.succeeded");
+    const run = await call<{ steps: { stepId: string; output: { table?: { rows: { word: string; count: number }[] }; path?: string } }[] }>("GET", "/api/runs/{id}", { id: started.body.runId });
+    expect(run.body.steps.find((s) => s.stepId === "count_words")?.output.table?.rows.slice(0, 2)).toEqual([{ word: "a", count: 4 }, { word: "graph", count: 2 }]);
+    expect(run.body.steps.find((s) => s.stepId === "write_file")?.output.path).toBe("counts.json");
+  });
+
   it("runs: a large output is kept as an artifact, read a page at a time and downloaded", async () => {
     const text = Array.from({ length: 40_000 }, (_, i) => `row ${i + 1}`).join("\n");
     const plan = { goal: "a large output", flows: [], inputs: [], steps: [{ id: "lines", action: "text.split", inputs: { text } }], outputs: {} };

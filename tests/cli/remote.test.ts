@@ -76,4 +76,23 @@ describe("trellis --server (built app)", { timeout: 120_000 }, () => {
     const badParam = await remote(["templates", "use", "csv-report", "--param", "aggregate=mode"]);
     expect(badParam.code).toBe(2);
   });
+
+  it("uploads --file into the run's workspace on the server, and lists and forgets remembered plans", async () => {
+    const notes = path.join(tmp.dir, "notes.txt");
+    writeFileSync(notes, "Plans run; plans wait.\nA plan is a graph, and a graph is a plan.");
+    const plan = path.join(tmp.dir, "notes-plan.json");
+    const planned = await remote(["plan", "Read notes.txt, count words, write the counts to counts.json", "--save", plan]);
+    expect(planned.code, planned.stderr).toBe(0);
+    const r = await remote(["run", plan, "--file", notes, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("Uploaded notes.txt");
+    const done = json<{ runId: string; status: string }>(r);
+    expect(done.status).toBe("succeeded");
+    const listed = json<{ items: { id: string; goal: string; origin: string }[] }>(await remote(["memory", "--runs", "--json"]));
+    const remembered = listed.items.find((i) => i.goal === "Read notes.txt, count words, write the counts to counts.json");
+    expect(remembered?.id).toMatch(/^version:/);
+    expect((await remote(["memory", "forget", remembered!.id])).code).toBe(0);
+    expect(json<{ items: { id: string }[] }>(await remote(["memory", "--json"])).items.map((i) => i.id)).not.toContain(remembered!.id);
+    expect((await remote(["memory", "forget", "version:00000000-0000-4000-8000-000000000000"])).code).toBe(2);
+  });
 });

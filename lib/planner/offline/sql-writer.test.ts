@@ -38,4 +38,18 @@ describe("the ranking query writer", () => {
     expect(tables.map((t) => t.name)).toEqual(["categories", "products", "customers", "orders", "order_items"]);
     expect(writeRankingSql("top 5 products by revenue", tables)?.sql).toContain("ROUND(SUM(oi.quantity * oi.unit_price), 2) AS total_revenue");
   });
+
+  it("leaves out rows a status column marks cancelled or refunded, joining the parent that carries it, unless the question names a status", () => {
+    const shop = schemaIn(SAMPLE_SHOP_SCHEMA);
+    expect(writeRankingSql("Find the 3 customers with the highest total order value", shop)?.sql).toContain("WHERE o.status NOT IN ('cancelled', 'refunded')");
+    // Products reach order lines only; the lines' orders are joined for their status.
+    const products = writeRankingSql("top 5 products by revenue", shop)?.sql;
+    expect(products).toContain("JOIN orders o ON o.id = oi.order_id\nWHERE o.status NOT IN ('cancelled', 'refunded')");
+    expect(writeRankingSql("the 3 customers with the highest order value of cancelled orders", shop)?.sql).toContain("WHERE o.status = 'cancelled'");
+    // A schema it has never seen: any column documented to take such values, by any name.
+    const billing = schemaIn("Schema: clients(id integer primary key, name text) | invoices(id integer primary key, client_id integer → clients.id, amount numeric, state text in open/paid/voided)");
+    expect(writeRankingSql("the 2 clients with the highest total amount", billing)?.sql).toContain("WHERE i.state NOT IN ('voided')");
+    // Nothing to leave out: no filter.
+    expect(writeRankingSql("Which 2 authors have the most pages in total?", schemaIn(LIBRARY))?.sql).not.toContain("WHERE");
+  });
 });

@@ -114,8 +114,9 @@ export function writeRankingSql(text: string, tables: readonly SchemaTable[]): W
   const target = fn === "COUNT" ? counted! : best?.table;
   if (!target) return undefined;
 
-  const path = joinPath(tables, entity, target);
-  if (!path) return undefined;
+  const found = joinPath(tables, entity, target);
+  if (!found) return undefined;
+  const path = [...found, ...voidingParents(tables, [entity, ...found.map((j) => j.table)])];
   const alias = new Map<string, string>();
   const aliasOf = (t: SchemaTable) => {
     let a = alias.get(t.name);
@@ -195,15 +196,44 @@ function joinPath(tables: readonly SchemaTable[], from: SchemaTable, to: SchemaT
   return undefined;
 }
 
-/** `status = 'delivered'` when the question names a value a column is documented to take. */
+/**
+ * Parents the joined rows belong to that can be cancelled or refunded (an order line's order),
+ * joined along their foreign key so that `enumFilters` can leave such rows out. A row has one
+ * parent, so the join repeats no row.
+ */
+function voidingParents(tables: readonly SchemaTable[], joined: readonly SchemaTable[]): Join[] {
+  const out: Join[] = [];
+  const seen = new Set(joined.map((t) => t.name));
+  for (const from of joined) {
+    for (const c of from.columns) {
+      const parent = c.ref && !seen.has(c.ref.table) ? tables.find((t) => t.name === c.ref!.table) : undefined;
+      if (!parent?.columns.some((pc) => pc.values.some((v) => VOID_VALUE.test(v)))) continue;
+      seen.add(parent.name);
+      out.push({ table: parent, from, on: [c.ref!.column, c.name] });
+    }
+  }
+  return out;
+}
+
+/** Values that undo a row (an order cancelled or refunded): it counts toward no total unless the question names them. */
+const VOID_VALUE = /^(cancell?ed|refunded|voided|void)$/i;
+
+const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/**
+ * `status = 'delivered'` when the question names a value a column is documented to take; else,
+ * when a column can take values that undo a row (cancelled, refunded), those rows are left out.
+ */
 function enumFilters(text: string, tables: readonly SchemaTable[], aliasOf: (t: SchemaTable) => string): string[] {
   const ws = new Set(words(text));
   const out: string[] = [];
   for (const t of tables) {
     for (const c of t.columns) {
       const named = c.values.filter((v) => ws.has(v.toLowerCase()));
-      if (named.length === 1) out.push(`${aliasOf(t)}.${c.name} = '${named[0].replace(/'/g, "''")}'`);
-      else if (named.length > 1) out.push(`${aliasOf(t)}.${c.name} IN (${named.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")})`);
+      const voided = c.values.filter((v) => VOID_VALUE.test(v));
+      if (named.length === 1) out.push(`${aliasOf(t)}.${c.name} = ${quoted(named[0])}`);
+      else if (named.length > 1) out.push(`${aliasOf(t)}.${c.name} IN (${named.map(quoted).join(", ")})`);
+      else if (voided.length) out.push(`${aliasOf(t)}.${c.name} NOT IN (${voided.map(quoted).join(", ")})`);
     }
   }
   return out;

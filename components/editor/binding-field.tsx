@@ -180,6 +180,11 @@ function StepChoice({ step, name, schema, binding, plan, catalog, fieldId, onPic
     const b = parsed.binding;
     if (b.kind === "literal") return toast("error", "Write a reference such as ${steps.load.output.table}.");
     if (b.kind === "firstOf") return toast("error", "Connect one reference here; a merge (firstOf) is written in the plan's JSON.");
+    if (b.kind === "item") {
+      if (!step.forEach) return toast("error", "${item} reads the current item of a for-each step; set \"For each\" on this step first.");
+      onPick(b, `Set ${step.id}.${name} to ${text}`);
+      return;
+    }
     const source: BindingSource = b.kind === "input" ? { kind: "input", name: b.name } : { kind: "step", step: b.step, path: b.path };
     const check = checkConnection(plan, catalog, source, { step: step.id, input: name });
     if (!check.ok) return toast("error", `Not connected: ${check.reason}`);

@@ -5,6 +5,7 @@
  */
 import type { ActionSpec, Effect } from "@/lib/core/action";
 import { bindingLabel } from "@/lib/core/binding-text";
+import type { Binding } from "@/lib/core/plan";
 import type { Severity, ValidationIssue } from "@/lib/core/issues";
 import { describeType, isObject, typeKind } from "@/lib/core/json-schema";
 import type { Plan, Step } from "@/lib/core/plan";
@@ -19,7 +20,7 @@ export type InputPort = {
   fullType: string;
   kind: TypeKind;
   required: boolean;
-  bound?: "literal" | "input" | "step" | "firstOf";
+  bound?: Binding["kind"];
   /** the literal value or reference, short */
   value?: string;
   issue?: Severity;

@@ -35,7 +35,7 @@ export function parseReference(expr: string): BindingParse {
     return { ok: true, binding: p.length ? { kind: "step", step: stepId, path: p } : { kind: "step", step: stepId } };
   }
   if (head === "item") return { ok: true, binding: rest.length ? { kind: "item", path: rest } : { kind: "item" } };
-  return { ok: false, error: `a reference starts with inputs., steps. or item, got "\${${expr}}"` };
+  return { ok: false, error: `a reference starts with inputs. or steps., got "\${${expr}}"` };
 }
 
 /**

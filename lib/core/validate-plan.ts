@@ -328,7 +328,7 @@ class PlanChecker {
         if (item === undefined || target === undefined) return;
         const found = binding.path?.length ? schemaAtPath(item, binding.path) : { schema: item, optional: false };
         if (!found) {
-          this.add({ code: "invalid_path", severity: "error", stepId: step.id, input: name, message: `The items of step "${step.id}" (${describeType(item)}) have no ${printPath(binding.path).replace(/^\./, "")}.`, hint: fieldsOf(item as JsonSchema).length ? `An item has ${fieldsOf(item as JsonSchema).join(", ")}.` : undefined });
+          this.add({ code: "invalid_path", severity: "error", stepId: step.id, input: name, message: `An item of step "${step.id}" (${describeType(item)}) has no ${printPath(binding.path).replace(/^\./, "")}.`, hint: fieldsOf(item as JsonSchema).length ? `An item has ${fieldsOf(item as JsonSchema).join(", ")}.` : undefined });
           return;
         }
         const r = isAssignable(found.schema, target);

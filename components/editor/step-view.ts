@@ -46,6 +46,8 @@ export type StepNodeData = {
   approval: boolean;
   onError?: "fail" | "continue";
   retries?: number;
+  /** it runs once per item of a list */
+  forEach?: boolean;
   inputs: InputPort[];
   outputs: OutputPort[];
   errors: number;
@@ -155,6 +157,7 @@ export function stepView(step: Step, spec: ActionSpec | undefined, issues: StepI
     effect: spec?.effect ?? "unknown",
     approval: Boolean(step.approval ?? spec?.approval),
     onError: step.onError,
+    ...(step.forEach ? { forEach: true } : {}),
     retries: step.retry ? step.retry.maxAttempts : undefined,
     inputs,
     outputs,

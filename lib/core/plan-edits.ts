@@ -187,7 +187,7 @@ function replaceStep(plan: Plan, id: string, fn: (s: Step) => Step): Plan {
 }
 
 /** Settings of a step other than its id and inputs; `undefined` clears a setting. */
-export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action" | "when">>;
+export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action" | "when" | "forEach">>;
 
 export function updateStep(plan: Plan, id: string, patch: StepSettings): Plan {
   return replaceStep(plan, id, (s) => {
@@ -212,7 +212,7 @@ export function renameStep(plan: Plan, from: string, to: string): EditResult {
     const touches = s.id === from || dependenciesOf(s).includes(from);
     if (!touches) return s;
     const inputs = Object.fromEntries(Object.entries(s.inputs).map(([k, b]) => [k, rename(b)]));
-    const renamed = withAfter({ ...s, inputs, ...(s.when ? { when: mapConditionOperands(s.when, renameOne) } : {}) }, (s.after ?? []).map((a) => (a === from ? to : a)));
+    const renamed = withAfter({ ...s, inputs, ...(s.when ? { when: mapConditionOperands(s.when, renameOne) } : {}), ...(s.forEach ? { forEach: { ...s.forEach, items: renameOne(s.forEach.items) } } : {}) }, (s.after ?? []).map((a) => (a === from ? to : a)));
     return s.id === from ? { ...renamed, id: to } : renamed;
   });
   const outputs = Object.fromEntries(Object.entries(plan.outputs).map(([k, b]) => [k, rename(b)]));

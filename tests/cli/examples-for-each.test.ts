@@ -30,9 +30,11 @@ describe("the for-each example", { timeout: 180_000 }, () => {
     expect(doc.outputs).toEqual({ counts: [4, 5, 9, 5], report: "Words per line: 4, 5, 9, 5" });
   });
 
-  it("runs each line of another text", async () => {
-    const r = await run(["run", example, "--input", "text=one\ntwo words\n\nthree more words", "--json"]);
+  it("runs each line of another text, and says how many items were done", async () => {
+    const r = await run(["run", example, "--input", "text=one\ntwo words\n\nthree more words"]);
     expect(r.code).toBe(0);
-    expect(json<RunDoc>(r).outputs).toEqual({ counts: [1, 2, 3], report: "Words per line: 1, 2, 3" });
+    const text = r.stdout + r.stderr;
+    expect(text).toMatch(/count\s+text\.count_words\s+succeeded .*3 of 3 items done/);
+    expect(text).toContain("Words per line: 1, 2, 3");
   });
 });

@@ -5,7 +5,7 @@
  * stops the items that have not started; a list over the limit fails the step.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MAX_FOR_EACH_ITEMS, type Plan, type RunEvent, type Step } from "../core";
+import { MAX_FOR_EACH_ITEMS, parseCondition, type Plan, type RunEvent, type Step } from "../core";
 import { freshDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
 import { makeHarness, type Harness } from "../../tests/support/engine-harness";
 import { expectAllRunsMatchFold } from "../../tests/support/projection";
@@ -58,6 +58,20 @@ describe.each(kinds)("for-each steps on %s", (kind) => {
     expect(itemEvents(events, "step.item.succeeded")).toEqual([0, 1, 2]);
     expect(events.filter((e) => e.type === "step.log" && e.stepId === "each").map((e) => (e.data as { item?: number }).item).sort()).toEqual([0, 1, 2]);
     expect([1, 2, 3].map((n) => probe.calls.get(`item:${n}`))).toEqual([1, 1, 1]);
+  });
+
+  it("asks a condition that reads the item of each item: the items it skips are left out of the output", async () => {
+    const when = parseCondition("${item.v} != 2");
+    if (!when.ok) throw new Error(when.error);
+    const v = await h.savePlan({ ...plan({ when: when.condition }), outputs: { doubled: ref("each", "doubled") }, steps: [plan({ when: when.condition }).steps[0]] });
+    const done = await h.engine.run({ planVersionId: v, inputs: { xs: xs(1, 2, 3) } });
+    ended.add(done.run.id);
+    expect(done.run.status).toBe("succeeded");
+    expect(done.run.outputs).toEqual({ doubled: [2, 6] });
+    const events = await h.store.events(done.run.id);
+    expect(itemEvents(events, "step.item.skipped")).toEqual([1]);
+    expect(events.find((e) => e.type === "step.item.skipped")?.data).toMatchObject({ reason: "condition false: ${item.v} != 2" });
+    expect(probe.calls.get("item:2")).toBeUndefined();
   });
 
   it("fails the step when an item fails; a retry of the run runs only the failed item", async () => {

@@ -11,8 +11,8 @@
  * `onError` is `continue`: a failed item's output is then the step's fallback, or null), or
  * cancelled when the run stopped before every item ran.
  */
-import { MAX_FOR_EACH_ITEMS, DEFAULT_FOR_EACH_CONCURRENCY, conditionReadsItem, contentHash, isArtifactRef, stepForItem, type Action, type Failure, type ItemEvent, type Step, type StepFields, type Usage } from "../core";
-import type { ArtifactStore } from "./artifact-store";
+import { MAX_FOR_EACH_ITEMS, DEFAULT_FOR_EACH_CONCURRENCY, conditionReadsItem, contentHash, isArtifactRef, printCondition, stepForItem, type Action, type Failure, type ItemEvent, type Step, type StepFields, type Usage } from "../core";
+import { shareArtifacts, type ArtifactStore } from "./artifact-store";
 import type { EngineContext } from "./engine-context";
 import { StepCancelledError } from "./failure";
 import { resolveBinding } from "./resolve-inputs";
@@ -145,7 +145,8 @@ async function runItem(h: ForEachHost, def: Step, action: Action, item: unknown,
   if (conditionReadsItem(def.when)) {
     const gate = await gateStep({ ...one, inputs: {} }, h.runInputs(), h.outputs, h.artifacts, h.rootOf);
     if (gate.kind === "skip") {
-      fire({ type: "step.item.skipped", data: { index, reason: gate.data.reason } });
+      // the item's values are literals in `one`: the reason names the condition as written
+      fire({ type: "step.item.skipped", data: { index, reason: `condition false: ${printCondition(def.when!)}` } });
       return { kind: "skipped" };
     }
     if (gate.kind === "fail") return fail(gate.failure);
@@ -154,7 +155,9 @@ async function runItem(h: ForEachHost, def: Step, action: Action, item: unknown,
   if (prepared.kind === "fail") return fail(prepared.failure);
   if (prepared.kind !== "run") return fail({ code: "validation", message: prepared.kind === "await_approval" ? "the items of a for-each step cannot wait for a person" : "a dry run does not run this item", retryable: false });
   const inputHash = contentHash(prepared.recorded);
-  if (earlier && earlier.inputHash === inputHash) {
+  // an earlier output's large parts are files of the retried run: this run gets them in its own store
+  const shared = earlier && earlier.inputHash === inputHash && (await shareArtifacts(h.ctx.workspaceFor(h.run.retryOfId!), h.ctx.workspaceFor(h.runId), [earlier.output]).then(() => true, () => false));
+  if (earlier && shared) {
     fire({ type: "step.item.succeeded", data: { index, attempt: 0, output: earlier.output, inputHash, reusedFromRunId: h.run.retryOfId!, ...(earlier.usage ? { usage: earlier.usage } : {}) } });
     return { kind: "succeeded", output: earlier.output };
   }

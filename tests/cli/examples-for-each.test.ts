@@ -6,6 +6,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, json, tempDir, trellis } from "../support/cli";
+import { createPostgresDatabase, postgresAvailability } from "../support/databases";
 
 let tmp: ReturnType<typeof tempDir>;
 let dataDir: string;
@@ -13,6 +14,8 @@ const run = (args: string[]) => trellis(args, { dataDir });
 const example = path.join(ROOT, "examples", "for-each.json");
 
 type RunDoc = { status: string; outcome: string | null; outputs: Record<string, unknown>; steps: Record<string, { status: string; output?: unknown }> };
+
+const pg = await postgresAvailability();
 
 beforeAll(() => {
   tmp = tempDir("trellis-cli-for-each-");
@@ -36,5 +39,18 @@ describe("the for-each example", { timeout: 180_000 }, () => {
     const text = r.stdout + r.stderr;
     expect(text).toMatch(/count\s+text\.count_words\s+succeeded .*3 of 3 items done/);
     expect(text).toContain("Words per line: 1, 2, 3");
+  });
+
+  it.runIf(pg.run)("for-each.json runs the same on PostgreSQL", async () => {
+    const created = await createPostgresDatabase();
+    try {
+      const r = await trellis(["run", example, "--json"], { dataDir: path.join(tmp.dir, "pg-data"), env: { DATABASE_URL: created.url } });
+      expect(r.code).toBe(0);
+      const doc = json<RunDoc>(r);
+      expect(doc).toMatchObject({ status: "succeeded", outcome: "clean", outputs: { counts: [4, 5, 9, 5] } });
+      expect(doc.steps.count.status).toBe("succeeded");
+    } finally {
+      await created.drop();
+    }
   });
 });

@@ -54,6 +54,8 @@ describe("for-each steps in the validator", () => {
     expect(errors(plan([{ id: "fmt", action: "format_number", inputs: { value: lit(1) }, forEach: { items: input("one") } }]))).toEqual([expect.objectContaining({ code: "for_each_not_list", message: 'Step "fmt" runs for each item of ${inputs.one}, which is string, not a list.' })]);
     expect(codes(plan([{ id: "fmt", action: "format_number", inputs: { value: item() }, forEach: { items: lit(Array.from({ length: MAX_FOR_EACH_ITEMS + 1 }, (_, i) => i)) } }]))).toEqual(["invalid_for_each"]);
     expect(codes(plan([loads({ approval: true })]))).toEqual(["invalid_for_each"]);
+    const mails = { id: "mail", action: "send_email", inputs: { to: lit("a@b.co"), subject: lit("s"), body: item("file") }, forEach: { items: input("paths") } };
+    expect(errors(plan([mails]))).toEqual([expect.objectContaining({ code: "invalid_for_each", message: 'Step "mail" runs for each item and "send_email" always asks for approval: the items of a for-each step cannot wait for a person.' })]);
     expect(codes(plan([loads({ forEach: { items: ref("nope") } })]))).toEqual(["unknown_step_ref"]);
     expect(codes(plan([loads({ forEach: { items: input("missing") } })]))).toEqual(["missing_plan_input"]);
     const tooWide = parsePlan({ ...plan([loads()]), steps: [{ ...loads(), forEach: { items: input("paths"), concurrency: MAX_FOR_EACH_CONCURRENCY + 1 } }] });

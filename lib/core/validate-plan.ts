@@ -200,7 +200,7 @@ class PlanChecker {
     const open = !spec || (inputSchema.additionalProperties !== false && Object.keys(props).length === 0);
     const dataDeps = new Set<string>();
 
-    if (step.forEach) this.checkForEach(step);
+    if (step.forEach) this.checkForEach(step, spec);
     for (const [name, binding] of Object.entries(step.inputs)) {
       let target: unknown = {};
       if (spec && !(name in props)) {
@@ -361,7 +361,7 @@ class PlanChecker {
   }
 
   /** `forEach`: its list must be a list, its step not wait for a person. */
-  private checkForEach(step: Step) {
+  private checkForEach(step: Step, spec: ActionSpec | undefined) {
     const fe = step.forEach!;
     const at = { stepId: step.id };
     const b = fe.items;
@@ -389,7 +389,7 @@ class PlanChecker {
       this.add({ code: "for_each_not_list", severity: "error", ...at, message: `Step "${step.id}" runs for each item of ${bindingLabel(b)}, which is ${describeType(schema)}, not a list.`, hint: "Point forEach.items at a list (an array)." });
       this.forEachList.set(step.id, null);
     } else if (schema !== undefined) this.forEachList.set(step.id, schema);
-    if (step.approval) this.add({ code: "invalid_for_each", severity: "error", ...at, message: `Step "${step.id}" runs for each item and asks for approval: the items of a for-each step cannot wait for a person.`, hint: "Remove the approval, or approve a step before it." });
+    if (step.approval ?? spec?.approval) this.add({ code: "invalid_for_each", severity: "error", ...at, message: `Step "${step.id}" runs for each item and ${step.approval ? "asks for approval" : `"${spec!.id}" always asks for approval`}: the items of a for-each step cannot wait for a person.`, hint: step.approval ? "Remove the approval, or approve a step before it." : "Use another action, or run the step once per item in separate steps." });
   }
 
   private checkReference(step: Step, name: string, binding: Binding, target: unknown) {

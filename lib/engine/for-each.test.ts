@@ -53,6 +53,7 @@ describe.each(kinds)("for-each steps on %s", (kind) => {
     expect(done.run.status).toBe("succeeded");
     expect(done.run.outputs).toEqual({ doubled: [2, 4, 6], first: 6 });
     const each = done.steps.find((s) => s.stepId === "each")!;
+    expect(each.attempts).toBe(1);
     expect(each.output).toEqual([{ value: 1, doubled: 2 }, { value: 2, doubled: 4 }, { value: 3, doubled: 6 }]);
     const events = await h.store.events(done.run.id);
     expect(itemEvents(events, "step.item.succeeded")).toEqual([0, 1, 2]);

@@ -75,7 +75,9 @@ export async function runForEach(h: ForEachHost, def: Step, s: StepFields): Prom
   // this run's finished items (a resume), else the retried run's (reused when their input is the same)
   const done = finishedItems(await h.ctx.itemEvents(h.runId, def.id));
   const earlier = !done.size && h.run.retryOfId ? finishedItems(await h.ctx.itemEvents(h.run.retryOfId, def.id)) : new Map();
-  h.fire([{ type: "step.started", stepId: def.id, data: { attempt: s.attempts + 1, input: recorded, items: items.length } }]);
+  // the step's own attempt: its items have attempts of their own
+  const attempt = s.attempts + 1;
+  h.fire([{ type: "step.started", stepId: def.id, data: { attempt, input: recorded, items: items.length } }]);
   const t0 = performance.now();
   const results = new Array<ItemResult | undefined>(items.length);
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
@@ -117,7 +119,7 @@ export async function runForEach(h: ForEachHost, def: Step, s: StepFields): Prom
   }
   const output = await h.artifacts.externalize(outputs);
   const used = usage.promptTokens || usage.completionTokens ? { usage } : {};
-  h.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt: s.attempts + 1, output, ...used, ms: Math.round(performance.now() - t0) } }]);
+  h.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output, ...used, ms: Math.round(performance.now() - t0) } }]);
 }
 
 /** The step's list, read in full, within the limit. */

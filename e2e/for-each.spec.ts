@@ -11,6 +11,8 @@ test.describe("for-each steps", () => {
     // the step's For each setting: its list, and the validator's word on a list that is not one
     await page.getByTestId("tab-steps").click();
     await page.getByTestId("step-item-count").click();
+    // its input reads the current item
+    await expect(page.getByTestId("item-input")).toHaveValue("${item}");
     const field = page.getByTestId("for-each-input");
     await expect(field).toHaveValue("${steps.lines.output.parts}");
     await field.fill("${steps.lines.output.count}");

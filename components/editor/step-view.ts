@@ -142,10 +142,13 @@ export function stepView(step: Step, spec: ActionSpec | undefined, issues: StepI
     };
   });
   const fields = outputFields(spec);
+  // a for-each step gives a list: of its action's outputs, and of each field
+  const each = (schema: unknown): unknown => (step.forEach ? { type: "array", items: schema } : schema);
+  const whole = spec ? each(spec.output) : undefined;
   const outputs: OutputPort[] = [
-    { name: "output", handle: outHandle(), type: spec ? shortType(spec.output) : "any", fullType: spec ? describeType(spec.output) : "any", kind: spec ? typeKind(spec.output) : "any", collapsible: false },
+    { name: "output", handle: outHandle(), type: whole ? shortType(whole) : "any", fullType: whole ? describeType(whole) : "any", kind: whole ? typeKind(whole) : "any", collapsible: false },
     ...fields.map((f, i): OutputPort => {
-      const schema = (spec!.output.properties as Record<string, unknown>)[f];
+      const schema = each((spec!.output.properties as Record<string, unknown>)[f]);
       return { name: f, handle: outHandle(f), type: shortType(schema), fullType: describeType(schema), kind: typeKind(schema), collapsible: fields.length > COMPACT_OUTPUTS && i >= COMPACT_OUTPUTS - 1 && !used?.has(f) };
     }),
   ];

@@ -11,6 +11,7 @@ import { PlanInputName, STEP_ID_PATTERN, dataDependenciesOf, dependenciesOf, typ
 import { printPath } from "./binding-text";
 import { isAssignable, schemaAtPath } from "./type-compat";
 import { mapConditionOperands } from "./condition";
+import { stepOutputSchema } from "./for-each";
 
 export type EditResult = { ok: true; plan: Plan } | { ok: false; reason: string };
 export type Check = { ok: true } | { ok: false; reason: string };
@@ -246,8 +247,9 @@ export function sourceSchema(plan: Plan, catalog: CatalogView, source: BindingSo
   const label = `the output of "${source.step}"${source.path?.length ? printPath(source.path) : ""}`;
   const spec = catalog.get(step.action);
   if (!spec) return { schema: {}, label };
-  if (!source.path?.length) return { schema: spec.output, label };
-  const at = schemaAtPath(spec.output, source.path);
+  const output = stepOutputSchema(step, spec.output);
+  if (!source.path?.length) return { schema: output, label };
+  const at = schemaAtPath(output, source.path);
   if (!at) return { error: `The output of "${source.step}" has no ${printPath(source.path).replace(/^\./, "")}.` };
   return { schema: at.schema, label };
 }

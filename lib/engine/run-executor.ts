@@ -423,10 +423,7 @@ export class RunExecutor {
     // a for-each step's condition that reads its item is asked of each item (for-each.ts)
     const whole = def.forEach && conditionReadsItem(def.when) ? { ...def, when: undefined } : def;
     if (whole.when || this.mergeOnly.get(def.id)!.size) {
-      const gate = await gateStep(whole, this.runInputs(), this.outputs, this.artifacts, (id) => {
-        const root = this.rootCause(id);
-        return { root, byCondition: this.conditionSkipped.has(root) };
-      });
+      const gate = await gateStep(whole, this.runInputs(), this.outputs, this.artifacts, (id) => this.rootOf(id));
       if (gate.kind === "skip") { this.fire([{ type: "step.skipped", stepId: def.id, data: gate.data }]); return; }
       if (gate.kind === "fail") { await this.failStep(def, s, gate.failure); return; }
     }
@@ -491,8 +488,14 @@ export class RunExecutor {
       attemptContext: (def, attempt, timeoutMs) => this.attemptContext(def, attempt, timeoutMs),
       failStep: (def, s, failure) => this.failStep(def, s, failure),
       previewedOnly: (id) => this.previewedOnly.add(id),
-      rootOf: (id) => { const root = this.rootCause(id); return { root, byCondition: this.conditionSkipped.has(root) }; },
+      rootOf: (id) => this.rootOf(id),
     };
+  }
+
+  /** the step whose end made `id` end without an output, and whether a condition did */
+  private rootOf(id: string): { root: string; byCondition: boolean } {
+    const root = this.rootCause(id);
+    return { root, byCondition: this.conditionSkipped.has(root) };
   }
 
   /** A dry run's step that is previewed, not run: its preview and would-be output go in its `step.skipped`. */

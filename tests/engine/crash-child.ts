@@ -16,15 +16,19 @@ const [mode, logFile] = process.argv.slice(2);
 const WIDTH = 4;
 const DEPTH = 5;
 
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+  });
+}
+
 const record = defineAction({
   id: "test.record", title: "Record", description: "Sleeps, then appends its step id and idempotency key to a log.", effect: "write",
   input: z.object({ ms: z.number(), deps: z.array(z.unknown()).optional(), from: z.string().optional() }),
   output: z.object({ step: z.string() }),
   run: async ({ ms }, ctx) => {
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, ms);
-      ctx.signal.addEventListener("abort", () => { clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
-    });
+    await sleep(ms, ctx.signal);
     appendFileSync(logFile, `${ctx.stepId} ${ctx.idempotencyKey}\n`);
     return { step: ctx.stepId };
   },
@@ -36,10 +40,7 @@ const recordItem = defineAction({
   input: z.object({ i: z.number(), ms: z.number() }),
   output: z.object({ i: z.number() }),
   run: async ({ i, ms }, ctx) => {
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, ms);
-      ctx.signal.addEventListener("abort", () => { clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
-    });
+    await sleep(ms, ctx.signal);
     appendFileSync(logFile, `item${i} ${ctx.idempotencyKey}\n`);
     return { i };
   },

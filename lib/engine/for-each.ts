@@ -60,10 +60,12 @@ export function finishedItems(events: readonly ItemEvent[]): Map<number, { outpu
 }
 
 export async function runForEach(h: ForEachHost, def: Step, s: StepFields): Promise<void> {
+  // the fallback stands in for one item's output, never for the whole list
+  const whole = { ...def, fallback: undefined };
   const action = h.ctx.registry.get(def.action);
-  if (!action) return h.failStep(def, s, { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false });
+  if (!action) return h.failStep(whole, s, { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false });
   const list = await itemsOf(h, def);
-  if (!list.ok) return h.failStep(def, s, { code: "input_invalid", message: list.message, retryable: false });
+  if (!list.ok) return h.failStep(whole, s, { code: "input_invalid", message: list.message, retryable: false });
   const items = list.items;
   const recorded = await h.artifacts.externalize({ items });
   if (h.run.options.dryRun && (action.preview || action.effect === "write")) {
@@ -106,7 +108,7 @@ export async function runForEach(h: ForEachHost, def: Step, s: StepFields): Prom
   if (failures.length && def.onError !== "continue") {
     const first = failures[0];
     const message = `${failures.length} of ${items.length} item${items.length === 1 ? "" : "s"} failed; item ${first.index}: ${first.failure.message}`;
-    return h.failStep(def, s, { ...first.failure, message, details: { failedItems: failures.map((f) => f.index) } });
+    return h.failStep(whole, s, { ...first.failure, message, details: { failedItems: failures.map((f) => f.index) } });
   }
   if (results.some((r) => !r || r.kind === "cancelled")) {
     h.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: h.stopping() ?? "cancelled" } }]);

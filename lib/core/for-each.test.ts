@@ -4,6 +4,8 @@ import { parseBindingText, printBinding, readPath } from "./binding-text";
 import { parseCondition } from "./condition-text";
 import { parsePlan, validatePlan } from "./validate-plan";
 import { dependenciesOf, type Plan, type Step } from "./plan";
+import { applyRunEvents, emptyRunView } from "./run-view";
+import type { RunEvent } from "./events";
 import { catalog } from "../../tests/support/core-fixtures";
 
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "g", flows: [], inputs: [{ name: "nums", schema: { type: "array", items: { type: "number" } } }, { name: "paths", schema: { type: "array", items: { type: "object", properties: { file: { type: "string" } }, required: ["file"] } } }, { name: "one", schema: { type: "string" } }], outputs: {}, steps, ...extra });
@@ -96,5 +98,25 @@ describe("item events in the run view", () => {
     expect(items.map((i) => [i.index, i.status, i.attempts])).toEqual([[0, "succeeded", 1], [1, "retrying", 1]]);
     items = applyItemEvent(items, ev("step.item.failed", { index: 1, attempt: 2, failure: { code: "action_error", message: "no", retryable: false } }));
     expect(items[1]).toMatchObject({ status: "failed", attempts: 2, failure: { message: "no" } });
+  });
+});
+
+describe("a for-each step in the run view", () => {
+  it("keeps its finished items when it starts again (a resume), and marks its items' logs", () => {
+    let seq = 0;
+    const e = (type: RunEvent["type"], data: Record<string, unknown>) => ({ seq: ++seq, runId: "r", at: "2026-01-01T00:00:00.000Z", stepId: "s", type, data }) as RunEvent;
+    const view = applyRunEvents(emptyRunView("r", ["s"]), [
+      e("step.started", { attempt: 1, input: null, items: 3 }),
+      e("step.item.started", { index: 0, attempt: 1 }),
+      e("step.log", { level: "info", message: "hello", item: 0 }),
+      e("step.item.succeeded", { index: 0, attempt: 1, output: 1 }),
+      e("step.item.started", { index: 1, attempt: 1 }),
+      // the process stopped; the resume starts the step again
+      e("step.started", { attempt: 2, input: null, items: 3 }),
+    ]);
+    const s = view.steps.s;
+    expect(s.itemCount).toBe(3);
+    expect(s.items!.map((i) => [i.index, i.status])).toEqual([[0, "succeeded"]]);
+    expect(s.logs).toEqual([expect.objectContaining({ message: "hello", item: 0 })]);
   });
 });

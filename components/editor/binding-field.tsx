@@ -94,7 +94,7 @@ export function BindingField({ step, name, schema, required, issues, highlight }
       </div>
       {description ? <div className={styles.help}>{description}</div> : null}
       <div className={styles.modes} role="tablist" aria-label={`How ${name} is set`}>
-        {MODES.map((m) => (
+        {[...MODES, ...(step.forEach || binding?.kind === "item" ? [ITEM_MODE] : [])].map((m) => (
           <button
             key={m.mode}
             type="button"
@@ -125,6 +125,8 @@ export function BindingField({ step, name, schema, required, issues, highlight }
           onChange={(v) => set(`Set ${step.id}.${name}`, v === undefined ? undefined : { kind: "literal", value: v }, `literal:${step.id}:${name}`)}
           testId="literal-input"
         />
+      ) : mode === "item" ? (
+        <ItemChoice step={step} binding={binding} onPick={(b) => set(`Set ${step.id}.${name} to ${String(printBinding(b))}`, b)} />
       ) : mode === "input" ? (
         <PlanInputChoice step={step} name={name} schema={schema} binding={binding} plan={plan} fieldId={fieldId} onPick={(b) => set(`Bind ${step.id}.${name} to input ${b.kind === "input" ? b.name : ""}`, b)} />
       ) : (
@@ -138,6 +140,31 @@ export function BindingField({ step, name, schema, required, issues, highlight }
       {mode === "literal" && binding?.kind !== "literal" && binding ? (
         <button type="button" className={styles.linkButton} onClick={() => set(`Set ${step.id}.${name}`, { kind: "literal", value: blankValue(schema) })}>Replace the current {binding.kind === "input" ? "plan input" : "connection"} with a value</button>
       ) : null}
+    </div>
+  );
+}
+
+const ITEM_MODE: { mode: Mode; label: string } = { mode: "item", label: "Current item" };
+
+/** The current item of a for-each step, or a path into it, in text form (`${item.name}`). */
+function ItemChoice({ step, binding, onPick }: { step: Step; binding: Binding | undefined; onPick(b: Binding): void }) {
+  const { toast } = useActions();
+  const currentText = binding?.kind === "item" ? String(printBinding(binding)) : "";
+  const [draft, setDraft] = useState<{ text: string; over: string } | null>(null);
+  const text = draft && draft.over === currentText ? draft.text : currentText || "${item}";
+  const pick = (t: string) => {
+    const parsed = parseBindingText(t);
+    if (!parsed.ok || parsed.binding.kind !== "item") return toast("error", "Write ${item}, or a path into it such as ${item.name}.");
+    if (!step.forEach) return toast("error", "${item} reads the current item of a for-each step; set \"For each\" on this step first.");
+    onPick(parsed.binding);
+  };
+  return (
+    <div className={styles.stack}>
+      <input type="text" className={`${styles.control} ${styles.mono}`} value={text} aria-label="Current item" data-testid="item-input"
+        onChange={(e) => setDraft({ text: e.target.value, over: currentText })}
+        onKeyDown={(e) => { if (e.key === "Enter" && text.trim() !== currentText) pick(text.trim()); }}
+        onBlur={() => { if (text.trim() !== currentText) pick(text.trim()); }} />
+      <div className={styles.help}>The item this step runs for, or a field of it: {"${item.name}"}.</div>
     </div>
   );
 }
@@ -180,6 +207,11 @@ function StepChoice({ step, name, schema, binding, plan, catalog, fieldId, onPic
     const b = parsed.binding;
     if (b.kind === "literal") return toast("error", "Write a reference such as ${steps.load.output.table}.");
     if (b.kind === "firstOf") return toast("error", "Connect one reference here; a merge (firstOf) is written in the plan's JSON.");
+    if (b.kind === "item") {
+      if (!step.forEach) return toast("error", "${item} reads the current item of a for-each step; set \"For each\" on this step first.");
+      onPick(b, `Set ${step.id}.${name} to ${text}`);
+      return;
+    }
     const source: BindingSource = b.kind === "input" ? { kind: "input", name: b.name } : { kind: "step", step: b.step, path: b.path };
     const check = checkConnection(plan, catalog, source, { step: step.id, input: name });
     if (!check.ok) return toast("error", `Not connected: ${check.reason}`);

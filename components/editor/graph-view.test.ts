@@ -67,6 +67,15 @@ describe("deriveGraph", () => {
     expect(e.get("o:load:mail")!.markerEnd).toMatchObject({ type: "arrowclosed" });
   });
 
+  it("marks a for-each step and draws its list as a labelled edge; an ${item} input draws none", () => {
+    const each: Step = { id: "fmt", action: "format_number", inputs: { value: { kind: "item" } }, forEach: { items: { kind: "input", name: "spare" } } };
+    const { nodes, edges } = deriveGraph(input({ plan: { ...plan, steps: [steps[0], steps[1], each] } }), new GraphCache());
+    expect((byId(nodes).get("fmt") as StepNode).data.forEach).toBe(true);
+    expect((byId(nodes).get("sum") as StepNode).data.forEach).toBeUndefined();
+    const drawn = edges.filter((e) => e.target === "fmt");
+    expect(drawn.map((e) => [e.type, e.source, e.sourceHandle, (e.data as { label?: string }).label])).toEqual([["condition", INPUTS_NODE_ID, "pi:spare", "for each ${inputs.spare}"]]);
+  });
+
   it("labels an edge with the part of the path past the field handle", () => {
     const p: Plan = { ...plan, steps: [...steps, { id: "cols", action: "format_number", inputs: { value: ref("load", "table", "rows", 0, "n") } }] };
     const edge = byId(deriveGraph(input({ plan: p }), new GraphCache()).edges).get("b:cols:value") as BindingEdge;

@@ -8,7 +8,7 @@ import { MarkerType, type Edge, type Node } from "@xyflow/react";
 import type { Catalog } from "@/lib/core/catalog";
 import type { ValidationIssue } from "@/lib/core/issues";
 import { typeKind } from "@/lib/core/json-schema";
-import { printPath } from "@/lib/core/binding-text";
+import { printBinding, printPath } from "@/lib/core/binding-text";
 import { conditionOperands } from "@/lib/core/condition";
 import { printCondition } from "@/lib/core/condition-text";
 import type { SingleBinding } from "@/lib/core/binding";
@@ -126,7 +126,7 @@ export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNo
         ? whole.of.map((b, i) => ({ binding: b, id: mergeEdgeId(step.id, input, i), merge: `first of ${i + 1}/${whole.of.length}` }))
         : [{ binding: whole, id: bindingEdgeId(step.id, input) }];
       for (const { binding, id, merge } of branches) {
-      if (binding.kind === "literal") continue;
+      if (binding.kind === "literal" || binding.kind === "item") continue;
       if (binding.kind === "step" && !stepIds.has(binding.step)) continue;
       if (binding.kind === "input" && !inputNames.has(binding.name)) continue;
       const sourceSpec = binding.kind === "step" ? g.catalog.get(actionOf.get(binding.step)!) : undefined;
@@ -164,6 +164,19 @@ export function deriveGraph(g: GraphInput, cache: GraphCache): { nodes: EditorNo
           markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: invalid ? "#c0392b" : "#7c5cc4" },
         })));
       }
+    }
+    const list = step.forEach?.items;
+    if (list && ((list.kind === "step" && stepIds.has(list.step) && list.step !== step.id) || (list.kind === "input" && inputNames.has(list.name)))) {
+      // the list a for-each step runs for: dashed like a condition, labelled with it
+      const source = list.kind === "step" ? list.step : INPUTS_NODE_ID;
+      const label = `for each ${String(printBinding(list))}`;
+      const invalid = issues?.list.some((i) => (i.code === "for_each_not_list" || i.code === "invalid_for_each") && i.severity === "error") ?? false;
+      const id = `${conditionEdgeId(source, step.id)}:each`;
+      edges.push(cache.memo(`edge:${id}`, [label, invalid], (): ConditionEdge => ({
+        id, type: "condition", source, sourceHandle: list.kind === "input" ? planInputHandle(list.name) : DONE_HANDLE, target: step.id, targetHandle: WAIT_HANDLE, deletable: false, selectable: false,
+        data: { label, invalid },
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: invalid ? "#c0392b" : "#7c5cc4" },
+      })));
     }
     for (const dep of step.after ?? []) {
       if (!stepIds.has(dep) || dep === step.id) continue;

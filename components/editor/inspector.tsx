@@ -9,6 +9,7 @@ import { Icon } from "./icons";
 import { PlanOverview } from "./plan-overview";
 import { StepSettings } from "./step-settings";
 import { ConditionField } from "./condition-field";
+import { ForEachField } from "./for-each-field";
 import { useActions, useEditor } from "./store-context";
 import { validationOf } from "./validation";
 import styles from "./forms.module.css";
@@ -69,8 +70,9 @@ function StepInspector({ stepId }: { stepId: string }) {
   const byInput = new Map<string, ValidationIssue[]>();
   const general: ValidationIssue[] = [];
   const onCondition = issues.filter((i) => i.when);
+  const onForEach = issues.filter((i) => FOR_EACH_CODES.has(i.code));
   for (const i of issues) {
-    if (i.when) continue;
+    if (i.when || FOR_EACH_CODES.has(i.code)) continue;
     if (i.input) byInput.set(i.input, [...(byInput.get(i.input) ?? []), i]);
     else general.push(i);
   }
@@ -110,12 +112,18 @@ function StepInspector({ stepId }: { stepId: string }) {
         <ConditionField step={step} issues={onCondition} />
       </div>
       <div className={styles.section}>
+        <h3 className={styles.sectionTitle}>For each</h3>
+        <ForEachField step={step} issues={onForEach} />
+      </div>
+      <div className={styles.section}>
         <h3 className={styles.sectionTitle}>Settings</h3>
         <StepSettings step={step} spec={spec} />
       </div>
     </div>
   );
 }
+
+const FOR_EACH_CODES: ReadonlySet<string> = new Set(["for_each_not_list", "invalid_for_each"]);
 
 function Description({ text }: { text: string }) {
   const [open, setOpen] = useState(false);

@@ -87,6 +87,7 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected }: N
             {data.approval ? <span className={styles.approval} title="Waits for a person's approval"><Icon name="shield" size={12} /></span> : null}
             {data.retries && data.retries > 1 ? <span className={styles.chip} title={`Up to ${data.retries} attempts`}>×{data.retries}</span> : null}
             {data.onError === "continue" ? <span className={styles.chip} title="Continues when it fails">continue</span> : null}
+            {data.forEach ? <span className={styles.chip} title="Runs once per item of a list" data-testid="node-for-each-badge">for each</span> : null}
             <span className={`${styles.effect} ${styles[`effectChip_${data.effect}`]}`} title={`Effect: ${data.effect}`}>{data.effect}</span>
             {data.errors ? (
               <span className={styles.issueBadge} title={data.firstError} data-testid="node-issue-badge">

@@ -5,6 +5,7 @@
  */
 import type { ActionSpec, Effect } from "@/lib/core/action";
 import { bindingLabel } from "@/lib/core/binding-text";
+import type { Binding } from "@/lib/core/plan";
 import type { Severity, ValidationIssue } from "@/lib/core/issues";
 import { describeType, isObject, typeKind } from "@/lib/core/json-schema";
 import type { Plan, Step } from "@/lib/core/plan";
@@ -19,7 +20,7 @@ export type InputPort = {
   fullType: string;
   kind: TypeKind;
   required: boolean;
-  bound?: "literal" | "input" | "step" | "firstOf";
+  bound?: Binding["kind"];
   /** the literal value or reference, short */
   value?: string;
   issue?: Severity;
@@ -45,6 +46,8 @@ export type StepNodeData = {
   approval: boolean;
   onError?: "fail" | "continue";
   retries?: number;
+  /** it runs once per item of a list */
+  forEach?: boolean;
   inputs: InputPort[];
   outputs: OutputPort[];
   errors: number;
@@ -139,10 +142,13 @@ export function stepView(step: Step, spec: ActionSpec | undefined, issues: StepI
     };
   });
   const fields = outputFields(spec);
+  // a for-each step gives a list: of its action's outputs, and of each field
+  const each = (schema: unknown): unknown => (step.forEach ? { type: "array", items: schema } : schema);
+  const whole = spec ? each(spec.output) : undefined;
   const outputs: OutputPort[] = [
-    { name: "output", handle: outHandle(), type: spec ? shortType(spec.output) : "any", fullType: spec ? describeType(spec.output) : "any", kind: spec ? typeKind(spec.output) : "any", collapsible: false },
+    { name: "output", handle: outHandle(), type: whole ? shortType(whole) : "any", fullType: whole ? describeType(whole) : "any", kind: whole ? typeKind(whole) : "any", collapsible: false },
     ...fields.map((f, i): OutputPort => {
-      const schema = (spec!.output.properties as Record<string, unknown>)[f];
+      const schema = each((spec!.output.properties as Record<string, unknown>)[f]);
       return { name: f, handle: outHandle(f), type: shortType(schema), fullType: describeType(schema), kind: typeKind(schema), collapsible: fields.length > COMPACT_OUTPUTS && i >= COMPACT_OUTPUTS - 1 && !used?.has(f) };
     }),
   ];
@@ -154,6 +160,7 @@ export function stepView(step: Step, spec: ActionSpec | undefined, issues: StepI
     effect: spec?.effect ?? "unknown",
     approval: Boolean(step.approval ?? spec?.approval),
     onError: step.onError,
+    ...(step.forEach ? { forEach: true } : {}),
     retries: step.retry ? step.retry.maxAttempts : undefined,
     inputs,
     outputs,

@@ -7,6 +7,7 @@ import { createContext, memo, useContext, useEffect, useMemo, useState } from "r
 import { dataDependenciesOf, type Plan } from "@/lib/core/plan";
 import { conditionOperands } from "@/lib/core/condition";
 import { printCondition } from "@/lib/core/condition-text";
+import { itemsText } from "@/lib/core/for-each";
 import type { ActionSpec } from "@/lib/core/action";
 import type { StepView } from "@/lib/core/run-view";
 import { layoutSteps } from "@/components/graph/elk-layout";
@@ -15,7 +16,7 @@ import { StatusBadge, formatDuration } from "./status";
 const NODE_W = 230;
 const NODE_H = 78;
 
-type RunNodeData = { title: string; action: string; effect: string };
+type RunNodeData = { title: string; action: string; effect: string; forEach?: boolean };
 type RunNode = Node<RunNodeData, "runStep">;
 
 const StatusContext = createContext<{ steps: Record<string, StepView>; now: number; selected?: string }>({ steps: {}, now: 0 });
@@ -39,6 +40,7 @@ const RunStepNode = memo(function RunStepNode({ id, data }: NodeProps<RunNode>) 
         {s && s.attempts > 1 ? <span>attempt {s.attempts}</span> : null}
       </div>
       {status === "skipped" && s?.skipReason ? <div className="run-node-reason" data-testid={`run-node-reason-${id}`} title={s.skipReason}>{s.skipReason}</div> : null}
+      {data.forEach && s?.items ? <div className="run-node-reason" data-testid={`run-node-items-${id}`}>{itemsText(s.items, s.itemCount)}</div> : null}
       {status === "running" && s?.progress ? <div className="run-node-progress"><span style={{ width: `${Math.round(s.progress.fraction * 100)}%` }} /></div> : null}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
@@ -73,7 +75,7 @@ export function RunGraph({ plan, actions, steps, now, selected, onSelect, fitKey
       id: s.id,
       type: "runStep",
       position: positions?.[s.id] ?? { x: 0, y: 0 },
-      data: { title: titles.get(s.id) ?? s.action, action: s.action, effect: specs.get(s.action)?.effect ?? "pure" },
+      data: { title: titles.get(s.id) ?? s.action, action: s.action, effect: specs.get(s.action)?.effect ?? "pure", forEach: Boolean(s.forEach) },
       draggable: false,
       connectable: false,
     })),

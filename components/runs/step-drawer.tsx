@@ -9,6 +9,7 @@ import { StatusBadge, formatDuration } from "./status";
 import { ValueView } from "./value-view";
 import { useCan } from "@/components/ui/access";
 import { ChildRunPanel, type ChildRunRef } from "./child-run-panel";
+import { StepItems } from "./step-items";
 
 /** Everything about one step of the run: input, output, logs, attempts, errors and why it skipped. */
 export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect, childRuns, lastSeq }: { runId: string; step: Step; spec?: ActionSpec; view: StepView; now: number; onClose(): void; onSelect(id: string): void; childRuns?: ChildRunRef[]; lastSeq?: number }) {
@@ -62,6 +63,8 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect, ch
         {view.preview ? <StepPreview preview={view.preview} /> : null}
         {view.undone ? <section className="skip-note">Rolled back: {view.undone.ok ? "undone" : `undo failed: ${view.undone.error}`}</section> : null}
 
+        {step.forEach ? <StepItems items={view.items ?? []} count={view.itemCount} /> : null}
+
         {/* What the step produced comes first; what it was given is one click away. */}
         <h3>Output</h3>
         {view.output !== undefined ? <div data-testid="step-output"><ValueView value={view.output} runId={runId} /></div> : <div className="subtle">No output{view.status === "running" ? " yet" : ""}.</div>}
@@ -73,7 +76,7 @@ export function StepDrawer({ runId, step, spec, view, now, onClose, onSelect, ch
         {view.logs.length ? (
           <ol className="logs">
             {view.logs.map((l, i) => (
-              <li key={i} className={`log-${l.level}`}><span className="subtle mono">{l.at.slice(11, 23)}</span> {l.message}</li>
+              <li key={i} className={`log-${l.level}`}><span className="subtle mono">{l.at.slice(11, 23)}</span> {l.item !== undefined ? <span className="subtle mono">[item {l.item}] </span> : null}{l.message}</li>
             ))}
           </ol>
         ) : <div className="subtle">No logs.</div>}

@@ -2,7 +2,7 @@
  * Live run progress as lines: one line each time a step changes status, so it reads the same
  * on a terminal, in a pipe and in a log file.
  */
-import { progressText, rejections, runOutcome, runProgress, type Plan, type RunEvent, type RunView } from "../core";
+import { itemsText, progressText, rejections, runOutcome, runProgress, type Plan, type RunEvent, type RunView } from "../core";
 import { describePreview } from "../core/dry-run";
 import type { Output } from "./output";
 import { duration, truncate } from "./render";
@@ -27,6 +27,12 @@ export class ProgressPrinter {
     this.out.progress(`  ${mark} ${id.padEnd(this.width)}  ${c.dim((this.actionOf.get(id) ?? "").padEnd(22))} ${text}`);
   }
 
+  /** one item of a for-each step, under its step */
+  private item(mark: string, id: string | undefined, index: number, text: string): void {
+    if (!id) return;
+    this.out.progress(`      ${mark} ${id}[${index}]  ${text}`);
+  }
+
   event(e: RunEvent, view: RunView): void {
     const { c } = this.out;
     switch (e.type) {
@@ -42,7 +48,8 @@ export class ProgressPrinter {
       case "step.succeeded": {
         const s = e.stepId ? view.steps[e.stepId] : undefined;
         const ms = e.data.ms ?? (s?.startedAt && s.finishedAt ? Date.parse(s.finishedAt) - Date.parse(s.startedAt) : undefined);
-        this.step(c.green("✓"), e.stepId, `succeeded${ms !== undefined ? c.dim(`  ${duration(ms)}`) : ""}${e.data.reusedFromRunId ? c.dim(`  (reused from run ${e.data.reusedFromRunId.slice(0, 8)})`) : ""}`);
+        const items = s?.items ? c.dim(`  ${itemsText(s.items, s.itemCount)}`) : "";
+        this.step(c.green("✓"), e.stepId, `succeeded${ms !== undefined ? c.dim(`  ${duration(ms)}`) : ""}${items}${e.data.reusedFromRunId ? c.dim(`  (reused from run ${e.data.reusedFromRunId.slice(0, 8)})`) : ""}`);
         break;
       }
       case "step.failed":
@@ -92,7 +99,18 @@ export class ProgressPrinter {
       case "run.cancelled":
         this.out.progress(c.yellow(`■ Run cancelled${e.data.reason ? `: ${e.data.reason}` : ""}.`) + c.dim(` · ${progressText(runProgress(view))}`));
         break;
+      case "step.item.failed":
+        // an item's last failure always; one it retries after only with --verbose
+        if (!e.data.retrying || this.verbose) this.item(e.data.retrying ? c.yellow("↻") : c.red("✗"), e.stepId, e.data.index, `${e.data.retrying ? "retrying" : "failed"}: ${truncate(e.data.failure.message, 160)}`);
+        break;
+      case "step.item.succeeded":
+        if (this.verbose) this.item(c.green("✓"), e.stepId, e.data.index, `succeeded${e.data.ms !== undefined ? c.dim(`  ${duration(e.data.ms)}`) : ""}${e.data.reusedFromRunId ? c.dim("  (reused)") : ""}`);
+        break;
+      case "step.item.skipped":
+        if (this.verbose) this.item(c.dim("–"), e.stepId, e.data.index, `skipped: ${e.data.reason}`);
+        break;
       case "run.queued":
+      case "step.item.started":
         break;
     }
   }

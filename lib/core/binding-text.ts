@@ -3,6 +3,8 @@
  *   ${inputs.region}                  a plan input
  *   ${steps.load.output}              a step's whole output
  *   ${steps.load.output.rows[0].id}   a path into it
+ *   ${steps.load.output.rows.id}      a field of each item of a list: the list of those fields
+ *   ${item} / ${item.name}            the current item of a for-each step (see for-each.ts)
  * Anything else is a literal. `parseBindingText` and `printBinding` are inverses.
  */
 import { MAX_FIRST_OF, type Binding, type PathSegment, type SingleBinding } from "./binding";
@@ -32,6 +34,7 @@ export function parseReference(expr: string): BindingParse {
     else p = [maybeOutput, ...path];
     return { ok: true, binding: p.length ? { kind: "step", step: stepId, path: p } : { kind: "step", step: stepId } };
   }
+  if (head === "item") return { ok: true, binding: rest.length ? { kind: "item", path: rest } : { kind: "item" } };
   return { ok: false, error: `a reference starts with inputs. or steps., got "\${${expr}}"` };
 }
 
@@ -83,6 +86,8 @@ export function printBinding(binding: Binding): unknown {
       return `\${inputs.${binding.name}}`;
     case "step":
       return `\${steps.${binding.step}.output${printPath(binding.path)}}`;
+    case "item":
+      return `\${item${printPath(binding.path)}}`;
     case "firstOf":
       return { firstOf: binding.of.map(printBinding) };
   }
@@ -130,15 +135,21 @@ export function splitPath(text: string): PathSegment[] | null {
   return out;
 }
 
-/** Read a path out of a value; `undefined` when it does not exist. */
+/**
+ * Read a path out of a value; `undefined` when it does not exist. A field name after a list
+ * (other than `length`) plucks it, and the rest of the path, from each item: `rows.id` is the
+ * list of the rows' ids (an item without it gives null). schemaAtPath types it the same way.
+ */
 export function readPath(value: unknown, path: readonly PathSegment[] | undefined): unknown {
   let cur = value;
-  for (const seg of path ?? []) {
+  const segs = path ?? [];
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
     if (cur === null || typeof cur !== "object") return undefined;
     if (Array.isArray(cur)) {
       if (typeof seg !== "number") {
         if (seg === "length") cur = cur.length;
-        else return undefined;
+        else return cur.map((item) => readPath(item, segs.slice(i)) ?? null);
       } else cur = cur[seg];
     } else cur = (cur as Record<string, unknown>)[String(seg)];
   }

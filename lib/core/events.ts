@@ -62,8 +62,8 @@ export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("run.succeeded"), data: z.object({ outputs: z.record(z.string(), z.unknown()), usage: Usage.optional() }) }),
   z.object({ ...base, type: z.literal("run.failed"), data: z.object({ failure: Failure, usage: Usage.optional() }) }),
   z.object({ ...base, type: z.literal("run.cancelled"), data: z.object({ reason: z.string().optional(), usage: Usage.optional() }) }),
-  z.object({ ...base, type: z.literal("step.started"), data: z.object({ attempt: z.number().int(), input: z.unknown() }) }),
-  z.object({ ...base, type: z.literal("step.log"), data: z.object({ level: z.enum(["debug", "info", "warn", "error"]), message: z.string(), data: z.unknown().optional() }) }),
+  z.object({ ...base, type: z.literal("step.started"), data: z.object({ attempt: z.number().int(), input: z.unknown(), /** a for-each step: how many items it has */ items: z.number().int().min(0).optional() }) }),
+  z.object({ ...base, type: z.literal("step.log"), data: z.object({ level: z.enum(["debug", "info", "warn", "error"]), message: z.string(), data: z.unknown().optional(), /** the for-each item that logged it */ item: z.number().int().min(0).optional() }) }),
   z.object({ ...base, type: z.literal("step.progress"), data: z.object({ fraction: z.number(), message: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("step.retrying"), data: z.object({ attempt: z.number().int(), delayMs: z.number(), failure: Failure }) }),
   z.object({ ...base, type: z.literal("step.succeeded"), data: z.object({ attempt: z.number().int(), output: z.unknown(), usage: Usage.optional(), reusedFromRunId: z.string().optional(), ms: z.number().optional() }) }),
@@ -74,6 +74,11 @@ export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("step.awaiting_approval"), data: z.object({ input: z.unknown(), reasons: z.array(ApprovalReason).optional() }) }),
   z.object({ ...base, type: z.literal("step.approved"), data: z.object({ by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional() }) }),
   z.object({ ...base, type: z.literal("step.rejected"), data: z.object({ by: z.string().optional(), comment: z.string().optional() }) }),
+  // one item of a for-each step (for-each.ts): its output is kept so that a resume never runs it again
+  z.object({ ...base, type: z.literal("step.item.started"), data: z.object({ index: z.number().int().min(0), attempt: z.number().int() }) }),
+  z.object({ ...base, type: z.literal("step.item.succeeded"), data: z.object({ index: z.number().int().min(0), attempt: z.number().int(), output: z.unknown(), usage: Usage.optional(), ms: z.number().optional(), /** the hash of the item's input, which a retry compares */ inputHash: z.string().optional(), reusedFromRunId: z.string().optional() }) }),
+  z.object({ ...base, type: z.literal("step.item.failed"), data: z.object({ index: z.number().int().min(0), attempt: z.number().int(), failure: Failure, /** another attempt follows after `delayMs` */ retrying: z.boolean().optional(), delayMs: z.number().optional() }) }),
+  z.object({ ...base, type: z.literal("step.item.skipped"), data: z.object({ index: z.number().int().min(0), reason: z.string() }) }),
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 export type RunEventType = RunEvent["type"];

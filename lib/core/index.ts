@@ -28,3 +28,4 @@ export * from "./condition";
 export * from "./condition-text";
 export * from "./validate-condition";
 export * from "./run-result";
+export * from "./for-each";

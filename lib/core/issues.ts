@@ -29,6 +29,9 @@ export const IssueCode = z.enum([
   "unused_step_output",
   "invalid_condition",
   "invalid_result",
+  "invalid_for_each",
+  "for_each_not_list",
+  "item_outside_for_each",
 ]);
 export type IssueCode = z.infer<typeof IssueCode>;
 

@@ -12,7 +12,7 @@ const Change = z.object({ before: z.string().optional(), after: z.string().optio
 
 /** One field of a step that differs; values are shown as short text. */
 export const FieldChange = Change.extend({
-  /** "action", "label", "after", "approval", "retry", "timeoutMs", "onError", "fallback", or "inputs.<name>" */
+  /** "action", "label", "after", "approval", "retry", "timeoutMs", "onError", "fallback", "forEach", or "inputs.<name>" */
   field: z.string(),
 });
 export type FieldChange = z.infer<typeof FieldChange>;
@@ -39,7 +39,7 @@ export const PlanDiff = z.object({
 });
 export type PlanDiff = z.infer<typeof PlanDiff>;
 
-const STEP_FIELDS = ["action", "label", "after", "approval", "retry", "timeoutMs", "onError", "fallback"] as const;
+const STEP_FIELDS = ["action", "label", "after", "approval", "retry", "timeoutMs", "onError", "fallback", "forEach"] as const;
 
 export function diffPlans(before: Plan, after: Plan): PlanDiff {
   const oldSteps = new Map(before.steps.map((s) => [s.id, s]));

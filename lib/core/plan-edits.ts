@@ -11,6 +11,7 @@ import { PlanInputName, STEP_ID_PATTERN, dataDependenciesOf, dependenciesOf, typ
 import { printPath } from "./binding-text";
 import { isAssignable, schemaAtPath } from "./type-compat";
 import { mapConditionOperands } from "./condition";
+import { stepOutputSchema } from "./for-each";
 
 export type EditResult = { ok: true; plan: Plan } | { ok: false; reason: string };
 export type Check = { ok: true } | { ok: false; reason: string };
@@ -187,7 +188,7 @@ function replaceStep(plan: Plan, id: string, fn: (s: Step) => Step): Plan {
 }
 
 /** Settings of a step other than its id and inputs; `undefined` clears a setting. */
-export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action" | "when">>;
+export type StepSettings = Partial<Pick<Step, "label" | "approval" | "retry" | "timeoutMs" | "onError" | "fallback" | "action" | "when" | "forEach">>;
 
 export function updateStep(plan: Plan, id: string, patch: StepSettings): Plan {
   return replaceStep(plan, id, (s) => {
@@ -212,7 +213,7 @@ export function renameStep(plan: Plan, from: string, to: string): EditResult {
     const touches = s.id === from || dependenciesOf(s).includes(from);
     if (!touches) return s;
     const inputs = Object.fromEntries(Object.entries(s.inputs).map(([k, b]) => [k, rename(b)]));
-    const renamed = withAfter({ ...s, inputs, ...(s.when ? { when: mapConditionOperands(s.when, renameOne) } : {}) }, (s.after ?? []).map((a) => (a === from ? to : a)));
+    const renamed = withAfter({ ...s, inputs, ...(s.when ? { when: mapConditionOperands(s.when, renameOne) } : {}), ...(s.forEach ? { forEach: { ...s.forEach, items: renameOne(s.forEach.items) } } : {}) }, (s.after ?? []).map((a) => (a === from ? to : a)));
     return s.id === from ? { ...renamed, id: to } : renamed;
   });
   const outputs = Object.fromEntries(Object.entries(plan.outputs).map(([k, b]) => [k, rename(b)]));
@@ -246,8 +247,9 @@ export function sourceSchema(plan: Plan, catalog: CatalogView, source: BindingSo
   const label = `the output of "${source.step}"${source.path?.length ? printPath(source.path) : ""}`;
   const spec = catalog.get(step.action);
   if (!spec) return { schema: {}, label };
-  if (!source.path?.length) return { schema: spec.output, label };
-  const at = schemaAtPath(spec.output, source.path);
+  const output = stepOutputSchema(step, spec.output);
+  if (!source.path?.length) return { schema: output, label };
+  const at = schemaAtPath(output, source.path);
   if (!at) return { error: `The output of "${source.step}" has no ${printPath(source.path).replace(/^\./, "")}.` };
   return { schema: at.schema, label };
 }

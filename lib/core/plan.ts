@@ -6,11 +6,12 @@ import { JsonSchema } from "./json-schema";
 import { RetryPolicy } from "./action";
 import { Binding } from "./binding";
 import { Condition, conditionOperands } from "./condition";
+import { ForEach } from "./for-each";
 
 export const STEP_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 export const StepId = z.string().regex(STEP_ID_PATTERN, "a step id starts with a letter or _ and holds letters, digits, _ or -");
 
-export { PathSegment, LiteralBinding, InputBinding, StepBinding, SingleBinding, FirstOfBinding, Binding, MAX_FIRST_OF } from "./binding";
+export { PathSegment, LiteralBinding, InputBinding, StepBinding, ItemBinding, SingleBinding, FirstOfBinding, Binding, MAX_FIRST_OF } from "./binding";
 export const OnError = z.enum(["fail", "continue"]);
 export type OnError = z.infer<typeof OnError>;
 
@@ -29,6 +30,8 @@ export const Step = z.object({
   fallback: z.unknown().optional(),
   /** run only when this holds; otherwise the step is skipped ("condition false"), and so is what needs its output */
   when: Condition.optional(),
+  /** run the action once per item of a list (for-each.ts); `${item}` reads the current one */
+  forEach: ForEach.optional(),
 });
 export type Step = z.infer<typeof Step>;
 
@@ -76,6 +79,7 @@ export function dependenciesOf(step: Step): string[] {
 /** Steps a step reads an output of (a `firstOf` branch included), in order of first mention. */
 export function dataDependenciesOf(step: Step): string[] {
   const deps = new Set<string>();
+  if (step.forEach) for (const s of stepsOfBinding(step.forEach.items)) deps.add(s);
   for (const b of Object.values(step.inputs)) for (const s of stepsOfBinding(b)) deps.add(s);
   return [...deps];
 }
@@ -93,6 +97,7 @@ export function stepsOfBinding(b: Binding): string[] {
  */
 export function mergeOnlyDependenciesOf(step: Step): Set<string> {
   const hard = new Set<string>(step.after ?? []);
+  if (step.forEach?.items.kind === "step") hard.add(step.forEach.items.step);
   for (const b of Object.values(step.inputs)) if (b.kind === "step") hard.add(b.step);
   if (step.when) for (const o of conditionOperands(step.when)) if (o.kind === "step") hard.add(o.step);
   const soft = new Set<string>();
@@ -103,5 +108,5 @@ export function mergeOnlyDependenciesOf(step: Step): Set<string> {
 /** Whether a step reads a plan input: through an input, a branch of a merge, or its condition. */
 export function readsPlanInputs(step: Step): boolean {
   const reads = (b: Binding): boolean => b.kind === "input" || (b.kind === "firstOf" && b.of.some(reads));
-  return Object.values(step.inputs).some(reads) || (step.when !== undefined && conditionOperands(step.when).some(reads));
+  return Object.values(step.inputs).some(reads) || (step.when !== undefined && conditionOperands(step.when).some(reads)) || step.forEach?.items.kind === "input";
 }

@@ -179,6 +179,11 @@ function statusPatch(e: RunEvent): EventPatch {
     case "step.log":
     case "step.progress":
     case "step.undone":
+    // an item's state is in the run view (for-each.ts); the step's row says how the step went
+    case "step.item.started":
+    case "step.item.succeeded":
+    case "step.item.failed":
+    case "step.item.skipped":
       return {};
   }
 }

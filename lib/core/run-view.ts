@@ -8,12 +8,13 @@ import { z } from "zod";
 import { DryRunPreview } from "./dry-run";
 import { ApprovalReason, type RunEvent, type RunStatus, type StepStatus } from "./events";
 import { RunState, StepFields, emptyRunState, eventPatch } from "./run-state";
+import { applyItemEvent, isItemEvent, ItemView } from "./for-each";
 
 export const StepView = StepFields.extend({
   /** start of the current attempt */
   attemptStartedAt: z.string().nullable().optional(),
   progress: z.object({ fraction: z.number(), message: z.string().optional() }).optional(),
-  logs: z.array(z.object({ at: z.string(), level: z.string(), message: z.string() })),
+  logs: z.array(z.object({ at: z.string(), level: z.string(), message: z.string(), item: z.number().optional() })),
   skipReason: z.string().optional(),
   /** the step whose failure made this one skip */
   cause: z.string().optional(),
@@ -24,6 +25,9 @@ export const StepView = StepFields.extend({
   preview: DryRunPreview.optional(),
   /** why the step waits (or waited) for a person */
   waitingFor: z.array(ApprovalReason).optional(),
+  /** a for-each step: how many items it has, and each item's state (for-each.ts) */
+  itemCount: z.number().optional(),
+  items: z.array(ItemView).optional(),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -45,13 +49,15 @@ export function emptyRunView(id: string, stepIds: Iterable<string>): RunView {
 
 /** What only a viewer keeps of an event, given the step before it. */
 function viewExtras(e: RunEvent, s: StepView): Partial<StepView> | undefined {
+  if (isItemEvent(e)) return { items: applyItemEvent(s.items, e) };
   switch (e.type) {
     case "step.awaiting_approval":
       return e.data.reasons ? { waitingFor: e.data.reasons } : undefined;
     case "step.started":
-      return { attemptStartedAt: e.at, retryingInMs: undefined };
+      // a for-each step that starts again keeps its finished items
+      return { attemptStartedAt: e.at, retryingInMs: undefined, ...(e.data.items !== undefined ? { itemCount: e.data.items, items: s.items?.filter((i) => i.status === "succeeded" || i.status === "skipped") } : {}) };
     case "step.log":
-      return { logs: [...s.logs, { at: e.at, level: e.data.level, message: e.data.message }].slice(-MAX_LOGS) };
+      return { logs: [...s.logs, { at: e.at, level: e.data.level, message: e.data.message, ...(e.data.item !== undefined ? { item: e.data.item } : {}) }].slice(-MAX_LOGS) };
     case "step.progress":
       return { progress: { fraction: e.data.fraction, message: e.data.message } };
     case "step.retrying":

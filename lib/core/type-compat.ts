@@ -175,12 +175,14 @@ function objects(source: JsonSchema, target: JsonSchema): Assignability {
 
 /**
  * The schema found at `path` inside `schema`, or undefined when the path cannot exist.
- * `optional` says whether some segment may be absent at run time.
+ * `optional` says whether some segment may be absent at run time. A field name after a list
+ * plucks it from each item (readPath): a list of what the rest of the path finds in an item.
  */
 export function schemaAtPath(schema: unknown, path: readonly PathSegment[]): { schema: unknown; optional: boolean } | undefined {
   let cur: unknown = schema;
   let optional = false;
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
     if (isAnySchema(cur)) return { schema: {}, optional: true };
     if (!isObject(cur)) return undefined;
     const members = unionMembers(cur);
@@ -201,6 +203,10 @@ export function schemaAtPath(schema: unknown, path: readonly PathSegment[]): { s
       cur = (seg as number) < prefix.length ? prefix[seg as number] : (cur.items ?? {});
       optional = true;
       continue;
+    }
+    if (type === "array" && typeof seg === "string") {
+      const each = schemaAtPath(cur.items ?? {}, path.slice(i));
+      return each ? { schema: { type: "array", items: each.schema }, optional } : undefined;
     }
     if (type !== undefined && type !== "object") return undefined;
     const props = isObject(cur.properties) ? cur.properties : {};

@@ -9,7 +9,8 @@ import { checkValue, formatValueErrors } from "./check-value";
 import { buildGraph, findCycles, reachable, type Graph } from "./graph";
 import type { Candidate, ValidationIssue } from "./issues";
 import { hasErrors } from "./issues";
-import { describeType, isAnySchema, isObject, type JsonSchema } from "./json-schema";
+import { describeType, isAnySchema, isObject, typeKind, type JsonSchema } from "./json-schema";
+import { MAX_FOR_EACH_ITEMS, stepOutputSchema } from "./for-each";
 import { Plan, STEP_ID_PATTERN, type Binding, type Step } from "./plan";
 import { bindingLabel, printPath } from "./binding-text";
 import { nameSimilarity, nearestNames } from "./similarity";
@@ -79,6 +80,9 @@ class PlanChecker {
   private readonly specOf = new Map<string, ActionSpec>();
   private readonly planInputs = new Map<string, JsonSchema>();
   private downstreamCache = new Map<string, Set<string>>();
+  /** each for-each step's list schema; null when it is not a list (reported) */
+  private readonly forEachList = new Map<string, unknown>();
+  private readonly itemReported = new Set<string>();
   private graph?: Graph;
 
   constructor(private readonly plan: Plan, private readonly catalog: CatalogView, private readonly options: ValidateOptions) {}
@@ -196,6 +200,7 @@ class PlanChecker {
     const open = !spec || (inputSchema.additionalProperties !== false && Object.keys(props).length === 0);
     const dataDeps = new Set<string>();
 
+    if (step.forEach) this.checkForEach(step, spec);
     for (const [name, binding] of Object.entries(step.inputs)) {
       let target: unknown = {};
       if (spec && !(name in props)) {
@@ -222,6 +227,7 @@ class PlanChecker {
       this.checkBinding(step, name, binding, spec ? target : undefined);
     }
     if (step.when) this.checkCondition(step);
+    if (step.forEach?.items.kind === "step") dataDeps.add(step.forEach.items.step);
 
     if (spec) {
       const required = Array.isArray(inputSchema.required) ? (inputSchema.required as string[]) : [];
@@ -316,7 +322,74 @@ class PlanChecker {
       }
       case "step":
         this.checkReference(step, name, binding, target);
+        return;
+      case "item": {
+        const item = this.itemSchema(step, { stepId: step.id, input: name });
+        if (item === undefined || target === undefined) return;
+        const found = binding.path?.length ? schemaAtPath(item, binding.path) : { schema: item, optional: false };
+        if (!found) {
+          this.add({ code: "invalid_path", severity: "error", stepId: step.id, input: name, message: `An item of step "${step.id}" (${describeType(item)}) has no ${printPath(binding.path).replace(/^\./, "")}.`, hint: fieldsOf(item as JsonSchema).length ? `An item has ${fieldsOf(item as JsonSchema).join(", ")}.` : undefined });
+          return;
+        }
+        const r = isAssignable(found.schema, target);
+        if (!r.ok) this.add({ code: "type_mismatch", severity: "error", stepId: step.id, input: name, message: `${bindingLabel(binding)} is ${describeType(found.schema)}, but "${name}" of step "${step.id}" needs ${describeType(target)}: ${r.reason}.`, hint: "Pick a field of the item that fits, or change what the step iterates over." });
+      }
     }
+  }
+
+  /** The schema of an output of a step: a for-each step's is the list of its action's outputs. */
+  private outputOf(stepId: string): JsonSchema | undefined {
+    const spec = this.specOf.get(stepId);
+    const step = this.stepById.get(stepId);
+    return spec && step ? (stepOutputSchema(step, spec.output) as JsonSchema) : undefined;
+  }
+
+  /**
+   * The schema of the current item of a for-each step (any, when its list's type is unknown);
+   * undefined, reported once, when the step has no `forEach` or its list is not a list.
+   */
+  private itemSchema(step: Step, at: { stepId: string; input?: string; when?: true }): unknown {
+    if (!step.forEach) {
+      if (!this.itemReported.has(step.id)) this.add({ code: "item_outside_for_each", severity: "error", ...at, message: `Step "${step.id}" reads \${item}, but it has no "forEach": only a for-each step has a current item.`, hint: 'Set "forEach" on the step (the list to run it for), or bind another value.' });
+      this.itemReported.add(step.id);
+      return undefined;
+    }
+    const list = this.forEachList.get(step.id);
+    if (list === undefined) return {};
+    if (list === null) return undefined;
+    return isObject(list) && isObject(list.items) ? list.items : {};
+  }
+
+  /** `forEach`: its list must be a list, its step not wait for a person. */
+  private checkForEach(step: Step, spec: ActionSpec | undefined) {
+    const fe = step.forEach!;
+    const at = { stepId: step.id };
+    const b = fe.items;
+    let schema: unknown;
+    if (b.kind === "literal") {
+      if (!Array.isArray(b.value)) schema = { const: b.value };
+      else if (b.value.length > MAX_FOR_EACH_ITEMS) this.add({ code: "invalid_for_each", severity: "error", ...at, message: `Step "${step.id}" runs for ${b.value.length} items; at most ${MAX_FOR_EACH_ITEMS} are allowed.`, hint: "Split the list, or run the plan more than once." });
+      else schema = { type: "array", items: {} };
+    } else if (b.kind === "input") {
+      schema = this.planInputs.get(b.name);
+      if (schema === undefined) this.add({ code: "missing_plan_input", severity: "error", ...at, message: `Step "${step.id}" runs for each item of the plan input "${b.name}", which the plan does not declare.`, hint: `Declare a plan input "${b.name}" of type array.` });
+    } else if (b.step === step.id) {
+      this.add({ code: "self_reference", severity: "error", ...at, message: `Step "${step.id}" runs for each item of its own output.`, hint: "Run it for each item of an earlier step's output." });
+    } else if (!this.stepById.has(b.step)) {
+      const near = nearestNames(b.step, this.stepById.keys(), 3, 0.3).map((n): Candidate => ({ kind: "step", value: n.value, score: n.score }));
+      this.add({ code: "unknown_step_ref", severity: "error", ...at, message: `Step "${step.id}" runs for each item of "${b.step}", which is not a step of this plan.`, hint: near.length ? `Did you mean "${near[0].value}"?` : "Point it at an existing step.", candidates: near.length ? near : undefined });
+    } else {
+      const output = this.outputOf(b.step);
+      if (output) {
+        schema = b.path?.length ? schemaAtPath(output, b.path)?.schema : output;
+        if (schema === undefined) this.add({ code: "invalid_path", severity: "error", ...at, message: `Step "${step.id}" runs for each item of ${bindingLabel(b)}, but the output of "${b.step}" (${describeType(output)}) has no ${printPath(b.path).replace(/^\./, "")}.`, hint: fieldsOf(output).length ? `Its output has ${fieldsOf(output).join(", ")}.` : undefined });
+      }
+    }
+    if (schema !== undefined && !isAnySchema(schema) && typeKind(schema) !== "array") {
+      this.add({ code: "for_each_not_list", severity: "error", ...at, message: `Step "${step.id}" runs for each item of ${bindingLabel(b)}, which is ${describeType(schema)}, not a list.`, hint: "Point forEach.items at a list (an array)." });
+      this.forEachList.set(step.id, null);
+    } else if (schema !== undefined) this.forEachList.set(step.id, schema);
+    if (step.approval ?? spec?.approval) this.add({ code: "invalid_for_each", severity: "error", ...at, message: `Step "${step.id}" runs for each item and ${step.approval ? "asks for approval" : `"${spec!.id}" always asks for approval`}: the items of a for-each step cannot wait for a person.`, hint: step.approval ? "Remove the approval, or approve a step before it." : "Use another action, or run the step once per item in separate steps." });
   }
 
   private checkReference(step: Step, name: string, binding: Binding, target: unknown) {
@@ -348,19 +421,19 @@ class PlanChecker {
       return;
     }
     if (target === undefined) return;
-    const sourceSpec = this.specOf.get(source.id);
-    if (!sourceSpec) return;
-    let schema: unknown = sourceSpec.output;
+    const sourceOutput = this.outputOf(source.id);
+    if (!sourceOutput) return;
+    let schema: unknown = sourceOutput;
     if (binding.path && binding.path.length) {
-      const at = schemaAtPath(sourceSpec.output, binding.path);
+      const at = schemaAtPath(sourceOutput, binding.path);
       if (!at) {
-        const props = isObject(sourceSpec.output.properties) ? Object.keys(sourceSpec.output.properties) : [];
+        const props = fieldsOf(sourceOutput);
         this.add({
           code: "invalid_path",
           severity: "error",
           stepId: step.id,
           input: name,
-          message: `The output of "${source.id}" (${describeType(sourceSpec.output)}) has no ${printPath(binding.path).replace(/^\./, "")}.`,
+          message: `The output of "${source.id}" (${describeType(sourceOutput)}) has no ${printPath(binding.path).replace(/^\./, "")}.`,
           hint: props.length ? `Its output has ${props.join(", ")}.` : undefined,
           candidates: this.maybeCandidates(step, target),
         });
@@ -394,12 +467,12 @@ class PlanChecker {
     const below = this.downstream(step.id);
     for (const other of this.plan.steps) {
       if (other.id === step.id || below.has(other.id)) continue;
-      const spec = this.specOf.get(other.id);
-      if (!spec || isAnySchema(spec.output)) continue;
-      if (isAssignable(spec.output, target).ok) {
+      const output = this.outputOf(other.id);
+      if (!output || isAnySchema(output)) continue;
+      if (isAssignable(output, target).ok) {
         out.push({ kind: "step", value: other.id, label: `\${steps.${other.id}.output}` });
-      } else if (isObject(spec.output.properties)) {
-        for (const [k, s] of Object.entries(spec.output.properties)) {
+      } else if (isObject(output.properties)) {
+        for (const [k, s] of Object.entries(output.properties)) {
           if (!isAnySchema(s) && isAssignable(s, target).ok) {
             out.push({ kind: "step", value: other.id, label: `\${steps.${other.id}.output${printPath([k])}}` });
           }
@@ -439,6 +512,13 @@ class PlanChecker {
           const pi = this.plan.inputs.find((i) => i.name === o.name);
           return { schema, optional: pi?.required === false && pi.default === undefined };
         }
+        case "item": {
+          const item = this.itemSchema(step, at);
+          if (item === undefined) return undefined;
+          const found = o.path?.length ? schemaAtPath(item, o.path) : { schema: item, optional: false };
+          if (!found) this.add({ code: "invalid_path", severity: "error", ...at, message: `The condition of step "${step.id}" reads ${printOperand(o)}, but its items (${describeType(item)}) have no ${printPath(o.path).replace(/^\./, "")}.` });
+          return found;
+        }
         case "step": {
           if (o.step === step.id) {
             this.add({ code: "self_reference", severity: "error", ...at, message: `The condition of step "${step.id}" reads the step's own output.`, hint: "A condition reads the outputs of earlier steps." });
@@ -449,12 +529,12 @@ class PlanChecker {
             this.add({ code: "unknown_step_ref", severity: "error", ...at, message: `The condition of step "${step.id}" reads from "${o.step}", which is not a step of this plan.`, hint: near.length ? `Did you mean "${near[0].value}"?` : "Point it at an existing step.", candidates: near.length ? near : undefined });
             return undefined;
           }
-          const spec = this.specOf.get(o.step);
-          if (!spec) return undefined;
-          const found = o.path?.length ? schemaAtPath(spec.output, o.path) : { schema: spec.output, optional: false };
+          const output = this.outputOf(o.step);
+          if (!output) return undefined;
+          const found = o.path?.length ? schemaAtPath(output, o.path) : { schema: output, optional: false };
           if (!found) {
-            const props = isObject(spec.output.properties) ? Object.keys(spec.output.properties) : [];
-            this.add({ code: "invalid_path", severity: "error", ...at, message: `The condition of step "${step.id}" reads ${printOperand(o)}, but the output of "${o.step}" (${describeType(spec.output)}) has no ${printPath(o.path).replace(/^\./, "")}.`, hint: props.length ? `Its output has ${props.join(", ")}.` : undefined });
+            const props = fieldsOf(output);
+            this.add({ code: "invalid_path", severity: "error", ...at, message: `The condition of step "${step.id}" reads ${printOperand(o)}, but the output of "${o.step}" (${describeType(output)}) has no ${printPath(o.path).replace(/^\./, "")}.`, hint: props.length ? `Its output has ${props.join(", ")}.` : undefined });
             return undefined;
           }
           return found;
@@ -499,9 +579,10 @@ class PlanChecker {
   private schemaOfBinding(b: SingleBinding): unknown {
     if (b.kind === "literal") return { const: b.value };
     if (b.kind === "input") return this.planInputs.get(b.name);
-    const spec = this.specOf.get(b.step);
-    if (!spec) return undefined;
-    return b.path?.length ? schemaAtPath(spec.output, b.path)?.schema : spec.output;
+    if (b.kind === "item") return undefined;
+    const output = this.outputOf(b.step);
+    if (!output) return undefined;
+    return b.path?.length ? schemaAtPath(output, b.path)?.schema : output;
   }
 
   private checkCycles() {
@@ -524,10 +605,12 @@ class PlanChecker {
           this.add({ code: "unknown_output_ref", severity: "error", output: name, message: `The plan output "${name}" reads from "${binding.step}", which is not a step of this plan.`, hint: "Point it at an existing step." });
           continue;
         }
-        const spec = this.specOf.get(binding.step);
-        if (spec && binding.path?.length && !schemaAtPath(spec.output, binding.path)) {
+        const output = this.outputOf(binding.step);
+        if (output && binding.path?.length && !schemaAtPath(output, binding.path)) {
           this.add({ code: "invalid_path", severity: "error", output: name, message: `The plan output "${name}" reads ${printPath(binding.path).replace(/^\./, "")}, which the output of "${binding.step}" does not have.` });
         }
+      } else if (binding.kind === "item") {
+        this.add({ code: "item_outside_for_each", severity: "error", output: name, message: `The plan output "${name}" reads \${item}, which only a for-each step's inputs and condition can read.`, hint: "Bind the output to the for-each step's output instead." });
       } else if (binding.kind === "input" && !this.planInputs.has(binding.name)) {
         this.add({ code: "missing_plan_input", severity: "error", output: name, message: `The plan output "${name}" reads the plan input "${binding.name}", which the plan does not declare.` });
       }
@@ -541,6 +624,7 @@ class PlanChecker {
       else if (b.kind === "firstOf") b.of.forEach(mark);
     };
     for (const s of this.plan.steps) {
+      if (s.forEach) mark(s.forEach.items);
       for (const b of Object.values(s.inputs)) mark(b);
       if (s.when) conditionOperands(s.when).forEach(mark);
     }
@@ -549,6 +633,12 @@ class PlanChecker {
       if (!used.has(name)) this.add({ code: "unused_plan_input", severity: "warning", input: name, message: `The plan input "${name}" is not used by any step.`, hint: "Bind it to a step input or remove it." });
     }
   }
+}
+
+/** The top-level fields of an object schema, or of the items of a list schema (a field name plucks them). */
+function fieldsOf(schema: JsonSchema): string[] {
+  const at = schema.type === "array" && isObject(schema.items) ? schema.items : schema;
+  return isObject(at.properties) ? Object.keys(at.properties) : [];
 }
 
 function mergeCandidates(a: Candidate[] | undefined, b: Candidate[]): Candidate[] | undefined {

@@ -1,4 +1,4 @@
-import type { ActionLookup, LlmClient } from "../core";
+import type { ActionLookup, ItemEvent, LlmClient } from "../core";
 import type { Committer } from "./committer";
 import type { RunStartedEvent } from "./quarantine";
 import type { Semaphore } from "./semaphore";
@@ -13,6 +13,8 @@ export interface EngineContext {
   workspaceFor(runId: string): string;
   /** the run's last `run.started` events, oldest first: a resume reads whether it resumed before */
   runStarts(runId: string): Promise<RunStartedEvent[]>;
+  /** a for-each step's item events in a run, oldest first: a resume or a retry keeps its finished items */
+  itemEvents(runId: string, stepId: string): Promise<ItemEvent[]>;
   /** the run's steps that an earlier process of this engine was running when it was told to stop (planned-stop.ts) */
   plannedStop(runId: string): readonly string[];
   log(level: "info" | "warn" | "error", message: string): void;

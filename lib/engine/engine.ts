@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, dependenciesOf, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, validatePlan, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { canonicalJson, dependenciesOf, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, validatePlan, isItemEvent, type ItemEvent, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -355,6 +355,9 @@ export class Engine {
     if (plan.steps.some((s) => s.when || Object.values(s.inputs).some((b) => b.kind === "firstOf"))) {
       throw new EngineError("invalid_plan", "This plan has conditions or merges, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");
     }
+    if (plan.steps.some((s) => s.forEach)) {
+      throw new EngineError("invalid_plan", "This plan has for-each steps, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");
+    }
     return this.o.queue;
   }
 
@@ -506,6 +509,7 @@ export class Engine {
         },
         log: (level, message) => this.log(level, message),
         runStarts: (runId) => this.o.store.lastEvents(runId, "run.started", QUARANTINE_AFTER_CRASHES),
+        itemEvents: async (runId, stepId) => (await this.o.store.events(runId)).filter((e) => e.stepId === stepId && isItemEvent(e)) as ItemEvent[],
         plannedStop: (runId) => {
           // once: a later resume of the run by this process follows a stop of this process's own
           const steps = this.plannedStop?.[runId] ?? [];

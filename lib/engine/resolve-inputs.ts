@@ -31,6 +31,9 @@ export async function resolveBinding(binding: Binding, runInputs: Record<string,
     }
     case "literal":
       return { ok: true, value: binding.value };
+    case "item":
+      // a for-each step runs each item with its `${item}` bindings replaced (stepForItem)
+      return { ok: false, message: "the current item is read only by a for-each step's item" };
     case "input":
       if (!(binding.name in runInputs)) return { ok: false, message: `the plan input "${binding.name}" has no value` };
       return { ok: true, value: runInputs[binding.name] };

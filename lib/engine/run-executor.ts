@@ -4,7 +4,7 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { dependenciesOf, mergeOnlyDependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { conditionReadsItem, dependenciesOf, mergeOnlyDependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
 import { ENGINE_STOPPED, StepCancelledError } from "./failure";
@@ -17,6 +17,7 @@ import { quarantinedSteps, quarantineFailures } from "./quarantine";
 import { IndexHeap, SweepQueue } from "./step-queues";
 import { gateStep } from "./step-gate";
 import { checkRunResult } from "./check-result";
+import { runForEach, type ForEachHost } from "./for-each";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 
@@ -419,14 +420,14 @@ export class RunExecutor {
   private async runStep(def: Step): Promise<void> {
     if (this.stopping || this.finished) return;
     const s = this.step(def.id);
-    if (def.when || this.mergeOnly.get(def.id)!.size) {
-      const gate = await gateStep(def, this.runInputs(), this.outputs, this.artifacts, (id) => {
-        const root = this.rootCause(id);
-        return { root, byCondition: this.conditionSkipped.has(root) };
-      });
+    // a for-each step's condition that reads its item is asked of each item (for-each.ts)
+    const whole = def.forEach && conditionReadsItem(def.when) ? { ...def, when: undefined } : def;
+    if (whole.when || this.mergeOnly.get(def.id)!.size) {
+      const gate = await gateStep(whole, this.runInputs(), this.outputs, this.artifacts, (id) => this.rootOf(id));
       if (gate.kind === "skip") { this.fire([{ type: "step.skipped", stepId: def.id, data: gate.data }]); return; }
       if (gate.kind === "fail") { await this.failStep(def, s, gate.failure); return; }
     }
+    if (def.forEach) return runForEach(this.forEachHost(), def, s);
     const prepared = await prepareStep({ def, step: s, action: this.ctx.registry.get(def.action), runInputs: this.runInputs(), outputs: this.outputs, artifacts: this.artifacts, options: this.run.options, runFolder: this.ctx.workspaceFor(this.runId) });
     if (prepared.kind === "fail") {
       await this.failStep(def, s, prepared.failure);
@@ -475,6 +476,26 @@ export class RunExecutor {
       await this.failStep(def, s, failure);
       return;
     }
+  }
+
+  private forEachHost(): ForEachHost {
+    return {
+      runId: this.runId, ctx: this.ctx, run: this.run, artifacts: this.artifacts, outputs: this.outputs, limit: this.limit,
+      runInputs: () => this.runInputs(),
+      fire: (events) => this.fire(events),
+      stopping: () => (this.stopping ? this.stopReason() : null),
+      track: (key, ac) => (ac ? this.running.set(key, ac) : this.running.delete(key)),
+      attemptContext: (def, attempt, timeoutMs) => this.attemptContext(def, attempt, timeoutMs),
+      failStep: (def, s, failure) => this.failStep(def, s, failure),
+      previewedOnly: (id) => this.previewedOnly.add(id),
+      rootOf: (id) => this.rootOf(id),
+    };
+  }
+
+  /** the step whose end made `id` end without an output, and whether a condition did */
+  private rootOf(id: string): { root: string; byCondition: boolean } {
+    const root = this.rootCause(id);
+    return { root, byCondition: this.conditionSkipped.has(root) };
   }
 
   /** A dry run's step that is previewed, not run: its preview and would-be output go in its `step.skipped`. */

@@ -18,7 +18,7 @@ export interface PlanIssueAt {
 
 export type CompactExpansion = { ok: true; plan: Plan } | { ok: false; issues: PlanIssueAt[] };
 
-const BINDING_KINDS = new Set(["literal", "input", "step", "firstOf"]);
+const BINDING_KINDS = new Set(["literal", "input", "step", "item", "firstOf"]);
 
 /** A binding object, or a value in text form. */
 function expandValue(value: unknown, at: PathSegment[], issues: PlanIssueAt[]): Binding | undefined {
@@ -47,6 +47,14 @@ function expandWhen(value: unknown, at: PathSegment[], issues: PlanIssueAt[]): {
   return {};
 }
 
+/** `forEach.items` in text form (`"${steps.split.output.lines}"`) becomes its binding; the schema checks what kind it may be. */
+function expandForEach(value: unknown, at: PathSegment[], issues: PlanIssueAt[]): { forEach?: unknown } {
+  if (value === undefined) return {};
+  if (!isObject(value)) return { forEach: value };
+  const items = expandValue(value.items, [...at, "items"], issues);
+  return { forEach: { ...value, ...(items ? { items } : {}) } };
+}
+
 function expandBindings(values: unknown, at: PathSegment[], issues: PlanIssueAt[]): Record<string, Binding> {
   const out: Record<string, Binding> = {};
   if (values === undefined) return out;
@@ -69,7 +77,7 @@ export function expandCompactPlan(raw: unknown): CompactExpansion {
   if (!isObject(raw)) return { ok: false, issues: [{ at: [], message: "a plan is a JSON object with goal, flows, inputs, steps and outputs" }] };
   const issues: PlanIssueAt[] = [];
   const steps = Array.isArray(raw.steps)
-    ? raw.steps.map((s, i) => (isObject(s) ? { ...s, inputs: expandBindings(s.inputs ?? {}, ["steps", i, "inputs"], issues), ...expandWhen(s.when, ["steps", i, "when"], issues) } : s))
+    ? raw.steps.map((s, i) => (isObject(s) ? { ...s, inputs: expandBindings(s.inputs ?? {}, ["steps", i, "inputs"], issues), ...expandWhen(s.when, ["steps", i, "when"], issues), ...expandForEach(s.forEach, ["steps", i, "forEach"], issues) } : s))
     : raw.steps;
   const candidate = {
     ...raw,
@@ -106,8 +114,10 @@ export function expandPlan(raw: unknown): ExpandResult {
 }
 
 /** The authoring form of a step: inputs as text-form values. */
-export interface CompactStep extends Omit<Step, "inputs" | "when"> {
+export interface CompactStep extends Omit<Step, "inputs" | "when" | "forEach"> {
   inputs?: Record<string, unknown>;
+  /** the list in text form or as a binding */
+  forEach?: { items: unknown; concurrency?: number };
   /** a condition, in text form or as the condition object */
   when?: string | Step["when"];
 }

@@ -3,7 +3,8 @@
  * run and executes it (the parent kills it mid-run); `resume` reopens the same database,
  * resumes unfinished runs and prints the outcome as JSON. `die-start` runs a plan whose
  * step kills its own process each time it runs (once its start is stored); `resume` then
- * resumes it until it is quarantined. `cond-start` runs a plan with a false condition and a merge.
+ * resumes it until it is quarantined. `cond-start` runs a plan with a false condition and a merge;
+ * `each-start` a plan with a for-each step of eight slow items.
  */
 import { appendFileSync } from "node:fs";
 import { z } from "zod";
@@ -15,19 +16,51 @@ const [mode, logFile] = process.argv.slice(2);
 const WIDTH = 4;
 const DEPTH = 5;
 
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+  });
+}
+
 const record = defineAction({
   id: "test.record", title: "Record", description: "Sleeps, then appends its step id and idempotency key to a log.", effect: "write",
   input: z.object({ ms: z.number(), deps: z.array(z.unknown()).optional(), from: z.string().optional() }),
   output: z.object({ step: z.string() }),
   run: async ({ ms }, ctx) => {
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, ms);
-      ctx.signal.addEventListener("abort", () => { clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
-    });
+    await sleep(ms, ctx.signal);
     appendFileSync(logFile, `${ctx.stepId} ${ctx.idempotencyKey}\n`);
     return { step: ctx.stepId };
   },
 });
+
+/** One item of a for-each step: sleeps, then appends `item<N>` and its idempotency key to the log. */
+const recordItem = defineAction({
+  id: "test.record_item", title: "Record an item", description: "Sleeps, then appends its item and idempotency key to a log.", effect: "write",
+  input: z.object({ i: z.number(), ms: z.number() }),
+  output: z.object({ i: z.number() }),
+  run: async ({ i, ms }, ctx) => {
+    await sleep(ms, ctx.signal);
+    appendFileSync(logFile, `item${i} ${ctx.idempotencyKey}\n`);
+    return { i };
+  },
+});
+
+/** A for-each step of eight items, two at a time, between two ordinary steps. */
+function eachPlan(): Plan {
+  const lit = (value: unknown) => ({ kind: "literal" as const, value });
+  return {
+    goal: "crash test: a for-each step",
+    flows: [],
+    inputs: [],
+    steps: [
+      { id: "first", action: "test.record", inputs: { ms: lit(1) } },
+      { id: "each", action: "test.record_item", inputs: { i: { kind: "item" }, ms: lit(250) }, forEach: { items: lit([0, 1, 2, 3, 4, 5, 6, 7]), concurrency: 2 }, after: ["first"] },
+      { id: "last", action: "test.record", inputs: { ms: lit(1), deps: { kind: "step", step: "each", path: ["i"] } } },
+    ],
+    outputs: { items: { kind: "step", step: "each", path: ["i"] } },
+  };
+}
 
 /** Kills its own process once its start is stored, every time it runs. */
 const die = defineAction({
@@ -89,10 +122,10 @@ function dagPlan(): Plan {
 
 const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dir: process.env.TRELLIS_TEST_DB_DIR });
 // A short lease: on PostgreSQL the second process waits for the first one's claim to lapse.
-const h = makeHarness(db, [record, die], { runConcurrency: WIDTH, leaseMs: 1500 });
+const h = makeHarness(db, [record, recordItem, die], { runConcurrency: WIDTH, leaseMs: 1500 });
 
-if (mode === "start" || mode === "die-start" || mode === "cond-start") {
-  const versionId = await h.savePlan(mode === "start" ? dagPlan() : mode === "cond-start" ? condPlan() : diePlan());
+if (mode === "start" || mode === "die-start" || mode === "cond-start" || mode === "each-start") {
+  const versionId = await h.savePlan(mode === "start" ? dagPlan() : mode === "cond-start" ? condPlan() : mode === "each-start" ? eachPlan() : diePlan());
   const runId = await h.engine.start({ planVersionId: versionId });
   process.stdout.write(`${JSON.stringify({ runId })}\n`);
   await h.engine.wait(runId);
@@ -116,6 +149,9 @@ if (mode === "start" || mode === "die-start" || mode === "cond-start") {
       steps: done.steps.map((s) => ({ id: s.stepId, status: s.status, attempts: s.attempts, key: s.idempotencyKey })),
       skipped: events.flatMap((e) => (e.type === "step.skipped" ? [{ id: e.stepId, reason: e.data.reason }] : [])),
       partial: done.run.partial ?? false,
+      outputs: done.run.outputs ?? null,
+      // for-each items whose success was stored before the (last) resume
+      itemsDoneBeforeResume: events.filter((e) => e.type === "step.item.succeeded" && e.seq < events.filter((r) => r.type === "run.started").at(-1)!.seq).map((e) => (e.type === "step.item.succeeded" ? e.data.index : -1)),
       failure: done.run.failure ?? null,
     });
   }

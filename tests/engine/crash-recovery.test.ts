@@ -44,17 +44,32 @@ async function until(cond: () => boolean, timeoutMs: number, what: string) {
   }
 }
 
+/** A folder for the run's log and database (a fresh PostgreSQL database on postgres), removed after the file. */
+async function crashSetup(kind: (typeof kinds)[number]): Promise<{ log: string; env: Record<string, string> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const env: Record<string, string> = { TRELLIS_TEST_DB_DIR: path.join(dir, "pglite") };
+  if (kind === "postgres") {
+    const created = await createPostgresDatabase();
+    cleanups.push(created.drop);
+    env.DATABASE_URL = created.url;
+  }
+  return { log: path.join(dir, "completions.log"), env };
+}
+
+/** The run's rows, in the database the children used, are the fold of its events. */
+async function expectStoredRowsMatchFold(env: Record<string, string>, runId: string): Promise<void> {
+  const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dir: env.TRELLIS_TEST_DB_DIR });
+  try {
+    await expectRowsMatchFold(db, runId);
+  } finally {
+    await db.close();
+  }
+}
+
 describe.each(kinds)("crash recovery on %s", (kind) => {
   it("resumes after SIGKILL without re-running completed steps", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const log = path.join(dir, "completions.log");
-    const env: Record<string, string> = { TRELLIS_TEST_DB_DIR: path.join(dir, "pglite") };
-    if (kind === "postgres") {
-      const created = await createPostgresDatabase();
-      cleanups.push(created.drop);
-      env.DATABASE_URL = created.url;
-    }
+    const { log, env } = await crashSetup(kind);
     const completions = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean) : []);
 
     const first = runChild(["start", log], env);
@@ -105,15 +120,7 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
   }, 90_000);
 
   it("resumes a run with a false condition after SIGKILL: the skipped branch never runs, the merge takes the branch that ran, the run is clean", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const log = path.join(dir, "completions.log");
-    const env: Record<string, string> = { TRELLIS_TEST_DB_DIR: path.join(dir, "pglite") };
-    if (kind === "postgres") {
-      const created = await createPostgresDatabase();
-      cleanups.push(created.drop);
-      env.DATABASE_URL = created.url;
-    }
+    const { log, env } = await crashSetup(kind);
     const completions = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")[0]) : []);
 
     const first = runChild(["cond-start", log], env);
@@ -139,24 +146,49 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     expect(ran).not.toContain("skipme");
     expect(ran).not.toContain("after_skip");
     expect(ran.filter((s) => s === "merge")).toHaveLength(1);
-    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dir: env.TRELLIS_TEST_DB_DIR });
-    try {
-      await expectRowsMatchFold(db, result.runId);
-    } finally {
-      await db.close();
+    await expectStoredRowsMatchFold(env, result.runId);
+  }, 150_000);
+
+  it("resumes a for-each step after SIGKILL: no item whose success was stored runs again, the outputs stay in item order", async () => {
+    const { log, env } = await crashSetup(kind);
+    const completions = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean) : []);
+    const items = () => completions().filter((l) => l.startsWith("item"));
+
+    const first = runChild(["each-start", log], env);
+    // killed mid-step: some items finished, some running, some not started
+    await until(() => items().length >= 3, 60_000, "three finished items");
+    first.proc.kill("SIGKILL");
+    await first.exited;
+    expect(first.lines.some((l) => l.includes("finished"))).toBe(false);
+    const atKill = items().length;
+    expect(atKill).toBeLessThan(8);
+
+    const second = runChild(["resume", log], env);
+    expect(await second.exited).toBe(0);
+    const [result] = JSON.parse(second.lines.at(-1)!).results;
+    expect(result.status).toBe("succeeded");
+    expect(result.outputs).toEqual({ items: [0, 1, 2, 3, 4, 5, 6, 7] });
+    expect(Object.fromEntries(result.steps.map((s: { id: string; status: string }) => [s.id, s.status]))).toEqual({ first: "succeeded", each: "succeeded", last: "succeeded" });
+    expect(result.seqs).toEqual(result.seqs.map((_: number, i: number) => i + 1));
+    const runs = new Map<string, string[]>();
+    for (const line of items()) {
+      const [item, key] = line.split(" ");
+      runs.set(item, [...(runs.get(item) ?? []), key]);
     }
+    expect([...runs.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `item${i}`));
+    // an item whose success was stored before the kill never ran again; one the kill caught may, with the same key
+    const stored: number[] = result.itemsDoneBeforeResume;
+    expect(stored.length).toBeGreaterThan(0);
+    for (const i of stored) expect(runs.get(`item${i}`), `item ${i} ran again though its success was stored`).toHaveLength(1);
+    for (const keys of runs.values()) {
+      expect(keys.length).toBeLessThanOrEqual(2);
+      expect(new Set(keys).size).toBe(1);
+    }
+    await expectStoredRowsMatchFold(env, result.runId);
   }, 150_000);
 
   it("quarantines a run whose step kills its process, at the second resume, instead of resuming it forever", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-    const log = path.join(dir, "completions.log");
-    const env: Record<string, string> = { TRELLIS_TEST_DB_DIR: path.join(dir, "pglite") };
-    if (kind === "postgres") {
-      const created = await createPostgresDatabase();
-      cleanups.push(created.drop);
-      env.DATABASE_URL = created.url;
-    }
+    const { log, env } = await crashSetup(kind);
     const deaths = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter((l) => l.startsWith("die ")) : []);
 
     // The step kills the process that runs it: at the start, and again at the first resume.

@@ -57,6 +57,11 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     expect(seen.filter((e) => e.runId === runId).map((e) => e.seq)).toEqual(stored.map((e) => e.seq));
   }, 60_000);
 
+  it("refuses a plan with a for-each step, saying queue workers do not run them yet", async () => {
+    const plan: Plan = { goal: "each", flows: [], inputs: [], outputs: {}, steps: [{ id: "a", action: "q.sleep", inputs: { ms: { kind: "item" } }, forEach: { items: lit([1, 2]) } }] };
+    await expect(h.engine.start({ planVersionId: await h.savePlan(plan) })).rejects.toThrow(/for-each steps, which queue workers do not run yet/);
+  });
+
   it("heals a crash between a commit and its enqueue: the reconciler hands out the ready step", async () => {
     // An engine whose change commits and whose process "dies" before the jobs are added.
     const crashing = await queueHarness({ afterCommit: () => { throw new Error("the process died before it added the jobs"); } });

@@ -10,10 +10,12 @@ export interface Probe {
   gateOpen: boolean;
   /** steps whose action was ended by its signal (a cancel or a failure elsewhere stopped it) */
   aborted: string[];
+  /** the values `test.item` fails for (a for-each step's failing items) */
+  failingItems: Set<number>;
 }
 
 export function newProbe(): Probe {
-  return { calls: new Map(), undone: [], flaky: new Map(), gateOpen: false, aborted: [] };
+  return { calls: new Map(), undone: [], flaky: new Map(), gateOpen: false, aborted: [], failingItems: new Set() };
 }
 
 const count = (p: Probe, key: string) => p.calls.set(key, (p.calls.get(key) ?? 0) + 1);
@@ -63,6 +65,18 @@ export function testActions(probe: Probe): Action[] {
       input: z.object({ ms: z.number().int().min(0), value: z.number().default(0) }),
       output: z.object({ value: z.number(), at: z.number() }),
       run: async ({ ms, value }, ctx) => { await sleep(ms, ctx.signal); count(probe, ctx.stepId); return { value, at: Date.now() }; },
+    }),
+    defineAction({
+      id: "test.item", title: "Item", description: "Doubles a value after `ms`; counts its calls by value (`item:N`); fails for the probe's failing items.", effect: "pure",
+      input: z.object({ value: z.number(), ms: z.number().int().min(0).default(0) }),
+      output: z.object({ value: z.number(), doubled: z.number() }),
+      run: async ({ value, ms }, ctx) => {
+        count(probe, `item:${value}`);
+        ctx.log("info", `item ${value}`);
+        if (ms) await sleep(ms, ctx.signal);
+        if (probe.failingItems.has(value)) throw new ActionError("item_failed", `item ${value} fails`);
+        return { value, doubled: value * 2 };
+      },
     }),
     defineAction({
       id: "test.noop", title: "No-op", description: "Returns at once.", effect: "pure",

@@ -14,7 +14,7 @@ export async function runPlan(plan: Plan, registry: ActionRegistry, options: { w
   if (cyclic.length) throw new Error(`cycle: ${cyclic.join(", ")}`);
   const results: Record<string, unknown> = {};
   const values = { ...Object.fromEntries(plan.inputs.filter((i) => i.default !== undefined).map((i) => [i.name, i.default])), ...options.inputs };
-  const resolve = (b: Binding): unknown => (b.kind === "literal" ? b.value : b.kind === "input" ? values[b.name] : b.kind === "firstOf" ? b.of.map(resolve).find((v) => v !== undefined) : readPath(results[b.step], b.path));
+  const resolve = (b: Binding): unknown => (b.kind === "literal" ? b.value : b.kind === "input" ? values[b.name] : b.kind === "firstOf" ? b.of.map(resolve).find((v) => v !== undefined) : b.kind === "item" ? undefined : readPath(results[b.step], b.path));
   for (const id of order) {
     const step = plan.steps.find((s) => s.id === id)!;
     const action = registry.get(step.action);

@@ -11,6 +11,7 @@ import { checkValue, formatValueErrors } from "../../core/check-value";
 import { isObject, type JsonSchema } from "../../core/json-schema";
 import type { Binding, Plan } from "../../core/plan";
 import { schemaAtPath } from "../../core/type-compat";
+import { stepOutputSchema } from "../../core/for-each";
 
 export const PLAN_ACTION_PREFIX = "plan.";
 /** how deep plans may call plans at run time (a cycle that slipped past validation stops here) */
@@ -103,10 +104,11 @@ function bindingSchema(plan: Plan, binding: Binding, catalog: CatalogView): { sc
     const branches = binding.of.map((b) => bindingSchema(plan, b, catalog));
     return { schema: branches.length === 1 ? branches[0].schema : { anyOf: branches.map((b) => b.schema) }, optional: true };
   }
+  if (binding.kind === "item") return { schema: {}, optional: true };
   const step = plan.steps.find((s) => s.id === binding.step);
   const spec = step ? catalog.get(step.action) : undefined;
   if (!step || !spec) return { schema: {}, optional: true };
-  const at = schemaAtPath(spec.output, binding.path ?? []);
+  const at = schemaAtPath(stepOutputSchema(step, spec.output), binding.path ?? []);
   // A step that may end without its output (onError: continue) leaves the output to its fallback.
   // So does a step that runs only when its condition holds.
   const optional = (at?.optional ?? true) || (step.onError === "continue" && step.fallback === undefined) || step.when !== undefined;

@@ -472,7 +472,7 @@ function schemaOfLiteral(lit: GoalLiteral): JsonSchema {
 }
 
 function sourceKey(b: Binding): string {
-  return b.kind === "step" ? `step:${b.step}:${(b.path ?? []).join(".")}` : b.kind === "input" ? `input:${b.name}` : b.kind === "firstOf" ? `firstOf:${JSON.stringify(b.of)}` : `literal:${JSON.stringify(b.value)}`;
+  return b.kind === "step" ? `step:${b.step}:${(b.path ?? []).join(".")}` : b.kind === "input" ? `input:${b.name}` : b.kind === "firstOf" ? `firstOf:${JSON.stringify(b.of)}` : b.kind === "item" ? `item:${JSON.stringify(b.path ?? [])}` : `literal:${JSON.stringify(b.value)}`;
 }
 
 /** What the clause asks for, without the politeness around it: "could you help me slow it down" → "slow it down". */

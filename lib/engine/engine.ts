@@ -17,7 +17,7 @@ import { QUARANTINE_AFTER_CRASHES } from "./quarantine";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
 import { RunOptions, type RunOptionsInput } from "./run-options";
-import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
+import { SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { filesOfStep, shareFiles } from "./reused-files";
 import { givenFilesOf, placeGivenFiles, type GivenFile } from "./given-files";
 import { Semaphore } from "./semaphore";
@@ -173,11 +173,11 @@ export class Engine {
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
     };
     const queued = this.queued(options, plan);
-    const events = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
+    const { events, records } = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
     if (queued) await this.inQueue(() => queued.advance(runId));
     // What was just written is what a load would read: start from it.
-    else this.launch(runId, { ...newRunRecords(newRun, events, new Date()), plan });
+    else this.launch(runId, { ...records, plan });
     return runId;
   }
 
@@ -303,11 +303,11 @@ export class Engine {
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }, ...reused],
     };
     const queued = this.queued(old.run.options, version.plan);
-    const events = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
+    const { events, records } = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
     if (queued) await this.inQueue(() => queued.advance(newId));
     // As for a new run: what was just written is what a load would read, so start from it.
-    else this.launch(newId, { ...newRunRecords(newRun, events, new Date()), plan: version.plan });
+    else this.launch(newId, { ...records, plan: version.plan });
     return newId;
   }
 

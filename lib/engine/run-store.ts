@@ -80,9 +80,17 @@ export interface NewRun {
   events: NewEvent[];
 }
 
+export interface CreatedRun {
+  events: RunEvent[];
+  records: { run: RunRecord; steps: StepRecord[] };
+}
+
 export interface RunStore {
-  /** stores a new run, claimed by `owner`; its rows are the projection of its events */
-  createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]>;
+  /**
+   * stores a new run, claimed by `owner`; its rows are the projection of its events. Answers the
+   * events as stored and the records a load would read now (the engine starts from them).
+   */
+  createRun(input: NewRun, owner?: RunClaim): Promise<CreatedRun>;
   /**
    * claims the run for `owner` unless another owner's claim is still live; true when claimed.
    * `from`: an owner known to be gone, whose claim is taken even while its lease lasts.

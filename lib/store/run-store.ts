@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, repairForStorage, type RunFieldsPatch, type StepFieldsPatch } from "../core";
-import { newRunRecords, SeqConflictError, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
+import { newRunRecords, SeqConflictError, type CreatedRun, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { actingLabel } from "./acting";
@@ -89,7 +89,7 @@ export class PrismaRunStore implements RunStore {
     await this.db.run.updateMany({ where: { id: runId, ownerId }, data: { ownerId: null, leaseUntil: null } });
   }
 
-  async createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]> {
+  async createRun(input: NewRun, owner?: RunClaim): Promise<CreatedRun> {
     const at = new Date();
     const events = input.events.map((e, i): RunEvent => ({ ...e, seq: i + 1, runId: input.run.id, at: at.toISOString() }) as RunEvent);
     // The rows are the projection of the first events, as every later change is.
@@ -108,7 +108,7 @@ export class PrismaRunStore implements RunStore {
       }),
       this.db.runEvent.createMany({ data: events.map((e) => ({ runId: e.runId, seq: e.seq, type: e.type, stepId: e.stepId ?? null, at, data: (e.data ?? {}) as Prisma.InputJsonValue })) }),
     ]);
-    return events;
+    return { events, records: { run: r, steps } };
   }
 
   async apply(changes: CommittedChange[]): Promise<void> {

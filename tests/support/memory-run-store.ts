@@ -8,7 +8,7 @@
  * an event is never changed once the committer has queued it.
  */
 import { foldRunEvent, type Plan, type RunEvent, type RunState } from "../../lib/core";
-import { newRunRecords, runStateOfRecords, SeqConflictError, stepRecordOf, type CommittedChange, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore } from "../../lib/engine/run-store";
+import { newRunRecords, runStateOfRecords, SeqConflictError, stepRecordOf, type CommittedChange, type CreatedRun, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore } from "../../lib/engine/run-store";
 import type { PlanVersionSource } from "../../lib/engine/engine";
 
 interface StoredRun {
@@ -34,7 +34,7 @@ export class MemoryRunStore implements RunStore {
   /** `planOf`: the plan of a plan version (what a database joins in on load) */
   constructor(private readonly planOf: (planVersionId: string) => Plan | undefined) {}
 
-  async createRun(input: NewRun, owner?: RunClaim): Promise<RunEvent[]> {
+  async createRun(input: NewRun, owner?: RunClaim): Promise<CreatedRun> {
     if (this.runs.has(input.run.id)) throw new Error(`run ${input.run.id} exists already`);
     if (!this.planOf(input.run.planVersionId)) throw new Error(`plan version ${input.run.planVersionId} does not exist`);
     const at = new Date();
@@ -49,7 +49,8 @@ export class MemoryRunStore implements RunStore {
       ownerId: owner?.ownerId ?? null,
       leaseUntil: owner ? Date.now() + owner.leaseMs : null,
     });
-    return events;
+    // The store keeps its own run record; the steps' records it does not keep.
+    return { events, records: { run: { ...run }, steps } };
   }
 
   async claim(runId: string, owner: RunClaim, options: { from?: string } = {}): Promise<boolean> {

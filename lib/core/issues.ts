@@ -29,6 +29,9 @@ export const IssueCode = z.enum([
   "unused_step_output",
   "invalid_condition",
   "invalid_result",
+  "replan_changed_finished_step",
+  "replan_changed_inputs",
+  "replan_unchanged",
 ]);
 export type IssueCode = z.infer<typeof IssueCode>;
 

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { DryRunPreview } from "./dry-run";
 import { ApprovalReason, type RunEvent, type RunStatus, type StepStatus } from "./events";
-import { RunState, StepFields, emptyRunState, eventPatch } from "./run-state";
+import { RunState, StepFields, emptyRunState, eventPatch, replanChanges } from "./run-state";
 
 export const StepView = StepFields.extend({
   /** start of the current attempt */
@@ -84,6 +84,8 @@ export function applyRunEvent(state: RunView, e: RunEvent): RunView {
     if (extras) changed.set(e.stepId, { ...step(e.stepId), ...extras });
   }
   if (changed.size) next.steps = { ...state.steps, ...Object.fromEntries(changed) };
+  const removed = replanChanges(e)?.removed;
+  if (removed?.length) next.steps = Object.fromEntries(Object.entries(next.steps).filter(([id]) => !removed.includes(id)));
   return next;
 }
 

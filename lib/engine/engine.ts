@@ -20,6 +20,8 @@ import { RunOptions, type RunOptionsInput } from "./run-options";
 import { newRunRecords, SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { filesOfStep, shareFiles } from "./reused-files";
 import { Semaphore } from "./semaphore";
+import { replanRun, type ReplanService } from "./replan";
+import { decideReplan, pendingReplan, replanStored } from "./replan-requests";
 
 export interface PlanVersionSource {
   getVersion(versionId: string): Promise<{ id: string; planId: string; plan: Plan; valid?: boolean } | null>;
@@ -64,6 +66,8 @@ export interface EngineOptions {
    * still run here: they act on nothing.
    */
   queue?: QueueMode;
+  /** re-planning during a run (run option `replan`, the run page's "Re-plan from here"); unset: runs cannot re-plan */
+  replan?: ReplanService;
 }
 
 /** What the engine asks of queue mode (queue/queue-runs.ts implements it). */
@@ -156,6 +160,9 @@ export class Engine {
     const options = parsedOptions.data;
     const plan = version.plan;
     this.checkPlan(plan, options.maxSteps);
+    if (options.replan?.onFailure && (!this.o.replan || (this.o.queue && !options.dryRun))) {
+      throw new EngineError("invalid_request", this.o.replan ? "The replan option is not available in queue mode (TRELLIS_REDIS_URL) yet: run it on a Trellis without a queue." : "This Trellis cannot re-plan runs (no planner is configured for it).");
+    }
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
     const newRun: NewRun = {
@@ -301,6 +308,33 @@ export class Engine {
     return newId;
   }
 
+  /**
+   * "Re-plan from here": a person asks for a new remainder of a failed run. The proposal waits
+   * for them (acceptReplan / rejectReplan); rejecting it leaves the run failed as it was.
+   */
+  async replanFromHere(runId: string): Promise<void> {
+    if (!this.o.replan) throw new EngineError("invalid_request", "This Trellis cannot re-plan runs (no planner is configured for it).");
+    if (this.o.queue) throw new EngineError("invalid_request", "Re-planning is not available in queue mode (TRELLIS_REDIS_URL) yet.");
+    const loaded = await this.mustLoad(runId);
+    if (loaded.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${loaded.run.status}; only a failed run can be re-planned from here`);
+    await this.writeStored(runId, async (current) => {
+      if (current.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${current.run.status}; only a failed run can be re-planned from here`);
+      const outcome = await replanStored(this.replanDeps(), current, await this.o.store.events(runId));
+      if (outcome.kind === "failed") throw new EngineError("conflict", outcome.failure.message, outcome.failure.details);
+      return [outcome.event];
+    });
+  }
+
+  /** A person's decision on a re-plan that waits for one: accepted, the run goes on with it; rejected, the run fails as it would have. */
+  async decideReplan(runId: string, decision: "accept" | "reject", who: { by?: string; comment?: string } = {}): Promise<void> {
+    await this.writeStored(runId, async (current) => {
+      const proposed = await pendingReplan(this.o.store, current);
+      if (!proposed) throw new EngineError("conflict", `run ${runId} has no re-plan waiting for a decision`);
+      return decideReplan(proposed, decision, who, current);
+    });
+    if (decision === "accept") this.launch(runId);
+  }
+
   /** Resumes every unfinished run that no other live engine holds. Returns the ids it looked at. */
   async resumeAll(): Promise<string[]> {
     // Queue mode: nothing runs here; the reconciler hands out the jobs of ready steps that have none.
@@ -397,6 +431,37 @@ export class Engine {
     }
   }
 
+  /**
+   * Writes events for a run no executor here runs (a failed run, one waiting for a person), under
+   * its claim: `events` reads the run as stored under the claim and says what to write.
+   */
+  private async writeStored(runId: string, events: (loaded: LoadedRun) => Promise<NewEvent[]>): Promise<void> {
+    const live = this.executors.get(runId);
+    if (live && !live.isFinished) throw new EngineError("conflict", `run ${runId} is running`);
+    if (live) await live.finishedPromise;
+    await this.committer.settled(runId);
+    if (!(await this.claim(runId))) throw new EngineError("conflict", `run ${runId} is being executed by another Trellis process; send this request to that process (for the CLI: --server).`);
+    try {
+      const loaded = await this.mustLoad(runId);
+      const toWrite = await events(loaded);
+      this.committer.track(runId, loaded.run.lastSeq);
+      try {
+        await this.committer.commit({ runId, events: toWrite }).stored;
+      } catch (err) {
+        if (err instanceof SeqConflictError) throw new EngineError("conflict", `run ${runId} was taken over by another Trellis process meanwhile`);
+        throw err;
+      } finally {
+        this.committer.untrack(runId);
+      }
+    } finally {
+      await this.o.store.release(runId, this.claimInfo.ownerId).catch(() => undefined);
+    }
+  }
+
+  private replanDeps() {
+    return { service: this.o.replan!, store: this.o.store, catalog: this.o.registry.catalog, redact: this.o.redact };
+  }
+
   private checkPlan(plan: Plan, maxSteps: number) {
     const check = validatePlan(plan, this.o.registry.catalog, { maxSteps });
     if (!check.valid) {
@@ -452,7 +517,7 @@ export class Engine {
     return ex;
   }
 
-  private launch(runId: string, fresh?: LoadedRun) {
+  private launch(runId: string, fresh?: LoadedRun, start: { afterReplan?: boolean } = {}) {
     void (async () => {
       if (this.executors.has(runId) || this.cancelling.has(runId)) return;
       // A run being ended here because its events could not be stored is not resumed meanwhile.
@@ -463,7 +528,7 @@ export class Engine {
       if (!fresh && !(await this.claim(runId))) return;
       if (this.executors.has(runId) || this.cancelling.has(runId)) return;
       const ex = this.newExecutor(loaded);
-      await ex.start();
+      await ex.start(start);
     })().catch((err) => this.log("error", `run ${runId} could not start: ${(err as Error).message}`));
   }
 
@@ -482,6 +547,7 @@ export class Engine {
         },
         log: (level, message) => this.log(level, message),
         runStarts: (runId) => this.o.store.lastEvents(runId, "run.started", QUARANTINE_AFTER_CRASHES),
+        replan: this.o.replan ? (input) => replanRun(this.replanDeps(), input) : undefined,
         plannedStop: (runId) => {
           // once: a later resume of the run by this process follows a stop of this process's own
           const steps = this.plannedStop?.[runId] ?? [];
@@ -499,6 +565,8 @@ export class Engine {
       this.committer.untrack(loaded.run.id);
       // A run whose events could not be stored is given up only once its failed end is.
       await this.committer.settled(loaded.run.id);
+      // Re-planned: the run goes on with its new version, under the claim it holds.
+      if (ex.continuesReplanned) return this.launch(loaded.run.id, (await this.o.store.load(loaded.run.id)) ?? undefined, { afterReplan: true });
       await this.o.store.release(loaded.run.id, this.claimInfo.ownerId).catch(() => undefined);
     }).finally(() => this.windingDown.delete(windDown));
     this.windingDown.add(windDown);

@@ -40,6 +40,7 @@ export async function updateRuns(db: RawWriter, patches: readonly RunRowPatch[])
     UPDATE "Run" AS t SET
       "lastSeq" = CASE WHEN p->'lastSeq' IS NOT NULL THEN (p->>'lastSeq')::int ELSE t."lastSeq" END,
       "status" = CASE WHEN p->'status' IS NOT NULL THEN p->>'status' ELSE t."status" END,
+      "planVersionId" = CASE WHEN p->'planVersionId' IS NOT NULL THEN p->>'planVersionId' ELSE t."planVersionId" END,
       "outputs" = CASE WHEN p->'outputs' IS NOT NULL THEN NULLIF(p->'outputs', 'null'::jsonb) ELSE t."outputs" END,
       "failure" = CASE WHEN p->'failure' IS NOT NULL THEN NULLIF(p->'failure', 'null'::jsonb) ELSE t."failure" END,
       "usage" = CASE WHEN p->'usage' IS NOT NULL THEN NULLIF(p->'usage', 'null'::jsonb) ELSE t."usage" END,
@@ -75,4 +76,23 @@ export async function updateSteps(db: RawWriter, patches: readonly StepRowPatch[
       "finishedAt" = CASE WHEN p->'finishedAt' IS NOT NULL THEN ((p->>'finishedAt')::timestamptz AT TIME ZONE 'UTC') ELSE t."finishedAt" END
     FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(p)
     WHERE t."runId" = p->>'runId' AND t."stepId" = p->>'stepId'`);
+}
+
+/** Adds the step rows a re-plan gives its run (pending, as a new run's); a row that is there is kept. */
+export async function insertSteps(db: RawWriter, rows: readonly { runId: string; stepId: string }[]): Promise<number> {
+  if (!rows.length) return 0;
+  return db.$executeRaw(Prisma.sql`
+    INSERT INTO "StepRun" ("runId", "stepId", "status", "attempts", "idempotencyKey")
+    SELECT r->>'runId', r->>'stepId', 'pending', 0, (r->>'runId') || ':' || (r->>'stepId')
+    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(r)
+    ON CONFLICT ("runId", "stepId") DO NOTHING`);
+}
+
+/** Removes the step rows a re-plan takes out of its run (their events stay). */
+export async function deleteSteps(db: RawWriter, rows: readonly { runId: string; stepId: string }[]): Promise<number> {
+  if (!rows.length) return 0;
+  return db.$executeRaw(Prisma.sql`
+    DELETE FROM "StepRun" AS t
+    USING jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(r)
+    WHERE t."runId" = r->>'runId' AND t."stepId" = r->>'stepId'`);
 }

@@ -12,7 +12,7 @@ import { actingLabel } from "./acting";
 import { Prisma } from "./generated/client.ts";
 import { CorruptRowError } from "./plans";
 import { classifyStorageError, type StorageErrorKind } from "./errors";
-import { insertEvents, updateRuns, updateSteps, type RawWriter, type RunRowPatch, type StepRowPatch } from "./batch-writes";
+import { deleteSteps, insertEvents, insertSteps, updateRuns, updateSteps, type RawWriter, type RunRowPatch, type StepRowPatch } from "./batch-writes";
 
 const ApprovalRow = z.object({ decision: z.enum(["approved", "rejected"]), by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional(), at: z.string() });
 
@@ -204,12 +204,19 @@ async function writeChanges(tx: RawWriter, changes: CommittedChange[]): Promise<
   }
   const runs: RunRowPatch[] = [];
   const steps: StepRowPatch[] = [];
-  for (const [runId, { lastSeq, run, steps: patches }] of byRun) {
+  const added: { runId: string; stepId: string }[] = [];
+  const removed: { runId: string; stepId: string }[] = [];
+  for (const [runId, { lastSeq, run, steps: patches, addedSteps, removedSteps }] of byRun) {
     if (lastSeq || Object.values(run).some((v) => v !== undefined)) runs.push({ runId, lastSeq, run });
     for (const [stepId, patch] of patches) steps.push({ runId, stepId, patch });
+    for (const stepId of addedSteps ?? []) added.push({ runId, stepId });
+    for (const stepId of removedSteps ?? []) removed.push({ runId, stepId });
   }
   if (!events.length && !runs.length && !steps.length) return;
   await insertEvents(tx, events);
+  // A re-plan's step rows: added before the patches that set them, removed ones gone from the patches.
+  await insertSteps(tx, added);
+  await deleteSteps(tx, removed);
   const [runRows, stepRows] = [await updateRuns(tx, runs), await updateSteps(tx, steps)];
   // A row that is not there is a change that cannot be written (a plan changed under its run).
   if (runRows !== runs.length || stepRows !== steps.length) throw new MissingRowsError(`${runs.length - runRows} of the ${runs.length} run rows and ${steps.length - stepRows} of the ${steps.length} step rows the batch changes do not exist`);

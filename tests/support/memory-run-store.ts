@@ -108,10 +108,13 @@ export class MemoryRunStore implements RunStore {
   async load(runId: string): Promise<LoadedRun | null> {
     const r = this.runs.get(runId);
     if (!r) return null;
-    const plan = this.planOf(r.record.planVersionId)!;
     const s = r.state;
+    // a re-plan moves the run to another version (run.replanned)
+    const planVersionId = s.planVersionId ?? r.record.planVersionId;
+    const plan = this.planOf(planVersionId)!;
     const run: RunRecord = {
       ...r.record,
+      planVersionId,
       status: s.status,
       outputs: s.outputs ?? null,
       failure: s.failure ?? null,
@@ -122,7 +125,7 @@ export class MemoryRunStore implements RunStore {
       startedAt: s.startedAt ? new Date(s.startedAt) : null,
       finishedAt: s.finishedAt ? new Date(s.finishedAt) : null,
     };
-    const steps = Object.entries(s.steps).map(([stepId, fields]) => stepRecordOf(stepId, r.keys.get(stepId)!, copy(fields)));
+    const steps = Object.entries(s.steps).map(([stepId, fields]) => stepRecordOf(stepId, r.keys.get(stepId) ?? `${runId}:${stepId}`, copy(fields)));
     return { run: structuredClone(run), steps, plan };
   }
 

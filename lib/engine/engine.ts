@@ -321,7 +321,7 @@ export class Engine {
       if (current.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${current.run.status}; only a failed run can be re-planned from here`);
       const outcome = await replanStored(this.replanDeps(), current, await this.o.store.events(runId));
       if (outcome.kind === "failed") throw new EngineError("conflict", outcome.failure.message, outcome.failure.details);
-      return [outcome.event];
+      return outcome.events;
     });
   }
 

@@ -15,7 +15,11 @@ export interface ReplanService {
   saveVersion(planId: string, plan: Plan, note: string, source: ReplanProposal["source"], issues: ValidationIssue[]): Promise<{ id: string }>;
 }
 
-export type ReplanOutcome = { kind: "event"; event: Extract<NewEvent, { type: "run.replanned" | "run.replan_proposed" }> } | { kind: "failed"; failure: Failure };
+/**
+ * `events`: what to write; `continues`: the run goes on with the new version at once (else it waits
+ * for a person: the proposal is followed by `run.awaiting_approval`, as a step's approval is).
+ */
+export type ReplanOutcome = { kind: "events"; events: NewEvent[]; continues: boolean } | { kind: "failed"; failure: Failure };
 
 export interface ReplanInput {
   run: Pick<RunRecord, "id" | "planId" | "planVersionId" | "inputs" | "options">;
@@ -66,8 +70,8 @@ export async function replanRun(deps: ReplanDeps, input: ReplanInput): Promise<R
   const summary = summarizeReplan(plan, proposal.plan);
   const version = await deps.service.saveVersion(run.planId, proposal.plan, `Re-plan ${done + 1} of run ${run.id} after ${stepFailed}`, proposal.source, check.issues);
   const data = { planVersionId: version.id, fromVersionId: run.planVersionId, replan: done + 1, reason: proposal.reason, failedStepId, ...(failedAction ? { failedAction } : {}), failure, source: proposal.source, summary, restart: stepsToRestart(proposal.plan, finished) };
-  if (input.askPerson || run.options.replan?.approve === "ask") return { kind: "event", event: { type: "run.replan_proposed", data } };
-  return { kind: "event", event: { type: "run.replanned", data } };
+  if (input.askPerson || run.options.replan?.approve === "ask") return { kind: "events", events: [{ type: "run.replan_proposed", data }, { type: "run.awaiting_approval", data: { steps: [] } }], continues: false };
+  return { kind: "events", events: [{ type: "run.replanned", data }], continues: true };
 }
 
 /** An output as a planner sees it: as is when short, else its JSON cut (a planner needs its shape, not all of it). */

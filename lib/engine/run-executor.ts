@@ -578,9 +578,9 @@ export class RunExecutor {
       this.pump();
       return;
     }
-    await this.emit([outcome.event]);
+    await this.emit(outcome.events);
     this.finished = true;
-    this.continues = outcome.event.type === "run.replanned";
+    this.continues = outcome.continues;
     this.resolveDone();
   }
 

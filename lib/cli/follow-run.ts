@@ -107,7 +107,7 @@ export async function followRun(ctx: Context, runId: string, plan: Plan, options
         const current = await client.run(runId);
         if (current.run.status !== "awaiting_approval") continue;
         out.progress(c.yellow("The run waits for a person to accept or reject the re-plan."));
-        out.progress(`  Decide: trellis replan ${runId} --accept   (or --reject)`);
+        out.progress(`  Decide: POST /api/runs/${runId}/replan/decide {"decision": "accept"} (or "reject")`);
         if (remote) out.progress(`  or in the app: ${client.pageUrl(`/runs/${runId}`)}`);
         end = "awaiting_approval";
         break;

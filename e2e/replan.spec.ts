@@ -20,7 +20,9 @@ test.describe("re-planning a run in the browser", () => {
     await page.screenshot({ path: path.join(screenshotDir, "replan-waiting.png"), fullPage: true });
     await panel.getByTestId("replan-accept").click();
     await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
-    await expect(panel.getByTestId("replan-entry").last()).toHaveAttribute("data-kind", "replanned");
+    await expect(panel.getByTestId("replan-entry")).toHaveAttribute("data-kind", "replanned");
+    // the page shows the version the run runs now
+    await expect(page.getByTestId("run-node-load")).toContainText("data.load_csv", { timeout: 30_000 });
     await page.screenshot({ path: path.join(screenshotDir, "replan-accepted.png"), fullPage: true });
     const api = await (await page.request.get(`/api/runs/${runId}`)).json();
     expect(api.run.status).toBe("succeeded");

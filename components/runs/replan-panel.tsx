@@ -46,7 +46,8 @@ export function ReplanPanel({ runId, planId, view }: { runId: string; planId: st
     <section className="card" data-testid="replan-panel">
       <div className="card-header"><h2>Re-plans</h2></div>
       <div className="card-body stack">
-        {entries.map((e, i) => <ReplanItem key={i} entry={e} planId={planId} />)}
+        {/* A proposal that was accepted is shown once, as the re-plan it became. */}
+        {entries.map((e, i) => (e.kind === "proposed" && entries.slice(i + 1).some((x) => x.kind === "replanned" && x.planVersionId === e.planVersionId) ? null : <ReplanItem key={i} entry={e} planId={planId} />))}
         {waiting && canRun ? (
           <div className="notice warning" data-testid="replan-waiting">
             The re-plan waits for a decision. Accepted, the run goes on with it; rejected, the run fails as it would have.
@@ -102,7 +103,7 @@ function ReplanDiff({ planId, from, to }: { planId: string; from: string; to: st
   return (
     <ul className="replan-diff" data-testid="replan-diff">
       {steps.changed.map((c) => (
-        <li key={c.id}><code>{c.id}</code>: {c.changes.map((f) => <span key={f.field}> {f.field} <s>{f.before ?? "—"}</s> → {f.after ?? "—"};</span>)}</li>
+        <li key={c.id}><code>{c.id}</code>: {c.changes.map((f, i) => <span key={f.field}>{i ? "; " : " "}{f.field} <s>{f.before ?? "—"}</s> → {f.after ?? "—"}</span>)}</li>
       ))}
       {steps.added.map((st) => <li key={st.id}>added <code>{st.id}</code> ({st.action})</li>)}
       {steps.removed.map((st) => <li key={st.id}>removed <code>{st.id}</code> ({st.action})</li>)}

@@ -142,7 +142,7 @@ export class RunExecutor {
       if (this.finished) return; // given up meanwhile
     }
     // A re-plan that was asked for and not stored before a crash is asked for again.
-    const failedForGood = Object.entries(this.state.steps).find(([id, s]) => s.status === "failed" && !this.outputs.has(id) && this.stepDefs.get(id)?.onError !== "continue");
+    const failedForGood = Object.entries(this.state.steps).find(([id, s]) => s.status === "failed" && s.failure?.code !== "rejected" && !this.outputs.has(id) && this.stepDefs.get(id)?.onError !== "continue");
     if (failedForGood && !quarantine && this.replans()) this.replanning = { stepId: failedForGood[0], failure: failedForGood[1].failure ?? { code: "internal", message: "the step failed", retryable: false } };
     // Going on after a re-plan is no new start: its `run.replanned` said the run is running.
     if (!options.afterReplan) this.fire([{ type: "run.started", data: { ...(resumed ? { resumed: true } : {}), ...(interrupted.length ? { interrupted } : {}), ...(planned.length ? { planned } : {}) } }]);

@@ -326,9 +326,10 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
 
   it("runs: re-plan on failure, re-plan from here, accept and reject", async () => {
     const replanExample = JSON.parse(readFileSync(path.join(process.cwd(), "examples", "replan.json"), "utf8")) as Record<string, unknown>;
-    const imported = await call<{ planId: string }>("POST", "/api/plans/import", {}, { body: { plan: replanExample, note: "contract test: re-plan" } });
+    const imported = await call<{ planId: string; versionId: string }>("POST", "/api/plans/import", {}, { body: { plan: replanExample, note: "contract test: re-plan" } });
     expect(imported.status).toBe(201);
-    const startRun = async (options: Record<string, unknown>) => (await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id: imported.body.planId }, { body: { options } })).body.runId;
+    // A re-plan's version becomes the plan's latest: each run here starts on the imported one.
+    const startRun = async (options: Record<string, unknown>) => (await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id: imported.body.planId }, { body: { versionId: imported.body.versionId, options } })).body.runId;
     // with the option, the run re-plans by itself and succeeds
     const auto = await startRun({ replan: { onFailure: true } });
     expect(await settled(auto, ["succeeded", "failed"])).toBe("succeeded");

@@ -232,6 +232,15 @@ describe.each(kinds)("re-planning on %s", (kind) => {
     expect((await events(h, done.run.id, "run.replanned"))[0]).toMatchObject({ data: { summary: { added: ["b2"], removed: ["b"], changed: ["c"] } } });
   });
 
+  it("refuses the option in queue mode and on an engine that cannot re-plan, with a clear message", async () => {
+    const nothing = async () => undefined;
+    const queued = harness(testActions, undefined, { queue: { advance: nothing, cancel: nothing, decide: nothing, reconcile: async () => [] } });
+    const v = await queued.savePlan(plan([{ id: "a", action: "test.ok", inputs: { n: lit(1) } }]));
+    await expect(queued.engine.start({ planVersionId: v, options: { replan: { onFailure: true } } })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/not available in queue mode/) });
+    const plain = makeHarness(db, testActions);
+    await expect(plain.engine.start({ planVersionId: v, options: { replan: { onFailure: true } } })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/cannot re-plan/) });
+  });
+
   it("re-plans a failed run from here when a person asks, and the run goes on once they accept", async () => {
     const h = harness(testActions);
     const v = await h.savePlan(plan([

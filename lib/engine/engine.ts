@@ -310,7 +310,7 @@ export class Engine {
 
   /**
    * "Re-plan from here": a person asks for a new remainder of a failed run. The proposal waits
-   * for them (acceptReplan / rejectReplan); rejecting it leaves the run failed as it was.
+   * for them (decideReplan); rejecting it leaves the run failed as it was.
    */
   async replanFromHere(runId: string): Promise<void> {
     if (!this.o.replan) throw new EngineError("invalid_request", "This Trellis cannot re-plan runs (no planner is configured for it).");
@@ -438,7 +438,8 @@ export class Engine {
   private async writeStored(runId: string, events: (loaded: LoadedRun) => Promise<NewEvent[]>): Promise<void> {
     const live = this.executors.get(runId);
     if (live && !live.isFinished) throw new EngineError("conflict", `run ${runId} is running`);
-    if (live) await live.finishedPromise;
+    // An executor that just ended here releases its claim as it winds down: not after ours is taken.
+    if (live) await live.finishedPromise.then(() => Promise.allSettled([...this.windingDown]));
     await this.committer.settled(runId);
     if (!(await this.claim(runId))) throw new EngineError("conflict", `run ${runId} is being executed by another Trellis process; send this request to that process (for the CLI: --server).`);
     try {

@@ -26,11 +26,13 @@ export function ReplanPanel({ runId, planId, view }: { runId: string; planId: st
   const last = entries.at(-1);
   const waiting = view.status === "awaiting_approval" && last?.kind === "proposed";
   const replanned = entries.filter((e) => e.kind === "replanned").length;
+  // a failed run, or one that waits for a step's approval (that step is re-planned)
+  const canReplan = canRun && !waiting && (view.status === "failed" || (view.status === "awaiting_approval" && Object.values(view.steps).some((s) => s.status === "awaiting_approval")));
   // The page's plan is the version the run ran when it was rendered: a re-plan brings the new one.
   useEffect(() => {
     if (replanned) router.refresh();
   }, [replanned, router]);
-  if (!entries.length && !(view.status === "failed" && canRun)) return null;
+  if (!entries.length && !canReplan) return null;
 
   const act = (fn: () => Promise<{ ok: true } | { ok: false; error: string }>) =>
     start(async () => {
@@ -57,10 +59,10 @@ export function ReplanPanel({ runId, planId, view }: { runId: string; planId: st
             </div>
           </div>
         ) : null}
-        {view.status === "failed" && canRun ? (
+        {canReplan ? (
           <div className="row">
             <button className="button" disabled={pending} onClick={() => act(() => replanRunAction(runId))} data-testid="replan-from-here">Re-plan from here</button>
-            <span className="subtle">The planner proposes a new way for the steps that did not run; the steps that finished are kept.</span>
+            <span className="subtle">The planner proposes a new way for the steps that did not run{view.status === "failed" ? "" : ", the one waiting for approval included"}; the steps that finished are kept. The proposal waits for your decision.</span>
           </div>
         ) : null}
         {error ? <div className="error-box" role="alert" data-testid="replan-error">{error}</div> : null}

@@ -18,5 +18,5 @@ export interface EngineContext {
   plannedStop(runId: string): readonly string[];
   log(level: "info" | "warn" | "error", message: string): void;
   /** re-plans a run whose step failed for good (replan.ts); unset: this engine cannot */
-  replan?(input: Omit<ReplanInput, "askPerson">): Promise<ReplanOutcome>;
+  replan?(input: ReplanInput): Promise<ReplanOutcome>;
 }

@@ -309,14 +309,25 @@ export class Engine {
   }
 
   /**
-   * "Re-plan from here": a person asks for a new remainder of a failed run. The proposal waits
-   * for them (decideReplan); rejecting it leaves the run failed as it was.
+   * "Re-plan from here": a person asks for a new remainder of a failed run, or of a run that
+   * waits for their approval of a step (that step is re-planned). The proposal waits for them
+   * (decideReplan); rejecting it leaves the run failed, or waiting, as it was.
    */
   async replanFromHere(runId: string): Promise<void> {
     if (!this.o.replan) throw new EngineError("invalid_request", "This Trellis cannot re-plan runs (no planner is configured for it).");
     if (this.o.queue) throw new EngineError("invalid_request", "Re-planning is not available in queue mode (TRELLIS_REDIS_URL) yet.");
     const loaded = await this.mustLoad(runId);
-    if (loaded.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${loaded.run.status}; only a failed run can be re-planned from here`);
+    const waiting = loaded.run.status === "awaiting_approval" ? loaded.steps.find((s) => s.status === "awaiting_approval") : undefined;
+    if (waiting) {
+      const ex = await this.executorFor(runId);
+      try {
+        await ex.replanWaiting(waiting.stepId);
+      } catch (err) {
+        throw new EngineError("conflict", (err as Error).message);
+      }
+      return;
+    }
+    if (loaded.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${loaded.run.status}; only a failed run or one waiting for a step's approval can be re-planned from here`);
     await this.writeStored(runId, async (current) => {
       if (current.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${current.run.status}; only a failed run can be re-planned from here`);
       const outcome = await replanStored(this.replanDeps(), current, await this.o.store.events(runId));

@@ -29,15 +29,22 @@ export async function pendingReplan(store: Pick<RunStore, "lastEvents">, loaded:
   return proposed;
 }
 
-/** Accepted: the run goes on with the proposal. Rejected: its steps that did not run are skipped and it fails with the failure that asked for the re-plan. */
+/**
+ * Accepted: the run goes on with the proposal. Rejected: a run that waited for a step's approval
+ * waits for it again; any other fails with the failure that asked for the re-plan, its steps that
+ * did not run skipped.
+ */
 export function decideReplan(proposed: Proposed, decision: "accept" | "reject", who: { by?: string; comment?: string }, loaded?: LoadedRun): NewEvent[] {
   const by = who.by !== undefined ? { by: who.by } : {};
   if (decision === "accept") return [{ type: "run.replanned", data: { ...proposed.data, ...by } }];
+  const rejected: NewEvent = { type: "run.replan_rejected", data: { planVersionId: proposed.data.planVersionId, ...by, ...(who.comment !== undefined ? { comment: who.comment } : {}) } };
+  const waiting = (loaded?.steps ?? []).filter((s) => s.status === "awaiting_approval").map((s) => s.stepId);
+  if (waiting.length) return [rejected, { type: "run.awaiting_approval", data: { steps: waiting } }];
   const failure: Failure = proposed.data.failure ?? { code: "internal", message: "the re-plan was rejected", retryable: false };
   const message = proposed.data.failedStepId ? `step "${proposed.data.failedStepId}" failed: ${failure.message}` : failure.message;
   const open = (loaded?.steps ?? []).filter((s) => s.status === "pending" || s.status === "queued").map((s) => s.stepId);
   return [
-    { type: "run.replan_rejected", data: { planVersionId: proposed.data.planVersionId, ...by, ...(who.comment !== undefined ? { comment: who.comment } : {}) } },
+    rejected,
     ...open.map((stepId): NewEvent => ({ type: "step.skipped", stepId, data: { reason: "the re-plan was rejected" } })),
     { type: "run.failed", data: { failure: { ...failure, message } } },
   ];

@@ -232,6 +232,33 @@ describe.each(kinds)("re-planning on %s", (kind) => {
     expect((await events(h, done.run.id, "run.replanned"))[0]).toMatchObject({ data: { summary: { added: ["b2"], removed: ["b"], changed: ["c"] } } });
   });
 
+  it("re-plans a run that waits for a step's approval when a person asks: rejected, it waits again; accepted, it goes on", async () => {
+    const h = harness(testActions, (self) => ({
+      ...harnessReplan(db, () => self().registry),
+      propose: async (req) => ({ source: "llm", reason: "no approval needed another way", plan: { ...req.plan, steps: req.plan.steps.map((s) => (s.id === req.failedStepId ? { id: s.id, action: "test.ok", inputs: { ...s.inputs, n: lit(20) } } : s)) } }),
+    }));
+    const v = await h.savePlan(plan([
+      { id: "a", action: "test.ok", inputs: { n: lit(1) } },
+      { id: "b", action: "test.ok", approval: true, inputs: { n: lit(2), from: ref("a", "value") } },
+      { id: "c", action: "test.ok", inputs: { n: lit(3), from: ref("b", "value") } },
+    ]));
+    const waiting = await h.engine.run({ planVersionId: v }, { untilApproval: true });
+    await h.engine.replanFromHere(waiting.run.id);
+    const [proposed] = await events(h, waiting.run.id, "run.replan_proposed");
+    expect(proposed).toMatchObject({ data: { failedStepId: "b", failure: { code: "rejected" }, summary: { changed: ["b"] }, restart: ["b", "c"] } });
+    await h.engine.decideReplan(waiting.run.id, "reject");
+    const again = (await h.store.load(waiting.run.id))!;
+    expect(again.run.status).toBe("awaiting_approval");
+    expect(statuses(again.steps)).toEqual({ a: "succeeded", b: "awaiting_approval", c: "pending" });
+    await h.engine.replanFromHere(waiting.run.id);
+    started.length = 0;
+    await h.engine.decideReplan(waiting.run.id, "accept");
+    const done = await h.engine.wait(waiting.run.id);
+    expect(done.run.status).toBe("succeeded");
+    expect(started).toEqual(["b", "c"]);
+    expect(done.plan.steps.find((s) => s.id === "b")!.approval).toBeUndefined();
+  });
+
   it("refuses the option in queue mode and on an engine that cannot re-plan, with a clear message", async () => {
     const nothing = async () => undefined;
     const queued = harness(testActions, undefined, { queue: { advance: nothing, cancel: nothing, decide: nothing, reconcile: async () => [] } });

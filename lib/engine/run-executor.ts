@@ -60,7 +60,7 @@ export class RunExecutor {
   private stopping: { kind: "cancel" | "fail"; reason: string; failure?: Failure; runFailure?: Failure } | null = null;
   private finished = false;
   /** a step failed for good and the run re-plans (replan.ts) once the steps running now end */
-  private replanning: { stepId: string; failure: Failure } | null = null;
+  private replanning: { stepId: string; failure: Failure; asked?: { resolve(): void; reject(err: Error): void } } | null = null;
   /** set when the run goes on with a new plan version: the engine starts the next executor */
   private continues = false;
   /** set when this process gives the run up: nothing more is written for it here */
@@ -185,6 +185,21 @@ export class RunExecutor {
       if (failRun && !this.stopping) this.beginStop("fail", failure);
     }
     this.pump();
+  }
+
+  /**
+   * "Re-plan from here" on a run that waits for a person: the waiting step is re-planned as if it
+   * had failed, and the proposal waits for them. Resolves once it is stored; rejects when there
+   * is none, and the run waits on as it did.
+   */
+  replanWaiting(stepId: string): Promise<void> {
+    if (this.finished || this.stopping || this.replanning) return Promise.reject(new Error(`run ${this.runId} is not waiting for a person only`));
+    if (this.state.steps[stepId]?.status !== "awaiting_approval") return Promise.reject(new Error(`step ${stepId} is not waiting for approval`));
+    const failure: Failure = { code: "rejected", message: `a person asked for another way instead of deciding on step "${stepId}"`, retryable: false };
+    return new Promise((resolve, reject) => {
+      this.replanning = { stepId, failure, asked: { resolve, reject } };
+      this.pump();
+    });
   }
 
   // ---- scheduling ----
@@ -564,12 +579,19 @@ export class RunExecutor {
    * Asks for a re-plan and stores its event; the run then goes on with the new version in a new
    * executor (the engine starts it), waits for a person, or fails with the reasons.
    */
-  private async replan(asked: { stepId: string; failure: Failure }): Promise<void> {
-    const outcome = await this.ctx.replan!({ run: this.run, plan: this.plan, state: this.state, conditionSkipped: this.conditionSkipped, failedStepId: asked.stepId, failure: asked.failure }).catch(
+  private async replan(asked: NonNullable<RunExecutor["replanning"]>): Promise<void> {
+    const outcome = await this.ctx.replan!({ run: this.run, plan: this.plan, state: this.state, conditionSkipped: this.conditionSkipped, failedStepId: asked.stepId, failure: asked.failure, askPerson: Boolean(asked.asked) }).catch(
       (err: unknown): ReplanOutcome => ({ kind: "failed", failure: { ...asked.failure, message: `step "${asked.stepId}" failed: ${asked.failure.message}; re-planning failed: ${(err as Error).message}` } }),
     );
     this.replanning = null;
     if (this.finished || this.stopping) {
+      asked.asked?.reject(new Error("the run stopped meanwhile"));
+      this.pump();
+      return;
+    }
+    if (outcome.kind === "failed" && asked.asked) {
+      // A person's request that found nothing: the run waits on for their decision.
+      asked.asked.reject(new Error(outcome.failure.message));
       this.pump();
       return;
     }
@@ -582,6 +604,7 @@ export class RunExecutor {
     this.finished = true;
     this.continues = outcome.continues;
     this.resolveDone();
+    asked.asked?.resolve();
   }
 
   private attemptContext(def: Step, attempt: number, timeoutMs: number): AttemptContext {

@@ -14,7 +14,7 @@ import { authorizeAction } from "@/lib/server/auth/access";
 import { TrellisError } from "@/lib/core/errors";
 import { planGoalAndSave } from "@/lib/server/planning";
 import { importPlanJson } from "@/lib/server/plans";
-import { approveStep, cancelRun, rejectStep, retryRun, startRun } from "@/lib/server/runs";
+import { approveStep, cancelRun, decideReplan, rejectStep, replanRun, retryRun, startRun } from "@/lib/server/runs";
 import { deleteTemplate, instantiate, parseTemplateId, saveTemplate } from "@/lib/server/templates";
 import { parseInputLines } from "@/components/planning/input-lines";
 
@@ -25,6 +25,8 @@ const cancel = action(OPERATIONS.cancelRun, ({ params, actor }) => cancelRun(par
 const approve = action(OPERATIONS.approveStep, ({ params, body, actor }) => approveStep(params.id, body, actor));
 const reject = action(OPERATIONS.rejectStep, ({ params, body, actor }) => rejectStep(params.id, body, actor));
 const retry = action(OPERATIONS.retryRun, ({ params, body }) => retryRun(params.id, body));
+const replan = action(OPERATIONS.replanRun, ({ params }) => replanRun(params.id));
+const decideReplanOp = action(OPERATIONS.decideReplan, ({ params, body, actor }) => decideReplan(params.id, body, actor));
 
 export async function startRunAction(planId: string, body: unknown) {
   return start({ params: { id: planId }, body });
@@ -40,6 +42,12 @@ export async function rejectStepAction(runId: string, body: unknown) {
 }
 export async function retryRunAction(runId: string, body: unknown) {
   return retry({ params: { id: runId }, body });
+}
+export async function replanRunAction(runId: string) {
+  return replan({ params: { id: runId } });
+}
+export async function decideReplanAction(runId: string, body: unknown) {
+  return decideReplanOp({ params: { id: runId }, body });
 }
 
 // ---- templates ----

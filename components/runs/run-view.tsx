@@ -17,6 +17,7 @@ import { ValueView } from "./value-view";
 import { RunActivity } from "./run-activity";
 import { RunResultCard } from "./run-result";
 import { RunBranches } from "./run-branches";
+import { ReplanPanel } from "./replan-panel";
 
 export function RunViewPage({ data }: { data: RunPageData }) {
   const { view, connection } = useRunView(data.view);
@@ -71,6 +72,7 @@ export function RunViewPage({ data }: { data: RunPageData }) {
         </div>
       ) : null}
 
+      <ReplanPanel runId={view.id} planId={data.meta.planId} view={view} />
       <RunResultCard plan={data.plan} view={view} />
       <RunBranches plan={data.plan} view={view} onSelect={setSelected} />
 

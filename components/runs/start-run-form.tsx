@@ -21,6 +21,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
   const [approveOutgoing, setApproveOutgoing] = useState(false);
   const [policy, setPolicy] = useState<"fail_fast" | "continue">("fail_fast");
   const [rollback, setRollback] = useState(false);
+  const [replan, setReplan] = useState<"off" | "auto" | "ask">("off");
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const [freeText, setFreeText] = useState("");
@@ -70,7 +71,7 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
       setError(null);
       const parsed = parse();
       if (typeof parsed === "string") { setError(parsed); return; }
-      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, approveOutgoing, failurePolicy: policy, rollbackOnFailure: rollback && !dryRun }, ...(files.length ? { files: files.map((f) => f.id) } : {}) });
+      const r = await startRunAction(planId, { versionId, inputs: parsed, options: { dryRun, approveWrites, approveOutgoing, failurePolicy: policy, rollbackOnFailure: rollback && !dryRun, ...(replan !== "off" ? { replan: { onFailure: true, approve: replan } } : {}) }, ...(files.length ? { files: files.map((f) => f.id) } : {}) });
       if (!r.ok) { setError(r.error); return; }
       router.push(`/runs/${r.value.runId}`);
     });
@@ -106,6 +107,13 @@ export function StartRunForm({ planId, versionId, inputs, valid }: { planId: str
           <select value={policy} onChange={(e) => setPolicy(e.target.value as "fail_fast" | "continue")} style={{ width: "auto" }} data-testid="run-failure-policy">
             <option value="fail_fast">stop the run</option>
             <option value="continue">skip dependents</option>
+          </select>
+        </label>
+        <label className="row" title="When a step fails for good, the planner proposes a new way for the steps that did not run (finished steps are kept) and the run goes on with it">Re-plan on failure
+          <select value={replan} onChange={(e) => setReplan(e.target.value as "off" | "auto" | "ask")} style={{ width: "auto" }} data-testid="run-replan">
+            <option value="off">no</option>
+            <option value="auto">yes, go on at once</option>
+            <option value="ask">yes, ask me first</option>
           </select>
         </label>
         {/* A dry run writes nothing, so there is nothing to undo. */}

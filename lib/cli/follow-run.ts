@@ -102,6 +102,16 @@ export async function followRun(ctx: Context, runId: string, plan: Plan, options
         end = e.type === "run.succeeded" ? "succeeded" : e.type === "run.failed" ? "failed" : "cancelled";
         break;
       }
+      if (e.type === "run.replanned") printer.usePlan((await client.run(runId)).plan);
+      if (e.type === "run.replan_proposed") {
+        const current = await client.run(runId);
+        if (current.run.status !== "awaiting_approval") continue;
+        out.progress(c.yellow("The run waits for a person to accept or reject the re-plan."));
+        out.progress(`  Decide: POST /api/runs/${runId}/replan/decide {"decision": "accept"} (or "reject")`);
+        if (remote) out.progress(`  or in the app: ${client.pageUrl(`/runs/${runId}`)}`);
+        end = "awaiting_approval";
+        break;
+      }
       if (e.type === "step.awaiting_approval" && options.interactive && e.stepId) await ask(e.stepId, e.data.input);
       if (e.type === "run.awaiting_approval" && !options.interactive) {
         const current = await client.run(runId);

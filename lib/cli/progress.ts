@@ -9,7 +9,7 @@ import { duration, truncate } from "./render";
 
 export class ProgressPrinter {
   private readonly width: number;
-  private readonly actionOf: Map<string, string>;
+  private actionOf: Map<string, string>;
 
   private readonly verbose: boolean;
   private readonly interactive: boolean;
@@ -18,6 +18,11 @@ export class ProgressPrinter {
     this.verbose = options.verbose;
     this.interactive = options.interactive;
     this.width = Math.max(4, ...plan.steps.map((s) => s.id.length));
+    this.actionOf = new Map(plan.steps.map((s) => [s.id, s.action]));
+  }
+
+  /** A re-plan changed the steps: their actions as the run's new plan version says. */
+  usePlan(plan: Plan): void {
     this.actionOf = new Map(plan.steps.map((s) => [s.id, s.action]));
   }
 
@@ -108,6 +113,18 @@ export class ProgressPrinter {
         break;
       case "step.item.skipped":
         if (this.verbose) this.item(c.dim("–"), e.stepId, e.data.index, `skipped: ${e.data.reason}`);
+        break;
+      case "run.replanned":
+      case "run.replan_proposed": {
+        const { summary } = e.data;
+        const what = [summary.changed.length && `changed ${summary.changed.join(", ")}`, summary.added.length && `added ${summary.added.join(", ")}`, summary.removed.length && `removed ${summary.removed.join(", ")}`].filter(Boolean).join("; ");
+        const head = e.type === "run.replanned" ? `↺ Re-planned (${e.data.replan}, ${e.data.source}${e.data.by ? `, accepted by ${e.data.by}` : ""})` : `⏸ Re-plan ${e.data.replan} proposed (${e.data.source}), waiting for a person`;
+        this.out.progress(c.yellow(`${head}: ${what || "no step changed"}`));
+        this.out.progress(c.dim(`  ${truncate(e.data.reason, 240)}`));
+        break;
+      }
+      case "run.replan_rejected":
+        this.out.progress(c.red(`✗ The re-plan was rejected${e.data.by ? ` by ${e.data.by}` : ""}${e.data.comment ? `: ${e.data.comment}` : ""}.`));
         break;
       case "run.queued":
       case "step.item.started":

@@ -4,7 +4,7 @@
  * start the run, follow it, and report the outcome with its exit code.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { checkValue, describeType, formatValueErrors, progressText, runOutcome, runProgress, type Plan, type RunOutcome } from "../core";
+import { checkValue, describeType, type ReplanOptions, formatValueErrors, progressText, runOutcome, runProgress, type Plan, type RunOutcome } from "../core";
 import type { Context } from "./context";
 import { CliError, ExitCode } from "./exit-codes";
 import { followRun, type FollowEnd } from "./follow-run";
@@ -23,6 +23,8 @@ export interface RunChoice {
   versionId?: string;
   /** uploads to put into the run's workspace */
   files?: string[];
+  /** re-plan when a step fails for good (run option `replan`) */
+  replan?: ReplanOptions;
 }
 
 export interface RunReport {
@@ -88,6 +90,7 @@ export async function runStoredPlan(ctx: Context, planId: string, plan: Plan, ch
       failurePolicy: choice.continueOnFailure ? "continue" : "fail_fast",
       rollbackOnFailure: Boolean(choice.rollbackOnFailure),
       approveOutgoing: Boolean(choice.approveOutgoing),
+      ...(choice.replan ? { replan: choice.replan } : {}),
     },
   });
   const url = client.pageUrl(`/runs/${runId}`);

@@ -51,6 +51,15 @@ export const DecisionBody = z.object({
 });
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
+/** A person's decision on a re-plan that waits for one (the run page's Accept / Reject). */
+export const ReplanDecisionBody = z.object({
+  decision: z.enum(["accept", "reject"]),
+  comment: z.string().max(2000).optional(),
+  /** with accounts off, a name noted with the decision (else "local"); with accounts on it is ignored: the decision is the caller's */
+  by: z.string().max(200).optional(),
+});
+export type ReplanDecisionBody = z.infer<typeof ReplanDecisionBody>;
+
 export const RetryBody = z.object({
   /** retry on this plan version; `latest: true` takes the plan's newest version */
   versionId: z.string().optional(),

@@ -48,6 +48,31 @@ export const SkipCondition = z.object({
 });
 export type SkipCondition = z.infer<typeof SkipCondition>;
 
+/** What a re-plan changes, by step id (the event's summary; the page shows the whole diff of the versions). */
+export const ReplanSummary = z.object({
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+});
+export type ReplanSummary = z.infer<typeof ReplanSummary>;
+
+/** A re-plan's proposal (lib/core/replan.ts): the new version, what it changes and why. */
+const ReplanProposal = z.object({
+  planVersionId: z.string(),
+  fromVersionId: z.string(),
+  /** the run's re-plans so far, this one included */
+  replan: z.number().int().min(1),
+  reason: z.string(),
+  failedStepId: z.string().optional(),
+  /** the action the failed step ran */
+  failedAction: z.string().optional(),
+  failure: Failure.optional(),
+  source: z.enum(["llm", "offline"]),
+  summary: ReplanSummary,
+  /** steps of the new version that start from nothing: every one that did not finish */
+  restart: z.array(z.string()),
+});
+
 const base = {
   seq: z.number().int().min(1),
   runId: z.string(),
@@ -61,6 +86,11 @@ export const RunEvent = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("run.awaiting_approval"), data: z.object({ steps: z.array(z.string()) }) }),
   z.object({ ...base, type: z.literal("run.succeeded"), data: z.object({ outputs: z.record(z.string(), z.unknown()), usage: Usage.optional() }) }),
   z.object({ ...base, type: z.literal("run.failed"), data: z.object({ failure: Failure, usage: Usage.optional() }) }),
+  /** the run goes on with a new plan version: its `restart` steps start again from nothing; `summary.removed` steps leave the run */
+  z.object({ ...base, type: z.literal("run.replanned"), data: ReplanProposal.extend({ by: z.string().optional() }) }),
+  /** a re-plan waits for a person (run option replan.approve "ask") */
+  z.object({ ...base, type: z.literal("run.replan_proposed"), data: ReplanProposal }),
+  z.object({ ...base, type: z.literal("run.replan_rejected"), data: z.object({ planVersionId: z.string(), by: z.string().optional(), comment: z.string().optional() }) }),
   z.object({ ...base, type: z.literal("run.cancelled"), data: z.object({ reason: z.string().optional(), usage: Usage.optional() }) }),
   z.object({ ...base, type: z.literal("step.started"), data: z.object({ attempt: z.number().int(), input: z.unknown(), /** a for-each step: how many items it has */ items: z.number().int().min(0).optional() }) }),
   z.object({ ...base, type: z.literal("step.log"), data: z.object({ level: z.enum(["debug", "info", "warn", "error"]), message: z.string(), data: z.unknown().optional(), /** the for-each item that logged it */ item: z.number().int().min(0).optional() }) }),

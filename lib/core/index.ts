@@ -18,6 +18,7 @@ export * from "./run-view";
 export * from "./plan-edits";
 export * from "./plan-diff";
 export * from "./run-options";
+export * from "./replan";
 export * from "./approval-gate";
 export * from "./errors";
 export * from "./storable";

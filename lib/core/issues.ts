@@ -32,6 +32,9 @@ export const IssueCode = z.enum([
   "invalid_for_each",
   "for_each_not_list",
   "item_outside_for_each",
+  "replan_changed_finished_step",
+  "replan_changed_inputs",
+  "replan_unchanged",
 ]);
 export type IssueCode = z.infer<typeof IssueCode>;
 

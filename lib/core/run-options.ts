@@ -1,5 +1,6 @@
 /** What a person chooses when starting a run. One schema: API body, stored column, engine input. */
 import { z } from "zod";
+import { ReplanOptions } from "./replan";
 import { MAX_PLAN_STEPS } from "./validate-plan";
 
 export const RunOptions = z.object({
@@ -22,6 +23,8 @@ export const RunOptions = z.object({
   rollbackOnFailure: z.boolean().default(false).describe("When the run fails, undo the write steps it completed, newest first (each is reported by a step.undone event)."),
   /** a lower step limit for this run; never above the one limit plans are saved with */
   maxSteps: z.number().int().min(1).max(MAX_PLAN_STEPS).default(MAX_PLAN_STEPS),
+  /** re-plan the steps that have not run when a step fails for good (lib/core/replan.ts) */
+  replan: ReplanOptions.optional().describe('When a step fails for good (after its retries), the planner proposes a new remainder of the plan: finished steps are kept, steps that have not run may change. { onFailure, maxReplans (at most 5), approve: "auto" | "ask" }.'),
 });
 export type RunOptions = z.infer<typeof RunOptions>;
 export type RunOptionsInput = z.input<typeof RunOptions>;

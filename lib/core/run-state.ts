@@ -58,6 +58,8 @@ export const RunFields = z.object({
   rejected: z.boolean().optional(),
   /** a step ended without its own output and the run went on (see RunOutcome) */
   partial: z.boolean().optional(),
+  /** the plan version the run runs now: set by a re-plan (the run's first is on the row from its creation) */
+  planVersionId: z.string().optional(),
 });
 export type RunFields = z.infer<typeof RunFields>;
 
@@ -155,6 +157,13 @@ function statusPatch(e: RunEvent): EventPatch {
       return { run: { status: "succeeded", outputs: e.data.outputs, usage: e.data.usage ?? null, finishedAt: e.at } };
     case "run.failed":
       return { run: { status: "failed", failure: e.data.failure, usage: e.data.usage ?? null, finishedAt: e.at } };
+    case "run.replanned":
+      // The steps that leave the run are dropped by the fold and the store (replanChanges).
+      return { run: { status: "running", planVersionId: e.data.planVersionId, failure: null, finishedAt: null }, steps: e.data.restart.map((stepId) => ({ stepId, patch: RESTARTED })) };
+    case "run.replan_proposed":
+      return { run: { status: "awaiting_approval" } };
+    case "run.replan_rejected":
+      return {};
     case "run.cancelled":
       return { run: { status: "cancelled", usage: e.data.usage ?? null, finishedAt: e.at } };
     case "step.started":
@@ -188,6 +197,14 @@ function statusPatch(e: RunEvent): EventPatch {
   }
 }
 
+/** A step a re-plan starts again: nothing of what it did before counts (its events keep it). */
+const RESTARTED: StepFieldsPatch = { status: "pending", attempts: 0, input: null, output: null, failure: null, usage: null, approval: null, reusedFromRunId: null, startedAt: null, finishedAt: null };
+
+/** Step rows a re-plan adds to its run and takes out of it. */
+export function replanChanges(e: RunEvent): { added: string[]; removed: string[] } | null {
+  return e.type === "run.replanned" ? { added: e.data.summary.added, removed: e.data.summary.removed } : null;
+}
+
 function approval(decision: ApprovalState["decision"], at: string, d: { by?: string; comment?: string; input?: unknown }): ApprovalState {
   const a: ApprovalState = { decision, at };
   if (d.by !== undefined) a.by = d.by;
@@ -207,6 +224,7 @@ export function foldRunEvent<S extends RunState>(state: S, e: RunEvent): S {
   const p = eventPatch(e);
   if (p.run) Object.assign(state, p.run);
   if (p.steps) for (const { stepId, patch } of p.steps) state.steps[stepId] = Object.assign(state.steps[stepId] ?? emptyStepState(), patch);
+  for (const stepId of replanChanges(e)?.removed ?? []) delete state.steps[stepId];
   return state;
 }
 
@@ -227,6 +245,9 @@ export interface RowPatches {
   lastSeq: number;
   run: RunFieldsPatch;
   steps: Map<string, StepFieldsPatch>;
+  /** step rows a re-plan adds (created before the patches apply) and removes */
+  addedSteps?: Set<string>;
+  removedSteps?: Set<string>;
 }
 
 /** The row changes of a run's events, added to `into` (the same run's earlier events of the batch). */
@@ -240,6 +261,11 @@ export function rowPatches(events: readonly RunEvent[], into: RowPatches = { las
         const prev = into.steps.get(stepId);
         into.steps.set(stepId, prev ? Object.assign(prev, patch) : { ...patch });
       }
+    }
+    const replan = replanChanges(e);
+    if (replan) {
+      for (const id of replan.added) { (into.addedSteps ??= new Set()).add(id); into.removedSteps?.delete(id); }
+      for (const id of replan.removed) { into.steps.delete(id); (into.removedSteps ??= new Set()).add(id); into.addedSteps?.delete(id); }
     }
   }
   return into;

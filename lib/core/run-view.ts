@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { DryRunPreview } from "./dry-run";
-import { ApprovalReason, type RunEvent, type RunStatus, type StepStatus } from "./events";
-import { RunState, StepFields, emptyRunState, eventPatch } from "./run-state";
+import { ApprovalReason, ReplanSummary, type RunEvent, type RunStatus, type StepStatus } from "./events";
+import { RunState, StepFields, emptyRunState, eventPatch, replanChanges } from "./run-state";
 import { applyItemEvent, isItemEvent, ItemView } from "./for-each";
 
 export const StepView = StepFields.extend({
@@ -31,7 +31,27 @@ export const StepView = StepFields.extend({
 });
 export type StepView = z.infer<typeof StepView>;
 
-export const RunView = RunState.extend({ steps: z.record(z.string(), StepView) });
+/** One re-plan of the run as the page shows it: proposed, done (accepted or at once), or rejected. */
+export const ReplanEntry = z.object({
+  kind: z.enum(["proposed", "replanned", "rejected"]),
+  at: z.string(),
+  planVersionId: z.string(),
+  fromVersionId: z.string().optional(),
+  replan: z.number().int().optional(),
+  reason: z.string().optional(),
+  source: z.string().optional(),
+  failedStepId: z.string().optional(),
+  summary: ReplanSummary.optional(),
+  by: z.string().optional(),
+  comment: z.string().optional(),
+});
+export type ReplanEntry = z.infer<typeof ReplanEntry>;
+
+export const RunView = RunState.extend({
+  steps: z.record(z.string(), StepView),
+  /** the run's re-plans, oldest first (absent when it had none) */
+  replans: z.array(ReplanEntry).optional(),
+});
 export type RunView = z.infer<typeof RunView>;
 
 const MAX_LOGS = 500;
@@ -90,7 +110,18 @@ export function applyRunEvent(state: RunView, e: RunEvent): RunView {
     if (extras) changed.set(e.stepId, { ...step(e.stepId), ...extras });
   }
   if (changed.size) next.steps = { ...state.steps, ...Object.fromEntries(changed) };
+  const replan = replanEntry(e);
+  if (replan) next.replans = [...(state.replans ?? []), replan];
+  const removed = replanChanges(e)?.removed;
+  if (removed?.length) next.steps = Object.fromEntries(Object.entries(next.steps).filter(([id]) => !removed.includes(id)));
   return next;
+}
+
+function replanEntry(e: RunEvent): ReplanEntry | undefined {
+  if (e.type === "run.replan_rejected") return { kind: "rejected", at: e.at, planVersionId: e.data.planVersionId, ...(e.data.by ? { by: e.data.by } : {}), ...(e.data.comment ? { comment: e.data.comment } : {}) };
+  if (e.type !== "run.replanned" && e.type !== "run.replan_proposed") return undefined;
+  const d = e.data;
+  return { kind: e.type === "run.replanned" ? "replanned" : "proposed", at: e.at, planVersionId: d.planVersionId, fromVersionId: d.fromVersionId, replan: d.replan, reason: d.reason, source: d.source, summary: d.summary, ...(d.failedStepId ? { failedStepId: d.failedStepId } : {}), ...(e.type === "run.replanned" && e.data.by ? { by: e.data.by } : {}) };
 }
 
 export function applyRunEvents(state: RunView, events: readonly RunEvent[]): RunView {

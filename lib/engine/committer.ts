@@ -41,7 +41,7 @@ type Log = (level: "info" | "warn" | "error", message: string) => void;
 const OPEN_STEP: ReadonlySet<StepStatus> = new Set(["pending", "queued", "running", "retrying", "awaiting_approval"]);
 const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
 /** events a caller waits to see stored: the run's end and what waits for a person */
-const URGENT: ReadonlySet<string> = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.awaiting_approval", "step.awaiting_approval", "step.approved", "step.rejected"]);
+const URGENT: ReadonlySet<string> = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.awaiting_approval", "step.awaiting_approval", "step.approved", "step.rejected", "run.replanned", "run.replan_proposed", "run.replan_rejected"]);
 
 export class Committer {
   private queue: Pending[] = [];

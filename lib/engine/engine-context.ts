@@ -1,5 +1,6 @@
 import type { ActionLookup, ItemEvent, LlmClient } from "../core";
 import type { Committer } from "./committer";
+import type { ReplanInput, ReplanOutcome } from "./replan";
 import type { RunStartedEvent } from "./quarantine";
 import type { Semaphore } from "./semaphore";
 
@@ -18,4 +19,6 @@ export interface EngineContext {
   /** the run's steps that an earlier process of this engine was running when it was told to stop (planned-stop.ts) */
   plannedStop(runId: string): readonly string[];
   log(level: "info" | "warn" | "error", message: string): void;
+  /** re-plans a run whose step failed for good (replan.ts); unset: this engine cannot */
+  replan?(input: ReplanInput): Promise<ReplanOutcome>;
 }

@@ -21,6 +21,8 @@ import { SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent,
 import { filesOfStep, shareFiles } from "./reused-files";
 import { givenFilesOf, placeGivenFiles, type GivenFile } from "./given-files";
 import { Semaphore } from "./semaphore";
+import { replanRun, type ReplanService } from "./replan";
+import { decideReplan, pendingReplan, replanStored } from "./replan-requests";
 
 /** how many valid plan versions checkPlan remembers per catalog */
 const VALID_VERSIONS_KEPT = 1000;
@@ -68,6 +70,8 @@ export interface EngineOptions {
    * still run here: they act on nothing.
    */
   queue?: QueueMode;
+  /** re-planning during a run (run option `replan`, the run page's "Re-plan from here"); unset: runs cannot re-plan */
+  replan?: ReplanService;
 }
 
 /** What the engine asks of queue mode (queue/queue-runs.ts implements it). */
@@ -164,6 +168,9 @@ export class Engine {
     const options = parsedOptions.data;
     const plan = version.plan;
     this.checkPlan(plan, options.maxSteps, version.id);
+    if (options.replan?.onFailure && (!this.o.replan || (this.o.queue && !options.dryRun))) {
+      throw new EngineError("invalid_request", this.o.replan ? "The replan option is not available in queue mode (TRELLIS_REDIS_URL) yet: run it on a Trellis without a queue." : "This Trellis cannot re-plan runs (no planner is configured for it).");
+    }
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
     if (req.files?.length) await placeGivenFiles(path.join(this.o.workspaceRoot, runId), req.files);
@@ -311,6 +318,44 @@ export class Engine {
     return newId;
   }
 
+  /**
+   * "Re-plan from here": a person asks for a new remainder of a failed run, or of a run that
+   * waits for their approval of a step (that step is re-planned). The proposal waits for them
+   * (decideReplan); rejecting it leaves the run failed, or waiting, as it was.
+   */
+  async replanFromHere(runId: string): Promise<void> {
+    if (!this.o.replan) throw new EngineError("invalid_request", "This Trellis cannot re-plan runs (no planner is configured for it).");
+    if (this.o.queue) throw new EngineError("invalid_request", "Re-planning is not available in queue mode (TRELLIS_REDIS_URL) yet.");
+    const loaded = await this.mustLoad(runId);
+    const waiting = loaded.run.status === "awaiting_approval" ? loaded.steps.find((s) => s.status === "awaiting_approval") : undefined;
+    if (waiting) {
+      const ex = await this.executorFor(runId);
+      try {
+        await ex.replanWaiting(waiting.stepId);
+      } catch (err) {
+        throw new EngineError("conflict", (err as Error).message);
+      }
+      return;
+    }
+    if (loaded.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${loaded.run.status}; only a failed run or one waiting for a step's approval can be re-planned from here`);
+    await this.writeStored(runId, async (current) => {
+      if (current.run.status !== "failed") throw new EngineError("conflict", `run ${runId} is ${current.run.status}; only a failed run can be re-planned from here`);
+      const outcome = await replanStored(this.replanDeps(), current, await this.o.store.events(runId));
+      if (outcome.kind === "failed") throw new EngineError("conflict", outcome.failure.message, outcome.failure.details);
+      return outcome.events;
+    });
+  }
+
+  /** A person's decision on a re-plan that waits for one: accepted, the run goes on with it; rejected, the run fails as it would have. */
+  async decideReplan(runId: string, decision: "accept" | "reject", who: { by?: string; comment?: string } = {}): Promise<void> {
+    await this.writeStored(runId, async (current) => {
+      const proposed = await pendingReplan(this.o.store, current);
+      if (!proposed) throw new EngineError("conflict", `run ${runId} has no re-plan waiting for a decision`);
+      return decideReplan(proposed, decision, who, current);
+    });
+    if (decision === "accept") this.launch(runId);
+  }
+
   /** Resumes every unfinished run that no other live engine holds. Returns the ids it looked at. */
   async resumeAll(): Promise<string[]> {
     // Queue mode: nothing runs here; the reconciler hands out the jobs of ready steps that have none.
@@ -411,6 +456,38 @@ export class Engine {
   }
 
   /**
+   * Writes events for a run no executor here runs (a failed run, one waiting for a person), under
+   * its claim: `events` reads the run as stored under the claim and says what to write.
+   */
+  private async writeStored(runId: string, events: (loaded: LoadedRun) => Promise<NewEvent[]>): Promise<void> {
+    const live = this.executors.get(runId);
+    if (live && !live.isFinished) throw new EngineError("conflict", `run ${runId} is running`);
+    // An executor that just ended here releases its claim as it winds down: not after ours is taken.
+    if (live) await live.finishedPromise.then(() => Promise.allSettled([...this.windingDown]));
+    await this.committer.settled(runId);
+    if (!(await this.claim(runId))) throw new EngineError("conflict", `run ${runId} is being executed by another Trellis process; send this request to that process (for the CLI: --server).`);
+    try {
+      const loaded = await this.mustLoad(runId);
+      const toWrite = await events(loaded);
+      this.committer.track(runId, loaded.run.lastSeq);
+      try {
+        await this.committer.commit({ runId, events: toWrite }).stored;
+      } catch (err) {
+        if (err instanceof SeqConflictError) throw new EngineError("conflict", `run ${runId} was taken over by another Trellis process meanwhile`);
+        throw err;
+      } finally {
+        this.committer.untrack(runId);
+      }
+    } finally {
+      await this.o.store.release(runId, this.claimInfo.ownerId).catch(() => undefined);
+    }
+  }
+
+  private replanDeps() {
+    return { service: this.o.replan!, store: this.o.store, catalog: this.o.registry.catalog, redact: this.o.redact };
+  }
+
+  /**
    * Checks a plan version against today's catalog (an action may have gone or changed since it
    * was saved). A version never changes and a catalog object is replaced whenever its actions
    * change, so a version found valid against this catalog, within this step limit, is not checked
@@ -479,7 +556,7 @@ export class Engine {
     return ex;
   }
 
-  private launch(runId: string, fresh?: LoadedRun) {
+  private launch(runId: string, fresh?: LoadedRun, start: { afterReplan?: boolean } = {}) {
     void (async () => {
       if (this.executors.has(runId) || this.cancelling.has(runId)) return;
       // A run being ended here because its events could not be stored is not resumed meanwhile.
@@ -490,7 +567,7 @@ export class Engine {
       if (!fresh && !(await this.claim(runId))) return;
       if (this.executors.has(runId) || this.cancelling.has(runId)) return;
       const ex = this.newExecutor(loaded);
-      await ex.start();
+      await ex.start(start);
     })().catch((err) => this.log("error", `run ${runId} could not start: ${(err as Error).message}`));
   }
 
@@ -510,6 +587,7 @@ export class Engine {
         log: (level, message) => this.log(level, message),
         runStarts: (runId) => this.o.store.lastEvents(runId, "run.started", QUARANTINE_AFTER_CRASHES),
         itemEvents: async (runId, stepId) => (await this.o.store.events(runId)).filter((e) => e.stepId === stepId && isItemEvent(e)) as ItemEvent[],
+        replan: this.o.replan ? (input) => replanRun(this.replanDeps(), input) : undefined,
         plannedStop: (runId) => {
           // once: a later resume of the run by this process follows a stop of this process's own
           const steps = this.plannedStop?.[runId] ?? [];
@@ -527,6 +605,8 @@ export class Engine {
       this.committer.untrack(loaded.run.id);
       // A run whose events could not be stored is given up only once its failed end is.
       await this.committer.settled(loaded.run.id);
+      // Re-planned: the run goes on with its new version, under the claim it holds.
+      if (ex.continuesReplanned) return this.launch(loaded.run.id, (await this.o.store.load(loaded.run.id)) ?? undefined, { afterReplan: true });
       await this.o.store.release(loaded.run.id, this.claimInfo.ownerId).catch(() => undefined);
     }).finally(() => this.windingDown.delete(windDown));
     this.windingDown.add(windDown);

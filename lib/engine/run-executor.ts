@@ -18,6 +18,7 @@ import { IndexHeap, SweepQueue } from "./step-queues";
 import { gateStep } from "./step-gate";
 import { checkRunResult } from "./check-result";
 import { runForEach, type ForEachHost } from "./for-each";
+import type { ReplanOutcome } from "./replan";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 
@@ -59,6 +60,10 @@ export class RunExecutor {
   /** `runFailure`: the run's failure as it is to be said, whatever its steps' failures were */
   private stopping: { kind: "cancel" | "fail"; reason: string; failure?: Failure; runFailure?: Failure } | null = null;
   private finished = false;
+  /** a step failed for good and the run re-plans (replan.ts) once the steps running now end */
+  private replanning: { stepId: string; failure: Failure; asked?: { resolve(): void; reject(err: Error): void } } | null = null;
+  /** set when the run goes on with a new plan version: the engine starts the next executor */
+  private continues = false;
   /** set when this process gives the run up: nothing more is written for it here */
   private abandoned = false;
   private pumping = false;
@@ -107,12 +112,17 @@ export class RunExecutor {
     return this.finished;
   }
 
+  /** the run ended here to go on with a new plan version (a re-plan was stored) */
+  get continuesReplanned(): boolean {
+    return this.continues;
+  }
+
   /**
    * Starts or resumes: steps caught mid-flight by a crash go back to pending. A run whose
    * steps were caught mid-flight at the resumes before this one too is quarantined (see
    * quarantine.ts): those steps fail without running again, and so does the run.
    */
-  async start(): Promise<void> {
+  async start(options: { afterReplan?: boolean } = {}): Promise<void> {
     const resumed = this.state.status !== "queued";
     const interrupted = this.inFlight();
     const awaiting = Object.values(this.state.steps).some((s) => s.status === "awaiting_approval");
@@ -132,7 +142,11 @@ export class RunExecutor {
       }
       if (this.finished) return; // given up meanwhile
     }
-    this.fire([{ type: "run.started", data: { ...(resumed ? { resumed: true } : {}), ...(interrupted.length ? { interrupted } : {}), ...(planned.length ? { planned } : {}) } }]);
+    // A re-plan that was asked for and not stored before a crash is asked for again.
+    const failedForGood = Object.entries(this.state.steps).find(([id, s]) => s.status === "failed" && s.failure?.code !== "rejected" && !this.outputs.has(id) && this.stepDefs.get(id)?.onError !== "continue");
+    if (failedForGood && !quarantine && this.replans()) this.replanning = { stepId: failedForGood[0], failure: failedForGood[1].failure ?? { code: "internal", message: "the step failed", retryable: false } };
+    // Going on after a re-plan is no new start: its `run.replanned` said the run is running.
+    if (!options.afterReplan) this.fire([{ type: "run.started", data: { ...(resumed ? { resumed: true } : {}), ...(interrupted.length ? { interrupted } : {}), ...(planned.length ? { planned } : {}) } }]);
     if (quarantine) {
       const failures = quarantineFailures(quarantine);
       this.fire(quarantine.steps.map((stepId) => ({ type: "step.failed" as const, stepId, data: { attempt: this.step(stepId).attempts, failure: failures.step } })));
@@ -174,6 +188,21 @@ export class RunExecutor {
     this.pump();
   }
 
+  /**
+   * "Re-plan from here" on a run that waits for a person: the waiting step is re-planned as if it
+   * had failed, and the proposal waits for them. Resolves once it is stored; rejects when there
+   * is none, and the run waits on as it did.
+   */
+  replanWaiting(stepId: string): Promise<void> {
+    if (this.finished || this.stopping || this.replanning) return Promise.reject(new Error(`run ${this.runId} is not waiting for a person only`));
+    if (this.state.steps[stepId]?.status !== "awaiting_approval") return Promise.reject(new Error(`step ${stepId} is not waiting for approval`));
+    const failure: Failure = { code: "rejected", message: `a person asked for another way instead of deciding on step "${stepId}"`, retryable: false };
+    return new Promise((resolve, reject) => {
+      this.replanning = { stepId, failure, asked: { resolve, reject } };
+      this.pump();
+    });
+  }
+
   // ---- scheduling ----
 
   private pump(): void {
@@ -195,7 +224,7 @@ export class RunExecutor {
     if (this.stopping) {
       // Running steps stop first; then every step that has not started ends.
       if (!this.running.size) this.settleStopped();
-    } else {
+    } else if (!this.replanning) {
       this.settleBlocked();
       this.launchReady();
     }
@@ -342,6 +371,10 @@ export class RunExecutor {
 
   private async maybeFinish(): Promise<void> {
     if (this.finished) return;
+    if (this.replanning && !this.stopping) {
+      await this.replan(this.replanning);
+      return;
+    }
     const all = Object.entries(this.state.steps);
     const waiting = all.filter(([, s]) => s.status === "awaiting_approval").map(([id]) => id);
     if (waiting.length && !this.stopping) {
@@ -551,7 +584,48 @@ export class RunExecutor {
   private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {
     this.fire([stepFailedEvent(def, s.attempts, failure)]);
     if (def.onError === "continue") return;
+    if (!this.stopping && this.replans()) {
+      // No step starts any more; the re-plan comes once the running ones end.
+      this.replanning ??= { stepId: def.id, failure };
+      return;
+    }
     if (this.run.options.failurePolicy === "fail_fast" && !this.stopping) this.beginStop("fail", { ...failure, message: failure.message });
+  }
+
+  private replans(): boolean {
+    return Boolean(this.ctx.replan && this.run.options.replan?.onFailure && !this.run.options.dryRun);
+  }
+
+  /**
+   * Asks for a re-plan and stores its event; the run then goes on with the new version in a new
+   * executor (the engine starts it), waits for a person, or fails with the reasons.
+   */
+  private async replan(asked: NonNullable<RunExecutor["replanning"]>): Promise<void> {
+    const outcome = await this.ctx.replan!({ run: this.run, plan: this.plan, state: this.state, conditionSkipped: this.conditionSkipped, failedStepId: asked.stepId, failure: asked.failure, askPerson: Boolean(asked.asked) }).catch(
+      (err: unknown): ReplanOutcome => ({ kind: "failed", failure: { ...asked.failure, message: `step "${asked.stepId}" failed: ${asked.failure.message}; re-planning failed: ${(err as Error).message}` } }),
+    );
+    this.replanning = null;
+    if (this.finished || this.stopping) {
+      asked.asked?.reject(new Error("the run stopped meanwhile"));
+      this.pump();
+      return;
+    }
+    if (outcome.kind === "failed" && asked.asked) {
+      // A person's request that found nothing: the run waits on for their decision.
+      asked.asked.reject(new Error(outcome.failure.message));
+      this.pump();
+      return;
+    }
+    if (outcome.kind === "failed") {
+      this.stopping = { kind: "fail", reason: "the run stopped after a failure", failure: asked.failure, runFailure: outcome.failure };
+      this.pump();
+      return;
+    }
+    await this.emit(outcome.events);
+    this.finished = true;
+    this.continues = outcome.continues;
+    this.resolveDone();
+    asked.asked?.resolve();
   }
 
   private attemptContext(def: Step, attempt: number, timeoutMs: number): AttemptContext {

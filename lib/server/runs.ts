@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { applyRunEvents, emptyStepView, runOutcome, runResultOf, type ActionSpec, type RunEvent, type RunView } from "../core";
-import { ARTIFACT_PAGE_MAX_ITEMS, type ArtifactPage, type ArtifactPageQuery, type DecisionBody, type RetryBody, type RunDetail, type RunList, type RunListQuery, type RunPage, type RunStarted, type StartRunBody, type AuditEntry } from "../contract/runs";
+import { ARTIFACT_PAGE_MAX_ITEMS, type ArtifactPage, type ArtifactPageQuery, type DecisionBody, type ReplanDecisionBody, type RetryBody, type RunDetail, type RunList, type RunListQuery, type RunPage, type RunStarted, type StartRunBody, type AuditEntry } from "../contract/runs";
 import { ArtifactStore } from "../engine/artifact-store";
 import type { StepRecord as EngineStepRecord, RunRecord as EngineRunRecord } from "../engine/run-store";
 import { getPlan, getVersion } from "../store/plans";
@@ -179,6 +179,19 @@ export async function rejectStep(runId: string, body: DecisionBody, actor: Actor
 
 function decider(actor: Actor, body: DecisionBody): string {
   return actor.kind === "local" ? body.by?.trim() || actor.label : actor.label;
+}
+
+/** "Re-plan from here" on a failed run: a proposal that waits for a person (the engine checks the run). */
+export async function replanRun(runId: string): Promise<{ ok: true }> {
+  const t = await getTrellis();
+  await t.engine.replanFromHere(runId);
+  return { ok: true };
+}
+
+export async function decideReplan(runId: string, body: ReplanDecisionBody, actor: Actor): Promise<{ ok: true }> {
+  const t = await getTrellis();
+  await t.engine.decideReplan(runId, body.decision, { by: actor.kind === "local" ? body.by?.trim() || actor.label : actor.label, comment: body.comment });
+  return { ok: true };
 }
 
 export async function retryRun(runId: string, body: RetryBody): Promise<RunStarted> {

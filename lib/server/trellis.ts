@@ -25,6 +25,7 @@ import { InProcessEventBus } from "../engine/event-bus";
 import { PrismaRunStore } from "../store/run-store";
 import { openQueueMode, type OpenQueueMode } from "../engine/queue/queue-mode";
 import { getVersion } from "../store/plans";
+import { replanService } from "./replan-service";
 import { ConfigError, config, type TrellisConfig } from "./env";
 import { serverLog } from "./log";
 import { Accounts } from "./auth/accounts";
@@ -122,6 +123,7 @@ async function open(): Promise<Trellis> {
     llm,
     log: (level, message) => serverLog()[level](message),
     redact: redactSecrets,
+    replan: replanService(database.prisma, () => registry.catalog, llm),
   });
   // Saved plans as actions: they run in this process (they start a child run and wait), never in step workers.
   const plans = new PlanActions(database.prisma, () => registry.catalog, (level, message) => serverLog()[level](message));

@@ -29,6 +29,7 @@ const UPDATE_RUNS: OneParam = [`
     UPDATE "Run" AS t SET
       "lastSeq" = CASE WHEN p->'lastSeq' IS NOT NULL THEN (p->>'lastSeq')::int ELSE t."lastSeq" END,
       "status" = CASE WHEN p->'status' IS NOT NULL THEN p->>'status' ELSE t."status" END,
+      "planVersionId" = CASE WHEN p->'planVersionId' IS NOT NULL THEN p->>'planVersionId' ELSE t."planVersionId" END,
       "outputs" = CASE WHEN p->'outputs' IS NOT NULL THEN NULLIF(p->'outputs', 'null'::jsonb) ELSE t."outputs" END,
       "failure" = CASE WHEN p->'failure' IS NOT NULL THEN NULLIF(p->'failure', 'null'::jsonb) ELSE t."failure" END,
       "usage" = CASE WHEN p->'usage' IS NOT NULL THEN NULLIF(p->'usage', 'null'::jsonb) ELSE t."usage" END,
@@ -103,6 +104,9 @@ export interface BatchRows {
   events: RunEvent[];
   runs: RunRowPatch[];
   steps: StepRowPatch[];
+  /** step rows a re-plan gives its run, and takes out of it */
+  added: { runId: string; stepId: string }[];
+  removed: { runId: string; stepId: string }[];
 }
 
 /**
@@ -118,11 +122,15 @@ export function batchRows(changes: readonly CommittedChange[]): BatchRows {
   }
   const runs: RunRowPatch[] = [];
   const steps: StepRowPatch[] = [];
-  for (const [runId, { lastSeq, run, steps: patches }] of byRun) {
+  const added: { runId: string; stepId: string }[] = [];
+  const removed: { runId: string; stepId: string }[] = [];
+  for (const [runId, { lastSeq, run, steps: patches, addedSteps, removedSteps }] of byRun) {
     if (lastSeq || Object.values(run).some((v) => v !== undefined)) runs.push({ runId, lastSeq, run });
     for (const [stepId, patch] of patches) steps.push({ runId, stepId, patch });
+    for (const stepId of addedSteps ?? []) added.push({ runId, stepId });
+    for (const stepId of removedSteps ?? []) removed.push({ runId, stepId });
   }
-  return { events, runs, steps };
+  return { events, runs, steps, added, removed };
 }
 
 /**
@@ -131,6 +139,9 @@ export function batchRows(changes: readonly CommittedChange[]): BatchRows {
  * (`[{channel, payload}]`). Answers the counts of rows written.
  */
 export function batchStatement(rows: BatchRows, notifications: readonly { channel: string; payload: string }[]): { text: string; values: string[] } {
+  // A re-plan's added rows must exist before the updates that set them, which one statement's
+  // parts cannot see; queue mode refuses re-planning, so no change of it adds or removes steps.
+  if (rows.added.length || rows.removed.length) throw new Error("a change that adds or removes a run's steps (a re-plan) cannot be written in queue mode");
   const text = `WITH
     ev AS (${INSERT_EVENTS.join("$1")} RETURNING 1),
     ru AS (${UPDATE_RUNS.join("$2")} RETURNING 1),
@@ -138,4 +149,23 @@ export function batchStatement(rows: BatchRows, notifications: readonly { channe
     nt AS (SELECT pg_notify(n->>'channel', n->>'payload') FROM jsonb_array_elements($4::jsonb) AS y(n))
     SELECT (SELECT count(*) FROM ev)::int AS events, (SELECT count(*) FROM ru)::int AS runs, (SELECT count(*) FROM st)::int AS steps, (SELECT count(*) FROM nt)::int AS notified`;
   return { text, values: [JSON.stringify(eventRows(rows.events)), JSON.stringify(runRows(rows.runs)), JSON.stringify(stepRows(rows.steps)), JSON.stringify(notifications)] };
+}
+
+/** Adds the step rows a re-plan gives its run (pending, as a new run's); a row that is there is kept. */
+export async function insertSteps(db: RawWriter, rows: readonly { runId: string; stepId: string }[]): Promise<number> {
+  if (!rows.length) return 0;
+  return db.$executeRaw(Prisma.sql`
+    INSERT INTO "StepRun" ("runId", "stepId", "status", "attempts", "idempotencyKey")
+    SELECT r->>'runId', r->>'stepId', 'pending', 0, (r->>'runId') || ':' || (r->>'stepId')
+    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(r)
+    ON CONFLICT ("runId", "stepId") DO NOTHING`);
+}
+
+/** Removes the step rows a re-plan takes out of its run (their events stay). */
+export async function deleteSteps(db: RawWriter, rows: readonly { runId: string; stepId: string }[]): Promise<number> {
+  if (!rows.length) return 0;
+  return db.$executeRaw(Prisma.sql`
+    DELETE FROM "StepRun" AS t
+    USING jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS x(r)
+    WHERE t."runId" = r->>'runId' AND t."stepId" = r->>'stepId'`);
 }

@@ -14,7 +14,7 @@ import { CorruptRowError } from "./plans";
 import { classifyStorageError, type StorageErrorKind } from "./errors";
 import type pg from "pg";
 import { appendLockedPg } from "./locked-change";
-import { batchRows, insertEvents, updateRuns, updateSteps, type RawWriter } from "./batch-writes";
+import { batchRows, deleteSteps, insertEvents, insertSteps, updateRuns, updateSteps, type RawWriter } from "./batch-writes";
 
 const ApprovalRow = z.object({ decision: z.enum(["approved", "rejected"]), by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional(), at: z.string() });
 
@@ -206,9 +206,12 @@ const PLAN_CACHE_SIZE = 200;
  * writer of the same run fail the whole batch.
  */
 async function writeChanges(tx: RawWriter, changes: CommittedChange[]): Promise<void> {
-  const { events, runs, steps } = batchRows(changes);
+  const { events, runs, steps, added, removed } = batchRows(changes);
   if (!events.length && !runs.length && !steps.length) return;
   await insertEvents(tx, events);
+  // A re-plan's step rows: added before the patches that set them, removed ones gone from the patches.
+  await insertSteps(tx, added);
+  await deleteSteps(tx, removed);
   const [runRows, stepRows] = [await updateRuns(tx, runs), await updateSteps(tx, steps)];
   checkRowCounts(runs.length, runRows, steps.length, stepRows);
 }

@@ -342,6 +342,33 @@ describe("the REST API against its OpenAPI document (built app)", { timeout: 120
     expect(retried.status).toBe(202);
   });
 
+  it("runs: re-plan on failure, re-plan from here, accept and reject", async () => {
+    const replanExample = JSON.parse(readFileSync(path.join(process.cwd(), "examples", "replan.json"), "utf8")) as Record<string, unknown>;
+    const imported = await call<{ planId: string; versionId: string }>("POST", "/api/plans/import", {}, { body: { plan: replanExample, note: "contract test: re-plan" } });
+    expect(imported.status).toBe(201);
+    // A re-plan's version becomes the plan's latest: each run here starts on the imported one.
+    const startRun = async (options: Record<string, unknown>) => (await call<{ runId: string }>("POST", "/api/plans/{id}/runs", { id: imported.body.planId }, { body: { versionId: imported.body.versionId, options } })).body.runId;
+    // with the option, the run re-plans by itself and succeeds
+    const auto = await startRun({ replan: { onFailure: true } });
+    expect(await settled(auto, ["succeeded", "failed"])).toBe("succeeded");
+    // without it, the run fails; a person asks for a re-plan and accepts it
+    const failed = await startRun({});
+    expect(await settled(failed, ["failed"])).toBe("failed");
+    expect((await call("POST", "/api/runs/{id}/replan", { id: MISSING })).status).toBe(404);
+    expect((await call("POST", "/api/runs/{id}/replan", { id: auto })).status).toBe(409);
+    expect((await call("POST", "/api/runs/{id}/replan", { id: failed })).status).toBe(200);
+    expect(await settled(failed, ["awaiting_approval"])).toBe("awaiting_approval");
+    expect((await call("POST", "/api/runs/{id}/replan/decide", { id: failed }, { body: { decision: "maybe" } })).status).toBe(400);
+    expect((await call("POST", "/api/runs/{id}/replan/decide", { id: failed }, { body: { decision: "accept", by: "contract test" } })).status).toBe(200);
+    expect(await settled(failed, ["succeeded", "failed"])).toBe("succeeded");
+    expect((await call("POST", "/api/runs/{id}/replan/decide", { id: failed }, { body: { decision: "reject" } })).status).toBe(409);
+    // approve "ask": the run waits; rejected, it fails as it would have
+    const asked = await startRun({ replan: { onFailure: true, approve: "ask" } });
+    expect(await settled(asked, ["awaiting_approval"])).toBe("awaiting_approval");
+    expect((await call("POST", "/api/runs/{id}/replan/decide", { id: asked }, { body: { decision: "reject", comment: "no" } })).status).toBe(200);
+    expect(await settled(asked, ["failed"])).toBe("failed");
+  });
+
   // The engine is opened by instrumentation.ts, in another bundle than the routes: its errors
   // are recognised by their marker, not by class (lib/core/errors.ts TrellisError.isInstance).
   it("runs: the engine's refusals answer 4xx, not 500", async () => {

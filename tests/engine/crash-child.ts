@@ -4,13 +4,15 @@
  * resumes unfinished runs and prints the outcome as JSON. `die-start` runs a plan whose
  * step kills its own process each time it runs (once its start is stored); `resume` then
  * resumes it until it is quarantined. `cond-start` runs a plan with a false condition and a merge;
- * `each-start` a plan with a for-each step of eight slow items.
+ * `each-start` a plan with a for-each step of eight slow items. `replan-start` runs a plan whose
+ * step always fails: the run re-plans (offline) and goes on.
  */
 import { appendFileSync } from "node:fs";
 import { z } from "zod";
 import { defineAction, type Plan, type Step } from "../../lib/core";
 import { openDatabase } from "../../lib/store/database";
-import { makeHarness } from "../support/engine-harness";
+import { makeHarness, type Harness } from "../support/engine-harness";
+import { harnessReplan } from "../support/replan-service";
 
 const [mode, logFile] = process.argv.slice(2);
 const WIDTH = 4;
@@ -77,6 +79,35 @@ const die = defineAction({
   },
 });
 
+/** Always fails; test.record takes the same input and gives the same output: the offline re-planner's replacement. */
+const broken = defineAction({
+  id: "test.broken", title: "Broken record", description: "Fails every time, without a retry.", effect: "write",
+  input: z.object({ ms: z.number(), deps: z.array(z.unknown()).optional(), from: z.string().optional() }),
+  output: z.object({ step: z.string() }),
+  retry: { maxAttempts: 1 },
+  run: async (_input, ctx) => {
+    appendFileSync(logFile, `broken:${ctx.stepId} ${ctx.idempotencyKey}\n`);
+    throw new Error("this action is broken");
+  },
+});
+
+/** A step that fails for good after one that finished; after the re-plan, a quick step and a slow one the kill catches. */
+function replanPlan(): Plan {
+  const lit = (value: unknown) => ({ kind: "literal" as const, value });
+  return {
+    goal: "crash test: a re-plan",
+    flows: [],
+    inputs: [],
+    steps: [
+      { id: "first", action: "test.record", inputs: { ms: lit(1) } },
+      { id: "fix", action: "test.broken", inputs: { ms: lit(1), from: { kind: "step", step: "first", path: ["step"] } } },
+      { id: "mid", action: "test.record", inputs: { ms: lit(1), from: { kind: "step", step: "fix", path: ["step"] } } },
+      { id: "slow", action: "test.record", inputs: { ms: lit(1500), from: { kind: "step", step: "mid", path: ["step"] } } },
+    ],
+    outputs: {},
+  };
+}
+
 function diePlan(): Plan {
   return {
     goal: "crash test: a step that kills its process",
@@ -122,11 +153,11 @@ function dagPlan(): Plan {
 
 const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dir: process.env.TRELLIS_TEST_DB_DIR });
 // A short lease: on PostgreSQL the second process waits for the first one's claim to lapse.
-const h = makeHarness(db, [record, recordItem, die], { runConcurrency: WIDTH, leaseMs: 1500 });
+const h: Harness = makeHarness(db, [record, recordItem, die, broken], { runConcurrency: WIDTH, leaseMs: 1500, replan: harnessReplan(db, () => h.registry) });
 
-if (mode === "start" || mode === "die-start" || mode === "cond-start" || mode === "each-start") {
-  const versionId = await h.savePlan(mode === "start" ? dagPlan() : mode === "cond-start" ? condPlan() : mode === "each-start" ? eachPlan() : diePlan());
-  const runId = await h.engine.start({ planVersionId: versionId });
+if (mode === "start" || mode === "die-start" || mode === "cond-start" || mode === "each-start" || mode === "replan-start") {
+  const versionId = await h.savePlan(mode === "start" ? dagPlan() : mode === "cond-start" ? condPlan() : mode === "each-start" ? eachPlan() : mode === "replan-start" ? replanPlan() : diePlan());
+  const runId = await h.engine.start({ planVersionId: versionId, ...(mode === "replan-start" ? { options: { replan: { onFailure: true, maxReplans: 2, approve: "auto" } } } : {}) });
   process.stdout.write(`${JSON.stringify({ runId })}\n`);
   await h.engine.wait(runId);
   process.stdout.write(`${JSON.stringify({ finished: true })}\n`);
@@ -153,6 +184,9 @@ if (mode === "start" || mode === "die-start" || mode === "cond-start" || mode ==
       // for-each items whose success was stored before the (last) resume
       itemsDoneBeforeResume: events.filter((e) => e.type === "step.item.succeeded" && e.seq < events.filter((r) => r.type === "run.started").at(-1)!.seq).map((e) => (e.type === "step.item.succeeded" ? e.data.index : -1)),
       failure: done.run.failure ?? null,
+      planVersionId: done.run.planVersionId,
+      actions: Object.fromEntries(done.plan.steps.map((s) => [s.id, s.action])),
+      replanned: events.flatMap((e) => (e.type === "run.replanned" ? [e.data] : [])),
     });
   }
   process.stdout.write(`${JSON.stringify({ resumed, results })}\n`);

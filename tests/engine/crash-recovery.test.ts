@@ -187,6 +187,56 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     await expectStoredRowsMatchFold(env, result.runId);
   }, 150_000);
 
+  it("resumes a re-planned run after SIGKILL: the new version goes on, nothing that finished runs again", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-crash-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, "completions.log");
+    const env: Record<string, string> = { TRELLIS_TEST_DB_DIR: path.join(dir, "pglite") };
+    if (kind === "postgres") {
+      const created = await createPostgresDatabase();
+      cleanups.push(created.drop);
+      env.DATABASE_URL = created.url;
+    }
+    const completions = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")[0]) : []);
+
+    const first = runChild(["replan-start", log], env);
+    // killed while the slow step of the new remainder runs: after the re-plan and the steps before it
+    await until(() => completions().includes("mid"), 60_000, "the step after the re-planned one");
+    first.proc.kill("SIGKILL");
+    await first.exited;
+    expect(first.lines.some((l) => l.includes("finished"))).toBe(false);
+
+    const second = runChild(["resume", log], env);
+    expect(await second.exited).toBe(0);
+    const [result] = JSON.parse(second.lines.at(-1)!).results;
+    expect(result.status).toBe("succeeded");
+    expect(result.seqs).toEqual(result.seqs.map((_: number, i: number) => i + 1));
+    // one re-plan, stored before the kill: the resume runs the new version and does not re-plan again
+    expect(result.replanned).toHaveLength(1);
+    expect(result.replanned[0]).toMatchObject({ replan: 1, failedStepId: "fix", failedAction: "test.broken", source: "offline", summary: { changed: ["fix"], added: [], removed: [] } });
+    expect(result.planVersionId).toBe(result.replanned[0].planVersionId);
+    expect(result.actions).toEqual({ first: "test.record", fix: "test.record", mid: "test.record", slow: "test.record" });
+    expect(Object.fromEntries(result.steps.map((s: { id: string; status: string }) => [s.id, s.status]))).toEqual({ first: "succeeded", fix: "succeeded", mid: "succeeded", slow: "succeeded" });
+    const ran = completions();
+    // the broken action ran once; what finished before the re-plan never runs again
+    expect(ran.filter((s) => s === "broken:fix")).toHaveLength(1);
+    expect(ran.filter((s) => s === "first")).toHaveLength(1);
+    // a step the kill caught before its success was stored may run again (its success is then stored after the resume), never more
+    const afterResume = new Set<string>(result.succeededAfterResume);
+    for (const s of ["fix", "mid"]) {
+      const n = ran.filter((r) => r === s).length;
+      expect(n).toBeLessThanOrEqual(2);
+      if (n === 2) expect(afterResume.has(s)).toBe(true);
+    }
+    expect(ran.filter((s) => s === "slow").length).toBeLessThanOrEqual(2);
+    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dir: env.TRELLIS_TEST_DB_DIR });
+    try {
+      await expectRowsMatchFold(db, result.runId);
+    } finally {
+      await db.close();
+    }
+  }, 150_000);
+
   it("quarantines a run whose step kills its process, at the second resume, instead of resuming it forever", async () => {
     const { log, env } = await crashSetup(kind);
     const deaths = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter((l) => l.startsWith("die ")) : []);

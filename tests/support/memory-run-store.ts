@@ -109,10 +109,13 @@ export class MemoryRunStore implements RunStore {
   async load(runId: string): Promise<LoadedRun | null> {
     const r = this.runs.get(runId);
     if (!r) return null;
-    const plan = this.planOf(r.record.planVersionId)!;
     const s = r.state;
+    // a re-plan moves the run to another version (run.replanned)
+    const planVersionId = s.planVersionId ?? r.record.planVersionId;
+    const plan = this.planOf(planVersionId)!;
     const run: RunRecord = {
       ...r.record,
+      planVersionId,
       status: s.status,
       outputs: s.outputs ?? null,
       failure: s.failure ?? null,
@@ -124,7 +127,7 @@ export class MemoryRunStore implements RunStore {
       finishedAt: s.finishedAt ? new Date(s.finishedAt) : null,
     };
     // One copy of all the steps' fields (a copy per step costs a 10,000-step run's load twice as much).
-    const steps = Object.entries(copy(s.steps)).map(([stepId, fields]) => stepRecordOf(stepId, r.keys.get(stepId)!, fields));
+    const steps = Object.entries(copy(s.steps)).map(([stepId, fields]) => stepRecordOf(stepId, r.keys.get(stepId) ?? `${runId}:${stepId}`, fields));
     return { run: structuredClone(run), steps, plan };
   }
 

@@ -7,6 +7,7 @@ import { INPUT_HELP, INPUT_OPTIONS, readInputs } from "../inputs-option";
 import { loadPlan } from "../plan-source";
 import { issueCounts, issueLines } from "../render";
 import { runStoredPlan } from "../run-plan";
+import { REPLAN_HELP, REPLAN_OPTIONS, replanChoice } from "../replan-option";
 
 export const RUN_HELP = [
   ...INPUT_HELP,
@@ -21,15 +22,17 @@ export const RUN_HELP = [
 export const runCommand: Command = {
   name: "run",
   summary: "Run a plan file or a stored plan, with live progress",
-  usage: ["run <plan.json | plan id | -> [--input k=v]... [--file PATH]... [--interactive] [--dry-run] [--continue] [--rollback] [--approve-outgoing]"],
+  usage: ["run <plan.json | plan id | -> [--input k=v]... [--file PATH]... [--interactive] [--dry-run] [--continue] [--rollback] [--approve-outgoing] [--replan | --replan-ask] [--max-replans n]"],
   details: [
     ...RUN_HELP,
     ...FILE_HELP,
+    ...REPLAN_HELP,
     "A file is validated first (nothing is stored when it has errors), then stored as a plan and run.",
     "Exit 0 succeeded, 1 failed, 2 missing or invalid inputs, 3 invalid plan, 4 cancelled, 6 waits for approval, 7 succeeded with a step a person rejected, 8 succeeded in part (a step had no output and the run went on).",
   ],
   async run(ctx, argv) {
-    const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, ...FILE_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" }, "approve-outgoing": { type: "boolean" } });
+    const { values, positionals } = parseCommandArgs(argv, { ...INPUT_OPTIONS, ...FILE_OPTIONS, interactive: { type: "boolean" }, "dry-run": { type: "boolean" }, continue: { type: "boolean" }, rollback: { type: "boolean" }, "approve-outgoing": { type: "boolean" }, ...REPLAN_OPTIONS });
+    const replan = replanChoice(values);
     const source = await loadPlan(ctx, positionals[0], this.usage[0]);
     const client = ctx.client();
     const { c } = ctx.out;
@@ -53,7 +56,7 @@ export const runCommand: Command = {
       planId = source.planId;
     }
     const files = await uploadFiles(ctx, localFiles);
-    const report = await runStoredPlan(ctx, planId, source.plan, { inputs, files, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback), approveOutgoing: Boolean(values["approve-outgoing"]) });
+    const report = await runStoredPlan(ctx, planId, source.plan, { inputs, files, interactive: Boolean(values.interactive), dryRun: Boolean(values["dry-run"]), continueOnFailure: Boolean(values.continue), rollbackOnFailure: Boolean(values.rollback), approveOutgoing: Boolean(values["approve-outgoing"]), ...(replan ? { replan } : {}) });
     ctx.out.result(report.json);
     return report.code;
   },

@@ -142,6 +142,7 @@ test.describe("the plan editor", () => {
     await focusStep(page, "table_md");
     await page.keyboard.press("Escape");
     await drag(page, handle(page, "filter", "out:table"), handle(page, "table_md", "in:table"));
+    await page.getByTestId("merge-menu").getByTestId("merge-option-replace").click();
     await focusStep(page, "table_md");
     await expect(page.getByTestId("input-field-table").locator('[data-testid="source-select"]')).toHaveValue("${steps.filter.output.table}");
 

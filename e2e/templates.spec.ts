@@ -8,7 +8,11 @@ test.describe("templates page", () => {
     await expect(page).toHaveURL(/\/templates$/);
     await expect(page.getByRole("heading", { level: 1, name: "Templates" })).toBeVisible();
     const cards = page.getByTestId("template-card");
-    await expect(cards).toHaveCount(4);
+    await expect(cards).toHaveCount(5);
+    const branching = page.locator('[data-template="sql-or-general"]');
+    await expect(branching.getByText("Answer a question: SQL or general")).toBeVisible();
+    await expect(branching.getByText("LLM", { exact: true })).toBeVisible();
+    await expect(branching.getByText("text.classify → sql.list_tables → sql.pick_tables", { exact: false })).toBeVisible();
     const sql = page.locator('[data-template="sql-answer"]');
     await expect(sql.getByText("approval", { exact: true })).toBeVisible();
     await expect(sql.getByText("sql.generate → sql.query_generated → data.to_markdown")).toBeVisible();

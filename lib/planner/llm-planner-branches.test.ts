@@ -2,10 +2,12 @@
  * The LLM planner proposes branches and merges: its structured answer carries a condition per
  * step (`when`, text form) and merges written as `{"firstOf": [...]}` values; Trellis reads them
  * into the plan IR, validates them like any binding, and sends a condition that does not parse
- * back to the model as an `invalid_condition` issue rather than dropping it.
+ * back to the model as an `invalid_condition` issue rather than dropping it (a plan that keeps
+ * one does not validate).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCondition } from "@/lib/core/condition-text";
+import { validatePlan } from "@/lib/core/validate-plan";
 import { OpenAiProvider } from "@/lib/llm/openai-provider";
 import { reply, startOpenAiServer, type OpenAiTestServer } from "@/tests/support/openai-server/server";
 import { builtinRegistry } from "../../tests/support/planner-catalogs";
@@ -90,6 +92,9 @@ describe("the LLM planner with conditions and merges", () => {
     const result = await plan();
     expect(result.valid).toBe(false);
     expect(result.issues).toContainEqual(expect.objectContaining({ code: "invalid_condition", stepId: "sql", severity: "error" }));
+    // the plan itself holds a condition that does not validate, so it is invalid wherever it is checked again (saved, run)
+    expect(validatePlan(result.plan, builtinRegistry().catalog).valid).toBe(false);
+    expect(result.plan.steps.find((s) => s.id === "sql")!.when).toBeDefined();
   });
 
   it("writes conditions and merges back into the wire form for a repair or an earlier plan, and reads them again", () => {

@@ -35,8 +35,6 @@ export interface LlmPlanningOutcome {
   plan?: Plan;
   issues: ValidationIssue[];
   repairs: Repair[];
-  /** conditions of the best plan's answer that do not parse (the plan cannot hold them): errors to report with the plan's own */
-  unreadableConditions: ValidationIssue[];
   /** what the answer of the best plan claims it covers (unchecked; see coverage.ts) */
   coverage: WireCoverage[];
   attempts: number;
@@ -115,7 +113,7 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
       continue;
     }
     const plan = wireToPlan(read.wire, { goal: input.prompt.goal, flows: input.flows, catalog: input.catalog, given: input.given });
-    // conditions the plan cannot hold (they do not parse) stay errors until the model fixes them
+    // a condition that does not parse: the parser's own words, for the model to fix it (the plan holds a stand-in that does not validate)
     const unreadable = wireConditionIssues(read.wire);
     const checked = validatePlan(plan, input.catalog, { maxSteps: input.maxSteps });
     log.emit("planning.validation", { attempt, ...counts([...unreadable, ...checked.issues]), stage: "answer" });
@@ -147,7 +145,7 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
   return outcome({});
 
   function outcome(extra: { fatal?: string }): LlmPlanningOutcome {
-    return { plan: best?.plan, issues: best?.issues ?? [], unreadableConditions: best?.unreadable ?? [], repairs: best?.repairs ?? [], coverage: best?.coverage ?? [], attempts: attempt, usage, lastError, ...extra };
+    return { plan: best?.plan, issues: best?.issues ?? [], repairs: best?.repairs ?? [], coverage: best?.coverage ?? [], attempts: attempt, usage, lastError, ...extra };
   }
 }
 

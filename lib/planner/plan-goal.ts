@@ -92,7 +92,7 @@ export async function planGoal(request: PlanGoalRequest, options: PlanGoalOption
     const memory: MemoryUse | undefined = examples.length ? { examples: examples.map((r) => memoryRef(r.remembered, r.similarity)) } : undefined;
     if (out.plan) {
       const coverage = checkClaims(goal, out.coverage, out.plan, catalog);
-      return finish({ plan: out.plan, issues: [...out.unreadableConditions, ...reportedIssues(out.plan, options, request)], repairs: out.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, true), memory });
+      return finish({ plan: out.plan, issues: reportedIssues(out.plan, options, request), repairs: out.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, true), memory });
     }
     const reason = out.fatal ?? out.lastError ?? "The LLM gave no usable plan.";
     if (choice === "llm" || options.signal?.aborted) return failed({ goal, flows, log, reason, record, catalog: options.catalog });

@@ -183,6 +183,9 @@ export function wireToPlan(wire: Pick<WirePlan, "inputs" | "outputs"> & { steps:
     if (ws.label.trim()) step.label = ws.label.trim();
     const when = ws.when?.trim() ? parseCondition(ws.when) : undefined;
     if (when?.ok) step.when = when.condition;
+    // Unreadable, it stays a condition that cannot validate (text compared with a boolean), never
+    // none: the step must not run always because its condition was dropped.
+    else if (when) step.when = { op: "==", left: { kind: "literal", value: `unreadable condition: ${ws.when!.trim().slice(0, 500)}` }, right: { kind: "literal", value: true } };
     const after = ws.after.filter((a) => a && a !== ws.id);
     if (after.length) step.after = [...new Set(after)];
     return step;
@@ -247,9 +250,9 @@ export function planToWire(plan: Plan): WirePlan {
 }
 
 /**
- * The conditions of a wire plan that do not parse, as validation issues: the plan IR cannot
- * hold them, so they are reported beside its own issues (and sent back to the model to fix)
- * rather than silently dropped, which would run the step always.
+ * The conditions of a wire plan that do not parse, as validation issues with the parser's
+ * words, sent back to the model to fix. (wireToPlan keeps each as a stand-in condition that does
+ * not validate, so a plan that still has one cannot run its step unconditionally.)
  */
 export function wireConditionIssues(wire: { steps: readonly WireStepAnswer[] }): ValidationIssue[] {
   const out: ValidationIssue[] = [];

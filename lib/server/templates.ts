@@ -34,6 +34,11 @@ export async function listTemplates(): Promise<TemplateList> {
   return { templates: [...templateRegistry.list(), ...saved].map((tpl) => describeTemplate(tpl, t.catalog)) };
 }
 
+/** Whether an LLM provider is configured: without one, templates with LLM steps make plans that cannot run. */
+export async function llmConfigured(): Promise<boolean> {
+  return (await getTrellis()).llm !== undefined;
+}
+
 export async function templateDetail(id: string): Promise<TemplateDetail> {
   const t = await getTrellis();
   return { template: describeTemplate(await findTemplate(id), t.catalog) };

@@ -4,26 +4,21 @@
  * firstOf of both (two numbered branch edges, the inspector lists them), replacing rebinds it.
  */
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { screenshotDir } from "./support";
+import { expect, test, type Page } from "@playwright/test";
+import { drag, screenshotDir } from "./support";
 
 const node = (page: Page, id: string) => page.getByTestId(`step-node-${id}`);
 const handle = (page: Page, stepId: string, handleId: string) => node(page, stepId).locator(`[data-handleid="${handleId}"]`);
 
-async function center(l: Locator) {
-  const box = await l.boundingBox();
-  if (!box) throw new Error("element has no box");
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-async function drag(page: Page, from: Locator, to: Locator) {
-  const a = await center(from);
-  const b = await center(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 6 });
-  await page.mouse.move(b.x, b.y, { steps: 6 });
-  await page.mouse.up();
+/** Waits until the canvas's viewport is the same on two frames running: no pan or zoom under way. */
+async function atRest(page: Page) {
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __mergeViewport?: string };
+    const now = document.querySelector<HTMLElement>(".react-flow__viewport")?.style.transform ?? "";
+    const still = now !== "" && w.__mergeViewport === now;
+    w.__mergeViewport = now;
+    return still;
+  }, undefined, { polling: "raf" });
 }
 
 const PLAN = {
@@ -48,8 +43,8 @@ test("dropping a second connection on a bound input offers to merge or replace",
   try {
     await page.goto(`/plans/${planId}`);
     await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
-    await page.getByTestId("fit-view").click();
     await expect(page.getByTestId("plan-valid")).toBeVisible();
+    await atRest(page);
 
     await drag(page, handle(page, "sorted", "out:table"), handle(page, "table_md", "in:table"));
     const menu = page.getByTestId("merge-menu");
@@ -70,6 +65,7 @@ test("dropping a second connection on a bound input offers to merge or replace",
     await page.getByTestId("canvas").click({ position: { x: 20, y: 20 } });
     await page.keyboard.press("Control+z");
     await expect(page.getByText(/^first of \d/)).toHaveCount(0);
+    await atRest(page);
     await drag(page, handle(page, "sorted", "out:table"), handle(page, "table_md", "in:table"));
     await page.getByTestId("merge-menu").getByTestId("merge-option-replace").click();
     await page.getByTestId("tab-steps").click();

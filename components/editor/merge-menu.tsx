@@ -4,9 +4,10 @@
  * says what it means: merge the branches (`firstOf`: the first that produces a value at run
  * time, for inputs fed by steps on different branches), or replace what the input had.
  */
-import { useEffect, useRef } from "react";
+import { useCallback, useRef } from "react";
 import { planConnection } from "./connection-rules";
 import { useActions, useEditor } from "./store-context";
+import { useDismiss } from "./use-dismiss";
 import styles from "./editor.module.css";
 
 export function MergeMenuView() {
@@ -16,18 +17,8 @@ export function MergeMenuView() {
   const { setMergeMenu, apply, toast } = useActions();
   const ref = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!menu) return;
-    const close = (e: Event) => {
-      if (e instanceof KeyboardEvent ? e.key === "Escape" : !ref.current?.contains(e.target as Node)) setMergeMenu(null);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [menu, setMergeMenu]);
+  const close = useCallback(() => setMergeMenu(null), [setMergeMenu]);
+  useDismiss(ref, menu !== null, close);
 
   if (!menu) return null;
   const choose = (how: "merge" | "replace") => {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { example, importPlan, screenshotDir } from "./support";
+import { expect, test, type Page } from "@playwright/test";
+import { drag, example, importPlan, screenshotDir } from "./support";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `editor-${name}.png`), animations: "disabled" });
 const node = (page: Page, id: string) => page.getByTestId(`step-node-${id}`);
@@ -11,23 +11,6 @@ const nodes = (page: Page) => page.locator(".react-flow__node-step");
 async function openEditor(page: Page, planId: string) {
   await page.goto(`/plans/${planId}`);
   await expect(page.getByTestId("canvas")).toHaveAttribute("data-ready", "true", { timeout: 20_000 });
-}
-
-async function center(l: Locator) {
-  const box = await l.boundingBox();
-  if (!box) throw new Error("element has no box");
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** Drags a connection from one handle to another; `release: false` keeps the mouse down over the target. */
-async function drag(page: Page, from: Locator, to: Locator, release = true) {
-  const a = await center(from);
-  const b = await center(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 6 });
-  await page.mouse.move(b.x, b.y, { steps: 6 });
-  if (release) await page.mouse.up();
 }
 
 /**
@@ -142,6 +125,7 @@ test.describe("the plan editor", () => {
     await focusStep(page, "table_md");
     await page.keyboard.press("Escape");
     await drag(page, handle(page, "filter", "out:table"), handle(page, "table_md", "in:table"));
+    await page.getByTestId("merge-menu").getByTestId("merge-option-replace").click();
     await focusStep(page, "table_md");
     await expect(page.getByTestId("input-field-table").locator('[data-testid="source-select"]')).toHaveValue("${steps.filter.output.table}");
 

@@ -8,7 +8,14 @@ test.describe("templates page", () => {
     await expect(page).toHaveURL(/\/templates$/);
     await expect(page.getByRole("heading", { level: 1, name: "Templates" })).toBeVisible();
     const cards = page.getByTestId("template-card");
-    await expect(cards).toHaveCount(4);
+    await expect(cards).toHaveCount(5);
+    const branching = page.locator('[data-template="sql-or-general"]');
+    await expect(branching.getByText("Answer a question: SQL or general")).toBeVisible();
+    await expect(branching.getByText("LLM", { exact: true })).toBeVisible();
+    await expect(branching.getByText("text.classify → sql.list_tables → sql.pick_tables", { exact: false })).toBeVisible();
+    // the suite's server has no LLM: the card says its plans cannot run yet
+    await expect(branching.getByTestId("template-needs-llm")).toContainText("Needs an LLM provider, and none is configured");
+    await expect(page.locator('[data-template="csv-report"]').getByTestId("template-needs-llm")).toHaveCount(0);
     const sql = page.locator('[data-template="sql-answer"]');
     await expect(sql.getByText("approval", { exact: true })).toBeVisible();
     await expect(sql.getByText("sql.generate → sql.query_generated → data.to_markdown")).toBeVisible();
@@ -42,6 +49,17 @@ test.describe("templates page", () => {
     await expect(page.getByTestId("template-saved")).toContainText("csv-report-from-the-form");
     await page.screenshot({ path: "test-results/screenshots/template-saved-from-csv-report.png" });
     expect((await request.delete("/api/templates/csv-report-from-the-form")).status()).toBe(200);
+  });
+
+  test("without an LLM, a plan made from sql-or-general lists its LLM steps and its run is refused before it starts", async ({ request }) => {
+    const made = await request.post("/api/templates/sql-or-general/instantiate", { data: { params: { question: "How many orders were shipped to Germany?" } } });
+    expect(made.status(), await made.text()).toBe(201);
+    const body = (await made.json()) as { planId: string; coverage: { parts: { steps: string[]; uncovered?: { reason: string } }[] } };
+    expect(body.coverage.parts.filter((p) => p.uncovered?.reason === "needs_llm").map((p) => p.steps[0])).toEqual(["classify", "pick", "write", "sql_answer", "general_answer"]);
+    const run = await request.post(`/api/plans/${body.planId}/runs`, { data: {} });
+    expect(run.status()).toBe(422);
+    expect(((await run.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "llm_not_configured", message: expect.stringContaining("classify (text.classify)") });
+    expect((await request.delete(`/api/plans/${body.planId}`)).status()).toBe(200);
   });
 
   test("a parameter that does not fit is named and nothing is created", async ({ page }) => {

@@ -1,7 +1,7 @@
 import { pageActor } from "@/lib/server/auth/page-access";
 import { redactSecrets } from "@/lib/server/connections/redaction";
 import Link from "next/link";
-import { listTemplates } from "@/lib/server/templates";
+import { listTemplates, llmConfigured } from "@/lib/server/templates";
 import { TemplateCard } from "@/components/templates/template-card";
 import { EmptyState } from "@/components/ui/empty-state";
 import styles from "@/components/templates/templates.module.css";
@@ -11,7 +11,8 @@ export const metadata = { title: "Templates" };
 
 export default async function TemplatesPage() {
   await pageActor("/templates");
-  const { templates } = redactSecrets(await listTemplates());
+  const [list, llm] = await Promise.all([listTemplates(), llmConfigured()]);
+  const { templates } = redactSecrets(list);
   const builtin = templates.filter((t) => t.source === "builtin");
   const saved = templates.filter((t) => t.source === "saved");
   return (
@@ -27,7 +28,7 @@ export default async function TemplatesPage() {
         </div>
       </div>
       <section className={styles.grid} data-testid="templates-builtin" aria-label="Built-in templates">
-        {builtin.map((t) => <TemplateCard key={t.id} template={t} />)}
+        {builtin.map((t) => <TemplateCard key={t.id} template={t} llmConfigured={llm} />)}
       </section>
       <section className="stack" data-testid="templates-saved">
         <h2>Saved templates</h2>
@@ -38,7 +39,7 @@ export default async function TemplatesPage() {
             </EmptyState>
           </div>
         ) : (
-          <div className={styles.grid}>{saved.map((t) => <TemplateCard key={t.id} template={t} />)}</div>
+          <div className={styles.grid}>{saved.map((t) => <TemplateCard key={t.id} template={t} llmConfigured={llm} />)}</div>
         )}
       </section>
     </div>

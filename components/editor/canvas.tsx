@@ -12,6 +12,7 @@ import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { ConnectionLine } from "./connection-line";
 import { DropMenuView } from "./drop-menu";
+import { MergeMenuView } from "./merge-menu";
 import { checkCanvasConnection, connectHints, planConnection } from "./connection-rules";
 import { BindingEdgeView, ConditionEdgeView, OrderEdgeView } from "./edges";
 import type { Size, XY } from "./editor-store";
@@ -45,6 +46,8 @@ export function Canvas() {
   const [cache] = useState(() => new GraphCache());
   const readyMarked = useRef(false);
   const pane = useRef<HTMLDivElement>(null);
+  /** the pointer's last place over the canvas (client coordinates), where a menu opens after a drop */
+  const pointer = useRef({ x: 0, y: 0 });
   const [opened, setOpened] = useState(false);
 
   // Opens (and re-opens after an auto-layout) at a zoom where the text reads, not at whatever fits.
@@ -172,6 +175,11 @@ export function Canvas() {
       a.toast("error", `Not connected: ${planned.reason}`);
       return;
     }
+    // an input already bound to a reference: merge with it (firstOf) or replace it, as the person says
+    if (planned.merge) {
+      a.setMergeMenu({ x: pointer.current.x, y: pointer.current.y, step: c.target, input: c.targetHandle?.replace(/^in:/, "") ?? "", connection: { source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target, targetHandle: c.targetHandle ?? null } });
+      return;
+    }
     a.apply(planned.label, planned.edit);
   }, [store]);
 
@@ -228,7 +236,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div ref={pane} className={styles.canvas} data-testid="canvas" data-ready={ready ? "true" : "false"} data-node-count={plan.steps.length} onDrop={onDrop} onDragOver={onDragOver}>
+    <div ref={pane} className={styles.canvas} data-testid="canvas" data-ready={ready ? "true" : "false"} data-node-count={plan.steps.length} onDrop={onDrop} onDragOver={onDragOver} onPointerMoveCapture={(e) => { pointer.current = { x: e.clientX, y: e.clientY }; }}>
       {laidOut || layoutDone > 0 || nodes.length === 0 ? (
         <ReactFlow<EditorNode, EditorEdge>
           nodes={nodes}
@@ -268,6 +276,7 @@ export function Canvas() {
         <div className={styles.canvasLoading}>Laying out {plan.steps.length} steps…</div>
       )}
       <DropMenuView />
+      <MergeMenuView />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import type { Catalog } from "@/lib/core/catalog";
 import type { Plan } from "@/lib/core/plan";
 import { downstreamOf, upstreamOf } from "@/lib/core/graph";
 import { isObject } from "@/lib/core/json-schema";
-import { addOrderDependency, checkConnection, connect, sourceSchema, targetSchema, type BindingSource, type Check, type EditResult } from "@/lib/core/plan-edits";
+import { addOrderDependency, canMergeInto, checkConnection, connect, mergeConnect, sourceSchema, targetSchema, type BindingSource, type Check, type EditResult } from "@/lib/core/plan-edits";
 import { isAssignable } from "@/lib/core/type-compat";
 import { printPath } from "@/lib/core/binding-text";
 import { DONE_HANDLE, INPUTS_NODE_ID, WAIT_HANDLE, inHandle, outHandle, planInputHandle, sourceFromHandle, targetFromHandle } from "./handles";
@@ -19,7 +19,15 @@ export interface HandlePair {
   targetHandle?: string | null;
 }
 
-type Planned = { ok: true; label: string; edit: (plan: Plan) => EditResult } | { ok: false; reason: string };
+type Planned =
+  | {
+      ok: true;
+      label: string;
+      edit: (plan: Plan) => EditResult;
+      /** set when the input is already bound to a reference: this connection may merge with it instead of replacing it */
+      merge?: { label: string; edit: (plan: Plan) => EditResult };
+    }
+  | { ok: false; reason: string };
 
 export function planConnection(plan: Plan, catalog: Catalog, c: HandlePair): Planned {
   const order = [c.sourceHandle, c.targetHandle].filter((h) => h === DONE_HANDLE || h === WAIT_HANDLE).length;
@@ -35,7 +43,8 @@ export function planConnection(plan: Plan, catalog: Catalog, c: HandlePair): Pla
   const check = checkConnection(plan, catalog, source, target);
   if (!check.ok) return check;
   const from = source.kind === "input" ? `input ${source.name}` : `${source.step}${printPath(source.path)}`;
-  return { ok: true, label: `Connect ${from} → ${target.step}.${target.input}`, edit: (p) => connect(p, catalog, source, target) };
+  const merge = canMergeInto(plan, source, target) ? { label: `Merge ${from} into ${target.step}.${target.input}`, edit: (p: Plan) => mergeConnect(p, catalog, source, target) } : undefined;
+  return { ok: true, label: `Connect ${from} → ${target.step}.${target.input}`, edit: (p) => connect(p, catalog, source, target), ...(merge ? { merge } : {}) };
 }
 
 export function checkCanvasConnection(plan: Plan, catalog: Catalog, c: HandlePair): Check {

@@ -1,11 +1,12 @@
 "use client";
 /** When a connection is dropped on a step's body and several of its handles fit, the person picks one here. */
-import { useEffect, useRef } from "react";
+import { useCallback, useRef } from "react";
 import { describeType } from "@/lib/core/json-schema";
 import { sourceSchema, targetSchema } from "@/lib/core/plan-edits";
 import { planConnection } from "./connection-rules";
 import { sourceFromHandle, targetFromHandle } from "./handles";
 import { useActions, useEditor } from "./store-context";
+import { useDismiss } from "./use-dismiss";
 import styles from "./editor.module.css";
 
 export function DropMenuView() {
@@ -15,18 +16,8 @@ export function DropMenuView() {
   const { setDropMenu, apply, toast } = useActions();
   const ref = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!menu) return;
-    const close = (e: Event) => {
-      if (e instanceof KeyboardEvent ? e.key === "Escape" : !ref.current?.contains(e.target as Node)) setDropMenu(null);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [menu, setDropMenu]);
+  const close = useCallback(() => setDropMenu(null), [setDropMenu]);
+  useDismiss(ref, menu !== null, close);
 
   if (!menu) return null;
   const pick = (handle: string) => {

@@ -49,6 +49,17 @@ export interface DropMenu {
   handles: readonly string[];
 }
 
+/** A connection dropped on an input that is already bound: merge with what it has, or replace it. */
+export interface MergeMenu {
+  /** where the pointer was, in client coordinates */
+  x: number;
+  y: number;
+  step: string;
+  input: string;
+  /** the connection, as planConnection made it (source and target handles) */
+  connection: { source: string; sourceHandle: string | null; target: string; targetHandle: string | null };
+}
+
 export interface EditOptions {
   /** consecutive edits with the same key are one undo entry (typing into one field) */
   key?: string;
@@ -81,6 +92,7 @@ export interface EditorActions {
   /** the pointer is over a part of the goal (its index) or a step (its id), or left both (null) */
   setCoverageHover(hover: CoverageHover | null): void;
   setDropMenu(menu: DropMenu | null): void;
+  setMergeMenu(menu: MergeMenu | null): void;
   focusOn(stepId: string, input?: string): void;
   toast(kind: Toast["kind"], message: string): void;
   dismissToast(id: number): void;
@@ -113,6 +125,7 @@ export interface EditorState {
   /** what the pointer is over in the goal's coverage view or on the canvas, to light up the other side */
   coverageHover: CoverageHover | null;
   dropMenu: DropMenu | null;
+  mergeMenu: MergeMenu | null;
   focus: Focus | null;
   clipboard: Step[];
   pasteCount: number;
@@ -314,6 +327,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
       setDropMenu(dropMenu) {
         set({ dropMenu });
       },
+      setMergeMenu(mergeMenu) {
+        set({ mergeMenu });
+      },
       focusOn(stepId, input) {
         set((s) => ({ focus: { stepId, input, seq: (s.focus?.seq ?? 0) + 1 }, selectedSteps: [stepId], selectedEdges: [] }));
       },
@@ -357,6 +373,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       connecting: null,
       coverageHover: null,
       dropMenu: null,
+      mergeMenu: null,
       focus: null,
       clipboard: [],
       pasteCount: 0,

@@ -5,7 +5,7 @@ import { UseTemplateForm } from "./use-template-form";
 import styles from "./templates.module.css";
 
 /** One template: what it does, what it needs, its parameters, and the form that uses it. */
-export function TemplateCard({ template: t }: { template: TemplateInfo }) {
+export function TemplateCard({ template: t, llmConfigured = true }: { template: TemplateInfo; llmConfigured?: boolean }) {
   return (
     <article className={`card ${styles.card}`} id={t.id} data-testid="template-card" data-template={t.id}>
       <div className={styles.head}>
@@ -21,6 +21,11 @@ export function TemplateCard({ template: t }: { template: TemplateInfo }) {
         </div>
       </div>
       {t.description ? <p className={styles.desc}>{t.description}</p> : null}
+      {t.usesLlm && !llmConfigured ? (
+        <p className="subtle" data-testid="template-needs-llm">
+          Needs an LLM provider, and none is configured: its plans are refused when they run until one is (set <code>OPENAI_API_KEY</code>).
+        </p>
+      ) : null}
       <div className={styles.chain} aria-label="Actions">{t.actions.join(" → ")}</div>
       <ul className={styles.params} aria-label="Parameters">
         {t.params.map((p) => (

@@ -1,5 +1,6 @@
 /** Plan templates: listing, saving, instantiating. */
 import { z } from "zod";
+import { Coverage } from "../core/coverage";
 import { ValidationIssue } from "../core/issues";
 import { Plan } from "../core/plan";
 import { SavedTemplateParam } from "../templates/from-plan";
@@ -39,6 +40,8 @@ export const InstantiatedTemplate = z.object({
   issues: z.array(ValidationIssue),
   /** plan inputs that still need a value when the plan runs */
   openInputs: z.array(z.string()),
+  /** the steps that call an LLM, each uncovered (`needs_llm`) when no provider is configured: such a plan's runs are refused */
+  coverage: Coverage.optional(),
   /** set when the plan was stored */
   planId: z.string().optional(),
   versionId: z.string().optional(),

@@ -4,7 +4,7 @@ import { topologicalOrder } from "./graph";
 import type { Plan, Step } from "./plan";
 import { catalog } from "../../tests/support/core-fixtures";
 import {
-  addOrderDependency, addPlanInput, addStep, autoConnect, checkConnection, connect, createStep, moveStep, pasteSteps,
+  addOrderDependency, addPlanInput, addStep, autoConnect, canMergeInto, checkConnection, connect, createStep, mergeConnect, moveStep, pasteSteps,
   promoteToPlanInput, removeOrderDependency, removePlanInput, removeStep, removeSteps, renamePlanInput, renameStep,
   runOrder, setBinding, uniqueStepId, updateStep,
 } from "./plan-edits";
@@ -150,6 +150,19 @@ describe("connections", () => {
     const q = must(connect(p, catalog, { kind: "step", step: "load", path: ["table"] }, { step: "sum", input: "table" }));
     expect(q.steps[1]).toEqual({ id: "sum", action: "sum_column", inputs: { column: lit("x"), table: ref("load", "table") } });
     expect(setBinding(q, "sum", "table", undefined).steps[1].inputs).toEqual({ column: lit("x") });
+  });
+  it("mergeConnect makes a bound input a merge (firstOf) of what it had and the new source, with the same checks", () => {
+    const p = plan([...chain.steps, { id: "load2", action: "load_csv", inputs: { path: lit("other.csv") } }], { outputs: chain.outputs });
+    const target = { step: "sum", input: "table" };
+    const second = { kind: "step" as const, step: "load2", path: ["table"] };
+    expect(canMergeInto(p, second, target)).toBe(true);
+    expect(canMergeInto(p, { kind: "step", step: "load", path: ["table"] }, target)).toBe(false);
+    expect(canMergeInto(p, second, { step: "sum", input: "column" })).toBe(false);
+    const q = must(mergeConnect(p, catalog, second, target));
+    expect(q.steps[1].inputs.table).toEqual({ kind: "firstOf", of: [ref("load", "table"), ref("load2", "table")] });
+    expect(validatePlan(q, catalog).valid).toBe(true);
+    expect(mergeConnect(q, catalog, second, target)).toMatchObject({ ok: false });
+    expect(mergeConnect(p, catalog, { kind: "step", step: "load2", path: ["rowCount"] }, target)).toMatchObject({ ok: false, reason: expect.stringContaining('"table" needs') });
   });
   it("autoConnect binds required inputs to the first fitting output field", () => {
     const p = plan([chain.steps[0], { id: "sum", action: "sum_column", inputs: {} }]);

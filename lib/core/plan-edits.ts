@@ -7,7 +7,7 @@
 import type { CatalogView } from "./catalog";
 import { downstreamOf, upstreamOf } from "./graph";
 import { describeType, isAnySchema, isObject, type JsonSchema } from "./json-schema";
-import { PlanInputName, STEP_ID_PATTERN, dataDependenciesOf, dependenciesOf, type Binding, type Plan, type PlanInput, type Step, type PathSegment } from "./plan";
+import { MAX_FIRST_OF, PlanInputName, STEP_ID_PATTERN, dataDependenciesOf, dependenciesOf, type Binding, type SingleBinding, type Plan, type PlanInput, type Step, type PathSegment } from "./plan";
 import { printPath } from "./binding-text";
 import { isAssignable, schemaAtPath } from "./type-compat";
 import { mapConditionOperands } from "./condition";
@@ -290,8 +290,39 @@ export function checkConnection(plan: Plan, catalog: CatalogView, source: Bindin
 export function connect(plan: Plan, catalog: CatalogView, source: BindingSource, target: BindingTarget): EditResult {
   const c = checkConnection(plan, catalog, source, target);
   if (!c.ok) return c;
-  const binding: Binding = source.kind === "input" ? { kind: "input", name: source.name } : source.path?.length ? { kind: "step", step: source.step, path: source.path } : { kind: "step", step: source.step };
-  return ok(setBinding(plan, target.step, target.input, binding));
+  return ok(setBinding(plan, target.step, target.input, bindingOf(source)));
+}
+
+/** The binding a connection from `source` makes. */
+function bindingOf(source: BindingSource): SingleBinding {
+  return source.kind === "input" ? { kind: "input", name: source.name } : source.path?.length ? { kind: "step", step: source.step, path: source.path } : { kind: "step", step: source.step };
+}
+
+/**
+ * Whether connecting `source` to `target` could merge with what the input is bound to: it is
+ * bound to a reference or a merge (not a literal, not nothing), and not already to this source.
+ */
+export function canMergeInto(plan: Plan, source: BindingSource, target: BindingTarget): boolean {
+  const current = plan.steps.find((s) => s.id === target.step)?.inputs[target.input];
+  if (!current || current.kind === "literal") return false;
+  const added = JSON.stringify(bindingOf(source));
+  const branches = current.kind === "firstOf" ? current.of : [current];
+  return !branches.some((b) => JSON.stringify(b) === added);
+}
+
+/**
+ * Connects `source` to an input already bound to a reference as one more branch of a merge:
+ * the input becomes `firstOf` [what it had…, source], the first that produces a value at run
+ * time. The same checks as `connect` (types, cycles); at most MAX_FIRST_OF branches.
+ */
+export function mergeConnect(plan: Plan, catalog: CatalogView, source: BindingSource, target: BindingTarget): EditResult {
+  const c = checkConnection(plan, catalog, source, target);
+  if (!c.ok) return c;
+  if (!canMergeInto(plan, source, target)) return { ok: false, reason: `${target.step}.${target.input} is not bound to another step's output or a plan input, so there is nothing to merge with.` };
+  const current = plan.steps.find((s) => s.id === target.step)!.inputs[target.input] as Exclude<Binding, { kind: "literal" }>;
+  const branches = current.kind === "firstOf" ? current.of : [current];
+  if (branches.length >= MAX_FIRST_OF) return { ok: false, reason: `A merge takes at most ${MAX_FIRST_OF} branches.` };
+  return ok(setBinding(plan, target.step, target.input, { kind: "firstOf", of: [...branches, bindingOf(source)] }));
 }
 
 /**

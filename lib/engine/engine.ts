@@ -82,7 +82,7 @@ export interface QueueMode {
   reconcile(): Promise<string[]>;
 }
 
-const ENGINE_STATUS = { not_found: 404, invalid_plan: 422, invalid_inputs: 422, conflict: 409, invalid_request: 400 } as const;
+const ENGINE_STATUS = { not_found: 404, invalid_plan: 422, invalid_inputs: 422, llm_not_configured: 422, conflict: 409, invalid_request: 400 } as const;
 
 export class EngineError extends TrellisError {
   static override readonly kind: string = "EngineError";
@@ -168,6 +168,7 @@ export class Engine {
     const options = parsedOptions.data;
     const plan = version.plan;
     this.checkPlan(plan, options.maxSteps, version.id);
+    this.checkLlm(plan);
     if (options.replan?.onFailure && (!this.o.replan || (this.o.queue && !options.dryRun))) {
       throw new EngineError("invalid_request", this.o.replan ? "The replan option is not available in queue mode (TRELLIS_REDIS_URL) yet: run it on a Trellis without a queue." : "This Trellis cannot re-plan runs (no planner is configured for it).");
     }
@@ -269,6 +270,7 @@ export class Engine {
     if (!version) throw new EngineError("not_found", `plan version ${versionId} does not exist`);
     if (version.planId !== old.run.planId) throw new EngineError("invalid_request", `plan version ${versionId} belongs to another plan`);
     this.checkPlan(version.plan, old.run.options.maxSteps, version.id);
+    this.checkLlm(version.plan);
     const inputs = this.checkInputs(version.plan, options.inputs ?? old.run.inputs);
     const sameInputs = canonicalJson(inputs) === canonicalJson(old.run.inputs);
     // The same version has the same steps: only another version's need comparing.
@@ -507,6 +509,22 @@ export class Engine {
     }
     const errors = check.issues.filter((i) => i.severity === "error");
     throw new EngineError("invalid_plan", `the plan has ${errors.length} error${errors.length === 1 ? "" : "s"} and cannot run: ${errors[0].message}`, errors satisfies ValidationIssue[]);
+  }
+
+  /**
+   * A plan with LLM steps cannot run without a provider: it is refused before it starts, with
+   * the steps named, rather than failing at its first LLM step after the others ran.
+   */
+  private checkLlm(plan: Plan) {
+    if (this.o.llm) return;
+    const steps = plan.steps.filter((s) => this.o.registry.catalog.get(s.action)?.usesLlm === true).map((s) => ({ stepId: s.id, action: s.action }));
+    if (!steps.length) return;
+    const named = steps.slice(0, 5).map((s) => `${s.stepId} (${s.action})`).join(", ") + (steps.length > 5 ? ` and ${steps.length - 5} more` : "");
+    throw new EngineError(
+      "llm_not_configured",
+      `this plan needs an LLM and no LLM provider is configured: ${steps.length === 1 ? "step" : "steps"} ${named}. Set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server) and start Trellis again.`,
+      { steps },
+    );
   }
 
   private checkInputs(plan: Plan, given: Record<string, unknown>): Record<string, unknown> {

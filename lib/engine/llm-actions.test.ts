@@ -1,7 +1,7 @@
 /**
  * LLM-backed actions run by the engine against a real local OpenAI-compatible server:
  * the step gets the provider, its token usage is recorded on the step and the run, and
- * with no provider the step fails with a clear error instead of a made-up answer.
+ * with no provider the run is refused before it starts, naming the steps that need one.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OpenAiProvider } from "../llm/openai-provider";
@@ -43,11 +43,12 @@ describe("LLM-backed actions in a run", () => {
     }
   });
 
-  it("fails clearly with no provider configured", async () => {
+  it("is refused up front with no provider configured, naming the LLM steps", async () => {
     const h = makeHarness(db, llmTextActions());
-    const done = await h.engine.run({ planVersionId: await h.savePlan(plan) });
-    expect(done.run.status).toBe("failed");
-    expect(done.steps[0].failure).toMatchObject({ code: "action_error", actionCode: "llm_not_configured" });
-    expect(done.steps[0].failure!.message).toMatch(/OPENAI_API_KEY/);
+    const versionId = await h.savePlan(plan);
+    const refused = await h.engine.start({ planVersionId: versionId }).then(() => undefined, (err: unknown) => err);
+    expect(refused).toMatchObject({ code: "llm_not_configured", status: 422, details: { steps: [{ stepId: "sum", action: "text.summarize" }] } });
+    expect((refused as Error).message).toMatch(/sum \(text\.summarize\).*OPENAI_API_KEY/);
+    expect(await db.prisma.run.count({ where: { planVersionId: versionId } })).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ import { extractJson } from "../llm/extract-json";
 import { buildPlanPrompt, buildRepairPrompt, type PreviousAttempt, type PromptInput } from "./prompt";
 import type { PlanningLog } from "./planning-log";
 import { repairPlan, type Repair } from "./repair/repair-plan";
-import { readAnswer, wireToPlan, wirePlanJsonSchema, type WireCoverage } from "./wire-plan";
+import { readAnswer, wireConditionIssues, wireToPlan, wirePlanJsonSchema, type WireCoverage } from "./wire-plan";
 
 export interface LlmPlanningInput {
   llm: LlmClient;
@@ -54,7 +54,7 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
   const schema = wirePlanJsonSchema(input.actions.map((a) => a.id));
   const promptInput: PromptInput = { ...input.prompt, actions: input.actions };
   let previous: PreviousAttempt | undefined;
-  let best: { plan: Plan; issues: ValidationIssue[]; errors: number; repairs: Repair[]; coverage: WireCoverage[] } | undefined;
+  let best: { plan: Plan; issues: ValidationIssue[]; errors: number; repairs: Repair[]; coverage: WireCoverage[]; unreadable: ValidationIssue[] } | undefined;
   let lastError: string | undefined;
   let attempt = 0;
 
@@ -113,20 +113,23 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
       continue;
     }
     const plan = wireToPlan(read.wire, { goal: input.prompt.goal, flows: input.flows, catalog: input.catalog, given: input.given });
+    // a condition that does not parse: the parser's own words, for the model to fix it (the plan holds a stand-in that does not validate)
+    const unreadable = wireConditionIssues(read.wire);
     const checked = validatePlan(plan, input.catalog, { maxSteps: input.maxSteps });
-    log.emit("planning.validation", { attempt, ...counts(checked.issues), stage: "answer" });
+    log.emit("planning.validation", { attempt, ...counts([...unreadable, ...checked.issues]), stage: "answer" });
 
     // Before the last attempt, missing values go back to the model (it may find them in the
     // goal); on the last one, or when partial plans are fine, they become plan inputs.
     const repaired = repairPlan(plan, input.catalog, { lossy: last, planInputs: last || input.allowPartial, maxSteps: input.maxSteps });
+    const issues = [...unreadable, ...repaired.issues];
     if (repaired.repairs.length) {
       log.emit("planning.repair", { attempt, repairs: repaired.repairs.map((r) => r.message) });
-      log.emit("planning.validation", { attempt, ...counts(repaired.issues), stage: "repaired" });
+      log.emit("planning.validation", { attempt, ...counts(issues), stage: "repaired" });
     }
-    const errors = repaired.issues.filter((i) => i.severity === "error").length;
-    if (!best || errors <= best.errors) best = { plan: repaired.plan, issues: repaired.issues, errors, repairs: repaired.repairs, coverage: read.wire.coverage };
+    const errors = issues.filter((i) => i.severity === "error").length;
+    if (!best || errors <= best.errors) best = { plan: repaired.plan, issues, errors, repairs: repaired.repairs, coverage: read.wire.coverage, unreadable };
     if (errors === 0) break;
-    previous = { plan: repaired.plan, issues: repaired.issues, repairs: repaired.repairs };
+    previous = { plan: repaired.plan, issues, repairs: repaired.repairs };
   }
 
   // Out of attempts with errors left: one last lossy repair of the best plan, without the model.
@@ -135,7 +138,8 @@ export async function planWithLlm(input: LlmPlanningInput): Promise<LlmPlanningO
     if (final.repairs.length) {
       log.emit("planning.repair", { attempt, repairs: final.repairs.map((r) => r.message) });
       log.emit("planning.validation", { attempt, ...counts(final.issues), stage: "repaired" });
-      best = { plan: final.plan, issues: final.issues, errors: final.issues.filter((i) => i.severity === "error").length, repairs: [...best.repairs, ...final.repairs], coverage: best.coverage };
+      const issues = [...best.unreadable, ...final.issues];
+      best = { plan: final.plan, issues, errors: issues.filter((i) => i.severity === "error").length, repairs: [...best.repairs, ...final.repairs], coverage: best.coverage, unreadable: best.unreadable };
     }
   }
   return outcome({});

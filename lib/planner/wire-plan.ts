@@ -2,16 +2,20 @@
  * The plan as the LLM writes it. Strict structured output needs every property required and
  * no open objects, so the wire form differs from the Plan IR in three ways: step inputs are a
  * list of {name, value}; each value is text, either a reference in the text form
- * (`${steps.load.output.table}`, `${inputs.region}`) or a JSON literal (a plain string may be
- * written bare); and plan inputs carry no schema (their type is taken from where they are used).
+ * (`${steps.load.output.table}`, `${inputs.region}`), a merge (`{"firstOf": [...]}`) or a JSON
+ * literal (a plain string may be written bare); a step's condition is its text form (`when`, ""
+ * for none); and plan inputs carry no schema (their type is taken from where they are used).
  * `wirePlanJsonSchema` derives the JSON Schema sent to the provider from the zod schema, with
  * `action` narrowed to the offered action ids. `readAnswer` also accepts the near misses real
  * models send (a Plan IR, a TaskBench-style task list) so nothing usable is thrown away.
  */
 import { z } from "zod";
 import { parseBindingText, printBinding } from "../core/binding-text";
+import { Condition } from "../core/condition";
+import { parseCondition, printCondition } from "../core/condition-text";
 import type { CatalogView } from "../core/catalog";
 import { checkValue } from "../core/check-value";
+import type { ValidationIssue } from "../core/issues";
 import { isAnySchema, isObject, type JsonSchema } from "../core/json-schema";
 import type { Binding, Plan, PlanInput, Step } from "../core/plan";
 
@@ -27,8 +31,11 @@ export const WireStep = z.object({
   label: z.string().describe("what the step does, in a few words"),
   inputs: z.array(WireValue),
   after: z.array(z.string()).describe("ids of steps that must finish first although no data flows from them; usually empty"),
+  when: z.string().default("").describe('"" to always run, or a condition such as ${steps.classify.output.label} == "sql": the step runs only when it holds'),
 });
 export type WireStep = z.infer<typeof WireStep>;
+/** A wire step as a model may send it (`when` may be left out). */
+export type WireStepAnswer = z.input<typeof WireStep>;
 
 export const WirePlanInput = z.object({
   name: z.string().describe("an identifier, e.g. region"),
@@ -78,6 +85,7 @@ export function readAnswer(value: unknown, catalog: CatalogView): AnswerRead {
       label: typeof s.label === "string" ? s.label : "",
       inputs: looseInputs(s.inputs ?? s.arguments ?? s.args),
       after: Array.isArray(s.after) ? s.after.filter((a): a is string => typeof a === "string") : [],
+      when: looseWhen(s.when),
     }));
     const inputs = Array.isArray(v.inputs)
       ? v.inputs.filter(isObject).filter((i) => typeof i.name === "string").map((i) => ({ name: String(i.name), description: typeof i.description === "string" ? i.description : "" }))
@@ -87,6 +95,13 @@ export function readAnswer(value: unknown, catalog: CatalogView): AnswerRead {
   if (isObject(v) && Array.isArray(v.task_nodes)) return { ok: true, wire: fromTaskList(v.task_nodes, catalog), style: "task-list" };
   const issues = strict.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ");
   return { ok: false, error: `the answer is JSON but not a plan (${issues})` };
+}
+
+/** A condition in text form, or the IR's object form printed; anything else is none. */
+function looseWhen(raw: unknown): string {
+  if (typeof raw === "string") return raw;
+  const parsed = Condition.safeParse(raw);
+  return parsed.success ? printCondition(parsed.data) : "";
 }
 
 /** Coverage claims in any near-miss shape; what cannot be read is left out (and so not claimed). */
@@ -133,7 +148,7 @@ function fromTaskList(nodes: unknown[], catalog: CatalogView): WirePlan {
       if (isObject(a) && typeof a.name === "string" && "value" in a) return { name: a.name, value: nodeRefs(valueText(a.value)) };
       return { name: names[i] ?? `arg_${i + 1}`, value: nodeRefs(valueText(a)) };
     });
-    return { id: `n${k}`, action: spec?.id ?? task, label: "", inputs, after: [] };
+    return { id: `n${k}`, action: spec?.id ?? task, label: "", inputs, after: [], when: "" };
   });
   return { inputs: [], steps, outputs: [], coverage: [] };
 }
@@ -153,7 +168,7 @@ export interface WireContext {
 }
 
 /** The Plan IR for a wire plan: values decoded against the inputs they feed, plan input types from their uses. */
-export function wireToPlan(wire: Pick<WirePlan, "inputs" | "steps" | "outputs">, context: WireContext): Plan {
+export function wireToPlan(wire: Pick<WirePlan, "inputs" | "outputs"> & { steps: readonly WireStepAnswer[] }, context: WireContext): Plan {
   const usage = new Map<string, JsonSchema>();
   const steps: Step[] = wire.steps.map((ws) => {
     const spec = context.catalog.get(ws.action);
@@ -166,6 +181,11 @@ export function wireToPlan(wire: Pick<WirePlan, "inputs" | "steps" | "outputs">,
     }
     const step: Step = { id: ws.id, action: ws.action, inputs };
     if (ws.label.trim()) step.label = ws.label.trim();
+    const when = ws.when?.trim() ? parseCondition(ws.when) : undefined;
+    if (when?.ok) step.when = when.condition;
+    // Unreadable, it stays a condition that cannot validate (text compared with a boolean), never
+    // none: the step must not run always because its condition was dropped.
+    else if (when) step.when = { op: "==", left: { kind: "literal", value: `unreadable condition: ${ws.when!.trim().slice(0, 500)}` }, right: { kind: "literal", value: true } };
     const after = ws.after.filter((a) => a && a !== ws.id);
     if (after.length) step.after = [...new Set(after)];
     return step;
@@ -203,6 +223,11 @@ export function decodeValue(text: string, target: unknown): Binding {
   } catch {
     parsed = undefined;
   }
+  // a merge written as JSON text: {"firstOf": ["${steps.a.output.x}", "${steps.b.output.x}"]}
+  if (parsed && isObject(parsed.value) && "firstOf" in parsed.value) {
+    const merge = parseBindingText(parsed.value);
+    if (merge.ok && merge.binding.kind === "firstOf") return merge.binding;
+  }
   if (target === undefined || isAnySchema(target)) return { kind: "literal", value: parsed && typeof parsed.value !== "string" ? parsed.value : parsed?.value ?? text };
   if (parsed && checkValue(parsed.value, target).length === 0) return { kind: "literal", value: parsed.value };
   if (checkValue(text, target).length === 0) return { kind: "literal", value: text };
@@ -213,12 +238,35 @@ export function decodeValue(text: string, target: unknown): Binding {
 export function planToWire(plan: Plan): WirePlan {
   const text = (b: Binding): string => {
     const printed = printBinding(b);
+    if (b.kind === "firstOf") return JSON.stringify(printed);
     return b.kind === "literal" ? (typeof printed === "string" ? printed : JSON.stringify(printed ?? null)) : String(printed);
   };
   return {
     inputs: plan.inputs.map((i) => ({ name: i.name, description: i.description ?? "" })),
-    steps: plan.steps.map((s) => ({ id: s.id, action: s.action, label: s.label ?? "", inputs: Object.entries(s.inputs).map(([name, b]) => ({ name, value: text(b) })), after: s.after ?? [] })),
+    steps: plan.steps.map((s) => ({ id: s.id, action: s.action, label: s.label ?? "", inputs: Object.entries(s.inputs).map(([name, b]) => ({ name, value: text(b) })), after: s.after ?? [], when: s.when ? printCondition(s.when) : "" })),
     outputs: Object.entries(plan.outputs).map(([name, b]) => ({ name, value: text(b) })),
     coverage: [],
   };
+}
+
+/**
+ * The conditions of a wire plan that do not parse, as validation issues with the parser's
+ * words, sent back to the model to fix. (wireToPlan keeps each as a stand-in condition that does
+ * not validate, so a plan that still has one cannot run its step unconditionally.)
+ */
+export function wireConditionIssues(wire: { steps: readonly WireStepAnswer[] }): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const ws of wire.steps) {
+    if (!ws.when?.trim()) continue;
+    const parsed = parseCondition(ws.when);
+    if (parsed.ok) continue;
+    out.push({
+      code: "invalid_condition",
+      severity: "error",
+      stepId: ws.id,
+      message: `The condition "${ws.when.length > 200 ? `${ws.when.slice(0, 199)}…` : ws.when}" of step ${ws.id} cannot be read: ${parsed.error}.`,
+      hint: 'Write it as ${steps.ID.output.FIELD} == "value", with ==, !=, <, <=, >, >=, in [..], exists, and, or, not and parentheses, or "" to always run the step.',
+    });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WirePlan, WireAnswer } from "../planner/wire-plan";
+import type { WireAnswer, WireStepAnswer } from "../planner/wire-plan";
 import { getVersion } from "../store/plans";
 import { reply, startOpenAiServer, type OpenAiTestServer, type Reply } from "../../tests/support/openai-server/server";
 import { planAndSave } from "./planning";
@@ -17,8 +17,8 @@ let server: OpenAiTestServer;
 /** what the LLM answers next */
 let answer: Reply;
 
-const read: WirePlan["steps"][number] = { id: "read", action: "files.read", label: "Read the file", inputs: [{ name: "path", value: "notes.txt" }], after: [] };
-const summary: WirePlan["steps"][number] = { id: "sum", action: "text.summarize", label: "Summarize", inputs: [{ name: "text", value: "${steps.read.output.text}" }], after: [] };
+const read: WireStepAnswer = { id: "read", action: "files.read", label: "Read the file", inputs: [{ name: "path", value: "notes.txt" }], after: [] };
+const summary: WireStepAnswer = { id: "sum", action: "text.summarize", label: "Summarize", inputs: [{ name: "text", value: "${steps.read.output.text}" }], after: [] };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "trellis-planning-"));

@@ -7,7 +7,7 @@ import type { InstantiateTemplateBody, InstantiatedTemplate, SaveTemplateBody, T
 import { Plan, validatePlan } from "../core";
 import { getPlan, getVersion } from "../store/plans";
 import { classifyStorageError } from "../store/errors";
-import { TEMPLATE_ID_PATTERN, describeTemplate, instantiateTemplate, templateFromPlan, templateRegistry, type ParamProblem, type Template } from "../templates";
+import { TEMPLATE_ID_PATTERN, describeTemplate, instantiateTemplate, llmStepsCoverage, templateFromPlan, templateRegistry, type ParamProblem, type Template } from "../templates";
 import { deleteSavedTemplate, getSavedTemplate, insertSavedTemplate, listSavedTemplates, takenTemplateIds } from "../templates/saved-templates";
 import { RequestError, badRequest, conflict, notFound } from "./errors";
 import { serverLog } from "./log";
@@ -34,6 +34,11 @@ export async function listTemplates(): Promise<TemplateList> {
   return { templates: [...templateRegistry.list(), ...saved].map((tpl) => describeTemplate(tpl, t.catalog)) };
 }
 
+/** Whether an LLM provider is configured: without one, templates with LLM steps make plans that cannot run. */
+export async function llmConfigured(): Promise<boolean> {
+  return (await getTrellis()).llm !== undefined;
+}
+
 export async function templateDetail(id: string): Promise<TemplateDetail> {
   const t = await getTrellis();
   return { template: describeTemplate(await findTemplate(id), t.catalog) };
@@ -52,7 +57,8 @@ export async function instantiate(id: string, body: InstantiateTemplateBody): Pr
   if (!made.ok) throw paramError(id, made.problems);
   const t = await getTrellis();
   const { issues, valid } = validatePlan(made.plan, t.catalog);
-  const out: InstantiatedTemplate = { template: { id: template.id, name: template.name }, plan: made.plan, valid, issues, openInputs: made.openInputs };
+  const coverage = llmStepsCoverage(made.plan, t.catalog, t.llm !== undefined);
+  const out: InstantiatedTemplate = { template: { id: template.id, name: template.name }, plan: made.plan, valid, issues, openInputs: made.openInputs, ...(coverage ? { coverage } : {}) };
   if (!body.save) return out;
   const saved = await savePlan(made.plan, { source: "template", note: body.note ?? `From the template "${template.name}"` });
   return { ...out, planId: saved.planId, versionId: saved.id, url: `/plans/${saved.planId}` };

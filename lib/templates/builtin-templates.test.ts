@@ -18,7 +18,7 @@ function exampleValues(params: (typeof builtinTemplates)[number]["params"]): Rec
 describe("built-in templates", () => {
   it("are registered with unique ids", () => {
     expect(templateRegistry.list().map((t) => t.id)).toEqual(builtinTemplates.map((t) => t.id));
-    expect(builtinTemplates.map((t) => t.id)).toEqual(["csv-report", "sql-answer", "web-digest", "web-links"]);
+    expect(builtinTemplates.map((t) => t.id)).toEqual(["csv-report", "sql-answer", "sql-or-general", "web-digest", "web-links"]);
   });
 
   for (const t of builtinTemplates) {
@@ -56,6 +56,8 @@ describe("built-in templates", () => {
     expect(info["csv-report"]).toMatchObject({ usesLlm: false, needsApproval: false, writes: true });
     expect(info["sql-answer"]).toMatchObject({ usesLlm: true, needsApproval: true, writes: false });
     expect(info["sql-answer"].actions).toEqual(["sql.generate", "sql.query_generated", "data.to_markdown"]);
+    expect(info["sql-or-general"]).toMatchObject({ usesLlm: true, needsApproval: true, writes: false });
+    expect(info["sql-or-general"].actions).toEqual(["text.classify", "sql.list_tables", "sql.pick_tables", "sql.trim_schema", "sql.draft_query", "sql.ensure_read_only", "sql.query", "data.to_markdown", "text.answer"]);
     expect(info["web-digest"]).toMatchObject({ usesLlm: true, needsApproval: false });
     expect(info["web-links"]).toMatchObject({ usesLlm: false });
   });

@@ -24,6 +24,17 @@ describe("trellis templates", { timeout: 120_000 }, () => {
     expect(doc.templates.map((t) => t.id)).toEqual(expect.arrayContaining(["csv-report", "sql-answer", "web-digest", "web-links"]));
   });
 
+  it("says which steps of the SQL-or-general template need an LLM, and --execute is refused before it runs without one (exit 2)", async () => {
+    const list = await run(["templates"]);
+    expect(list.stdout).toMatch(/sql-or-general\s+Answer a question: SQL or general\s+question, max_rows\s+LLM, approval/);
+    const made = await run(["templates", "use", "sql-or-general", "--param", "question=How many orders were shipped to Germany?", "--no-save"]);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain("Needs an LLM, and none is configured (set OPENAI_API_KEY): classify (Classify the question); pick (Pick the tables it needs)");
+    const refused = await run(["templates", "use", "sql-or-general", "--param", "question=How many orders were shipped to Germany?", "--execute"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/this plan needs an LLM and no LLM provider is configured: steps classify \(text\.classify\), pick \(sql\.pick_tables\)/);
+  });
+
   it("shows a template's typed parameters and the plan its defaults make", async () => {
     const r = await run(["templates", "show", "csv-report"]);
     expect(r.code).toBe(0);

@@ -10,12 +10,12 @@ import { checkSql } from "./check";
 import { getSampleShopDb } from "./sample-shop";
 import { schemaForPrompt } from "./schema-prompt";
 
-const Answer = z.object({
+export const SqlAnswer = z.object({
   sql: z.string().min(1).describe("one PostgreSQL query, no trailing semicolon"),
   explanation: z.string().describe("one or two sentences on how the query answers the question"),
 });
 
-const SYSTEM = [
+export const SQL_WRITER_SYSTEM = [
   "You translate questions into one PostgreSQL query over the database schema given.",
   "Rules: a single read-only statement (SELECT or WITH … SELECT, not WITH RECURSIVE), no semicolon, no comments.",
   "Use only the tables and columns listed; qualify columns with table aliases when joining.",
@@ -24,7 +24,7 @@ const SYSTEM = [
   'Answer with JSON only: {"sql": "...", "explanation": "..."}.',
 ].join("\n");
 
-function prompt(schema: string, question: string, previous?: { sql: string; error: string }): string {
+export function sqlWriterPrompt(schema: string, question: string, previous?: { sql: string; error: string }): string {
   const parts = [`Schema:\n${schema}`, `Question: ${question}`];
   if (previous) {
     parts.push(`Your previous query failed to check:\n${previous.sql}\nError: ${previous.error}\nWrite a corrected query.`);
@@ -36,12 +36,12 @@ async function generate(question: string, ctx: ActionContext) {
   requireLlm(ctx); // fail before touching the database when no provider is configured
   const db = await getSampleShopDb();
   const schema = await schemaForPrompt(db);
-  let answer = await completeJson(ctx, { system: SYSTEM, prompt: prompt(schema, question), name: "sql_query", answer: Answer });
+  let answer = await completeJson(ctx, { system: SQL_WRITER_SYSTEM, prompt: sqlWriterPrompt(schema, question), name: "sql_query", answer: SqlAnswer });
   let check = await checkSql(answer.sql);
   if (!check.ok) {
     ctx.log("warn", "generated SQL did not check, asking for a fix", { sql: answer.sql, error: check.error });
     const previous = { sql: answer.sql, error: check.error ?? "invalid" };
-    answer = await completeJson(ctx, { system: SYSTEM, prompt: prompt(schema, question, previous), name: "sql_query", answer: Answer });
+    answer = await completeJson(ctx, { system: SQL_WRITER_SYSTEM, prompt: sqlWriterPrompt(schema, question, previous), name: "sql_query", answer: SqlAnswer });
     check = await checkSql(answer.sql);
   }
   if (!check.ok) {

@@ -31,6 +31,19 @@ async function buildSchemaText(db: PGlite): Promise<string> {
   return blocks.join("\n\n");
 }
 
+/** The schema of some tables only, each named once, in the order given (names resolved as describeTable does). */
+export async function schemaForTables(db: PGlite, names: readonly string[]): Promise<{ schema: string; tables: string[] }> {
+  const blocks: string[] = [];
+  const tables: string[] = [];
+  for (const name of names) {
+    const info = await describeTable(db, name);
+    if (tables.includes(info.table)) continue;
+    tables.push(info.table);
+    blocks.push(await tableBlock(db, info));
+  }
+  return { schema: blocks.join("\n\n"), tables };
+}
+
 async function tableBlock(db: PGlite, info: TableInfo): Promise<string> {
   const lines = [`TABLE ${info.table} (${info.rowCount} rows)${info.comment ? ` -- ${info.comment}` : ""}`];
   for (const c of info.columns) {

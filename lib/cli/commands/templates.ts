@@ -78,6 +78,10 @@ async function instantiateCommand(ctx: Context, argv: string[]): Promise<number>
     out.line(c.bold(`Issues (${issueCounts(made.issues)})`));
     for (const l of issueLines(made.issues, c)) out.line(l);
   }
+  const needsLlm = (made.coverage?.parts ?? []).filter((p) => p.uncovered?.reason === "needs_llm");
+  if (needsLlm.length) {
+    out.line(c.yellow(`Needs an LLM, and none is configured (set OPENAI_API_KEY): ${needsLlm.map((p) => `${p.steps.join(", ")} (${p.text})`).join("; ")}. Runs of this plan are refused until one is.`));
+  }
   const file = values.save ? await savePlanFile(ctx, values.save, made.plan) : undefined;
   const json: Record<string, unknown> = { ...made, ...(file ? { file } : {}) };
   out.line();

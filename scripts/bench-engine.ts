@@ -9,7 +9,8 @@
  *     this process (workers included), so it holds on a busy machine where wall time does not.
  *   engine.scale: no-op chains of 1,000 and 10,000 steps on an in-memory store, the engine's
  *     own cost per step (target: 10,000 steps at most 1.5x the per-step cost of 1,000)
- *   engine.retry: retrying a 10,000-step chain whose last step failed, in-memory store (target <= 200 ms)
+ *   engine.retry: retrying a 10,000-step chain whose last step failed, in-memory store, after a
+ *     warm-up retry of 200 steps; the median of five retries (target <= 200 ms)
  * The first three persist every event, on the embedded database, and on PostgreSQL too when
  * DATABASE_URL is set. `--only scale,retry` runs only the named groups (parallel, overhead,
  * isolation, scale, retry).
@@ -132,6 +133,8 @@ async function benchScale() {
 }
 
 /** Retrying a failed 10,000-step chain: everything but its last step is reused. */
+const RETRY_SAMPLES = 5;
+
 async function benchRetry() {
   const steps = 10_000;
   const h = makeMemoryHarness(testActions(newProbe()));
@@ -147,13 +150,20 @@ async function benchRetry() {
   const plan = failingChain(steps);
   const failed = await h.engine.run({ planVersionId: h.savePlan(plan) });
   if (failed.run.status !== "failed") throw new Error(`retry bench: the first run ${failed.run.status}`);
-  const c = process.cpuUsage(), t = performance.now();
-  const id = await h.engine.retry(failed.run.id);
-  const ms = performance.now() - t, cpu = cpuMs(c);
-  const again = await h.engine.wait(id);
-  const reused = again.steps.filter((s) => s.reusedFromRunId).length;
-  if (reused !== steps - 1) throw new Error(`retry bench: ${reused} steps reused, not ${steps - 1}`);
-  print({ bench: "engine.retry", steps, ms: round(ms), cpu_ms: cpu, reused });
+  // The failed run is retried five times (each retry is a new run); the row gives the median.
+  const times: { ms: number; cpu: number }[] = [];
+  let reused = 0;
+  for (let i = 0; i < RETRY_SAMPLES; i++) {
+    const c = process.cpuUsage(), t = performance.now();
+    const id = await h.engine.retry(failed.run.id);
+    times.push({ ms: performance.now() - t, cpu: cpuMs(c) });
+    const again = await h.engine.wait(id);
+    reused = again.steps.filter((s) => s.reusedFromRunId).length;
+    if (reused !== steps - 1) throw new Error(`retry bench: ${reused} steps reused, not ${steps - 1}`);
+  }
+  const byMs = [...times].sort((a, b) => a.ms - b.ms);
+  const median = byMs[Math.floor(byMs.length / 2)];
+  print({ bench: "engine.retry", steps, ms: round(median.ms), cpu_ms: median.cpu, min_ms: round(byMs[0].ms), max_ms: round(byMs[byMs.length - 1].ms), samples: times.length, reused });
   await h.engine.close();
 }
 

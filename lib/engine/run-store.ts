@@ -149,10 +149,12 @@ export function stepRecordOf(stepId: string, idempotencyKey: string, s: StepFiel
 }
 
 /** The rows of a new run: its first events folded from nothing. What createRun writes and a load then reads. */
-export function newRunRecords(input: NewRun, events: readonly RunEvent[], createdAt: Date): { run: RunRecord; steps: StepRecord[] } {
+export function newRunRecords(input: NewRun, events: readonly RunEvent[], createdAt: Date): { run: RunRecord; steps: StepRecord[]; state: RunState } {
   const state = foldRunEvents(emptyRunState(input.run.id, input.steps.map((s) => s.stepId)), events);
   return {
     run: { ...input.run, retryOfId: input.run.retryOfId ?? null, parentRunId: input.run.parentRunId ?? null, parentStepId: input.run.parentStepId ?? null, status: state.status, outputs: state.outputs ?? null, failure: state.failure ?? null, usage: state.usage ?? null, rejected: state.rejected ?? false, partial: state.partial ?? false, lastSeq: state.lastSeq, createdAt, startedAt: date(state.startedAt), finishedAt: date(state.finishedAt) },
     steps: input.steps.map((s) => stepRecordOf(s.stepId, s.idempotencyKey, state.steps[s.stepId])),
+    /** the fold the records come from (a store that keeps state, not rows, keeps this) */
+    state,
   };
 }

@@ -8,7 +8,7 @@
  * an event is never changed once the committer has queued it.
  */
 import { foldRunEvent, type Plan, type RunEvent, type RunState } from "../../lib/core";
-import { newRunRecords, runStateOfRecords, SeqConflictError, stepRecordOf, type CommittedChange, type CreatedRun, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore } from "../../lib/engine/run-store";
+import { newRunRecords, SeqConflictError, stepRecordOf, type CommittedChange, type CreatedRun, type LoadedRun, type NewRun, type RunClaim, type RunRecord, type RunStore } from "../../lib/engine/run-store";
 import type { PlanVersionSource } from "../../lib/engine/engine";
 
 interface StoredRun {
@@ -40,11 +40,11 @@ export class MemoryRunStore implements RunStore {
     const at = new Date();
     const events = input.events.map((e, i): RunEvent => ({ ...e, seq: i + 1, runId: input.run.id, at: at.toISOString() }) as RunEvent);
     const stored = [...events];
-    const { run, steps } = newRunRecords({ ...input, run: copy(input.run) }, stored, at);
+    const { run, steps, state } = newRunRecords({ ...input, run: copy(input.run) }, stored, at);
     this.runs.set(run.id, {
       record: run,
       keys: new Map(steps.map((s) => [s.stepId, s.idempotencyKey])),
-      state: runStateOfRecords(run, steps),
+      state,
       events: stored,
       ownerId: owner?.ownerId ?? null,
       leaseUntil: owner ? Date.now() + owner.leaseMs : null,

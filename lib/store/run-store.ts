@@ -13,7 +13,7 @@ import { Prisma } from "./generated/client.ts";
 import { CorruptRowError } from "./plans";
 import { classifyStorageError, type StorageErrorKind } from "./errors";
 import type pg from "pg";
-import { appendLockedPg } from "./locked-change";
+import { appendLockedPg, type PlanCache } from "./locked-change";
 import { batchRows, deleteSteps, insertEvents, insertSteps, updateRuns, updateSteps, type RawWriter } from "./batch-writes";
 
 const ApprovalRow = z.object({ decision: z.enum(["approved", "rejected"]), by: z.string().optional(), comment: z.string().optional(), input: z.unknown().optional(), at: z.string() });
@@ -55,7 +55,7 @@ export class PrismaRunStore implements RunStore {
    * to one process), so a claim never has to wait for another owner's lease to run out.
    */
   /** parsed plans of the versions queue-mode changes read (appendLocked), by version id */
-  private readonly plans = new Map<string, Plan>();
+  private readonly plans = new PlanVersionCache();
 
   /**
    * `pool`: the PostgreSQL connections under `db` (Database.pool), for queue mode's changes
@@ -127,7 +127,7 @@ export class PrismaRunStore implements RunStore {
    * Returns the events as stored (none when `decide` gave none) and what `decide` returned.
    */
   async appendLocked<T>(runId: string, decide: (loaded: LoadedRun) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null> {
-    if (this.options.pool) return appendLockedPg(this.options.pool, { get: (id) => this.plans.get(id), set: (id, plan) => this.keepPlan(id, plan) }, runId, decide, notify);
+    if (this.options.pool) return appendLockedPg(this.options.pool, this.plans, runId, decide, notify);
     const changes: CommittedChange[] = [];
     try {
       return await this.db.$transaction(async (tx) => {
@@ -150,11 +150,6 @@ export class PrismaRunStore implements RunStore {
     }
   }
 
-  private keepPlan(versionId: string, plan: Plan): void {
-    if (this.plans.size >= PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value!);
-    this.plans.set(versionId, plan);
-  }
-
   load(runId: string): Promise<LoadedRun | null> {
     return loadRun(this.db, runId);
   }
@@ -175,7 +170,7 @@ export class PrismaRunStore implements RunStore {
   }
 }
 
-async function loadRun(db: Db, runId: string, plans?: Map<string, Plan>): Promise<LoadedRun | null> {
+async function loadRun(db: Db, runId: string, plans?: PlanCache): Promise<LoadedRun | null> {
   if (plans) {
     // A plan version never changes once saved: its parsed plan is kept, and only the run is read.
     const row = await db.run.findUnique({ where: { id: runId }, include: { steps: true } });
@@ -186,7 +181,6 @@ async function loadRun(db: Db, runId: string, plans?: Map<string, Plan>): Promis
       const parsed = Plan.safeParse(version?.body);
       if (!parsed.success) throw new CorruptRowError(`run ${runId}: its plan version no longer parses`);
       plan = parsed.data;
-      if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value!);
       plans.set(row.planVersionId, plan);
     }
     return { run: toRunRecord(row), steps: row.steps.map(toStepRecord), plan };
@@ -199,6 +193,20 @@ async function loadRun(db: Db, runId: string, plans?: Map<string, Plan>): Promis
 }
 
 const PLAN_CACHE_SIZE = 200;
+
+/** Parsed plans of the versions queue-mode changes read, the oldest dropped past PLAN_CACHE_SIZE. */
+class PlanVersionCache implements PlanCache {
+  private readonly plans = new Map<string, Plan>();
+
+  get(versionId: string): Plan | undefined {
+    return this.plans.get(versionId);
+  }
+
+  set(versionId: string, plan: Plan): void {
+    if (this.plans.size >= PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value!);
+    this.plans.set(versionId, plan);
+  }
+}
 
 /**
  * One batch's writes inside a transaction: three set-based statements, whatever the batch holds.

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, dependenciesOf, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, validatePlan, isItemEvent, type ItemEvent, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, validatePlan, isItemEvent, type ItemEvent, type Action, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -16,6 +16,7 @@ import { takePlannedStop, writePlannedStop, type PlannedStop } from "./planned-s
 import { QUARANTINE_AFTER_CRASHES } from "./quarantine";
 import { applyInputDefaults } from "./resolve-inputs";
 import { RunExecutor } from "./run-executor";
+import { planShape } from "./plan-shape";
 import { RunOptions, type RunOptionsInput } from "./run-options";
 import { SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunStore } from "./run-store";
 import { filesOfStep, shareFiles } from "./reused-files";
@@ -279,11 +280,13 @@ export class Engine {
     const oldWorkspace = path.join(this.o.workspaceRoot, runId);
     const reusable = new Set<string>();
     const producedFiles = new Map<string, WrittenFile[]>();
+    const actions = new Map<string, Action | null>();
     for (const s of version.plan.steps) {
       const prev = oldSteps.get(s.id);
       if (!prev || prev.status !== "succeeded" || (oldDefs && oldDefs.get(s.id) !== canonicalJson(s))) continue;
       if (!sameInputs && readsPlanInputs(s)) continue;
-      const action = this.o.registry.get(s.action);
+      let action = actions.get(s.action);
+      if (action === undefined) actions.set(s.action, (action = this.o.registry.get(s.action) ?? null));
       // Most actions write no files: no await per step for them.
       const files = action?.files ? await filesOfStep(action, prev.output, oldWorkspace) : [];
       if (!files) continue;
@@ -670,19 +673,20 @@ export type { ApprovalDecision };
  * up from each step, each step decided once (iterative: a 10,000-step chain is 10,000 deep).
  */
 function keepReusedUpstream(plan: Plan, reusable: Set<string>): void {
-  const defs = new Map(plan.steps.map((s) => [s.id, s]));
+  const { defs, deps } = planShape(plan);
   const decided = new Map<string, boolean>();
   for (const root of [...reusable]) {
-    const stack: { id: string; deps: string[]; i: number }[] = [];
+    const stack: { id: string; deps: readonly string[]; i: number }[] = [];
     const enter = (id: string) => {
       if (!reusable.has(id)) { decided.set(id, false); return; }
-      stack.push({ id, deps: dependenciesOf(defs.get(id)!).filter((d) => d !== id && defs.has(d)), i: 0 });
+      stack.push({ id, deps: deps.get(id)!, i: 0 });
     };
     if (!decided.has(root)) enter(root);
     while (stack.length) {
       const top = stack[stack.length - 1];
       if (top.i < top.deps.length) {
         const d = top.deps[top.i];
+        if (d === top.id || !defs.has(d)) { top.i++; continue; }
         const known = decided.get(d);
         if (known === undefined) { decided.set(d, false); enter(d); continue; } // a cycle cannot be reused: marked before its walk
         top.i++;

@@ -25,6 +25,8 @@ export interface ForEachHost {
   runId: string;
   ctx: EngineContext;
   run: RunRecord;
+  /** the run's folder */
+  workspace: string;
   artifacts: ArtifactStore;
   outputs: ReadonlyMap<string, unknown>;
   /** the run's concurrency limit: a step's items never run more at once */
@@ -155,12 +157,12 @@ async function runItem(h: ForEachHost, def: Step, action: Action, item: unknown,
     }
     if (gate.kind === "fail") return fail(gate.failure);
   }
-  const prepared = await prepareStep({ def: one, step: { status: "running", attempts: 0 }, action, runInputs: h.runInputs(), outputs: h.outputs, artifacts: h.artifacts, options: h.run.options, runFolder: h.ctx.workspaceFor(h.runId) });
+  const prepared = await prepareStep({ def: one, step: { status: "running", attempts: 0 }, action, runInputs: h.runInputs(), outputs: h.outputs, artifacts: h.artifacts, options: h.run.options, runFolder: h.workspace });
   if (prepared.kind === "fail") return fail(prepared.failure);
   if (prepared.kind !== "run") return fail({ code: "validation", message: prepared.kind === "await_approval" ? "the items of a for-each step cannot wait for a person" : "a dry run does not run this item", retryable: false });
   const inputHash = contentHash(prepared.recorded);
   // an earlier output's large parts are files of the retried run: this run gets them in its own store
-  const shared = earlier && earlier.inputHash === inputHash && (await shareArtifacts(h.ctx.workspaceFor(h.run.retryOfId!), h.ctx.workspaceFor(h.runId), [earlier.output]).then(() => true, () => false));
+  const shared = earlier && earlier.inputHash === inputHash && (await shareArtifacts(h.ctx.workspaceFor(h.run.retryOfId!), h.workspace, [earlier.output]).then(() => true, () => false));
   if (earlier && shared) {
     fire({ type: "step.item.succeeded", data: { index, attempt: 0, output: earlier.output, inputHash, reusedFromRunId: h.run.retryOfId!, ...(earlier.usage ? { usage: earlier.usage } : {}) } });
     return { kind: "succeeded", output: earlier.output };

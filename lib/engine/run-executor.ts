@@ -4,13 +4,13 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { conditionReadsItem, dependenciesOf, mergeOnlyDependenciesOf, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { conditionReadsItem, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
 import { ENGINE_STOPPED, StepCancelledError } from "./failure";
 import { StepBoundaryError, storedOutput, zodMessage } from "./step-boundary";
 import { afterFailure, attemptAction, prepareStep, runAttempt, stepFailedEvent, stepFailure, type AttemptContext } from "./step-run";
-import { runStateOfRecords, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
+import { runStateOfRecords, stampEvent, type ApprovalDecision, type LoadedRun, type NewEvent, type RunRecord } from "./run-store";
 import type { EngineContext } from "./engine-context";
 import type { QueuedEvents } from "./committer";
 import { quarantinedSteps, quarantineFailures } from "./quarantine";
@@ -19,6 +19,7 @@ import { gateStep } from "./step-gate";
 import { checkRunResult } from "./check-result";
 import { runForEach, type ForEachHost } from "./for-each";
 import type { ReplanOutcome } from "./replan";
+import { planShape, type PlanShape } from "./plan-shape";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 
@@ -30,10 +31,10 @@ export class RunExecutor {
   /** the fold of the run's events, stored and queued */
   private readonly state: RunState;
   private readonly keys = new Map<string, string>();
-  private readonly stepDefs = new Map<string, Step>();
-  private readonly deps = new Map<string, string[]>();
+  private readonly stepDefs: PlanShape["defs"];
+  private readonly deps: PlanShape["deps"];
   /** dependencies a step reads only as a branch of a merge (firstOf): it waits for them to end, with or without an output */
-  private readonly mergeOnly = new Map<string, Set<string>>();
+  private readonly mergeOnly: PlanShape["mergeOnly"];
   /** steps skipped by a condition, their own or one upstream (see step-gate.ts) */
   private readonly conditionSkipped = new Set<string>();
   /**
@@ -41,8 +42,8 @@ export class RunExecutor {
    * ends passes that on to its dependents once, so what a finished step costs is its own
    * dependents, never a walk of the plan.
    */
-  private readonly index = new Map<string, number>();
-  private readonly dependents = new Map<string, string[]>();
+  private readonly index: PlanShape["index"];
+  private readonly dependents: PlanShape["dependents"];
   private readonly unmet = new Map<string, number>();
   /** steps whose end (with an output or without) their dependents have been told of */
   private readonly passedOn = new Set<string>();
@@ -55,7 +56,7 @@ export class RunExecutor {
   private readonly outputs = new Map<string, unknown>();
   private readonly running = new Map<string, AbortController>();
   private readonly launched = new Set<string>();
-  /** succeeded steps in completion order, for rollback */
+  /** succeeded steps in completion order, for rollback (reused ones are not this run's to undo) */
   private readonly completed: string[] = [];
   /** `runFailure`: the run's failure as it is to be said, whatever its steps' failures were */
   private stopping: { kind: "cancel" | "fail"; reason: string; failure?: Failure; runFailure?: Failure } | null = null;
@@ -73,6 +74,8 @@ export class RunExecutor {
   private readonly limit: number;
   /** steps a dry run previewed without an output (a write that cannot say what it would return) */
   private readonly previewedOnly = new Set<string>();
+  /** the run's folder (made when the executor is) */
+  private readonly workspace: string;
   /** where outputs too large for the database are kept; `outputs` holds their references */
   private readonly artifacts: ArtifactStore;
 
@@ -81,14 +84,16 @@ export class RunExecutor {
     this.plan = loaded.plan;
     this.run = loaded.run;
     this.state = runStateOfRecords(loaded.run, loaded.steps);
-    loaded.plan.steps.forEach((s, i) => {
-      this.stepDefs.set(s.id, s);
-      this.deps.set(s.id, dependenciesOf(s));
-      this.mergeOnly.set(s.id, mergeOnlyDependenciesOf(s));
-      this.index.set(s.id, i);
-    });
-    const byFinish = [...loaded.steps].filter((r) => r.status === "succeeded").sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
-    this.completed.push(...byFinish.map((r) => r.stepId));
+    // the plan version's graph, built once per version (plan-shape.ts)
+    const shape = planShape(loaded.plan);
+    this.stepDefs = shape.defs;
+    this.deps = shape.deps;
+    this.mergeOnly = shape.mergeOnly;
+    this.index = shape.index;
+    this.dependents = shape.dependents;
+    // Rollback undoes what this run did: a step reused from an earlier run is not among it.
+    const byFinish = loaded.steps.filter((r) => r.status === "succeeded" && !r.reusedFromRunId).sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
+    for (const r of byFinish) this.completed.push(r.stepId);
     for (const r of loaded.steps) {
       this.keys.set(r.stepId, r.idempotencyKey);
       const kept = r.output !== undefined && r.output !== null;
@@ -98,7 +103,9 @@ export class RunExecutor {
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
     this.initConditionSkips();
     this.initQueue();
-    this.artifacts = new ArtifactStore(ctx.workspaceFor(this.runId));
+    // made once here: a step's attempt does not touch the file system for it
+    this.workspace = ctx.workspaceFor(this.runId);
+    this.artifacts = new ArtifactStore(this.workspace);
     ctx.committer.track(this.runId, loaded.run.lastSeq);
     this.done = new Promise((resolve) => { this.resolveDone = resolve; });
   }
@@ -125,8 +132,7 @@ export class RunExecutor {
   async start(options: { afterReplan?: boolean } = {}): Promise<void> {
     const resumed = this.state.status !== "queued";
     const interrupted = this.inFlight();
-    const awaiting = Object.values(this.state.steps).some((s) => s.status === "awaiting_approval");
-    if (this.state.status === "awaiting_approval" && awaiting && !interrupted.length) {
+    if (this.state.status === "awaiting_approval" && !interrupted.length && Object.values(this.state.steps).some((s) => s.status === "awaiting_approval")) {
       // Nothing to do until a person decides.
       return;
     }
@@ -158,7 +164,12 @@ export class RunExecutor {
 
   /** The steps running now (or waiting to retry): what a stop would interrupt. */
   inFlight(): string[] {
-    return Object.entries(this.state.steps).filter(([, s]) => s.status === "running" || s.status === "retrying").map(([id]) => id);
+    const out: string[] = [];
+    for (const id in this.state.steps) {
+      const status = this.state.steps[id].status;
+      if (status === "running" || status === "retrying") out.push(id);
+    }
+    return out;
   }
 
   cancel(reason = "cancelled by a person"): Promise<void> {
@@ -251,14 +262,11 @@ export class RunExecutor {
       const deps = this.deps.get(def.id)!;
       let unmet = 0;
       for (const d of deps) {
-        let list = this.dependents.get(d);
-        if (!list) this.dependents.set(d, (list = []));
-        list.push(def.id);
         if (!this.hasOutput(d) && !(this.mergeOnly.get(def.id)!.has(d) && TERMINAL.has(this.state.steps[d]?.status ?? "pending"))) unmet++;
       }
       this.unmet.set(def.id, unmet);
     }
-    for (const [id, s] of Object.entries(this.state.steps)) if (this.hasOutput(id) || TERMINAL.has(s.status)) this.passedOn.add(id);
+    for (const id in this.state.steps) if (this.hasOutput(id) || TERMINAL.has(this.state.steps[id].status)) this.passedOn.add(id);
     for (let i = 0; i < this.plan.steps.length; i++) this.candidates.push(i);
   }
 
@@ -461,7 +469,7 @@ export class RunExecutor {
       if (gate.kind === "fail") { await this.failStep(def, s, gate.failure); return; }
     }
     if (def.forEach) return runForEach(this.forEachHost(), def, s);
-    const prepared = await prepareStep({ def, step: s, action: this.ctx.registry.get(def.action), runInputs: this.runInputs(), outputs: this.outputs, artifacts: this.artifacts, options: this.run.options, runFolder: this.ctx.workspaceFor(this.runId) });
+    const prepared = await prepareStep({ def, step: s, action: this.ctx.registry.get(def.action), runInputs: this.runInputs(), outputs: this.outputs, artifacts: this.artifacts, options: this.run.options, runFolder: this.workspace });
     if (prepared.kind === "fail") {
       await this.failStep(def, s, prepared.failure);
       return;
@@ -513,7 +521,7 @@ export class RunExecutor {
 
   private forEachHost(): ForEachHost {
     return {
-      runId: this.runId, ctx: this.ctx, run: this.run, artifacts: this.artifacts, outputs: this.outputs, limit: this.limit,
+      runId: this.runId, ctx: this.ctx, run: this.run, workspace: this.workspace, artifacts: this.artifacts, outputs: this.outputs, limit: this.limit,
       runInputs: () => this.runInputs(),
       fire: (events) => this.fire(events),
       stopping: () => (this.stopping ? this.stopReason() : null),
@@ -578,7 +586,7 @@ export class RunExecutor {
 
   /** What an attempt's error means for the step: the abort's own reason when the attempt was stopped. */
   private failureOf(err: unknown, ac?: AbortController): Failure {
-    return stepFailure(err, this.ctx.workspaceFor(this.runId), ac);
+    return stepFailure(err, this.workspace, ac);
   }
 
   private async failStep(def: Step, s: StepFields, failure: Failure): Promise<void> {
@@ -629,7 +637,7 @@ export class RunExecutor {
   }
 
   private attemptContext(def: Step, attempt: number, timeoutMs: number): AttemptContext {
-    return { runId: this.runId, stepId: def.id, attempt, idempotencyKey: this.keys.get(def.id)!, workspaceDir: this.ctx.workspaceFor(this.runId), llm: this.ctx.llm, timeoutMs, fire: (events) => this.fire(events) };
+    return { runId: this.runId, stepId: def.id, attempt, idempotencyKey: this.keys.get(def.id)!, workspaceDir: this.workspace, llm: this.ctx.llm, timeoutMs, fire: (events) => this.fire(events) };
   }
 
   /** false when the run stopped during the wait */
@@ -651,7 +659,7 @@ export class RunExecutor {
       if (!action || action.effect !== "write" || !action.undo) continue;
       try {
         const ac = new AbortController();
-        await action.undo(s.input as never, s.output as never, { signal: ac.signal, log: () => undefined, progress: () => undefined, runId: this.runId, stepId, attempt: s.attempts, idempotencyKey: this.keys.get(stepId)!, workspaceDir: this.ctx.workspaceFor(this.runId), llm: this.ctx.llm });
+        await action.undo(s.input as never, s.output as never, { signal: ac.signal, log: () => undefined, progress: () => undefined, runId: this.runId, stepId, attempt: s.attempts, idempotencyKey: this.keys.get(stepId)!, workspaceDir: this.workspace, llm: this.ctx.llm });
         await this.emit([{ type: "step.undone", stepId, data: { ok: true } }]);
       } catch (err) {
         await this.emit([{ type: "step.undone", stepId, data: { ok: false, error: (err as Error).message } }]);
@@ -693,7 +701,7 @@ export class RunExecutor {
   /** Seqs for events that are not written (this process gave the run up): they only keep the state coherent. */
   private stampHere(events: NewEvent[]): RunEvent[] {
     const at = new Date().toISOString();
-    return events.map((e, i) => ({ ...e, seq: this.state.lastSeq + i + 1, runId: this.runId, at }) as RunEvent);
+    return events.map((e, i) => stampEvent(e, this.state.lastSeq + i + 1, this.runId, at));
   }
 
   private fold(events: RunEvent[]): void {

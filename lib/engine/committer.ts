@@ -14,7 +14,7 @@
  */
 import { repairForStorage, storableText, truncateText, type Failure, type RunEvent, type StepStatus } from "../core";
 import type { EventBus } from "./event-bus";
-import { SeqConflictError, type Change, type CommittedChange, type NewEvent, type RunStore } from "./run-store";
+import { SeqConflictError, stampEvent, type Change, type CommittedChange, type NewEvent, type RunStore } from "./run-store";
 
 interface Pending {
   change: CommittedChange;
@@ -103,7 +103,7 @@ export class Committer {
     if (last === undefined) throw new Error(`run ${change.runId} is not tracked by this committer`);
     const at = new Date().toISOString();
     let seq = last;
-    const events = change.events.map((e) => ({ ...repairForStorage(this.redact(e)), seq: ++seq, runId: change.runId, at }) as RunEvent);
+    const events = change.events.map((e) => stampEvent(repairForStorage(this.redact(e)), ++seq, change.runId, at));
     this.seqs.set(change.runId, seq);
     const stored = new Promise<void>((resolve, reject) => {
       this.queue.push({ change: { runId: change.runId, events }, resolve, reject });
@@ -271,7 +271,7 @@ export class Committer {
       : { code: "internal", message: `the run's events cannot be stored: ${reason}`, retryable: false };
     out.push({ type: "run.failed", data: { failure, ...(used ? { usage: { promptTokens, completionTokens } } : {}) } });
     const at = new Date().toISOString();
-    return out.map((e, i) => ({ ...repairForStorage(e), seq: loaded.run.lastSeq + i + 1, runId, at }) as RunEvent);
+    return out.map((e, i) => stampEvent(repairForStorage(e), loaded.run.lastSeq + i + 1, runId, at));
   }
 }
 

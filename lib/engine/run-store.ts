@@ -49,6 +49,14 @@ export interface RunRecord {
 
 export type NewEvent = { [T in RunEvent["type"]]: { type: T; stepId?: string; data: Extract<RunEvent, { type: T }>["data"] } }[RunEvent["type"]];
 
+/**
+ * An event with its place in its run, as it is stored. Its fields are written out: an object
+ * spread per event cost a 10,000-event change tens of milliseconds.
+ */
+export function stampEvent(e: NewEvent, seq: number, runId: string, at: string): RunEvent {
+  return (e.stepId === undefined ? { type: e.type, data: e.data, seq, runId, at } : { type: e.type, stepId: e.stepId, data: e.data, seq, runId, at }) as RunEvent;
+}
+
 /** Events of one run, in order; the row changes follow from them. */
 export interface Change {
   runId: string;

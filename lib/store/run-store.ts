@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, repairForStorage, type RunFieldsPatch, type StepFieldsPatch } from "../core";
-import { newRunRecords, SeqConflictError, type CreatedRun, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
+import { newRunRecords, SeqConflictError, stampEvent, type CreatedRun, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { actingLabel } from "./acting";
@@ -91,7 +91,8 @@ export class PrismaRunStore implements RunStore {
 
   async createRun(input: NewRun, owner?: RunClaim): Promise<CreatedRun> {
     const at = new Date();
-    const events = input.events.map((e, i): RunEvent => ({ ...e, seq: i + 1, runId: input.run.id, at: at.toISOString() }) as RunEvent);
+    const stamp = at.toISOString();
+    const events = input.events.map((e, i) => stampEvent(e, i + 1, input.run.id, stamp));
     // The rows are the projection of the first events, as every later change is.
     const { run: r, steps } = newRunRecords(input, events, at);
     await this.db.$transaction([

@@ -4,7 +4,7 @@
  * shape is computed once per plan object and shared by every run of it (a retry, a resume, the
  * next run of the same version): starting a 10,000-step run then builds no graph.
  */
-import { dependenciesOf, mergeOnlyDependenciesOf, type Plan, type Step } from "../core";
+import { buildGraph, dependenciesOf, mergeOnlyDependenciesOf, topologicalOrderOf, type Plan, type Step } from "../core";
 
 export interface PlanShape {
   readonly defs: ReadonlyMap<string, Step>;
@@ -14,6 +14,8 @@ export interface PlanShape {
   /** dependencies a step reads only as a branch of a merge (firstOf) */
   readonly mergeOnly: ReadonlyMap<string, ReadonlySet<string>>;
   readonly dependents: ReadonlyMap<string, readonly string[]>;
+  /** the steps in dependency order (a dependency before its dependents), each step once */
+  readonly order: readonly string[];
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -44,5 +46,10 @@ function buildShape(plan: Plan): PlanShape {
       list.push(s.id);
     }
   });
-  return { defs, index, deps, mergeOnly, dependents };
+  let order: string[] | undefined;
+  return {
+    defs, index, deps, mergeOnly, dependents,
+    // only queue mode walks the plan in dependency order: made when first asked for
+    get order() { return (order ??= topologicalOrderOf(buildGraph(plan.steps)).order); },
+  };
 }

@@ -11,7 +11,7 @@
  */
 import type pg from "pg";
 import { Plan, repairForStorage, type RunEvent } from "../core";
-import type { CommittedChange, LoadedRun, NewEvent } from "../engine/run-store";
+import { stampEvent, type CommittedChange, type LoadedRun, type NewEvent } from "../engine/run-store";
 import { batchRows, batchStatement } from "./batch-writes";
 import { CorruptRowError } from "./plans";
 import { applyError, checkRowCounts, toRunRecord, toStepRecord } from "./run-store";
@@ -65,7 +65,7 @@ export async function appendLockedPg<T>(
     const loaded: LoadedRun = { run: toRunRecord(row), steps: steps.rows.map(toStepRecord), plan: await planOf(client, plans, runId, row.planVersionId) };
     const { events: fresh, result } = await decide(loaded);
     const at = new Date().toISOString();
-    const events = fresh.map((e, i) => ({ ...repairForStorage(e), seq: loaded.run.lastSeq + i + 1, runId, at }) as RunEvent);
+    const events = fresh.map((e, i) => stampEvent(repairForStorage(e), loaded.run.lastSeq + i + 1, runId, at));
     const notifications = notify?.(events, result) ?? [];
     if (events.length) {
       changes.push({ runId, events });

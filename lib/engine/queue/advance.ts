@@ -8,10 +8,11 @@
  *
  * The rules are the run executor's (run-executor.ts), over stored state instead of memory.
  */
-import { dependenciesOf, foldRunEvent, topologicalOrderOf, buildGraph, type Failure, type RunEvent, type RunState, type Step, type StepStatus, type Usage } from "../../core";
+import { foldRunEvent, type Failure, type RunState, type Step, type StepStatus, type Usage } from "../../core";
 import type { ArtifactStore } from "../artifact-store";
 import { applyInputDefaults, resolveRunOutputs } from "../resolve-inputs";
-import { runStateOfRecords, type LoadedRun, type NewEvent } from "../run-store";
+import { planShape } from "../plan-shape";
+import { runStateOfRecords, stampEvent, type LoadedRun, type NewEvent } from "../run-store";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 const TERMINAL_RUN: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
@@ -42,7 +43,7 @@ export function stateAfter(loaded: LoadedRun, events: readonly NewEvent[]): RunS
 
 function foldNew(state: RunState, events: readonly NewEvent[]): void {
   const at = new Date().toISOString();
-  for (const e of events) foldRunEvent(state, { ...e, seq: state.lastSeq + 1, runId: state.id, at } as RunEvent);
+  for (const e of events) foldRunEvent(state, stampEvent(e, state.lastSeq + 1, state.id, at));
 }
 
 /**
@@ -57,9 +58,11 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   if (state.status === "queued") fire([{ type: "run.started", data: {} }]);
 
   const plan = loaded.plan;
-  const defs = new Map(plan.steps.map((s) => [s.id, s]));
+  // the plan version's graph, built once per version (plan-shape.ts), not once per change
+  const { defs, deps: depsOf, index, order } = planShape(plan);
   const outputs = new Map<string, unknown>();
-  for (const [id, s] of Object.entries(state.steps)) {
+  for (const id in state.steps) {
+    const s = state.steps[id];
     if (s.status === "succeeded" || ((s.status === "failed" || s.status === "skipped") && s.output !== undefined && s.output !== null)) outputs.set(id, s.output);
   }
   const hasOutput = (id: string) => outputs.has(id);
@@ -85,15 +88,13 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   }
 
   // Skips, in dependency order so a skip's cause is stored before its effects.
-  const graph = buildGraph(plan.steps);
   const skipCause = new Map<string, string>();
-  const blockedBy = (id: string) => dependenciesOf(defs.get(id)!).find((d) => { const s = step(d); return s && TERMINAL.has(s.status) && !hasOutput(d); });
+  const blockedBy = (id: string) => depsOf.get(id)!.find((d) => { const s = step(d); return s && TERMINAL.has(s.status) && !hasOutput(d); });
   const ready: Step[] = [];
-  for (const id of topologicalOrderOf(graph).order) {
+  for (const id of order) {
     const s = step(id);
     if (!s || (s.status !== "pending" && s.status !== "queued")) continue;
-    const deps = dependenciesOf(defs.get(id)!);
-    if (deps.every(hasOutput)) { ready.push(defs.get(id)!); continue; }
+    if (depsOf.get(id)!.every(hasOutput)) { ready.push(defs.get(id)!); continue; }
     const blocked = blockedBy(id);
     if (!blocked) continue;
     const cause = step(blocked).status === "skipped" ? (skipCause.get(blocked) ?? blocked) : blocked;
@@ -110,7 +111,7 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
     out.jobs.push({ runId: state.id, stepId: d.id, attempt: s.status === "running" ? s.attempts : s.attempts + 1 });
   }
   const limit = loaded.run.options.concurrency ?? o.runConcurrency;
-  ready.sort((a, b) => plan.steps.indexOf(a) - plan.steps.indexOf(b));
+  ready.sort((a, b) => index.get(a.id)! - index.get(b.id)!);
   for (const d of ready.slice(0, Math.max(0, limit - busy.length))) out.jobs.push({ runId: state.id, stepId: d.id, attempt: step(d.id).attempts + 1 });
   if (busy.length || ready.length) return out;
 

@@ -167,4 +167,31 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
     expect(stored.filter((e) => e.type === "step.succeeded").map((e) => e.stepId)).toEqual(["first", "held", "last"]);
   }, 90_000);
+
+  it("a step that kills every worker that runs it is quarantined: it runs twice, then it and its run fail", async () => {
+    // Three workers of their own: the step takes two of them down.
+    const own = await Promise.all([1, 2, 3].map(() => h.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })));
+    const plan: Plan = {
+      goal: "poison", flows: [], inputs: [], outputs: {},
+      steps: [
+        { id: "boom", action: "q.crash", inputs: {} },
+        { id: "after", action: "q.sleep", inputs: { ms: lit(1) }, after: ["boom"] },
+      ],
+    };
+    const runId = await h.engine.start({ planVersionId: await h.savePlan(plan), options: { failurePolicy: "continue" } });
+    const done = await h.engine.wait(runId, { timeoutMs: 60_000 });
+    expect(done.run.status).toBe("failed");
+    expect(done.run.failure?.message).toMatch(/^Quarantined: .*stopped 2 times in a row while step "boom" was running/);
+    const boom = done.steps.find((s) => s.stepId === "boom")!;
+    expect(boom.status).toBe("failed");
+    expect(boom.failure?.details).toEqual({ quarantined: true, steps: ["boom"], crashes: 2 });
+    expect(done.steps.find((s) => s.stepId === "after")!.status).toBe("skipped");
+    const starts = readTrace(h.dir).filter((l) => l.runId === runId && l.stepId === "boom" && l.what === "start");
+    expect(starts).toHaveLength(2);
+    expect(starts[1].pid).not.toBe(starts[0].pid);
+    const stored = await h.store.events(runId);
+    expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(stored.filter((e) => e.type === "step.started" && e.stepId === "boom")).toHaveLength(2);
+    for (const w of own) if (w.exitCode === null && w.signalCode === null) w.kill("SIGTERM");
+  }, 90_000);
 });

@@ -81,6 +81,15 @@ export function queueActions(dir: string): Action[] {
       },
     }),
     defineAction({
+      id: "q.crash", title: "Crash", description: "Kills the process it runs in, as a step that crashes or exhausts its worker does.", effect: "pure",
+      input: z.object({}), output: z.object({ pid: z.number() }),
+      run: (_input, ctx) => {
+        trace(dir, "start", ctx);
+        process.kill(process.pid, "SIGKILL");
+        return { pid: process.pid };
+      },
+    }),
+    defineAction({
       id: "q.gather", title: "Gather", description: "Waits until `parties` steps of its group have started, wherever they run.", effect: "pure",
       input: z.object({ group: z.string(), parties: z.number().int().min(1) }), output: z.object({ pid: z.number() }),
       run: async ({ group, parties }, ctx) => {

@@ -12,6 +12,7 @@ import { foldRunEvent, type Failure, type RunState, type Step, type StepStatus, 
 import type { ArtifactStore } from "../artifact-store";
 import { applyInputDefaults, resolveRunOutputs } from "../resolve-inputs";
 import { planShape } from "../plan-shape";
+import { quarantineFailures } from "../quarantine";
 import { runStateOfRecords, stampEvent, type LoadedRun, type NewEvent } from "../run-store";
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
@@ -71,17 +72,23 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   // A failure that stops the run (fail fast): the first step that failed without an output.
   const hardFailure = () => plan.steps.find((d) => step(d.id)?.status === "failed" && !hasOutput(d.id) && d.onError !== "continue");
   {
-    const failed = hardFailure();
+    // A quarantined step (step-job.ts: it stopped its workers again and again) fails the run
+    // whatever its failure policy, as in the executor.
+    const quarantined = plan.steps.filter((d) => step(d.id)?.status === "failed" && isQuarantine(step(d.id).failure));
+    const failed = quarantined[0] ?? hardFailure();
     // A rejection under onReject "fail_run" stops the run whatever its failure policy, as in the executor.
-    if (failed && (loaded.run.options.failurePolicy === "fail_fast" || step(failed.id).failure?.code === "rejected")) {
-      const reason = "the run stopped after a failure";
+    if (failed && (quarantined.length || loaded.run.options.failurePolicy === "fail_fast" || step(failed.id).failure?.code === "rejected")) {
+      const reason = quarantined.length ? "the run was quarantined" : "the run stopped after a failure";
       for (const d of plan.steps) {
         const st = step(d.id)?.status;
         if (st === "running" || st === "retrying") fire([{ type: "step.cancelled", stepId: d.id, data: { reason } }]);
         else if (st === "pending" || st === "queued" || st === "awaiting_approval") fire([{ type: "step.skipped", stepId: d.id, data: { reason } }]);
       }
       const failure = step(failed.id).failure ?? { code: "internal", message: "the step failed", retryable: false };
-      fire([{ type: "run.failed", data: { failure: { ...failure, message: `step "${failed.id}" failed: ${failure.message}` }, ...totalUsage(state) } }]);
+      const runFailure = quarantined.length
+        ? quarantineFailures({ steps: quarantined.map((d) => d.id), crashes: Math.max(...quarantined.map((d) => (step(d.id).failure!.details as { crashes: number }).crashes)) }).run
+        : { ...failure, message: `step "${failed.id}" failed: ${failure.message}` };
+      fire([{ type: "run.failed", data: { failure: runFailure, ...totalUsage(state) } }]);
       out.stopped = true;
       return out;
     }
@@ -137,6 +144,11 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   const runOutputs = await resolveRunOutputs(plan, applyInputDefaults(plan, loaded.run.inputs).inputs, outputs, o.artifacts as ArtifactStore);
   fire([{ type: "run.succeeded", data: { outputs: runOutputs, ...totalUsage(state) } }]);
   return out;
+}
+
+function isQuarantine(failure: Failure | null | undefined): boolean {
+  const d = failure?.details as { quarantined?: unknown; crashes?: unknown } | undefined;
+  return d?.quarantined === true && typeof d.crashes === "number";
 }
 
 function totalUsage(state: RunState): { usage?: Usage } {

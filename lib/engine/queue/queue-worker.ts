@@ -50,6 +50,7 @@ export class QueueWorker {
     this.runner = new StepJobRunner({
       runs: this.runs,
       appendOnly: async (runId, events) => (await o.store.appendLocked(runId, async () => ({ events, result: null }), (stored) => notifyEvents(runId, stored)))?.events ?? [],
+      events: (runId, afterSeq, limit) => o.store.events(runId, afterSeq, limit),
       registry: o.registry,
       llm: o.llm,
       runConcurrency,

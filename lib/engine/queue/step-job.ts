@@ -5,7 +5,10 @@
  * The claim reads the step as stored, under the run's lock:
  * - waiting for this attempt (pending, approved, or retrying after the attempt before): it starts;
  * - running this attempt already: the worker that ran it stopped (BullMQ found its job stalled
- *   and gave it to this worker): it runs again, with the same idempotency key;
+ *   and gave it to this worker): it runs again, with the same idempotency key; unless workers
+ *   stopped QUARANTINE_AFTER_CRASHES times while it ran (each start of the attempt is a
+ *   `step.started` event): then it crashes or hangs them, and the step fails, quarantined, as
+ *   the in-process engine fails it (quarantine.ts), and so does its run (advance.ts);
  * - anything else (it ended, was cancelled, or another attempt is under way): nothing runs.
  * A result is committed only if the step is still running this attempt: a step cancelled
  * meanwhile keeps its cancellation.
@@ -15,6 +18,7 @@ import { ArtifactStore } from "../artifact-store";
 import { StepCancelledError } from "../failure";
 import { applyInputDefaults } from "../resolve-inputs";
 import type { LoadedRun, NewEvent } from "../run-store";
+import { QUARANTINE_AFTER_CRASHES, quarantineFailures } from "../quarantine";
 import { afterFailure, prepareStep, runAttempt, stepFailedEvent, type PreparedStep } from "../step-run";
 import { stateAfter } from "./advance";
 import type { Decided, QueueRuns } from "./queue-runs";
@@ -26,6 +30,8 @@ export interface StepJobRunnerOptions {
   runs: QueueRuns;
   /** appends events without moving the run on (a step's log lines) */
   appendOnly(runId: string, events: NewEvent[]): Promise<RunEvent[]>;
+  /** a run's stored events, a page at a time */
+  events(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
   registry: ActionLookup;
   llm?: LlmClient;
   runConcurrency: number;
@@ -125,9 +131,30 @@ export class StepJobRunner {
       const failure = { code: "internal" as const, message: "dry runs run in the web server, not on queue workers", retryable: false };
       return { events: [stepFailedEvent(def, s.attempts, failure)], result: { kind: "skip", why: failure.message } };
     }
-    if (caughtRunning) this.o.log("info", `run ${loaded.run.id}: step ${stepId} attempt ${attempt} was running on a worker that stopped; it runs again here`);
+    if (caughtRunning) {
+      // Every start of this attempt so far ended with its worker stopping.
+      const crashes = await this.startsOf(loaded.run.id, stepId, attempt);
+      if (crashes >= QUARANTINE_AFTER_CRASHES) {
+        const failure = quarantineFailures({ steps: [stepId], crashes }).step;
+        this.o.log("warn", `run ${loaded.run.id}: step ${stepId} attempt ${attempt} was running on ${crashes} workers that stopped; it is quarantined`);
+        return { events: [stepFailedEvent(def, attempt, failure)], result: { kind: "skip", why: "it is quarantined" } };
+      }
+      this.o.log("info", `run ${loaded.run.id}: step ${stepId} attempt ${attempt} was running on a worker that stopped; it runs again here`);
+    }
     // A step's start makes nothing else ready and cannot end the run: no scheduling step.
     return { events: [{ type: "step.started", stepId, data: { attempt, input: prepared.recorded } }], settled: true, result: { kind: "run", prepared, idempotencyKey: s.idempotencyKey } };
+  }
+
+  /** How many times the attempt has started (a `step.started` event each). Read only when a worker took the step over. */
+  private async startsOf(runId: string, stepId: string, attempt: number): Promise<number> {
+    const PAGE = 5_000;
+    let starts = 0;
+    for (let after = 0; ;) {
+      const page = await this.o.events(runId, after, PAGE);
+      for (const e of page) if (e.type === "step.started" && e.stepId === stepId && e.data.attempt === attempt) starts++;
+      if (page.length < PAGE) return starts;
+      after = page[page.length - 1].seq;
+    }
   }
 
   /** A step's log lines and progress, written in order, a batch at a time, without waiting for them. */

@@ -18,6 +18,7 @@ import { terms } from "../text/tokens";
 import type { RememberedPlan } from "./remembered-plan";
 
 const K1 = 1.2;
+const MIN_DOCS = 30;
 /** the profile of the clauses no step did (scene-setting, courtesy): not an action id */
 const NONE = "";
 const B = 0.75;
@@ -40,9 +41,10 @@ export class ActionEvidence {
       if (!steps.length) return;
       const clauses = splitClauses(plan.goal, extractLiterals(plan.goal)).map((c) => terms(c.words)).filter((t) => t.length);
       if (!clauses.length) return;
-      const aligned = alignSteps(steps, clauses, (action, clause) => {
+      const catalogScores = clauses.map((c) => index.scoreTerms(c));
+      const aligned = alignSteps(steps, clauses, (action, _clause, j) => {
         const at = position.get(action);
-        return at === undefined ? 0 : index.scoreTerms(clause)[at];
+        return at === undefined ? 0 : catalogScores[j][at];
       });
       const taken = new Set(aligned);
       clauses.forEach((words, j) => {
@@ -88,7 +90,9 @@ export class ActionEvidence {
   private bm25(query: readonly string[], actionIds: readonly string[]): number[] {
     const out = new Array<number>(actionIds.length).fill(0);
     if (!this.docs.size) return out;
-    const n = this.docs.size;
+    // As the catalog index does (retrieval.ts): few profiles are scored as if there were at least
+    // MIN_DOCS, so a word most of them share still counts and scores do not depend on the count.
+    const n = Math.max(this.docs.size, MIN_DOCS);
     const unique = new Map<string, number>();
     for (const t of query) unique.set(t, (unique.get(t) ?? 0) + 1);
     actionIds.forEach((id, i) => {
@@ -125,10 +129,10 @@ export class ActionEvidence {
  * BM25), with ties going to the clause at the same relative place (a step nothing matches
  * takes the clause where its neighbours put it). Dynamic programming over steps × clauses.
  */
-export function alignSteps(steps: readonly string[], clauses: readonly (readonly string[])[], match: (action: string, clause: readonly string[]) => number): number[] {
+export function alignSteps(steps: readonly string[], clauses: readonly (readonly string[])[], match: (action: string, clause: readonly string[], at: number) => number): number[] {
   const n = steps.length;
   const m = clauses.length;
-  const score = steps.map((a, k) => clauses.map((c, j) => match(a, c) + PLACE * (1 - Math.abs((k + 0.5) / n - (j + 0.5) / m))));
+  const score = steps.map((a, k) => clauses.map((c, j) => match(a, c, j) + PLACE * (1 - Math.abs((k + 0.5) / n - (j + 0.5) / m))));
   // best[k][j]: the best total for steps 0..k with step k on clause j
   const best = score.map(() => new Array<number>(m).fill(-Infinity));
   const from = score.map(() => new Array<number>(m).fill(0));

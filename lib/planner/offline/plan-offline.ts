@@ -2,8 +2,9 @@
  * The offline planner: deterministic, no LLM. The goal is cut into clauses; each clause picks
  * the action that matches it best lexically (BM25 with stemming and synonyms), weighed by
  * whether its typed inputs can be fed from what is already available; then the builder chains
- * the chosen actions by type and fills their inputs (see builder.ts). Same goal and catalog,
- * same plan.
+ * the chosen actions by type and fills their inputs (see builder.ts). With a prior (what plan
+ * memory learned of how people word requests for each action), a clause the catalog matches
+ * chooses again with that evidence added. Same goal, catalog and memory, same plan.
  */
 import type { ActionSpec } from "../../core/action";
 import type { Coverage, GoalPart, UncoveredReason } from "../../core/coverage";

@@ -17,7 +17,8 @@ export function MemoryNote({ memory }: { memory: MemoryUse | undefined }) {
   const from = memory?.startedFrom;
   const examples = memory?.examples ?? [];
   const informedBy = memory?.informedBy ?? [];
-  if (closed || (!from && !examples.length && !informedBy.length)) return null;
+  const chose = memory?.chose ?? [];
+  if (closed || (!from && !examples.length && !informedBy.length && !chose.length)) return null;
 
   async function forget(ref: MemoryRef) {
     setState("forgetting");
@@ -43,9 +44,10 @@ export function MemoryNote({ memory }: { memory: MemoryUse | undefined }) {
           )}
           {typeof state === "object" ? <span className="subtle" role="alert">{state.error}</span> : null}
         </>
-      ) : informedBy.length ? (
-        <span className={styles.label} title={[...(memory?.chose ?? []), "", ...informedBy.map((e) => e.goal)].join("\n")} data-testid="memory-informed">
-          Remembered plans for requests worded like this one chose {memory?.chose?.length ?? 1} step{(memory?.chose?.length ?? 1) === 1 ? "" : "s"} (from {informedBy.length} plan{informedBy.length === 1 ? "" : "s"} such as “{informedBy[0].goal.length > 60 ? `${informedBy[0].goal.slice(0, 57)}…` : informedBy[0].goal}”)
+      ) : informedBy.length || chose.length ? (
+        <span className={styles.label} title={[...chose, ...(informedBy.length ? ["", ...informedBy.map((e) => e.goal)] : [])].join("\n")} data-testid="memory-informed">
+          Remembered plans for requests worded like this one made {chose.length} choice{chose.length === 1 ? "" : "s"} in this plan
+          {informedBy.length ? ` (plans such as “${informedBy[0].goal.length > 60 ? `${informedBy[0].goal.slice(0, 57)}…` : informedBy[0].goal}”)` : ""}
         </span>
       ) : (
         <span className={styles.label} title={examples.map((e) => e.goal).join("\n")}>

@@ -121,7 +121,7 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
     },
     catalog,
   );
-  const informedBy = drafted.informed?.length ? plansThatChose(goal, options.memory ?? [], drafted.informed.map((i) => i.action), catalog) : [];
+  const informedBy = drafted.informed?.length ? plansThatChose(goal, options.memory ?? [], drafted.informed.flatMap((i) => (i.action ? [i.action] : [])), catalog) : [];
   const fromMemory = request.memory === false ? undefined : startFromMemory(goal, options.memory ?? [], catalog, { scratch: drafted.plan, flows, maxSteps: request.constraints?.maxSteps });
   if (fromMemory) drafted = { plan: fromMemory.plan, notes: [`started from remembered plan ${fromMemory.from.id} ("${fromMemory.from.goal}")`, ...fromMemory.changes], coverage: coverageCarriedOver(drafted.coverage, drafted.plan, fromMemory.plan, goal, catalog) };
   const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
@@ -136,14 +136,15 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
   const coverage = coverageOfPlan(drafted.coverage, repaired.plan);
   const memory: MemoryUse | undefined = fromMemory
     ? { startedFrom: fromMemory.from, changes: fromMemory.changes }
-    : informedBy.length && drafted.informed
-      ? { informedBy, chose: drafted.informed.map((i) => `${i.action} for "${i.clause}" (instead of ${i.instead})`) }
+    : drafted.informed?.length
+      ? { informedBy, chose: drafted.informed.map((i) => (i.action ? `${i.action} for "${i.clause}" (instead of ${i.instead})` : `no step for "${i.clause}", which sets the scene (instead of ${i.instead})`)) }
       : undefined;
   return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, options.llm !== undefined), memory });
 }
 
 /** The remembered plans, nearest the goal first, that used the actions memory chose (at most EXAMPLES). */
 function plansThatChose(goal: string, memory: readonly RememberedPlan[], actions: readonly string[], catalog: Catalog): MemoryRef[] {
+  if (!actions.length) return [];
   const chosen = new Set(actions);
   const used = (p: RememberedPlan) => p.plan.steps.some((s) => chosen.has(s.action));
   const near = recall(goal, memory, catalog, Number.MAX_SAFE_INTEGER).filter((r) => used(r.remembered));

@@ -188,7 +188,7 @@ export interface MemoryPlannerLine {
   memory: number;
   /** plans that started from a remembered plan */
   adapted: number;
-  /** plans whose actions remembered plans chose (instead of the catalog's words alone) */
+  /** plans in which remembered plans made a choice (an action, or no step for a scene-setting sentence) the catalog's words alone would not have made */
   informed: number;
   /** --split-memory: the half remembered (the other half is planned) */
   remembered_half?: 0 | 1;
@@ -222,7 +222,7 @@ export async function evaluateMemoryPlanner(set: TaskBenchSet, records: readonly
     const result = await planGoal({ goal, flows: [cat.set], planner: "offline" }, { catalog: cat.catalog, memory });
     if (result.valid) valid++;
     if (result.memory?.startedFrom) adapted++;
-    else if (result.memory?.informedBy?.length) informed++;
+    else if (result.memory?.chose?.length) informed++;
     planned.set(record.id, planToGraph(result.plan, cat));
   }
   const m = scoreById(records, planned, tools);

@@ -97,6 +97,23 @@ describe("the offline planner with learned action evidence", () => {
     expect(r.status).toBe(alone.status);
   });
 
+  it("gives no step to a sentence worded like the scene-setting of remembered requests", async () => {
+    const scenes: RememberedPlan[] = [
+      remembered("s1", "My old audio format converter files sit in a.wav from the choir rehearsal. Could you recognize the speech in it as text?", oneStep("speech_recognition", "audio", "a.wav")),
+      remembered("s2", "Audio format converter files are all I keep, like b.wav of my grandmother's stories. Please recognize the speech as text.", oneStep("speech_recognition", "audio", "b.wav")),
+    ];
+    const goal = "My audio converter files fill the disk, like c.wav. Could you recognize the speech in it as text?";
+    const alone = await planGoal({ goal, flows: ["media"], planner: "offline" }, { catalog });
+    expect(alone.plan.steps.map((s) => s.action)).toEqual(["audio_converter", "speech_recognition"]);
+    const r = await planGoal({ goal, flows: ["media"], planner: "offline" }, { catalog, memory: scenes });
+    expect(r.memory?.startedFrom).toBeUndefined();
+    expect(r.plan.steps.map((s) => s.action)).toEqual(["speech_recognition"]);
+    expect(r.status).toBe("ready");
+    expect(r.memory?.chose).toEqual(['no step for "My audio converter files fill the disk", which sets the scene (instead of audio_converter)']);
+    // The request itself is still the catalog's to match: its part is covered.
+    expect(r.coverage.parts.every((p) => !p.uncovered)).toBe(true);
+  });
+
   it("plans exactly as before with an empty memory", async () => {
     for (const goal of [GOAL, "Describe the picture dog.jpg and translate the description into German"]) {
       const a = await planGoal({ goal, flows: ["media"], planner: "offline" }, { catalog });

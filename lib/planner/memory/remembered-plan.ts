@@ -53,7 +53,10 @@ export const MemoryUse = z.object({
    * would have chosen others (the nearest few that used those actions)
    */
   informedBy: z.array(MemoryRef).optional(),
-  /** what memory chose: "<action> for \"<part of the goal>\" (instead of <action>)" */
+  /**
+   * what memory chose: "<action> for \"<part of the goal>\" (instead of <action>)", or "no step
+   * for \"<sentence>\", which sets the scene (instead of <action>)"
+   */
   chose: z.array(z.string()).optional(),
   /** remembered plans shown to the LLM as examples */
   examples: z.array(MemoryRef).optional(),

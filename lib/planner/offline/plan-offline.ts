@@ -49,8 +49,11 @@ export interface OfflineResult {
   notes: string[];
   /** each part of the goal (a clause that asks for something) with the steps that do it, or why none does */
   coverage: Coverage;
-  /** actions the prior chose where the catalog's words alone would have chosen another, with the clause */
-  informed?: { action: string; instead: string; clause: string }[];
+  /**
+   * actions the prior chose where the catalog's words alone would have chosen another, with the
+   * clause; without `action`, the prior said the clause sets the scene and asks for none
+   */
+  informed?: { action?: string; instead: string; clause: string }[];
 }
 
 /** Below this BM25 score a clause is not about any action (it sets the scene: "I have a video"). */
@@ -84,7 +87,11 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
     const choice = choose(clause, specs, index, builder, request.llm ?? false, request.prior);
     if (choice.informed) {
       informed.push({ ...choice.informed, clause: clause.text });
-      builder.notes.push(`remembered plans chose ${choice.informed.action} for "${clause.text}" (the catalog's words alone: ${choice.informed.instead})`);
+      builder.notes.push(
+        choice.informed.action
+          ? `remembered plans chose ${choice.informed.action} for "${clause.text}" (the catalog's words alone: ${choice.informed.instead})`
+          : `remembered requests set the scene like "${clause.text}": no step for it (the catalog's words alone: ${choice.informed.instead})`,
+      );
     }
     if (choice.part) parts.push({ clause, uncovered: choice.uncovered });
     for (const pick of choice.picks) {
@@ -223,8 +230,8 @@ interface Choice {
   /** whether the clause is a part of the goal (it asks for something, or an action does it) */
   part: boolean;
   uncovered?: GoalPart["uncovered"];
-  /** the prior changed the best action */
-  informed?: { action: string; instead: string };
+  /** the prior changed the best action (no action: the prior says the clause asks for none) */
+  informed?: { action?: string; instead: string };
 }
 
 function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex, builder: OfflineBuilder, llm: boolean, prior?: ActionPrior): Choice {
@@ -246,6 +253,9 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
   const lexicalBest = pick.best.spec.id;
   if (prior) {
     const extra = prior.scoreTerms(query, specs.map((s) => s.id));
+    // A sentence that sets the scene, worded like the scene-setting of remembered requests more
+    // than like any request an action served ("I've been keeping an eye on the market"): no step.
+    if (!clause.request && extra.none >= min && extra.none > Math.max(...extra.scores)) return { picks: [], part: false, informed: { instead: pick.best.spec.id } };
     if (Math.max(...extra.scores) > extra.none) {
       const combined = lexical.map((s, i) => s + extra.scores[i] * PRIOR_WEIGHT);
       const informed = bestOf(combined, specs, min, llm, preview);

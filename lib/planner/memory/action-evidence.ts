@@ -24,23 +24,19 @@ const NONE = "";
 const B = 0.75;
 
 export class ActionEvidence {
-  /** remembered plans that used each action */
-  readonly uses = new Map<string, number>();
   private readonly docs = new Map<string, Map<string, number>>();
   private readonly lengths = new Map<string, number>();
   private readonly df = new Map<string, number>();
   private readonly avgLength: number;
-  /** which remembered plans used each action (indexes into the memory list) */
-  private readonly usedBy = new Map<string, number[]>();
 
-  constructor(readonly plans: readonly RememberedPlan[], specs: readonly ActionSpec[]) {
+  constructor(plans: readonly RememberedPlan[], specs: readonly ActionSpec[]) {
     const index = new ActionIndex(specs);
     const position = new Map(specs.map((s, i) => [s.id, i]));
-    plans.forEach((plan, i) => {
+    for (const plan of plans) {
       const steps = plan.plan.steps.map((s) => s.action);
-      if (!steps.length) return;
+      if (!steps.length) continue;
       const clauses = splitClauses(plan.goal, extractLiterals(plan.goal)).map((c) => terms(c.words)).filter((t) => t.length);
-      if (!clauses.length) return;
+      if (!clauses.length) continue;
       const catalogScores = clauses.map((c) => index.scoreTerms(c));
       const aligned = alignSteps(steps, clauses, (action, _clause, j) => {
         const at = position.get(action);
@@ -50,17 +46,8 @@ export class ActionEvidence {
       clauses.forEach((words, j) => {
         if (!taken.has(j)) this.addWords(NONE, words);
       });
-      const seen = new Set<string>();
-      steps.forEach((a, k) => {
-        this.addWords(a, clauses[aligned[k]]);
-        if (seen.has(a)) return;
-        seen.add(a);
-        this.uses.set(a, (this.uses.get(a) ?? 0) + 1);
-        let by = this.usedBy.get(a);
-        if (!by) this.usedBy.set(a, (by = []));
-        by.push(i);
-      });
-    });
+      steps.forEach((a, k) => this.addWords(a, clauses[aligned[k]]));
+    }
     for (const doc of this.docs.values()) for (const t of doc.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     let total = 0;
     for (const l of this.lengths.values()) total += l;
@@ -72,10 +59,6 @@ export class ActionEvidence {
     if (!doc) this.docs.set(key, (doc = new Map()));
     for (const t of words) doc.set(t, (doc.get(t) ?? 0) + 1);
     this.lengths.set(key, (this.lengths.get(key) ?? 0) + words.length);
-  }
-
-  get size(): number {
-    return this.docs.size;
   }
 
   /**
@@ -115,11 +98,6 @@ export class ActionEvidence {
   /** The same for a text. */
   score(text: string, actionIds: readonly string[]): { scores: number[]; none: number } {
     return this.scoreTerms(terms(text), actionIds);
-  }
-
-  /** Remembered plans that used the action. */
-  plansUsing(actionId: string): RememberedPlan[] {
-    return (this.usedBy.get(actionId) ?? []).map((i) => this.plans[i]);
   }
 }
 

@@ -6,8 +6,9 @@
  *     read, convert, validate and repair an answer)
  *   {"bench":"plan-overhead","actions":100,"remembered":1000,"ms":<median>}   target: at most 10 ms
  *     (the same with plan memory: recall the nearest of 1,000 remembered plans as the LLM's
- *     examples, and the offline path's adapt-and-revalidate of the nearest; the goal index is
- *     built once per memory list, its cold build is index_ms)
+ *     examples, and the offline path's adapt-and-revalidate of the nearest and its scoring of
+ *     each clause against the actions' learned profiles; the goal index and the profiles are
+ *     built once per memory list, their cold builds are index_ms and learn_ms)
  */
 import { performance } from "node:perf_hooks";
 import { Catalog, validatePlan } from "../lib/core";
@@ -16,6 +17,10 @@ import { extractJson } from "../lib/llm/extract-json";
 import { buildPlanPrompt } from "../lib/planner/prompt";
 import { checkClaims } from "../lib/planner/coverage";
 import { goalIndex } from "../lib/planner/memory/goal-index";
+import { actionEvidence } from "../lib/planner/memory/memory-model";
+import { splitClauses } from "../lib/planner/offline/clauses";
+import { extractLiterals } from "../lib/planner/offline/literals";
+import { terms } from "../lib/planner/text/tokens";
 import { EXAMPLES, EXAMPLE_SIMILARITY, recall, startFromMemory } from "../lib/planner/memory/recall";
 import type { RememberedPlan } from "../lib/planner/memory/remembered-plan";
 import { repairPlan } from "../lib/planner/repair/repair-plan";
@@ -59,15 +64,25 @@ for (const steps of [100, 1000]) {
     // What the plan covers of the goal, checked as an answer's claims are.
     const coverage = checkClaims(goal, read.wire.coverage, result.plan, catalog);
     const adapted = remembered ? startFromMemory(goal, remembered, catalog, { scratch: plan, flows: [], threshold: 0 }) : undefined;
+    let learned = 0;
+    if (remembered) {
+      const evidence = actionEvidence(remembered, catalog.list());
+      const ids = catalog.list().map((s) => s.id);
+      for (const clause of splitClauses(goal, extractLiterals(goal))) learned += Math.max(...evidence.scoreTerms(terms(clause.words), ids).scores);
+    }
     if (remembered && !examples.length) throw new Error("benchmark memory recalled nothing");
-    return prompt.prompt.length + JSON.stringify(schema).length + result.issues.length + coverage.parts.length + (adapted?.plan.steps.length ?? 0);
+    return prompt.prompt.length + JSON.stringify(schema).length + result.issues.length + coverage.parts.length + (adapted?.plan.steps.length ?? 0) + learned;
   };
   for (const remembered of [undefined, memory]) {
     let indexMs: number | undefined;
+    let learnMs: number | undefined;
     if (remembered) {
       const t0 = performance.now();
       goalIndex(remembered);
       indexMs = performance.now() - t0;
+      const t1 = performance.now();
+      actionEvidence(remembered, catalog.list());
+      learnMs = performance.now() - t1;
     }
     const first = performance.now();
     overhead(remembered);
@@ -78,7 +93,7 @@ for (const steps of [100, 1000]) {
       overhead(remembered);
       times.push(performance.now() - t0);
     }
-    console.log(JSON.stringify({ bench: "plan-overhead", actions: catalog.list().length, ...(remembered ? { remembered: remembered.length } : {}), ms: round(median(times)), p95_ms: round(times.sort((a, b) => a - b)[Math.floor(times.length * 0.95)]), cold_ms: round(coldMs), ...(indexMs !== undefined ? { index_ms: round(indexMs) } : {}), runs: times.length }));
+    console.log(JSON.stringify({ bench: "plan-overhead", actions: catalog.list().length, ...(remembered ? { remembered: remembered.length } : {}), ms: round(median(times)), p95_ms: round(times.sort((a, b) => a - b)[Math.floor(times.length * 0.95)]), cold_ms: round(coldMs), ...(indexMs !== undefined ? { index_ms: round(indexMs) } : {}), ...(learnMs !== undefined ? { learn_ms: round(learnMs) } : {}), runs: times.length }));
   }
 }
 

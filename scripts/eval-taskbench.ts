@@ -5,7 +5,9 @@
  * then offline-planner (the offline planner on every gold request). With --memory, the gold plans
  * of that folder's set of the same name are remembered plans, and memory-planner scores the
  * offline planner with them; --split-memory splits each set in two halves by a hash of the id,
- * remembers half 0 and plans half 1 (adding an offline-planner line on that half, "split":"held-out").
+ * remembers one half and plans the other (adding an offline-planner line on that half,
+ * "split":"held-out"), both ways round; --split-memory=0 only remembers half 0 and plans half 1,
+ * --split-memory=1 the other way round.
  * The default folder is ../shared/data/taskbench next to the repository root.
  */
 import { existsSync, statSync } from "node:fs";
@@ -23,10 +25,10 @@ function repoRoot(): string {
   }
 }
 
-const USAGE = "usage: npm run eval:taskbench -- [--data <folder>] [--memory <folder>] [--split-memory]\n";
+const USAGE = "usage: npm run eval:taskbench -- [--data <folder>] [--memory <folder>] [--split-memory[=0|1]]\n";
 
-function parseArgs(argv: string[]): { data?: string; memory?: string; splitMemory?: boolean } {
-  const out: { data?: string; memory?: string; splitMemory?: boolean } = {};
+function parseArgs(argv: string[]): { data?: string; memory?: string; splitMemory?: boolean | 0 | 1 } {
+  const out: { data?: string; memory?: string; splitMemory?: boolean | 0 | 1 } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--data") out.data = argv[++i];
@@ -34,6 +36,7 @@ function parseArgs(argv: string[]): { data?: string; memory?: string; splitMemor
     else if (a === "--memory") out.memory = argv[++i];
     else if (a.startsWith("--memory=")) out.memory = a.slice("--memory=".length);
     else if (a === "--split-memory") out.splitMemory = true;
+    else if (a === "--split-memory=0" || a === "--split-memory=1") out.splitMemory = a.endsWith("1") ? 1 : 0;
     else if (a === "--help" || a === "-h") {
       process.stderr.write(USAGE);
       process.exit(0);
@@ -64,7 +67,7 @@ async function main() {
       process.exit(1);
     }
   }
-  process.stderr.write(`evaluating ${dir}${memoryDir ? ` with memory from ${memoryDir}` : ""}${args.splitMemory ? " (split by id)" : ""}\n`);
+  process.stderr.write(`evaluating ${dir}${memoryDir ? ` with memory from ${memoryDir}` : ""}${args.splitMemory === true ? " (split by id, both ways)" : args.splitMemory !== undefined ? ` (split by id, remembering half ${args.splitMemory})` : ""}\n`);
   for await (const line of evaluateFolder(dir, { log: (m) => process.stderr.write(`${m}\n`), memoryDir, splitMemory: args.splitMemory })) {
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }

@@ -1,8 +1,9 @@
 "use client";
 /**
- * Which remembered plan a plan version started from (offline planning), or which ones the LLM
- * saw as examples, with a way to forget the one it started from: planning then no longer
- * recalls it. Shown over the editor's canvas for a version that planning made with memory.
+ * Which remembered plan a plan version started from (offline planning), which ones chose some of
+ * its actions (offline planning), or which ones the LLM saw as examples, with a way to forget
+ * the one it started from: planning then no longer recalls it. Shown over the editor's canvas
+ * for a version that planning made with memory.
  */
 import Link from "next/link";
 import { useState } from "react";
@@ -15,7 +16,9 @@ export function MemoryNote({ memory }: { memory: MemoryUse | undefined }) {
   const [state, setState] = useState<"idle" | "forgetting" | "forgotten" | { error: string }>("idle");
   const from = memory?.startedFrom;
   const examples = memory?.examples ?? [];
-  if (closed || (!from && !examples.length)) return null;
+  const informedBy = memory?.informedBy ?? [];
+  const chose = memory?.chose ?? [];
+  if (closed || (!from && !examples.length && !informedBy.length && !chose.length)) return null;
 
   async function forget(ref: MemoryRef) {
     setState("forgetting");
@@ -41,6 +44,11 @@ export function MemoryNote({ memory }: { memory: MemoryUse | undefined }) {
           )}
           {typeof state === "object" ? <span className="subtle" role="alert">{state.error}</span> : null}
         </>
+      ) : informedBy.length || chose.length ? (
+        <span className={styles.label} title={[...chose, ...(informedBy.length ? ["", ...informedBy.map((e) => e.goal)] : [])].join("\n")} data-testid="memory-informed">
+          Remembered plans for requests worded like this one made {chose.length} choice{chose.length === 1 ? "" : "s"} in this plan
+          {informedBy.length ? ` (plans such as “${informedBy[0].goal.length > 60 ? `${informedBy[0].goal.slice(0, 57)}…` : informedBy[0].goal}”)` : ""}
+        </span>
       ) : (
         <span className={styles.label} title={examples.map((e) => e.goal).join("\n")}>
           The planner saw {examples.length} remembered plan{examples.length === 1 ? "" : "s"} for similar goals as examples

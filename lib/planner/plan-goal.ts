@@ -15,7 +15,8 @@ import { validatePlan } from "../core/validate-plan";
 import { checkClaims, coverageCarriedOver, coverageOfPlan, planHelp, statusOf } from "./coverage";
 import { planWithLlm } from "./llm-planner";
 import { recall, startFromMemory, EXAMPLES, EXAMPLE_SIMILARITY } from "./memory/recall";
-import { memoryRef, type MemoryUse, type RememberedPlan } from "./memory/remembered-plan";
+import { memoryRef, type MemoryRef, type MemoryUse, type RememberedPlan } from "./memory/remembered-plan";
+import { actionEvidence } from "./memory/memory-model";
 import { missingInputs } from "./missing-inputs";
 import { planOffline } from "./offline/plan-offline";
 import { PlanningLog } from "./planning-log";
@@ -116,9 +117,11 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
       avoidActions: request.constraints?.avoidActions,
       basePlan: options.earlierPlans?.[options.earlierPlans.length - 1],
       llm: options.llm !== undefined,
+      ...(request.memory === false || !options.memory?.length ? {} : { prior: actionEvidence(options.memory, catalog.list()) }),
     },
     catalog,
   );
+  const informedBy = drafted.informed?.length ? plansThatChose(goal, options.memory ?? [], drafted.informed.flatMap((i) => (i.action ? [i.action] : [])), catalog) : [];
   const fromMemory = request.memory === false ? undefined : startFromMemory(goal, options.memory ?? [], catalog, { scratch: drafted.plan, flows, maxSteps: request.constraints?.maxSteps });
   if (fromMemory) drafted = { plan: fromMemory.plan, notes: [`started from remembered plan ${fromMemory.from.id} ("${fromMemory.from.goal}")`, ...fromMemory.changes], coverage: coverageCarriedOver(drafted.coverage, drafted.plan, fromMemory.plan, goal, catalog) };
   const checked = validatePlan(drafted.plan, catalog, { maxSteps: request.constraints?.maxSteps });
@@ -131,8 +134,24 @@ function planOfflineResult(request: PlanGoalRequest, catalog: Catalog, options: 
   }
   const record = { source: "offline" as const, attempts: (before?.attempts ?? 0) + 1, usage: before?.usage ?? { promptTokens: 0, completionTokens: 0 }, notes: drafted.notes, ...(before ? { model: before.model } : {}) };
   const coverage = coverageOfPlan(drafted.coverage, repaired.plan);
-  const memory: MemoryUse | undefined = fromMemory ? { startedFrom: fromMemory.from, changes: fromMemory.changes } : undefined;
+  const memory: MemoryUse | undefined = fromMemory
+    ? { startedFrom: fromMemory.from, changes: fromMemory.changes }
+    : drafted.informed?.length
+      ? { informedBy, chose: drafted.informed.map((i) => (i.action ? `${i.action} for "${i.clause}" (instead of ${i.instead})` : `no step for "${i.clause}", which sets the scene (instead of ${i.instead})`)) }
+      : undefined;
   return finish({ plan: repaired.plan, issues: reportedIssues(repaired.plan, options, request), repairs: repaired.repairs, record, log, given, coverage, help: planHelp(coverage, catalog, options.llm !== undefined), memory });
+}
+
+/** The remembered plans, nearest the goal first, that used the actions memory chose (at most EXAMPLES). */
+function plansThatChose(goal: string, memory: readonly RememberedPlan[], actions: readonly string[], catalog: Catalog): MemoryRef[] {
+  if (!actions.length) return [];
+  const chosen = new Set(actions);
+  const used = (p: RememberedPlan) => p.plan.steps.some((s) => chosen.has(s.action));
+  const near = recall(goal, memory, catalog, Number.MAX_SAFE_INTEGER).filter((r) => used(r.remembered));
+  // The choice came from the words of a part of the goal; a plan that shares none of the goal's
+  // words as a whole can still be the one whose request worded that part the same way.
+  const refs = near.length ? near.map((r) => memoryRef(r.remembered, r.similarity)) : memory.filter(used).map((p) => memoryRef(p, 0));
+  return refs.slice(0, EXAMPLES);
 }
 
 /**

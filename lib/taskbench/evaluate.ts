@@ -156,6 +156,8 @@ export interface OfflinePlannerLine {
   set: string;
   /** "held-out": only the half of the set that --split-memory plans */
   split?: "held-out";
+  /** with split: the half remembered by the memory-planner line this one compares with */
+  remembered_half?: 0 | 1;
   records: number;
   valid: number;
   n_f1: number;
@@ -186,6 +188,10 @@ export interface MemoryPlannerLine {
   memory: number;
   /** plans that started from a remembered plan */
   adapted: number;
+  /** plans in which remembered plans made a choice (an action, or no step for a scene-setting sentence) the catalog's words alone would not have made */
+  informed: number;
+  /** --split-memory: the half remembered (the other half is planned) */
+  remembered_half?: 0 | 1;
   valid: number;
   n_f1: number;
   e_f1: number;
@@ -209,16 +215,18 @@ export function goldMemory(set: TaskBenchSet, cat: TaskBenchCatalog): Remembered
 export async function evaluateMemoryPlanner(set: TaskBenchSet, records: readonly GoldRecord[], memory: readonly RememberedPlan[], cat: TaskBenchCatalog, tools: MetricTools): Promise<MemoryPlannerLine> {
   let valid = 0;
   let adapted = 0;
+  let informed = 0;
   const planned = new Map<string, unknown>();
   for (const record of records) {
     const goal = typeof record.instruction === "string" && record.instruction.trim() ? record.instruction : "(no request)";
     const result = await planGoal({ goal, flows: [cat.set], planner: "offline" }, { catalog: cat.catalog, memory });
     if (result.valid) valid++;
     if (result.memory?.startedFrom) adapted++;
+    else if (result.memory?.chose?.length) informed++;
     planned.set(record.id, planToGraph(result.plan, cat));
   }
   const m = scoreById(records, planned, tools);
-  return { eval: "memory-planner", set: set.name, records: records.length, memory: memory.length, adapted, valid, n_f1: m.n_f1, e_f1: m.e_f1, t_f1: m.t_f1, v_f1: m.v_f1 };
+  return { eval: "memory-planner", set: set.name, records: records.length, memory: memory.length, adapted, informed, valid, n_f1: m.n_f1, e_f1: m.e_f1, t_f1: m.t_f1, v_f1: m.v_f1 };
 }
 
 /**
@@ -240,10 +248,11 @@ export interface EvaluateOptions {
   /** a folder of sets whose gold plans are remembered (per set of the same name): adds memory-planner lines */
   memoryDir?: string;
   /**
-   * Split each set by id (see memoryHalf): half 0 is the memory, half 1 is planned and scored.
-   * Without memoryDir the memory is drawn from the data folder itself.
+   * Split each set by id (see memoryHalf): one half is the memory, the other is planned and
+   * scored. `0`: remember half 0, plan half 1; `1`: the other way round; `true`: both, one pair
+   * of lines each. Without memoryDir the memory is drawn from the data folder itself.
    */
-  splitMemory?: boolean;
+  splitMemory?: boolean | 0 | 1;
 }
 
 export async function* evaluateFolder(dataDir: string, options: EvaluateOptions = {}): AsyncGenerator<GoldValidityLine | PredictionsLine | RepairLine | OfflinePlannerLine | MemoryPlannerLine> {
@@ -262,21 +271,25 @@ export async function* evaluateFolder(dataDir: string, options: EvaluateOptions 
       yield evaluateRepair(set, file, cat, tools);
     }
     yield await evaluateOfflinePlanner(set, cat, tools);
-    if (options.memoryDir || options.splitMemory) {
+    if (options.memoryDir || (options.splitMemory !== undefined && options.splitMemory !== false)) {
       const memorySets = options.memoryDir ? await listSets(options.memoryDir) : sets;
       if (!memorySets.includes(name)) {
         log(`no set ${name} in the memory folder ${options.memoryDir}; memory-planner skipped`);
         continue;
       }
       const memorySet = options.memoryDir ? await loadSet(options.memoryDir, name) : set;
-      const remembered = goldMemory(options.splitMemory ? { ...memorySet, gold: memorySet.gold.filter((g) => memoryHalf(g.id) === 0) } : memorySet, cat);
-      const records = options.splitMemory ? set.gold.filter((g) => memoryHalf(g.id) === 1) : set.gold;
-      // The same records without memory, so the two lines compare like with like.
-      if (options.splitMemory) {
-        const alone = await evaluateMemoryPlanner(set, records, [], cat, tools);
-        yield { eval: "offline-planner", set: set.name, split: "held-out", records: alone.records, valid: alone.valid, n_f1: alone.n_f1, e_f1: alone.e_f1, t_f1: alone.t_f1, v_f1: alone.v_f1 };
+      if (options.splitMemory === undefined || options.splitMemory === false) {
+        yield await evaluateMemoryPlanner(set, set.gold, goldMemory(memorySet, cat), cat, tools);
+        continue;
       }
-      yield await evaluateMemoryPlanner(set, records, remembered, cat, tools);
+      for (const half of options.splitMemory === true ? ([0, 1] as const) : [options.splitMemory]) {
+        const remembered = goldMemory({ ...memorySet, gold: memorySet.gold.filter((g) => memoryHalf(g.id) === half) }, cat);
+        const records = set.gold.filter((g) => memoryHalf(g.id) !== half);
+        // The same records without memory, so the two lines compare like with like.
+        const alone = await evaluateMemoryPlanner(set, records, [], cat, tools);
+        yield { eval: "offline-planner", set: set.name, split: "held-out", remembered_half: half, records: alone.records, valid: alone.valid, n_f1: alone.n_f1, e_f1: alone.e_f1, t_f1: alone.t_f1, v_f1: alone.v_f1 };
+        yield { ...(await evaluateMemoryPlanner(set, records, remembered, cat, tools)), remembered_half: half };
+      }
     }
   }
 }

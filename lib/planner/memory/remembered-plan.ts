@@ -41,10 +41,23 @@ export const MemoryRef = MemoryName.extend({
 });
 export type MemoryRef = z.infer<typeof MemoryRef>;
 
-/** How memory took part in planning: the plan adapted (offline), or the examples shown (LLM). */
+/**
+ * How memory took part in planning: the plan adapted (offline), the actions chosen (offline), or
+ * the examples shown (LLM).
+ */
 export const MemoryUse = z.object({
   /** the remembered plan this plan was adapted from */
   startedFrom: MemoryRef.optional(),
+  /**
+   * remembered plans whose requests chose actions of this plan where the catalog's words alone
+   * would have chosen others (the nearest few that used those actions)
+   */
+  informedBy: z.array(MemoryRef).optional(),
+  /**
+   * what memory chose: "<action> for \"<part of the goal>\" (instead of <action>)", or "no step
+   * for \"<sentence>\", which sets the scene (instead of <action>)"
+   */
+  chose: z.array(z.string()).optional(),
   /** remembered plans shown to the LLM as examples */
   examples: z.array(MemoryRef).optional(),
   /** what adapting changed: literals rebound, values turned into plan inputs */

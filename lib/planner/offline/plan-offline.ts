@@ -2,8 +2,9 @@
  * The offline planner: deterministic, no LLM. The goal is cut into clauses; each clause picks
  * the action that matches it best lexically (BM25 with stemming and synonyms), weighed by
  * whether its typed inputs can be fed from what is already available; then the builder chains
- * the chosen actions by type and fills their inputs (see builder.ts). Same goal and catalog,
- * same plan.
+ * the chosen actions by type and fills their inputs (see builder.ts). With a prior (what plan
+ * memory learned of how people word requests for each action), a clause the catalog matches
+ * chooses again with that evidence added. Same goal, catalog and memory, same plan.
  */
 import type { ActionSpec } from "../../core/action";
 import type { Coverage, GoalPart, UncoveredReason } from "../../core/coverage";
@@ -33,6 +34,14 @@ export interface OfflineRequest {
   basePlan?: Plan;
   /** whether an LLM is configured: without one, actions that call an LLM are chosen only when nothing else does the part */
   llm?: boolean;
+  /** evidence for actions beyond the catalog's words (plan memory: the requests each action served) */
+  prior?: ActionPrior;
+}
+
+/** Scores of actions for a clause's terms from another source than the catalog, on the BM25 scale; 0 for no evidence. */
+export interface ActionPrior {
+  /** per action, and for clauses that asked for no action at all (`none`) */
+  scoreTerms(query: readonly string[], actionIds: readonly string[]): { scores: number[]; none: number };
 }
 
 export interface OfflineResult {
@@ -40,6 +49,11 @@ export interface OfflineResult {
   notes: string[];
   /** each part of the goal (a clause that asks for something) with the steps that do it, or why none does */
   coverage: Coverage;
+  /**
+   * actions the prior chose where the catalog's words alone would have chosen another, with the
+   * clause; without `action`, the prior said the clause sets the scene and asks for none
+   */
+  informed?: { action?: string; instead: string; clause: string }[];
 }
 
 /** Below this BM25 score a clause is not about any action (it sets the scene: "I have a video"). */
@@ -50,6 +64,12 @@ const STATEMENT_FACTOR = 2.5;
 const PAIR_RATIO = 0.6;
 /** how close an action without an LLM must come to the best match that needs one to be chosen instead */
 const LLM_ALTERNATIVE = 0.75;
+/**
+ * How much what remembered plans say counts against the catalog's own words (both BM25 over the
+ * same terms): half. The catalog says what an action does; a remembered request says it only
+ * through a guessed clause-to-step alignment, and one request is one person's wording.
+ */
+const PRIOR_WEIGHT = 0.5;
 
 export function planOffline(request: OfflineRequest, catalog: CatalogView): OfflineResult {
   const avoid = new Set(request.avoidActions ?? []);
@@ -62,8 +82,17 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
   const base = request.basePlan ? seed(builder, request.basePlan, catalog) : 0;
 
   const parts: { clause: Clause; uncovered?: GoalPart["uncovered"]; alsoBy?: string[] }[] = [];
+  const informed: NonNullable<OfflineResult["informed"]> = [];
   for (const clause of clauses) {
-    const choice = choose(clause, specs, index, builder, request.llm ?? false);
+    const choice = choose(clause, specs, index, builder, request.llm ?? false, request.prior);
+    if (choice.informed) {
+      informed.push({ ...choice.informed, clause: clause.text });
+      builder.notes.push(
+        choice.informed.action
+          ? `remembered plans chose ${choice.informed.action} for "${clause.text}" (the catalog's words alone: ${choice.informed.instead})`
+          : `remembered requests set the scene like "${clause.text}": no step for it (the catalog's words alone: ${choice.informed.instead})`,
+      );
+    }
     if (choice.part) parts.push({ clause, uncovered: choice.uncovered });
     for (const pick of choice.picks) {
       if (builder.built.length >= maxSteps) break;
@@ -126,7 +155,7 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
     steps,
     outputs: sinkOutputs(steps),
   };
-  return { plan, notes: builder.notes, coverage };
+  return { plan, notes: builder.notes, coverage, ...(informed.length ? { informed } : {}) };
 }
 
 /**
@@ -201,33 +230,41 @@ interface Choice {
   /** whether the clause is a part of the goal (it asks for something, or an action does it) */
   part: boolean;
   uncovered?: GoalPart["uncovered"];
+  /** the prior changed the best action (no action: the prior says the clause asks for none) */
+  informed?: { action?: string; instead: string };
 }
 
-function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex, builder: OfflineBuilder, llm: boolean): Choice {
+function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex, builder: OfflineBuilder, llm: boolean, prior?: ActionPrior): Choice {
   const query = terms(clause.words);
   if (!query.length) return { picks: [], part: false };
-  const scores = index.scoreTerms(query);
   // A sentence that only sets the scene ("I recorded a video") needs a much clearer match.
   const min = clause.request ? MIN_SCORE : MIN_SCORE * STATEMENT_FACTOR;
-  const ranked = scores
-    .map((score, i) => ({ spec: specs[i], score }))
-    .filter((s) => s.score >= min * 0.6)
-    .sort((a, b) => b.score - a.score)
-    .slice(0, CANDIDATES);
-  if (!ranked.length) return { picks: [], part: clause.request };
-  const top = ranked[0].score;
-  const valued = ranked
-    .filter((r) => r.score >= top * 0.5)
-    .map((r) => {
-      const preview = builder.dryRun(r.spec, clause);
-      return { ...r, preview, value: r.score * fit(preview) };
-    })
-    .sort((a, b) => b.value - a.value);
-  // Without an LLM, an action that needs one is chosen only when nothing else does the part.
-  // "Else" means an action that fits nearly as well, not one that merely scores.
-  const usable = llm ? valued : valued.filter((r) => !r.spec.usesLlm);
-  const best = usable[0] && usable[0].value >= min && usable[0].value >= valued[0].value * LLM_ALTERNATIVE ? usable[0] : valued[0];
-  if (!best || best.value < min) return { picks: [], part: clause.request };
+  const previews = new Map<string, ReturnType<OfflineBuilder["dryRun"]>>();
+  const preview = (spec: ActionSpec) => {
+    let p = previews.get(spec.id);
+    if (!p) previews.set(spec.id, (p = builder.dryRun(spec, clause)));
+    return p;
+  };
+  const lexical = index.scoreTerms(query);
+  let pick = bestOf(lexical, specs, min, llm, preview);
+  // The catalog's words decide whether the clause asks for an action at all; what remembered
+  // plans say only changes which one (unless they say clauses like it asked for none).
+  if (!pick.best) return { picks: [], part: clause.request };
+  const lexicalBest = pick.best.spec.id;
+  if (prior) {
+    const extra = prior.scoreTerms(query, specs.map((s) => s.id));
+    // A sentence that sets the scene, worded like the scene-setting of remembered requests more
+    // than like any request an action served ("I've been keeping an eye on the market"): no step.
+    if (!clause.request && extra.none >= min && extra.none > Math.max(...extra.scores)) return { picks: [], part: false, informed: { instead: pick.best.spec.id } };
+    if (Math.max(...extra.scores) > extra.none) {
+      const combined = lexical.map((s, i) => s + extra.scores[i] * PRIOR_WEIGHT);
+      const informed = bestOf(combined, specs, min, llm, preview);
+      if (informed.best) pick = informed;
+    }
+  }
+  const { ranked, usable, best } = pick;
+  if (!best) return { picks: [], part: clause.request };
+  const informed = best.spec.id !== lexicalBest ? { action: best.spec.id, instead: lexicalBest } : undefined;
   const needsLlm = !llm && best.spec.usesLlm === true;
   // Backward chaining within the clause: a nearly as relevant action that makes what the best
   // one would otherwise have to ask for, or take from further back ("write a report").
@@ -253,12 +290,47 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
   return {
     picks,
     part: true,
+    ...(informed ? { informed } : {}),
     ...(needsLlm
       ? { uncovered: { reason: "needs_llm" as const, message: `${best.spec.title} needs an LLM, and none is configured.`, actions: [best.spec.id] } }
       : foreignVerb
         ? { uncovered: { reason: "no_action" as const, message: `No action is about "${verb}"; ${best.spec.title} only matches other words of it, a guess to check.`, actions: [best.spec.id] } }
         : {}),
   };
+}
+
+interface Valued {
+  spec: ActionSpec;
+  score: number;
+  preview: ReturnType<OfflineBuilder["dryRun"]>;
+  value: number;
+}
+
+/**
+ * The clause's best action for the given relevance scores: the most relevant candidates, each
+ * valued by how it fits (see `fit`); without an LLM, one that needs none unless only an LLM
+ * action fits nearly as well. No best when nothing reaches `min`.
+ */
+function bestOf(scores: readonly number[], specs: readonly ActionSpec[], min: number, llm: boolean, preview: (spec: ActionSpec) => Valued["preview"]): { ranked: { spec: ActionSpec; score: number }[]; usable: Valued[]; best?: Valued } {
+  const ranked = scores
+    .map((score, i) => ({ spec: specs[i], score }))
+    .filter((s) => s.score >= min * 0.6)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, CANDIDATES);
+  if (!ranked.length) return { ranked, usable: [] };
+  const top = ranked[0].score;
+  const valued: Valued[] = ranked
+    .filter((r) => r.score >= top * 0.5)
+    .map((r) => {
+      const p = preview(r.spec);
+      return { ...r, preview: p, value: r.score * fit(p) };
+    })
+    .sort((a, b) => b.value - a.value);
+  // Without an LLM, an action that needs one is chosen only when nothing else does the part.
+  // "Else" means an action that fits nearly as well, not one that merely scores.
+  const usable = llm ? valued : valued.filter((r) => !r.spec.usesLlm);
+  const best = usable[0] && usable[0].value >= min && usable[0].value >= valued[0].value * LLM_ALTERNATIVE ? usable[0] : valued[0];
+  return { ranked, usable, best: best && best.value >= min ? best : undefined };
 }
 
 /**

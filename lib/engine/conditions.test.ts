@@ -4,14 +4,12 @@
  * (firstOf) runs with the branch that ran, and none of that makes the run partial. A plan's
  * typed result is checked when the run ends.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineAction, parseCondition, runOutcome, type Condition, type Plan, type RunEvent, type Step } from "../core";
-import { freshDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
-import { makeHarness, type Harness } from "../../tests/support/engine-harness";
-import { expectAllRunsMatchFold } from "../../tests/support/projection";
-import { newProbe, testActions, type Probe } from "../../tests/support/engine-actions";
-import type { Database } from "../store/database";
+import { makeHarness } from "../../tests/support/engine-harness";
+import { engineKinds, engineSuite } from "../../tests/support/engine-suite";
+import { testActions } from "../../tests/support/engine-actions";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const input = (name: string) => ({ kind: "input" as const, name });
@@ -40,73 +38,59 @@ const branching = (extra: Partial<Plan> = {}): Plan => ({
   ...extra,
 });
 
-const pg = await postgresAvailability();
-const kinds: DbKind[] = pg.run ? ["pglite", "postgres"] : ["pglite"];
-
 const skipOf = (events: RunEvent[], stepId: string) => {
   const found = events.filter((e): e is Extract<RunEvent, { type: "step.skipped" }> => e.type === "step.skipped" && e.stepId === stepId);
   expect(found, `step.skipped of ${stepId}`).toHaveLength(1);
   return found[0].data;
 };
 
-describe.each(kinds)("conditions and merges on %s", (kind) => {
-  let db: Database;
-  let probe: Probe;
-  let h: Harness;
-  const ended = new Set<string>();
-  beforeAll(async () => { db = await freshDatabase(kind); });
-  afterAll(async () => { await db?.close(); });
-  beforeEach(() => {
-    probe = newProbe();
-    h = makeHarness(db, testActions(probe));
-  });
-  afterEach(async () => { await expectAllRunsMatchFold(db, ended); });
-
-  const statuses = async (runId: string) => Object.fromEntries((await h.store.load(runId))!.steps.map((s) => [s.stepId, s.status]));
+describe.each(engineKinds)("conditions and merges on %s", (kind) => {
+  const t = engineSuite(kind);
+  const { statuses } = t;
 
   it("skips the false branch with its reason and values, skips what needs it, and merges the branch that ran", async () => {
-    const v = await h.savePlan(branching());
-    const done = await h.engine.run({ planVersionId: v, inputs: { x: 3 } });
+    const v = await t.h.savePlan(branching());
+    const done = await t.h.engine.run({ planVersionId: v, inputs: { x: 3 } });
     expect(done.run.status).toBe("succeeded");
     expect(runOutcome(done.run)).toBe("clean");
     expect(done.run.outputs).toEqual({ total: 1103 });
     expect(await statuses(done.run.id)).toEqual({ a: "succeeded", big: "succeeded", small: "skipped", merge: "succeeded", after_small: "skipped" });
-    const events = await h.store.events(done.run.id);
+    const events = await t.h.store.events(done.run.id);
     expect(skipOf(events, "small")).toEqual({
       reason: "condition false: sum was 3",
       condition: { when: "${steps.a.output.sum} <= 2", values: [{ ref: "${steps.a.output.sum}", name: "sum", value: 3 }] },
     });
     expect(skipOf(events, "after_small")).toMatchObject({ cause: "small", byCondition: true });
-    expect(probe.calls.has("small")).toBe(false);
+    expect(t.probe.calls.has("small")).toBe(false);
   });
 
   it("merges the other branch when the other condition holds", async () => {
-    const v = await h.savePlan(branching());
-    const done = await h.engine.run({ planVersionId: v, inputs: { x: 1 } });
+    const v = await t.h.savePlan(branching());
+    const done = await t.h.engine.run({ planVersionId: v, inputs: { x: 1 } });
     expect(done.run.status).toBe("succeeded");
     expect(runOutcome(done.run)).toBe("clean");
     expect(done.run.outputs).toEqual({ total: 1011 });
     expect(await statuses(done.run.id)).toEqual({ a: "succeeded", big: "skipped", small: "succeeded", merge: "succeeded", after_small: "succeeded" });
-    expect(skipOf(await h.store.events(done.run.id), "big").reason).toBe("condition false: sum was 1");
+    expect(skipOf(await t.h.store.events(done.run.id), "big").reason).toBe("condition false: sum was 1");
   });
 
   it("skips a merge none of whose branches ran, and the run is still clean", async () => {
     const p = branching();
     p.steps[2] = { ...p.steps[2], when: when("${steps.a.output.sum} < 0") };
-    const v = await h.savePlan(p);
-    const done = await h.engine.run({ planVersionId: v, inputs: { x: 1 } });
+    const v = await t.h.savePlan(p);
+    const done = await t.h.engine.run({ planVersionId: v, inputs: { x: 1 } });
     expect(done.run.status).toBe("succeeded");
     expect(runOutcome(done.run)).toBe("clean");
     expect(done.run.outputs).toEqual({});
     expect(await statuses(done.run.id)).toEqual({ a: "succeeded", big: "skipped", small: "skipped", merge: "skipped", after_small: "skipped" });
-    expect(skipOf(await h.store.events(done.run.id), "merge")).toEqual({ reason: 'no branch of "a" produced a value', cause: "big", byCondition: true });
+    expect(skipOf(await t.h.store.events(done.run.id), "merge")).toEqual({ reason: 'no branch of "a" produced a value', cause: "big", byCondition: true });
   });
 
   it("fails the step, naming what is missing, when its condition cannot be evaluated", async () => {
     const p = branching({ inputs: [{ name: "x", schema: { type: "number" } }, { name: "mode", schema: { type: "string" }, required: false }] });
     p.steps[1] = { ...p.steps[1], when: when('${inputs.mode} == "fast"') };
-    const v = await h.savePlan(p);
-    const done = await h.engine.run({ planVersionId: v, inputs: { x: 3 } });
+    const v = await t.h.savePlan(p);
+    const done = await t.h.engine.run({ planVersionId: v, inputs: { x: 3 } });
     expect(done.run.status).toBe("failed");
     const big = done.steps.find((s) => s.stepId === "big")!;
     expect(big.status).toBe("failed");
@@ -118,11 +102,11 @@ describe.each(kinds)("conditions and merges on %s", (kind) => {
     // the branch taken first fails (its gate is closed), and so does the run
     p.steps[1] = { id: "big", action: "test.gate", inputs: { value: ref("a", "sum") }, when: when("${steps.a.output.sum} > 2") };
     p.steps[3] = add("merge", { kind: "firstOf", of: [ref("big", "value"), ref("small", "sum")] }, 1000);
-    const v = await h.savePlan(p);
-    const first = await h.engine.run({ planVersionId: v, inputs: { x: 3 } });
+    const v = await t.h.savePlan(p);
+    const first = await t.h.engine.run({ planVersionId: v, inputs: { x: 3 } });
     expect(first.run.status).toBe("failed");
-    const retryId = await h.engine.retry(first.run.id, { inputs: { x: 1 } });
-    const done = await h.engine.wait(retryId);
+    const retryId = await t.h.engine.retry(first.run.id, { inputs: { x: 1 } });
+    const done = await t.h.engine.wait(retryId);
     expect(done.run.status).toBe("succeeded");
     expect(await statuses(retryId)).toEqual({ a: "succeeded", big: "skipped", small: "succeeded", merge: "succeeded", after_small: "succeeded" });
     expect(done.run.outputs).toEqual({ total: 1011 });
@@ -130,12 +114,12 @@ describe.each(kinds)("conditions and merges on %s", (kind) => {
 
   it("checks the run's result against the plan's result schema", async () => {
     const schema = { type: "object", properties: { total: { type: "number", maximum: 2000 } }, required: ["total"] };
-    const fits = await h.engine.run({ planVersionId: await h.savePlan(branching({ result: { schema } })), inputs: { x: 3 } });
+    const fits = await t.h.engine.run({ planVersionId: await t.h.savePlan(branching({ result: { schema } })), inputs: { x: 3 } });
     expect(fits.run.status).toBe("succeeded");
     expect(fits.run.outputs).toEqual({ total: 1103 });
 
     const tight = { ...schema, properties: { total: { type: "number", maximum: 1050 } } };
-    const bad = await h.engine.run({ planVersionId: await h.savePlan(branching({ result: { schema: tight } })), inputs: { x: 3 } });
+    const bad = await t.h.engine.run({ planVersionId: await t.h.savePlan(branching({ result: { schema: tight } })), inputs: { x: 3 } });
     expect(bad.run.status).toBe("failed");
     expect(bad.run.failure).toMatchObject({ code: "result_invalid", details: { errors: [{ path: "total", message: expect.stringMatching(/1050/) }], result: { total: 1103 } } });
     expect(bad.run.failure!.message).toMatch(/^the run's result does not fit the plan's result schema: total: /);
@@ -146,22 +130,22 @@ describe.each(kinds)("conditions and merges on %s", (kind) => {
     // the branch that runs is slow: the engine gives the run up while it runs
     p.steps[1] = { id: "big", action: "test.sleep", inputs: { ms: lit(600_000), value: ref("a", "sum") }, when: when("${steps.a.output.sum} > 2") };
     p.steps[3] = add("merge", { kind: "firstOf", of: [ref("big", "value"), ref("small", "sum")] }, 1000);
-    const v = await h.savePlan(p);
-    const runId = await h.engine.start({ planVersionId: v, inputs: { x: 3 } });
+    const v = await t.h.savePlan(p);
+    const runId = await t.h.engine.start({ planVersionId: v, inputs: { x: 3 } });
     for (;;) {
       const st = await statuses(runId);
       if (st.big === "running" && st.small === "skipped" && st.after_small === "skipped") break;
       await new Promise((r) => setTimeout(r, 10));
     }
-    await h.engine.close();
+    await t.h.engine.close();
     const fast = defineAction({ id: "test.sleep", title: "Sleep", description: "Returns at once.", effect: "pure", input: z.object({ ms: z.number(), value: z.number().default(0) }), output: z.object({ value: z.number(), at: z.number() }), run: ({ value }) => ({ value, at: Date.now() }) });
-    h = makeHarness(db, [...testActions(probe).filter((a) => a.id !== "test.sleep"), fast]);
-    expect(await h.engine.resumeAll()).toContain(runId);
-    const done = await h.engine.wait(runId);
+    t.h = makeHarness(t.db, [...testActions(t.probe).filter((a) => a.id !== "test.sleep"), fast]);
+    expect(await t.h.engine.resumeAll()).toContain(runId);
+    const done = await t.h.engine.wait(runId);
     expect(done.run.status).toBe("succeeded");
     expect(runOutcome(done.run)).toBe("clean");
     expect(done.run.outputs).toEqual({ total: 1003 });
-    const events = await h.store.events(runId);
+    const events = await t.h.store.events(runId);
     expect(events.filter((e) => e.type === "step.skipped").map((e) => e.stepId)).toEqual(["small", "after_small"]);
     expect(events.filter((e) => e.type === "step.started" && e.stepId === "a")).toHaveLength(1);
     expect(await statuses(runId)).toEqual({ a: "succeeded", big: "succeeded", small: "skipped", merge: "succeeded", after_small: "skipped" });

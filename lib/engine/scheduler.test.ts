@@ -3,22 +3,17 @@
  * what finished could drop a step or run one twice: every step that may run runs exactly once,
  * after all it depends on, and every step that may not is skipped, naming the root cause.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineAction, type Plan, type RunEvent, type Step } from "../core";
 import { z } from "zod";
-import { freshDatabase, postgresAvailability, type DbKind } from "../../tests/support/databases";
-import { makeHarness, type Harness } from "../../tests/support/engine-harness";
-import { expectAllRunsMatchFold } from "../../tests/support/projection";
-import { newProbe, testActions, type Probe } from "../../tests/support/engine-actions";
-import type { Database } from "../store/database";
+import { makeHarness } from "../../tests/support/engine-harness";
+import { engineKinds, engineSuite } from "../../tests/support/engine-suite";
+import { testActions, type Probe } from "../../tests/support/engine-actions";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "test", flows: [], inputs: [], outputs: {}, steps, ...extra });
 const add = (id: string, a: unknown, b: unknown, extra: Partial<Step> = {}): Step => ({ id, action: "test.add", inputs: { a: typeof a === "number" ? lit(a) : (a as never), b: typeof b === "number" ? lit(b) : (b as never) }, ...extra });
-
-const pg = await postgresAvailability();
-const kinds: DbKind[] = pg.run ? ["pglite", "postgres"] : ["pglite"];
 
 /** How many times each step's action ran to its end, by step id. */
 const calls = (probe: Probe) => Object.fromEntries([...probe.calls].sort(([a], [b]) => a.localeCompare(b)));
@@ -40,39 +35,25 @@ function peakConcurrency(events: RunEvent[]): number {
   return peak;
 }
 
-describe.each(kinds)("ready-queue scheduler on %s", (kind) => {
-  let db: Database;
-  let probe: Probe;
-  let h: Harness;
-  const ended = new Set<string>();
-  beforeAll(async () => { db = await freshDatabase(kind); });
-  afterAll(async () => { await db?.close(); });
-  beforeEach(() => {
-    probe = newProbe();
-    h = makeHarness(db, testActions(probe));
-  });
-  afterEach(async () => {
-    await h.engine.close();
-    await expectAllRunsMatchFold(db, ended);
-  });
-
-  const statuses = async (runId: string) => Object.fromEntries((await h.store.load(runId))!.steps.map((s) => [s.stepId, s.status]));
+describe.each(engineKinds)("ready-queue scheduler on %s", (kind) => {
+  const t = engineSuite(kind, { closeEngineAfterEach: true });
+  const { statuses } = t;
 
   it("runs a diamond once per step, the join after both branches, whatever order the plan lists them in", async () => {
     // The join comes first in the plan and the root last: scheduling follows the graph, not the list.
-    const v = await h.savePlan(plan([
+    const v = await t.h.savePlan(plan([
       add("d", ref("b", "sum"), ref("c", "sum")),
       add("b", ref("a", "sum"), 1),
       add("c", ref("a", "sum"), 2),
       add("a", 1, 1),
     ], { outputs: { total: ref("d", "sum") } }));
     for (const concurrency of [1, 8]) {
-      probe.calls.clear();
-      const done = await h.engine.run({ planVersionId: v, options: { concurrency } });
+      t.probe.calls.clear();
+      const done = await t.h.engine.run({ planVersionId: v, options: { concurrency } });
       expect(done.run.status).toBe("succeeded");
       expect(done.run.outputs).toEqual({ total: 7 });
-      expect(calls(probe)).toEqual({ a: 1, b: 1, c: 1, d: 1 });
-      const events = await h.store.events(done.run.id);
+      expect(calls(t.probe)).toEqual({ a: 1, b: 1, c: 1, d: 1 });
+      const events = await t.h.store.events(done.run.id);
       expect(seqOf(events, "step.started", "d")).toBeGreaterThan(Math.max(seqOf(events, "step.succeeded", "b"), seqOf(events, "step.succeeded", "c")));
       expect(seqOf(events, "step.started", "b")).toBeGreaterThan(seqOf(events, "step.succeeded", "a"));
       if (concurrency === 1) {
@@ -83,7 +64,7 @@ describe.each(kinds)("ready-queue scheduler on %s", (kind) => {
   });
 
   it("fan-in under the continue policy: a join on a failed branch is skipped, its dependents name the root cause, the rest runs once", async () => {
-    const v = await h.savePlan(plan([
+    const v = await t.h.savePlan(plan([
       add("root", 1, 1),
       add("b1", ref("root", "sum"), 1),
       { id: "b2", action: "test.fail", inputs: {}, after: ["root"] },
@@ -97,12 +78,12 @@ describe.each(kinds)("ready-queue scheduler on %s", (kind) => {
       // joins only the branches that succeeded
       add("partial_join", ref("b1", "sum"), ref("b3", "sum"), { after: ["b4"] }),
     ]));
-    const done = await h.engine.run({ planVersionId: v, options: { failurePolicy: "continue", concurrency: 3 } });
+    const done = await t.h.engine.run({ planVersionId: v, options: { failurePolicy: "continue", concurrency: 3 } });
     expect(done.run.status).toBe("failed");
     expect(done.run.failure!.message).toContain('step "b2" failed');
     expect(await statuses(done.run.id)).toEqual({ root: "succeeded", b1: "succeeded", b2: "failed", b3: "succeeded", b4: "succeeded", join: "skipped", after_join: "skipped", after_join_too: "skipped", partial_join: "succeeded" });
-    expect(calls(probe)).toEqual({ root: 1, b1: 1, b2: 1, b3: 1, b4: 1, partial_join: 1 });
-    const events = await h.store.events(done.run.id);
+    expect(calls(t.probe)).toEqual({ root: 1, b1: 1, b2: 1, b3: 1, b4: 1, partial_join: 1 });
+    const events = await t.h.store.events(done.run.id);
     const skipped = events.filter((e): e is Extract<RunEvent, { type: "step.skipped" }> => e.type === "step.skipped");
     expect(skipped.map((e) => [e.stepId, e.data.cause])).toEqual([["join", "b2"], ["after_join", "b2"], ["after_join_too", "b2"]]);
     for (const e of skipped) expect(events.filter((x) => x.stepId === e.stepId && x.type !== "step.skipped"), `${e.stepId} never started`).toEqual([]);
@@ -112,19 +93,19 @@ describe.each(kinds)("ready-queue scheduler on %s", (kind) => {
   it("a chain listed backwards whose first step fails skips every later step once, each naming the first", async () => {
     const n = 30;
     const steps: Step[] = Array.from({ length: n }, (_, i): Step => (i === 0 ? { id: "s0", action: "test.fail", inputs: {} } : { id: `s${i}`, action: "test.noop", inputs: { value: ref(`s${i - 1}`) } }));
-    const v = await h.savePlan(plan([...steps].reverse()));
-    const done = await h.engine.run({ planVersionId: v, options: { failurePolicy: "continue" } });
+    const v = await t.h.savePlan(plan([...steps].reverse()));
+    const done = await t.h.engine.run({ planVersionId: v, options: { failurePolicy: "continue" } });
     expect(done.run.status).toBe("failed");
-    const events = await h.store.events(done.run.id);
+    const events = await t.h.store.events(done.run.id);
     const skipped = events.filter((e): e is Extract<RunEvent, { type: "step.skipped" }> => e.type === "step.skipped");
     // causes before effects: each skip comes after the skip of the step it depends on
     expect(skipped.map((e) => e.stepId)).toEqual(steps.slice(1).map((s) => s.id));
     expect(new Set(skipped.map((e) => e.data.cause))).toEqual(new Set(["s0"]));
-    expect(calls(probe)).toEqual({ s0: 1 });
+    expect(calls(t.probe)).toEqual({ s0: 1 });
   });
 
   it("after-only dependencies order steps that pass no data, and a failed one skips what waits for it", async () => {
-    const v = await h.savePlan(plan([
+    const v = await t.h.savePlan(plan([
       add("x", 1, 0),
       add("y", 2, 0, { after: ["x"] }),
       add("z", 3, 0, { after: ["x", "y"] }),
@@ -132,17 +113,17 @@ describe.each(kinds)("ready-queue scheduler on %s", (kind) => {
       add("waits_for_bad", 4, 0, { after: ["z", "bad"] }),
       add("free", 5, 0),
     ]));
-    const done = await h.engine.run({ planVersionId: v, options: { failurePolicy: "continue" } });
+    const done = await t.h.engine.run({ planVersionId: v, options: { failurePolicy: "continue" } });
     expect(await statuses(done.run.id)).toEqual({ x: "succeeded", y: "succeeded", z: "succeeded", bad: "failed", waits_for_bad: "skipped", free: "succeeded" });
-    expect(calls(probe)).toEqual({ x: 1, y: 1, z: 1, bad: 1, free: 1 });
-    const events = await h.store.events(done.run.id);
+    expect(calls(t.probe)).toEqual({ x: 1, y: 1, z: 1, bad: 1, free: 1 });
+    const events = await t.h.store.events(done.run.id);
     expect(seqOf(events, "step.started", "y")).toBeGreaterThan(seqOf(events, "step.succeeded", "x"));
     expect(seqOf(events, "step.started", "z")).toBeGreaterThan(seqOf(events, "step.succeeded", "y"));
     expect(seqOf(events, "step.skipped", "waits_for_bad")).toBeGreaterThan(seqOf(events, "step.failed", "bad"));
   });
 
   it("an approval in the middle holds only its dependents; once approved they run once, and a second approval of a diamond join waits for both", async () => {
-    const v = await h.savePlan(plan([
+    const v = await t.h.savePlan(plan([
       add("a", 1, 1),
       { id: "gate1", action: "test.approve_me", inputs: { message: lit("one") }, after: ["a"] },
       { id: "gate2", action: "test.approve_me", inputs: { message: lit("two") }, after: ["a"] },
@@ -151,35 +132,35 @@ describe.each(kinds)("ready-queue scheduler on %s", (kind) => {
       add("side", ref("a", "sum"), 10),
       add("side2", ref("side", "sum"), 10),
     ]));
-    const paused = await h.engine.run({ planVersionId: v }, { untilApproval: true });
+    const paused = await t.h.engine.run({ planVersionId: v }, { untilApproval: true });
     expect(paused.run.status).toBe("awaiting_approval");
     expect(await statuses(paused.run.id)).toEqual({ a: "succeeded", gate1: "awaiting_approval", gate2: "awaiting_approval", after1: "pending", join: "pending", side: "succeeded", side2: "succeeded" });
 
-    await h.engine.approve(paused.run.id, "gate1", { by: "ana" });
+    await t.h.engine.approve(paused.run.id, "gate1", { by: "ana" });
     // after1 runs; join still waits for gate2, so the run waits for a person again
-    const waiting = await h.engine.wait(paused.run.id, { untilApproval: true });
+    const waiting = await t.h.engine.wait(paused.run.id, { untilApproval: true });
     expect(await statuses(waiting.run.id)).toMatchObject({ gate1: "succeeded", after1: "succeeded", gate2: "awaiting_approval", join: "pending" });
 
-    await h.engine.approve(paused.run.id, "gate2", { by: "ana" });
-    const done = await h.engine.wait(paused.run.id);
+    await t.h.engine.approve(paused.run.id, "gate2", { by: "ana" });
+    const done = await t.h.engine.wait(paused.run.id);
     expect(done.run.status).toBe("succeeded");
-    expect(calls(probe)).toEqual({ a: 1, gate1: 1, gate2: 1, side: 1, side2: 1 });
-    const events = await h.store.events(done.run.id);
+    expect(calls(t.probe)).toEqual({ a: 1, gate1: 1, gate2: 1, side: 1, side2: 1 });
+    const events = await t.h.store.events(done.run.id);
     for (const id of ["a", "gate1", "gate2", "after1", "join", "side", "side2"]) seqOf(events, "step.succeeded", id); // exactly once each
     expect(seqOf(events, "step.started", "join")).toBeGreaterThan(seqOf(events, "step.approved", "gate2"));
   });
 
   it("a wide fan-out under a concurrency limit runs each step once and never more than the limit at a time", async () => {
     const width = 40;
-    const v = await h.savePlan(plan([
+    const v = await t.h.savePlan(plan([
       add("src", 0, 0),
       ...Array.from({ length: width }, (_, i) => ({ id: `w${i}`, action: "test.sleep", inputs: { ms: lit(i % 3), value: ref("src", "sum") } })),
       { id: "sink", action: "test.noop", inputs: {}, after: Array.from({ length: width }, (_, i) => `w${i}`) },
     ]));
-    const done = await h.engine.run({ planVersionId: v, options: { concurrency: 4 } });
+    const done = await t.h.engine.run({ planVersionId: v, options: { concurrency: 4 } });
     expect(done.run.status).toBe("succeeded");
-    expect(calls(probe)).toEqual(Object.fromEntries([["src", 1], ...Array.from({ length: width }, (_, i) => [`w${i}`, 1])]));
-    const events = await h.store.events(done.run.id);
+    expect(calls(t.probe)).toEqual(Object.fromEntries([["src", 1], ...Array.from({ length: width }, (_, i) => [`w${i}`, 1])]));
+    const events = await t.h.store.events(done.run.id);
     expect(peakConcurrency(events)).toBeLessThanOrEqual(4);
     expect(events.filter((e) => e.type === "step.started")).toHaveLength(width + 2);
   });
@@ -192,26 +173,26 @@ describe.each(kinds)("ready-queue scheduler on %s", (kind) => {
       add("after_slow", ref("slow", "value"), 1),
       add("after_both", ref("after_slow", "sum"), ref("done_side", "sum")),
     ];
-    const v = await h.savePlan(plan(steps, { outputs: { total: ref("after_both", "sum") } }));
-    const runId = await h.engine.start({ planVersionId: v });
+    const v = await t.h.savePlan(plan(steps, { outputs: { total: ref("after_both", "sum") } }));
+    const runId = await t.h.engine.start({ planVersionId: v });
     // Wait (for a condition, not a time) until the slow step is stored as running and the others before it are done.
     for (;;) {
       const st = await statuses(runId);
       if (st.slow === "running" && st.done_side === "succeeded") break;
       await new Promise((r) => setTimeout(r, 10));
     }
-    await h.engine.close(); // this process gives the run up: nothing more is written for it here
+    await t.h.engine.close(); // this process gives the run up: nothing more is written for it here
     expect(await statuses(runId)).toMatchObject({ a: "succeeded", done_side: "succeeded", slow: "running", after_slow: "pending", after_both: "pending" });
 
     // Another engine on the same database, whose sleep returns at once, resumes it.
-    const fast = defineAction({ id: "test.sleep", title: "Sleep", description: "Returns at once.", effect: "pure", input: z.object({ ms: z.number(), value: z.number().default(0) }), output: z.object({ value: z.number(), at: z.number() }), run: ({ value }, ctx) => { probe.calls.set(ctx.stepId, (probe.calls.get(ctx.stepId) ?? 0) + 1); return { value, at: Date.now() }; } });
-    h = makeHarness(db, [...testActions(probe).filter((a) => a.id !== "test.sleep"), fast]);
-    expect(await h.engine.resumeAll()).toContain(runId);
-    const done = await h.engine.wait(runId);
+    const fast = defineAction({ id: "test.sleep", title: "Sleep", description: "Returns at once.", effect: "pure", input: z.object({ ms: z.number(), value: z.number().default(0) }), output: z.object({ value: z.number(), at: z.number() }), run: ({ value }, ctx) => { t.probe.calls.set(ctx.stepId, (t.probe.calls.get(ctx.stepId) ?? 0) + 1); return { value, at: Date.now() }; } });
+    t.h = makeHarness(t.db, [...testActions(t.probe).filter((a) => a.id !== "test.sleep"), fast]);
+    expect(await t.h.engine.resumeAll()).toContain(runId);
+    const done = await t.h.engine.wait(runId);
     expect(done.run.status).toBe("succeeded");
     expect(done.run.outputs).toEqual({ total: 6 });
-    expect(calls(probe)).toEqual({ a: 1, done_side: 1, slow: 1, after_slow: 1, after_both: 1 });
-    const events = await h.store.events(runId);
+    expect(calls(t.probe)).toEqual({ a: 1, done_side: 1, slow: 1, after_slow: 1, after_both: 1 });
+    const events = await t.h.store.events(runId);
     const resumed = events.filter((e) => e.type === "run.started" && e.data?.resumed);
     expect(resumed.map((e) => e.type === "run.started" && e.data?.interrupted)).toEqual([["slow"]]);
     for (const id of ["a", "done_side", "slow", "after_slow", "after_both"]) seqOf(events, "step.succeeded", id);

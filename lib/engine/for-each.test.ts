@@ -32,7 +32,6 @@ describe.each(engineKinds)("for-each steps on %s", (kind) => {
     // the first item is the slowest: the outputs still come in item order
     const v = await t.h.savePlan(plan());
     const done = await t.h.engine.run({ planVersionId: v, inputs: { xs: [{ v: 1, ms: 50 }, { v: 2 }, { v: 3 }] } });
-    t.ended.add(done.run.id);
     expect(done.run.status).toBe("succeeded");
     expect(done.run.outputs).toEqual({ doubled: [2, 4, 6], first: 6 });
     const each = done.steps.find((s) => s.stepId === "each")!;
@@ -49,7 +48,6 @@ describe.each(engineKinds)("for-each steps on %s", (kind) => {
     if (!when.ok) throw new Error(when.error);
     const v = await t.h.savePlan({ ...plan({ when: when.condition }), outputs: { doubled: ref("each", "doubled") }, steps: [plan({ when: when.condition }).steps[0]] });
     const done = await t.h.engine.run({ planVersionId: v, inputs: { xs: xs(1, 2, 3) } });
-    t.ended.add(done.run.id);
     expect(done.run.status).toBe("succeeded");
     expect(done.run.outputs).toEqual({ doubled: [2, 6] });
     const events = await t.h.store.events(done.run.id);
@@ -62,7 +60,6 @@ describe.each(engineKinds)("for-each steps on %s", (kind) => {
     t.probe.failingItems.add(2);
     const v = await t.h.savePlan(plan({ forEach: { items: input("xs"), concurrency: 1 } }));
     const first = await t.h.engine.run({ planVersionId: v, inputs: { xs: xs(1, 2, 3) } });
-    t.ended.add(first.run.id);
     expect(first.run.status).toBe("failed");
     const each = first.steps.find((s) => s.stepId === "each")!;
     expect(each.status).toBe("failed");
@@ -74,7 +71,6 @@ describe.each(engineKinds)("for-each steps on %s", (kind) => {
     t.probe.failingItems.clear();
     const retryId = await t.h.engine.retry(first.run.id);
     const done = await t.h.engine.wait(retryId);
-    t.ended.add(retryId);
     expect(done.run.status).toBe("succeeded");
     expect(done.run.outputs).toEqual({ doubled: [2, 4, 6], first: 6 });
     expect([1, 2, 3].map((n) => t.probe.calls.get(`item:${n}`))).toEqual([1, 2, 1]);
@@ -87,7 +83,6 @@ describe.each(engineKinds)("for-each steps on %s", (kind) => {
     t.probe.failingItems.add(2);
     const v = await t.h.savePlan(plan({ onError: "continue", fallback: { value: 0, doubled: 0 } }));
     const done = await t.h.engine.run({ planVersionId: v, inputs: { xs: xs(1, 2, 3) } });
-    t.ended.add(done.run.id);
     expect(done.run.status).toBe("succeeded");
     expect(done.run.outputs).toEqual({ doubled: [2, 0, 6], first: 2 });
     expect(itemEvents(await t.h.store.events(done.run.id), "step.item.failed")).toEqual([1]);
@@ -96,7 +91,6 @@ describe.each(engineKinds)("for-each steps on %s", (kind) => {
   it("stops the items that have not started when the run is cancelled", async () => {
     const v = await t.h.savePlan(plan({ forEach: { items: input("xs"), concurrency: 1 } }));
     const runId = await t.h.engine.start({ planVersionId: v, inputs: { xs: [{ v: 1 }, { v: 2, ms: 600_000 }, { v: 3 }] } });
-    t.ended.add(runId);
     for (;;) {
       if (itemEvents(await t.h.store.events(runId), "step.item.started").includes(1)) break;
       await new Promise((r) => setTimeout(r, 10));
@@ -112,7 +106,6 @@ describe.each(engineKinds)("for-each steps on %s", (kind) => {
   it("fails the step, saying the limit, when its list has too many items", async () => {
     const v = await t.h.savePlan(plan());
     const done = await t.h.engine.run({ planVersionId: v, inputs: { xs: xs(...Array.from({ length: MAX_FOR_EACH_ITEMS + 1 }, (_, i) => i)) } });
-    t.ended.add(done.run.id);
     expect(done.run.status).toBe("failed");
     expect(done.steps.find((s) => s.stepId === "each")!.failure).toMatchObject({ code: "input_invalid", message: `its list has ${MAX_FOR_EACH_ITEMS + 1} items; a for-each step runs at most ${MAX_FOR_EACH_ITEMS}` });
     expect(t.probe.calls.size).toBe(0);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Plan, RunEvent, Step } from "../core";
+import { makeHarness } from "../../tests/support/engine-harness";
+import { testActions } from "../../tests/support/engine-actions";
 import { engineKinds, engineSuite } from "../../tests/support/engine-suite";
 import { EngineError } from "./engine";
 import { runOutcome, type RunOutcome } from "../core";
@@ -226,6 +228,16 @@ describe.each(engineKinds)("engine on %s", (kind) => {
     expect(done.run.status).toBe("failed");
     expect(t.probe.undone).toEqual(["second", "first"]);
     expect((await t.h.store.events(done.run.id)).filter((e) => e.type === "step.undone").map((e) => e.stepId)).toEqual(["w2", "w1"]);
+  });
+
+  it("refuses rollbackOnFailure in queue mode (its workers do not undo writes yet), with nothing written", async () => {
+    const nothing = async () => undefined;
+    const queued = makeHarness(t.db, testActions(t.probe), { queue: { advance: nothing, cancel: nothing, decide: nothing, reconcile: async () => [] } });
+    const v = await queued.savePlan(plan([{ id: "w1", action: "test.write", inputs: { key: lit("first") } }]));
+    const before = await t.db.prisma.run.count();
+    await expect(queued.engine.start({ planVersionId: v, options: { rollbackOnFailure: true } })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/rollbackOnFailure\) is not available in queue mode/) });
+    expect(await t.db.prisma.run.count()).toBe(before);
+    await queued.engine.close();
   });
 
   it("approveWrites makes every write step wait", async () => {

@@ -10,6 +10,9 @@ import { planGoal } from "../plan-goal";
 import { ActionEvidence, alignSteps } from "./action-evidence";
 import { actionEvidence } from "./memory-model";
 import type { RememberedPlan } from "./remembered-plan";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { builtinRegistry } from "@/tests/support/planner-catalogs";
 
 const tools = catalogFromToolDesc("media", {
   nodes: [
@@ -64,11 +67,22 @@ describe("aligning remembered steps with the clauses of their goal", () => {
       ],
       outputs: { b: { kind: "step", step: "b" } },
     });
-    const evidence = new ActionEvidence([two], catalog.list());
+    const again = remembered("t2", "Transcribe the speech in memo.wav, then translate the transcript into French", { ...two.plan });
+    const evidence = new ActionEvidence([two, again], catalog.list());
     const ids = ["speech_recognition", "text_translator"];
     const french = evidence.score("into French", ids).scores;
     expect(french[1]).toBeGreaterThan(0);
     expect(french[0]).toBe(0);
+  });
+
+  it("counts an action's profile once two remembered plans used the action, not one", () => {
+    const ids = ["speech_recognition", "image_captioner"];
+    // memory: speech_recognition in three plans, image_captioner in one ("Describe the picture")
+    const evidence = new ActionEvidence(memory, catalog.list());
+    expect(evidence.score("written words", ids).scores[0]).toBeGreaterThan(0);
+    expect(evidence.score("describe the picture", ids).scores[1]).toBe(0);
+    const twice = new ActionEvidence([...memory, remembered("e", "Describe the picture dog.jpg", oneStep("image_captioner", "image", "dog.jpg"))], catalog.list());
+    expect(twice.score("describe the picture", ids).scores[1]).toBeGreaterThan(0);
   });
 });
 
@@ -87,6 +101,20 @@ describe("the offline planner with learned action evidence", () => {
     // Turning memory off for a request plans as without it.
     const off = await planGoal({ goal: GOAL, flows: ["media"], planner: "offline", memory: false }, { catalog, memory });
     expect(off.plan).toEqual(alone.plan);
+  });
+
+  it("does not let one remembered plan change the catalog's choice", async () => {
+    const alone = await planGoal({ goal: GOAL, flows: ["media"], planner: "offline" }, { catalog });
+    const one = await planGoal({ goal: GOAL, flows: ["media"], planner: "offline" }, { catalog, memory: [memory[0], memory[3]] });
+    expect(one.plan.steps.map((s) => s.action)).toEqual(alone.plan.steps.map((s) => s.action));
+    expect(one.memory?.chose).toBeUndefined();
+  });
+
+  it("keeps the notes goal's JSON file when the example report plan (\"write a report\" ending in files.write) is remembered", async () => {
+    const example = JSON.parse(readFileSync(path.join(process.cwd(), "examples", "revenue-by-region.json"), "utf8")) as Plan;
+    const goal = "Read notes.txt, count words, write the counts to counts.json";
+    const r = await planGoal({ goal, planner: "offline" }, { catalog: builtinRegistry().catalog, memory: [remembered("report", example.goal, example)] });
+    expect(r.plan.steps.map((s) => `${s.id}:${s.action}`)).toEqual(["read:files.read", "count_words:text.count_words", "write_file:data.write_file"]);
   });
 
   it("does not make a part of the goal out of what the catalog's words do not ask for", async () => {

@@ -19,22 +19,12 @@ import type { RememberedPlan } from "./remembered-plan";
 
 const K1 = 1.2;
 const MIN_DOCS = 30;
-/**
- * An action's profile counts once at least this many remembered plans used the action: one plan
- * is one person's wording (or a plan made by hand for a demo), two are a habit. Without it, the
- * example plan whose "write a report" ends in files.write made every later "write the counts to
- * counts.json" a Markdown file. Measured on TaskBench (eval:taskbench --split-memory): n-F1 within
- * 0.4 of counting every profile on five of the six halves, 4.3 lower on dailylifeapis half 0.
- */
-export const MIN_PLANS = 2;
 /** the profile of the clauses no step did (scene-setting, courtesy): not an action id */
 const NONE = "";
 const B = 0.75;
 
 export class ActionEvidence {
   private readonly docs = new Map<string, Map<string, number>>();
-  /** per profile: how many remembered plans gave it words */
-  private readonly plans = new Map<string, number>();
   private readonly lengths = new Map<string, number>();
   private readonly df = new Map<string, number>();
   private readonly avgLength: number;
@@ -44,7 +34,6 @@ export class ActionEvidence {
     const position = new Map(specs.map((s, i) => [s.id, i]));
     for (const plan of plans) {
       const steps = plan.plan.steps.map((s) => s.action);
-      const profiles = new Set<string>();
       if (!steps.length) continue;
       const clauses = splitClauses(plan.goal, extractLiterals(plan.goal)).map((c) => terms(c.words)).filter((t) => t.length);
       if (!clauses.length) continue;
@@ -55,10 +44,9 @@ export class ActionEvidence {
       });
       const taken = new Set(aligned);
       clauses.forEach((words, j) => {
-        if (!taken.has(j)) this.addWords(NONE, words, profiles);
+        if (!taken.has(j)) this.addWords(NONE, words);
       });
-      steps.forEach((a, k) => this.addWords(a, clauses[aligned[k]], profiles));
-      for (const key of profiles) this.plans.set(key, (this.plans.get(key) ?? 0) + 1);
+      steps.forEach((a, k) => this.addWords(a, clauses[aligned[k]]));
     }
     for (const doc of this.docs.values()) for (const t of doc.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     let total = 0;
@@ -66,8 +54,7 @@ export class ActionEvidence {
     this.avgLength = total / Math.max(1, this.lengths.size);
   }
 
-  private addWords(key: string, words: readonly string[], profiles: Set<string>) {
-    profiles.add(key);
+  private addWords(key: string, words: readonly string[]) {
     let doc = this.docs.get(key);
     if (!doc) this.docs.set(key, (doc = new Map()));
     for (const t of words) doc.set(t, (doc.get(t) ?? 0) + 1);
@@ -76,7 +63,7 @@ export class ActionEvidence {
 
   /**
    * BM25 of each action's profile for the query terms, in the order of `actionIds`; 0 for an
-   * action fewer than MIN_PLANS remembered plans used. A word every profile has tells nothing (idf near 0).
+   * action no remembered plan used. A word every profile has tells nothing (idf near 0).
    */
   scoreTerms(query: readonly string[], actionIds: readonly string[]): { scores: number[]; none: number } {
     const scores = this.bm25(query, actionIds);
@@ -93,7 +80,7 @@ export class ActionEvidence {
     for (const t of query) unique.set(t, (unique.get(t) ?? 0) + 1);
     actionIds.forEach((id, i) => {
       const doc = this.docs.get(id);
-      if (!doc || this.plans.get(id)! < MIN_PLANS) return;
+      if (!doc) return;
       const len = this.lengths.get(id)!;
       let s = 0;
       for (const [t, qf] of unique) {

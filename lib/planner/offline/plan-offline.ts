@@ -259,7 +259,10 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
     if (Math.max(...extra.scores) > extra.none) {
       const combined = lexical.map((s, i) => s + extra.scores[i] * PRIOR_WEIGHT);
       const informed = bestOf(combined, specs, min, llm, preview);
-      if (informed.best) pick = informed;
+      // Memory chooses among words, never against the data at hand: when the catalog's choice
+      // takes what the latest step made, so must memory's ("write the counts to counts.json"
+      // after counting stays data.write_file even where remembered reports wrote with files.write).
+      if (informed.best && (informed.best.preview.chained || !pick.best.preview.chained)) pick = informed;
     }
   }
   const { ranked, usable, best } = pick;

@@ -397,18 +397,15 @@ export class Engine {
   // ---- internals ----
 
   /**
-   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not evaluate
-   * conditions and merges, run for-each steps or undo writes yet: such a run is refused in queue
-   * mode rather than run as if it had none.
+   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not run
+   * for-each steps or undo writes yet: such a run is refused in queue mode rather than run as if
+   * it had none.
    */
   private queued(options: { dryRun?: boolean; rollbackOnFailure?: boolean }, plan: Plan): QueueMode | undefined {
     if (options.dryRun || !this.o.queue) return undefined;
     // Refused rather than run without the undo the run asked for.
     if (options.rollbackOnFailure) {
       throw new EngineError("invalid_request", "Undoing a failed run's writes (rollbackOnFailure) is not available in queue mode (TRELLIS_REDIS_URL) yet: run it without the option, or on a Trellis without a queue.");
-    }
-    if (plan.steps.some((s) => s.when || Object.values(s.inputs).some((b) => b.kind === "firstOf"))) {
-      throw new EngineError("invalid_plan", "This plan has conditions or merges, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");
     }
     if (plan.steps.some((s) => s.forEach)) {
       throw new EngineError("invalid_plan", "This plan has for-each steps, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");

@@ -39,6 +39,15 @@ export class SkipFacts {
     for (const e of events) facts.note(e);
     return facts;
   }
+
+  /** From a run's stored skip events: each skipped step's last one (a re-plan may have run a step again since an earlier skip). */
+  static ofStored(events: Iterable<RunEvent>, status: (id: string) => StepStatus | undefined): SkipFacts {
+    const last = new Map<string, RunEvent>();
+    for (const e of events) if (e.type === "step.skipped" && e.stepId) last.set(e.stepId, e);
+    const facts = new SkipFacts();
+    for (const [id, e] of last) if (status(id) === "skipped") facts.note(e);
+    return facts;
+  }
 }
 
 /** Whether dependency `d` of step `id` lets it go on: it has an output, or it is a merge's branch that ended. */

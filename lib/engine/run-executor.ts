@@ -35,7 +35,7 @@ export class RunExecutor {
   /** dependencies a step reads only as a branch of a merge (firstOf): it waits for them to end, with or without an output */
   private readonly mergeOnly: PlanShape["mergeOnly"];
   /** steps skipped by a condition, their own or one upstream (see step-gate.ts), and the cause each skip named */
-  private readonly facts = new SkipFacts();
+  private readonly facts: SkipFacts;
   /** the run's steps as branches.ts reads them */
   private readonly view: StepView;
   /**
@@ -78,7 +78,8 @@ export class RunExecutor {
   /** where outputs too large for the database are kept; `outputs` holds their references */
   private readonly artifacts: ArtifactStore;
 
-  constructor(private readonly ctx: EngineContext, loaded: LoadedRun) {
+  /** `skips`: the run's stored `step.skipped` events (what a run going on from its stored state knows of its skips) */
+  constructor(private readonly ctx: EngineContext, loaded: LoadedRun, skips: readonly RunEvent[] = []) {
     this.runId = loaded.run.id;
     this.plan = loaded.plan;
     this.run = loaded.run;
@@ -101,7 +102,7 @@ export class RunExecutor {
       if (r.status === "succeeded" || ((r.status === "failed" || r.status === "skipped") && kept)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
-    this.initConditionSkips();
+    this.facts = SkipFacts.ofStored(skips, (id) => this.state.steps[id]?.status);
     this.initQueue();
     // made once here: a step's attempt does not touch the file system for it
     this.workspace = ctx.workspaceFor(this.runId);
@@ -240,20 +241,6 @@ export class RunExecutor {
       this.launchReady();
     }
     if (this.running.size === 0 && this.launched.size === 0) await this.maybeFinish();
-  }
-
-  /**
-   * On a resume, which skipped steps a condition skipped: the rows keep no reason, so it is
-   * read from the plan, in plan order: a step with a condition whose other dependencies all had
-   * an output, or one a step that was skipped by a condition blocked.
-   */
-  private initConditionSkips(): void {
-    for (const def of this.plan.steps) {
-      if (this.state.steps[def.id]?.status !== "skipped") continue;
-      const hard = this.deps.get(def.id)!.filter((d) => !this.mergeOnly.get(def.id)!.has(d));
-      const missing = hard.filter((d) => !this.hasOutput(d));
-      if (missing.length ? missing.every((d) => this.facts.byCondition.has(d)) : def.when !== undefined) this.facts.byCondition.add(def.id);
-    }
   }
 
   /** Counts each step's unsatisfied dependencies; every step is looked at once at the start. */

@@ -159,6 +159,17 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       expect(failed).toHaveLength(1);
       expect(readTrace(h.dir).filter((l) => l.runId === queued.run.id && l.stepId === "big")).toEqual([]);
     }, 60_000);
+
+    it("checks the run's result against the plan's result schema, as the embedded engine does", async () => {
+      const schema = { type: "object", properties: { total: { type: "number", maximum: 1050 } }, required: ["total"] };
+      const plan = { ...branching(), result: { schema } };
+      const [queued, inProcess] = await Promise.all([runOn(h, plan, { x: 3 }), runOn(embedded, plan, { x: 3 })]);
+      expect(queued.run.status).toBe("failed");
+      expect(queued.run.failure).toMatchObject({ code: "result_invalid", details: { result: { total: 1103 } } });
+      expect(queued.run.failure).toEqual(inProcess.run.failure);
+      const fits = await runOn(h, { ...branching(), result: { schema: { ...schema, properties: { total: { type: "number", maximum: 2000 } } } } }, { x: 3 });
+      expect(fits.run.status).toBe("succeeded");
+    }, 60_000);
   });
 
   it("heals a crash between a commit and its enqueue: the reconciler hands out the ready step", async () => {

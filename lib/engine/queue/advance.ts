@@ -13,6 +13,7 @@ import type { ArtifactStore } from "../artifact-store";
 import { applyInputDefaults, resolveRunOutputs } from "../resolve-inputs";
 import { planShape } from "../plan-shape";
 import { quarantineFailures } from "../quarantine";
+import { checkRunResult } from "../check-result";
 import { runStateOfRecords, stampEvent, type LoadedRun, type NewEvent } from "../run-store";
 import { blockedBy, blockedSkipData, dependenciesMet, SkipFacts, type StepView } from "../branches";
 const TERMINAL_RUN: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
@@ -149,6 +150,12 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
     return out;
   }
   const runOutputs = await resolveRunOutputs(plan, applyInputDefaults(plan, loaded.run.inputs).inputs, outputs, o.artifacts as ArtifactStore);
+  // As in the run executor: outputs that do not fit the plan's result schema fail the run.
+  const invalid = await checkRunResult(plan, runOutputs, o.artifacts);
+  if (invalid) {
+    fire([{ type: "run.failed", data: { failure: invalid, ...totalUsage(state) } }]);
+    return out;
+  }
   fire([{ type: "run.succeeded", data: { outputs: runOutputs, ...totalUsage(state) } }]);
   return out;
 }

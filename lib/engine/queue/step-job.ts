@@ -3,7 +3,10 @@
  * (step-run.ts), commit its result, and hand out what became ready (queue-runs.ts).
  *
  * The claim reads the step as stored, under the run's lock:
- * - waiting for this attempt (pending, approved, or retrying after the attempt before): it starts;
+ * - waiting for this attempt (pending, approved, or retrying after the attempt before): it starts,
+ *   unless its gate (step-gate.ts, asked before a first attempt as the run executor asks it at
+ *   launch) says otherwise: a false condition (`when`), or a merge (`firstOf`) none of whose
+ *   branches produced a value, skips it; a condition that cannot be evaluated fails it;
  * - running this attempt already: the worker that ran it stopped (BullMQ found its job stalled
  *   and gave it to this worker): it runs again, with the same idempotency key; unless workers
  *   stopped QUARANTINE_AFTER_CRASHES times while it ran (each start of the attempt is a

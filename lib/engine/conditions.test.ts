@@ -10,6 +10,7 @@ import { defineAction, parseCondition, runOutcome, type Condition, type Plan, ty
 import { makeHarness } from "../../tests/support/engine-harness";
 import { engineKinds, engineSuite } from "../../tests/support/engine-suite";
 import { testActions } from "../../tests/support/engine-actions";
+import { stampEvent, type NewEvent } from "./run-store";
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const input = (name: string) => ({ kind: "input" as const, name });
@@ -149,5 +150,32 @@ describe.each(engineKinds)("conditions and merges on %s", (kind) => {
     expect(events.filter((e) => e.type === "step.skipped").map((e) => e.stepId)).toEqual(["small", "after_small"]);
     expect(events.filter((e) => e.type === "step.started" && e.stepId === "a")).toHaveLength(1);
     expect(await statuses(runId)).toEqual({ a: "succeeded", big: "succeeded", small: "skipped", merge: "succeeded", after_small: "skipped" });
+  });
+
+  it("a resume reads what the stored skips said: a merge that no branch reached is skipped by its conditions, and so is what needs it", async () => {
+    const p = branching();
+    p.steps[2] = { ...p.steps[2], when: when("${steps.a.output.sum} < 0") };
+    p.steps.push(add("after_merge", ref("merge", "sum"), 1));
+    const v = await t.h.savePlan(p);
+    // The run as a process left it that stopped after the merge's skip was stored, before its dependent's was.
+    const planId = (await t.db.prisma.planVersion.findUniqueOrThrow({ where: { id: v } })).planId;
+    const runId = "resume-merge-skipped";
+    await t.h.store.createRun({ run: { id: runId, planId, planVersionId: v, inputs: { x: 1 }, options: {} as never }, steps: p.steps.map((s) => ({ stepId: s.id, idempotencyKey: `${runId}:${s.id}` })), events: [{ type: "run.queued", data: { planVersionId: v, inputs: { x: 1 } } }] });
+    const at = new Date().toISOString();
+    const events: NewEvent[] = [
+      { type: "run.started", data: {} },
+      { type: "step.started", stepId: "a", data: { attempt: 1, input: { a: 1, b: 0 } } },
+      { type: "step.succeeded", stepId: "a", data: { attempt: 1, output: { sum: 1 } } },
+      { type: "step.skipped", stepId: "big", data: { reason: "condition false: sum was 1", condition: { when: "${steps.a.output.sum} > 2", values: [{ ref: "${steps.a.output.sum}", name: "sum", value: 1 }] } } },
+      { type: "step.skipped", stepId: "small", data: { reason: "condition false: sum was 1", condition: { when: "${steps.a.output.sum} < 0", values: [{ ref: "${steps.a.output.sum}", name: "sum", value: 1 }] } } },
+      { type: "step.skipped", stepId: "after_small", data: { reason: '"small" did not produce an output (its condition was false)', cause: "small", byCondition: true } },
+      { type: "step.skipped", stepId: "merge", data: { reason: 'no branch of "a" produced a value', cause: "big", byCondition: true } },
+    ];
+    await t.h.store.apply([{ runId, events: events.map((e, i) => stampEvent(e, i + 2, runId, at)) }]);
+    expect(await t.h.engine.resumeAll()).toContain(runId);
+    const done = await t.h.engine.wait(runId);
+    expect(done.run.status).toBe("succeeded");
+    expect(runOutcome(done.run)).toBe("clean");
+    expect(skipOf(await t.h.store.events(runId), "after_merge")).toEqual({ reason: '"merge" did not produce an output (its condition was false)', cause: "big", byCondition: true });
   });
 });

@@ -27,6 +27,8 @@ import { decideReplan, pendingReplan, replanStored } from "./replan-requests";
 
 /** how many valid plan versions checkPlan remembers per catalog */
 const VALID_VERSIONS_KEPT = 1000;
+/** a run's skip events read when it goes on from its stored state: a step is skipped at most once per plan version */
+const MAX_SKIP_EVENTS = 100_000;
 
 export interface PlanVersionSource {
   getVersion(versionId: string): Promise<{ id: string; planId: string; plan: Plan; valid?: boolean } | null>;
@@ -397,18 +399,15 @@ export class Engine {
   // ---- internals ----
 
   /**
-   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not evaluate
-   * conditions and merges, run for-each steps or undo writes yet: such a run is refused in queue
-   * mode rather than run as if it had none.
+   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not run
+   * for-each steps or undo writes yet: such a run is refused in queue mode rather than run as if
+   * it had none.
    */
   private queued(options: { dryRun?: boolean; rollbackOnFailure?: boolean }, plan: Plan): QueueMode | undefined {
     if (options.dryRun || !this.o.queue) return undefined;
     // Refused rather than run without the undo the run asked for.
     if (options.rollbackOnFailure) {
       throw new EngineError("invalid_request", "Undoing a failed run's writes (rollbackOnFailure) is not available in queue mode (TRELLIS_REDIS_URL) yet: run it without the option, or on a Trellis without a queue.");
-    }
-    if (plan.steps.some((s) => s.when || Object.values(s.inputs).some((b) => b.kind === "firstOf"))) {
-      throw new EngineError("invalid_plan", "This plan has conditions or merges, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");
     }
     if (plan.steps.some((s) => s.forEach)) {
       throw new EngineError("invalid_plan", "This plan has for-each steps, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");
@@ -567,6 +566,7 @@ export class Engine {
     await this.committer.settled(runId);
     const loaded = await this.mustLoad(runId);
     if (TERMINAL_RUN.has(loaded.run.status)) throw new EngineError("conflict", `run ${runId} has already ${loaded.run.status}`);
+    const skips = await this.skipsOf(loaded);
     const again = this.executors.get(runId);
     if (again && !again.isFinished) return again;
     if (this.cancelling.has(runId)) throw new EngineError("conflict", `run ${runId} is being cancelled`);
@@ -577,7 +577,7 @@ export class Engine {
     if (this.cancelling.has(runId)) throw new EngineError("conflict", `run ${runId} is being cancelled`);
     const meanwhile = this.executors.get(runId);
     if (meanwhile && !meanwhile.isFinished) return meanwhile;
-    const ex = this.newExecutor(loaded);
+    const ex = this.newExecutor(loaded, skips);
     if (loaded.run.status !== "awaiting_approval") await ex.start();
     return ex;
   }
@@ -589,15 +589,26 @@ export class Engine {
       if (!fresh) await this.committer.settled(runId);
       const loaded = fresh ?? (await this.o.store.load(runId));
       if (!loaded || TERMINAL_RUN.has(loaded.run.status) || this.executors.has(runId)) return;
+      const skips = await this.skipsOf(loaded);
       // A new run is claimed when it is created; a stored one only if no live engine holds it.
       if (!fresh && !(await this.claim(runId))) return;
       if (this.executors.has(runId) || this.cancelling.has(runId)) return;
-      const ex = this.newExecutor(loaded);
+      const ex = this.newExecutor(loaded, skips);
       await ex.start(start);
     })().catch((err) => this.log("error", `run ${runId} could not start: ${(err as Error).message}`));
   }
 
-  private newExecutor(loaded: LoadedRun): RunExecutor {
+  /**
+   * The skip events of a run that has skipped steps: which a condition caused and the cause each
+   * named are said only there, and a run going on from its stored state (a resume, a decision, a
+   * re-plan) skips what follows with them.
+   */
+  private async skipsOf(loaded: LoadedRun): Promise<RunEvent[]> {
+    if (!loaded.steps.some((s) => s.status === "skipped")) return [];
+    return this.o.store.lastEvents(loaded.run.id, "step.skipped", MAX_SKIP_EVENTS);
+  }
+
+  private newExecutor(loaded: LoadedRun, skips: readonly RunEvent[]): RunExecutor {
     const ex = new RunExecutor(
       {
         registry: this.o.registry,
@@ -622,6 +633,7 @@ export class Engine {
         },
       },
       loaded,
+      skips,
     );
     this.executors.set(loaded.run.id, ex);
     this.startHeartbeat();

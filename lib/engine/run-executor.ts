@@ -20,8 +20,7 @@ import { checkRunResult } from "./check-result";
 import { runForEach, type ForEachHost } from "./for-each";
 import type { ReplanOutcome } from "./replan";
 import { planShape, type PlanShape } from "./plan-shape";
-
-const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
+import { blockedBy, blockedSkipData, dependencyMet, rootOf, SkipFacts, TERMINAL, type StepView } from "./branches";
 
 export class RunExecutor {
   readonly runId: string;
@@ -35,8 +34,10 @@ export class RunExecutor {
   private readonly deps: PlanShape["deps"];
   /** dependencies a step reads only as a branch of a merge (firstOf): it waits for them to end, with or without an output */
   private readonly mergeOnly: PlanShape["mergeOnly"];
-  /** steps skipped by a condition, their own or one upstream (see step-gate.ts) */
-  private readonly conditionSkipped = new Set<string>();
+  /** steps skipped by a condition, their own or one upstream (see step-gate.ts), and the cause each skip named */
+  private readonly facts: SkipFacts;
+  /** the run's steps as branches.ts reads them */
+  private readonly view: StepView;
   /**
    * The ready queue. Each step counts its dependencies that have no output yet; a step that
    * ends passes that on to its dependents once, so what a finished step costs is its own
@@ -51,8 +52,6 @@ export class RunExecutor {
   private readonly candidates = new SweepQueue();
   /** pending or approved steps whose dependencies are all satisfied, launched in plan order */
   private readonly ready = new IndexHeap();
-  /** the root cause a skipped step's event named */
-  private readonly skipCause = new Map<string, string>();
   private readonly outputs = new Map<string, unknown>();
   private readonly running = new Map<string, AbortController>();
   private readonly launched = new Set<string>();
@@ -79,7 +78,8 @@ export class RunExecutor {
   /** where outputs too large for the database are kept; `outputs` holds their references */
   private readonly artifacts: ArtifactStore;
 
-  constructor(private readonly ctx: EngineContext, loaded: LoadedRun) {
+  /** `skips`: the run's stored `step.skipped` events (what a run going on from its stored state knows of its skips) */
+  constructor(private readonly ctx: EngineContext, loaded: LoadedRun, skips: readonly RunEvent[] = []) {
     this.runId = loaded.run.id;
     this.plan = loaded.plan;
     this.run = loaded.run;
@@ -91,6 +91,7 @@ export class RunExecutor {
     this.mergeOnly = shape.mergeOnly;
     this.index = shape.index;
     this.dependents = shape.dependents;
+    this.view = { shape, status: (id) => this.state.steps[id]?.status, hasOutput: (id) => this.hasOutput(id) };
     // Rollback undoes what this run did: a step reused from an earlier run is not among it.
     const byFinish = loaded.steps.filter((r) => r.status === "succeeded" && !r.reusedFromRunId).sort((a, b) => (a.finishedAt?.getTime() ?? 0) - (b.finishedAt?.getTime() ?? 0));
     for (const r of byFinish) this.completed.push(r.stepId);
@@ -101,7 +102,7 @@ export class RunExecutor {
       if (r.status === "succeeded" || ((r.status === "failed" || r.status === "skipped") && kept)) this.outputs.set(r.stepId, r.output);
     }
     this.limit = loaded.run.options.concurrency ?? ctx.runConcurrency;
-    this.initConditionSkips();
+    this.facts = SkipFacts.ofStored(skips, (id) => this.state.steps[id]?.status);
     this.initQueue();
     // made once here: a step's attempt does not touch the file system for it
     this.workspace = ctx.workspaceFor(this.runId);
@@ -242,27 +243,13 @@ export class RunExecutor {
     if (this.running.size === 0 && this.launched.size === 0) await this.maybeFinish();
   }
 
-  /**
-   * On a resume, which skipped steps a condition skipped: the rows keep no reason, so it is
-   * read from the plan, in plan order: a step with a condition whose other dependencies all had
-   * an output, or one a step that was skipped by a condition blocked.
-   */
-  private initConditionSkips(): void {
-    for (const def of this.plan.steps) {
-      if (this.state.steps[def.id]?.status !== "skipped") continue;
-      const hard = this.deps.get(def.id)!.filter((d) => !this.mergeOnly.get(def.id)!.has(d));
-      const missing = hard.filter((d) => !this.hasOutput(d));
-      if (missing.length ? missing.every((d) => this.conditionSkipped.has(d)) : def.when !== undefined) this.conditionSkipped.add(def.id);
-    }
-  }
-
   /** Counts each step's unsatisfied dependencies; every step is looked at once at the start. */
   private initQueue(): void {
     for (const def of this.plan.steps) {
       const deps = this.deps.get(def.id)!;
       let unmet = 0;
       for (const d of deps) {
-        if (!this.hasOutput(d) && !(this.mergeOnly.get(def.id)!.has(d) && TERMINAL.has(this.state.steps[d]?.status ?? "pending"))) unmet++;
+        if (!dependencyMet(this.view, def.id, d)) unmet++;
       }
       this.unmet.set(def.id, unmet);
     }
@@ -318,13 +305,9 @@ export class RunExecutor {
         this.ready.push(i);
         continue;
       }
-      const blocked = this.blockedBy(id);
+      const blocked = blockedBy(this.view, id);
       if (!blocked) continue; // it waits for a dependency still going
-      // What a dry run cannot check is what it was asked for, not a failure upstream: no cause.
-      const root = this.rootCause(blocked);
-      const byCondition = this.conditionSkipped.has(root) ? { byCondition: true } : {};
-      const skip = this.previewedOnly.has(blocked) ? { reason: `dry run: "${blocked}" has an output only when it really runs` } : { reason: `"${blocked}" did not produce an output${byCondition.byCondition ? " (its condition was false)" : ""}`, cause: root, ...byCondition };
-      this.fire([{ type: "step.skipped", stepId: id, data: skip }]);
+      this.fire([{ type: "step.skipped", stepId: id, data: blockedSkipData(this.view, this.facts, blocked, this.plan.steps.length, this.previewedOnly.has(blocked)) }]);
     }
   }
 
@@ -350,31 +333,6 @@ export class RunExecutor {
       if (!isWaiting(this.step(def.id).status) || this.launched.has(def.id)) continue;
       this.fire([stopping.kind === "cancel" ? { type: "step.cancelled", stepId: def.id, data: { reason: stopping.reason } } : { type: "step.skipped", stepId: def.id, data: { reason: stopping.reason } }]);
     }
-  }
-
-  /** The first dependency that ended without an output, if any. */
-  private blockedBy(id: string): string | undefined {
-    const mergeOnly = this.mergeOnly.get(id)!;
-    for (const d of this.deps.get(id)!) {
-      if (mergeOnly.has(d)) continue;
-      const s = this.state.steps[d];
-      if (!s) continue;
-      if (TERMINAL.has(s.status) && s.status !== "succeeded" && !this.outputs.has(d)) return d;
-    }
-    return undefined;
-  }
-
-  /** Up the skipped steps to the one whose failure skipped them; a skip that named its cause says it at once. */
-  private rootCause(id: string): string {
-    for (let at = id, hops = 0; hops <= this.plan.steps.length; hops++) {
-      if (this.state.steps[at]?.status !== "skipped") return at;
-      const named = this.skipCause.get(at);
-      if (named !== undefined) return named;
-      const up = this.blockedBy(at);
-      if (!up || up === at) return at;
-      at = up;
-    }
-    return id;
   }
 
   private async maybeFinish(): Promise<void> {
@@ -535,8 +493,7 @@ export class RunExecutor {
 
   /** the step whose end made `id` end without an output, and whether a condition did */
   private rootOf(id: string): { root: string; byCondition: boolean } {
-    const root = this.rootCause(id);
-    return { root, byCondition: this.conditionSkipped.has(root) };
+    return rootOf(this.view, this.facts, id, this.plan.steps.length);
   }
 
   /** A dry run's step that is previewed, not run: its preview and would-be output go in its `step.skipped`. */
@@ -609,7 +566,7 @@ export class RunExecutor {
    * executor (the engine starts it), waits for a person, or fails with the reasons.
    */
   private async replan(asked: NonNullable<RunExecutor["replanning"]>): Promise<void> {
-    const outcome = await this.ctx.replan!({ run: this.run, plan: this.plan, state: this.state, conditionSkipped: this.conditionSkipped, failedStepId: asked.stepId, failure: asked.failure, askPerson: Boolean(asked.asked) }).catch(
+    const outcome = await this.ctx.replan!({ run: this.run, plan: this.plan, state: this.state, conditionSkipped: this.facts.byCondition, failedStepId: asked.stepId, failure: asked.failure, askPerson: Boolean(asked.asked) }).catch(
       (err: unknown): ReplanOutcome => ({ kind: "failed", failure: { ...asked.failure, message: `step "${asked.stepId}" failed: ${asked.failure.message}; re-planning failed: ${(err as Error).message}` } }),
     );
     this.replanning = null;
@@ -715,8 +672,7 @@ export class RunExecutor {
       } else if (e.type === "step.skipped" && e.stepId && e.data.dryRun?.output !== undefined) {
         this.outputs.set(e.stepId, e.data.dryRun.output);
       }
-      if (e.type === "step.skipped" && e.stepId && e.data.cause !== undefined) this.skipCause.set(e.stepId, e.data.cause);
-      if (e.type === "step.skipped" && e.stepId && (e.data.condition || e.data.byCondition)) this.conditionSkipped.add(e.stepId);
+      this.facts.note(e);
       if (e.stepId) this.touched(e.stepId);
       else if (e.type === "run.started") for (const id of e.data?.interrupted ?? []) this.touched(id);
     }

@@ -69,6 +69,12 @@ export interface CommittedChange {
   events: RunEvent[];
 }
 
+/** Reads a change under a run's lock (queue mode) makes on the transaction that holds the lock. */
+export interface LockedReads {
+  /** the run's stored events of one type, in order */
+  eventsOfType<T extends RunEvent["type"]>(type: T): Promise<Extract<RunEvent, { type: T }>[]>;
+}
+
 export interface LoadedRun {
   run: RunRecord;
   steps: StepRecord[];

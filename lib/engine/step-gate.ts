@@ -22,8 +22,8 @@ export type Gate =
 
 type Artifacts = Pick<ArtifactStore, "read" | "externalize" | "materialize">;
 
-/** What the engine knows of a step that ended without an output: the step that caused it, and whether a condition did. */
-export type RootOf = (stepId: string) => { root: string; byCondition: boolean };
+/** What the engine knows of a step that ended without an output: the step that caused it, and whether a condition did (queue mode reads it from the stored events). */
+export type RootOf = (stepId: string) => { root: string; byCondition: boolean } | Promise<{ root: string; byCondition: boolean }>;
 
 const VALUE_CHARS = 300;
 
@@ -54,7 +54,7 @@ export async function gateStep(def: Step, runInputs: Record<string, unknown>, ou
     if (b.kind !== "firstOf") continue;
     const r = await resolveBinding(b, runInputs, outputs, artifacts);
     if (r.ok) continue;
-    const roots = b.of.flatMap((m) => (m.kind === "step" && !outputs.has(m.step) ? [rootOf(m.step)] : []));
+    const roots = await Promise.all(b.of.flatMap((m) => (m.kind === "step" && !outputs.has(m.step) ? [rootOf(m.step)] : [])));
     const byCondition = roots.length > 0 && roots.length === b.of.length && roots.every((x) => x.byCondition);
     return { kind: "skip", data: { reason: `no branch of "${name}" produced a value`, ...(roots.length ? { cause: roots[0].root } : {}), ...(byCondition ? { byCondition: true } : {}) } };
   }

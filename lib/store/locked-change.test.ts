@@ -94,6 +94,18 @@ describe.runIf(available.run)("changes under a run's lock on PostgreSQL", () => 
     expect(seen!.steps.find((s) => s.stepId === "a")).toMatchObject({ status: "succeeded", output: { parts: ["x", "y"] } });
   });
 
+  it("reads the run's stored events of one type on the locked transaction, with or without the ORM", async () => {
+    const runId = await newRun();
+    const skipped: NewEvent[] = [{ type: "run.started", data: {} }, { type: "step.skipped", stepId: "a", data: { reason: "condition false", condition: { when: "x", values: [] } } }, { type: "step.skipped", stepId: "b", data: { reason: '"a" did not produce an output', cause: "a", byCondition: true } }];
+    await store.appendLocked(runId, async () => ({ events: skipped, result: null }));
+    const stored = (await store.events(runId)).filter((e) => e.type === "step.skipped");
+    expect(stored.map((e) => [e.seq, e.stepId, e.data])).toEqual([[3, "a", skipped[1].data], [4, "b", skipped[2].data]]);
+    for (const s of [store, new PrismaRunStore(db.prisma)]) {
+      const done = await s.appendLocked(runId, async (_loaded, reads) => ({ events: [], result: await reads.eventsOfType("step.skipped") }));
+      expect(done!.result).toEqual(stored);
+    }
+  });
+
   it("a change that cannot be stored is refused whole, and the lock is let go", async () => {
     const runId = await newRun();
     const bad: NewEvent[] = [{ type: "step.started", stepId: "not_in_the_plan", data: { attempt: 1, input: null } }];

@@ -12,10 +12,10 @@
  */
 import pg from "pg";
 import { Plan, repairForStorage, type RunEvent } from "../core";
-import { stampEvent, type CommittedChange, type LoadedRun, type NewEvent } from "../engine/run-store";
+import { stampEvent, type CommittedChange, type LoadedRun, type LockedReads, type NewEvent } from "../engine/run-store";
 import { batchRows, batchStatement } from "./batch-writes";
 import { CorruptRowError } from "./plans";
-import { applyError, checkRowCounts, toRunRecord, toStepRecord } from "./run-store";
+import { applyError, checkRowCounts, toRunEvent, toRunRecord, toStepRecord } from "./run-store";
 
 /**
  * The run's row, locked; times as timestamptz (stored as UTC). Its steps are read by the next
@@ -46,6 +46,11 @@ const READ_STEPS = `
          s."startedAt" AT TIME ZONE 'UTC' AS "startedAt", s."finishedAt" AT TIME ZONE 'UTC' AS "finishedAt"
   FROM "StepRun" s WHERE s."runId" = $1`;
 
+/** A run's events of one type (what a change asks of the log, such as its skips), on the transaction that holds the lock. */
+const READ_EVENTS_OF_TYPE = `
+  SELECT e."runId", e."seq", e."type", e."stepId", e."at" AT TIME ZONE 'UTC' AS "at", e."data"
+  FROM "RunEvent" e WHERE e."runId" = $1 AND e."type" = $2 ORDER BY e."seq"`;
+
 export interface PlanCache {
   get(versionId: string): Plan | undefined;
   set(versionId: string, plan: Plan): void;
@@ -56,7 +61,7 @@ export async function appendLockedPg<T>(
   pool: pg.Pool,
   plans: PlanCache,
   runId: string,
-  decide: (loaded: LoadedRun) => Promise<{ events: NewEvent[]; result: T }>,
+  decide: (loaded: LoadedRun, reads: LockedReads) => Promise<{ events: NewEvent[]; result: T }>,
   notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[],
 ): Promise<{ events: RunEvent[]; result: T } | null> {
   const client = await pool.connect();
@@ -72,7 +77,13 @@ export async function appendLockedPg<T>(
     }
     const row = locked.rows[0];
     const loaded: LoadedRun = { run: toRunRecord(row), steps: steps.rows.map(toStepRecord), plan: await planOf(client, plans, runId, row.planVersionId) };
-    const { events: fresh, result } = await decide(loaded);
+    const reads: LockedReads = {
+      async eventsOfType(type) {
+        const { rows } = await client.query(READ_EVENTS_OF_TYPE, [runId, type]);
+        return rows.map(toRunEvent) as never;
+      },
+    };
+    const { events: fresh, result } = await decide(loaded, reads);
     const at = new Date().toISOString();
     const events = fresh.map((e, i) => stampEvent(repairForStorage(e), loaded.run.lastSeq + i + 1, runId, at));
     const notifications = notify?.(events, result) ?? [];

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Failure, MAX_EVENT_DEPTH, Plan, RunEvent, RunStatus, StepStatus, Usage, findUnstorable, repairForStorage, type RunFieldsPatch, type StepFieldsPatch } from "../core";
-import { newRunRecords, SeqConflictError, stampEvent, type CreatedRun, UnstorableChangeError, type CommittedChange, type LoadedRun, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
+import { newRunRecords, SeqConflictError, stampEvent, type CreatedRun, UnstorableChangeError, type CommittedChange, type LoadedRun, type LockedReads, type NewEvent, type NewRun, type RunClaim, type RunRecord, type RunStore, type StepRecord } from "../engine/run-store";
 import { RunOptions } from "../engine/run-options";
 import type { Db } from "./database";
 import { actingLabel } from "./acting";
@@ -127,7 +127,7 @@ export class PrismaRunStore implements RunStore {
    * changes. `notify` sends a PostgreSQL notification with the change, delivered at commit.
    * Returns the events as stored (none when `decide` gave none) and what `decide` returned.
    */
-  async appendLocked<T>(runId: string, decide: (loaded: LoadedRun) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null> {
+  async appendLocked<T>(runId: string, decide: (loaded: LoadedRun, reads: LockedReads) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null> {
     if (this.options.pool) return appendLockedPg(this.options.pool, this.plans, runId, decide, notify);
     const changes: CommittedChange[] = [];
     try {
@@ -136,7 +136,13 @@ export class PrismaRunStore implements RunStore {
         if (!locked.length) return null;
         const loaded = await loadRun(tx as unknown as Db, runId, this.plans);
         if (!loaded) return null;
-        const { events: fresh, result } = await decide(loaded);
+        const reads: LockedReads = {
+          async eventsOfType(type) {
+            const rows = await tx.runEvent.findMany({ where: { runId, type }, orderBy: { seq: "asc" } });
+            return rows.map(toRunEvent) as never;
+          },
+        };
+        const { events: fresh, result } = await decide(loaded, reads);
         const at = new Date().toISOString();
         const events = fresh.map((e, i) => ({ ...repairForStorage(e), seq: loaded.run.lastSeq + i + 1, runId, at }) as RunEvent);
         if (events.length) {

@@ -5,9 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
-import type { Plan, RunEvent } from "../../lib/core";
+import { parseCondition, runOutcome, type Condition, type Plan, type RunEvent, type Step } from "../../lib/core";
+import type { Engine } from "../../lib/engine/engine";
 import { queueAvailability, queueHarness, type QueueHarness } from "../support/queue-harness";
-import { readTrace, release, type TraceLine } from "../support/queue-actions";
+import { queueActions, readTrace, release, type TraceLine } from "../support/queue-actions";
+import { freshDatabase } from "../support/databases";
+import { makeHarness, type Harness } from "../support/engine-harness";
+import type { Database } from "../../lib/store/database";
 
 const q = await queueAvailability();
 
@@ -21,6 +25,44 @@ async function traced(h: QueueHarness, match: (l: TraceLine) => boolean): Promis
 }
 
 const lit = (value: unknown) => ({ kind: "literal" as const, value });
+const input = (name: string) => ({ kind: "input" as const, name });
+const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
+const when = (text: string): Condition => {
+  const r = parseCondition(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.condition;
+};
+const add = (id: string, a: unknown, b: unknown, extra: Partial<Step> = {}): Step => ({ id, action: "q.add", inputs: { a: (typeof a === "number" ? lit(a) : a) as never, b: (typeof b === "number" ? lit(b) : b) as never }, ...extra });
+
+/**
+ * x → a (sum = x); big runs when the sum is > 2, small when it is <= 2 (or `smallWhen`); merge
+ * adds 1000 to whichever ran; after_small needs small's own output, after_merge the merge's.
+ */
+const branching = (smallWhen = "${steps.a.output.sum} <= 2"): Plan => ({
+  goal: "branch", flows: [], outputs: { total: ref("merge", "sum") },
+  inputs: [{ name: "x", schema: { type: "number" } }, { name: "mode", schema: { type: "string" }, required: false }],
+  steps: [
+    add("a", input("x"), 0),
+    add("big", ref("a", "sum"), 100, { when: when("${steps.a.output.sum} > 2") }),
+    add("small", ref("a", "sum"), 10, { when: when(smallWhen) }),
+    add("merge", { kind: "firstOf", of: [ref("big", "sum"), ref("small", "sum")] }, 1000),
+    add("after_small", ref("small", "sum"), 1),
+    add("after_merge", ref("merge", "sum"), 1),
+  ],
+});
+
+/** What a run's events say, as two engines can compare it: each step's events in order (their data but the times), and the run's. */
+function story(events: RunEvent[]) {
+  const steps: Record<string, unknown[]> = {};
+  const run: unknown[] = [];
+  for (const e of events) {
+    if (e.type === "step.log" || e.type === "step.progress") continue;
+    const data = e.type === "step.started" || e.type === "step.succeeded" ? { attempt: e.data.attempt } : e.type === "run.queued" ? {} : e.data;
+    if (e.stepId) (steps[e.stepId] ??= []).push({ type: e.type, data });
+    else run.push({ type: e.type, data });
+  }
+  return { run, steps };
+}
 
 describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
   let h: QueueHarness;
@@ -60,6 +102,74 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
   it("refuses a plan with a for-each step, saying queue workers do not run them yet", async () => {
     const plan: Plan = { goal: "each", flows: [], inputs: [], outputs: {}, steps: [{ id: "a", action: "q.sleep", inputs: { ms: { kind: "item" } }, forEach: { items: lit([1, 2]) } }] };
     await expect(h.engine.start({ planVersionId: await h.savePlan(plan) })).rejects.toThrow(/for-each steps, which queue workers do not run yet/);
+  });
+
+  describe("conditions and merges, as the embedded engine runs them", () => {
+    let embeddedDb: Database;
+    let embedded: Harness;
+    beforeAll(async () => {
+      // The same plans on the embedded engine, on a database of its own (the workers' reconciler
+      // takes every unfinished run of theirs).
+      embeddedDb = await freshDatabase("pglite");
+      embedded = makeHarness(embeddedDb, queueActions(h.dir));
+    }, 60_000);
+    afterAll(async () => { await embedded?.engine.close(); await embeddedDb?.close(); });
+
+    const runOn = async (on: { engine: Engine; savePlan(p: Plan): Promise<string> }, plan: Plan, inputs: Record<string, unknown>) => on.engine.run({ planVersionId: await on.savePlan(plan), inputs });
+
+    it.each([
+      { name: "big runs", plan: branching(), x: 3, statuses: { a: "succeeded", big: "succeeded", small: "skipped", merge: "succeeded", after_small: "skipped", after_merge: "succeeded" }, outputs: { total: 1103 } },
+      { name: "small runs", plan: branching(), x: 1, statuses: { a: "succeeded", big: "skipped", small: "succeeded", merge: "succeeded", after_small: "succeeded", after_merge: "succeeded" }, outputs: { total: 1011 } },
+      { name: "no branch runs", plan: branching("${steps.a.output.sum} < 0"), x: 1, statuses: { a: "succeeded", big: "skipped", small: "skipped", merge: "skipped", after_small: "skipped", after_merge: "skipped" }, outputs: {} },
+    ])("$name: the same events, skips and outcome as the embedded engine", async ({ plan, x, statuses, outputs }) => {
+      const [queued, inProcess] = await Promise.all([runOn(h, plan, { x }), runOn(embedded, plan, { x })]);
+      for (const done of [queued, inProcess]) {
+        expect(done.run.status).toBe("succeeded");
+        expect(runOutcome(done.run)).toBe("clean");
+        expect(done.run.partial).toBe(false);
+        expect(done.run.outputs).toEqual(outputs);
+        expect(Object.fromEntries(done.steps.map((s) => [s.stepId, s.status]))).toEqual(statuses);
+      }
+      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await embedded.store.events(inProcess.run.id))];
+      expect(q1).toEqual(e1);
+      // Skipped steps never reached a worker.
+      const ran = readTrace(h.dir).filter((l) => l.runId === queued.run.id && l.what === "start").map((l) => l.stepId).sort();
+      expect(ran).toEqual(Object.entries(statuses).filter(([, st]) => st === "succeeded").map(([id]) => id).sort());
+      if (x === 3) {
+        expect(q1.steps.small).toEqual([{ type: "step.skipped", data: { reason: "condition false: sum was 3", condition: { when: "${steps.a.output.sum} <= 2", values: [{ ref: "${steps.a.output.sum}", name: "sum", value: 3 }] } } }]);
+        expect(q1.steps.after_small).toEqual([{ type: "step.skipped", data: { reason: '"small" did not produce an output (its condition was false)', cause: "small", byCondition: true } }]);
+      }
+      if (!outputs.total) {
+        expect(q1.steps.merge).toEqual([{ type: "step.skipped", data: { reason: 'no branch of "a" produced a value', cause: "big", byCondition: true } }]);
+        expect(q1.steps.after_merge).toEqual([{ type: "step.skipped", data: { reason: '"merge" did not produce an output (its condition was false)', cause: "big", byCondition: true } }]);
+      }
+    }, 60_000);
+
+    it("a condition that cannot be evaluated fails its step, and the run, as in the embedded engine", async () => {
+      const plan = branching();
+      plan.steps[1] = { ...plan.steps[1], when: when('${inputs.mode} == "fast"') };
+      const [queued, inProcess] = await Promise.all([runOn(h, plan, { x: 3 }), runOn(embedded, plan, { x: 3 })]);
+      const big = (done: typeof queued) => done.steps.find((s) => s.stepId === "big")!;
+      expect(big(queued).status).toBe("failed");
+      expect(big(queued).failure).toMatchObject({ code: "condition_error", message: 'its condition cannot be evaluated: the plan input "mode" has no value' });
+      expect(big(queued).failure).toEqual(big(inProcess).failure);
+      expect(queued.run.status).toBe("failed");
+      expect(queued.run.failure).toEqual(inProcess.run.failure);
+      const failed = (await h.store.events(queued.run.id)).filter((e) => e.type === "step.failed" && e.stepId === "big");
+      expect(failed).toHaveLength(1);
+      expect(readTrace(h.dir).filter((l) => l.runId === queued.run.id && l.stepId === "big")).toEqual([]);
+    }, 60_000);
+
+    it("checks the run's result against the plan's result schema, as the embedded engine does", async () => {
+      const schema = { type: "object", properties: { total: { type: "number", maximum: 1050 } }, required: ["total"] };
+      const plan = { ...branching(), result: { schema } };
+      const [queued, inProcess] = await Promise.all([runOn(h, plan, { x: 3 }), runOn(embedded, plan, { x: 3 })]);
+      expect(queued.run.status).toBe("failed");
+      expect(queued.run.failure).toMatchObject({ code: "result_invalid", details: { result: { total: 1103 } } });
+      expect(queued.run.failure).toEqual(inProcess.run.failure);
+      const fits = await runOn(h, { ...branching(), result: { schema: { ...schema, properties: { total: { type: "number", maximum: 2000 } } } } }, { x: 3 });
+      expect(fits.run.status).toBe("succeeded");
+    }, 60_000);
   });
 
   it("heals a crash between a commit and its enqueue: the reconciler hands out the ready step", async () => {

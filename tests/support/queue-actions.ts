@@ -60,6 +60,15 @@ export function queueActions(dir: string): Action[] {
       },
     }),
     defineAction({
+      id: "q.add", title: "Add", description: "Adds two numbers.", effect: "pure",
+      input: z.object({ a: z.number(), b: z.number() }), output: z.object({ sum: z.number() }),
+      run: ({ a, b }, ctx) => {
+        trace(dir, "start", ctx);
+        trace(dir, "done", ctx);
+        return { sum: a + b };
+      },
+    }),
+    defineAction({
       id: "q.hold", title: "Hold", description: "Waits until the test releases it (a file named after the step).", effect: "pure",
       input: z.object({ after: z.unknown().optional() }), output: z.object({ pid: z.number() }),
       run: async (_input, ctx) => {

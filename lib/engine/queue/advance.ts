@@ -8,14 +8,14 @@
  *
  * The rules are the run executor's (run-executor.ts), over stored state instead of memory.
  */
-import { foldRunEvent, type Failure, type RunState, type Step, type StepStatus, type Usage } from "../../core";
+import { foldRunEvent, type Failure, type RunEvent, type RunState, type Step, type Usage } from "../../core";
 import type { ArtifactStore } from "../artifact-store";
 import { applyInputDefaults, resolveRunOutputs } from "../resolve-inputs";
 import { planShape } from "../plan-shape";
 import { quarantineFailures } from "../quarantine";
+import { checkRunResult } from "../check-result";
 import { runStateOfRecords, stampEvent, type LoadedRun, type NewEvent } from "../run-store";
-
-const TERMINAL: ReadonlySet<StepStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
+import { blockedBy, blockedSkipData, dependenciesMet, SkipFacts, type StepView } from "../branches";
 const TERMINAL_RUN: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
 
 /** A job to hand out: run `stepId`'s attempt `attempt`, after `delayMs`. */
@@ -51,16 +51,25 @@ function foldNew(state: RunState, events: readonly NewEvent[]): void {
  * What follows from `loaded` once `before` (events this change appends) are stored. Pure but for
  * reading artifacts to resolve the run's outputs at its end.
  */
-export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[], o: { runConcurrency: number; artifacts: Pick<ArtifactStore, "materialize" | "externalize">; reconcile?: boolean }): Promise<Advance> {
+export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[], o: { runConcurrency: number; artifacts: Pick<ArtifactStore, "materialize" | "externalize">; reconcile?: boolean; skipEvents?: () => Promise<RunEvent[]> }): Promise<Advance> {
   const state = stateAfter(loaded, before);
   const out: Advance = { events: [], jobs: [], stopped: false };
   if (TERMINAL_RUN.has(state.status)) return out;
-  const fire = (events: NewEvent[]) => { out.events.push(...events); foldNew(state, events); };
+  // What the run's skips said (their causes, which a condition caused): read only when a step is
+  // skipped for want of an input, from the stored events and the ones this change appends.
+  let facts: SkipFacts | undefined;
+  const skipFacts = async () => (facts ??= SkipFacts.of([...((await o.skipEvents?.()) ?? []), ...before, ...out.events]));
+  const fire = (events: NewEvent[]) => {
+    out.events.push(...events);
+    foldNew(state, events);
+    if (facts) for (const e of events) facts.note(e);
+  };
   if (state.status === "queued") fire([{ type: "run.started", data: {} }]);
 
   const plan = loaded.plan;
   // the plan version's graph, built once per version (plan-shape.ts), not once per change
-  const { defs, deps: depsOf, index, order } = planShape(plan);
+  const shape = planShape(plan);
+  const { defs, index, order } = shape;
   const outputs = new Map<string, unknown>();
   for (const id in state.steps) {
     const s = state.steps[id];
@@ -68,6 +77,7 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   }
   const hasOutput = (id: string) => outputs.has(id);
   const step = (id: string) => state.steps[id];
+  const view: StepView = { shape, status: (id) => step(id)?.status, hasOutput };
 
   // A failure that stops the run (fail fast): the first step that failed without an output.
   const hardFailure = () => plan.steps.find((d) => step(d.id)?.status === "failed" && !hasOutput(d.id) && d.onError !== "continue");
@@ -94,19 +104,17 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
     }
   }
 
-  // Skips, in dependency order so a skip's cause is stored before its effects.
-  const skipCause = new Map<string, string>();
-  const blockedBy = (id: string) => depsOf.get(id)!.find((d) => { const s = step(d); return s && TERMINAL.has(s.status) && !hasOutput(d); });
+  // Skips, in dependency order so a skip's cause is stored before its effects. A step whose
+  // dependencies all ended as it needs is ready: its condition and merges are asked when a worker
+  // claims it (step-job.ts), as the run executor asks them when it launches the step.
   const ready: Step[] = [];
   for (const id of order) {
     const s = step(id);
     if (!s || (s.status !== "pending" && s.status !== "queued")) continue;
-    if (depsOf.get(id)!.every(hasOutput)) { ready.push(defs.get(id)!); continue; }
-    const blocked = blockedBy(id);
+    if (dependenciesMet(view, id)) { ready.push(defs.get(id)!); continue; }
+    const blocked = blockedBy(view, id);
     if (!blocked) continue;
-    const cause = step(blocked).status === "skipped" ? (skipCause.get(blocked) ?? blocked) : blocked;
-    skipCause.set(id, cause);
-    fire([{ type: "step.skipped", stepId: id, data: { reason: `"${blocked}" did not produce an output`, cause } }]);
+    fire([{ type: "step.skipped", stepId: id, data: blockedSkipData(view, await skipFacts(), blocked, plan.steps.length) }]);
   }
 
   // Steps on workers now: running, or waiting for their next attempt's delayed job.
@@ -142,6 +150,12 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
     return out;
   }
   const runOutputs = await resolveRunOutputs(plan, applyInputDefaults(plan, loaded.run.inputs).inputs, outputs, o.artifacts as ArtifactStore);
+  // As in the run executor: outputs that do not fit the plan's result schema fail the run.
+  const invalid = await checkRunResult(plan, runOutputs, o.artifacts);
+  if (invalid) {
+    fire([{ type: "run.failed", data: { failure: invalid, ...totalUsage(state) } }]);
+    return out;
+  }
   fire([{ type: "run.succeeded", data: { outputs: runOutputs, ...totalUsage(state) } }]);
   return out;
 }

@@ -7,7 +7,7 @@
  */
 import { ArtifactStore } from "../artifact-store";
 import { cancellationEvents } from "../cancellation";
-import type { ApprovalDecision, LoadedRun, NewEvent } from "../run-store";
+import type { ApprovalDecision, LoadedRun, LockedReads, NewEvent } from "../run-store";
 import type { RunEvent, Failure } from "../../core";
 import { advanceRun, type StepJob } from "./advance";
 import type { StepQueue } from "./step-queue";
@@ -31,7 +31,7 @@ export class RunStateConflict extends Error {
  * lock, with a notification sent at commit (lib/store's PrismaRunStore on PostgreSQL).
  */
 export interface QueueRunStore {
-  appendLocked<T>(runId: string, decide: (loaded: LoadedRun) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null>;
+  appendLocked<T>(runId: string, decide: (loaded: LoadedRun, reads: LockedReads) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null>;
   unfinished(): Promise<string[]>;
   events(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
 }
@@ -65,13 +65,13 @@ export class QueueRuns {
    * Appends what `decide` says, then what follows from it, under the run's lock; then hands the
    * ready steps out. Resolves with the stored events and `decide`'s result (null: no such run).
    */
-  async change<T>(runId: string, decide: (loaded: LoadedRun) => Promise<Decided<T>>, options: { reconcile?: boolean } = {}): Promise<{ events: RunEvent[]; result: T } | null> {
+  async change<T>(runId: string, decide: (loaded: LoadedRun, reads: LockedReads) => Promise<Decided<T>>, options: { reconcile?: boolean } = {}): Promise<{ events: RunEvent[]; result: T } | null> {
     const done = await this.o.store.appendLocked(
       runId,
-      async (loaded) => {
-        const d = await decide(loaded);
+      async (loaded, reads) => {
+        const d = await decide(loaded, reads);
         const artifacts = new ArtifactStore(this.o.workspaceFor(runId));
-        const next = d.settled ? { events: [], jobs: [], stopped: false } : await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile });
+        const next = d.settled ? { events: [], jobs: [], stopped: false } : await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile, skipEvents: () => reads.eventsOfType("step.skipped") });
         return { events: [...d.events, ...next.events], result: { value: d.result, jobs: [...(d.jobs ?? []), ...next.jobs], stopped: next.stopped || Boolean(d.stop) } };
       },
       (events, r) => [

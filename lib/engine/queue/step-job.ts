@@ -3,7 +3,10 @@
  * (step-run.ts), commit its result, and hand out what became ready (queue-runs.ts).
  *
  * The claim reads the step as stored, under the run's lock:
- * - waiting for this attempt (pending, approved, or retrying after the attempt before): it starts;
+ * - waiting for this attempt (pending, approved, or retrying after the attempt before): it starts,
+ *   unless its gate (step-gate.ts, asked before a first attempt as the run executor asks it at
+ *   launch) says otherwise: a false condition (`when`), or a merge (`firstOf`) none of whose
+ *   branches produced a value, skips it; a condition that cannot be evaluated fails it;
  * - running this attempt already: the worker that ran it stopped (BullMQ found its job stalled
  *   and gave it to this worker): it runs again, with the same idempotency key; unless workers
  *   stopped QUARANTINE_AFTER_CRASHES times while it ran (each start of the attempt is a
@@ -13,11 +16,14 @@
  * A result is committed only if the step is still running this attempt: a step cancelled
  * meanwhile keeps its cancellation.
  */
-import { ActionLookup, dependenciesOf, type LlmClient, type RunEvent } from "../../core";
+import { ActionLookup, type LlmClient, type RunEvent } from "../../core";
 import { ArtifactStore } from "../artifact-store";
 import { StepCancelledError } from "../failure";
 import { applyInputDefaults } from "../resolve-inputs";
-import type { LoadedRun, NewEvent } from "../run-store";
+import type { LoadedRun, LockedReads, NewEvent } from "../run-store";
+import { dependenciesMet, rootOf, SkipFacts, type StepView } from "../branches";
+import { planShape } from "../plan-shape";
+import { gateStep } from "../step-gate";
 import { QUARANTINE_AFTER_CRASHES, quarantineFailures } from "../quarantine";
 import { afterFailure, prepareStep, runAttempt, stepFailedEvent, type PreparedStep } from "../step-run";
 import { stateAfter } from "./advance";
@@ -64,7 +70,7 @@ export class StepJobRunner {
     const { runId, stepId, attempt } = job;
     const runFolder = this.o.workspaceFor(runId);
     const artifacts = new ArtifactStore(runFolder);
-    const claimed = await this.o.runs.change<Claim>(runId, (loaded) => this.claim(loaded, job, artifacts));
+    const claimed = await this.o.runs.change<Claim>(runId, (loaded, reads) => this.claim(loaded, reads, job, artifacts));
     if (!claimed) return "skipped";
     const claim = claimed.result;
     if (claim.kind === "defer") return "deferred";
@@ -103,7 +109,7 @@ export class StepJobRunner {
     return "ran";
   }
 
-  private async claim(loaded: LoadedRun, job: StepJobData, artifacts: ArtifactStore): Promise<Decided<Claim>> {
+  private async claim(loaded: LoadedRun, reads: LockedReads, job: StepJobData, artifacts: ArtifactStore): Promise<Decided<Claim>> {
     const { stepId, attempt } = job;
     const skip = (why: string) => ({ events: [], result: { kind: "skip" as const, why } });
     if (["succeeded", "failed", "cancelled"].includes(loaded.run.status)) return skip(`the run has ${loaded.run.status}`);
@@ -118,13 +124,24 @@ export class StepJobRunner {
     for (const [id, st] of Object.entries(state.steps)) {
       if (st.status === "succeeded" || ((st.status === "failed" || st.status === "skipped") && st.output !== undefined && st.output !== null)) outputs.set(id, st.output);
     }
-    if (!dependenciesOf(def).every((d) => outputs.has(d))) return skip("its dependencies have not all ended with an output");
+    const shape = planShape(loaded.plan);
+    const view: StepView = { shape, status: (id) => state.steps[id]?.status, hasOutput: (id) => outputs.has(id) };
+    if (!dependenciesMet(view, stepId)) return skip("its dependencies have not all ended as it needs");
     if (waiting) {
       // Per-run concurrency across workers: the steps running (or waiting to retry) anywhere.
       const busy = loaded.steps.filter((x) => x.stepId !== stepId && (x.status === "running" || x.status === "retrying")).length;
       if (busy >= (loaded.run.options.concurrency ?? this.o.runConcurrency)) return { events: [], result: { kind: "defer" } };
     }
-    const prepared = await prepareStep({ def, step: state.steps[stepId], action: this.o.registry.get(def.action), runInputs: applyInputDefaults(loaded.plan, loaded.run.inputs).inputs, outputs, artifacts, options: loaded.run.options, runFolder: this.o.workspaceFor(loaded.run.id) });
+    const runInputs = applyInputDefaults(loaded.plan, loaded.run.inputs).inputs;
+    if ((s.status === "pending" || s.status === "queued") && (def.when || shape.mergeOnly.get(stepId)!.size)) {
+      // Its condition and merges, asked as the run executor asks them when it launches a step
+      // (step-gate.ts). What skipped a merge's branches is in the stored skips, read when asked.
+      let facts: Promise<SkipFacts> | undefined;
+      const gate = await gateStep(def, runInputs, outputs, artifacts, async (id) => rootOf(view, await (facts ??= reads.eventsOfType("step.skipped").then((e) => SkipFacts.of(e))), id, loaded.plan.steps.length));
+      if (gate.kind === "skip") return { events: [{ type: "step.skipped", stepId, data: gate.data }], result: { kind: "skip", why: gate.data.reason } };
+      if (gate.kind === "fail") return { events: [stepFailedEvent(def, s.attempts, gate.failure)], result: { kind: "skip", why: gate.failure.message } };
+    }
+    const prepared = await prepareStep({ def, step: state.steps[stepId], action: this.o.registry.get(def.action), runInputs, outputs, artifacts, options: loaded.run.options, runFolder: this.o.workspaceFor(loaded.run.id) });
     if (prepared.kind === "fail") return { events: [stepFailedEvent(def, s.attempts, prepared.failure)], result: { kind: "skip", why: "it failed before it ran" } };
     if (prepared.kind === "await_approval") return { events: [{ type: "step.awaiting_approval", stepId, data: { input: prepared.recorded, reasons: prepared.reasons } }], result: { kind: "skip", why: "it waits for approval" } };
     if (prepared.kind === "preview" || prepared.kind === "dry_run_withheld") {

@@ -6,20 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineAction, parseCondition, runOutcome, type Condition, type Plan, type RunEvent, type Step } from "../core";
+import { defineAction, runOutcome, type Plan, type RunEvent, type Step } from "../core";
 import { makeHarness } from "../../tests/support/engine-harness";
 import { engineKinds, engineSuite } from "../../tests/support/engine-suite";
 import { testActions } from "../../tests/support/engine-actions";
 import { stampEvent, type NewEvent } from "./run-store";
+import { input, lit, ref, when } from "../../tests/support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
-const input = (name: string) => ({ kind: "input" as const, name });
-const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
-const when = (text: string): Condition => {
-  const r = parseCondition(text);
-  if (!r.ok) throw new Error(r.error);
-  return r.condition;
-};
 const add = (id: string, a: unknown, b: unknown, extra: Partial<Step> = {}): Step => ({ id, action: "test.add", inputs: { a: typeof a === "number" ? lit(a) : (a as never), b: typeof b === "number" ? lit(b) : (b as never) }, ...extra });
 
 /**

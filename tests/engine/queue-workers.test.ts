@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
-import { parseCondition, runOutcome, type Condition, type Plan, type RunEvent, type Step } from "../../lib/core";
+import { runOutcome, type Plan, type RunEvent, type Step } from "../../lib/core";
 import type { Engine } from "../../lib/engine/engine";
 import { queueAvailability, queueHarness, type QueueHarness } from "../support/queue-harness";
 import { queueActions, readTrace, release, type TraceLine } from "../support/queue-actions";
 import { freshDatabase } from "../support/databases";
 import { makeHarness, type Harness } from "../support/engine-harness";
 import type { Database } from "../../lib/store/database";
+import { input, lit, ref, when } from "../support/bindings";
 
 const q = await queueAvailability();
 
@@ -24,14 +25,6 @@ async function traced(h: QueueHarness, match: (l: TraceLine) => boolean): Promis
   }
 }
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
-const input = (name: string) => ({ kind: "input" as const, name });
-const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
-const when = (text: string): Condition => {
-  const r = parseCondition(text);
-  if (!r.ok) throw new Error(r.error);
-  return r.condition;
-};
 const add = (id: string, a: unknown, b: unknown, extra: Partial<Step> = {}): Step => ({ id, action: "q.add", inputs: { a: (typeof a === "number" ? lit(a) : a) as never, b: (typeof b === "number" ? lit(b) : b) as never }, ...extra });
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeWord, stem, terms } from "./tokens";
+import { normalizeWord, stem, terms, words } from "./tokens";
 
 describe("terms for retrieval", () => {
   it("keeps words whose final s is not a plural", () => {
@@ -18,5 +18,14 @@ describe("terms for retrieval", () => {
 
   it("drops naming verbs, which say nothing about what to do", () => {
     expect(terms("a photo dubbed 'beach.jpg'")).toEqual([normalizeWord("photo"), "beach", "jpg"]);
+  });
+
+  it("splits camelCase words but keeps names that start with one lower-case letter", () => {
+    expect(words("getWeather forCity")).toEqual(["get", "weather", "for", "city"]);
+    expect(words("sell it on eBay, or my iPhone")).toEqual(["sell", "it", "on", "ebay", "or", "my", "iphone"]);
+  });
+
+  it("drops the tails of contractions", () => {
+    expect(terms("I've been working; we'll see; they're late")).toEqual(["work", "see", "late"]);
   });
 });

@@ -11,7 +11,9 @@ const STOP = new Set(
     "you your yours yourself also any each few more most both all again further would could might must shall may can't cannot i'm i've i'd it's " +
     "let's lets like want wanted need needs needed help assist kindly thanks thank hi hello hey okay ok sure via using use used given " +
     "able possible something anything way ways make sure actually really just maybe perhaps well got get gets getting " +
-    "named called titled dubbed labelled labeled"
+    "named called titled dubbed labelled labeled " +
+    // the tails of contractions ("I've", "we'll", "they're") once split at the apostrophe
+    "ve ll re"
   ).split(/\s+/),
 );
 
@@ -97,10 +99,14 @@ for (const group of SYNONYMS) {
   }
 }
 
-/** Raw words: lower case, split at punctuation and between camelCase parts. */
+/**
+ * Raw words: lower case, split at punctuation and between camelCase parts ("getWeather" → get
+ * weather); a single lower-case letter before a capital is part of a name, not a word of its own
+ * ("eBay", "iPhone").
+ */
 export function words(text: string): string[] {
   return text
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/(?<=[a-z0-9]{2})([A-Z])/g, " $1")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);

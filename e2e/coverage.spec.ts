@@ -25,6 +25,7 @@ test.describe("what a plan covers of its goal", () => {
     await page.getByTestId("plan-button").click();
     await expect(page.getByTestId("no-plan-parts")).toContainText("Needs more detail", { timeout: 20_000 });
     await expect(page.getByTestId("no-plan-help")).toContainText("The nearest actions");
+    await expect(page.getByTestId("planning-events")).toContainText("does not say what to do or with what");
   });
 
   test("the editor links each part of the goal to its steps, both ways, and marks what nothing covers", async ({ page }) => {

@@ -49,6 +49,6 @@ export function describeEvent(e: PlanningEvent): EventLine {
       return { tone: "ok", title: `Plan ready${e.data.steps !== undefined ? `: ${plural(e.data.steps, "step")}` : ""}`, detail: `${secs(e.data.ms)}${e.data.attempts > 1 ? ` · ${e.data.attempts} attempts` : ""}${missing}` };
     }
     case "planning.failed":
-      return { tone: "danger", title: e.data.unplanned ? "No plan: nothing in the catalog fits" : "The plan still has problems", detail: e.data.reason };
+      return { tone: "danger", title: e.data.unplanned ? "No plan" : "The plan still has problems", detail: e.data.reason };
   }
 }

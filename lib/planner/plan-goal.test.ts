@@ -57,6 +57,7 @@ describe("what a plan covers of its goal, offline", () => {
     expect(result.coverage.parts.length).toBeGreaterThan(0);
     expect(result.coverage.parts.every((p) => p.uncovered?.reason === "no_action" && p.steps.length === 0)).toBe(true);
     expect(result.help).toMatchObject({ connectLlm: true, connectTools: true });
+    expect(result.planning.error).toBe("No action of the catalog does what the goal asks.");
     expect(PlanResult.parse(result)).toBeTruthy();
   });
 
@@ -65,6 +66,9 @@ describe("what a plan covers of its goal, offline", () => {
     expect(result.status).toBe("no_plan");
     expect(result.coverage.parts).toMatchObject([{ text: "help me with my data", steps: [], uncovered: { reason: "needs_value" } }]);
     expect(result.help?.nearest.length).toBeGreaterThan(0);
+    // The planning record says the same, not that nothing in the catalog fits.
+    expect(result.planning.error).toMatch(/does not say what to do or with what/);
+    expect(result.planning.events.at(-1)).toMatchObject({ type: "planning.failed", data: { unplanned: true, reason: result.planning.error } });
   });
 
   it("does not take an LLM action without an LLM unless nothing else does the part, and then marks it", async () => {

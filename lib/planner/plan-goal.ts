@@ -181,16 +181,28 @@ function finish({ plan, issues, repairs, record, log, given, coverage, help, mem
   const missing = missingInputs(plan, given);
   const errors = issues.filter((i) => i.severity === "error");
   const status = statusOf(plan, valid, missing, coverage);
-  if (status === "no_plan") {
-    log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: "No action of the catalog does what the goal asks.", unplanned: true });
+  const unplanned = status === "no_plan" ? noPlanReason(coverage) : undefined;
+  if (unplanned) {
+    log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: unplanned, unplanned: true });
   } else if (valid) {
     log.emit("planning.succeeded", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, steps: plan.steps.length, ...(missing.length ? { missingInputs: missing.map((m) => m.name) } : {}) });
   } else {
     log.emit("planning.failed", { attempts: record.attempts, ms: log.elapsed(), usage: record.usage, reason: `${errors.length} error${errors.length === 1 ? "" : "s"} remain: ${errors.slice(0, 3).map((e) => e.message).join(" ")}` });
   }
-  const error = status === "no_plan" ? "No action of the catalog does what the goal asks." : valid ? undefined : `${errors.length} validation error${errors.length === 1 ? "" : "s"} remain`;
+  const error = unplanned ?? (valid ? undefined : `${errors.length} validation error${errors.length === 1 ? "" : "s"} remain`);
   const planning: PlanningRecord = { ...record, repairs, events: log.events, ms: log.elapsed(), ...(error ? { error } : {}) };
   return { plan, valid, status, issues, missingInputs: missing, coverage, ...(help ? { help } : {}), planning, ...(memory ? { memory } : {}) };
+}
+
+/**
+ * Why there is no plan, as the parts of the goal say: it names no operation or data (every part
+ * needs more detail), every part needs an LLM and none is configured, or no action does it.
+ */
+function noPlanReason(coverage: Coverage): string {
+  const reasons = new Set(coverage.parts.map((p) => p.uncovered?.reason).filter((r) => r !== undefined));
+  if (reasons.size === 1 && reasons.has("needs_value")) return "The goal does not say what to do or with what: name the operation and the data (a file, a table, a URL).";
+  if (reasons.size === 1 && reasons.has("needs_llm")) return "Every part of the goal needs an LLM, and none is configured.";
+  return "No action of the catalog does what the goal asks.";
 }
 
 function failed({ goal, flows, log, reason, record, catalog }: { goal: string; flows: string[]; log: PlanningLog; reason: string; record?: Pick<PlanningRecord, "source" | "attempts" | "usage" | "model">; catalog: Catalog }): PlanResult {

@@ -71,7 +71,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       {mayEdit ? <GoalForm flows={catalog.flows} planner={llm} /> : null}
       {mayEdit ? <TemplateStrip templates={templates} /> : null}
 
-      <section className="card" data-testid="plans">
+      <section className="card" id="plans" data-testid="plans">
         <div className="card-header">
           <h2>Plans</h2>
           <div className="row" style={{ gap: 12 }}>

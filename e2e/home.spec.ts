@@ -19,6 +19,12 @@ test.describe("home page", () => {
     await page.screenshot({ path: "test-results/screenshots/home-empty.png", fullPage: true });
   });
 
+  test("/plans, where the top bar's Plans points, opens the plan list on the home page", async ({ page }) => {
+    await page.goto("/plans");
+    await expect(page).toHaveURL(/\/#plans$/);
+    await expect(page.getByTestId("plans")).toBeVisible();
+  });
+
   test("the catalog lists typed actions by flow", async ({ page }) => {
     await page.goto("/catalog");
     await expect(page.getByRole("heading", { level: 1, name: "Actions" })).toBeVisible();

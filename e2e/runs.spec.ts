@@ -17,6 +17,19 @@ test.describe("runs in the browser", () => {
     await expect(page.getByTestId("run-row").first()).toContainText(runId.slice(0, 8));
   });
 
+  test("an output that holds a chart shows the chart, with the fields about it under it", async ({ page }) => {
+    const res = await page.request.post("/api/plans", { data: { goal: "Chart revenue by product from the sample sales CSV" } });
+    expect(res.status(), await res.text()).toBe(201);
+    const { planId, status } = (await res.json()) as { planId: string; status: string };
+    expect(status).toBe("ready");
+    await startRun(page, planId);
+    await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded", { timeout: 20_000 });
+    const output = page.getByTestId("run-output-chart_svg");
+    await expect(output.locator("img.svg-output")).toBeVisible();
+    await expect(output.getByTestId("value-other-fields")).toContainText('"points"');
+    await expect(output).not.toContainText("<svg");
+  });
+
   test("parallel branches run live, a step waits for approval and runs with the approved input", async ({ page }) => {
     const planId = await importPlan(page, example("shop-review"));
     const runId = await startRun(page, planId);

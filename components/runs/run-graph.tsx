@@ -101,7 +101,7 @@ export function RunGraph({ plan, actions, steps, now, selected, onSelect, fitKey
     <StatusContext.Provider value={ctx}>
       <div className="run-graph" data-testid="run-graph" data-laid-out={positions ? "true" : "false"}>
         {positions ? (
-          <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }} nodesDraggable={false} nodesConnectable={false} elementsSelectable onNodeClick={(_, n) => onSelect(n.id)} proOptions={{ hideAttribution: true }} minZoom={0.2}>
+          <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }} nodesDraggable={false} nodesConnectable={false} elementsSelectable onNodeClick={(_, n) => onSelect(n.id)} minZoom={0.2}>
             <Background gap={18} color="#e6e9ef" />
             {plan.steps.length > 12 ? <MiniMap pannable zoomable nodeColor={(n) => STATUS_COLOR[steps[n.id]?.status ?? ""] ?? "#cdd3dc"} /> : null}
             <Controls showInteractive={false} />

@@ -51,7 +51,7 @@ export function RunOutputs({ runId, plan, view, specs, active, onSelect }: { run
                       </div>
                     </>
                   ) : (
-                    <ValueView value={value} depth={1} runId={runId} />
+                    <ValueView value={value} runId={runId} />
                   )}
                 </div>
               );

@@ -41,22 +41,34 @@ export function ValueView({ value, depth = 0, runId }: { value: unknown; depth?:
   }
   if (depth === 0 && typeof value === "object" && value !== null && !Array.isArray(value)) {
     const entries = Object.entries(value as Record<string, unknown>);
-    // A text of several lines reads as text, not as JSON with \n escapes.
-    const rich = entries.some(([, v]) => isTable(v) || isStoredTable(v) || isArtifactRef(v) || (typeof v === "string" && (/^\s*<svg/.test(v) || v.includes("\n") || (v.length > 80 && looksLikeMarkdown(v)))));
-    if (rich) {
+    const rich = entries.filter(([, v]) => isRich(v));
+    if (rich.length) {
+      // The table, chart or text first, each as itself; the fields about it (row counts, sizes) in one block under them.
+      const rest = entries.filter(([, v]) => !isRich(v));
       return (
         <div className="value-fields">
-          {entries.map(([k, v]) => (
+          {rich.map(([k, v]) => (
             <div key={k} className="value-field">
               <div className="value-key">{k}</div>
               <ValueView value={v} depth={1} runId={runId} />
             </div>
           ))}
+          {rest.length ? (
+            <div className="value-field" data-testid="value-other-fields">
+              <div className="value-key">{rest.map(([k]) => k).join(", ")}</div>
+              <pre className="json value-json">{JSON.stringify(Object.fromEntries(rest), null, 2)}</pre>
+            </div>
+          ) : null}
         </div>
       );
     }
   }
   return <pre className="json value-json">{JSON.stringify(value, null, 2)}</pre>;
+}
+
+/** A value that reads better shown as itself than as JSON: a table, a stored value, a chart, a text of several lines, Markdown. */
+function isRich(v: unknown): boolean {
+  return isTable(v) || isStoredTable(v) || isArtifactRef(v) || (typeof v === "string" && (/^\s*<svg/.test(v) || v.includes("\n") || (v.length > 80 && looksLikeMarkdown(v))));
 }
 
 function TableView({ table }: { table: Table }) {

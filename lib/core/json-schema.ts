@@ -22,9 +22,13 @@ export function isAnySchema(schema: unknown): boolean {
   return Object.keys(schema).every((k) => k === "$schema" || k === "description" || k === "title" || k === "default" || k === "examples");
 }
 
-/** Convert a zod schema to JSON Schema as seen by a caller (optional and defaulted fields are not required). */
+/**
+ * Convert a zod schema to JSON Schema as seen by a caller (optional and defaulted fields are not
+ * required). The result is plain data: zod marks its output with a hidden `~standard` property,
+ * which is dropped, so a spec can go anywhere data goes (a page's props, a stored plan).
+ */
 export function toJsonSchema(schema: z.ZodType): JsonSchema {
-  const out = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const out = JSON.parse(JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }))) as JsonSchema;
   delete out.$schema;
   return out;
 }

@@ -9,6 +9,7 @@ import { parseBindingText, printBinding } from "./binding-text";
 import { buildGraph, findCycles } from "./graph";
 import { Plan, type Step } from "./plan";
 import { catalog as fixtures } from "../../tests/support/core-fixtures";
+import { lit } from "../../tests/support/bindings";
 
 const parsed = (text: string) => {
   const r = parseCondition(text);
@@ -141,7 +142,6 @@ const answer = defineAction({
   run: ({ text }) => ({ text }),
 });
 const catalog = new Catalog([...fixtures.allVersions(), classify.spec, answer.spec]);
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: (string | number)[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const branching = (when: string, extra: Partial<Plan> = {}, mergeExtra: Partial<Step> = {}): Plan => Plan.parse({
   goal: "g", flows: [], inputs: [], outputs: {},

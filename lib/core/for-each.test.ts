@@ -7,9 +7,9 @@ import { dependenciesOf, type Plan, type Step } from "./plan";
 import { applyRunEvents, emptyRunView } from "./run-view";
 import type { RunEvent } from "./events";
 import { catalog } from "../../tests/support/core-fixtures";
+import { lit } from "../../tests/support/bindings";
 
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "g", flows: [], inputs: [{ name: "nums", schema: { type: "array", items: { type: "number" } } }, { name: "paths", schema: { type: "array", items: { type: "object", properties: { file: { type: "string" } }, required: ["file"] } } }, { name: "one", schema: { type: "string" } }], outputs: {}, steps, ...extra });
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const input = (name: string) => ({ kind: "input" as const, name });
 const ref = (step: string, ...path: (string | number)[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const item = (...path: (string | number)[]) => ({ kind: "item" as const, ...(path.length ? { path } : {}) });

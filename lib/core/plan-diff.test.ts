@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { diffPlans, summarizeDiff } from "./plan-diff";
 import type { Plan } from "./plan";
+import { lit } from "../../tests/support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 
 const base: Plan = {

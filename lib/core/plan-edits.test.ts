@@ -8,9 +8,9 @@ import {
   promoteToPlanInput, removeOrderDependency, removePlanInput, removeStep, removeSteps, renamePlanInput, renameStep,
   runOrder, setBinding, uniqueStepId, updateStep,
 } from "./plan-edits";
+import { lit } from "../../tests/support/bindings";
 
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "g", flows: [], inputs: [], outputs: {}, steps, ...extra });
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: (string | number)[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const ids = (p: Plan) => p.steps.map((s) => s.id);
 const must = (r: { ok: true; plan: Plan } | { ok: false; reason: string }): Plan => {

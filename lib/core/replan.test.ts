@@ -5,9 +5,9 @@ import type { Plan, Step } from "./plan";
 import { finishedStepIds, stepsToRestart, summarizeReplan, validateReplan } from "./replan";
 import { emptyRunState, foldRunEvents, rowPatches } from "./run-state";
 import { applyRunEvents, emptyRunView } from "./run-view";
+import { lit } from "../../tests/support/bindings";
 
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "g", flows: [], inputs: [], outputs: {}, steps, ...extra });
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 
 const before = plan([

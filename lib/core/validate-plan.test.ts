@@ -4,9 +4,9 @@ import { RunOptions } from "./run-options";
 import type { Plan, Step } from "./plan";
 import { catalog } from "../../tests/support/core-fixtures";
 import { Catalog } from "./catalog";
+import { lit } from "../../tests/support/bindings";
 
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "g", flows: [], inputs: [], outputs: {}, steps, ...extra });
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: (string | number)[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const codes = (p: Plan) => validatePlan(p, catalog).issues.map((i) => i.code);
 const issuesOf = (r: ParsedPlan) => (r.ok ? [] : r.issues);

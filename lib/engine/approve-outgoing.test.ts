@@ -13,8 +13,8 @@ import { newProbe, testActions } from "../../tests/support/engine-actions";
 import { fetchAction } from "../actions/web/http-request";
 import { loadCsvAction } from "../actions/data/load-csv";
 import type { Database } from "../store/database";
+import { lit } from "../../tests/support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const plan = (steps: Step[]): Plan => ({ goal: "test", flows: [], inputs: [], outputs: {}, steps });
 
 const pg = await postgresAvailability();

@@ -6,8 +6,8 @@ import { engineKinds, engineSuite } from "../../tests/support/engine-suite";
 import { EngineError } from "./engine";
 import { runOutcome, type RunOutcome } from "../core";
 import { latestRunsByPlan, listRuns } from "../store/runs";
+import { lit } from "../../tests/support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "test", flows: [], inputs: [], outputs: {}, steps, ...extra });
 

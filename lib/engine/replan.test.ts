@@ -20,8 +20,8 @@ import { reply, startOpenAiServer, type OpenAiTestServer } from "../../tests/sup
 import type { Database } from "../store/database";
 import { getVersion } from "../store/plans";
 import type { ReplanService } from "./replan";
+import { lit } from "../../tests/support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
 const plan = (steps: Step[]): Plan => ({ goal: "re-plan test", flows: [], inputs: [], outputs: {}, steps });
 

@@ -9,8 +9,8 @@ import { z } from "zod";
 import { makeHarness } from "../../tests/support/engine-harness";
 import { engineKinds, engineSuite } from "../../tests/support/engine-suite";
 import { testActions, type Probe } from "../../tests/support/engine-actions";
+import { lit } from "../../tests/support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "test", flows: [], inputs: [], outputs: {}, steps, ...extra });
 const add = (id: string, a: unknown, b: unknown, extra: Partial<Step> = {}): Step => ({ id, action: "test.add", inputs: { a: typeof a === "number" ? lit(a) : (a as never), b: typeof b === "number" ? lit(b) : (b as never) }, ...extra });

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { builtAppForSuite } from "../support/built-app";
+import { lit } from "../support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const CATASTROPHIC = { text: lit(`${"a".repeat(40)}!`), pattern: lit("(a+)+$") };
 
 const built = builtAppForSuite();

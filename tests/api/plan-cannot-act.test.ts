@@ -7,8 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { Step } from "../../lib/core";
 import { builtAppForSuite } from "../support/built-app";
-
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
+import { lit } from "../support/bindings";
 
 const built = builtAppForSuite();
 

@@ -18,6 +18,7 @@ import { getRunDetail } from "../../lib/store/runs";
 import { BIG_CSV_COLUMNS, bigCsvNoteChars, bigCsvRow, writeBigCsv } from "../support/big-csv";
 import { freshDatabase, postgresAvailability, type DbKind } from "../support/databases";
 import { makeHarness, type Harness } from "../support/engine-harness";
+import { lit } from "../support/bindings";
 
 const pg = await postgresAvailability();
 const kinds: DbKind[] = pg.run ? ["pglite", "postgres"] : ["pglite"];
@@ -65,7 +66,6 @@ const testActions = () => [
   }),
 ];
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: (string | number)[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
 
 const plan: Plan = {

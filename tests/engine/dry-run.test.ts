@@ -9,8 +9,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Plan, Step } from "../../lib/core";
 import { isolatedHarnessForSuite } from "../support/step-workers";
+import { lit } from "../support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...p: string[]) => ({ kind: "step" as const, step, ...(p.length ? { path: p } : {}) });
 const plan = (steps: Step[], outputs: Plan["outputs"] = {}): Plan => ({ goal: "dry run", flows: [], inputs: [], outputs, steps });
 

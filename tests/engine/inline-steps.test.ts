@@ -12,8 +12,8 @@ import type { Database } from "../../lib/store/database";
 import { freshDatabase } from "../support/databases";
 import { makeHarness, type Harness } from "../support/engine-harness";
 import { builtinStepPool } from "../support/step-workers";
+import { lit } from "../support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const plan = (steps: Step[]): Plan => ({ goal: "inline", flows: [], inputs: [], outputs: {}, steps });
 
 describe("cheap steps in the engine's thread", () => {

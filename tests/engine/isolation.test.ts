@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { ActionRegistry, type Plan, type Step } from "../../lib/core";
 import { builtinActions } from "../../lib/actions";
 import { isolatedHarnessForSuite } from "../support/step-workers";
+import { lit } from "../support/bindings";
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const plan = (steps: Step[]): Plan => ({ goal: "isolation", flows: [], inputs: [], outputs: {}, steps });
 /** (a+)+$ against this backtracks for far longer than any test runs */
 const CATASTROPHIC = { text: lit(`${"a".repeat(40)}!`), pattern: lit("(a+)+$") };

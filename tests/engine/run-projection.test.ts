@@ -13,11 +13,11 @@ import { freshDatabase, postgresAvailability, type DbKind } from "../support/dat
 import { newProbe, testActions } from "../support/engine-actions";
 import { makeHarness, type Harness } from "../support/engine-harness";
 import { expectAllRunsMatchFold, expectRowsMatchFold, foldForView, readRun } from "../support/projection";
+import { lit } from "../support/bindings";
 
 const pg = await postgresAvailability();
 const kinds: DbKind[] = pg.run ? ["pglite", "postgres"] : ["pglite"];
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "projection", flows: [], inputs: [], outputs: {}, steps, ...extra });
 

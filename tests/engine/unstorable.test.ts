@@ -22,11 +22,11 @@ import { freshDatabase, postgresAvailability, type DbKind } from "../support/dat
 import { newProbe, testActions, type Probe } from "../support/engine-actions";
 import { makeHarness, type Harness } from "../support/engine-harness";
 import { expectAllRunsMatchFold, expectRowsMatchFold } from "../support/projection";
+import { lit } from "../support/bindings";
 
 const pg = await postgresAvailability();
 const kinds: DbKind[] = pg.run ? ["pglite", "postgres"] : ["pglite"];
 
-const lit = (value: unknown) => ({ kind: "literal" as const, value });
 const ref = (step: string, ...path: string[]) => ({ kind: "step" as const, step, ...(path.length ? { path } : {}) });
 const plan = (steps: Step[], extra: Partial<Plan> = {}): Plan => ({ goal: "unstorable", flows: [], inputs: [], outputs: {}, steps, ...extra });
 

@@ -354,6 +354,29 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       expect(trace.every((l) => l.pid !== process.pid)).toBe(true);
     }, 60_000);
 
+    it("runs no more items at once than the step's concurrency, nor than the run's limit", async () => {
+      const items = [41, 42, 43, 44].map((n) => ({ n }));
+      /** the most items the stored events show running at once */
+      const most = async (runId: string) => {
+        const running = new Set<number>();
+        let top = 0;
+        for (const e of await h.store.events(runId)) {
+          if (e.type === "step.item.started") running.add(e.data.index);
+          else if (isItemEvent(e)) running.delete(e.data.index);
+          top = Math.max(top, running.size);
+        }
+        return top;
+      };
+      const wide = eachPlan(items, { forEach: { items: lit(items), concurrency: 3 } });
+      const [free, limited] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(wide) }),
+        h.engine.run({ planVersionId: await h.savePlan(wide), options: { concurrency: 1 } }),
+      ]);
+      for (const done of [free, limited]) expect(done.run.outputs).toEqual({ doubled: [82, 84, 86, 88] });
+      expect(await most(free.run.id)).toBeLessThanOrEqual(3);
+      expect(await most(limited.run.id)).toBe(1);
+    }, 60_000);
+
     it("a failed item gives the fallback under onError continue; without it, it fails the step and the run", async () => {
       const items = [{ n: 1 }, { n: 2, fail: true }, { n: 3 }];
       const going = eachPlan(items, { onError: "continue", fallback: { n: -1, doubled: -1 } });

@@ -401,6 +401,23 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       expect(qFailed.steps.find((s) => s.stepId === "next")!.status).toBe("skipped");
     }, 60_000);
 
+    it("a retry of the run runs only the item that failed; the others keep their outputs", async () => {
+      const plan = eachPlan([{ n: 51 }, { n: 52, fail: true }, { n: 53 }], { forEach: { items: lit([{ n: 51 }, { n: 52, fail: true }, { n: 53 }]), concurrency: 1 } });
+      const first = await runOn(h, plan);
+      expect(first.run.status).toBe("failed");
+      release(h.dir, "fix-52");
+      const retryId = await h.engine.retry(first.run.id);
+      const done = await h.engine.wait(retryId);
+      expect(done.run.status).toBe("succeeded");
+      expect(done.run.outputs).toEqual({ doubled: [102, 104, 106] });
+      const reused = (await h.store.events(retryId)).flatMap((e) => (e.type === "step.item.succeeded" && e.data.reusedFromRunId === first.run.id ? [e.data.index] : []));
+      expect(reused).toEqual([0]);
+      const ran = (runId: string) => readTrace(h.dir).filter((l) => l.runId === runId && l.stepId === "each" && l.what === "start").map(itemOf);
+      // One at a time: the item after the failed one never started in the first run.
+      expect(ran(first.run.id)).toEqual([0, 1]);
+      expect(ran(retryId)).toEqual([1, 2]);
+    }, 60_000);
+
     it("cancel stops the items running on a worker, and no other item starts", async () => {
       const runId = await h.engine.start({ planVersionId: await h.savePlan(eachPlan([21, 22, 23].map((n) => ({ n, hold: true })))) });
       const mine = (what: string) => readTrace(h.dir).filter((l) => l.runId === runId && l.what === what).map(itemOf).sort();

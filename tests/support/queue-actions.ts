@@ -79,12 +79,12 @@ export function queueActions(dir: string): Action[] {
       },
     }),
     defineAction({
-      id: "q.item", title: "Item", description: "Doubles `n`; fails when `fail`; with `hold`, first waits until the test releases it (a file named after the run and `n`).", effect: "pure",
+      id: "q.item", title: "Item", description: "Doubles `n`; fails when `fail`, until the test fixes it (a release file `fix-<n>`); with `hold`, first waits until the test releases it (a file named after the run and `n`).", effect: "pure",
       input: z.object({ n: z.number(), hold: z.boolean().optional(), fail: z.boolean().optional() }), output: z.object({ n: z.number(), doubled: z.number() }),
       run: async ({ n, hold, fail }, ctx) => {
         trace(dir, "start", ctx);
         if (hold) await until(() => existsSync(releaseFile(dir, `${ctx.runId}-${n}`)), ctx, dir);
-        if (fail) { trace(dir, "failed", ctx); throw new ActionError("bad_item", `item ${n} is bad`, { retryable: false }); }
+        if (fail && !existsSync(releaseFile(dir, `fix-${n}`))) { trace(dir, "failed", ctx); throw new ActionError("bad_item", `item ${n} is bad`, { retryable: false }); }
         trace(dir, "done", ctx);
         return { n, doubled: n * 2 };
       },

@@ -183,7 +183,7 @@ export class Engine {
       steps: plan.steps.map((s) => newStep(runId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }],
     };
-    const queued = this.queued(options, plan);
+    const queued = this.queued(options);
     const { events, records } = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
     if (queued) await this.inQueue(() => queued.advance(runId));
@@ -316,7 +316,7 @@ export class Engine {
       steps: version.plan.steps.map((s) => newStep(newId, s.id)),
       events: [{ type: "run.queued", data: { planVersionId: version.id, inputs } }, ...reused],
     };
-    const queued = this.queued(old.run.options, version.plan);
+    const queued = this.queued(old.run.options);
     const { events, records } = await this.o.store.createRun(newRun, queued ? undefined : this.claimInfo);
     this.o.bus.publish(events);
     if (queued) await this.inQueue(() => queued.advance(newId));
@@ -399,18 +399,14 @@ export class Engine {
   // ---- internals ----
 
   /**
-   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not run
-   * for-each steps or undo writes yet: such a run is refused in queue mode rather than run as if
-   * it had none.
+   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not undo
+   * writes yet: such a run is refused in queue mode rather than run as if it had none.
    */
-  private queued(options: { dryRun?: boolean; rollbackOnFailure?: boolean }, plan: Plan): QueueMode | undefined {
+  private queued(options: { dryRun?: boolean; rollbackOnFailure?: boolean }): QueueMode | undefined {
     if (options.dryRun || !this.o.queue) return undefined;
     // Refused rather than run without the undo the run asked for.
     if (options.rollbackOnFailure) {
       throw new EngineError("invalid_request", "Undoing a failed run's writes (rollbackOnFailure) is not available in queue mode (TRELLIS_REDIS_URL) yet: run it without the option, or on a Trellis without a queue.");
-    }
-    if (plan.steps.some((s) => s.forEach)) {
-      throw new EngineError("invalid_plan", "This plan has for-each steps, which queue workers do not run yet. Run it on a Trellis without TRELLIS_REDIS_URL (the embedded engine runs them).");
     }
     return this.o.queue;
   }

@@ -10,6 +10,10 @@
  * order (an item its condition skipped is left out), failed when an item failed (unless its
  * `onError` is `continue`: a failed item's output is then the step's fallback, or null), or
  * cancelled when the run stopped before every item ran.
+ *
+ * The run executor runs the step whole (runForEach); a `trellis worker` shares its parts: the
+ * claim of its step job starts it (startForEach), the job runs its items and says how it ends
+ * (runItems), and the end is committed as the run executor fires it (queue/for-each-job.ts).
  */
 import { MAX_FOR_EACH_ITEMS, DEFAULT_FOR_EACH_CONCURRENCY, conditionReadsItem, contentHash, isArtifactRef, printCondition, stepForItem, type Action, type Failure, type ItemEvent, type Step, type StepFields, type Usage } from "../core";
 import { shareArtifacts, type ArtifactStore } from "./artifact-store";
@@ -20,10 +24,13 @@ import type { NewEvent, RunRecord } from "./run-store";
 import { gateStep, type RootOf } from "./step-gate";
 import { afterFailure, prepareStep, runAttempt, type AttemptContext } from "./step-run";
 
-/** What the run executor lends a for-each step. */
-export interface ForEachHost {
+/**
+ * What running a step's items needs: the run executor lends it in the server's process, a
+ * `trellis worker` in its step job (queue/for-each-job.ts).
+ */
+export interface ItemsHost {
   runId: string;
-  ctx: EngineContext;
+  ctx: Pick<EngineContext, "itemEvents" | "workspaceFor">;
   run: RunRecord;
   /** the run's folder */
   workspace: string;
@@ -38,10 +45,15 @@ export interface ForEachHost {
   /** registers (or, with null, forgets) what a cancel of the run aborts */
   track(key: string, ac: AbortController | null): void;
   attemptContext(def: Step, attempt: number, timeoutMs: number): AttemptContext;
+  rootOf: RootOf;
+}
+
+/** What the run executor lends a for-each step. */
+export interface ForEachHost extends ItemsHost {
+  ctx: EngineContext;
   failStep(def: Step, s: StepFields, failure: Failure): Promise<void>;
   /** a dry run previewed the step without an output */
   previewedOnly(stepId: string): void;
-  rootOf: RootOf;
 }
 
 type ItemResult =
@@ -61,28 +73,65 @@ export function finishedItems(events: readonly ItemEvent[]): Map<number, { outpu
   return out;
 }
 
-export async function runForEach(h: ForEachHost, def: Step, s: StepFields): Promise<void> {
-  // the fallback stands in for one item's output, never for the whole list
-  const whole = { ...def, fallback: undefined };
-  const action = h.ctx.registry.get(def.action);
-  if (!action) return h.failStep(whole, s, { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false });
+/** The step as its gate asks it: a condition that reads the item is asked of each item instead. */
+export function gatedAsWhole(def: Step): Step {
+  return def.forEach && conditionReadsItem(def.when) ? { ...def, when: undefined } : def;
+}
+
+/** The step as it fails as a whole: the fallback stands in for one item's output, never for the whole list. */
+export function failingAsWhole(def: Step): Step {
+  return { ...def, fallback: undefined };
+}
+
+/** What a for-each step starts with (its `step.started` records `recorded` and the items' count), or why it fails first. */
+export type ForEachStart = { kind: "fail"; failure: Failure } | { kind: "run"; action: Action; items: unknown[]; recorded: unknown };
+
+export async function startForEach(h: Pick<ItemsHost, "runInputs" | "outputs" | "artifacts">, def: Step, action: Action | undefined): Promise<ForEachStart> {
+  if (!action) return { kind: "fail", failure: { code: "validation", message: `the action "${def.action}" is not registered`, retryable: false } };
   const list = await itemsOf(h, def);
-  if (!list.ok) return h.failStep(whole, s, { code: "input_invalid", message: list.message, retryable: false });
-  const items = list.items;
-  const recorded = await h.artifacts.externalize({ items });
+  if (!list.ok) return { kind: "fail", failure: { code: "input_invalid", message: list.message, retryable: false } };
+  return { kind: "run", action, items: list.items, recorded: await h.artifacts.externalize({ items: list.items }) };
+}
+
+/** How a for-each step ends once its items stopped running. */
+export type ForEachEnd =
+  | { kind: "succeeded"; output: unknown; usage?: Usage }
+  | { kind: "failed"; failure: Failure }
+  | { kind: "cancelled" };
+
+export async function runForEach(h: ForEachHost, def: Step, s: StepFields): Promise<void> {
+  const start = await startForEach(h, def, h.ctx.registry.get(def.action));
+  if (start.kind === "fail") return h.failStep(failingAsWhole(def), s, start.failure);
+  const { action, items, recorded } = start;
   if (h.run.options.dryRun && (action.preview || action.effect === "write")) {
     h.previewedOnly(def.id);
     const text = `would run ${action.id} for each of ${items.length} item${items.length === 1 ? "" : "s"}`;
     h.fire([{ type: "step.skipped", stepId: def.id, data: { reason: `dry run: ${text}`, dryRun: { input: recorded, effect: action.effect, wouldRun: true, preview: { kind: "description", text } } } }]);
     return;
   }
-  // this run's finished items (a resume), else the retried run's (reused when their input is the same)
-  const done = finishedItems(await h.ctx.itemEvents(h.runId, def.id));
-  const earlier = !done.size && h.run.retryOfId ? finishedItems(await h.ctx.itemEvents(h.run.retryOfId, def.id)) : new Map();
   // the step's own attempt: its items have attempts of their own
   const attempt = s.attempts + 1;
   h.fire([{ type: "step.started", stepId: def.id, data: { attempt, input: recorded, items: items.length } }]);
   const t0 = performance.now();
+  const end = await runItems(h, def, action, items);
+  if (end.kind === "failed") return h.failStep(failingAsWhole(def), s, end.failure);
+  if (end.kind === "cancelled") {
+    h.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: h.stopping() ?? "cancelled" } }]);
+    return;
+  }
+  h.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output: end.output, ...(end.usage ? { usage: end.usage } : {}), ms: Math.round(performance.now() - t0) } }]);
+}
+
+/**
+ * Runs the step's items that have not ended yet (up to its concurrency, never more than the
+ * run's limit) and says how the step ends. Items whose end the run's events already hold (a
+ * resume, on this process or another worker) do not run again; a retried run's items with the
+ * same input are reused.
+ */
+export async function runItems(h: ItemsHost, def: Step, action: Action, items: readonly unknown[]): Promise<ForEachEnd> {
+  // this run's finished items (a resume), else the retried run's (reused when their input is the same)
+  const done = finishedItems(await h.ctx.itemEvents(h.runId, def.id));
+  const earlier = !done.size && h.run.retryOfId ? finishedItems(await h.ctx.itemEvents(h.run.retryOfId, def.id)) : new Map();
   const results = new Array<ItemResult | undefined>(items.length);
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   for (const [i, d] of done) {
@@ -110,24 +159,20 @@ export async function runForEach(h: ForEachHost, def: Step, s: StepFields): Prom
   if (failures.length && def.onError !== "continue") {
     const first = failures[0];
     const message = `${failures.length} of ${items.length} item${items.length === 1 ? "" : "s"} failed; item ${first.index}: ${first.failure.message}`;
-    return h.failStep(whole, s, { ...first.failure, message, details: { failedItems: failures.map((f) => f.index) } });
+    return { kind: "failed", failure: { ...first.failure, message, details: { failedItems: failures.map((f) => f.index) } } };
   }
-  if (results.some((r) => !r || r.kind === "cancelled")) {
-    h.fire([{ type: "step.cancelled", stepId: def.id, data: { reason: h.stopping() ?? "cancelled" } }]);
-    return;
-  }
+  if (results.some((r) => !r || r.kind === "cancelled")) return { kind: "cancelled" };
   const outputs: unknown[] = [];
   for (const r of results) {
     if (r?.kind === "succeeded") outputs.push(r.output);
     else if (r?.kind === "failed") outputs.push(def.fallback ?? null);
   }
   const output = await h.artifacts.externalize(outputs);
-  const used = usage.promptTokens || usage.completionTokens ? { usage } : {};
-  h.fire([{ type: "step.succeeded", stepId: def.id, data: { attempt, output, ...used, ms: Math.round(performance.now() - t0) } }]);
+  return { kind: "succeeded", output, ...(usage.promptTokens || usage.completionTokens ? { usage } : {}) };
 }
 
 /** The step's list, read in full, within the limit. */
-async function itemsOf(h: ForEachHost, def: Step): Promise<{ ok: true; items: unknown[] } | { ok: false; message: string }> {
+async function itemsOf(h: Pick<ItemsHost, "runInputs" | "outputs" | "artifacts">, def: Step): Promise<{ ok: true; items: unknown[] } | { ok: false; message: string }> {
   const r = await resolveBinding(def.forEach!.items, h.runInputs(), h.outputs, h.artifacts);
   if (!r.ok) return { ok: false, message: `its list: ${r.message}` };
   let value = r.value;
@@ -141,7 +186,7 @@ async function itemsOf(h: ForEachHost, def: Step): Promise<{ ok: true; items: un
   return { ok: true, items: value };
 }
 
-async function runItem(h: ForEachHost, def: Step, action: Action, item: unknown, index: number, earlier: { output: unknown; inputHash?: string; usage?: Usage } | undefined, usage: Usage): Promise<ItemResult> {
+async function runItem(h: ItemsHost, def: Step, action: Action, item: unknown, index: number, earlier: { output: unknown; inputHash?: string; usage?: Usage } | undefined, usage: Usage): Promise<ItemResult> {
   const one = stepForItem(def, item);
   const fire = (e: Omit<Extract<NewEvent, { type: `step.item.${string}` }>, "stepId">) => h.fire([{ ...e, stepId: def.id } as NewEvent]);
   const fail = (failure: Failure, attempt = 0): ItemResult => {
@@ -195,7 +240,7 @@ async function runItem(h: ForEachHost, def: Step, action: Action, item: unknown,
 }
 
 /** false when the run stopped during the wait */
-function sleep(h: ForEachHost, key: string, ms: number): Promise<boolean> {
+function sleep(h: ItemsHost, key: string, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const ac = new AbortController();
     h.track(key, ac);

@@ -4,7 +4,7 @@
  * own state is the fold of those events (lib/core run-state.ts), as the stored rows are.
  * A completed step is never run again: on resume, its stored output is reused.
  */
-import { conditionReadsItem, describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
+import { describePreview, DryRunPreview, foldRunEvent, toStorable, type Action, type Failure, type Plan, type RunEvent, type RunState, type Step, type StepFields, type StepStatus, type Usage } from "../core";
 import { applyInputDefaults, resolveRunOutputs } from "./resolve-inputs";
 import { ArtifactStore } from "./artifact-store";
 import { ENGINE_STOPPED, StepCancelledError } from "./failure";
@@ -17,7 +17,7 @@ import { quarantinedSteps, quarantineFailures } from "./quarantine";
 import { IndexHeap, SweepQueue } from "./step-queues";
 import { gateStep } from "./step-gate";
 import { checkRunResult } from "./check-result";
-import { runForEach, type ForEachHost } from "./for-each";
+import { gatedAsWhole, runForEach, type ForEachHost } from "./for-each";
 import type { ReplanOutcome } from "./replan";
 import { planShape, type PlanShape } from "./plan-shape";
 import { blockedBy, blockedSkipData, dependencyMet, rootOf, SkipFacts, TERMINAL, type StepView } from "./branches";
@@ -420,7 +420,7 @@ export class RunExecutor {
     if (this.stopping || this.finished) return;
     const s = this.step(def.id);
     // a for-each step's condition that reads its item is asked of each item (for-each.ts)
-    const whole = def.forEach && conditionReadsItem(def.when) ? { ...def, when: undefined } : def;
+    const whole = gatedAsWhole(def);
     if (whole.when || this.mergeOnly.get(def.id)!.size) {
       const gate = await gateStep(whole, this.runInputs(), this.outputs, this.artifacts, (id) => this.rootOf(id));
       if (gate.kind === "skip") { this.fire([{ type: "step.skipped", stepId: def.id, data: gate.data }]); return; }

@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
-import { runOutcome, type Plan, type RunEvent, type Step } from "../../lib/core";
+import { isItemEvent, runOutcome, type Plan, type RunEvent, type Step } from "../../lib/core";
 import type { Engine } from "../../lib/engine/engine";
 import { queueAvailability, queueHarness, type QueueHarness } from "../support/queue-harness";
 import { queueActions, readTrace, release, type TraceLine } from "../support/queue-actions";
 import { freshDatabase } from "../support/databases";
 import { makeHarness, type Harness } from "../support/engine-harness";
 import type { Database } from "../../lib/store/database";
-import { input, lit, ref, when } from "../support/bindings";
+import { input, item, lit, ref, when } from "../support/bindings";
 
 const q = await queueAvailability();
 
@@ -44,18 +44,50 @@ const branching = (smallWhen = "${steps.a.output.sum} <= 2"): Plan => ({
   ],
 });
 
-/** What a run's events say, as two engines can compare it: each step's events in order (their data but the times), and the run's. */
+/**
+ * What a run's events say, as two engines can compare it: each step's events in order (their data
+ * but the times), and the run's. A for-each step's items run at once: their events are in
+ * `items`, each item's in order (their data but the times).
+ */
 function story(events: RunEvent[]) {
   const steps: Record<string, unknown[]> = {};
+  const items: Record<string, Record<number, unknown[]>> = {};
   const run: unknown[] = [];
   for (const e of events) {
     if (e.type === "step.log" || e.type === "step.progress") continue;
+    if (isItemEvent(e)) {
+      const { ms: _ms, ...data } = e.data as typeof e.data & { ms?: number };
+      ((items[e.stepId!] ??= {})[e.data.index] ??= []).push({ type: e.type, data });
+      continue;
+    }
     const data = e.type === "step.started" || e.type === "step.succeeded" ? { attempt: e.data.attempt } : e.type === "run.queued" ? {} : e.data;
     if (e.stepId) (steps[e.stepId] ??= []).push({ type: e.type, data });
     else run.push({ type: e.type, data });
   }
-  return { run, steps };
+  return { run, steps, items };
 }
+
+/** Resolves once `check` holds, asking every 20 ms. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Resolves once the run's stored events hold one that `match` accepts. */
+const stored = (h: QueueHarness, runId: string, match: (e: RunEvent) => boolean) => until(async () => (await h.store.events(runId)).some(match));
+
+/** The index of the item a trace line is about (its idempotency key ends with it). */
+const itemOf = (l: TraceLine) => Number(l.key.split(":").pop());
+
+/** each: q.item for each of `items` (two at a time), then next. */
+const eachPlan = (items: unknown[], extra: Partial<Step> = {}): Plan => ({
+  goal: "each", flows: [], inputs: [], outputs: { doubled: ref("each", "doubled") },
+  steps: [
+    { id: "each", action: "q.item", inputs: { n: item("n"), hold: item("hold"), fail: item("fail") }, forEach: { items: lit(items), concurrency: 2 }, ...extra },
+    { id: "next", action: "q.sleep", inputs: { ms: lit(1) }, after: ["each"] },
+  ],
+});
+
+const runOn = async (on: { engine: Engine; savePlan(p: Plan): Promise<string> }, plan: Plan, inputs: Record<string, unknown> = {}) => on.engine.run({ planVersionId: await on.savePlan(plan), inputs });
 
 describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
   let h: QueueHarness;
@@ -92,11 +124,6 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     expect(seen.filter((e) => e.runId === runId).map((e) => e.seq)).toEqual(stored.map((e) => e.seq));
   }, 60_000);
 
-  it("refuses a plan with a for-each step, saying queue workers do not run them yet", async () => {
-    const plan: Plan = { goal: "each", flows: [], inputs: [], outputs: {}, steps: [{ id: "a", action: "q.sleep", inputs: { ms: { kind: "item" } }, forEach: { items: lit([1, 2]) } }] };
-    await expect(h.engine.start({ planVersionId: await h.savePlan(plan) })).rejects.toThrow(/for-each steps, which queue workers do not run yet/);
-  });
-
   describe("conditions and merges, as the embedded engine runs them", () => {
     let embeddedDb: Database;
     let embedded: Harness;
@@ -107,8 +134,6 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       embedded = makeHarness(embeddedDb, queueActions(h.dir));
     }, 60_000);
     afterAll(async () => { await embedded?.engine.close(); await embeddedDb?.close(); });
-
-    const runOn = async (on: { engine: Engine; savePlan(p: Plan): Promise<string> }, plan: Plan, inputs: Record<string, unknown>) => on.engine.run({ planVersionId: await on.savePlan(plan), inputs });
 
     it.each([
       { name: "big runs", plan: branching(), x: 3, statuses: { a: "succeeded", big: "succeeded", small: "skipped", merge: "succeeded", after_small: "skipped", after_merge: "succeeded" }, outputs: { total: 1103 } },
@@ -297,4 +322,148 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     expect(stored.filter((e) => e.type === "step.started" && e.stepId === "boom")).toHaveLength(2);
     for (const w of own) if (w.exitCode === null && w.signalCode === null) w.kill("SIGTERM");
   }, 90_000);
+  describe("for-each steps, one step job each", () => {
+    let embeddedDb: Database;
+    let embedded: Harness;
+    /** two workers of these tests' own: the tests before may have left none of theirs */
+    let own: ChildProcess[];
+    beforeAll(async () => {
+      own = [await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" }), await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })];
+      embeddedDb = await freshDatabase("pglite");
+      embedded = makeHarness(embeddedDb, queueActions(h.dir));
+    }, 60_000);
+    afterAll(async () => { await embedded?.engine.close(); await embeddedDb?.close(); });
+
+    it("runs the items on a worker with the same outputs, item events and skips as the embedded engine", async () => {
+      const plan = eachPlan([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }], { when: when("${item.n} != 2") });
+      const [queued, inProcess] = await Promise.all([runOn(h, plan), runOn(embedded, plan)]);
+      for (const done of [queued, inProcess]) {
+        expect(done.run.status).toBe("succeeded");
+        expect(done.run.outputs).toEqual({ doubled: [2, 6, 8] });
+        expect(Object.fromEntries(done.steps.map((s) => [s.stepId, s.status]))).toEqual({ each: "succeeded", next: "succeeded" });
+      }
+      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await embedded.store.events(inProcess.run.id))];
+      expect(q1).toEqual(e1);
+      expect(q1.items.each[1]).toEqual([{ type: "step.item.skipped", data: { index: 1, reason: "condition false: ${item.n} != 2" } }]);
+      expect(q1.items.each[0]).toEqual([{ type: "step.item.started", data: { index: 0, attempt: 1 } }, { type: "step.item.succeeded", data: { index: 0, attempt: 1, output: { n: 1, doubled: 2 }, inputHash: expect.any(String) } }]);
+      const started = (await h.store.events(queued.run.id)).filter((e) => e.type === "step.started" && e.stepId === "each");
+      expect(started.map((e) => e.data)).toEqual([{ attempt: 1, input: { items: [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }] }, items: 4 }]);
+      // Each item but the skipped one ran once, on a worker.
+      const trace = readTrace(h.dir).filter((l) => l.runId === queued.run.id && l.stepId === "each" && l.what === "start");
+      expect(trace.map(itemOf).sort()).toEqual([0, 2, 3]);
+      expect(trace.every((l) => l.pid !== process.pid)).toBe(true);
+    }, 60_000);
+
+    it("runs no more items at once than the step's concurrency, nor than the run's limit", async () => {
+      const items = [41, 42, 43, 44].map((n) => ({ n }));
+      /** the most items the stored events show running at once */
+      const most = async (runId: string) => {
+        const running = new Set<number>();
+        let top = 0;
+        for (const e of await h.store.events(runId)) {
+          if (e.type === "step.item.started") running.add(e.data.index);
+          else if (isItemEvent(e)) running.delete(e.data.index);
+          top = Math.max(top, running.size);
+        }
+        return top;
+      };
+      const wide = eachPlan(items, { forEach: { items: lit(items), concurrency: 3 } });
+      const [free, limited] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(wide) }),
+        h.engine.run({ planVersionId: await h.savePlan(wide), options: { concurrency: 1 } }),
+      ]);
+      for (const done of [free, limited]) expect(done.run.outputs).toEqual({ doubled: [82, 84, 86, 88] });
+      expect(await most(free.run.id)).toBeLessThanOrEqual(3);
+      expect(await most(limited.run.id)).toBe(1);
+    }, 60_000);
+
+    it("a failed item gives the fallback under onError continue; without it, it fails the step and the run", async () => {
+      const items = [{ n: 1 }, { n: 2, fail: true }, { n: 3 }];
+      const going = eachPlan(items, { onError: "continue", fallback: { n: -1, doubled: -1 } });
+      const [queued, inProcess] = await Promise.all([runOn(h, going), runOn(embedded, going)]);
+      for (const done of [queued, inProcess]) {
+        expect(done.run.status).toBe("succeeded");
+        expect(done.run.outputs).toEqual({ doubled: [2, -1, 6] });
+      }
+      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await embedded.store.events(inProcess.run.id))];
+      expect(q1).toEqual(e1);
+      expect(q1.items.each[1]).toEqual([{ type: "step.item.started", data: { index: 1, attempt: 1 } }, { type: "step.item.failed", data: { index: 1, attempt: 1, failure: { code: "action_error", actionCode: "bad_item", message: "item 2 is bad", retryable: false } } }]);
+
+      const stopping = eachPlan(items);
+      const [qFailed, eFailed] = await Promise.all([runOn(h, stopping), runOn(embedded, stopping)]);
+      const each = (done: typeof qFailed) => done.steps.find((s) => s.stepId === "each")!;
+      expect(each(qFailed).status).toBe("failed");
+      expect(each(qFailed).failure).toMatchObject({ code: "action_error", message: "1 of 3 items failed; item 1: item 2 is bad", details: { failedItems: [1] } });
+      expect(each(qFailed).failure).toEqual(each(eFailed).failure);
+      expect(each(qFailed).output ?? null).toBeNull();
+      expect(qFailed.run.status).toBe("failed");
+      expect(qFailed.run.failure).toEqual(eFailed.run.failure);
+      expect(qFailed.steps.find((s) => s.stepId === "next")!.status).toBe("skipped");
+    }, 60_000);
+
+    it("a retry of the run runs only the item that failed; the others keep their outputs", async () => {
+      const plan = eachPlan([{ n: 51 }, { n: 52, fail: true }, { n: 53 }], { forEach: { items: lit([{ n: 51 }, { n: 52, fail: true }, { n: 53 }]), concurrency: 1 } });
+      const first = await runOn(h, plan);
+      expect(first.run.status).toBe("failed");
+      release(h.dir, "fix-52");
+      const retryId = await h.engine.retry(first.run.id);
+      const done = await h.engine.wait(retryId);
+      expect(done.run.status).toBe("succeeded");
+      expect(done.run.outputs).toEqual({ doubled: [102, 104, 106] });
+      const reused = (await h.store.events(retryId)).flatMap((e) => (e.type === "step.item.succeeded" && e.data.reusedFromRunId === first.run.id ? [e.data.index] : []));
+      expect(reused).toEqual([0]);
+      const ran = (runId: string) => readTrace(h.dir).filter((l) => l.runId === runId && l.stepId === "each" && l.what === "start").map(itemOf);
+      // One at a time: the item after the failed one never started in the first run.
+      expect(ran(first.run.id)).toEqual([0, 1]);
+      expect(ran(retryId)).toEqual([1, 2]);
+    }, 60_000);
+
+    it("cancel stops the items running on a worker, and no other item starts", async () => {
+      const runId = await h.engine.start({ planVersionId: await h.savePlan(eachPlan([21, 22, 23].map((n) => ({ n, hold: true })))) });
+      const mine = (what: string) => readTrace(h.dir).filter((l) => l.runId === runId && l.what === what).map(itemOf).sort();
+      await until(() => mine("start").length === 2);
+      await h.engine.cancel(runId);
+      // Both items' actions are told through their signals.
+      await until(() => mine("aborted").length === 2);
+      const done = await h.engine.wait(runId);
+      expect(done.run.status).toBe("cancelled");
+      expect(Object.fromEntries(done.steps.map((s) => [s.stepId, s.status]))).toEqual({ each: "cancelled", next: "cancelled" });
+      expect(mine("start")).toEqual([0, 1]);
+      expect(mine("done")).toEqual([]);
+      expect((await h.store.events(runId)).filter((e) => e.type === "step.item.succeeded")).toEqual([]);
+    }, 60_000);
+
+    it("a worker killed mid-step: the step ends on another worker, and its finished items do not run again", async () => {
+      const runId = await h.engine.start({ planVersionId: await h.savePlan(eachPlan([{ n: 11 }, { n: 12 }, { n: 13, hold: true }, { n: 14, hold: true }])) });
+      const starts = () => readTrace(h.dir).filter((l) => l.runId === runId && l.stepId === "each" && l.what === "start");
+      // Items 0 and 1 have ended (their events are stored); 2 and 3 hold.
+      await stored(h, runId, (e) => e.type === "step.item.succeeded" && e.data.index === 1);
+      await stored(h, runId, (e) => e.type === "step.item.succeeded" && e.data.index === 0);
+      await until(() => starts().length === 4);
+      const pid = starts()[0].pid;
+      const victim = [...workers, ...own].find((w) => w.pid === pid)!;
+      const gone = new Promise((r) => victim.once("exit", r));
+      victim.kill("SIGKILL");
+      await gone;
+      release(h.dir, `${runId}-13`);
+      release(h.dir, `${runId}-14`);
+      const done = await h.engine.wait(runId, { timeoutMs: 60_000 });
+      expect(done.run.status).toBe("succeeded");
+      expect(done.run.outputs).toEqual({ doubled: [22, 24, 26, 28] });
+      const byItem = (i: number) => starts().filter((l) => itemOf(l) === i);
+      expect(byItem(0)).toHaveLength(1);
+      expect(byItem(1)).toHaveLength(1);
+      for (const i of [2, 3]) {
+        const [first, again] = byItem(i);
+        expect(byItem(i)).toHaveLength(2);
+        expect(first.pid).toBe(pid);
+        expect(again.pid).not.toBe(pid);
+        expect(again.key).toBe(first.key);
+      }
+      const events = await h.store.events(runId);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.flatMap((e) => (e.type === "step.started" && e.stepId === "each" ? [e.data.attempt] : []))).toEqual([1, 1]);
+      expect(events.flatMap((e) => (e.type === "step.item.succeeded" ? [e.data.index] : [])).sort()).toEqual([0, 1, 2, 3]);
+    }, 90_000);
+  });
 });

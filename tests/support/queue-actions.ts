@@ -79,6 +79,17 @@ export function queueActions(dir: string): Action[] {
       },
     }),
     defineAction({
+      id: "q.item", title: "Item", description: "Doubles `n`; fails when `fail`, until the test fixes it (a release file `fix-<n>`); with `hold`, first waits until the test releases it (a file named after the run and `n`).", effect: "pure",
+      input: z.object({ n: z.number(), hold: z.boolean().optional(), fail: z.boolean().optional() }), output: z.object({ n: z.number(), doubled: z.number() }),
+      run: async ({ n, hold, fail }, ctx) => {
+        trace(dir, "start", ctx);
+        if (hold) await until(() => existsSync(releaseFile(dir, `${ctx.runId}-${n}`)), ctx, dir);
+        if (fail && !existsSync(releaseFile(dir, `fix-${n}`))) { trace(dir, "failed", ctx); throw new ActionError("bad_item", `item ${n} is bad`, { retryable: false }); }
+        trace(dir, "done", ctx);
+        return { n, doubled: n * 2 };
+      },
+    }),
+    defineAction({
       id: "q.flaky", title: "Flaky", description: "Fails its first attempt with a retryable error, then succeeds.", effect: "read",
       retry: { maxAttempts: 3, backoffMs: 200, maxBackoffMs: 400 },
       input: z.object({}), output: z.object({ attempt: z.number() }),

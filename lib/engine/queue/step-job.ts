@@ -15,8 +15,11 @@
  * - anything else (it ended, was cancelled, or another attempt is under way): nothing runs.
  * A result is committed only if the step is still running this attempt: a step cancelled
  * meanwhile keeps its cancellation.
+ *
+ * A for-each step is one job too: the claim reads its list and starts it, and the job runs its
+ * items (for-each-job.ts); a job run again on another worker runs only the items not yet ended.
  */
-import { ActionLookup, type LlmClient, type RunEvent } from "../../core";
+import { ActionLookup, conditionReadsItem, isItemEvent, type ItemEvent, type LlmClient, type RunEvent, type Step } from "../../core";
 import { ArtifactStore } from "../artifact-store";
 import { StepCancelledError } from "../failure";
 import { applyInputDefaults } from "../resolve-inputs";
@@ -24,11 +27,13 @@ import type { LoadedRun, LockedReads, NewEvent } from "../run-store";
 import { dependenciesMet, rootOf, SkipFacts, type StepView } from "../branches";
 import { planShape } from "../plan-shape";
 import { gateStep } from "../step-gate";
+import { failingAsWhole, gatedAsWhole, startForEach } from "../for-each";
 import { QUARANTINE_AFTER_CRASHES, quarantineFailures } from "../quarantine";
 import { afterFailure, prepareStep, runAttempt, stepFailedEvent, type PreparedStep } from "../step-run";
 import { stateAfter } from "./advance";
 import type { Decided, QueueRuns } from "./queue-runs";
 import type { StepJobData } from "./step-queue";
+import { runForEachJob, type ForEachJob } from "./for-each-job";
 
 export type JobOutcome = "ran" | "skipped" | "deferred";
 
@@ -45,7 +50,7 @@ export interface StepJobRunnerOptions {
   log(level: "info" | "warn" | "error", message: string): void;
 }
 
-type Claim = { kind: "skip"; why: string } | { kind: "defer" } | { kind: "run"; prepared: Extract<PreparedStep, { kind: "run" }>; idempotencyKey: string };
+type Claim = { kind: "skip"; why: string } | { kind: "defer" } | { kind: "run"; prepared: Extract<PreparedStep, { kind: "run" }>; idempotencyKey: string } | { kind: "forEach"; job: ForEachJob };
 
 export class StepJobRunner {
   /** the attempts running here, by run, to stop when their run is cancelled */
@@ -80,6 +85,22 @@ export class StepJobRunner {
     const mine = this.running.get(runId) ?? new Map<string, AbortController>();
     this.running.set(runId, mine);
     mine.set(stepId, ac);
+    if (claim.kind === "forEach") {
+      try {
+        await runForEachJob({
+          runs: this.o.runs,
+          llm: this.o.llm,
+          workspaceFor: this.o.workspaceFor,
+          itemEvents: (id, step) => this.eventsWhere(id, (e): e is ItemEvent => e.stepId === step && isItemEvent(e)),
+          write: (events) => this.logLines(runId, events),
+          written: async () => { await this.logs.get(runId)?.writing; },
+        }, claim.job, ac.signal);
+      } finally {
+        mine.delete(stepId);
+        if (!mine.size) this.running.delete(runId);
+      }
+      return "ran";
+    }
     let outcome;
     try {
       outcome = await runAttempt(claim.prepared, { runId, stepId, attempt, idempotencyKey: claim.idempotencyKey, workspaceDir: runFolder, llm: this.o.llm, timeoutMs: claim.prepared.timeoutMs, fire: (events) => this.logLines(runId, events) }, ac, artifacts);
@@ -133,13 +154,30 @@ export class StepJobRunner {
       if (busy >= (loaded.run.options.concurrency ?? this.o.runConcurrency)) return { events: [], result: { kind: "defer" } };
     }
     const runInputs = applyInputDefaults(loaded.plan, loaded.run.inputs).inputs;
-    if ((s.status === "pending" || s.status === "queued") && (def.when || shape.mergeOnly.get(stepId)!.size)) {
-      // Its condition and merges, asked as the run executor asks them when it launches a step
-      // (step-gate.ts). What skipped a merge's branches is in the stored skips, read when asked.
-      let facts: Promise<SkipFacts> | undefined;
-      const gate = await gateStep(def, runInputs, outputs, artifacts, async (id) => rootOf(view, await (facts ??= reads.eventsOfType("step.skipped").then((e) => SkipFacts.of(e))), id, loaded.plan.steps.length));
+    // What skipped a merge's branches is in the stored skips, read when asked.
+    let facts: Promise<SkipFacts> | undefined;
+    const skipFacts = () => (facts ??= reads.eventsOfType("step.skipped").then((e) => SkipFacts.of(e)));
+    // a for-each step's condition that reads its item is asked of each item (for-each.ts)
+    const whole = gatedAsWhole(def);
+    if ((s.status === "pending" || s.status === "queued") && (whole.when || shape.mergeOnly.get(stepId)!.size)) {
+      // Its condition and merges, asked as the run executor asks them when it launches a step (step-gate.ts).
+      const gate = await gateStep(whole, runInputs, outputs, artifacts, async (id) => rootOf(view, await skipFacts(), id, loaded.plan.steps.length));
       if (gate.kind === "skip") return { events: [{ type: "step.skipped", stepId, data: gate.data }], result: { kind: "skip", why: gate.data.reason } };
       if (gate.kind === "fail") return { events: [stepFailedEvent(def, s.attempts, gate.failure)], result: { kind: "skip", why: gate.failure.message } };
+    }
+    if (def.forEach) {
+      const start = await startForEach({ runInputs: () => runInputs, outputs, artifacts }, def, this.o.registry.get(def.action));
+      if (start.kind === "fail") return { events: [stepFailedEvent(failingAsWhole(def), s.attempts, start.failure)], result: { kind: "skip", why: "it failed before it ran" } };
+      const quarantined = caughtRunning && (await this.quarantined(loaded.run.id, failingAsWhole(def), attempt));
+      if (quarantined) return quarantined;
+      // Read now, under the lock: what skipped the steps an item's condition reads.
+      const itemFacts = conditionReadsItem(def.when) ? await skipFacts() : undefined;
+      const job: ForEachJob = {
+        run: loaded.run, def, attempt, idempotencyKey: s.idempotencyKey, action: start.action, items: start.items, runInputs, outputs,
+        rootOf: (id) => rootOf(view, itemFacts ?? new SkipFacts(), id, loaded.plan.steps.length),
+        limit: loaded.run.options.concurrency ?? this.o.runConcurrency,
+      };
+      return { events: [{ type: "step.started", stepId, data: { attempt, input: start.recorded, items: start.items.length } }], settled: true, result: { kind: "forEach", job } };
     }
     const prepared = await prepareStep({ def, step: state.steps[stepId], action: this.o.registry.get(def.action), runInputs, outputs, artifacts, options: loaded.run.options, runFolder: this.o.workspaceFor(loaded.run.id) });
     if (prepared.kind === "fail") return { events: [stepFailedEvent(def, s.attempts, prepared.failure)], result: { kind: "skip", why: "it failed before it ran" } };
@@ -148,28 +186,36 @@ export class StepJobRunner {
       const failure = { code: "internal" as const, message: "dry runs run in the web server, not on queue workers", retryable: false };
       return { events: [stepFailedEvent(def, s.attempts, failure)], result: { kind: "skip", why: failure.message } };
     }
-    if (caughtRunning) {
-      // Every start of this attempt so far ended with its worker stopping.
-      const crashes = await this.startsOf(loaded.run.id, stepId, attempt);
-      if (crashes >= QUARANTINE_AFTER_CRASHES) {
-        const failure = quarantineFailures({ steps: [stepId], crashes }).step;
-        this.o.log("warn", `run ${loaded.run.id}: step ${stepId} attempt ${attempt} was running on ${crashes} workers that stopped; it is quarantined`);
-        return { events: [stepFailedEvent(def, attempt, failure)], result: { kind: "skip", why: "it is quarantined" } };
-      }
-      this.o.log("info", `run ${loaded.run.id}: step ${stepId} attempt ${attempt} was running on a worker that stopped; it runs again here`);
-    }
+    const quarantined = caughtRunning && (await this.quarantined(loaded.run.id, def, attempt));
+    if (quarantined) return quarantined;
     // A step's start makes nothing else ready and cannot end the run: no scheduling step.
     return { events: [{ type: "step.started", stepId, data: { attempt, input: prepared.recorded } }], settled: true, result: { kind: "run", prepared, idempotencyKey: s.idempotencyKey } };
   }
 
-  /** How many times the attempt has started (a `step.started` event each). Read only when a worker took the step over. */
-  private async startsOf(runId: string, stepId: string, attempt: number): Promise<number> {
+  /**
+   * The attempt was running on a worker that stopped: it runs again here, unless every start of
+   * it so far (a `step.started` event each) ended with its worker stopping, as many times as
+   * quarantine allows: then the step fails, quarantined.
+   */
+  private async quarantined(runId: string, def: Step, attempt: number): Promise<Decided<Claim> | null> {
+    const crashes = (await this.eventsWhere(runId, (e) => e.type === "step.started" && e.stepId === def.id && e.data.attempt === attempt)).length;
+    if (crashes >= QUARANTINE_AFTER_CRASHES) {
+      const failure = quarantineFailures({ steps: [def.id], crashes }).step;
+      this.o.log("warn", `run ${runId}: step ${def.id} attempt ${attempt} was running on ${crashes} workers that stopped; it is quarantined`);
+      return { events: [stepFailedEvent(def, attempt, failure)], result: { kind: "skip", why: "it is quarantined" } };
+    }
+    this.o.log("info", `run ${runId}: step ${def.id} attempt ${attempt} was running on a worker that stopped; it runs again here`);
+    return null;
+  }
+
+  /** The run's stored events that `match` accepts, in order, read a page at a time. */
+  private async eventsWhere<T extends RunEvent = RunEvent>(runId: string, match: ((e: RunEvent) => e is T) | ((e: RunEvent) => boolean)): Promise<T[]> {
     const PAGE = 5_000;
-    let starts = 0;
+    const found: T[] = [];
     for (let after = 0; ;) {
       const page = await this.o.events(runId, after, PAGE);
-      for (const e of page) if (e.type === "step.started" && e.stepId === stepId && e.data.attempt === attempt) starts++;
-      if (page.length < PAGE) return starts;
+      for (const e of page) if (match(e)) found.push(e as T);
+      if (page.length < PAGE) return found;
       after = page[page.length - 1].seq;
     }
   }

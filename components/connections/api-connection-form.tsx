@@ -43,11 +43,11 @@ export function ApiConnectionFields({ id, existing }: { id: string; existing?: C
       <div className="row wrap" style={{ alignItems: "flex-start" }}>
         <div className="field" style={{ flex: 2, minWidth: 260 }}>
           <label htmlFor={`${id}-openapi`}>OpenAPI document URL</label>
-          <input id={`${id}-openapi`} name="openapi" type="url" required defaultValue={config?.openapi} placeholder="https://api.example.com/openapi.json" data-testid="api-document" />
+          <input id={`${id}-openapi`} name="openapi" type="text" inputMode="url" required defaultValue={config?.openapi} placeholder="https://api.example.com/openapi.json" data-testid="api-document" />
         </div>
         <div className="field" style={{ flex: 1, minWidth: 200 }}>
           <label htmlFor={`${id}-base`}>Base URL (optional)</label>
-          <input id={`${id}-base`} name="baseUrl" type="url" defaultValue={config?.baseUrl} placeholder="from the document" data-testid="api-base-url" />
+          <input id={`${id}-base`} name="baseUrl" type="text" inputMode="url" defaultValue={config?.baseUrl} placeholder="from the document" data-testid="api-base-url" />
         </div>
       </div>
       <div className="field">

@@ -119,7 +119,11 @@ export class StoredConnections implements ActionSource {
         if (value === null) delete secrets[key];
         else secrets[key] = value;
       }
-      if (row.kind === "openapi") secrets = apiSecrets(name, OpenApiConnectionConfig.parse(config), secrets);
+      if (row.kind === "openapi") {
+        const parsed = OpenApiConnectionConfig.safeParse(config);
+        if (!parsed.success) throw badRequest(`The stored configuration of "${name}" cannot be used: send a new one (config).`);
+        secrets = apiSecrets(name, parsed.data, secrets);
+      }
       const secretNames = Object.keys(secrets);
       const updated = await updateConnectionRow(this.db, name, { config, secretNames, secrets: secretNames.length ? this.box.seal(secrets, name) : null, updatedBy: by });
       this.options.log?.("info", `connection ${name} changed by ${by}.`);
@@ -177,35 +181,31 @@ export class StoredConnections implements ActionSource {
           entry.problem = { status: "unavailable", reason: `${SECRET_UNREADABLE}: ${err.message}` };
           this.options.log?.("warn", `connection ${row.name}: ${SECRET_UNREADABLE} (${err.message}).`);
         }
-        if (!entry.problem && entry.stored.kind === "mcp") {
-          setSecretValues(sourceKey(row.name), Object.values(secrets));
-          entry.connection = new McpServerConnection(row.name, serverConfig(entry.stored.config, secrets), {
-            ...this.options.connection,
-            onChange: () => this.changed(),
-            log: this.options.log,
-            redact: redactSecrets,
-          });
-        } else if (!entry.problem && entry.stored.kind === "openapi") {
-          const entryOfApi = apiEntry(entry.stored.config);
-          const resolved = resolveRefs(row.name, entryOfApi, secrets);
-          // The encoded forms (basic's base64) are secrets too.
-          setSecretValues(sourceKey(row.name), [...new Set([...Object.values(secrets), ...(resolved.ok ? secretsOf(resolved.entry.auth) : [])])]);
-          const missing = openApiSecretNames(entry.stored.config).find((n) => !secrets[n]);
-          if (missing) entry.problem = { status: "unavailable", reason: `its ${entry.stored.config.auth?.type} auth needs the secret "${missing}", which is not set` };
-          else {
-            entry.connection = createApiSource(row.name, entryOfApi, secrets, {
-              policy: { allowPrivate: false, namedHosts: [] },
-              ...this.options.api,
-              onChange: () => this.changed(),
-              log: this.options.log,
-            });
-          }
+        if (!entry.problem) {
+          const made = entry.stored.kind === "mcp" ? { connection: this.mcpConnection(row.name, entry.stored.config, secrets) } : this.apiConnection(row.name, entry.stored.config, secrets);
+          entry.connection = made.connection;
+          entry.problem = made.problem;
         }
       }
     }
     this.changed();
     if (entry.connection) await waitAtMost(entry.connection.start(), this.options.waitMs ?? 15_000);
     return entry;
+  }
+
+  private mcpConnection(name: string, config: McpConnectionConfig, secrets: Record<string, string>): McpServerConnection {
+    setSecretValues(sourceKey(name), Object.values(secrets));
+    return new McpServerConnection(name, serverConfig(config, secrets), { ...this.options.connection, onChange: () => this.changed(), log: this.options.log, redact: redactSecrets });
+  }
+
+  private apiConnection(name: string, config: OpenApiConnectionConfig, secrets: Record<string, string>): Pick<Entry, "connection" | "problem"> {
+    const entry = apiEntry(config);
+    const resolved = resolveRefs(name, entry, secrets);
+    // The encoded forms (basic's base64) are secrets too.
+    setSecretValues(sourceKey(name), [...new Set([...Object.values(secrets), ...(resolved.ok ? secretsOf(resolved.entry.auth) : [])])]);
+    const missing = openApiSecretNames(config).find((n) => !secrets[n]);
+    if (missing) return { problem: { status: "unavailable", reason: `its ${config.auth?.type} auth needs the secret "${missing}", which is not set` } };
+    return { connection: createApiSource(name, entry, secrets, { policy: { allowPrivate: false, namedHosts: [] }, ...this.options.api, onChange: () => this.changed(), log: this.options.log }) };
   }
 
   private view(e: Entry): Connection {

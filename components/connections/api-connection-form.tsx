@@ -7,10 +7,16 @@
 import { useState } from "react";
 import { OPENAPI_AUTH_SECRET, type Connection, type OpenApiConnectionAuth, type OpenApiConnectionConfig } from "@/lib/contract/connections";
 
-type AuthType = OpenApiConnectionAuth["type"] | "none";
+/** The auth types as the form offers them: an API key in a header or in the query are two. */
+type AuthType = "none" | "bearer" | "apiKey" | "apiKeyQuery" | "basic";
 
-const AUTH_LABEL: Record<AuthType, string> = { none: "none", bearer: "bearer token", apiKey: "API key in a header", basic: "basic (user name and password)" };
-const SECRET_LABEL: Record<OpenApiConnectionAuth["type"], string> = { bearer: "Token", apiKey: "Key", basic: "Password" };
+const AUTH_LABEL: Record<AuthType, string> = { none: "none", bearer: "bearer token", apiKey: "API key in a header", apiKeyQuery: "API key in a query parameter", basic: "basic (user name and password)" };
+const SECRET_LABEL: Record<Exclude<AuthType, "none">, string> = { bearer: "Token", apiKey: "Key", apiKeyQuery: "Key", basic: "Password" };
+
+function authTypeOf(auth: OpenApiConnectionAuth | undefined): AuthType {
+  if (!auth) return "none";
+  return auth.type === "apiKey" && auth.query ? "apiKeyQuery" : auth.type;
+}
 
 /** The configuration and secret a form of ApiConnectionFields holds (the secret only when a value was typed). */
 export function readApiForm(form: FormData, existing?: OpenApiConnectionConfig): { config: OpenApiConnectionConfig; secrets: Record<string, string> } {
@@ -18,7 +24,11 @@ export function readApiForm(form: FormData, existing?: OpenApiConnectionConfig):
   const authType = text("authType") as AuthType;
   const operations = text("operations").split(/[\s,]+/).filter(Boolean);
   const auth: OpenApiConnectionAuth | undefined =
-    authType === "bearer" ? { type: "bearer" } : authType === "apiKey" ? { type: "apiKey", header: text("header") } : authType === "basic" ? { type: "basic", username: text("username") } : undefined;
+    authType === "bearer" ? { type: "bearer" }
+      : authType === "apiKey" ? { type: "apiKey", header: text("header") }
+        : authType === "apiKeyQuery" ? { type: "apiKey", query: text("query") }
+          : authType === "basic" ? { type: "basic", username: text("username") }
+            : undefined;
   const config: OpenApiConnectionConfig = {
     openapi: text("openapi"),
     ...(text("baseUrl") ? { baseUrl: text("baseUrl") } : {}),
@@ -33,10 +43,10 @@ export function readApiForm(form: FormData, existing?: OpenApiConnectionConfig):
 /** The fields of an HTTP API connection, inside the connection form. */
 export function ApiConnectionFields({ id, existing }: { id: string; existing?: Connection & { kind: "openapi" } }) {
   const config = existing?.config;
-  const [authType, setAuthType] = useState<AuthType>(config?.auth?.type ?? "none");
-  const secretName = authType === "none" ? undefined : OPENAPI_AUTH_SECRET[authType];
+  const [authType, setAuthType] = useState<AuthType>(authTypeOf(config?.auth));
+  const secretName = authType === "none" ? undefined : OPENAPI_AUTH_SECRET[authType === "apiKeyQuery" ? "apiKey" : authType];
   // Kept only while the auth type stays: another type takes another secret.
-  const secretIsSet = Boolean(secretName && existing?.secretNames.includes(secretName) && config?.auth?.type === authType);
+  const secretIsSet = Boolean(secretName && existing?.secretNames.includes(secretName) && authTypeOf(config?.auth) === authType);
 
   return (
     <>
@@ -67,6 +77,12 @@ export function ApiConnectionFields({ id, existing }: { id: string; existing?: C
             <div className="field">
               <label htmlFor={`${id}-header`}>Header</label>
               <input id={`${id}-header`} name="header" type="text" required defaultValue={config?.auth?.type === "apiKey" ? config.auth.header : ""} placeholder="X-Api-Key" data-testid="api-header" />
+            </div>
+          ) : null}
+          {authType === "apiKeyQuery" ? (
+            <div className="field">
+              <label htmlFor={`${id}-query`}>Query parameter</label>
+              <input id={`${id}-query`} name="query" type="text" required defaultValue={config?.auth?.type === "apiKey" ? config.auth.query : ""} placeholder="api_key" data-testid="api-query" />
             </div>
           ) : null}
           {authType === "basic" ? (

@@ -61,9 +61,14 @@ const NO_REF = "`${…}` references are for the sources file: a connection's sec
 export const OpenApiConnectionAuth = z.discriminatedUnion("type", [
   z.object({ type: z.literal("bearer") }).strict().describe("Authorization: Bearer <the secret `token`>"),
   z
-    .object({ type: z.literal("apiKey"), header: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "an HTTP header name").describe("the request header that carries the key") })
+    .object({
+      type: z.literal("apiKey"),
+      header: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "an HTTP header name").optional().describe("the request header that carries the key"),
+      query: z.string().min(1).max(128).refine(NoRef, NO_REF).optional().describe("or the query parameter that carries it"),
+    })
     .strict()
-    .describe("<header>: <the secret `key`>"),
+    .refine((a) => (a.header === undefined) !== (a.query === undefined), 'an apiKey auth names either "header" or "query", not both')
+    .describe("<header>: <the secret `key`>, or ?<query>=<the secret `key`>"),
   z
     .object({ type: z.literal("basic"), username: z.string().min(1).max(256).refine((u) => !u.includes(":"), "a basic-auth user name may not hold ':'").refine(NoRef, NO_REF) })
     .strict()
@@ -105,7 +110,7 @@ const OpenApiConnectionBody = z
     kind: z.literal("openapi"),
     name: ConnectionName,
     config: OpenApiConnectionConfig,
-    secrets: z.record(SecretName, SecretValue).default({}).describe("the auth's secret: `token` (bearer), `key` (apiKey) or `password` (basic); stored encrypted, never answered"),
+    secrets: z.record(SecretName, SecretValue).default({}).describe("the auth's secret: `token` (bearer), `key` (apiKey, in a header or the query) or `password` (basic); stored encrypted, never answered"),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -23,6 +23,8 @@ import { StoredConnections } from "./stored-connections";
 const KEY = "stored-api-connections-key-0123456789abcdef";
 const PASSWORD = "api-password-2c8e61f0b9d4";
 const BASIC = `Basic ${Buffer.from(`ada:${PASSWORD}`).toString("base64")}`;
+// Characters a query encodes: the key must be redacted in its encoded forms too.
+const QUERY_KEY = "query key+/=9e4b27c1";
 
 const DOC = {
   openapi: "3.0.3",
@@ -52,9 +54,10 @@ beforeAll(async () => {
   db = await openDatabase({ dir: path.join(dir, "pglite") });
   server = await startTestServer({
     "/openapi.json": (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(DOC)),
-    "/v1/notes": (req, res) => (req.headers.authorization === BASIC
+    "/v1/notes": (req, res) => (req.headers.authorization === BASIC || new URL(req.url!, "http://x").searchParams.get("api_key") === QUERY_KEY
       ? res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ notes: ["buy milk"] }))
-      : res.writeHead(401, { "content-type": "application/json" }).end('{"error":"no"}')),
+      // A careless API that repeats the URL it refuses (the key in it, encoded).
+      : res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: `no: ${req.url}` }))),
   });
 }, 120_000);
 
@@ -83,6 +86,30 @@ describe("stored HTTP API connections", { timeout: 120_000 }, () => {
       const done = await h.engine.run({ planVersionId: await h.savePlan(plan) });
       expect(done.run.status).toBe("succeeded");
       expect(done.steps[0].output).toEqual({ notes: ["buy milk"] });
+    } finally {
+      await connections.close();
+    }
+  });
+
+  it("an API key in a query parameter: the call carries it; a refusal that repeats the URL keeps only [redacted]", async () => {
+    const { registry, connections } = open(KEY);
+    try {
+      const made = await connections.create({ kind: "openapi", name: "keyed", config: { openapi: `${server.url}/openapi.json`, auth: { type: "apiKey", query: "api_key" } }, secrets: { key: QUERY_KEY } }, "olive");
+      expect(made).toMatchObject({ status: "ok", secretNames: ["key"], config: { auth: { type: "apiKey", query: "api_key" } } });
+      const h = makeHarness(db, [], { registry });
+      const plan: Plan = { goal: "t", flows: ["keyed"], inputs: [], outputs: {}, steps: [{ id: "list", action: "keyed.listNotes", inputs: {} }] };
+      const done = await h.engine.run({ planVersionId: await h.savePlan(plan) });
+      expect(done.steps[0].output).toEqual({ notes: ["buy milk"] });
+
+      const wrong = await connections.update("keyed", { secrets: { key: "wrong key+/=" } }, "olive");
+      expect(wrong.status).toBe("ok");
+      const refused = await h.engine.run({ planVersionId: await h.savePlan(plan) });
+      expect(refused.run.status).toBe("failed");
+      const error = JSON.stringify(refused.steps[0].failure);
+      expect(error).toContain("HTTP 401");
+      expect(error).toContain("[redacted]");
+      for (const form of ["wrong key+/=", encodeURIComponent("wrong key+/="), "wrong+key%2B%2F%3D"]) expect(error).not.toContain(form);
+      await connections.remove("keyed", "olive");
     } finally {
       await connections.close();
     }

@@ -278,7 +278,7 @@ export function apiEntry(config: OpenApiConnectionConfig): ApiConfig {
     : auth.type === "bearer"
       ? { type: "bearer", token: ref("bearer") }
       : auth.type === "apiKey"
-        ? { type: "apiKey", header: auth.header, value: ref("apiKey") }
+        ? { type: "apiKey", ...(auth.header ? { header: auth.header } : { query: auth.query }), value: ref("apiKey") }
         : { type: "basic", username: auth.username, password: ref("basic") };
   return { ...rest, ...(apiAuth ? { auth: apiAuth } : {}) };
 }

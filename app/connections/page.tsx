@@ -14,10 +14,10 @@ export default async function ConnectionsPage() {
       <div className="page-header">
         <div>
           <div className="eyebrow">Connections</div>
-          <h1>MCP servers</h1>
+          <h1>MCP servers and HTTP APIs</h1>
           <p className="muted" style={{ marginTop: 6 }}>
-            Each tool of a connected server becomes an action <code>&lt;name&gt;.&lt;tool&gt;</code> in the flow <code>&lt;name&gt;</code>, at once, for planning and runs.
-            Secrets (environment variables of a command, headers of a URL) are stored encrypted and never shown again.
+            Each tool of a connected server, and each operation of an HTTP API&apos;s OpenAPI document, becomes an action <code>&lt;name&gt;.&lt;tool&gt;</code> in the flow <code>&lt;name&gt;</code>, at once, for planning and runs.
+            Secrets (environment variables of a command, headers of a URL, an API&apos;s token, key or password) are stored encrypted and never shown again.
           </p>
         </div>
       </div>

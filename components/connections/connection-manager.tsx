@@ -1,13 +1,14 @@
 "use client";
 /**
- * The Connections page: stored MCP servers with their health, and forms to add, edit, test and
- * remove one. Secrets are write-only: the page knows their names, never their values; editing
+ * The Connections page: stored MCP servers and HTTP APIs with their health, and forms to add,
+ * edit, test and remove one. Secrets are write-only: the page knows their names, never their values; editing
  * replaces or removes one secret and keeps the others.
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { createConnectionAction, deleteConnectionAction, reconnectConnectionAction, updateConnectionAction } from "@/app/connection-actions";
-import type { Connection, ConnectionList, McpConnectionConfig } from "@/lib/contract/connections";
+import type { Connection, ConnectionKind, ConnectionList, McpConnectionConfig } from "@/lib/contract/connections";
+import { ApiConnectionFields, readApiForm } from "./api-connection-form";
 
 const STATUS: Record<Connection["status"], { label: string; badge: string }> = {
   ok: { label: "connected", badge: "ok" },
@@ -45,7 +46,7 @@ export function ConnectionManager({ list, canChange }: { list: ConnectionList; c
       <section className="card" data-testid="connection-list">
         <div className="card-header"><h2>Connections</h2></div>
         <div className="card-body stack">
-          {list.connections.length === 0 ? <p className="subtle">No connections yet.{canChange ? " Add an MCP server below." : ""}</p> : null}
+          {list.connections.length === 0 ? <p className="subtle">No connections yet.{canChange ? " Add an MCP server or an HTTP API below." : ""}</p> : null}
           {list.connections.map((c) =>
             editing === c.name ? (
               <ConnectionForm
@@ -56,12 +57,12 @@ export function ConnectionManager({ list, canChange }: { list: ConnectionList; c
                 onSubmit={(body) => run(() => updateConnectionAction(c.name, body), () => setEditing(undefined))}
               />
             ) : (
-              <div key={c.name} className="status-item" data-testid="connection" data-name={c.name} data-status={c.status} style={{ alignItems: "flex-start" }}>
+              <div key={c.name} className="status-item" data-testid="connection" data-name={c.name} data-kind={c.kind} data-status={c.status} style={{ alignItems: "flex-start" }}>
                 <div className="value" style={{ flex: 1, minWidth: 0 }}>
                   <div className="row" style={{ gap: 8 }}>
                     <strong>{c.name}</strong>
                     <span className={`badge ${STATUS[c.status].badge}`} data-testid="connection-status">{STATUS[c.status].label}</span>
-                    <span className="subtle">{c.config.transport === "stdio" ? "command" : "streamable HTTP"} · {c.actions.length} action{c.actions.length === 1 ? "" : "s"}</span>
+                    <span className="subtle" data-testid="connection-kind">{kindLabel(c)} · {c.actions.length} action{c.actions.length === 1 ? "" : "s"}</span>
                   </div>
                   <span className="subtle mono" style={{ overflowWrap: "anywhere" }}>{c.detail}</span>
                   {c.reason ? <span data-testid="connection-reason" style={{ color: c.status === "shadowed" ? "var(--warning, #b45309)" : "var(--danger)" }}>{c.reason}</span> : null}
@@ -92,7 +93,7 @@ export function ConnectionManager({ list, canChange }: { list: ConnectionList; c
       </section>
       {canChange && !editing ? (
         <section className="card" data-testid="add-connection">
-          <div className="card-header"><h2>Add an MCP server</h2></div>
+          <div className="card-header"><h2>Add a connection</h2></div>
           <div className="card-body">
             <ConnectionForm key={list.connections.length} pending={pending} reserved={list.reserved} onSubmit={(body) => run(() => createConnectionAction(body))} />
           </div>
@@ -110,16 +111,22 @@ interface SecretRow {
 
 /** Add (no `existing`) or edit a connection. Existing secrets: keep, replace or remove each. */
 function ConnectionForm({ existing, pending, reserved, onSubmit, onCancel }: { existing?: Connection; pending: boolean; reserved?: string[]; onSubmit(body: unknown): void; onCancel?(): void }) {
-  const [transport, setTransport] = useState<McpConnectionConfig["transport"]>(existing?.config.transport ?? "stdio");
+  const [kind, setKind] = useState<ConnectionKind>(existing?.kind ?? "mcp");
+  const [transport, setTransport] = useState<McpConnectionConfig["transport"]>(existing?.kind === "mcp" ? existing.config.transport : "stdio");
   const [rows, setRows] = useState<SecretRow[]>(existing ? [] : [{ key: 0, name: "", value: "" }]);
   const [replace, setReplace] = useState<Record<string, string>>({});
   const [removed, setRemoved] = useState<Record<string, boolean>>({});
-  const stdio = existing?.config.transport === "stdio" ? existing.config : undefined;
-  const http = existing?.config.transport === "http" ? existing.config : undefined;
+  const stdio = existing?.kind === "mcp" && existing.config.transport === "stdio" ? existing.config : undefined;
+  const http = existing?.kind === "mcp" && existing.config.transport === "http" ? existing.config : undefined;
   const secretWord = transport === "stdio" ? "Environment variables" : "Headers";
   const id = existing ? `edit-${existing.name}` : "new";
 
   const submit = (form: FormData) => {
+    if (kind === "openapi") {
+      const { config, secrets } = readApiForm(form, existing?.kind === "openapi" ? existing.config : undefined);
+      onSubmit(existing ? { config, secrets } : { kind, name: String(form.get("name") ?? "").trim(), config, secrets });
+      return;
+    }
     const config: Record<string, unknown> =
       transport === "stdio"
         ? { transport, command: String(form.get("command") ?? "").trim(), args: String(form.get("args") ?? "").split("\n").map((a) => a.trim()).filter(Boolean) }
@@ -146,15 +153,24 @@ function ConnectionForm({ existing, pending, reserved, onSubmit, onCancel }: { e
             <input id={`${id}-name`} name="name" type="text" required pattern="[A-Za-z][A-Za-z0-9_\-]{0,63}" placeholder="github" data-testid="connection-name" title={reserved?.length ? `Taken: ${reserved.join(", ")}` : undefined} />
           </div>
         )}
-        <div className="field">
+        {existing ? null : (
+          <div className="field">
+            <label htmlFor={`${id}-kind`}>Kind</label>
+            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as ConnectionKind)} data-testid="connection-kind-select">
+              <option value="mcp">MCP server</option>
+              <option value="openapi">HTTP API (OpenAPI)</option>
+            </select>
+          </div>
+        )}
+        {kind === "mcp" ? <div className="field">
           <label htmlFor={`${id}-transport`}>Transport</label>
           <select id={`${id}-transport`} value={transport} onChange={(e) => setTransport(e.target.value as typeof transport)} data-testid="connection-transport">
             <option value="stdio">command (stdio)</option>
             <option value="http">URL (streamable HTTP)</option>
           </select>
-        </div>
+        </div> : null}
       </div>
-      {transport === "stdio" ? (
+      {kind === "openapi" ? <ApiConnectionFields id={id} existing={existing?.kind === "openapi" ? existing : undefined} /> : transport === "stdio" ? (
         <div className="row wrap" style={{ alignItems: "flex-start" }}>
           <div className="field" style={{ flex: 1, minWidth: 200 }}>
             <label htmlFor={`${id}-command`}>Command</label>
@@ -171,7 +187,7 @@ function ConnectionForm({ existing, pending, reserved, onSubmit, onCancel }: { e
           <input id={`${id}-url`} name="url" type="text" required defaultValue={http?.url} placeholder="https://mcp.example.com/mcp" data-testid="connection-url" />
         </div>
       )}
-      <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0, gap: 8 }}>
+      {kind === "mcp" ? <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0, gap: 8 }}>
         <legend style={{ fontWeight: 600 }}>{secretWord} (secrets: stored encrypted, never shown again)</legend>
         {existing?.secretNames.map((n) => (
           <div key={n} className="row" style={{ gap: 8 }} data-testid="existing-secret" data-secret={n}>
@@ -187,11 +203,16 @@ function ConnectionForm({ existing, pending, reserved, onSubmit, onCancel }: { e
           </div>
         ))}
         <div className="row"><button type="button" className="button ghost" onClick={() => setRows([...rows, { key: Date.now(), name: "", value: "" }])} data-testid="add-secret">Add a {transport === "stdio" ? "variable" : "header"}</button></div>
-      </fieldset>
+      </fieldset> : null}
       <div className="row" style={{ gap: 8 }}>
         <button className="button primary" type="submit" disabled={pending} data-testid="save-connection">{existing ? "Save and reconnect" : "Add and connect"}</button>
         {onCancel ? <button type="button" className="button" onClick={onCancel}>Cancel</button> : null}
       </div>
     </form>
   );
+}
+
+function kindLabel(c: Connection): string {
+  if (c.kind === "openapi") return "HTTP API";
+  return c.config.transport === "stdio" ? "command" : "streamable HTTP";
 }

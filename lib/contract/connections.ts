@@ -1,11 +1,12 @@
 /**
  * Connections: sources of actions added at run time (the Connections page), stored with their
- * secrets encrypted. One kind now, `mcp` (an MCP server over stdio or streamable HTTP); the body
- * is a union on `kind` so that others (an HTTP API from an OpenAPI document) add a member.
+ * secrets encrypted. Two kinds, a union on `kind`: `mcp` (an MCP server over stdio or streamable
+ * HTTP) and `openapi` (an HTTP API from an OpenAPI document at an http(s) URL).
  *
  * Secrets are write-only: a request sets (text) or removes (null) them by name; an answer says
  * which names are set, never a value. For a stdio server a secret is an environment variable of
- * its process; for an HTTP server, a request header (such as Authorization).
+ * its process; for an HTTP server, a request header (such as Authorization); for an HTTP API, the
+ * one secret its auth takes (`token`, `key` or `password`: OPENAPI_AUTH_SECRET).
  */
 import { z } from "zod";
 import { IsoDate } from "./common";
@@ -15,7 +16,7 @@ export const ConnectionName = z
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a connection name starts with a letter and holds letters, digits, _ or - (at most 64)")
   .describe("the connection's name: the flow of its actions and the prefix of their ids (`<name>.<tool>`)");
 
-export const ConnectionKind = z.enum(["mcp"]);
+export const ConnectionKind = z.enum(["mcp", "openapi"]);
 export type ConnectionKind = z.infer<typeof ConnectionKind>;
 
 const TimeoutMs = z.number().int().min(100).max(3_600_000).optional().describe("the default timeout of its actions' steps, in ms (a step's own timeoutMs wins)");
@@ -30,14 +31,16 @@ export const McpStdioConnectionConfig = z
   })
   .strict();
 
+/** An http(s) URL without credentials in it (never a path on the server: that would let a person read its files). */
+const HttpUrl = z
+  .url({ protocol: /^https?$/, message: "an http(s) URL" })
+  .max(2000)
+  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "a URL may not hold a user name or password: put credentials in a secret");
+
 export const McpHttpConnectionConfig = z
   .object({
     transport: z.literal("http"),
-    url: z
-      .url({ protocol: /^https?$/, message: "an http(s) URL" })
-      .max(2000)
-      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "a URL may not hold a user name or password: put credentials in a header secret")
-      .describe("the server's streamable HTTP endpoint (no credentials in it: put them in a header secret)"),
+    url: HttpUrl.describe("the server's streamable HTTP endpoint (no credentials in it: put them in a header secret)"),
     timeoutMs: TimeoutMs,
   })
   .strict();
@@ -50,6 +53,49 @@ export type McpConnectionConfig = z.infer<typeof McpConnectionConfig>;
 export const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, "a secret's name is an environment variable's or a header's name: letters, digits, _ or -");
 export const SecretValue = z.string().min(1, "a secret's value may not be empty (send null to remove it)").max(16_384).refine((v) => !/[\r\n\0]/.test(v), "a secret's value may not hold line breaks or NUL");
 
+/** `${NAME}` references belong to the sources file; a connection's secret goes in its auth. */
+const NoRef = (s: string) => !s.includes("${");
+const NO_REF = "`${…}` references are for the sources file: a connection's secret is set as its auth's secret";
+
+/** How an HTTP API is called; its secret value is not here but in `secrets`, under OPENAPI_AUTH_SECRET[type]. */
+export const OpenApiConnectionAuth = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("bearer") }).strict().describe("Authorization: Bearer <the secret `token`>"),
+  z
+    .object({
+      type: z.literal("apiKey"),
+      header: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "an HTTP header name").optional().describe("the request header that carries the key"),
+      query: z.string().min(1).max(128).refine(NoRef, NO_REF).optional().describe("or the query parameter that carries it"),
+    })
+    .strict()
+    .refine((a) => (a.header === undefined) !== (a.query === undefined), 'an apiKey auth names either "header" or "query", not both')
+    .describe("<header>: <the secret `key`>, or ?<query>=<the secret `key`>"),
+  z
+    .object({ type: z.literal("basic"), username: z.string().min(1).max(256).refine((u) => !u.includes(":"), "a basic-auth user name may not hold ':'").refine(NoRef, NO_REF) })
+    .strict()
+    .describe("Authorization: Basic <username and the secret `password`>"),
+]);
+export type OpenApiConnectionAuth = z.infer<typeof OpenApiConnectionAuth>;
+
+/** The name of the one secret each auth type takes. */
+export const OPENAPI_AUTH_SECRET = { bearer: "token", apiKey: "key", basic: "password" } as const satisfies Record<OpenApiConnectionAuth["type"], string>;
+
+/** What may be shown of an HTTP API connection: everything but its secret. */
+export const OpenApiConnectionConfig = z
+  .object({
+    openapi: HttpUrl.refine(NoRef, NO_REF).describe("the OpenAPI 3.0/3.1 document's http(s) URL (JSON or YAML); fetched through the address guard"),
+    baseUrl: HttpUrl.refine(NoRef, NO_REF).optional().describe("where its operations are sent; else the document's first server, else the document's origin"),
+    auth: OpenApiConnectionAuth.optional(),
+    operations: z.array(z.string().min(1).max(200).refine(NoRef, NO_REF)).min(1).max(1000).optional().describe("the operation ids to offer (all when left out)"),
+    timeoutMs: z.number().int().min(100).max(600_000).optional().describe("the default timeout of its actions' steps, in ms (a step's own timeoutMs wins)"),
+  })
+  .strict();
+export type OpenApiConnectionConfig = z.infer<typeof OpenApiConnectionConfig>;
+
+/** Which secret names the configuration's auth needs (none without auth). */
+export function openApiSecretNames(config: OpenApiConnectionConfig): string[] {
+  return config.auth ? [OPENAPI_AUTH_SECRET[config.auth.type]] : [];
+}
+
 const McpConnectionBody = z
   .object({
     kind: z.literal("mcp"),
@@ -59,12 +105,28 @@ const McpConnectionBody = z
   })
   .strict();
 
-export const CreateConnectionBody = z.discriminatedUnion("kind", [McpConnectionBody]);
+const OpenApiConnectionBody = z
+  .object({
+    kind: z.literal("openapi"),
+    name: ConnectionName,
+    config: OpenApiConnectionConfig,
+    secrets: z.record(SecretName, SecretValue).default({}).describe("the auth's secret: `token` (bearer), `key` (apiKey, in a header or the query) or `password` (basic); stored encrypted, never answered"),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    const wanted = openApiSecretNames(body.config);
+    for (const name of Object.keys(body.secrets)) {
+      if (!wanted.includes(name)) ctx.addIssue({ code: "custom", path: ["secrets", name], message: body.config.auth ? `a ${body.config.auth.type} auth takes one secret, "${wanted[0]}", not "${name}"` : `"${name}": an HTTP API without auth takes no secret` });
+    }
+    for (const name of wanted) if (!(name in body.secrets)) ctx.addIssue({ code: "custom", path: ["secrets", name], message: `a ${body.config.auth?.type} auth needs its secret "${name}"` });
+  });
+
+export const CreateConnectionBody = z.discriminatedUnion("kind", [McpConnectionBody, OpenApiConnectionBody]);
 export type CreateConnectionBody = z.infer<typeof CreateConnectionBody>;
 
 export const UpdateConnectionBody = z
   .object({
-    config: McpConnectionConfig.optional().describe("the new configuration; left out, it stays"),
+    config: z.union([McpConnectionConfig, OpenApiConnectionConfig]).optional().describe("the new configuration, of the connection's kind; left out, it stays"),
     secrets: z
       .record(SecretName, SecretValue.nullable())
       .default({})
@@ -77,24 +139,27 @@ export const ConnectionParams = z.object({ name: ConnectionName });
 
 export const ConnectionStatus = z.enum(["ok", "connecting", "unavailable", "shadowed"]);
 
-export const Connection = z.object({
+const ConnectionFields = {
   name: z.string(),
-  kind: ConnectionKind,
-  config: McpConnectionConfig,
   /** which secrets are set, never their values */
   secretNames: z.array(z.string()),
-  /** ok, connecting, unavailable (with the reason; "secret cannot be read" when TRELLIS_SECRET_KEY changed), or shadowed by a server of TRELLIS_MCP_CONFIG of the same name */
+  /** ok, connecting, unavailable (with the reason; "secret cannot be read" when TRELLIS_SECRET_KEY changed), or shadowed by a server or API of TRELLIS_MCP_CONFIG of the same name */
   status: ConnectionStatus,
   reason: z.string().optional(),
-  /** what it is, for people: its command line or URL */
+  /** what it is, for people: its command line or URL; an API's document URL and base URL */
   detail: z.string(),
-  /** its tools, as action ids */
+  /** its tools or operations, as action ids */
   actions: z.array(z.string()),
   createdBy: z.string().nullable(),
   updatedBy: z.string().nullable(),
   createdAt: IsoDate,
   updatedAt: IsoDate,
-});
+};
+
+export const Connection = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("mcp"), config: McpConnectionConfig, ...ConnectionFields }),
+  z.object({ kind: z.literal("openapi"), config: OpenApiConnectionConfig, ...ConnectionFields }),
+]);
 export type Connection = z.infer<typeof Connection>;
 
 export const ConnectionList = z.object({

@@ -54,7 +54,7 @@ export interface Trellis {
   accounts: Accounts;
   /** saved plans as actions (plan.<slug>): refresh after plans change */
   plans: PlanActions;
-  /** MCP servers added at run time (the Connections page), their secrets encrypted in the database */
+  /** MCP servers and HTTP APIs added at run time (the Connections page), their secrets encrypted in the database */
   connections: StoredConnections;
   /** queue mode (TRELLIS_REDIS_URL with DATABASE_URL): steps go to `trellis worker` processes */
   queue?: OpenQueueMode;
@@ -84,8 +84,9 @@ async function open(): Promise<Trellis> {
   if (sourcesFile) setSecretValues("config", configSecrets(sourcesFile));
   const mcp = sourcesFile?.mcp ? new McpServers(sourcesFile.mcp, { log: (level, message) => serverLog()[level](message), redact: redactSecrets }) : undefined;
   // Always there (empty without a sources file): APIs added at run time join it.
+  const apiPolicy = { allowPrivate: cfg.httpAllowPrivate, namedHosts: cfg.httpAllowHosts.filter((h) => !h.includes("*")) };
   const apis = new ApiSources(sourcesFile?.apis ?? {}, process.env, {
-    policy: { allowPrivate: cfg.httpAllowPrivate, namedHosts: cfg.httpAllowHosts.filter((h) => !h.includes("*")) },
+    policy: apiPolicy,
     baseDir: cfg.mcpConfigFile ? path.dirname(cfg.mcpConfigFile) : process.cwd(),
     log: (level, message) => serverLog()[level](message),
   });
@@ -96,6 +97,7 @@ async function open(): Promise<Trellis> {
   const connections: StoredConnections = new StoredConnections(database.prisma, new SecretBox(secret), {
     configNames: new Set([...Object.keys(sourcesFile?.mcp?.mcpServers ?? {}), ...Object.keys(sourcesFile?.apis ?? {})]),
     takenNames: () => registry.takenNames(connections),
+    api: { policy: apiPolicy },
     log: (level, message) => serverLog()[level](message),
   });
   registry.addSource(connections);

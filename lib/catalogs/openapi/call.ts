@@ -1,7 +1,7 @@
 /**
  * One call of an API operation: the URL from the base URL and the path (path parameters
  * percent-encoded, query parameters serialized as OpenAPI's default `form` style, or
- * `deepObject`), the configured auth header, a JSON body; sent through the address guard with
+ * `deepObject`), the configured auth header (or API key query parameter), a JSON body; sent through the address guard with
  * the step's signal and timeout, the answer bounded. A non-2xx answer is a step failure with its
  * status and an excerpt of its body (retryable for 408, 429 and 5xx, after Retry-After).
  * The auth's secrets are redacted from every message.
@@ -10,7 +10,7 @@ import { ActionError, DEFAULT_TIMEOUT_MS, type ActionContext } from "../../core/
 import { parseRetryAfter } from "../../core/retry-after";
 import type { AddressPolicy } from "../../actions/web/address-guard";
 import { isRetryableStatus, limitedFetch } from "../../actions/web/limited-fetch";
-import { authHeader, redact, secretsOf, type ApiAuth } from "./config";
+import { authHeader, authQuery, redact, secretsOf, type ApiAuth } from "./config";
 import type { ApiOperation, ApiParameter } from "./operations";
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -92,6 +92,8 @@ async function send(settings: CallSettings, op: ApiOperation, input: Record<stri
   if (method !== "GET" && method !== "HEAD") headers["idempotency-key"] ??= ctx.idempotencyKey;
   const auth = authHeader(settings.auth);
   if (auth) headers[auth[0]] = auth[1];
+  const key = authQuery(settings.auth);
+  if (key) url.searchParams.set(key[0], key[1]);
 
   const res = await limitedFetch({
     url: url.href,

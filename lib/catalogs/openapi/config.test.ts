@@ -14,6 +14,8 @@ describe("the apis section of the sources file", () => {
     expect(parseApisConfig({ apis: { gh: {} } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^apis\.gh\.openapi: /) });
     expect(parseApisConfig({ apis: { gh: { openapi: "x", auth: { type: "oauth" } } } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^apis\.gh\.auth(\.type)?: auth\.type is "bearer"/) });
     expect(parseApisConfig({ apis: { gh: { openapi: "x", auth: { type: "apiKey", header: "X Key", value: "v" } } } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^apis\.gh\.auth\.header: an HTTP header name/) });
+    expect(parseApisConfig({ apis: { gh: { openapi: "x", auth: { type: "apiKey", query: "api_key", value: "v" } } } })).toMatchObject({ ok: true });
+    expect(parseApisConfig({ apis: { gh: { openapi: "x", auth: { type: "apiKey", header: "X-Key", query: "api_key", value: "v" } } } })).toMatchObject({ ok: false, reason: expect.stringMatching(/either "header" or "query"/) });
     expect(parseApisConfig({ apis: { gh: { openapi: "x", url: "y" } } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^apis\.gh: .*url/) });
     expect(parseApisConfig({ apis: { "g h": { openapi: "x" } } })).toMatchObject({ ok: false, reason: expect.stringMatching(/"g h" is not an API name/) });
   });
@@ -27,6 +29,9 @@ describe("the apis section of the sources file", () => {
   it("redacts a secret and its encoded form", () => {
     const secrets = secretsOf({ type: "basic", username: "ada", password: "s3cret" });
     expect(redact("Basic YWRhOnMzY3JldA== or s3cret", secrets)).toBe("Basic [redacted] or [redacted]");
+    // A key sent in the query may travel encoded.
+    const key = secretsOf({ type: "apiKey", query: "k", value: "a b+c/d" });
+    expect(redact("?k=a+b%2Bc%2Fd or a%20b%2Bc%2Fd or a b+c/d", key)).toBe("?k=[redacted] or [redacted] or [redacted]");
   });
 });
 

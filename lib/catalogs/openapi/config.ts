@@ -13,9 +13,12 @@ const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "an HTTP he
 
 export const ApiAuth = z.discriminatedUnion("type", [
   z.object({ type: z.literal("bearer"), token: z.string().min(1) }).strict(),
-  z.object({ type: z.literal("apiKey"), header: HeaderName, value: z.string().min(1) }).strict(),
+  z
+    .object({ type: z.literal("apiKey"), header: HeaderName.optional(), query: z.string().min(1).optional(), value: z.string().min(1) })
+    .strict()
+    .refine((a) => (a.header === undefined) !== (a.query === undefined), 'an apiKey auth names either "header" or "query" (the query parameter that carries the key), not both'),
   z.object({ type: z.literal("basic"), username: z.string().min(1), password: z.string() }).strict(),
-], { message: 'auth.type is "bearer" (with token), "apiKey" (with header and value) or "basic" (with username and password)' });
+], { message: 'auth.type is "bearer" (with token), "apiKey" (with header or query, and value) or "basic" (with username and password)' });
 export type ApiAuth = z.infer<typeof ApiAuth>;
 
 export const ApiConfig = z.object({
@@ -78,16 +81,22 @@ export function resolveRefs(name: string, entry: ApiConfig, values: Readonly<Rec
 export function secretsOf(auth: ApiAuth | undefined): string[] {
   if (!auth) return [];
   if (auth.type === "bearer") return [auth.token];
-  if (auth.type === "apiKey") return [auth.value];
+  // In a query the key may travel encoded.
+  if (auth.type === "apiKey") return [...new Set([auth.value, ...(auth.query ? [encodeURIComponent(auth.value), new URLSearchParams({ k: auth.value }).toString().slice(2)] : [])])];
   return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64")].filter(Boolean);
 }
 
-/** The request header the auth sends. */
+/** The request header the auth sends (none for an API key sent in the query: authQuery). */
 export function authHeader(auth: ApiAuth | undefined): [string, string] | undefined {
   if (!auth) return undefined;
   if (auth.type === "bearer") return ["authorization", `Bearer ${auth.token}`];
-  if (auth.type === "apiKey") return [auth.header.toLowerCase(), auth.value];
+  if (auth.type === "apiKey") return auth.header ? [auth.header.toLowerCase(), auth.value] : undefined;
   return ["authorization", `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`];
+}
+
+/** The query parameter an API key auth sends, when it names one. */
+export function authQuery(auth: ApiAuth | undefined): [string, string] | undefined {
+  return auth?.type === "apiKey" && auth.query ? [auth.query, auth.value] : undefined;
 }
 
 /** Replaces each secret in a text (an error message, a response excerpt) by `[redacted]`. */

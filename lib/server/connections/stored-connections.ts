@@ -1,21 +1,24 @@
 /**
  * Connections added at run time: the rows of the Connection table, each opened as a live MCP
- * connection whose tools join the catalog (it is an `ActionSource` of the live registry) and
+ * connection (kind `mcp`) or HTTP API (kind `openapi`, an ApiSource of lib/catalogs/openapi)
+ * whose tools or operations join the catalog (it is an `ActionSource` of the live registry) and
  * leave it when the connection is removed, without a restart.
  *
  * Secrets are decrypted only to start a connection (env of the process, headers of the requests)
  * and handed to the process-wide redactor at once; a connection whose secrets cannot be decrypted
  * (TRELLIS_SECRET_KEY changed, data damaged) is shown unavailable, "secret cannot be read", and
- * never stops anything else. A server of TRELLIS_MCP_CONFIG of the same name wins: the stored
- * one is kept, not connected, and shown as shadowed.
+ * never stops anything else. A server or API of TRELLIS_MCP_CONFIG of the same name wins: the
+ * stored one is kept, not connected, and shown as shadowed.
  */
 import type { Action, LogLevel } from "../../core/action";
 import type { CatalogSource } from "../../core/catalog";
-import { conflict, notFound, RequestError } from "../../core/errors";
+import { badRequest, conflict, notFound, RequestError } from "../../core/errors";
 import type { ActionSource } from "../../catalogs/live-registry";
 import { describeServer, type McpServerConfig } from "../../catalogs/mcp/config";
 import { McpServerConnection, type McpConnectionOptions } from "../../catalogs/mcp/connection";
-import { McpConnectionConfig, type Connection, type CreateConnectionBody, type UpdateConnectionBody } from "../../contract/connections";
+import { describeLocation, resolveRefs, secretsOf, type ApiConfig } from "../../catalogs/openapi/config";
+import { createApiSource, type ApiSource, type ApiSourceOptions } from "../../catalogs/openapi/source";
+import { McpConnectionConfig, OPENAPI_AUTH_SECRET, OpenApiConnectionConfig, openApiSecretNames, type Connection, type CreateConnectionBody, type UpdateConnectionBody } from "../../contract/connections";
 import { deleteConnectionRow, getConnectionRow, insertConnectionRow, listConnectionRows, updateConnectionRow, type ConnectionRow } from "../../store/connections";
 import type { Db } from "../../store/database";
 import { redactSecrets, setSecretValues } from "./redaction";
@@ -23,10 +26,12 @@ import { SecretUnreadableError, type SecretBox } from "./secret-box";
 
 export const SECRET_UNREADABLE = "secret cannot be read";
 
+type Stored = { kind: "mcp"; config: McpConnectionConfig } | { kind: "openapi"; config: OpenApiConnectionConfig };
+
 interface Entry {
   row: ConnectionRow;
-  config?: McpConnectionConfig;
-  connection?: McpServerConnection;
+  stored?: Stored;
+  connection?: McpServerConnection | ApiSource;
   /** why it is not connected */
   problem?: { status: "unavailable" | "shadowed"; reason: string };
 }
@@ -39,6 +44,8 @@ export interface StoredConnectionsOptions {
   /** how long a change waits for the connection's first attempt before it answers */
   waitMs?: number;
   connection?: Omit<McpConnectionOptions, "onChange" | "log" | "redact">;
+  /** how HTTP APIs are reached: the address policy (TRELLIS_HTTP_ALLOW_PRIVATE, TRELLIS_HTTP_ALLOW_HOSTS), limits, backoff */
+  api?: Omit<ApiSourceOptions, "onChange" | "log" | "baseDir">;
   log?(level: LogLevel, message: string): void;
 }
 
@@ -65,7 +72,7 @@ export class StoredConnections implements ActionSource {
     for (const e of this.entries.values()) {
       if (e.problem?.status === "shadowed") continue;
       if (e.connection) out.push({ ...e.connection.source(), detail: `connection: ${e.connection.source().detail ?? ""}` });
-      else out.push({ id: e.row.name, kind: "mcp", status: "unavailable", reason: e.problem?.reason ?? "not connected", detail: `connection: ${detailOf(e)}`, actions: 0, prefix: `${e.row.name}.` });
+      else out.push({ id: e.row.name, kind: e.row.kind === "openapi" ? "openapi" : "mcp", status: "unavailable", reason: e.problem?.reason ?? "not connected", detail: `connection: ${detailOf(e)}`, actions: 0, prefix: `${e.row.name}.` });
     }
     return out;
   }
@@ -95,6 +102,8 @@ export class StoredConnections implements ActionSource {
     return this.serial(async () => {
       const row = await getConnectionRow(this.db, name);
       if (!row) throw notFound(`There is no connection named "${name}".`);
+      const config = body.config ?? row.config;
+      if (body.config && ("transport" in body.config) !== (row.kind === "mcp")) throw badRequest(`"${name}" is ${row.kind === "openapi" ? "an HTTP API" : "an MCP server"}: its new configuration must be one too (remove it and add another to change its kind).`);
       let secrets: Record<string, string> = {};
       if (row.secrets) {
         try {
@@ -110,8 +119,13 @@ export class StoredConnections implements ActionSource {
         if (value === null) delete secrets[key];
         else secrets[key] = value;
       }
+      if (row.kind === "openapi") {
+        const parsed = OpenApiConnectionConfig.safeParse(config);
+        if (!parsed.success) throw badRequest(`The stored configuration of "${name}" cannot be used: send a new one (config).`);
+        secrets = apiSecrets(name, parsed.data, secrets);
+      }
       const secretNames = Object.keys(secrets);
-      const updated = await updateConnectionRow(this.db, name, { config: body.config ?? row.config, secretNames, secrets: secretNames.length ? this.box.seal(secrets, name) : null, updatedBy: by });
+      const updated = await updateConnectionRow(this.db, name, { config, secretNames, secrets: secretNames.length ? this.box.seal(secrets, name) : null, updatedBy: by });
       this.options.log?.("info", `connection ${name} changed by ${by}.`);
       return this.view(await this.open(updated));
     });
@@ -152,13 +166,12 @@ export class StoredConnections implements ActionSource {
     await old?.connection?.close();
     const entry: Entry = { row };
     this.entries.set(row.name, entry);
-    const parsed = row.kind === "mcp" ? McpConnectionConfig.safeParse(row.config) : undefined;
-    if (!parsed?.success) {
+    entry.stored = storedConfig(row);
+    if (!entry.stored) {
       entry.problem = { status: "unavailable", reason: `its stored configuration (kind "${row.kind}") is not one this Trellis can use` };
     } else {
-      entry.config = parsed.data;
       if (this.options.configNames.has(row.name)) {
-        entry.problem = { status: "shadowed", reason: `TRELLIS_MCP_CONFIG has a server named "${row.name}", which wins; rename or remove one of them` };
+        entry.problem = { status: "shadowed", reason: `TRELLIS_MCP_CONFIG has a server or API named "${row.name}", which wins; rename or remove one of them` };
       } else {
         let secrets: Record<string, string> = {};
         try {
@@ -169,13 +182,9 @@ export class StoredConnections implements ActionSource {
           this.options.log?.("warn", `connection ${row.name}: ${SECRET_UNREADABLE} (${err.message}).`);
         }
         if (!entry.problem) {
-          setSecretValues(sourceKey(row.name), Object.values(secrets));
-          entry.connection = new McpServerConnection(row.name, serverConfig(entry.config, secrets), {
-            ...this.options.connection,
-            onChange: () => this.changed(),
-            log: this.options.log,
-            redact: redactSecrets,
-          });
+          const made = entry.stored.kind === "mcp" ? { connection: this.mcpConnection(row.name, entry.stored.config, secrets) } : this.apiConnection(row.name, entry.stored.config, secrets);
+          entry.connection = made.connection;
+          entry.problem = made.problem;
         }
       }
     }
@@ -184,14 +193,28 @@ export class StoredConnections implements ActionSource {
     return entry;
   }
 
+  private mcpConnection(name: string, config: McpConnectionConfig, secrets: Record<string, string>): McpServerConnection {
+    setSecretValues(sourceKey(name), Object.values(secrets));
+    return new McpServerConnection(name, serverConfig(config, secrets), { ...this.options.connection, onChange: () => this.changed(), log: this.options.log, redact: redactSecrets });
+  }
+
+  private apiConnection(name: string, config: OpenApiConnectionConfig, secrets: Record<string, string>): Pick<Entry, "connection" | "problem"> {
+    const entry = apiEntry(config);
+    const resolved = resolveRefs(name, entry, secrets);
+    // The encoded forms (basic's base64) are secrets too.
+    setSecretValues(sourceKey(name), [...new Set([...Object.values(secrets), ...(resolved.ok ? secretsOf(resolved.entry.auth) : [])])]);
+    const missing = openApiSecretNames(config).find((n) => !secrets[n]);
+    if (missing) return { problem: { status: "unavailable", reason: `its ${config.auth?.type} auth needs the secret "${missing}", which is not set` } };
+    return { connection: createApiSource(name, entry, secrets, { policy: { allowPrivate: false, namedHosts: [] }, ...this.options.api, onChange: () => this.changed(), log: this.options.log }) };
+  }
+
   private view(e: Entry): Connection {
     const source = e.connection?.source();
     const status = e.problem?.status ?? source?.status ?? "unavailable";
     const reason = e.problem?.reason ?? source?.reason;
     return {
       name: e.row.name,
-      kind: "mcp",
-      config: e.config ?? { transport: "stdio", command: "(unreadable)", args: [] },
+      ...(e.stored ?? { kind: "mcp" as const, config: { transport: "stdio" as const, command: "(unreadable)", args: [] } }),
       secretNames: [...e.row.secretNames],
       status,
       ...(reason ? { reason } : {}),
@@ -224,7 +247,48 @@ export function serverConfig(config: McpConnectionConfig, secrets: Record<string
 }
 
 function detailOf(e: Entry): string {
-  return e.config ? describeServer(serverConfig(e.config, {})) : "(its configuration cannot be read)";
+  if (!e.stored) return "(its configuration cannot be read)";
+  if (e.stored.kind === "mcp") return describeServer(serverConfig(e.stored.config, {}));
+  // Once the document is read, the source names the base URL it found too.
+  return e.connection?.source().detail ?? `${describeLocation(e.stored.config.openapi)}${e.stored.config.baseUrl ? ` → ${describeLocation(e.stored.config.baseUrl)}` : ""}`;
+}
+
+function storedConfig(row: ConnectionRow): Stored | undefined {
+  if (row.kind === "mcp") {
+    const parsed = McpConnectionConfig.safeParse(row.config);
+    return parsed.success ? { kind: "mcp", config: parsed.data } : undefined;
+  }
+  if (row.kind === "openapi") {
+    // Parsed again as the contract says: a stored row can never name a file on the server.
+    const parsed = OpenApiConnectionConfig.safeParse(row.config);
+    return parsed.success ? { kind: "openapi", config: parsed.data } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The connection as an `apis` entry: its auth's secret is a `${name}` reference, resolved from
+ * the decrypted secrets when the source is built (the contract keeps `${` out of everything else).
+ */
+export function apiEntry(config: OpenApiConnectionConfig): ApiConfig {
+  const { auth, ...rest } = config;
+  const ref = (type: keyof typeof OPENAPI_AUTH_SECRET) => `\${${OPENAPI_AUTH_SECRET[type]}}`;
+  const apiAuth: ApiConfig["auth"] = !auth
+    ? undefined
+    : auth.type === "bearer"
+      ? { type: "bearer", token: ref("bearer") }
+      : auth.type === "apiKey"
+        ? { type: "apiKey", ...(auth.header ? { header: auth.header } : { query: auth.query }), value: ref("apiKey") }
+        : { type: "basic", username: auth.username, password: ref("basic") };
+  return { ...rest, ...(apiAuth ? { auth: apiAuth } : {}) };
+}
+
+/** Keeps only the secret the API's auth takes, and refuses a change that leaves it unset. */
+function apiSecrets(name: string, config: OpenApiConnectionConfig, secrets: Record<string, string>): Record<string, string> {
+  const wanted = openApiSecretNames(config);
+  const missing = wanted.find((n) => !secrets[n]);
+  if (missing) throw badRequest(`"${name}" uses ${config.auth?.type} auth: set its secret "${missing}".`, { missing: [missing] });
+  return Object.fromEntries(Object.entries(secrets).filter(([n]) => wanted.includes(n)));
 }
 
 async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {

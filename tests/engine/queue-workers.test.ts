@@ -564,6 +564,31 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       expect(undoTrace(runId).map((l) => l.stepId)).toEqual(["w3", "w2", "w1"]);
     }, 90_000);
 
+    it("heals a crash between the change that fails the run and its rollback job's enqueue: the reconciler adds the job", async () => {
+      const crashing = await queueHarness();
+      try {
+        // The only worker at first: it fails the run, and "dies" before it adds the rollback job.
+        await crashing.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_RECONCILE_MS: "0", QUEUE_LOSE_ROLLBACK: "1" });
+        const plan: Plan = { goal: "lost rollback", flows: [], inputs: [], outputs: {}, steps: [write("w1"), { id: "bad", action: "q.item", inputs: { n: lit(904), fail: lit(true) }, after: ["w1"] }] };
+        const runId = await crashing.engine.start({ planVersionId: await crashing.savePlan(plan), options: rollback });
+        await stored(crashing, runId, (e) => e.type === "step.failed" && e.stepId === "bad");
+        // No job is left (the failed step job is removed), the run has not ended, nothing was undone.
+        await until(async () => Object.values(await crashing.mode.queue.counts()).every((n) => n === 0));
+        expect((await crashing.db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("running");
+        expect(readTrace(crashing.dir).filter((l) => l.runId === runId && l.what === "undo")).toEqual([]);
+        // A worker whose reconciler runs finds the run failing without its rollback job and adds it.
+        await crashing.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_RECONCILE_MS: "200" });
+        const done = await crashing.engine.wait(runId, { timeoutMs: 60_000 });
+        expect(done.run.status).toBe("failed");
+        const events = await crashing.store.events(runId);
+        expect(undone(events)).toEqual([{ stepId: "w1", ok: true }]);
+        expect(events.at(-1)!.type).toBe("run.failed");
+        expect(readTrace(crashing.dir).filter((l) => l.runId === runId && l.what === "undone").map((l) => l.stepId)).toEqual(["w1"]);
+      } finally {
+        await crashing.close();
+      }
+    }, 90_000);
+
     it("a run that succeeds, and a run that is cancelled, are not rolled back", async () => {
       const ok = await h.engine.run({ planVersionId: await h.savePlan({ goal: "fine", flows: [], inputs: [], outputs: {}, steps: [write("w1"), write("w2", {}, "w1")] }), options: rollback });
       expect(ok.run.status).toBe("succeeded");

@@ -10,7 +10,7 @@
 import { DelayedError, Worker, type Job } from "bullmq";
 import type { ActionLookup, LlmClient } from "../../core";
 import { PgListener } from "./pg-listener";
-import { EVENTS_CHANNEL, QueueRuns, STOP_CHANNEL, type QueueRunStore } from "./queue-runs";
+import { EVENTS_CHANNEL, QueueRuns, STOP_CHANNEL, type QueueRunsOptions, type QueueRunStore } from "./queue-runs";
 import { StepJobRunner } from "./step-job";
 import { runRollbackJob } from "./rollback-job";
 import { bullConnection, redisClient, ROLLBACK_JOB, STEP_QUEUE, StepQueue, type QueueConnection, type StepJobData } from "./step-queue";
@@ -31,6 +31,8 @@ export interface QueueWorkerOptions {
   reconcileMs?: number;
   workspaceFor(runId: string): string;
   log(level: "info" | "warn" | "error", message: string): void;
+  /** for tests of the crash window (queue-runs.ts) */
+  afterCommit?: QueueRunsOptions["afterCommit"];
 }
 
 const DEFER_MS = 250;
@@ -48,7 +50,7 @@ export class QueueWorker {
   constructor(private readonly o: QueueWorkerOptions) {
     this.queue = new StepQueue(o.connection);
     const runConcurrency = o.runConcurrency ?? 8;
-    this.runs = new QueueRuns({ store: o.store, queue: this.queue, runConcurrency, workspaceFor: o.workspaceFor, log: o.log });
+    this.runs = new QueueRuns({ store: o.store, queue: this.queue, runConcurrency, workspaceFor: o.workspaceFor, log: o.log, afterCommit: o.afterCommit });
     this.runner = new StepJobRunner({
       runs: this.runs,
       appendOnly: async (runId, events) => (await o.store.appendLocked(runId, async () => ({ events, result: null }), (stored) => notifyEvents(runId, stored)))?.events ?? [],

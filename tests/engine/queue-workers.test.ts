@@ -322,27 +322,34 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     expect(stored.filter((e) => e.type === "step.started" && e.stepId === "boom")).toHaveLength(2);
     for (const w of own) if (w.exitCode === null && w.signalCode === null) w.kill("SIGTERM");
   }, 90_000);
-  describe("for-each steps, one step job each", () => {
-    let embeddedDb: Database;
-    let embedded: Harness;
-    /** two workers of these tests' own: the tests before may have left none of theirs */
-    let own: ChildProcess[];
+  /**
+   * For a describe: two workers of its own (the tests before may have left none of theirs), and
+   * the embedded engine with the same actions on a database of its own (the workers' reconciler
+   * takes every unfinished run of theirs), to compare with.
+   */
+  function workersAndEmbedded() {
+    const side = {} as { own: ChildProcess[]; embeddedDb: Database; embedded: Harness };
     beforeAll(async () => {
-      own = [await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" }), await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })];
-      embeddedDb = await freshDatabase("pglite");
-      embedded = makeHarness(embeddedDb, queueActions(h.dir));
+      side.own = [await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" }), await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })];
+      side.embeddedDb = await freshDatabase("pglite");
+      side.embedded = makeHarness(side.embeddedDb, queueActions(h.dir));
     }, 60_000);
-    afterAll(async () => { await embedded?.engine.close(); await embeddedDb?.close(); });
+    afterAll(async () => { await side.embedded?.engine.close(); await side.embeddedDb?.close(); });
+    return side;
+  }
+
+  describe("for-each steps, one step job each", () => {
+    const side = workersAndEmbedded();
 
     it("runs the items on a worker with the same outputs, item events and skips as the embedded engine", async () => {
       const plan = eachPlan([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }], { when: when("${item.n} != 2") });
-      const [queued, inProcess] = await Promise.all([runOn(h, plan), runOn(embedded, plan)]);
+      const [queued, inProcess] = await Promise.all([runOn(h, plan), runOn(side.embedded, plan)]);
       for (const done of [queued, inProcess]) {
         expect(done.run.status).toBe("succeeded");
         expect(done.run.outputs).toEqual({ doubled: [2, 6, 8] });
         expect(Object.fromEntries(done.steps.map((s) => [s.stepId, s.status]))).toEqual({ each: "succeeded", next: "succeeded" });
       }
-      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await embedded.store.events(inProcess.run.id))];
+      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await side.embedded.store.events(inProcess.run.id))];
       expect(q1).toEqual(e1);
       expect(q1.items.each[1]).toEqual([{ type: "step.item.skipped", data: { index: 1, reason: "condition false: ${item.n} != 2" } }]);
       expect(q1.items.each[0]).toEqual([{ type: "step.item.started", data: { index: 0, attempt: 1 } }, { type: "step.item.succeeded", data: { index: 0, attempt: 1, output: { n: 1, doubled: 2 }, inputHash: expect.any(String) } }]);
@@ -380,17 +387,17 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     it("a failed item gives the fallback under onError continue; without it, it fails the step and the run", async () => {
       const items = [{ n: 1 }, { n: 2, fail: true }, { n: 3 }];
       const going = eachPlan(items, { onError: "continue", fallback: { n: -1, doubled: -1 } });
-      const [queued, inProcess] = await Promise.all([runOn(h, going), runOn(embedded, going)]);
+      const [queued, inProcess] = await Promise.all([runOn(h, going), runOn(side.embedded, going)]);
       for (const done of [queued, inProcess]) {
         expect(done.run.status).toBe("succeeded");
         expect(done.run.outputs).toEqual({ doubled: [2, -1, 6] });
       }
-      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await embedded.store.events(inProcess.run.id))];
+      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await side.embedded.store.events(inProcess.run.id))];
       expect(q1).toEqual(e1);
       expect(q1.items.each[1]).toEqual([{ type: "step.item.started", data: { index: 1, attempt: 1 } }, { type: "step.item.failed", data: { index: 1, attempt: 1, failure: { code: "action_error", actionCode: "bad_item", message: "item 2 is bad", retryable: false } } }]);
 
       const stopping = eachPlan(items);
-      const [qFailed, eFailed] = await Promise.all([runOn(h, stopping), runOn(embedded, stopping)]);
+      const [qFailed, eFailed] = await Promise.all([runOn(h, stopping), runOn(side.embedded, stopping)]);
       const each = (done: typeof qFailed) => done.steps.find((s) => s.stepId === "each")!;
       expect(each(qFailed).status).toBe("failed");
       expect(each(qFailed).failure).toMatchObject({ code: "action_error", message: "1 of 3 items failed; item 1: item 2 is bad", details: { failedItems: [1] } });
@@ -441,7 +448,7 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       await stored(h, runId, (e) => e.type === "step.item.succeeded" && e.data.index === 0);
       await until(() => starts().length === 4);
       const pid = starts()[0].pid;
-      const victim = [...workers, ...own].find((w) => w.pid === pid)!;
+      const victim = [...workers, ...side.own].find((w) => w.pid === pid)!;
       const gone = new Promise((r) => victim.once("exit", r));
       victim.kill("SIGKILL");
       await gone;
@@ -468,20 +475,7 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
   });
 
   describe("rollbackOnFailure: a failed run's writes undone on a worker", () => {
-    let embeddedDb: Database;
-    let embedded: Harness;
-    /** two workers of these tests' own: the tests before may have left none of theirs */
-    let own: ChildProcess[];
-    beforeAll(async () => {
-      own = [await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" }), await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })];
-      embeddedDb = await freshDatabase("pglite");
-      embedded = makeHarness(embeddedDb, queueActions(h.dir));
-    }, 60_000);
-    afterAll(async () => {
-      await embedded?.engine.close();
-      await embeddedDb?.close();
-      for (const w of own ?? []) if (w.exitCode === null && w.signalCode === null) w.kill("SIGTERM");
-    });
+    const side = workersAndEmbedded();
 
     const write = (id: string, extra: Record<string, unknown> = {}, after?: string): Step => ({ id, action: "q.write", inputs: { key: lit(id), ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, lit(v)])) }, ...(after ? { after: [after] } : {}) });
     /** w1 → w2 → sum (pure) → w3 → bad (fails): the writes end in that order, then the run fails */
@@ -505,14 +499,14 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       const plan = failingChain();
       const [queued, inProcess] = await Promise.all([
         h.engine.run({ planVersionId: await h.savePlan(plan), options: rollback }),
-        embedded.engine.run({ planVersionId: await embedded.savePlan(plan), options: rollback }),
+        side.embedded.engine.run({ planVersionId: await side.embedded.savePlan(plan), options: rollback }),
       ]);
       for (const done of [queued, inProcess]) {
         expect(done.run.status).toBe("failed");
         expect(done.run.failure?.message).toBe('step "bad" failed: item 901 is bad');
       }
       expect(queued.run.failure).toEqual(inProcess.run.failure);
-      const [qEvents, eEvents] = [await h.store.events(queued.run.id), await embedded.store.events(inProcess.run.id)];
+      const [qEvents, eEvents] = [await h.store.events(queued.run.id), await side.embedded.store.events(inProcess.run.id)];
       expect(undone(qEvents)).toEqual([{ stepId: "w3", ok: true }, { stepId: "w2", ok: true }, { stepId: "w1", ok: true }]);
       expect(undone(qEvents)).toEqual(undone(eEvents));
       // The same events in the same order: the undos come after the failure and before the run's end.
@@ -530,12 +524,12 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       const plan = failingChain({ failUndo: true }, 902);
       const [queued, inProcess] = await Promise.all([
         h.engine.run({ planVersionId: await h.savePlan(plan), options: rollback }),
-        embedded.engine.run({ planVersionId: await embedded.savePlan(plan), options: rollback }),
+        side.embedded.engine.run({ planVersionId: await side.embedded.savePlan(plan), options: rollback }),
       ]);
       expect(queued.run.status).toBe("failed");
       const qEvents = await h.store.events(queued.run.id);
       expect(undone(qEvents)).toEqual([{ stepId: "w3", ok: true }, { stepId: "w2", ok: false, error: "cannot undo w2" }, { stepId: "w1", ok: true }]);
-      expect(undone(qEvents)).toEqual(undone(await embedded.store.events(inProcess.run.id)));
+      expect(undone(qEvents)).toEqual(undone(await side.embedded.store.events(inProcess.run.id)));
       expect(qEvents.at(-1)!.type).toBe("run.failed");
       expect(undoTrace(queued.run.id, "undo").map((l) => l.stepId)).toEqual(["w3", "w2", "w1"]);
       expect(undoTrace(queued.run.id).map((l) => l.stepId)).toEqual(["w3", "w1"]);

@@ -230,13 +230,18 @@ describe.each(engineKinds)("engine on %s", (kind) => {
     expect((await t.h.store.events(done.run.id)).filter((e) => e.type === "step.undone").map((e) => e.stepId)).toEqual(["w2", "w1"]);
   });
 
-  it("refuses rollbackOnFailure in queue mode (its workers do not undo writes yet), with nothing written", async () => {
+  it("queue mode takes a run with rollbackOnFailure: recorded with the option and handed to the queue (its workers undo the writes)", async () => {
+    const handed: string[] = [];
     const nothing = async () => undefined;
-    const queued = makeHarness(t.db, testActions(t.probe), { queue: { advance: nothing, cancel: nothing, decide: nothing, reconcile: async () => [] } });
+    const queued = makeHarness(t.db, testActions(t.probe), { queue: { advance: async (id) => { handed.push(id); }, cancel: nothing, decide: nothing, reconcile: async () => [] } });
     const v = await queued.savePlan(plan([{ id: "w1", action: "test.write", inputs: { key: lit("first") } }]));
-    const before = await t.db.prisma.run.count();
-    await expect(queued.engine.start({ planVersionId: v, options: { rollbackOnFailure: true } })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/rollbackOnFailure\) is not available in queue mode/) });
-    expect(await t.db.prisma.run.count()).toBe(before);
+    const runId = await queued.engine.start({ planVersionId: v, options: { rollbackOnFailure: true } });
+    expect(handed).toEqual([runId]);
+    const row = await t.db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(row.status).toBe("queued");
+    expect((row.options as { rollbackOnFailure?: boolean }).rollbackOnFailure).toBe(true);
+    // Nothing ran here: the workers run it.
+    expect((await queued.store.events(runId)).map((e) => e.type)).toEqual(["run.queued"]);
     await queued.engine.close();
   });
 

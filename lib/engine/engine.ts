@@ -398,16 +398,9 @@ export class Engine {
 
   // ---- internals ----
 
-  /**
-   * The queue a run goes to: none for a dry run, which runs here. Queue workers do not undo
-   * writes yet: such a run is refused in queue mode rather than run as if it had none.
-   */
-  private queued(options: { dryRun?: boolean; rollbackOnFailure?: boolean }): QueueMode | undefined {
+  /** The queue a run goes to: none for a dry run, which runs here. */
+  private queued(options: { dryRun?: boolean }): QueueMode | undefined {
     if (options.dryRun || !this.o.queue) return undefined;
-    // Refused rather than run without the undo the run asked for.
-    if (options.rollbackOnFailure) {
-      throw new EngineError("invalid_request", "Undoing a failed run's writes (rollbackOnFailure) is not available in queue mode (TRELLIS_REDIS_URL) yet: run it without the option, or on a Trellis without a queue.");
-    }
     return this.o.queue;
   }
 

@@ -17,6 +17,7 @@ import { quarantinedSteps, quarantineFailures } from "./quarantine";
 import { IndexHeap, SweepQueue } from "./step-queues";
 import { gateStep } from "./step-gate";
 import { checkRunResult } from "./check-result";
+import { stepsToUndo, undoStep } from "./rollback";
 import { gatedAsWhole, runForEach, type ForEachHost } from "./for-each";
 import type { ReplanOutcome } from "./replan";
 import { planShape, type PlanShape } from "./plan-shape";
@@ -608,19 +609,8 @@ export class RunExecutor {
   }
 
   private async rollback(): Promise<void> {
-    const done = [...this.completed].reverse().filter((id) => this.step(id).status === "succeeded" && !this.step(id).reusedFromRunId);
-    for (const stepId of done) {
-      const s = this.step(stepId);
-      const def = this.stepDefs.get(stepId)!;
-      const action = this.ctx.registry.get(def.action);
-      if (!action || action.effect !== "write" || !action.undo) continue;
-      try {
-        const ac = new AbortController();
-        await action.undo(s.input as never, s.output as never, { signal: ac.signal, log: () => undefined, progress: () => undefined, runId: this.runId, stepId, attempt: s.attempts, idempotencyKey: this.keys.get(stepId)!, workspaceDir: this.workspace, llm: this.ctx.llm });
-        await this.emit([{ type: "step.undone", stepId, data: { ok: true } }]);
-      } catch (err) {
-        await this.emit([{ type: "step.undone", stepId, data: { ok: false, error: (err as Error).message } }]);
-      }
+    for (const { stepId, action } of stepsToUndo(this.completed, (id) => this.step(id), (id) => this.ctx.registry.get(this.stepDefs.get(id)!.action))) {
+      await this.emit([await undoStep(action, this.step(stepId), { runId: this.runId, stepId, idempotencyKey: this.keys.get(stepId)!, workspaceDir: this.workspace, llm: this.ctx.llm })]);
     }
   }
 

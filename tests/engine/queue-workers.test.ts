@@ -322,27 +322,34 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     expect(stored.filter((e) => e.type === "step.started" && e.stepId === "boom")).toHaveLength(2);
     for (const w of own) if (w.exitCode === null && w.signalCode === null) w.kill("SIGTERM");
   }, 90_000);
-  describe("for-each steps, one step job each", () => {
-    let embeddedDb: Database;
-    let embedded: Harness;
-    /** two workers of these tests' own: the tests before may have left none of theirs */
-    let own: ChildProcess[];
+  /**
+   * For a describe: two workers of its own (the tests before may have left none of theirs), and
+   * the embedded engine with the same actions on a database of its own (the workers' reconciler
+   * takes every unfinished run of theirs), to compare with.
+   */
+  function workersAndEmbedded() {
+    const side = {} as { own: ChildProcess[]; embeddedDb: Database; embedded: Harness };
     beforeAll(async () => {
-      own = [await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" }), await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })];
-      embeddedDb = await freshDatabase("pglite");
-      embedded = makeHarness(embeddedDb, queueActions(h.dir));
+      side.own = [await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" }), await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" })];
+      side.embeddedDb = await freshDatabase("pglite");
+      side.embedded = makeHarness(side.embeddedDb, queueActions(h.dir));
     }, 60_000);
-    afterAll(async () => { await embedded?.engine.close(); await embeddedDb?.close(); });
+    afterAll(async () => { await side.embedded?.engine.close(); await side.embeddedDb?.close(); });
+    return side;
+  }
+
+  describe("for-each steps, one step job each", () => {
+    const side = workersAndEmbedded();
 
     it("runs the items on a worker with the same outputs, item events and skips as the embedded engine", async () => {
       const plan = eachPlan([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }], { when: when("${item.n} != 2") });
-      const [queued, inProcess] = await Promise.all([runOn(h, plan), runOn(embedded, plan)]);
+      const [queued, inProcess] = await Promise.all([runOn(h, plan), runOn(side.embedded, plan)]);
       for (const done of [queued, inProcess]) {
         expect(done.run.status).toBe("succeeded");
         expect(done.run.outputs).toEqual({ doubled: [2, 6, 8] });
         expect(Object.fromEntries(done.steps.map((s) => [s.stepId, s.status]))).toEqual({ each: "succeeded", next: "succeeded" });
       }
-      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await embedded.store.events(inProcess.run.id))];
+      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await side.embedded.store.events(inProcess.run.id))];
       expect(q1).toEqual(e1);
       expect(q1.items.each[1]).toEqual([{ type: "step.item.skipped", data: { index: 1, reason: "condition false: ${item.n} != 2" } }]);
       expect(q1.items.each[0]).toEqual([{ type: "step.item.started", data: { index: 0, attempt: 1 } }, { type: "step.item.succeeded", data: { index: 0, attempt: 1, output: { n: 1, doubled: 2 }, inputHash: expect.any(String) } }]);
@@ -380,17 +387,17 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
     it("a failed item gives the fallback under onError continue; without it, it fails the step and the run", async () => {
       const items = [{ n: 1 }, { n: 2, fail: true }, { n: 3 }];
       const going = eachPlan(items, { onError: "continue", fallback: { n: -1, doubled: -1 } });
-      const [queued, inProcess] = await Promise.all([runOn(h, going), runOn(embedded, going)]);
+      const [queued, inProcess] = await Promise.all([runOn(h, going), runOn(side.embedded, going)]);
       for (const done of [queued, inProcess]) {
         expect(done.run.status).toBe("succeeded");
         expect(done.run.outputs).toEqual({ doubled: [2, -1, 6] });
       }
-      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await embedded.store.events(inProcess.run.id))];
+      const [q1, e1] = [story(await h.store.events(queued.run.id)), story(await side.embedded.store.events(inProcess.run.id))];
       expect(q1).toEqual(e1);
       expect(q1.items.each[1]).toEqual([{ type: "step.item.started", data: { index: 1, attempt: 1 } }, { type: "step.item.failed", data: { index: 1, attempt: 1, failure: { code: "action_error", actionCode: "bad_item", message: "item 2 is bad", retryable: false } } }]);
 
       const stopping = eachPlan(items);
-      const [qFailed, eFailed] = await Promise.all([runOn(h, stopping), runOn(embedded, stopping)]);
+      const [qFailed, eFailed] = await Promise.all([runOn(h, stopping), runOn(side.embedded, stopping)]);
       const each = (done: typeof qFailed) => done.steps.find((s) => s.stepId === "each")!;
       expect(each(qFailed).status).toBe("failed");
       expect(each(qFailed).failure).toMatchObject({ code: "action_error", message: "1 of 3 items failed; item 1: item 2 is bad", details: { failedItems: [1] } });
@@ -441,7 +448,7 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       await stored(h, runId, (e) => e.type === "step.item.succeeded" && e.data.index === 0);
       await until(() => starts().length === 4);
       const pid = starts()[0].pid;
-      const victim = [...workers, ...own].find((w) => w.pid === pid)!;
+      const victim = [...workers, ...side.own].find((w) => w.pid === pid)!;
       const gone = new Promise((r) => victim.once("exit", r));
       victim.kill("SIGKILL");
       await gone;
@@ -465,5 +472,134 @@ describe.runIf(q.run)("queue mode: steps on BullMQ workers", () => {
       expect(events.flatMap((e) => (e.type === "step.started" && e.stepId === "each" ? [e.data.attempt] : []))).toEqual([1, 1]);
       expect(events.flatMap((e) => (e.type === "step.item.succeeded" ? [e.data.index] : [])).sort()).toEqual([0, 1, 2, 3]);
     }, 90_000);
+  });
+
+  describe("rollbackOnFailure: a failed run's writes undone on a worker", () => {
+    const side = workersAndEmbedded();
+
+    const write = (id: string, extra: Record<string, unknown> = {}, after?: string): Step => ({ id, action: "q.write", inputs: { key: lit(id), ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, lit(v)])) }, ...(after ? { after: [after] } : {}) });
+    /** w1 → w2 → sum (pure) → w3 → bad (fails): the writes end in that order, then the run fails */
+    const failingChain = (w2: Record<string, unknown> = {}, bad = 901): Plan => ({
+      goal: "rollback", flows: [], inputs: [], outputs: {},
+      steps: [
+        write("w1"),
+        write("w2", w2, "w1"),
+        { ...add("sum", 1, 2), after: ["w2"] },
+        write("w3", {}, "sum"),
+        { id: "bad", action: "q.item", inputs: { n: lit(bad), fail: lit(true) }, after: ["w3"] },
+      ],
+    });
+    const rollback = { rollbackOnFailure: true };
+    /** the run's events as (type, step), but for log lines */
+    const sequence = (events: RunEvent[]) => events.filter((e) => e.type !== "step.log" && e.type !== "step.progress").map((e) => `${e.type}${e.stepId ? ` ${e.stepId}` : ""}`);
+    const undone = (events: RunEvent[]) => events.flatMap((e) => (e.type === "step.undone" ? [{ stepId: e.stepId, ...e.data }] : []));
+    const undoTrace = (runId: string, what = "undone") => readTrace(h.dir).filter((l) => l.runId === runId && l.what === what);
+
+    it("undoes the completed writes newest first, with the embedded engine's step.undone events, before the run's end", async () => {
+      const plan = failingChain();
+      const [queued, inProcess] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(plan), options: rollback }),
+        side.embedded.engine.run({ planVersionId: await side.embedded.savePlan(plan), options: rollback }),
+      ]);
+      for (const done of [queued, inProcess]) {
+        expect(done.run.status).toBe("failed");
+        expect(done.run.failure?.message).toBe('step "bad" failed: item 901 is bad');
+      }
+      expect(queued.run.failure).toEqual(inProcess.run.failure);
+      const [qEvents, eEvents] = [await h.store.events(queued.run.id), await side.embedded.store.events(inProcess.run.id)];
+      expect(undone(qEvents)).toEqual([{ stepId: "w3", ok: true }, { stepId: "w2", ok: true }, { stepId: "w1", ok: true }]);
+      expect(undone(qEvents)).toEqual(undone(eEvents));
+      // The same events in the same order: the undos come after the failure and before the run's end.
+      expect(sequence(qEvents)).toEqual(sequence(eEvents));
+      expect(sequence(qEvents).slice(-4)).toEqual(["step.undone w3", "step.undone w2", "step.undone w1", "run.failed"]);
+      expect(story(qEvents)).toEqual(story(eEvents));
+      expect(qEvents.map((e) => e.seq)).toEqual(qEvents.map((_, i) => i + 1));
+      // Undone on a worker, each once, newest first.
+      const lines = undoTrace(queued.run.id);
+      expect(lines.map((l) => l.stepId)).toEqual(["w3", "w2", "w1"]);
+      expect(lines.every((l) => l.pid !== process.pid)).toBe(true);
+    }, 60_000);
+
+    it("an undo that fails is stored as {ok: false, error}, and the other undos still run", async () => {
+      const plan = failingChain({ failUndo: true }, 902);
+      const [queued, inProcess] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(plan), options: rollback }),
+        side.embedded.engine.run({ planVersionId: await side.embedded.savePlan(plan), options: rollback }),
+      ]);
+      expect(queued.run.status).toBe("failed");
+      const qEvents = await h.store.events(queued.run.id);
+      expect(undone(qEvents)).toEqual([{ stepId: "w3", ok: true }, { stepId: "w2", ok: false, error: "cannot undo w2" }, { stepId: "w1", ok: true }]);
+      expect(undone(qEvents)).toEqual(undone(await side.embedded.store.events(inProcess.run.id)));
+      expect(qEvents.at(-1)!.type).toBe("run.failed");
+      expect(undoTrace(queued.run.id, "undo").map((l) => l.stepId)).toEqual(["w3", "w2", "w1"]);
+      expect(undoTrace(queued.run.id).map((l) => l.stepId)).toEqual(["w3", "w1"]);
+    }, 60_000);
+
+    it("a worker killed during the rollback: another worker finishes it, and each write has one step.undone", async () => {
+      const runId = await h.engine.start({ planVersionId: await h.savePlan(failingChain({ holdUndo: true }, 903)), options: rollback });
+      // w3 is undone (its event stored); w2's undo holds on a worker.
+      const holding = await traced(h, (l) => l.runId === runId && l.stepId === "w2" && l.what === "undo");
+      expect((await h.store.events(runId)).filter((e) => e.type === "step.undone").map((e) => e.stepId)).toEqual(["w3"]);
+      // A failed run that is undoing its writes is not cancelled midway (the embedded engine ends it failed too).
+      await expect(h.engine.cancel(runId)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/is undoing its writes/) });
+      process.kill(holding.pid, "SIGKILL");
+      await until(() => { try { process.kill(holding.pid, 0); return false; } catch { return true; } });
+      release(h.dir, `undo-${runId}-w2`);
+      const done = await h.engine.wait(runId, { timeoutMs: 60_000 });
+      expect(done.run.status).toBe("failed");
+      const events = await h.store.events(runId);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(undone(events)).toEqual([{ stepId: "w3", ok: true }, { stepId: "w2", ok: true }, { stepId: "w1", ok: true }]);
+      expect(events.at(-1)!.type).toBe("run.failed");
+      // w2's undo ran again on another worker (it had no event yet); w3's, stored before the kill, did not.
+      const started = undoTrace(runId, "undo");
+      expect(started.map((l) => l.stepId)).toEqual(["w3", "w2", "w2", "w1"]);
+      expect(started[2].pid).not.toBe(holding.pid);
+      expect(undoTrace(runId).map((l) => l.stepId)).toEqual(["w3", "w2", "w1"]);
+    }, 90_000);
+
+    it("heals a crash between the change that fails the run and its rollback job's enqueue: the reconciler adds the job", async () => {
+      const crashing = await queueHarness();
+      try {
+        // The only worker at first: it fails the run, and "dies" before it adds the rollback job.
+        await crashing.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_RECONCILE_MS: "0", QUEUE_LOSE_ROLLBACK: "1" });
+        const plan: Plan = { goal: "lost rollback", flows: [], inputs: [], outputs: {}, steps: [write("w1"), { id: "bad", action: "q.item", inputs: { n: lit(904), fail: lit(true) }, after: ["w1"] }] };
+        const runId = await crashing.engine.start({ planVersionId: await crashing.savePlan(plan), options: rollback });
+        await stored(crashing, runId, (e) => e.type === "step.failed" && e.stepId === "bad");
+        // No job is left (the failed step job is removed), the run has not ended, nothing was undone.
+        await until(async () => Object.values(await crashing.mode.queue.counts()).every((n) => n === 0));
+        expect((await crashing.db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("running");
+        expect(readTrace(crashing.dir).filter((l) => l.runId === runId && l.what === "undo")).toEqual([]);
+        // A worker whose reconciler runs finds the run failing without its rollback job and adds it.
+        await crashing.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_RECONCILE_MS: "200" });
+        const done = await crashing.engine.wait(runId, { timeoutMs: 60_000 });
+        expect(done.run.status).toBe("failed");
+        const events = await crashing.store.events(runId);
+        expect(undone(events)).toEqual([{ stepId: "w1", ok: true }]);
+        expect(events.at(-1)!.type).toBe("run.failed");
+        expect(readTrace(crashing.dir).filter((l) => l.runId === runId && l.what === "undone").map((l) => l.stepId)).toEqual(["w1"]);
+      } finally {
+        await crashing.close();
+      }
+    }, 90_000);
+
+    it("a run that succeeds, and a run that is cancelled, are not rolled back", async () => {
+      const ok = await h.engine.run({ planVersionId: await h.savePlan({ goal: "fine", flows: [], inputs: [], outputs: {}, steps: [write("w1"), write("w2", {}, "w1")] }), options: rollback });
+      expect(ok.run.status).toBe("succeeded");
+      expect(undone(await h.store.events(ok.run.id))).toEqual([]);
+      expect(undoTrace(ok.run.id, "undo")).toEqual([]);
+
+      // "kept" holds until it is cancelled (no test releases it).
+      const runId = await h.engine.start({ planVersionId: await h.savePlan({ goal: "stopped", flows: [], inputs: [], outputs: {}, steps: [write("w1"), { id: "kept", action: "q.hold", inputs: {}, after: ["w1"] }] }), options: rollback });
+      await traced(h, (l) => l.runId === runId && l.stepId === "kept" && l.what === "start");
+      await h.engine.cancel(runId);
+      const cancelled = await h.engine.wait(runId);
+      expect(cancelled.run.status).toBe("cancelled");
+      expect(Object.fromEntries(cancelled.steps.map((s) => [s.stepId, s.status]))).toEqual({ w1: "succeeded", kept: "cancelled" });
+      // Whatever a worker does after the cancel, no undo starts for it.
+      await traced(h, (l) => l.runId === runId && l.stepId === "kept" && l.what === "aborted");
+      expect(undone(await h.store.events(runId))).toEqual([]);
+      expect(undoTrace(runId, "undo")).toEqual([]);
+    }, 60_000);
   });
 });

@@ -101,6 +101,21 @@ export function queueActions(dir: string): Action[] {
       },
     }),
     defineAction({
+      id: "q.write", title: "Write", description: "A write with an undo that traces what it undid (`undo`, then `undone`); with `holdUndo`, the undo first waits until the test releases it (a file named `undo-<run>-<step>`); with `failUndo`, it fails.", effect: "write",
+      input: z.object({ key: z.string(), holdUndo: z.boolean().optional(), failUndo: z.boolean().optional(), after: z.unknown().optional() }), output: z.object({ key: z.string() }),
+      run: ({ key }, ctx) => {
+        trace(dir, "start", ctx);
+        trace(dir, "done", ctx);
+        return { key };
+      },
+      undo: async ({ holdUndo, failUndo }, _output, ctx) => {
+        trace(dir, "undo", ctx);
+        if (holdUndo) await until(() => existsSync(releaseFile(dir, `undo-${ctx.runId}-${ctx.stepId}`)), ctx, dir);
+        if (failUndo) throw new ActionError("undo_failed", `cannot undo ${ctx.stepId}`, { retryable: false });
+        trace(dir, "undone", ctx);
+      },
+    }),
+    defineAction({
       id: "q.crash", title: "Crash", description: "Kills the process it runs in, as a step that crashes or exhausts its worker does.", effect: "pure",
       input: z.object({}), output: z.object({ pid: z.number() }),
       run: (_input, ctx) => {

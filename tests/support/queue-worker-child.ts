@@ -1,7 +1,7 @@
 /**
  * A `trellis worker` in its own process with the queue test actions (queue-actions.ts): what the
  * CLI's worker command builds, on the test's database, Redis prefix and folder. Prints "ready"
- * once it takes jobs; SIGTERM closes it.
+ * once it takes jobs; SIGTERM closes it. QUEUE_LOSE_ROLLBACK=1 makes it lose the rollback jobs it should add.
  */
 import os from "node:os";
 import path from "node:path";
@@ -23,6 +23,8 @@ const worker = new QueueWorker({
   lockMs: Number(env.QUEUE_LOCK_MS ?? 30_000),
   reconcileMs: Number(env.QUEUE_RECONCILE_MS ?? 0),
   workspaceFor: (id) => path.join(env.QUEUE_WORKSPACES ?? path.join(os.tmpdir(), "trellis-queue-workspaces"), id),
+  // QUEUE_LOSE_ROLLBACK: the process "dies" after a change that fails a run commits and before it adds the run's rollback job
+  afterCommit: env.QUEUE_LOSE_ROLLBACK ? (_jobs, rollback) => { if (rollback) throw new Error("the worker died before it added the rollback job"); } : undefined,
   log: (level, message) => { if (level !== "info" || env.QUEUE_VERBOSE) console.error(`[worker ${process.pid}] ${level}: ${message}`); },
 });
 await worker.start();

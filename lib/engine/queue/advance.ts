@@ -3,7 +3,8 @@
  * with it) leads to. Called inside the transaction that holds the run's row lock (see
  * PrismaRunStore.appendLocked), after every change: a run that is queued starts, steps whose
  * dependencies ended without an output are skipped, a failure under fail-fast stops the run, the
- * run ends when nothing is left, and the ready steps are handed out as jobs up to the run's
+ * run ends when nothing is left (a failed run that undoes its writes first leaves its end to its
+ * rollback job, rollback-job.ts), and the ready steps are handed out as jobs up to the run's
  * concurrency, counting the steps that run on any worker.
  *
  * The rules are the run executor's (run-executor.ts), over stored state instead of memory.
@@ -33,6 +34,13 @@ export interface Advance {
   jobs: StepJob[];
   /** the run stopped: its running steps are to be told (cancel notification) */
   stopped: boolean;
+  /**
+   * The run fails and asks for its writes to be undone first (rollbackOnFailure): a rollback job
+   * (rollback-job.ts) undoes them and then stores the run's end, as the run executor's end waits
+   * for its undos. Said again by every change until the run has ended, so the reconciler heals a
+   * rollback job that was never added or was lost.
+   */
+  rollback: boolean;
 }
 
 /** A run's state with `events` folded in, as it will be once they are stored. */
@@ -51,9 +59,9 @@ function foldNew(state: RunState, events: readonly NewEvent[]): void {
  * What follows from `loaded` once `before` (events this change appends) are stored. Pure but for
  * reading artifacts to resolve the run's outputs at its end.
  */
-export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[], o: { runConcurrency: number; artifacts: Pick<ArtifactStore, "materialize" | "externalize">; reconcile?: boolean; skipEvents?: () => Promise<RunEvent[]> }): Promise<Advance> {
+export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[], o: { runConcurrency: number; artifacts: Pick<ArtifactStore, "materialize" | "externalize">; reconcile?: boolean; skipEvents?: () => Promise<RunEvent[]>; rolledBack?: boolean }): Promise<Advance> {
   const state = stateAfter(loaded, before);
-  const out: Advance = { events: [], jobs: [], stopped: false };
+  const out: Advance = { events: [], jobs: [], stopped: false, rollback: false };
   if (TERMINAL_RUN.has(state.status)) return out;
   // What the run's skips said (their causes, which a condition caused): read only when a step is
   // skipped for want of an input, from the stored events and the ones this change appends.
@@ -77,6 +85,9 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   }
   const hasOutput = (id: string) => outputs.has(id);
   const step = (id: string) => state.steps[id];
+  // As in the run executor: a failure (not a cancel, not a result that does not fit) undoes the
+  // writes of the steps that succeeded in this run before the run's end is stored.
+  const undoFirst = () => Boolean(loaded.run.options.rollbackOnFailure && !o.rolledBack && Object.values(state.steps).some((s) => s.status === "succeeded" && !s.reusedFromRunId));
   const view: StepView = { shape, status: (id) => step(id)?.status, hasOutput };
 
   // A failure that stops the run (fail fast): the first step that failed without an output.
@@ -91,13 +102,17 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
       const reason = quarantined.length ? "the run was quarantined" : "the run stopped after a failure";
       for (const d of plan.steps) {
         const st = step(d.id)?.status;
-        if (st === "running" || st === "retrying") fire([{ type: "step.cancelled", stepId: d.id, data: { reason } }]);
+        if (st === "running" || st === "retrying") { fire([{ type: "step.cancelled", stepId: d.id, data: { reason } }]); out.stopped = true; }
         else if (st === "pending" || st === "queued" || st === "awaiting_approval") fire([{ type: "step.skipped", stepId: d.id, data: { reason } }]);
       }
       const failure = step(failed.id).failure ?? { code: "internal", message: "the step failed", retryable: false };
       const runFailure = quarantined.length
         ? quarantineFailures({ steps: quarantined.map((d) => d.id), crashes: Math.max(...quarantined.map((d) => (step(d.id).failure!.details as { crashes: number }).crashes)) }).run
         : { ...failure, message: `step "${failed.id}" failed: ${failure.message}` };
+      if (undoFirst()) {
+        out.rollback = true;
+        return out;
+      }
       fire([{ type: "run.failed", data: { failure: runFailure, ...totalUsage(state) } }]);
       out.stopped = true;
       return out;
@@ -146,7 +161,8 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   const failed = plan.steps.find((d) => step(d.id)?.status === "failed" && !hasOutput(d.id));
   if (failed) {
     const failure = step(failed.id).failure ?? { code: "internal", message: "the step failed", retryable: false };
-    fire([{ type: "run.failed", data: { failure: { ...failure, message: `step "${failed.id}" failed: ${failure.message}` }, ...totalUsage(state) } }]);
+    if (undoFirst()) out.rollback = true;
+    else fire([{ type: "run.failed", data: { failure: { ...failure, message: `step "${failed.id}" failed: ${failure.message}` }, ...totalUsage(state) } }]);
     return out;
   }
   const runOutputs = await resolveRunOutputs(plan, applyInputDefaults(plan, loaded.run.inputs).inputs, outputs, o.artifacts as ArtifactStore);

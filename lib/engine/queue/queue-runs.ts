@@ -38,13 +38,13 @@ export interface QueueRunStore {
 
 export interface QueueRunsOptions {
   store: QueueRunStore;
-  queue: Pick<StepQueue, "add">;
+  queue: Pick<StepQueue, "add" | "addRollback">;
   /** steps of one run at once, across all workers, unless the run says otherwise */
   runConcurrency: number;
   workspaceFor(runId: string): string;
   log(level: "info" | "warn" | "error", message: string): void;
-  /** for tests of the crash window: called after a change commits and before its jobs are added */
-  afterCommit?(jobs: readonly StepJob[]): void | Promise<void>;
+  /** for tests of the crash window: called after a change commits and before its jobs are added (`rollback`: the run's rollback job among them) */
+  afterCommit?(jobs: readonly StepJob[], rollback: boolean): void | Promise<void>;
 }
 
 export interface Decided<T> {
@@ -65,14 +65,14 @@ export class QueueRuns {
    * Appends what `decide` says, then what follows from it, under the run's lock; then hands the
    * ready steps out. Resolves with the stored events and `decide`'s result (null: no such run).
    */
-  async change<T>(runId: string, decide: (loaded: LoadedRun, reads: LockedReads) => Promise<Decided<T>>, options: { reconcile?: boolean } = {}): Promise<{ events: RunEvent[]; result: T } | null> {
+  async change<T>(runId: string, decide: (loaded: LoadedRun, reads: LockedReads) => Promise<Decided<T>>, options: { reconcile?: boolean; rolledBack?: boolean } = {}): Promise<{ events: RunEvent[]; result: T } | null> {
     const done = await this.o.store.appendLocked(
       runId,
       async (loaded, reads) => {
         const d = await decide(loaded, reads);
         const artifacts = new ArtifactStore(this.o.workspaceFor(runId));
-        const next = d.settled ? { events: [], jobs: [], stopped: false } : await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile, skipEvents: () => reads.eventsOfType("step.skipped") });
-        return { events: [...d.events, ...next.events], result: { value: d.result, jobs: [...(d.jobs ?? []), ...next.jobs], stopped: next.stopped || Boolean(d.stop) } };
+        const next = d.settled ? { events: [], jobs: [], stopped: false, rollback: false } : await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile, rolledBack: options.rolledBack, skipEvents: () => reads.eventsOfType("step.skipped") });
+        return { events: [...d.events, ...next.events], result: { value: d.result, jobs: [...(d.jobs ?? []), ...next.jobs], stopped: next.stopped || Boolean(d.stop), rollback: next.rollback } };
       },
       (events, r) => [
         ...(events.length ? [{ channel: EVENTS_CHANNEL, payload: JSON.stringify({ r: runId, f: events[0].seq, t: events[events.length - 1].seq }) }] : []),
@@ -80,8 +80,9 @@ export class QueueRuns {
       ],
     );
     if (!done) return null;
-    await this.o.afterCommit?.(done.result.jobs);
+    await this.o.afterCommit?.(done.result.jobs, done.result.rollback);
     await this.o.queue.add(done.result.jobs);
+    if (done.result.rollback) await this.o.queue.addRollback(runId);
     return { events: done.events, result: done.result.value };
   }
 
@@ -100,10 +101,18 @@ export class QueueRuns {
     return ids;
   }
 
+  /** Whether the run, as stored, has failed and waits for its writes to be undone (rollback-job.ts) before its end is stored. */
+  async rollsBack(loaded: LoadedRun): Promise<boolean> {
+    if (!loaded.run.options.rollbackOnFailure || TERMINAL_RUN.has(loaded.run.status)) return false;
+    return (await advanceRun(loaded, [], { runConcurrency: this.o.runConcurrency, artifacts: new ArtifactStore(this.o.workspaceFor(loaded.run.id)) })).rollback;
+  }
+
   /** Cancels the run as stored, at once; workers running its steps are told to stop them. */
   async cancel(runId: string, reason: string): Promise<void> {
     const done = await this.change(runId, async (loaded) => {
       if (TERMINAL_RUN.has(loaded.run.status)) throw new RunStateConflict(`run ${runId} has already ${loaded.run.status}`);
+      // As in the run executor, whose run ends once its undos are done: a failed run is not cancelled midway through its rollback.
+      if (await this.rollsBack(loaded)) throw new RunStateConflict(`run ${runId} has failed and is undoing its writes`);
       // Stored at once; a worker still running a step of it stops it, and its result is thrown away.
       return { events: cancellationEvents(loaded, reason), stop: true, result: undefined };
     });

@@ -1,7 +1,8 @@
 /**
- * A `trellis worker` process's engine part: a BullMQ worker that runs step jobs (step-job.ts), a
- * PostgreSQL listener that stops the attempts of runs cancelled or failed elsewhere, and the
- * reconciler that hands out the jobs of ready steps that have none.
+ * A `trellis worker` process's engine part: a BullMQ worker that runs step jobs (step-job.ts) and
+ * failed runs' rollback jobs (rollback-job.ts), a PostgreSQL listener that stops the attempts of
+ * runs cancelled or failed elsewhere, and the reconciler that hands out the jobs of ready steps
+ * (and of rollbacks) that have none.
  *
  * A worker that dies holds its jobs' locks no longer: BullMQ finds the jobs stalled after
  * `lockMs` and gives them to another worker, where the step runs again (step-job.ts).
@@ -9,9 +10,10 @@
 import { DelayedError, Worker, type Job } from "bullmq";
 import type { ActionLookup, LlmClient } from "../../core";
 import { PgListener } from "./pg-listener";
-import { EVENTS_CHANNEL, QueueRuns, STOP_CHANNEL, type QueueRunStore } from "./queue-runs";
+import { EVENTS_CHANNEL, QueueRuns, STOP_CHANNEL, type QueueRunsOptions, type QueueRunStore } from "./queue-runs";
 import { StepJobRunner } from "./step-job";
-import { bullConnection, redisClient, STEP_QUEUE, StepQueue, type QueueConnection, type StepJobData } from "./step-queue";
+import { runRollbackJob } from "./rollback-job";
+import { bullConnection, redisClient, ROLLBACK_JOB, STEP_QUEUE, StepQueue, type QueueConnection, type StepJobData } from "./step-queue";
 
 export interface QueueWorkerOptions {
   connection: QueueConnection;
@@ -29,6 +31,8 @@ export interface QueueWorkerOptions {
   reconcileMs?: number;
   workspaceFor(runId: string): string;
   log(level: "info" | "warn" | "error", message: string): void;
+  /** for tests of the crash window (queue-runs.ts) */
+  afterCommit?: QueueRunsOptions["afterCommit"];
 }
 
 const DEFER_MS = 250;
@@ -46,7 +50,7 @@ export class QueueWorker {
   constructor(private readonly o: QueueWorkerOptions) {
     this.queue = new StepQueue(o.connection);
     const runConcurrency = o.runConcurrency ?? 8;
-    this.runs = new QueueRuns({ store: o.store, queue: this.queue, runConcurrency, workspaceFor: o.workspaceFor, log: o.log });
+    this.runs = new QueueRuns({ store: o.store, queue: this.queue, runConcurrency, workspaceFor: o.workspaceFor, log: o.log, afterCommit: o.afterCommit });
     this.runner = new StepJobRunner({
       runs: this.runs,
       appendOnly: async (runId, events) => (await o.store.appendLocked(runId, async () => ({ events, result: null }), (stored) => notifyEvents(runId, stored)))?.events ?? [],
@@ -101,6 +105,7 @@ export class QueueWorker {
   }
 
   private async process(job: Job<StepJobData>, token?: string): Promise<string> {
+    if (job.name === ROLLBACK_JOB) return runRollbackJob({ runs: this.runs, registry: this.o.registry, llm: this.o.llm, workspaceFor: this.o.workspaceFor }, job.data.runId);
     const outcome = await this.runner.process(job.data);
     if (outcome === "deferred") {
       // The run has as many steps running as it may: try again shortly.

@@ -3,12 +3,18 @@
  * the three, so handing the same attempt out twice (the reconciler, two changes that both find a
  * step ready) adds it once. Jobs leave Redis when they end: PostgreSQL holds what happened, and
  * an attempt whose job is gone while its step still waits for it is handed out again.
+ *
+ * A failed run that undoes its writes (rollbackOnFailure) has one job of another name on the same
+ * queue (ROLLBACK_JOB, rollback-job.ts), one per run, made again by the reconciler while the run
+ * has not ended.
  */
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { StepJob } from "./advance";
 
 export const STEP_QUEUE = "steps";
+/** the name of a run's rollback job (step jobs are named "step") */
+export const ROLLBACK_JOB = "rollback";
 
 /** Where the queue lives: the Redis URL and the key prefix that keeps installations (and tests) apart. */
 export interface QueueConnection {
@@ -34,6 +40,11 @@ export function stepJobId(job: Pick<StepJob, "runId" | "stepId" | "attempt">): s
   return `r_${job.runId}_s_${encodeURIComponent(job.stepId).replace(/:/g, "%3A")}_a_${job.attempt}`;
 }
 
+/** The id of a run's rollback job: one per run, whoever adds it. */
+export function rollbackJobId(runId: string): string {
+  return `r_${runId}_rollback`;
+}
+
 export interface StepJobData {
   runId: string;
   stepId: string;
@@ -57,6 +68,11 @@ export class StepQueue {
       data: { runId: j.runId, stepId: j.stepId, attempt: j.attempt },
       opts: { jobId: stepJobId(j), delay: j.delayMs && j.delayMs > 0 ? j.delayMs : undefined, removeOnComplete: true, removeOnFail: true },
     })));
+  }
+
+  /** Adds the run's rollback job, once (one that waits or runs is left as it is); its data names only the run. */
+  async addRollback(runId: string): Promise<void> {
+    await this.queue.add(ROLLBACK_JOB, { runId, stepId: "", attempt: 0 }, { jobId: rollbackJobId(runId), removeOnComplete: true, removeOnFail: true });
   }
 
   /** Jobs waiting, delayed or running (tests, the bench). */

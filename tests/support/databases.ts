@@ -59,10 +59,30 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 
 export type DbKind = "pglite" | "postgres";
 
-/** Opens a fresh database of the given kind; close() also drops a PostgreSQL one. */
+const beforeClose = new WeakMap<Database, (() => Promise<void>)[]>();
+
+/**
+ * Something to do before a fresh database closes: an engine a test made on it stops first
+ * (its last writes stored, its claims released), so closing never waits on a transaction
+ * that engine still has open.
+ */
+export function closeFirst(db: Database, stop: () => Promise<void>): void {
+  beforeClose.get(db)?.push(stop);
+}
+
+/** Opens a fresh database of the given kind; close() stops what was registered with closeFirst, then closes it and drops a PostgreSQL one. */
 export async function freshDatabase(kind: DbKind, options: { dir?: string } = {}): Promise<Database> {
-  if (kind === "pglite") return openDatabase({ dir: options.dir });
-  const created = await createPostgresDatabase();
-  const db = await openDatabase({ url: created.url });
-  return { ...db, close: async () => { await db.close(); await created.drop(); } };
+  const created = kind === "postgres" ? await createPostgresDatabase() : undefined;
+  const db = await openDatabase(created ? { url: created.url } : { dir: options.dir });
+  const stops: (() => Promise<void>)[] = [];
+  const fresh: Database = {
+    ...db,
+    close: async () => {
+      await Promise.allSettled(stops.splice(0).map((stop) => stop()));
+      await db.close();
+      await created?.drop();
+    },
+  };
+  beforeClose.set(fresh, stops);
+  return fresh;
 }

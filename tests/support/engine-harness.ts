@@ -7,6 +7,7 @@ import { InProcessEventBus } from "../../lib/engine/event-bus";
 import { PrismaRunStore } from "../../lib/store/run-store";
 import { createPlan, getVersion } from "../../lib/store/plans";
 import type { Database } from "../../lib/store/database";
+import { closeFirst } from "./databases";
 import { MemoryPlanVersions, MemoryRunStore } from "./memory-run-store";
 
 export interface Harness {
@@ -27,6 +28,7 @@ export function makeHarness(db: Database, actions: Action[], options: Partial<En
     workspaceRoot: path.join(os.tmpdir(), "trellis-test-workspaces"),
     ...options,
   });
+  closeFirst(db, () => engine.close());
   return {
     engine,
     store,

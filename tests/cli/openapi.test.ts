@@ -42,6 +42,7 @@ describe("trellis with an HTTP API", { timeout: 400_000 }, () => {
     writeFileSync(bad, JSON.stringify({ apis: { notes: { openapi: "notes.yaml", auth: { type: "apiKey", value: "x" } } } }));
     const r = await trellis(["actions"], { env: { ...env, TRELLIS_MCP_CONFIG: bad }, timeoutMs: 170_000 });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Trellis cannot start: TRELLIS_MCP_CONFIG names .*bad\.json, whose HTTP APIs are not right: apis\.notes\.auth\.header: /);
+    expect(r.stderr).toMatch(/Trellis cannot start: TRELLIS_MCP_CONFIG names .*bad\.json, whose HTTP APIs are not right: apis\.notes\.auth: an apiKey auth names either "header" or "query"/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 });

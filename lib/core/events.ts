@@ -9,6 +9,8 @@ import { DryRunPreview } from "./dry-run";
 
 export const RunStatus = z.enum(["queued", "running", "awaiting_approval", "succeeded", "failed", "cancelled"]);
 export type RunStatus = z.infer<typeof RunStatus>;
+/** The statuses a run ends in: nothing changes it after one of these. */
+export const TERMINAL_RUN: ReadonlySet<string> = new Set<RunStatus>(["succeeded", "failed", "cancelled"]);
 
 export const StepStatus = z.enum(["pending", "queued", "running", "retrying", "awaiting_approval", "succeeded", "failed", "skipped", "cancelled"]);
 export type StepStatus = z.infer<typeof StepStatus>;

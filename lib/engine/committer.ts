@@ -12,7 +12,7 @@
  *
  * One committer owns a run's counter: a run executes in one process at a time.
  */
-import { repairForStorage, storableText, truncateText, type Failure, type RunEvent, type StepStatus } from "../core";
+import { repairForStorage, storableText, truncateText, type Failure, type RunEvent, type StepStatus, TERMINAL_RUN } from "../core";
 import type { EventBus } from "./event-bus";
 import { SeqConflictError, stampEvent, type Change, type CommittedChange, type NewEvent, type RunStore } from "./run-store";
 
@@ -39,7 +39,6 @@ export class RunNotStoredError extends Error {
 type Log = (level: "info" | "warn" | "error", message: string) => void;
 
 const OPEN_STEP: ReadonlySet<StepStatus> = new Set(["pending", "queued", "running", "retrying", "awaiting_approval"]);
-const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
 /** events a caller waits to see stored: the run's end and what waits for a person */
 const URGENT: ReadonlySet<string> = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.awaiting_approval", "step.awaiting_approval", "step.approved", "step.rejected", "run.replanned", "run.replan_proposed", "run.replan_rejected"]);
 

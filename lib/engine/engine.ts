@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, validatePlan, isItemEvent, type ItemEvent, type Action, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue } from "../core";
+import { canonicalJson, readsPlanInputs, checkValue, findUnstorable, formatValueErrors, validatePlan, isItemEvent, type ItemEvent, type Action, type ActionLookup, type Catalog, type LlmClient, type Plan, type WrittenFile, type RunEvent, type ValidationIssue, TERMINAL_RUN } from "../core";
 import { TrellisError } from "../core/errors";
 import { shareArtifacts } from "./artifact-store";
 import { cancellationEvents } from "./cancellation";
@@ -104,8 +104,6 @@ export interface StartRequest {
   /** files put into the run's workspace before it is stored (uploads a person gave it) */
   files?: readonly GivenFile[];
 }
-
-const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
 
 export class Engine {
   private readonly executors = new Map<string, RunExecutor>();

@@ -9,7 +9,7 @@
  *
  * The rules are the run executor's (run-executor.ts), over stored state instead of memory.
  */
-import { foldRunEvent, type Failure, type RunEvent, type RunState, type Step, type Usage } from "../../core";
+import { foldRunEvent, type Failure, type RunEvent, type RunState, type Step, type Usage, TERMINAL_RUN } from "../../core";
 import type { ArtifactStore } from "../artifact-store";
 import { applyInputDefaults, resolveRunOutputs } from "../resolve-inputs";
 import { planShape } from "../plan-shape";
@@ -17,8 +17,6 @@ import { quarantineFailures } from "../quarantine";
 import { checkRunResult } from "../check-result";
 import { runStateOfRecords, stampEvent, type LoadedRun, type NewEvent } from "../run-store";
 import { blockedBy, blockedSkipData, dependenciesMet, SkipFacts, type StepView } from "../branches";
-const TERMINAL_RUN: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
-
 /** A job to hand out: run `stepId`'s attempt `attempt`, after `delayMs`. */
 export interface StepJob {
   runId: string;

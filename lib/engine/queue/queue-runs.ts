@@ -5,6 +5,7 @@
  * Only after the commit are the jobs of the steps that became ready added to the queue: a crash
  * in between leaves ready steps without a job, which the reconciler hands out again.
  */
+import { TERMINAL_RUN } from "../../core";
 import { ArtifactStore } from "../artifact-store";
 import { cancellationEvents } from "../cancellation";
 import type { ApprovalDecision, LoadedRun, LockedReads, NewEvent } from "../run-store";
@@ -15,8 +16,6 @@ import type { StepQueue } from "./step-queue";
 /** Notification channels: committed events (`{"r": runId, "f": first seq, "t": last seq}`), and runs whose running steps must stop (the run id). */
 export const EVENTS_CHANNEL = "trellis_events";
 export const STOP_CHANNEL = "trellis_stop";
-
-const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
 
 /** A request the run's stored state refuses (the engine answers it as a conflict). */
 export class RunStateConflict extends Error {

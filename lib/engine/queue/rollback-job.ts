@@ -11,6 +11,7 @@
  * and undoes only the rest. An undo whose worker stopped after it ran and before its event was
  * stored runs again there. Each step's `step.undone` is stored once, whatever runs twice.
  */
+import { TERMINAL_RUN } from "../../core";
 import type { ActionLookup, LlmClient } from "../../core";
 import type { LoadedRun } from "../run-store";
 import { stepsToUndo, undoStep } from "../rollback";
@@ -23,14 +24,13 @@ export interface RollbackJobDeps {
   workspaceFor(runId: string): string;
 }
 
-const TERMINAL_RUN = new Set(["succeeded", "failed", "cancelled"]);
-
 type Claim = { loaded: LoadedRun; completed: string[]; undone: Set<string> } | null;
 
 /** Undoes what is left to undo of the run's writes, then ends the run; "skipped" when the run is not rolling back. */
 export async function runRollbackJob(d: RollbackJobDeps, runId: string): Promise<"ran" | "skipped"> {
   const claimed = await d.runs.change<Claim>(runId, async (loaded, reads) => {
-    if (TERMINAL_RUN.has(loaded.run.status) || !(await d.runs.rollsBack(loaded))) return { events: [], settled: true, result: null };
+    // (a run that has ended does not roll back: rollsBack says no)
+    if (!(await d.runs.rollsBack(loaded))) return { events: [], settled: true, result: null };
     const completed = (await reads.eventsOfType("step.succeeded")).map((e) => e.stepId!);
     const undone = new Set((await reads.eventsOfType("step.undone")).map((e) => e.stepId!));
     return { events: [], settled: true, result: { loaded, completed, undone } };

@@ -96,6 +96,11 @@ export function openApiSecretNames(config: OpenApiConnectionConfig): string[] {
   return config.auth ? [OPENAPI_AUTH_SECRET[config.auth.type]] : [];
 }
 
+/** The secret the configuration's auth needs and `secrets` does not set, if any. */
+export function missingOpenApiSecret(config: OpenApiConnectionConfig, secrets: Readonly<Record<string, unknown>>): string | undefined {
+  return openApiSecretNames(config).find((n) => !secrets[n]);
+}
+
 const McpConnectionBody = z
   .object({
     kind: z.literal("mcp"),
@@ -118,7 +123,8 @@ const OpenApiConnectionBody = z
     for (const name of Object.keys(body.secrets)) {
       if (!wanted.includes(name)) ctx.addIssue({ code: "custom", path: ["secrets", name], message: body.config.auth ? `a ${body.config.auth.type} auth takes one secret, "${wanted[0]}", not "${name}"` : `"${name}": an HTTP API without auth takes no secret` });
     }
-    for (const name of wanted) if (!(name in body.secrets)) ctx.addIssue({ code: "custom", path: ["secrets", name], message: `a ${body.config.auth?.type} auth needs its secret "${name}"` });
+    const missing = missingOpenApiSecret(body.config, body.secrets);
+    if (missing) ctx.addIssue({ code: "custom", path: ["secrets", missing], message: `a ${body.config.auth?.type} auth needs its secret "${missing}"` });
   });
 
 export const CreateConnectionBody = z.discriminatedUnion("kind", [McpConnectionBody, OpenApiConnectionBody]);

@@ -18,7 +18,7 @@ import { describeServer, type McpServerConfig } from "../../catalogs/mcp/config"
 import { McpServerConnection, type McpConnectionOptions } from "../../catalogs/mcp/connection";
 import { describeLocation, resolveRefs, secretsOf, type ApiConfig } from "../../catalogs/openapi/config";
 import { createApiSource, type ApiSource, type ApiSourceOptions } from "../../catalogs/openapi/source";
-import { McpConnectionConfig, OPENAPI_AUTH_SECRET, OpenApiConnectionConfig, openApiSecretNames, type Connection, type CreateConnectionBody, type UpdateConnectionBody } from "../../contract/connections";
+import { McpConnectionConfig, missingOpenApiSecret, OPENAPI_AUTH_SECRET, OpenApiConnectionConfig, openApiSecretNames, type Connection, type CreateConnectionBody, type UpdateConnectionBody } from "../../contract/connections";
 import { deleteConnectionRow, getConnectionRow, insertConnectionRow, listConnectionRows, updateConnectionRow, type ConnectionRow } from "../../store/connections";
 import type { Db } from "../../store/database";
 import { redactSecrets, setSecretValues } from "./redaction";
@@ -203,7 +203,7 @@ export class StoredConnections implements ActionSource {
     const resolved = resolveRefs(name, entry, secrets);
     // The encoded forms (basic's base64) are secrets too.
     setSecretValues(sourceKey(name), [...new Set([...Object.values(secrets), ...(resolved.ok ? secretsOf(resolved.entry.auth) : [])])]);
-    const missing = openApiSecretNames(config).find((n) => !secrets[n]);
+    const missing = missingOpenApiSecret(config, secrets);
     if (missing) return { problem: { status: "unavailable", reason: `its ${config.auth?.type} auth needs the secret "${missing}", which is not set` } };
     return { connection: createApiSource(name, entry, secrets, { policy: { allowPrivate: false, namedHosts: [] }, ...this.options.api, onChange: () => this.changed(), log: this.options.log }) };
   }
@@ -285,9 +285,9 @@ export function apiEntry(config: OpenApiConnectionConfig): ApiConfig {
 
 /** Keeps only the secret the API's auth takes, and refuses a change that leaves it unset. */
 function apiSecrets(name: string, config: OpenApiConnectionConfig, secrets: Record<string, string>): Record<string, string> {
-  const wanted = openApiSecretNames(config);
-  const missing = wanted.find((n) => !secrets[n]);
+  const missing = missingOpenApiSecret(config, secrets);
   if (missing) throw badRequest(`"${name}" uses ${config.auth?.type} auth: set its secret "${missing}".`, { missing: [missing] });
+  const wanted = openApiSecretNames(config);
   return Object.fromEntries(Object.entries(secrets).filter(([n]) => wanted.includes(n)));
 }
 

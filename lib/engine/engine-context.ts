@@ -16,6 +16,8 @@ export interface EngineContext {
   runStarts(runId: string): Promise<RunStartedEvent[]>;
   /** a for-each step's item events in a run, oldest first: a resume or a retry keeps its finished items */
   itemEvents(runId: string, stepId: string): Promise<ItemEvent[]>;
+  /** the steps of a run whose undo is stored (`step.undone`): a rollback cut short by a crash goes on from there */
+  undoneSteps(runId: string): Promise<string[]>;
   /** the run's steps that an earlier process of this engine was running when it was told to stop (planned-stop.ts) */
   plannedStop(runId: string): readonly string[];
   log(level: "info" | "warn" | "error", message: string): void;

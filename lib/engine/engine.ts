@@ -29,6 +29,8 @@ import { decideReplan, pendingReplan, replanStored } from "./replan-requests";
 const VALID_VERSIONS_KEPT = 1000;
 /** a run's skip events read when it goes on from its stored state: a step is skipped at most once per plan version */
 const MAX_SKIP_EVENTS = 100_000;
+/** at most one `step.undone` per step */
+const MAX_UNDONE_EVENTS = 100_000;
 
 export interface PlanVersionSource {
   getVersion(versionId: string): Promise<{ id: string; planId: string; plan: Plan; valid?: boolean } | null>;
@@ -610,6 +612,7 @@ export class Engine {
         },
         log: (level, message) => this.log(level, message),
         runStarts: (runId) => this.o.store.lastEvents(runId, "run.started", QUARANTINE_AFTER_CRASHES),
+        undoneSteps: async (runId) => (await this.o.store.lastEvents(runId, "step.undone", MAX_UNDONE_EVENTS)).map((e) => e.stepId!),
         itemEvents: async (runId, stepId) => (await this.o.store.events(runId)).filter((e) => e.stepId === stepId && isItemEvent(e)) as ItemEvent[],
         replan: this.o.replan ? (input) => replanRun(this.replanDeps(), input) : undefined,
         plannedStop: (runId) => {

@@ -609,7 +609,11 @@ export class RunExecutor {
   }
 
   private async rollback(): Promise<void> {
+    // A rollback a crash cut short goes on from where it was: an undo whose event is stored is
+    // not run again (the one running at the crash may be: undos must be safe to run twice).
+    const undone = new Set(await this.ctx.undoneSteps(this.runId));
     for (const { stepId, action } of stepsToUndo(this.completed, (id) => this.step(id), (id) => this.ctx.registry.get(this.stepDefs.get(id)!.action))) {
+      if (undone.has(stepId)) continue;
       await this.emit([await undoStep(action, this.step(stepId), { runId: this.runId, stepId, idempotencyKey: this.keys.get(stepId)!, workspaceDir: this.workspace, llm: this.ctx.llm })]);
     }
   }

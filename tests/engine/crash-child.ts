@@ -5,9 +5,11 @@
  * step kills its own process each time it runs (once its start is stored); `resume` then
  * resumes it until it is quarantined. `cond-start` runs a plan with a false condition and a merge;
  * `each-start` a plan with a for-each step of eight slow items. `replan-start` runs a plan whose
- * step always fails: the run re-plans (offline) and goes on.
+ * step always fails: the run re-plans (offline) and goes on. `undo-start` runs three writes and a
+ * step that fails, with rollbackOnFailure; the first write's undo hangs the first time it runs
+ * (the parent kills the process there).
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { defineAction, type Plan, type Step } from "../../lib/core";
 import { openDatabase } from "../../lib/store/database";
@@ -91,6 +93,41 @@ const broken = defineAction({
   },
 });
 
+/** A write with an undo; the undo of step `w1` hangs the first time it runs (a marker file says it ran). */
+const undoable = defineAction({
+  id: "test.undoable", title: "Undoable write", description: "Appends its step id to a log; its undo appends undo:<step>.", effect: "write",
+  input: z.object({ from: z.string().optional() }),
+  output: z.object({ step: z.string() }),
+  run: async (_input, ctx) => {
+    appendFileSync(logFile, `${ctx.stepId} ${ctx.idempotencyKey}\n`);
+    return { step: ctx.stepId };
+  },
+  undo: async (_input, _output, ctx) => {
+    appendFileSync(logFile, `undo:${ctx.stepId} ${ctx.idempotencyKey}\n`);
+    if (ctx.stepId === "w1" && !existsSync(`${logFile}.hung`)) {
+      writeFileSync(`${logFile}.hung`, "");
+      await new Promise(() => undefined);
+    }
+  },
+});
+
+/** Three writes in a chain, then a step that fails for good: the run rolls the writes back, newest first. */
+function undoPlan(): Plan {
+  const from = (step: string) => ({ from: { kind: "step" as const, step, path: ["step"] } });
+  return {
+    goal: "crash test: a rollback",
+    flows: [],
+    inputs: [],
+    steps: [
+      { id: "w1", action: "test.undoable", inputs: {} },
+      { id: "w2", action: "test.undoable", inputs: from("w1") },
+      { id: "w3", action: "test.undoable", inputs: from("w2") },
+      { id: "bad", action: "test.broken", inputs: { ms: { kind: "literal", value: 1 }, ...from("w3") } },
+    ],
+    outputs: {},
+  };
+}
+
 /** A step that fails for good after one that finished; after the re-plan, a quick step and a slow one the kill catches. */
 function replanPlan(): Plan {
   const lit = (value: unknown) => ({ kind: "literal" as const, value });
@@ -153,11 +190,13 @@ function dagPlan(): Plan {
 
 const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dir: process.env.TRELLIS_TEST_DB_DIR });
 // A short lease: on PostgreSQL the second process waits for the first one's claim to lapse.
-const h: Harness = makeHarness(db, [record, recordItem, die, broken], { runConcurrency: WIDTH, leaseMs: 1500, replan: harnessReplan(db, () => h.registry) });
+const h: Harness = makeHarness(db, [record, recordItem, die, broken, undoable], { runConcurrency: WIDTH, leaseMs: 1500, replan: harnessReplan(db, () => h.registry) });
 
-if (mode === "start" || mode === "die-start" || mode === "cond-start" || mode === "each-start" || mode === "replan-start") {
-  const versionId = await h.savePlan(mode === "start" ? dagPlan() : mode === "cond-start" ? condPlan() : mode === "each-start" ? eachPlan() : mode === "replan-start" ? replanPlan() : diePlan());
-  const runId = await h.engine.start({ planVersionId: versionId, ...(mode === "replan-start" ? { options: { replan: { onFailure: true, maxReplans: 2, approve: "auto" } } } : {}) });
+const PLANS: Record<string, () => Plan> = { start: dagPlan, "die-start": diePlan, "cond-start": condPlan, "each-start": eachPlan, "replan-start": replanPlan, "undo-start": undoPlan };
+if (PLANS[mode]) {
+  const versionId = await h.savePlan(PLANS[mode]());
+  const options = mode === "replan-start" ? { replan: { onFailure: true, maxReplans: 2, approve: "auto" as const } } : mode === "undo-start" ? { rollbackOnFailure: true } : undefined;
+  const runId = await h.engine.start({ planVersionId: versionId, ...(options ? { options } : {}) });
   process.stdout.write(`${JSON.stringify({ runId })}\n`);
   await h.engine.wait(runId);
   process.stdout.write(`${JSON.stringify({ finished: true })}\n`);
@@ -187,6 +226,7 @@ if (mode === "start" || mode === "die-start" || mode === "cond-start" || mode ==
       planVersionId: done.run.planVersionId,
       actions: Object.fromEntries(done.plan.steps.map((s) => [s.id, s.action])),
       replanned: events.flatMap((e) => (e.type === "run.replanned" ? [e.data] : [])),
+      undone: events.flatMap((e) => (e.type === "step.undone" ? [{ id: e.stepId, ok: e.data.ok }] : [])),
     });
   }
   process.stdout.write(`${JSON.stringify({ resumed, results })}\n`);

@@ -237,6 +237,28 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
     }
   }, 150_000);
 
+  it("goes on with a rollback that a SIGKILL cut short: a write whose undo was stored is not undone again, each write gets one step.undone", async () => {
+    const { log, env } = await crashSetup(kind);
+    const lines = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")[0]) : []);
+
+    const first = runChild(["undo-start", log], env);
+    // w3's and w2's undos are stored before w1's starts (each undo's event is stored before the next); w1's hangs.
+    await until(() => lines().includes("undo:w1"), 30_000, "the undo of the first write");
+    first.proc.kill("SIGKILL");
+    await first.exited;
+    expect(lines()).toEqual(["w1", "w2", "w3", "broken:bad", "undo:w3", "undo:w2", "undo:w1"]);
+
+    const second = runChild(["resume", log], env);
+    expect(await second.exited).toBe(0);
+    const [result] = JSON.parse(second.lines.at(-1)!).results;
+    expect(result.status).toBe("failed");
+    // Only the undo the kill caught runs again.
+    expect(lines()).toEqual(["w1", "w2", "w3", "broken:bad", "undo:w3", "undo:w2", "undo:w1", "undo:w1"]);
+    expect(result.undone).toEqual([{ id: "w3", ok: true }, { id: "w2", ok: true }, { id: "w1", ok: true }]);
+    expect(result.seqs).toEqual(result.seqs.map((_: number, i: number) => i + 1));
+    await expectStoredRowsMatchFold(env, result.runId);
+  }, 90_000);
+
   it("quarantines a run whose step kills its process, at the second resume, instead of resuming it forever", async () => {
     const { log, env } = await crashSetup(kind);
     const deaths = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").filter((l) => l.startsWith("die ")) : []);

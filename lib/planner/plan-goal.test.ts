@@ -92,6 +92,22 @@ describe("what a plan covers of its goal, offline", () => {
     expect(sql).toMatch(/ORDER BY total_order_value DESC\nLIMIT 3$/);
   });
 
+  it("reads a goal that opens with what to do to a dataset as the load, then that operation", async () => {
+    const result = await planGoal({ goal: "Sort the sample sales CSV by revenue" }, { catalog: catalog() });
+    expect(result.status).toBe("ready");
+    expect(result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.sort"]);
+    expect(result.plan.steps[1].inputs.by).toEqual({ kind: "literal", value: [{ column: "revenue", direction: "asc" }] });
+  });
+
+  it("keeps a part that only matches the step before on other words uncovered, instead of claiming that step does it", async () => {
+    const result = await planGoal({ goal: "Load the sample sales CSV and look at the West region" }, { catalog: catalog() });
+    expect(result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv"]);
+    expect(result.status).toBe("partial");
+    const part = result.coverage.parts.find((p) => p.text === "look at the West region");
+    expect(part?.steps).toEqual([]);
+    expect(part?.uncovered?.reason).toBeDefined();
+  });
+
   it("loads, groups, sorts with the column and direction the words give, and charts the sorted table", async () => {
     const result = await planGoal({ goal: "Chart revenue by product from the sample sales CSV and sort it by revenue, highest first" }, { catalog: catalog() });
     expect(result.status).toBe("ready");

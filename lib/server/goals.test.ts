@@ -109,6 +109,33 @@ describe("the first goals people type, planned offline and run", { timeout: 180_
     expect(chart?.status).toBe("succeeded");
   });
 
+  it("keeps the rows a clause names by a column's value, then charts a measure per product of those rows", async () => {
+    // The sample's description lists its regions: the clause is still a filter, not the load again.
+    const saved = await planAndSave({ goal: "Load the sample sales CSV, keep only the rows where region is West, and chart revenue by product" });
+    expect(saved.result.status).toBe("ready");
+    expect(saved.result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.filter", "data.group_aggregate", "data.chart_svg"]);
+    const [load, filter, group, chart] = saved.result.plan.steps;
+    expect(saved.result.coverage.parts.map((p) => [p.text, p.steps])).toEqual([
+      ["Load the sample sales CSV", [load.id]],
+      ["keep only the rows where region is West", [filter.id]],
+      ["chart revenue by product", [group.id, chart.id]],
+    ]);
+    const run = await runToEnd(saved.planId!);
+    expect(run.end).toBe("run.succeeded");
+
+    const [header, ...records] = parseCsvRecords(await readFile(path.join(__dirname, "../actions/samples/sales.csv"), "utf8"));
+    const west = records.filter((cells) => cells.length >= header.length && cells[header.indexOf("region")] === "West");
+    expect(west.length).toBeGreaterThan(0);
+    expect(west.length).toBeLessThan(records.length);
+    const byProduct = new Map<string, number>();
+    for (const cells of west) byProduct.set(cells[header.indexOf("product")], (byProduct.get(cells[header.indexOf("product")]) ?? 0) + Number(cells[header.indexOf("revenue")]));
+    expect(run.output(filter.id)?.rowCount).toBe(west.length);
+    const grouped = run.output(group.id)?.table as { rows: { product: string; sum_revenue: number }[] };
+    expect(new Set(grouped.rows.map((r) => r.product))).toEqual(new Set(byProduct.keys()));
+    for (const r of grouped.rows) expect(r.sum_revenue).toBeCloseTo(byProduct.get(r.product)!, 2);
+    expect(run.output(chart.id)?.svg).toEqual(expect.stringContaining("<svg"));
+  });
+
   it("reads notes.txt, counts its words and writes the counts to counts.json", async () => {
     const saved = await planAndSave({ goal: "Read notes.txt, count words, write the counts to counts.json" });
     expect(saved.result.status).toBe("ready");

@@ -125,9 +125,10 @@ export class OfflineBuilder {
 
   /**
    * Fill a step's column-shaped inputs again from a longer text (its clause and one that says
-   * more about it: "sort it by revenue" + "highest first"), and relabel it.
+   * more about it: "sort it by revenue" + "highest first"), and relabel it. Whether an input changed.
    */
-  refine(built: BuiltStep, text: string) {
+  refine(built: BuiltStep, text: string): boolean {
+    const before = JSON.stringify(built.step.inputs);
     const props = isObject(built.spec.input.properties) ? (built.spec.input.properties as Record<string, JsonSchema>) : {};
     const table = this.latestTable(built.table);
     for (const [name, binding] of Object.entries(built.step.inputs)) {
@@ -139,6 +140,7 @@ export class OfflineBuilder {
     let label = stepLabel(built.spec, built.step.inputs);
     for (let k = 2; others.includes(label); k++) label = `${stepLabel(built.spec, built.step.inputs)} (${k})`;
     built.step.label = label;
+    return JSON.stringify(built.step.inputs) !== before;
   }
 
   isLiteralUsed(i: number): boolean {
@@ -273,6 +275,15 @@ export class OfflineBuilder {
       if (checkValue(t, target).length === 0) return literal(t);
     }
     return this.planInput(name, target, describe(spec, name));
+  }
+
+  /**
+   * The terms of the data at hand: the column names and the values named of the latest table a
+   * step makes ("region", "west"). In a clause they say what to work on, not what to do.
+   */
+  dataTerms(): Set<string> {
+    const table = this.latestTable(EMPTY_TABLE);
+    return new Set(table.columns.flatMap((c) => terms(`${c.name.replace(/_/g, " ")} ${c.values.join(" ")}`)));
   }
 
   /** Table context of the most recent step that has one, when the current step has none yet. */

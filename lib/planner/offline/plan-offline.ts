@@ -102,9 +102,11 @@ export function planOffline(request: OfflineRequest, catalog: CatalogView): Offl
       const earlier = builder.built.find((b) => b.spec.id === pick.id);
       if (earlier && !hasNewInputFor(pick, clause, literals, builder)) {
         if (earlier.clause && earlier.clause.index === clause.index - 1) {
-          builder.refine(earlier, `${earlier.clause.text} ${clause.text}`);
+          const refined = builder.refine(earlier, `${earlier.clause.text} ${clause.text}`);
           const part = parts.find((p) => p.clause === clause);
-          if (part) {
+          // The step does this part only when the part says more about it (an input changed) or
+          // names it; else the part matched the action on other words and nothing does it.
+          if (part && (refined || namesAction(clause, pick))) {
             part.alsoBy = [...(part.alsoBy ?? []), earlier.step.id];
             if (part.uncovered?.reason === "no_action") delete part.uncovered;
           }
@@ -245,8 +247,14 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
     if (!p) previews.set(spec.id, (p = builder.dryRun(spec, clause)));
     return p;
   };
+  // An action that puts more of what the clause names of the data at hand (its columns, their
+  // values) to use fits the clause better: "keep the rows where region is West" fills a filter's
+  // condition with both words, a column list with one.
+  const data = builder.dataTerms();
+  const named = new Set(query.filter((t) => data.has(t)));
+  const uses = named.size ? (p: Valued["preview"]) => usedTerms(p.inputs, named) : () => 0;
   const lexical = index.scoreTerms(query);
-  let pick = bestOf(lexical, specs, min, llm, preview);
+  let pick = bestOf(lexical, specs, min, llm, preview, uses);
   // The catalog's words decide whether the clause asks for an action at all; what remembered
   // plans say only changes which one (unless they say clauses like it asked for none).
   if (!pick.best) return { picks: [], part: clause.request };
@@ -258,7 +266,7 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
     if (!clause.request && extra.none >= min && extra.none > Math.max(...extra.scores)) return { picks: [], part: false, informed: { instead: pick.best.spec.id } };
     if (Math.max(...extra.scores) > extra.none) {
       const combined = lexical.map((s, i) => s + extra.scores[i] * PRIOR_WEIGHT);
-      const informed = bestOf(combined, specs, min, llm, preview);
+      const informed = bestOf(combined, specs, min, llm, preview, uses);
       // Memory chooses among words, never against the data at hand: when the catalog's choice
       // takes what the latest step made, so must memory's ("write the counts to counts.json"
       // after counting stays data.write_file even where remembered reports wrote with files.write).
@@ -277,10 +285,16 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
   // Forward: "chart revenue … from the sales CSV" asks to load, then chart. The clause names
   // what to do before "from" and where the data comes from after it; the best match is the
   // source, and an action named before "from" that takes what it makes goes after it.
+  // Without "from", a goal that opens with an imperative whose verb names another action than
+  // the best match ("Sort the sample sales CSV by revenue") asks for that action on what the best
+  // match makes. Only the first step: later, the verb's action chains from the steps before.
   const from = /\bfrom\b/i.exec(clause.words);
-  const before = from ? terms(clause.words.slice(0, from.index)) : [];
+  const asked = from || !clause.request || builder.built.length > 0 ? undefined : leadingVerb(clause.text);
+  const verbTerms = asked ? terms(asked) : [];
+  const bestName = new Set(terms(`${best.spec.title} ${best.spec.id.replace(/[._]/g, " ")}`));
+  const before = from ? terms(clause.words.slice(0, from.index)) : verbTerms.filter((t) => !bestName.has(t));
   const after = from ? new Set(terms(clause.words.slice(from.index))) : new Set<string>();
-  const sourceIsBest = from !== null && terms(`${best.spec.title} ${best.spec.description}`).some((t) => after.has(t));
+  const sourceIsBest = from !== null ? terms(`${best.spec.title} ${best.spec.description}`).some((t) => after.has(t)) : before.length > 0;
   const consumer = producer || !sourceIsBest ? undefined : ranked.find((r) => r.spec !== best.spec && r.score >= min && !used.has(r.spec.id) && (llm || !r.spec.usesLlm) && namedByTitle(r.spec, best.spec, before, specs) && takesOutputOf(r.spec, best.spec));
   const picks = producer ? [producer.spec, best.spec] : consumer ? [best.spec, consumer.spec] : [best.spec];
   const grouped = groupingStep(clause, picks, specs, builder);
@@ -314,7 +328,7 @@ interface Valued {
  * valued by how it fits (see `fit`); without an LLM, one that needs none unless only an LLM
  * action fits nearly as well. No best when nothing reaches `min`.
  */
-function bestOf(scores: readonly number[], specs: readonly ActionSpec[], min: number, llm: boolean, preview: (spec: ActionSpec) => Valued["preview"]): { ranked: { spec: ActionSpec; score: number }[]; usable: Valued[]; best?: Valued } {
+function bestOf(scores: readonly number[], specs: readonly ActionSpec[], min: number, llm: boolean, preview: (spec: ActionSpec) => Valued["preview"], uses: (preview: Valued["preview"]) => number): { ranked: { spec: ActionSpec; score: number }[]; usable: Valued[]; best?: Valued } {
   const ranked = scores
     .map((score, i) => ({ spec: specs[i], score }))
     .filter((s) => s.score >= min * 0.6)
@@ -326,7 +340,7 @@ function bestOf(scores: readonly number[], specs: readonly ActionSpec[], min: nu
     .filter((r) => r.score >= top * 0.5)
     .map((r) => {
       const p = preview(r.spec);
-      return { ...r, preview: p, value: r.score * fit(p) };
+      return { ...r, preview: p, value: r.score * fit(p) * USES_DATA ** uses(p) };
     })
     .sort((a, b) => b.value - a.value);
   // Without an LLM, an action that needs one is chosen only when nothing else does the part.
@@ -364,6 +378,12 @@ function namedByTitle(spec: ActionSpec, best: ActionSpec, query: readonly string
   return [...titleTerms(spec)].some((t) => q.has(t) && !bestTerms.has(t) && specs.filter((s) => titleTerms(s).has(t)).length <= 2);
 }
 
+/** Whether the clause's words include a word of the action's title or id ("sort" for data.sort). */
+function namesAction(clause: Clause, spec: ActionSpec): boolean {
+  const name = new Set(terms(`${spec.title} ${spec.id.replace(/[._]/g, " ")}`));
+  return terms(clause.words).some((t) => name.has(t));
+}
+
 /** Whether a required structured input of `consumer` takes `producer`'s output (or a field of it). */
 function takesOutputOf(consumer: ActionSpec, producer: ActionSpec): boolean {
   const props = isObject(consumer.input.properties) ? (consumer.input.properties as Record<string, JsonSchema>) : {};
@@ -384,7 +404,10 @@ function takesOutputOf(consumer: ActionSpec, producer: ActionSpec): boolean {
  * (groupBy + aggregates inputs), that action goes before it.
  */
 function groupingStep(clause: Clause, picks: readonly ActionSpec[], specs: readonly ActionSpec[], builder: OfflineBuilder): ActionSpec | undefined {
-  if (picks.length < 2) return undefined;
+  // One pick (a clause of its own: "…, and chart revenue by product") presents the latest table
+  // when it draws categories (an x input) from a table.
+  const alone = picks.length === 1 && builder.built.length > 0 && presentsCategories(picks[0]);
+  if (picks.length < 2 && !alone) return undefined;
   const groups = (s: ActionSpec) => {
     const props = isObject(s.input.properties) ? Object.keys(s.input.properties) : [];
     return props.some((p) => /^group_?by$/i.test(p)) && props.some((p) => /^aggregates?$/i.test(p));
@@ -392,7 +415,26 @@ function groupingStep(clause: Clause, picks: readonly ActionSpec[], specs: reado
   if (picks.some(groups)) return undefined;
   const grouping = specs.find(groups);
   if (!grouping || builder.built.some((b) => b.spec === grouping)) return undefined;
-  return builder.groupsBy(clause, picks[picks.length - 2]) ? grouping : undefined;
+  return builder.groupsBy(clause, alone ? undefined : picks[picks.length - 2]) ? grouping : undefined;
+}
+
+/** Whether an action draws one point per row of a table input along a category input (`x`). */
+function presentsCategories(spec: ActionSpec): boolean {
+  const props = isObject(spec.input.properties) ? (spec.input.properties as Record<string, JsonSchema>) : {};
+  return "x" in props && Object.values(props).some((s) => kindOfSchema(s) === "table");
+}
+
+/** How much better an action fits for each word of the data at hand that its inputs put to use. */
+const USES_DATA = 1.1;
+
+/** How many of `named` (terms of the data at hand) the values given to the inputs hold. */
+function usedTerms(inputs: Record<string, Binding>, named: ReadonlySet<string>): number {
+  const found = new Set<string>();
+  for (const b of Object.values(inputs)) {
+    if (b.kind !== "literal" || b.value === null || typeof b.value !== "object") continue;
+    for (const t of terms(JSON.stringify(b.value).replace(/[_{}[\]":,]/g, " "))) if (named.has(t)) found.add(t);
+  }
+  return found.size;
 }
 
 /** Continuing from the latest step is good; asking the person for values or adding converters is not. */

@@ -121,6 +121,7 @@ test.describe("an HTTP API on a Trellis that allows 127.0.0.1", () => {
     await expect(form.getByTestId("api-timeout-error")).toContainText("Too big: expected number to be <=600000");
     await expect(form.getByTestId("api-timeout")).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator('[data-testid="connection"][data-name="selfapi"]')).toHaveCount(0);
+    await page.screenshot({ path: path.join(screenshotDir, "connections-http-api-timeout-refused.png"), fullPage: true });
     await form.getByTestId("api-timeout").fill("45");
     await expect(form.getByTestId("api-timeout-error")).toHaveCount(0);
     await page.screenshot({ path: path.join(screenshotDir, "connections-http-api-form.png"), fullPage: true });

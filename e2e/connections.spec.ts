@@ -6,6 +6,8 @@
  * address guard refuses the app's own loopback address (a clear reason, no crash); on a Trellis of
  * its own that allows 127.0.0.1, Trellis's own OpenAPI document with a bearer token connects, its
  * operations become actions, the token is shown nowhere, an edit keeps it, removal takes them away.
+ * Its timeout in seconds: out of the contract's range, the form says so and sends nothing; set, it
+ * is stored as timeoutMs and an edit shows it; cleared, the default comes back.
  */
 import { expect, test } from "@playwright/test";
 import path from "node:path";
@@ -113,13 +115,24 @@ test.describe("an HTTP API on a Trellis that allows 127.0.0.1", () => {
     await form.getByTestId("api-operations").fill("listFlows, listConnections");
     await form.getByTestId("api-auth").selectOption("bearer");
     await form.getByTestId("api-secret").fill(API_SECRET);
+    await form.getByTestId("api-timeout").fill("601");
+    await form.getByTestId("save-connection").click();
+    await expect(form.getByTestId("api-timeout-error")).toContainText("from 0.1 to 600 seconds");
+    await expect(form.getByTestId("api-timeout-error")).toContainText("Too big: expected number to be <=600000");
+    await expect(form.getByTestId("api-timeout")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.locator('[data-testid="connection"][data-name="selfapi"]')).toHaveCount(0);
+    await page.screenshot({ path: path.join(screenshotDir, "connections-http-api-timeout-refused.png"), fullPage: true });
+    await form.getByTestId("api-timeout").fill("45");
+    await expect(form.getByTestId("api-timeout-error")).toHaveCount(0);
     await page.screenshot({ path: path.join(screenshotDir, "connections-http-api-form.png"), fullPage: true });
     await form.getByTestId("save-connection").click();
 
     const row = page.locator('[data-testid="connection"][data-name="selfapi"]');
+    const stored = async () => ((await (await page.request.get(`${app.baseUrl}/api/connections`)).json()) as { connections: { name: string; config: { timeoutMs?: number } }[] }).connections.find((c) => c.name === "selfapi")?.config;
     await expect(row).toHaveAttribute("data-status", "ok", { timeout: 60_000 });
     await expect(row).toHaveAttribute("data-kind", "openapi");
     await expect(row.getByTestId("connection-kind")).toContainText("HTTP API · 2 actions");
+    expect(await stored()).toMatchObject({ timeoutMs: 45_000 });
     await expect(row).toContainText(`${app.baseUrl}/api/openapi.json`);
     await expect(row.getByTestId("connection-secrets")).toContainText("token");
     await expect(page.getByTestId("add-connection").getByTestId("connection-name")).toHaveValue("");
@@ -136,9 +149,12 @@ test.describe("an HTTP API on a Trellis that allows 127.0.0.1", () => {
     const edit = page.getByTestId("connection-form").first();
     await expect(edit.getByTestId("api-secret")).toHaveValue("");
     await expect(edit.getByTestId("api-secret")).toHaveAttribute("placeholder", /leave empty to keep/);
+    await expect(edit.getByTestId("api-timeout")).toHaveValue("45");
     await edit.getByTestId("api-operations").fill("listFlows");
+    await edit.getByTestId("api-timeout").fill("");
     await edit.getByTestId("save-connection").click();
     await expect(row.getByTestId("connection-kind")).toContainText("HTTP API · 1 action");
+    expect(await stored()).not.toHaveProperty("timeoutMs");
     await expect(row).toHaveAttribute("data-status", "ok");
     await expect(row.getByTestId("connection-secrets")).toContainText("token");
     expect(await page.content()).not.toContain(API_SECRET);

@@ -116,14 +116,18 @@ function ConnectionForm({ existing, pending, reserved, onSubmit, onCancel }: { e
   const [rows, setRows] = useState<SecretRow[]>(existing ? [] : [{ key: 0, name: "", value: "" }]);
   const [replace, setReplace] = useState<Record<string, string>>({});
   const [removed, setRemoved] = useState<Record<string, boolean>>({});
+  const [invalid, setInvalid] = useState<string | undefined>();
   const stdio = existing?.kind === "mcp" && existing.config.transport === "stdio" ? existing.config : undefined;
   const http = existing?.kind === "mcp" && existing.config.transport === "http" ? existing.config : undefined;
   const secretWord = transport === "stdio" ? "Environment variables" : "Headers";
   const id = existing ? `edit-${existing.name}` : "new";
 
   const submit = (form: FormData) => {
+    setInvalid(undefined);
     if (kind === "openapi") {
-      const { config, secrets } = readApiForm(form, existing?.kind === "openapi" ? existing.config : undefined);
+      const read = readApiForm(form);
+      if (!read.ok) return setInvalid(read.error);
+      const { config, secrets } = read;
       onSubmit(existing ? { config, secrets } : { kind, name: String(form.get("name") ?? "").trim(), config, secrets });
       return;
     }
@@ -204,6 +208,7 @@ function ConnectionForm({ existing, pending, reserved, onSubmit, onCancel }: { e
         ))}
         <div className="row"><button type="button" className="button ghost" onClick={() => setRows([...rows, { key: Date.now(), name: "", value: "" }])} data-testid="add-secret">Add a {transport === "stdio" ? "variable" : "header"}</button></div>
       </fieldset> : null}
+      {invalid ? <div className="error-box" role="alert" data-testid="connection-form-error">{invalid}</div> : null}
       <div className="row" style={{ gap: 8 }}>
         <button className="button primary" type="submit" disabled={pending} data-testid="save-connection">{existing ? "Save and reconnect" : "Add and connect"}</button>
         {onCancel ? <button type="button" className="button" onClick={onCancel}>Cancel</button> : null}

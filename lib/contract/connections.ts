@@ -9,6 +9,7 @@
  * one secret its auth takes (`token`, `key` or `password`: OPENAPI_AUTH_SECRET).
  */
 import { z } from "zod";
+import { httpHeaderNamePattern, HTTP_HEADER_NAME_MESSAGE, namesHeaderOrQuery } from "../core/api-key-auth";
 import { IsoDate } from "./common";
 
 export const ConnectionName = z
@@ -63,11 +64,11 @@ export const OpenApiConnectionAuth = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("apiKey"),
-      header: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, "an HTTP header name").optional().describe("the request header that carries the key"),
+      header: z.string().regex(httpHeaderNamePattern(128), HTTP_HEADER_NAME_MESSAGE).optional().describe("the request header that carries the key"),
       query: z.string().min(1).max(128).refine(NoRef, NO_REF).optional().describe("or the query parameter that carries it"),
     })
     .strict()
-    .refine((a) => (a.header === undefined) !== (a.query === undefined), 'an apiKey auth names either "header" or "query", not both')
+    .refine(namesHeaderOrQuery, 'an apiKey auth names either "header" or "query", not both')
     .describe("<header>: <the secret `key`>, or ?<query>=<the secret `key`>"),
   z
     .object({ type: z.literal("basic"), username: z.string().min(1).max(256).refine((u) => !u.includes(":"), "a basic-auth user name may not hold ':'").refine(NoRef, NO_REF) })

@@ -10,7 +10,8 @@
  * connection over REST; its operations are actions at once, a run calls it with the stored token
  * (which the API echoes, and repeats in a refusal: only `[redacted]` is kept), an edit changes the
  * token and the operations, removal takes the actions away. A document that cannot be loaded is a
- * status with its reason; a file path or a non-http URL is a 400.
+ * status with its reason; a file path, a non-http URL or a timeoutMs out of the contract's range is
+ * a 400.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -245,6 +246,11 @@ describe("HTTP API connections (built app)", { timeout: 180_000 }, () => {
     expect(noKey.body.error.message).toMatch(/secret "key"/);
     const wrongKind = await api("PUT", "/api/connections/pets", { config: { transport: "stdio", command: "true" } });
     expect(wrongKind.status).toBe(400);
+    for (const timeoutMs of [99, 600_001]) {
+      const tooLong = await api<{ error: { message: string } }>("PUT", "/api/connections/pets", { config: { openapi: `${petsApi.url}/openapi.json`, auth: { type: "bearer" }, timeoutMs } });
+      expect(tooLong.status, String(timeoutMs)).toBe(400);
+      expect(tooLong.body.error.message, String(timeoutMs)).toMatch(/timeoutMs/);
+    }
     expect((await api("DELETE", "/api/connections/pets")).status).toBe(200);
     expect((await api("GET", "/api/flows/pets")).status).toBe(404);
     expect(answers.flatMap(hits)).toEqual([]);
@@ -265,6 +271,9 @@ describe("HTTP API connections (built app)", { timeout: 180_000 }, () => {
       expect(refused.status, openapi).toBe(400);
       expect(refused.body.error.message, openapi).toMatch(/http\(s\) URL/);
     }
+    const slow = await api<{ error: { message: string } }>("POST", "/api/connections", { kind: "openapi", name: "slow", config: { openapi: `${petsApi.url}/openapi.json`, timeoutMs: 600_001 } });
+    expect(slow.status).toBe(400);
+    expect(slow.body.error.message).toMatch(/timeoutMs/);
     const noSecret = await api("POST", "/api/connections", { kind: "openapi", name: "nosecret", config: { openapi: `${petsApi.url}/openapi.json`, auth: { type: "bearer" } } });
     expect(noSecret.status).toBe(400);
     const taken = await api("POST", "/api/connections", { kind: "openapi", name: "data", config: { openapi: `${petsApi.url}/openapi.json` } });

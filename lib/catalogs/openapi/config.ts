@@ -5,18 +5,19 @@
  * they are resolved when the source is built (`resolveRefs`).
  */
 import { z } from "zod";
+import { httpHeaderNamePattern, HTTP_HEADER_NAME_MESSAGE, namesHeaderOrQuery } from "../../core/api-key-auth";
 
 /** A flow name and an id prefix, as for MCP servers. */
 export const ApiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "an API name starts with a letter and holds letters, digits, _ or -");
 
-const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "an HTTP header name");
+const HeaderName = z.string().regex(httpHeaderNamePattern(), HTTP_HEADER_NAME_MESSAGE);
 
 export const ApiAuth = z.discriminatedUnion("type", [
   z.object({ type: z.literal("bearer"), token: z.string().min(1) }).strict(),
   z
     .object({ type: z.literal("apiKey"), header: HeaderName.optional(), query: z.string().min(1).optional(), value: z.string().min(1) })
     .strict()
-    .refine((a) => (a.header === undefined) !== (a.query === undefined), 'an apiKey auth names either "header" or "query" (the query parameter that carries the key), not both'),
+    .refine(namesHeaderOrQuery, 'an apiKey auth names either "header" or "query" (the query parameter that carries the key), not both'),
   z.object({ type: z.literal("basic"), username: z.string().min(1), password: z.string() }).strict(),
 ], { message: 'auth.type is "bearer" (with token), "apiKey" (with header or query, and value) or "basic" (with username and password)' });
 export type ApiAuth = z.infer<typeof ApiAuth>;

@@ -39,11 +39,12 @@ async function executingSoon(t: Trellis, runId: string): Promise<boolean> {
   return false;
 }
 
-/** The Trellis of this data folder (or DATABASE_URL), opened in this process; a folder the app holds is exit 5 with what to do. */
+/** The Trellis of this data folder (or DATABASE_URL), opened in this process; a folder another process holds is exit 5 with what to do. */
 export function openTrellisHere(where: string): Promise<Trellis> {
   return getTrellis().catch((err: unknown) => {
     if (err instanceof DataDirLockedError) {
-      throw new CliError(ExitCode.unreachable, `${err.message.replace(/ Stop it, or point.*$/, "")}\nThe app is running: pass --server http://localhost:${config().port} (or set TRELLIS_SERVER_URL) to work through it.`);
+      // Only a server's lock says where it serves; another command's has no server to point at.
+      throw new CliError(ExitCode.unreachable, err.serverUrl ? `${err.holder}\nThe app is running: pass --server ${err.serverUrl} (or set TRELLIS_SERVER_URL) to work through it.` : err.message);
     }
     // A configuration that stops start-up is the person's to fix, not a database that is away.
     if (err instanceof ConfigError) throw new CliError(ExitCode.usage, err.message);

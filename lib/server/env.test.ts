@@ -3,7 +3,7 @@ import { openAiProviderFromConfig } from "../llm/openai-provider";
 import { planGoal } from "../planner/plan-goal";
 import { builtinRegistry } from "../../tests/support/planner-catalogs";
 import { reply, startOpenAiServer, type OpenAiTestServer } from "../../tests/support/openai-server/server";
-import { ConfigError, parseConfig } from "./env";
+import { ConfigError, localServerUrl, parseConfig } from "./env";
 
 describe("configuration", () => {
   it("has working defaults with nothing set", () => {
@@ -32,6 +32,16 @@ describe("configuration", () => {
       expect(() => parseConfig(env)).toThrow(ConfigError);
       expect(() => parseConfig(env)).toThrow(message);
     }
+  });
+});
+
+describe("the server's URL on this machine", () => {
+  it("is on PORT, at localhost unless the server listens on one other address", () => {
+    expect(localServerUrl(parseConfig({}))).toBe("http://localhost:3000");
+    expect(localServerUrl(parseConfig({ PORT: "3200" }))).toBe("http://localhost:3200");
+    for (const HOST of ["127.0.0.1", "0.0.0.0", "::", "[::]", "localhost"]) expect(localServerUrl(parseConfig({ PORT: "3200", HOST })), HOST).toBe("http://localhost:3200");
+    expect(localServerUrl(parseConfig({ PORT: "3200", HOST: "192.168.1.20" }))).toBe("http://192.168.1.20:3200");
+    expect(localServerUrl(parseConfig({ PORT: "3200", HOST: "::1" }))).toBe("http://[::1]:3200");
   });
 });
 

@@ -155,6 +155,17 @@ export function isLoopbackHost(host: string): boolean {
   return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
+/**
+ * Where a command on this machine reaches the server that `cfg` configures: localhost when it
+ * listens on every address or on 127.0.0.1, else the address it listens on. In the server, PORT
+ * is the port Next.js listens on (it sets PORT once listening, also when it chose the port).
+ */
+export function localServerUrl(cfg: Pick<TrellisConfig, "host" | "port">): string {
+  const host = cfg.host.trim().replace(/^\[|\]$/g, "");
+  const name = ["0.0.0.0", "::", "127.0.0.1", "localhost"].includes(host.toLowerCase()) ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${name}:${cfg.port}`;
+}
+
 let cached: TrellisConfig | undefined;
 
 export function config(): TrellisConfig {

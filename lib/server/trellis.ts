@@ -63,18 +63,19 @@ export interface Trellis {
 const KEY = Symbol.for("trellis.instance");
 type Holder = { [KEY]?: Promise<Trellis> };
 
-export function getTrellis(): Promise<Trellis> {
+/** `serverUrl`: where this process serves Trellis, when it is the server (the first call opens Trellis and uses it). */
+export function getTrellis(options: { serverUrl?: string } = {}): Promise<Trellis> {
   const holder = globalThis as Holder;
-  holder[KEY] ??= open().catch((err) => {
+  holder[KEY] ??= open(options.serverUrl).catch((err) => {
     delete holder[KEY];
     throw err;
   });
   return holder[KEY];
 }
 
-async function open(): Promise<Trellis> {
+async function open(serverUrl: string | undefined): Promise<Trellis> {
   const cfg = config();
-  const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite"), warn: serverLog().warn });
+  const database = await openDatabase({ url: cfg.databaseUrl, dir: cfg.databaseUrl ? undefined : path.join(cfg.dataDir, "pglite"), warn: serverLog().warn, serverUrl });
   const builtinOptions = { httpAllowHosts: cfg.httpAllowHosts, httpAllowPrivate: cfg.httpAllowPrivate };
   const stepWorkers = cfg.steps.isolated ? builtinStepWorkers(builtinOptions, cfg.steps) : undefined;
   const builtins = builtinActions(builtinOptions);
@@ -252,8 +253,8 @@ const RESUMED = Symbol.for("trellis.resumed");
  * again whenever a run's claim runs out (its engine stopped). Other processes on the same
  * database (the CLI) run only their own runs. Claims keep two engines off one run.
  */
-export async function startTrellisServer(): Promise<Trellis> {
-  const t = await getTrellis();
+export async function startTrellisServer(options: { serverUrl?: string } = {}): Promise<Trellis> {
+  const t = await getTrellis(options);
   const holder = globalThis as { [RESUMED]?: boolean };
   if (!holder[RESUMED]) {
     holder[RESUMED] = true;

@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   migrationsDir?: string;
   /** where warnings go (the server's log); default: the console */
   warn?: (message: string) => void;
+  /** where this process serves Trellis, when it is the server: kept in the embedded database's lock, for commands refused the folder */
+  serverUrl?: string;
 }
 
 export interface Database {
@@ -70,7 +72,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let unlock = () => {};
   if (options.dir) {
     await mkdir(options.dir, { recursive: true });
-    unlock = lockDataDir(options.dir);
+    unlock = lockDataDir(options.dir, options.serverUrl);
   }
   const pglite = options.dir
     ? new PGlite(options.dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : undefined)

@@ -100,7 +100,7 @@ describe("embedded database lock", () => {
       // The same process may not open it twice either: two PGlite instances would corrupt it.
       const { writeFileSync } = await import("node:fs");
       writeFileSync(path.join(dir, "pglite", "trellis.lock"), String(process.ppid));
-      await expect(openDatabase({ dir: path.join(dir, "pglite") })).rejects.toThrow(/in use by another Trellis process/);
+      await expect(openDatabase({ dir: path.join(dir, "pglite") })).rejects.toThrow(/in use by another Trellis command/);
       writeFileSync(path.join(dir, "pglite", "trellis.lock"), String(process.pid));
       await first.close();
       const second = await openDatabase({ dir: path.join(dir, "pglite") });

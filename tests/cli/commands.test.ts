@@ -169,16 +169,24 @@ describe("trellis, without a server", { timeout: 120_000 }, () => {
     expect(r.stderr).toContain("Planning offline");
   });
 
-  it("says to use --server when the app holds the database (exit 5), and when a server does not answer", async () => {
+  it("says to use --server with the app's URL when the app holds the database (exit 5), to wait when a command does, and when a server does not answer", async () => {
     const lockDir = path.join(tmp.dir, "locked");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(path.join(lockDir, "pglite"), { recursive: true });
-    // This test process is alive: to the CLI it is the app holding the folder.
-    writeFileSync(path.join(lockDir, "pglite", "trellis.lock"), String(process.pid));
-    const locked = await trellis(["runs"], { dataDir: lockDir });
+    // This test process is alive: to the CLI it is the app on port 3200 holding the folder
+    // (the CLI's own PORT is not the app's).
+    writeFileSync(path.join(lockDir, "pglite", "trellis.lock"), `${process.pid} http://localhost:3200`);
+    const locked = await trellis(["runs"], { dataDir: lockDir, env: { PORT: "3000" } });
     expect(locked.code).toBe(5);
-    expect(locked.stderr).toContain(`in use by another Trellis process (pid ${process.pid})`);
-    expect(locked.stderr).toContain("pass --server http://localhost:3000");
+    expect(locked.stderr).toContain(`in use by the Trellis server at http://localhost:3200 (pid ${process.pid})`);
+    expect(locked.stderr).toContain("pass --server http://localhost:3200");
+    expect(locked.stderr).not.toContain("localhost:3000");
+    // A lock without a URL (another command's, or one written before URLs were kept) names no server.
+    writeFileSync(path.join(lockDir, "pglite", "trellis.lock"), String(process.pid));
+    const busy = await trellis(["runs"], { dataDir: lockDir });
+    expect(busy.code).toBe(5);
+    expect(busy.stderr).toContain(`in use by another Trellis command (pid ${process.pid}). Wait for it to finish, or stop it.`);
+    expect(busy.stderr).not.toContain("--server");
     // Actions are code: they are listed even so.
     const actions = await trellis(["actions"], { dataDir: lockDir });
     expect(actions.code).toBe(0);

@@ -27,7 +27,7 @@ const TIMEOUT_RANGE = `Timeout: from ${TIMEOUT_RANGE_S.min} to ${TIMEOUT_RANGE_S
 
 /**
  * The timeout field's seconds as the contract's timeoutMs, rounded to whole milliseconds; none
- * when the field is empty (the default). Else what is wrong, in the contract's words.
+ * when the field is empty (the default). Else what is wrong, checked by the contract's own rule.
  */
 export function readTimeout(seconds: string): { ok: true; timeoutMs?: number } | { ok: false; error: string } {
   const text = seconds.trim();
@@ -36,7 +36,7 @@ export function readTimeout(seconds: string): { ok: true; timeoutMs?: number } |
   if (!Number.isFinite(value)) return { ok: false, error: `${TIMEOUT_RANGE} ("${text}" is not a number)` };
   const ms = Math.round(value * 1000);
   const checked = TIMEOUT_MS.safeParse(ms);
-  return checked.success ? { ok: true, timeoutMs: ms } : { ok: false, error: `${TIMEOUT_RANGE} (${text} s is timeoutMs ${ms}: ${checked.error.issues[0].message})` };
+  return checked.success ? { ok: true, timeoutMs: ms } : { ok: false, error: `${TIMEOUT_RANGE}; ${text} s is out of range.` };
 }
 
 /** The configuration and secret a form of ApiConnectionFields holds (the secret only when a value was typed), or what is wrong with it. */

@@ -136,6 +136,44 @@ describe("the first goals people type, planned offline and run", { timeout: 180_
     expect(run.output(chart.id)?.svg).toEqual(expect.stringContaining("<svg"));
   });
 
+  it("answers a question about a measure per group, a ranking and a count per group of the sample CSV, each with the steps it takes", async () => {
+    const [header, ...records] = parseCsvRecords(await readFile(path.join(__dirname, "../actions/samples/sales.csv"), "utf8"));
+    const rows = records.filter((cells) => cells.length >= header.length).map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])));
+    const per = (key: string, value: (r: Record<string, string>) => number) => {
+      const m = new Map<string, number[]>();
+      for (const r of rows) m.set(r[key], [...(m.get(r[key]) ?? []), value(r)]);
+      return m;
+    };
+
+    const average = await planAndSave({ goal: "What is the average revenue per region in the sample sales CSV?" });
+    expect(average.result.status).toBe("ready");
+    expect(average.result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.group_aggregate"]);
+    const averaged = await runToEnd(average.planId!);
+    expect(averaged.end).toBe("run.succeeded");
+    const byRegion = averaged.output(average.result.plan.steps[1].id)?.table as { rows: { region: string; average_revenue: number }[] };
+    const expected = per("region", (r) => Number(r.revenue));
+    expect(byRegion.rows).toHaveLength(expected.size);
+    for (const r of byRegion.rows) expect(r.average_revenue).toBeCloseTo(expected.get(r.region)!.reduce((a, b) => a + b, 0) / expected.get(r.region)!.length, 2);
+
+    const top = await planAndSave({ goal: "Find the top 5 products by units sold in the sample sales CSV" });
+    expect(top.result.status).toBe("ready");
+    expect(top.result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.group_aggregate", "data.sort"]);
+    const ranked = await runToEnd(top.planId!);
+    expect(ranked.end).toBe("run.succeeded");
+    const units = [...per("product", (r) => Number(r.units))].map(([p, u]) => [p, u.reduce((a, b) => a + b, 0)] as const).sort((a, b) => b[1] - a[1]);
+    const five = ranked.output(top.result.plan.steps[2].id)?.table as { rows: { product: string; sum_units: number }[] };
+    expect(five.rows.map((r) => r.sum_units)).toEqual(units.slice(0, 5).map(([, u]) => u));
+
+    const count = await planAndSave({ goal: "Count the orders per category in the sample sales CSV and make a bar chart" });
+    expect(count.result.status).toBe("ready");
+    expect(count.result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.group_aggregate", "data.chart_svg"]);
+    const counted = await runToEnd(count.planId!);
+    expect(counted.end).toBe("run.succeeded");
+    const perCategory = counted.output(count.result.plan.steps[1].id)?.table as { rows: { category: string; count: number }[] };
+    expect(Object.fromEntries(perCategory.rows.map((r) => [r.category, r.count]))).toEqual(Object.fromEntries([...per("category", () => 1)].map(([c, n]) => [c, n.length])));
+    expect(counted.output(count.result.plan.steps[2].id)?.svg).toEqual(expect.stringContaining("<svg"));
+  });
+
   it("reads notes.txt, counts its words and writes the counts to counts.json", async () => {
     const saved = await planAndSave({ goal: "Read notes.txt, count words, write the counts to counts.json" });
     expect(saved.result.status).toBe("ready");

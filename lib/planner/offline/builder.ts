@@ -20,7 +20,7 @@ import { columnsIn, exampleNamedIn, examplesFor } from "./examples";
 import type { GoalLiteral } from "./literals";
 import { stepLabel } from "./step-label";
 import { writeRankingSql, schemaIn } from "./sql-writer";
-import { EMPTY_TABLE, fillTableSlot, groupingColumns, mentionedColumns, tableAfter, type TableContext } from "./table-slots";
+import { countsRows, EMPTY_TABLE, fillTableSlot, groupingColumns, mentionedColumns, tableAfter, tableTerms, type TableContext } from "./table-slots";
 
 export interface BuiltStep {
   step: Step;
@@ -120,7 +120,7 @@ export class OfflineBuilder {
     if (!table.columns.length) return false;
     const grouping = groupingColumns(clause.text, table.columns);
     if (!grouping.length || grouping.every((g) => table.groupColumns.includes(g))) return false;
-    return mentionedColumns(clause.text, table.columns).some((c) => !grouping.includes(c));
+    return countsRows(clause.text) || mentionedColumns(clause.text, table.columns).some((c) => !grouping.includes(c));
   }
 
   /**
@@ -282,8 +282,7 @@ export class OfflineBuilder {
    * step makes ("region", "west"). In a clause they say what to work on, not what to do.
    */
   dataTerms(): Set<string> {
-    const table = this.latestTable(EMPTY_TABLE);
-    return new Set(table.columns.flatMap((c) => terms(`${c.name.replace(/_/g, " ")} ${c.values.join(" ")}`)));
+    return tableTerms(this.latestTable(EMPTY_TABLE));
   }
 
   /** Table context of the most recent step that has one, when the current step has none yet. */

@@ -19,6 +19,7 @@ import { isTypedSchema, kindOfSchema } from "../schema-kind";
 import { normalizeWord, terms } from "../text/tokens";
 import { sinkOutputs } from "../sink-outputs";
 import { OfflineBuilder, requestText } from "./builder";
+import { tableTerms } from "./table-slots";
 import { splitClauses, type Clause } from "./clauses";
 import { extractLiterals, type GoalLiteral } from "./literals";
 
@@ -295,7 +296,9 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
   const before = from ? terms(clause.words.slice(0, from.index)) : verbTerms.filter((t) => !bestName.has(t));
   const after = from ? new Set(terms(clause.words.slice(from.index))) : new Set<string>();
   const sourceIsBest = from !== null ? terms(`${best.spec.title} ${best.spec.description}`).some((t) => after.has(t)) : before.length > 0;
-  const consumer = producer || !sourceIsBest ? undefined : ranked.find((r) => r.spec !== best.spec && r.score >= min && !used.has(r.spec.id) && (llm || !r.spec.usesLlm) && namedByTitle(r.spec, best.spec, before, specs) && takesOutputOf(r.spec, best.spec));
+  const consumer =
+    (producer || !sourceIsBest ? undefined : ranked.find((r) => r.spec !== best.spec && r.score >= min && !used.has(r.spec.id) && (llm || !r.spec.usesLlm) && namedByTitle(r.spec, best.spec, before, specs) && takesOutputOf(r.spec, best.spec))) ??
+    (producer ? undefined : tableConsumer(clause, best.spec, tableTerms(best.preview.table), specs, index, min, llm, used));
   const picks = producer ? [producer.spec, best.spec] : consumer ? [best.spec, consumer.spec] : [best.spec];
   const grouped = groupingStep(clause, picks, specs, builder);
   if (grouped) picks.splice(picks.length - 1, 0, grouped);
@@ -382,6 +385,42 @@ function namedByTitle(spec: ActionSpec, best: ActionSpec, query: readonly string
 function namesAction(clause: Clause, spec: ActionSpec): boolean {
   const name = new Set(terms(`${spec.title} ${spec.id.replace(/[._]/g, " ")}`));
   return terms(clause.words).some((t) => name.has(t));
+}
+
+/**
+ * "What is the average revenue per region in the sample sales CSV": the best match makes a table
+ * the clause names after "from" or "in"; what the words before it ask for, when they are more
+ * about another action than the source, is the action that matches them best among those that
+ * take that table.
+ */
+function tableConsumer(clause: Clause, source: ActionSpec, data: ReadonlySet<string>, specs: readonly ActionSpec[], index: ActionIndex, min: number, llm: boolean, used: ReadonlySet<string>): { spec: ActionSpec } | undefined {
+  if (tableField(source.output) === undefined) return undefined;
+  const sourceTerms = new Set(terms(`${source.title} ${source.description}`));
+  for (const m of clause.words.matchAll(/\b(?:from|in)\b/gi)) {
+    if (!terms(clause.words.slice(m.index)).some((t) => sourceTerms.has(t))) continue;
+    const before = terms(clause.words.slice(0, m.index));
+    if (!before.length) return undefined;
+    const scores = index.scoreTerms(before);
+    // The words before must be more about another action than the source ("the 3 customers with
+    // the highest total order value in the shop database" is what the query answers), leaving out
+    // those that name the table's columns and values: they say what to work on, not what to do.
+    const doing = index.scoreTerms(before.filter((t) => !data.has(t)));
+    const own = doing[specs.indexOf(source)] ?? 0;
+    let best: { spec: ActionSpec; score: number } | undefined;
+    specs.forEach((spec, i) => {
+      if (spec === source || used.has(spec.id) || (!llm && spec.usesLlm) || scores[i] < min || doing[i] <= own || !takesTableOf(spec, source)) return;
+      if (!best || scores[i] > best.score) best = { spec, score: scores[i] };
+    });
+    return best;
+  }
+  return undefined;
+}
+
+/** Whether a required table input of `consumer` takes the table `producer` makes. */
+function takesTableOf(consumer: ActionSpec, producer: ActionSpec): boolean {
+  const props = isObject(consumer.input.properties) ? (consumer.input.properties as Record<string, JsonSchema>) : {};
+  const required = Array.isArray(consumer.input.required) ? (consumer.input.required as string[]) : [];
+  return required.some((name) => kindOfSchema(props[name]) === "table") && takesOutputOf(consumer, producer);
 }
 
 /** Whether a required structured input of `consumer` takes `producer`'s output (or a field of it). */

@@ -7,7 +7,7 @@
 import type { JsonSchema } from "../../core/json-schema";
 import { isObject } from "../../core/json-schema";
 import { checkValue } from "../../core/check-value";
-import { words } from "../text/tokens";
+import { terms, words } from "../text/tokens";
 import type { ColumnInfo } from "./examples";
 
 export interface TableContext {
@@ -19,6 +19,11 @@ export interface TableContext {
 }
 
 export const EMPTY_TABLE: TableContext = { columns: [], groupColumns: [], measureColumns: [] };
+
+/** The terms of a table's column names and named values ("region", "west"). */
+export function tableTerms(table: TableContext): Set<string> {
+  return new Set(table.columns.flatMap((c) => terms(`${c.name.replace(/_/g, " ")} ${c.values.join(" ")}`)));
+}
 
 const FN_WORDS: [string, string[]][] = [
   ["sum", ["total", "totals", "sum", "sums", "overall"]],
@@ -48,13 +53,54 @@ export function mentionedColumns(text: string, columns: readonly ColumnInfo[]): 
   return hits.sort((a, b) => a.at - b.at).map((h) => h.name);
 }
 
-/** Columns named right after "by", "per" or "for each". */
+/** "the top 5 products by units sold": what is ranked (group 1), and where its "by" starts. */
+const RANKED = /\b(?:top|bottom|best|worst|highest|lowest|largest|smallest|biggest)\s+(?:\d+\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?=by\s)/gi;
+
+/**
+ * Columns named right after "by", "per" or "for each"; in a ranking ("the top 5 products by units
+ * sold") the column ranked, and the one after "by" is what it is ranked by.
+ */
 export function groupingColumns(text: string, columns: readonly ColumnInfo[]): string[] {
   const out: string[] = [];
+  const rankedBy = new Set<number>();
+  for (const m of text.matchAll(RANKED)) {
+    const ranked = mentionedColumns(m[1], columns);
+    if (!ranked.length) continue;
+    for (const c of ranked) if (!out.includes(c)) out.push(c);
+    rankedBy.add(m.index + m[0].length);
+  }
   for (const m of text.matchAll(/\b(?:by|per|for each|across|grouped by)\s+((?:[\w-]+(?:\s+and\s+|,\s*|\s+)?){1,3})/gi)) {
+    if (rankedBy.has(m.index)) continue;
     for (const c of mentionedColumns(m[1], columns)) if (!out.includes(c)) out.push(c);
   }
   return out;
+}
+
+const COMPARE: [RegExp, string][] = [
+  [/^(?:over|above|more than|greater than|higher than|exceeding|exceeds|>)$/, "gt"],
+  [/^(?:at least|no less than|>=)$/, "gte"],
+  [/^(?:under|below|less than|lower than|fewer than|<)$/, "lt"],
+  [/^(?:at most|no more than|up to|<=)$/, "lte"],
+];
+
+/** "revenue over 1000", "units at least 5": a column compared with a number. */
+function comparisons(text: string, columns: readonly ColumnInfo[]): { column: string; op: string; value: number }[] {
+  const out: { column: string; op: string; value: number }[] = [];
+  for (const c of columns) {
+    const spaced = words(c.name).join("\\s+");
+    const re = new RegExp(`\\b(?:${spaced}|${spaced}s)\\s+(?:is\\s+|of\\s+|was\\s+)?(over|above|more than|greater than|higher than|exceeding|exceeds|at least|no less than|under|below|less than|lower than|fewer than|at most|no more than|up to|>=|<=|>|<)\\s*\\$?(-?\\d[\\d,]*(?:\\.\\d+)?)`, "gi");
+    for (const m of text.matchAll(re)) {
+      const op = COMPARE.find(([words]) => words.test(m[1].toLowerCase().replace(/\s+/g, " ")))?.[1];
+      const value = Number(m[2].replace(/,/g, ""));
+      if (op && Number.isFinite(value)) out.push({ column: c.name, op, value });
+    }
+  }
+  return out;
+}
+
+/** Whether the text asks how many rows there are ("count the orders per category"). */
+export function countsRows(text: string): boolean {
+  return fnFor(text)?.fn === "count";
 }
 
 function fnFor(text: string): { fn: string; word: string } | undefined {
@@ -110,6 +156,7 @@ export function fillTableSlot(name: string, schema: JsonSchema, clause: string, 
         if (lower.includes(` ${words(v).join(" ")} `)) conds.push({ column: c.name, op: "eq", value: v });
       }
     }
+    conds.push(...comparisons(clause, cols));
     if (conds.length) value = conds;
   } else if (props && "column" in props) {
     // sort keys: [{ column, direction }]

@@ -99,6 +99,17 @@ describe("what a plan covers of its goal, offline", () => {
     expect(result.plan.steps[1].inputs.by).toEqual({ kind: "literal", value: [{ column: "revenue", direction: "asc" }] });
   });
 
+  it("does not present the load alone as the answer to a goal that asks for more of the data", async () => {
+    const total = await planGoal({ goal: "Total the sample sales by region" }, { catalog: catalog() });
+    expect(total.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.group_aggregate"]);
+    expect(total.plan.steps[1].inputs.groupBy).toEqual({ kind: "literal", value: ["region"] });
+    // What to total is not said: the person is asked, the plan is not ready.
+    expect(total.status).toBe("needs_inputs");
+    const top = await planGoal({ goal: "Top rows of the sample sales" }, { catalog: catalog() });
+    expect(top.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.sort"]);
+    expect(top.status).toBe("needs_inputs");
+  });
+
   it("keeps a part that only matches the step before on other words uncovered, instead of claiming that step does it", async () => {
     const result = await planGoal({ goal: "Load the sample sales CSV and look at the West region" }, { catalog: catalog() });
     expect(result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv"]);

@@ -396,9 +396,12 @@ function namesAction(clause: Clause, spec: ActionSpec): boolean {
 function tableConsumer(clause: Clause, source: ActionSpec, data: ReadonlySet<string>, specs: readonly ActionSpec[], index: ActionIndex, min: number, llm: boolean, used: ReadonlySet<string>): { spec: ActionSpec } | undefined {
   if (tableField(source.output) === undefined) return undefined;
   const sourceTerms = new Set(terms(`${source.title} ${source.description}`));
-  for (const m of clause.words.matchAll(/\b(?:from|in)\b/gi)) {
-    if (!terms(clause.words.slice(m.index)).some((t) => sourceTerms.has(t))) continue;
-    const before = terms(clause.words.slice(0, m.index));
+  const cuts = [...clause.words.matchAll(/\b(?:from|in)\b/gi)].map((m) => m.index);
+  for (const at of [...cuts, undefined]) {
+    // Without "from" or "in" ("Total the sample sales by region"), what the clause says beyond
+    // the source's own words.
+    if (at !== undefined && !terms(clause.words.slice(at)).some((t) => sourceTerms.has(t))) continue;
+    const before = at === undefined ? terms(clause.words).filter((t) => !sourceTerms.has(t)) : terms(clause.words.slice(0, at));
     if (!before.length) return undefined;
     const scores = index.scoreTerms(before);
     // The words before must be more about another action than the source ("the 3 customers with

@@ -110,6 +110,16 @@ describe("what a plan covers of its goal, offline", () => {
     expect(top.status).toBe("needs_inputs");
   });
 
+  it("marks a part whose verb the chosen action is not about as a guess, even when another action mentions the word", async () => {
+    const result = await planGoal({ goal: "Email the report to my boss" }, { catalog: catalog() });
+    expect(result.status).toBe("partial");
+    expect(result.coverage.parts[0].uncovered).toMatchObject({ reason: "no_action", message: expect.stringContaining('"email"') });
+    // A word of everyday English for what the action does is not foreign to it.
+    const slim = await planGoal({ goal: "Remove the unit_price column from the sample sales CSV and save it to slim.csv" }, { catalog: catalog() });
+    expect(slim.status).toBe("ready");
+    expect(slim.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.select", "data.write_file"]);
+  });
+
   it("keeps a part that only matches the step before on other words uncovered, instead of claiming that step does it", async () => {
     const result = await planGoal({ goal: "Load the sample sales CSV and look at the West region" }, { catalog: catalog() });
     expect(result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv"]);

@@ -46,6 +46,12 @@ export class ActionIndex {
     return this.df.has(term);
   }
 
+  /** Whether the action's description (title, id, description, fields) uses the term. */
+  describes(spec: ActionSpec, term: string): boolean {
+    const i = this.specs.indexOf(spec);
+    return i >= 0 && this.docs[i].has(term);
+  }
+
   /** BM25 score of every action for the query terms, in catalog order. */
   scoreTerms(query: readonly string[]): number[] {
     const scores = new Array<number>(this.specs.length).fill(0);

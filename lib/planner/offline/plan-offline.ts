@@ -302,11 +302,12 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
   const picks = producer ? [producer.spec, best.spec] : consumer ? [best.spec, consumer.spec] : [best.spec];
   const grouped = groupingStep(clause, picks, specs, builder);
   if (grouped) picks.splice(picks.length - 1, 0, grouped);
-  // "Book a table", "pay the bill": an imperative whose verb no action is about asks for an
-  // operation the catalog does not have, whatever the nouns after it match. The match stays,
+  // "Book a table", "pay the bill", "email the report": an imperative whose verb none of the
+  // chosen actions is about asks for an operation they do not do, whatever the nouns after it
+  // match. The match stays,
   // as a guess, but the part is not covered.
   const verb = clause.request ? leadingVerb(clause.text) : undefined;
-  const foreignVerb = verb !== undefined && !index.knows(normalizeWord(verb)) && !GENERIC_VERBS.has(verb);
+  const foreignVerb = verb !== undefined && !GENERIC_VERBS.has(verb) && !picks.some((p) => index.describes(p, normalizeWord(verb)));
   return {
     picks,
     part: true,

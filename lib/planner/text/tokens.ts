@@ -34,6 +34,7 @@ const SYNONYMS: string[][] = [
   ["combine", "merge", "join", "splice", "stitch", "concatenate", "mix", "blend"],
   ["summarize", "summarise", "summary", "condense", "shorten", "digest", "recap"],
   ["translate", "translation"],
+  ["remove", "drop", "delete", "omit", "exclude", "strip"],
   ["paraphrase", "rephrase", "reword", "rewrite"],
   ["simplify", "simpler", "simplification"],
   ["expand", "elaborate", "expound", "enrich", "lengthen"],

@@ -10,7 +10,9 @@ import { ArtifactStore } from "../artifact-store";
 import { cancellationEvents } from "../cancellation";
 import type { ApprovalDecision, LoadedRun, LockedReads, NewEvent } from "../run-store";
 import type { RunEvent, Failure } from "../../core";
+import type { ReplanDeps } from "../replan";
 import { advanceRun, type StepJob } from "./advance";
+import { decideReplanQueued, replanFromHereQueued } from "./replan-job";
 import type { StepQueue } from "./step-queue";
 
 /** Notification channels: committed events (`{"r": runId, "f": first seq, "t": last seq}`), and runs whose running steps must stop (the run id). */
@@ -116,6 +118,16 @@ export class QueueRuns {
       return { events: cancellationEvents(loaded, reason), stop: true, result: undefined };
     });
     if (!done) throw new RunStateConflict(`run ${runId} does not exist`);
+  }
+
+  /** "Re-plan from here" (replan-job.ts): the proposal is stored under the run's lock and waits for a person. */
+  replanFromHere(runId: string, deps: ReplanDeps): Promise<void> {
+    return replanFromHereQueued(this, deps, runId);
+  }
+
+  /** A person's decision on the re-plan the run waits for; accepted, the run's new remainder gets jobs. */
+  decideReplan(runId: string, decision: "accept" | "reject", who: { by?: string; comment?: string }): Promise<void> {
+    return decideReplanQueued(this, runId, decision, who);
   }
 
   /** A person's decision on a step that waits for approval; an approved step gets a job. */

@@ -174,9 +174,7 @@ export class Engine {
     const plan = version.plan;
     this.checkPlan(plan, options.maxSteps, version.id);
     this.checkLlm(plan);
-    if (options.replan?.onFailure && (!this.o.replan || (this.o.queue && !options.dryRun))) {
-      throw new EngineError("invalid_request", this.o.replan ? "The replan option is not available in queue mode (TRELLIS_REDIS_URL) yet: run it on a Trellis without a queue." : "This Trellis cannot re-plan runs (no planner is configured for it).");
-    }
+    if (options.replan?.onFailure && !this.o.replan) throw new EngineError("invalid_request", "This Trellis cannot re-plan runs (no planner is configured for it).");
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
     if (req.files?.length) await placeGivenFiles(path.join(this.o.workspaceRoot, runId), req.files);

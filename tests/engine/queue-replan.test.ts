@@ -2,13 +2,14 @@
  * Re-planning in queue mode, on this machine's PostgreSQL and Redis with `trellis worker` child
  * processes, against the embedded engine running the same plans with the same offline re-planner
  * (the server's, tests/support/replan-service.ts): "Re-plan from here" on a failed run and the
- * decision on it. Tests wait for conditions (events, trace lines), never for the clock.
+ * decision on it, and the re-plan of a run whose step failed for good (`replan.onFailure`), on a
+ * worker, with a worker killed while it re-plans. Tests wait for conditions (events, trace lines), never for the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import type { Plan, RunEvent, Step } from "../../lib/core";
 import { queueAvailability, queueHarness, type QueueHarness } from "../support/queue-harness";
-import { queueActions, readTrace } from "../support/queue-actions";
+import { queueActions, readTrace, release, type TraceLine } from "../support/queue-actions";
 import { freshDatabase } from "../support/databases";
 import { makeHarness, type Harness } from "../support/engine-harness";
 import { harnessReplan } from "../support/replan-service";
@@ -121,4 +122,138 @@ describe.runIf(q.run)("queue mode: re-planning on BullMQ workers", () => {
       await expect(h.engine.decideReplan(failed.run.id, "reject")).rejects.toMatchObject({ code: "conflict" });
     }, 90_000);
   });
+
+  describe("replan.onFailure: a replan job on a worker", () => {
+    it("approve auto: the run goes on with the new version on the workers, with the embedded engine's events", async () => {
+      const plan = chain(30);
+      const options = { replan: { onFailure: true } };
+      const [done, eDone] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(plan), options }),
+        embedded.engine.run({ planVersionId: await embedded.savePlan(plan), options }),
+      ]);
+      for (const d of [done, eDone]) {
+        expect(d.run.status).toBe("succeeded");
+        expect(d.run.outputs).toEqual({ last: "mended 32" });
+        expect(statuses(d.steps)).toEqual({ a: "succeeded", b: "succeeded", c: "succeeded" });
+      }
+      const events = await h.store.events(done.run.id);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      // the same events in the same order, run.started once (going on after a re-plan is no new start)
+      expect(events.filter((e) => e.type === "run.started")).toHaveLength(1);
+      expect(story(events)).toEqual(story(await embedded.store.events(eDone.run.id)));
+      const [replanned] = events.filter((e) => e.type === "run.replanned");
+      expect(replanned).toMatchObject({ data: { replan: 1, failedStepId: "b", failedAction: "q.broken", source: "offline", summary: { changed: ["b"] }, restart: ["b", "c"] } });
+      expect(done.run.planVersionId).not.toBe(replanned.type === "run.replanned" ? replanned.data.fromVersionId : "");
+      expect(starts(done.run.id).map((l) => l.stepId)).toEqual(["a", "b", "b", "c"]);
+      expect(starts(done.run.id).every((l) => l.pid !== process.pid)).toBe(true);
+    }, 90_000);
+
+    it("approve ask: the run waits for a person; accepted, the workers go on with the new version", async () => {
+      const plan = chain(40);
+      const options = { replan: { onFailure: true, approve: "ask" as const } };
+      const [waiting, eWaiting] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(plan), options }, { untilApproval: true }),
+        embedded.engine.run({ planVersionId: await embedded.savePlan(plan), options }, { untilApproval: true }),
+      ]);
+      for (const w of [waiting, eWaiting]) {
+        expect(w.run.status).toBe("awaiting_approval");
+        expect(statuses(w.steps)).toEqual({ a: "succeeded", b: "failed", c: "pending" });
+      }
+      expect(story(await h.store.events(waiting.run.id))).toEqual(story(await embedded.store.events(eWaiting.run.id)));
+      expect(starts(waiting.run.id).map((l) => l.stepId)).toEqual(["a", "b"]);
+      await h.engine.decideReplan(waiting.run.id, "accept", { by: "ana" });
+      await embedded.engine.decideReplan(eWaiting.run.id, "accept", { by: "ana" });
+      const [done, eDone] = await Promise.all([h.engine.wait(waiting.run.id, { timeoutMs: 60_000 }), embedded.engine.wait(eWaiting.run.id, { timeoutMs: 60_000 })]);
+      for (const d of [done, eDone]) expect(d.run.status).toBe("succeeded");
+      expect(story(await h.store.events(done.run.id))).toEqual(story(await embedded.store.events(eDone.run.id)));
+      expect(starts(done.run.id).map((l) => l.stepId)).toEqual(["a", "b", "b", "c"]);
+    }, 90_000);
+
+    it("no other way: the run fails with the reasons, the steps after the failure skipped, as in the embedded engine", async () => {
+      // nothing else in the catalog gives what c needs from b's step: q.item's output
+      const plan: Plan = { goal: "no way", flows: [], inputs: [], outputs: {}, steps: [mend("a", 50), { id: "b", action: "q.item", inputs: { n: lit(51), fail: lit(true) }, after: ["a"] }, { id: "c", action: "q.add", inputs: { a: ref("b", "doubled"), b: lit(1) } }] };
+      const options = { replan: { onFailure: true } };
+      const [done, eDone] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(plan), options }),
+        embedded.engine.run({ planVersionId: await embedded.savePlan(plan), options }),
+      ]);
+      for (const d of [done, eDone]) {
+        expect(d.run.status).toBe("failed");
+        expect(d.run.failure?.message).toMatch(/^step "b" failed: item 51 is bad; re-planning found no other way/);
+        expect(statuses(d.steps)).toEqual({ a: "succeeded", b: "failed", c: "skipped" });
+      }
+      expect(story(await h.store.events(done.run.id))).toEqual(story(await embedded.store.events(eDone.run.id)));
+    }, 90_000);
+
+    it("no other way under rollbackOnFailure: the run's writes are undone before its end, as in the embedded engine", async () => {
+      const plan: Plan = { goal: "no way, undone", flows: [], inputs: [], outputs: {}, steps: [{ id: "w1", action: "q.write", inputs: { key: lit("w1") } }, { id: "b", action: "q.item", inputs: { n: lit(71), fail: lit(true) }, after: ["w1"] }, { id: "c", action: "q.add", inputs: { a: ref("b", "doubled"), b: lit(1) } }] };
+      const options = { replan: { onFailure: true }, rollbackOnFailure: true };
+      const [done, eDone] = await Promise.all([
+        h.engine.run({ planVersionId: await h.savePlan(plan), options }),
+        embedded.engine.run({ planVersionId: await embedded.savePlan(plan), options }),
+      ]);
+      for (const d of [done, eDone]) expect(d.run.status).toBe("failed");
+      const events = await h.store.events(done.run.id);
+      expect(events.filter((e) => e.type !== "step.log").map((e) => `${e.type}${e.stepId ? ` ${e.stepId}` : ""}`).slice(-3)).toEqual(["step.skipped c", "step.undone w1", "run.failed"]);
+      expect(story(events)).toEqual(story(await embedded.store.events(eDone.run.id)));
+    }, 90_000);
+
+    it("heals a crash between the change that stores the failure and the replan job's enqueue: the reconciler adds the job", async () => {
+      const crashing = await queueHarness();
+      try {
+        // The only worker at first: it stores the step's failure and "dies" before it adds the replan job.
+        await crashing.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_RECONCILE_MS: "0", QUEUE_LOSE_REPLAN: "1" });
+        const runId = await crashing.engine.start({ planVersionId: await crashing.savePlan(chain(80)), options: { replan: { onFailure: true } } });
+        await until(async () => (await crashing.store.events(runId)).some((e) => e.type === "step.failed" && e.stepId === "b"));
+        await until(async () => Object.values(await crashing.mode.queue.counts()).every((n) => n === 0));
+        const stuck = (await crashing.store.load(runId))!;
+        expect(stuck.run.status).toBe("running");
+        expect(statuses(stuck.steps)).toEqual({ a: "succeeded", b: "failed", c: "pending" });
+        // A worker whose reconciler runs finds the run asking for a re-plan without its job and adds it.
+        await crashing.startWorker({ QUEUE_CONCURRENCY: "1", QUEUE_RECONCILE_MS: "200" });
+        const done = await crashing.engine.wait(runId, { timeoutMs: 60_000 });
+        expect(done.run.status).toBe("succeeded");
+        expect((await crashing.store.events(runId)).filter((e) => e.type === "run.replanned")).toHaveLength(1);
+      } finally {
+        await crashing.close();
+      }
+    }, 90_000);
+
+    it("a worker killed while it re-plans: another worker re-plans the run, which stores one re-plan and succeeds", async () => {
+      // a third worker: one of them is killed
+      await h.startWorker({ QUEUE_CONCURRENCY: "2", QUEUE_LOCK_MS: "1500", QUEUE_RECONCILE_MS: "300" });
+      const plan: Plan = { goal: "re-plan crash", flows: [], inputs: [], outputs: { last: ref("c", "value") }, steps: [mend("a", 60), broken("hold_b", 61, "a"), mend("c", 62, "hold_b")] };
+      const runId = await h.engine.start({ planVersionId: await h.savePlan(plan), options: { replan: { onFailure: true } } });
+      const holding = await traced(h.dir, (l) => l.what === "replan" && l.stepId === "hold_b");
+      process.kill(holding.pid, "SIGKILL");
+      await until(() => { try { process.kill(holding.pid, 0); return false; } catch { return true; } });
+      release(h.dir, "replan-hold_b");
+      const done = await h.engine.wait(runId, { timeoutMs: 60_000 });
+      expect(done.run.status).toBe("succeeded");
+      expect(done.run.outputs).toEqual({ last: "mended 62" });
+      const events = await h.store.events(runId);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.filter((e) => e.type === "run.replanned")).toHaveLength(1);
+      expect(events.filter((e) => e.type === "run.replan_proposed")).toHaveLength(0);
+      // the killed worker asked the planner; another one asked again and stored the re-plan
+      const asked = readTrace(h.dir).filter((l) => l.what === "replan" && l.stepId === "hold_b");
+      expect(asked.length).toBeGreaterThanOrEqual(2);
+      expect(asked.at(-1)!.pid).not.toBe(holding.pid);
+      expect(starts(runId).map((l) => l.stepId)).toEqual(["a", "hold_b", "hold_b", "c"]);
+    }, 120_000);
+  });
 });
+
+/** Resolves once the trace has a line that `match` accepts. */
+async function traced(dir: string, match: (l: TraceLine) => boolean): Promise<TraceLine> {
+  for (;;) {
+    const hit = readTrace(dir).find(match);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Resolves once `check` holds, asking every 20 ms. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+}

@@ -121,6 +121,43 @@ describe.runIf(q.run)("queue mode: re-planning on BullMQ workers", () => {
       expect(starts(failed.run.id).map((l) => l.stepId)).toEqual(["a", "b"]);
       await expect(h.engine.decideReplan(failed.run.id, "reject")).rejects.toMatchObject({ code: "conflict" });
     }, 90_000);
+
+    it("on a run that waits for a step's approval: rejected, it waits again; accepted, the run goes on with the new version on the workers", async () => {
+      // b waits for approval; the offline re-planner gives it q.mend without one
+      const plan: Plan = { goal: "re-plan a waiting step", flows: [], inputs: [], outputs: { last: ref("c", "value") }, steps: [mend("a", 90), { ...broken("b", 91, "a"), approval: true }, mend("c", 92, "b")] };
+      const [qv, ev] = [await h.savePlan(plan), await embedded.savePlan(plan)];
+      const [waiting, eWaiting] = await Promise.all([h.engine.run({ planVersionId: qv }, { untilApproval: true }), embedded.engine.run({ planVersionId: ev }, { untilApproval: true })]);
+      for (const w of [waiting, eWaiting]) expect(statuses(w.steps)).toEqual({ a: "succeeded", b: "awaiting_approval", c: "pending" });
+      await h.engine.replanFromHere(waiting.run.id);
+      await embedded.engine.replanFromHere(eWaiting.run.id);
+      const [proposed] = (await h.store.events(waiting.run.id)).filter((e) => e.type === "run.replan_proposed");
+      expect(proposed).toMatchObject({ data: { failedStepId: "b", failure: { code: "rejected" }, summary: { changed: ["b"] }, restart: ["b", "c"] } });
+      await h.engine.decideReplan(waiting.run.id, "reject");
+      await embedded.engine.decideReplan(eWaiting.run.id, "reject");
+      for (const again of [(await h.store.load(waiting.run.id))!, (await embedded.store.load(eWaiting.run.id))!]) {
+        expect(again.run.status).toBe("awaiting_approval");
+        expect(statuses(again.steps)).toEqual({ a: "succeeded", b: "awaiting_approval", c: "pending" });
+      }
+      await h.engine.replanFromHere(waiting.run.id);
+      await embedded.engine.replanFromHere(eWaiting.run.id);
+      await h.engine.decideReplan(waiting.run.id, "accept");
+      await embedded.engine.decideReplan(eWaiting.run.id, "accept");
+      // The offline re-planner keeps the step's approval: b (now q.mend) waits for it again, then runs on a worker.
+      const [again, eAgain] = await Promise.all([h.engine.wait(waiting.run.id, { untilApproval: true, timeoutMs: 60_000 }), embedded.engine.wait(eWaiting.run.id, { untilApproval: true, timeoutMs: 60_000 })]);
+      for (const w of [again, eAgain]) {
+        expect(statuses(w.steps)).toEqual({ a: "succeeded", b: "awaiting_approval", c: "pending" });
+        expect(w.plan.steps.find((s) => s.id === "b")!.action).toBe("q.mend");
+      }
+      await h.engine.approve(waiting.run.id, "b");
+      await embedded.engine.approve(eWaiting.run.id, "b");
+      const [done, eDone] = await Promise.all([h.engine.wait(waiting.run.id, { timeoutMs: 60_000 }), embedded.engine.wait(eWaiting.run.id, { timeoutMs: 60_000 })]);
+      for (const d of [done, eDone]) {
+        expect(d.run.status).toBe("succeeded");
+        expect(d.run.outputs).toEqual({ last: "mended 92" });
+      }
+      expect(story(await h.store.events(done.run.id))).toEqual(story(await embedded.store.events(eDone.run.id)));
+      expect(starts(done.run.id).map((l) => l.stepId)).toEqual(["a", "b", "c"]);
+    }, 90_000);
   });
 
   describe("replan.onFailure: a replan job on a worker", () => {

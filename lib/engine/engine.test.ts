@@ -233,7 +233,7 @@ describe.each(engineKinds)("engine on %s", (kind) => {
   it("queue mode takes a run with rollbackOnFailure: recorded with the option and handed to the queue (its workers undo the writes)", async () => {
     const handed: string[] = [];
     const nothing = async () => undefined;
-    const queued = makeHarness(t.db, testActions(t.probe), { queue: { advance: async (id) => { handed.push(id); }, cancel: nothing, decide: nothing, reconcile: async () => [] } });
+    const queued = makeHarness(t.db, testActions(t.probe), { queue: { advance: async (id) => { handed.push(id); }, cancel: nothing, decide: nothing, reconcile: async () => [], replanFromHere: nothing, decideReplan: nothing } });
     const v = await queued.savePlan(plan([{ id: "w1", action: "test.write", inputs: { key: lit("first") } }]));
     const runId = await queued.engine.start({ planVersionId: v, options: { rollbackOnFailure: true } });
     expect(handed).toEqual([runId]);

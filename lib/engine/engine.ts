@@ -22,7 +22,7 @@ import { SeqConflictError, type ApprovalDecision, type LoadedRun, type NewEvent,
 import { filesOfStep, shareFiles } from "./reused-files";
 import { givenFilesOf, placeGivenFiles, type GivenFile } from "./given-files";
 import { Semaphore } from "./semaphore";
-import { replanRun, type ReplanService } from "./replan";
+import { replanRun, type ReplanDeps, type ReplanService } from "./replan";
 import { decideReplan, pendingReplan, replanStored } from "./replan-requests";
 
 /** how many valid plan versions checkPlan remembers per catalog */
@@ -85,6 +85,8 @@ export interface QueueMode {
   cancel(runId: string, reason: string): Promise<void>;
   decide(runId: string, stepId: string, decision: Omit<ApprovalDecision, "at">, onRejectFailRun: (loaded: LoadedRun) => boolean): Promise<void>;
   reconcile(): Promise<string[]>;
+  replanFromHere(runId: string, deps: ReplanDeps): Promise<void>;
+  decideReplan(runId: string, decision: "accept" | "reject", who: { by?: string; comment?: string }): Promise<void>;
 }
 
 const ENGINE_STATUS = { not_found: 404, invalid_plan: 422, invalid_inputs: 422, llm_not_configured: 422, conflict: 409, invalid_request: 400 } as const;
@@ -172,9 +174,7 @@ export class Engine {
     const plan = version.plan;
     this.checkPlan(plan, options.maxSteps, version.id);
     this.checkLlm(plan);
-    if (options.replan?.onFailure && (!this.o.replan || (this.o.queue && !options.dryRun))) {
-      throw new EngineError("invalid_request", this.o.replan ? "The replan option is not available in queue mode (TRELLIS_REDIS_URL) yet: run it on a Trellis without a queue." : "This Trellis cannot re-plan runs (no planner is configured for it).");
-    }
+    if (options.replan?.onFailure && !this.o.replan) throw new EngineError("invalid_request", "This Trellis cannot re-plan runs (no planner is configured for it).");
     const inputs = this.checkInputs(plan, req.inputs ?? {});
     const runId = randomUUID();
     if (req.files?.length) await placeGivenFiles(path.join(this.o.workspaceRoot, runId), req.files);
@@ -332,8 +332,9 @@ export class Engine {
    */
   async replanFromHere(runId: string): Promise<void> {
     if (!this.o.replan) throw new EngineError("invalid_request", "This Trellis cannot re-plan runs (no planner is configured for it).");
-    if (this.o.queue) throw new EngineError("invalid_request", "Re-planning is not available in queue mode (TRELLIS_REDIS_URL) yet.");
     const loaded = await this.mustLoad(runId);
+    const queued = this.queued(loaded.run.options);
+    if (queued && !this.executors.has(runId)) return this.inQueue(() => queued.replanFromHere(runId, this.replanDeps()));
     const waiting = loaded.run.status === "awaiting_approval" ? loaded.steps.find((s) => s.status === "awaiting_approval") : undefined;
     if (waiting) {
       const ex = await this.executorFor(runId);
@@ -355,6 +356,8 @@ export class Engine {
 
   /** A person's decision on a re-plan that waits for one: accepted, the run goes on with it; rejected, the run fails as it would have. */
   async decideReplan(runId: string, decision: "accept" | "reject", who: { by?: string; comment?: string } = {}): Promise<void> {
+    const queued = this.queued((await this.mustLoad(runId)).run.options);
+    if (queued && !this.executors.has(runId)) return this.inQueue(() => queued.decideReplan(runId, decision, who));
     await this.writeStored(runId, async (current) => {
       const proposed = await pendingReplan(this.o.store, current);
       if (!proposed) throw new EngineError("conflict", `run ${runId} has no re-plan waiting for a decision`);
@@ -481,7 +484,7 @@ export class Engine {
     }
   }
 
-  private replanDeps() {
+  private replanDeps(): ReplanDeps {
     return { service: this.o.replan!, store: this.o.store, catalog: this.o.registry.catalog, redact: this.o.redact };
   }
 

@@ -259,11 +259,11 @@ describe.each(kinds)("re-planning on %s", (kind) => {
     expect(done.plan.steps.find((s) => s.id === "b")!.approval).toBeUndefined();
   });
 
-  it("refuses the option in queue mode and on an engine that cannot re-plan, with a clear message", async () => {
+  it("takes the option in queue mode (its workers re-plan) and refuses it on an engine that cannot re-plan, with a clear message", async () => {
     const nothing = async () => undefined;
-    const queued = harness(testActions, undefined, { queue: { advance: nothing, cancel: nothing, decide: nothing, reconcile: async () => [] } });
+    const queued = harness(testActions, undefined, { queue: { advance: nothing, cancel: nothing, decide: nothing, reconcile: async () => [], replanFromHere: nothing, decideReplan: nothing } });
     const v = await queued.savePlan(plan([{ id: "a", action: "test.ok", inputs: { n: lit(1) } }]));
-    await expect(queued.engine.start({ planVersionId: v, options: { replan: { onFailure: true } } })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/not available in queue mode/) });
+    await expect(queued.engine.start({ planVersionId: v, options: { replan: { onFailure: true } } })).resolves.toEqual(expect.any(String));
     const plain = makeHarness(db, testActions);
     await expect(plain.engine.start({ planVersionId: v, options: { replan: { onFailure: true } } })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/cannot re-plan/) });
   });

@@ -116,6 +116,25 @@ export function queueActions(dir: string): Action[] {
       },
     }),
     defineAction({
+      id: "q.broken", title: "Broken", description: "Always fails, once (re-planning tests: the offline re-planner replaces it by q.mend).", effect: "pure",
+      retry: { maxAttempts: 1 },
+      input: z.object({ n: z.number(), from: z.string().optional() }), output: z.object({ value: z.string() }),
+      run: (_input, ctx) => {
+        trace(dir, "start", ctx);
+        trace(dir, "failed", ctx);
+        throw new ActionError("broken", "broken on purpose", { retryable: false });
+      },
+    }),
+    defineAction({
+      id: "q.mend", title: "Mend", description: "Gives `n` as text.", effect: "pure",
+      input: z.object({ n: z.number(), from: z.string().optional() }), output: z.object({ value: z.string() }),
+      run: ({ n }, ctx) => {
+        trace(dir, "start", ctx);
+        trace(dir, "done", ctx);
+        return { value: `mended ${n}` };
+      },
+    }),
+    defineAction({
       id: "q.crash", title: "Crash", description: "Kills the process it runs in, as a step that crashes or exhausts its worker does.", effect: "pure",
       input: z.object({}), output: z.object({ pid: z.number() }),
       run: (_input, ctx) => {

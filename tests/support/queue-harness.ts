@@ -16,6 +16,7 @@ import { openDatabase, type Database } from "../../lib/store/database";
 import { createPostgresDatabase, postgresReachable, PG_ADMIN_URL } from "./databases";
 import { makeHarness, type Harness } from "./engine-harness";
 import { queueActions } from "./queue-actions";
+import { harnessReplan } from "./replan-service";
 
 export const REDIS_URL = process.env.TRELLIS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -69,7 +70,8 @@ export async function queueHarness(options: { afterCommit?: QueueModeOptions["af
     log: () => undefined,
     afterCommit: options.afterCommit,
   });
-  const h = makeHarness(db, queueActions(dir), { queue: mode.runs, bus: mode.bus, workspaceRoot: workspaces });
+  // the server's re-planning, offline (the workers have the same)
+  const h: Harness = makeHarness(db, queueActions(dir), { queue: mode.runs, bus: mode.bus, workspaceRoot: workspaces, replan: harnessReplan(db, () => h.registry) });
   const children: ChildProcess[] = [];
   return {
     ...h,

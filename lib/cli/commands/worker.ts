@@ -20,11 +20,13 @@ export const workerCommand: Command = {
     const { config } = await import("../../server/env");
     const cfg = config();
     if (!cfg.queue || !cfg.databaseUrl) throw new CliError(ExitCode.usage, "trellis worker runs in queue mode only: set DATABASE_URL (PostgreSQL) and TRELLIS_REDIS_URL (Redis), as for the web servers. See docs/deploy.md.");
-    const [{ getTrellis, closeTrellis, runsFolder }, { QueueWorker }, { PrismaRunStore }, { serverLog }] = await Promise.all([
+    const [{ getTrellis, closeTrellis, runsFolder }, { QueueWorker }, { PrismaRunStore }, { serverLog }, { replanService }, { redactSecrets }] = await Promise.all([
       import("../../server/trellis"),
       import("../../engine/queue/queue-worker"),
       import("../../store/run-store"),
       import("../../server/log"),
+      import("../../server/replan-service"),
+      import("../../server/connections/redaction"),
     ]);
     const t = await getTrellis();
     t.stepWorkers?.warm();
@@ -41,6 +43,9 @@ export const workerCommand: Command = {
       reconcileMs: cfg.queue.reconcileMs,
       workspaceFor: (id) => path.join(runsFolder(cfg), id),
       log,
+      // re-planning as the web server's engine has it (lib/server/trellis.ts)
+      replan: replanService(t.database.prisma, () => t.registry.catalog, t.llm),
+      redact: redactSecrets,
     });
     await worker.start();
     ctx.out.progress(`Trellis worker ${process.pid}: ${concurrency} step${concurrency === 1 ? "" : "s"} at once, queue "${cfg.queue.prefix}" on ${redact(cfg.queue.redisUrl)}.`);

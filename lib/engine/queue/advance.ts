@@ -4,8 +4,9 @@
  * PrismaRunStore.appendLocked), after every change: a run that is queued starts, steps whose
  * dependencies ended without an output are skipped, a failure under fail-fast stops the run, the
  * run ends when nothing is left (a failed run that undoes its writes first leaves its end to its
- * rollback job, rollback-job.ts), and the ready steps are handed out as jobs up to the run's
- * concurrency, counting the steps that run on any worker.
+ * rollback job, rollback-job.ts; a step's failure in a run that re-plans on failure leaves what
+ * follows to its replan job, replan-job.ts), and the ready steps are handed out as jobs up to
+ * the run's concurrency, counting the steps that run on any worker.
  *
  * The rules are the run executor's (run-executor.ts), over stored state instead of memory.
  */
@@ -39,6 +40,14 @@ export interface Advance {
    * rollback job that was never added or was lost.
    */
   rollback: boolean;
+  /**
+   * A step failed for good and the run re-plans (run option `replan.onFailure`): no step starts
+   * any more and, once the steps running now have ended, a replan job (replan-job.ts) asks the
+   * planner and stores what it says, as the run executor re-plans once its running steps end.
+   * Said again by every change until the re-plan is stored, so the reconciler heals a replan job
+   * that was never added or was lost.
+   */
+  replan: boolean;
 }
 
 /** A run's state with `events` folded in, as it will be once they are stored. */
@@ -59,7 +68,7 @@ function foldNew(state: RunState, events: readonly NewEvent[]): void {
  */
 export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[], o: { runConcurrency: number; artifacts: Pick<ArtifactStore, "materialize" | "externalize">; reconcile?: boolean; skipEvents?: () => Promise<RunEvent[]>; rolledBack?: boolean }): Promise<Advance> {
   const state = stateAfter(loaded, before);
-  const out: Advance = { events: [], jobs: [], stopped: false, rollback: false };
+  const out: Advance = { events: [], jobs: [], stopped: false, rollback: false, replan: false };
   if (TERMINAL_RUN.has(state.status)) return out;
   // What the run's skips said (their causes, which a condition caused): read only when a step is
   // skipped for want of an input, from the stored events and the ones this change appends.
@@ -95,6 +104,14 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
     // whatever its failure policy, as in the executor.
     const quarantined = plan.steps.filter((d) => step(d.id)?.status === "failed" && isQuarantine(step(d.id).failure));
     const failed = quarantined[0] ?? hardFailure();
+    // As in the run executor: a step that failed for good makes a run that re-plans on failure
+    // re-plan (whatever its failure policy), unless it was quarantined or rejected.
+    if (failed && !quarantined.length && replansOnFailure(loaded) && step(failed.id).failure?.code !== "rejected") {
+      const busy = plan.steps.filter((d) => step(d.id)?.status === "running" || step(d.id)?.status === "retrying");
+      if (o.reconcile) for (const d of busy) out.jobs.push({ runId: state.id, stepId: d.id, attempt: step(d.id).status === "running" ? step(d.id).attempts : step(d.id).attempts + 1 });
+      if (!busy.length) out.replan = true;
+      return out;
+    }
     // A rejection under onReject "fail_run" stops the run whatever its failure policy, as in the executor.
     if (failed && (quarantined.length || loaded.run.options.failurePolicy === "fail_fast" || step(failed.id).failure?.code === "rejected")) {
       const reason = quarantined.length ? "the run was quarantined" : "the run stopped after a failure";
@@ -174,12 +191,17 @@ export async function advanceRun(loaded: LoadedRun, before: readonly NewEvent[],
   return out;
 }
 
+/** The run re-plans when a step fails for good (a dry run never does, as in the run executor). */
+export function replansOnFailure(loaded: LoadedRun): boolean {
+  return Boolean(loaded.run.options.replan?.onFailure && !loaded.run.options.dryRun);
+}
+
 function isQuarantine(failure: Failure | null | undefined): boolean {
   const d = failure?.details as { quarantined?: unknown; crashes?: unknown } | undefined;
   return d?.quarantined === true && typeof d.crashes === "number";
 }
 
-function totalUsage(state: RunState): { usage?: Usage } {
+export function totalUsage(state: RunState): { usage?: Usage } {
   let p = 0, c = 0, any = false;
   for (const s of Object.values(state.steps)) if (s.usage) { any = true; p += s.usage.promptTokens; c += s.usage.completionTokens; }
   return any ? { usage: { promptTokens: p, completionTokens: c } } : {};

@@ -8,9 +8,11 @@
 import { TERMINAL_RUN } from "../../core";
 import { ArtifactStore } from "../artifact-store";
 import { cancellationEvents } from "../cancellation";
-import type { ApprovalDecision, LoadedRun, LockedReads, NewEvent } from "../run-store";
+import type { ApprovalDecision, LoadedRun, LockedReads, NewEvent, RunStore } from "../run-store";
 import type { RunEvent, Failure } from "../../core";
+import type { ReplanDeps } from "../replan";
 import { advanceRun, type StepJob } from "./advance";
+import { decideReplanQueued, replanFromHereQueued } from "./replan-job";
 import type { StepQueue } from "./step-queue";
 
 /** Notification channels: committed events (`{"r": runId, "f": first seq, "t": last seq}`), and runs whose running steps must stop (the run id). */
@@ -33,17 +35,19 @@ export interface QueueRunStore {
   appendLocked<T>(runId: string, decide: (loaded: LoadedRun, reads: LockedReads) => Promise<{ events: NewEvent[]; result: T }>, notify?: (events: RunEvent[], result: T) => { channel: string; payload: string }[]): Promise<{ events: RunEvent[]; result: T } | null>;
   unfinished(): Promise<string[]>;
   events(runId: string, afterSeq?: number, limit?: number): Promise<RunEvent[]>;
+  /** a run's last events of one type, newest first (what re-planning reads of earlier re-plans) */
+  lastEvents: RunStore["lastEvents"];
 }
 
 export interface QueueRunsOptions {
   store: QueueRunStore;
-  queue: Pick<StepQueue, "add" | "addRollback">;
+  queue: Pick<StepQueue, "add" | "addRollback" | "addReplan">;
   /** steps of one run at once, across all workers, unless the run says otherwise */
   runConcurrency: number;
   workspaceFor(runId: string): string;
   log(level: "info" | "warn" | "error", message: string): void;
-  /** for tests of the crash window: called after a change commits and before its jobs are added (`rollback`: the run's rollback job among them) */
-  afterCommit?(jobs: readonly StepJob[], rollback: boolean): void | Promise<void>;
+  /** for tests of the crash window: called after a change commits and before its jobs are added (`rollback`, `replan`: the run's rollback or replan job among them) */
+  afterCommit?(jobs: readonly StepJob[], rollback: boolean, replan: boolean): void | Promise<void>;
 }
 
 export interface Decided<T> {
@@ -70,8 +74,8 @@ export class QueueRuns {
       async (loaded, reads) => {
         const d = await decide(loaded, reads);
         const artifacts = new ArtifactStore(this.o.workspaceFor(runId));
-        const next = d.settled ? { events: [], jobs: [], stopped: false, rollback: false } : await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile, rolledBack: options.rolledBack, skipEvents: () => reads.eventsOfType("step.skipped") });
-        return { events: [...d.events, ...next.events], result: { value: d.result, jobs: [...(d.jobs ?? []), ...next.jobs], stopped: next.stopped || Boolean(d.stop), rollback: next.rollback } };
+        const next = d.settled ? { events: [], jobs: [], stopped: false, rollback: false, replan: false } : await advanceRun(loaded, d.events, { runConcurrency: this.o.runConcurrency, artifacts, reconcile: options.reconcile, rolledBack: options.rolledBack, skipEvents: () => reads.eventsOfType("step.skipped") });
+        return { events: [...d.events, ...next.events], result: { value: d.result, jobs: [...(d.jobs ?? []), ...next.jobs], stopped: next.stopped || Boolean(d.stop), rollback: next.rollback, replan: next.replan ? loaded.run.planVersionId : null } };
       },
       (events, r) => [
         ...(events.length ? [{ channel: EVENTS_CHANNEL, payload: JSON.stringify({ r: runId, f: events[0].seq, t: events[events.length - 1].seq }) }] : []),
@@ -79,9 +83,10 @@ export class QueueRuns {
       ],
     );
     if (!done) return null;
-    await this.o.afterCommit?.(done.result.jobs, done.result.rollback);
+    await this.o.afterCommit?.(done.result.jobs, done.result.rollback, done.result.replan !== null);
     await this.o.queue.add(done.result.jobs);
     if (done.result.rollback) await this.o.queue.addRollback(runId);
+    if (done.result.replan !== null) await this.o.queue.addReplan(runId, done.result.replan);
     return { events: done.events, result: done.result.value };
   }
 
@@ -116,6 +121,16 @@ export class QueueRuns {
       return { events: cancellationEvents(loaded, reason), stop: true, result: undefined };
     });
     if (!done) throw new RunStateConflict(`run ${runId} does not exist`);
+  }
+
+  /** "Re-plan from here" (replan-job.ts): the proposal is stored under the run's lock and waits for a person. */
+  replanFromHere(runId: string, deps: ReplanDeps): Promise<void> {
+    return replanFromHereQueued(this, deps, runId);
+  }
+
+  /** A person's decision on the re-plan the run waits for; accepted, the run's new remainder gets jobs. */
+  decideReplan(runId: string, decision: "accept" | "reject", who: { by?: string; comment?: string }): Promise<void> {
+    return decideReplanQueued(this, runId, decision, who);
   }
 
   /** A person's decision on a step that waits for approval; an approved step gets a job. */

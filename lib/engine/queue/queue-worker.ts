@@ -1,6 +1,6 @@
 /**
- * A `trellis worker` process's engine part: a BullMQ worker that runs step jobs (step-job.ts) and
- * failed runs' rollback jobs (rollback-job.ts), a PostgreSQL listener that stops the attempts of
+ * A `trellis worker` process's engine part: a BullMQ worker that runs step jobs (step-job.ts),
+ * failed runs' rollback jobs (rollback-job.ts) and re-plans (replan-job.ts), a PostgreSQL listener that stops the attempts of
  * runs cancelled or failed elsewhere, and the reconciler that hands out the jobs of ready steps
  * (and of rollbacks) that have none.
  *
@@ -13,7 +13,9 @@ import { PgListener } from "./pg-listener";
 import { EVENTS_CHANNEL, QueueRuns, STOP_CHANNEL, type QueueRunsOptions, type QueueRunStore } from "./queue-runs";
 import { StepJobRunner } from "./step-job";
 import { runRollbackJob } from "./rollback-job";
-import { bullConnection, redisClient, ROLLBACK_JOB, STEP_QUEUE, StepQueue, type QueueConnection, type StepJobData } from "./step-queue";
+import { runReplanJob } from "./replan-job";
+import type { ReplanService } from "../replan";
+import { bullConnection, redisClient, REPLAN_JOB, ROLLBACK_JOB, STEP_QUEUE, StepQueue, type QueueConnection, type StepJobData } from "./step-queue";
 
 export interface QueueWorkerOptions {
   connection: QueueConnection;
@@ -33,6 +35,10 @@ export interface QueueWorkerOptions {
   log(level: "info" | "warn" | "error", message: string): void;
   /** for tests of the crash window (queue-runs.ts) */
   afterCommit?: QueueRunsOptions["afterCommit"];
+  /** the planner for runs that re-plan on a step's failure (the web server's: lib/server/replan-service.ts); unset: such a run fails, saying so */
+  replan?: ReplanService;
+  /** replaces secret values in what a planner is shown, as the web server's engine does */
+  redact?: <T>(value: T) => T;
 }
 
 const DEFER_MS = 250;
@@ -106,13 +112,28 @@ export class QueueWorker {
 
   private async process(job: Job<StepJobData>, token?: string): Promise<string> {
     if (job.name === ROLLBACK_JOB) return runRollbackJob({ runs: this.runs, registry: this.o.registry, llm: this.o.llm, workspaceFor: this.o.workspaceFor }, job.data.runId);
-    const outcome = await this.runner.process(job.data);
+    const outcome = job.name === REPLAN_JOB ? await this.replan(job.data.runId) : await this.runner.process(job.data);
     if (outcome === "deferred") {
-      // The run has as many steps running as it may: try again shortly.
+      // The run has as many steps running as it may (or a re-plan waits for a step job to leave the queue): try again shortly.
       await job.moveToDelayed(Date.now() + DEFER_MS, token);
       throw new DelayedError();
     }
     return outcome;
+  }
+
+  private replan(runId: string) {
+    const o = this.o;
+    return runReplanJob({
+      runs: this.runs,
+      replan: o.replan ? { service: o.replan, catalog: o.registry.catalog, redact: o.redact } : undefined,
+      store: o.store,
+      queue: this.queue,
+      registry: o.registry,
+      llm: o.llm,
+      runConcurrency: o.runConcurrency ?? 8,
+      workspaceFor: o.workspaceFor,
+      log: o.log,
+    }, runId);
   }
 
   /** Stops taking jobs, lets the running ones end (or, with `force`, drops them to be taken over), and closes. */

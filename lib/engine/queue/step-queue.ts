@@ -6,7 +6,9 @@
  *
  * A failed run that undoes its writes (rollbackOnFailure) has one job of another name on the same
  * queue (ROLLBACK_JOB, rollback-job.ts), one per run, made again by the reconciler while the run
- * has not ended.
+ * has not ended. A run that re-plans on a step's failure has a replan job (REPLAN_JOB,
+ * replan-job.ts), one per run and plan version, made again by the reconciler until the re-plan is
+ * stored.
  */
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -15,6 +17,8 @@ import type { StepJob } from "./advance";
 export const STEP_QUEUE = "steps";
 /** the name of a run's rollback job (step jobs are named "step") */
 export const ROLLBACK_JOB = "rollback";
+/** the name of a run's replan job (replan-job.ts) */
+export const REPLAN_JOB = "replan";
 
 /** Where the queue lives: the Redis URL and the key prefix that keeps installations (and tests) apart. */
 export interface QueueConnection {
@@ -45,6 +49,11 @@ export function rollbackJobId(runId: string): string {
   return `r_${runId}_rollback`;
 }
 
+/** The id of a run's replan job: one per run and plan version (each re-plan changes the version), whoever adds it. */
+export function replanJobId(runId: string, planVersionId: string): string {
+  return `r_${runId}_replan_${encodeURIComponent(planVersionId).replace(/:/g, "%3A")}`;
+}
+
 export interface StepJobData {
   runId: string;
   stepId: string;
@@ -73,6 +82,17 @@ export class StepQueue {
   /** Adds the run's rollback job, once (one that waits or runs is left as it is); its data names only the run. */
   async addRollback(runId: string): Promise<void> {
     await this.queue.add(ROLLBACK_JOB, { runId, stepId: "", attempt: 0 }, { jobId: rollbackJobId(runId), removeOnComplete: true, removeOnFail: true });
+  }
+
+  /** Adds the run's replan job for its plan version, once; its data names only the run. */
+  async addReplan(runId: string, planVersionId: string): Promise<void> {
+    await this.queue.add(REPLAN_JOB, { runId, stepId: "", attempt: 0 }, { jobId: replanJobId(runId, planVersionId), removeOnComplete: true, removeOnFail: true });
+  }
+
+  /** Whether any of these jobs is still in the queue (waiting, delayed or running). */
+  async anyOf(jobIds: readonly string[]): Promise<boolean> {
+    for (const id of jobIds) if (await this.queue.getJob(id)) return true;
+    return false;
   }
 
   /** Jobs waiting, delayed or running (tests, the bench). */

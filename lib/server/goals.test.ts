@@ -174,6 +174,38 @@ describe("the first goals people type, planned offline and run", { timeout: 180_
     expect(counted.output(count.result.plan.steps[2].id)?.svg).toEqual(expect.stringContaining("<svg"));
   });
 
+  it("counts the rows a question asks about and lists the newest ones, with queries written from the shop's schema", async () => {
+    const data = generateShopData();
+    const count = await planAndSave({ goal: "How many orders were cancelled in the shop database?" });
+    expect(count.result.status).toBe("ready");
+    expect(count.result.plan.steps.map((s) => s.action)).toEqual(["sql.query"]);
+    const counted = await runToEnd(count.planId!);
+    expect(counted.end).toBe("run.succeeded");
+    const rows = (counted.output(count.result.plan.steps[0].id)?.table as { rows: { orders_count: number | string }[] }).rows;
+    expect(Number(rows[0].orders_count)).toBe(data.orders.filter((o) => o.status === "cancelled").length);
+
+    const latest = await planAndSave({ goal: "Show the 10 most recent orders in the shop database" });
+    expect(latest.result.status).toBe("ready");
+    expect(latest.result.plan.steps[0].action).toBe("sql.query");
+    const listed = await runToEnd(latest.planId!);
+    expect(listed.end).toBe("run.succeeded");
+    const newest = (listed.output(latest.result.plan.steps[0].id)?.table as { rows: { ordered_at: string }[] }).rows;
+    expect(newest).toHaveLength(10);
+    const times = newest.map((r) => new Date(r.ordered_at).getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it("leaves out the column a goal says to remove, and writes the rest", async () => {
+    const saved = await planAndSave({ goal: "Remove the unit_price column from the sample sales CSV and save it to slim.csv" });
+    expect(saved.result.status).toBe("ready");
+    expect(saved.result.plan.steps.map((s) => s.action)).toEqual(["data.load_csv", "data.select", "data.write_file"]);
+    const run = await runToEnd(saved.planId!);
+    expect(run.end).toBe("run.succeeded");
+    const columns = (run.output(saved.result.plan.steps[1].id)?.table as { columns: string[] }).columns;
+    expect(columns).not.toContain("unit_price");
+    expect(columns).toEqual(expect.arrayContaining(["order_id", "region", "product", "revenue"]));
+  });
+
   it("reads notes.txt, counts its words and writes the counts to counts.json", async () => {
     const saved = await planAndSave({ goal: "Read notes.txt, count words, write the counts to counts.json" });
     expect(saved.result.status).toBe("ready");

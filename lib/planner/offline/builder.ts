@@ -19,7 +19,7 @@ import type { Clause } from "./clauses";
 import { columnsIn, exampleNamedIn, examplesFor } from "./examples";
 import type { GoalLiteral } from "./literals";
 import { stepLabel } from "./step-label";
-import { writeRankingSql, schemaIn } from "./sql-writer";
+import { writeSql, schemaIn } from "./sql-writer";
 import { countsRows, EMPTY_TABLE, fillTableSlot, groupingColumns, mentionedColumns, tableAfter, tableTerms, type TableContext } from "./table-slots";
 
 export interface BuiltStep {
@@ -49,6 +49,8 @@ export class OfflineBuilder {
   private current = new Set<string>();
   /** what a query written for the step being built answers, for its label */
   private written?: string;
+  /** queries written from a clause's question so far (a dry run tells whether it wrote one) */
+  private answers = 0;
 
   constructor(
     private readonly goal: string,
@@ -66,7 +68,8 @@ export class OfflineBuilder {
    * converter steps it would pull in, and whether it would continue from the latest step.
    * The builder is left as it was.
    */
-  dryRun(spec: ActionSpec, clause: Clause | undefined): { planInputs: number; converters: number; chained: boolean; inputs: Record<string, Binding>; latest?: string; table: TableContext } {
+  dryRun(spec: ActionSpec, clause: Clause | undefined): { planInputs: number; converters: number; chained: boolean; answers: boolean; inputs: Record<string, Binding>; latest?: string; table: TableContext } {
+    const answers = this.answers;
     const snapshot = {
       built: this.built.length,
       planInputs: this.planInputs.length,
@@ -81,6 +84,8 @@ export class OfflineBuilder {
       planInputs: this.planInputs.length - snapshot.planInputs,
       converters: this.built.length - snapshot.built - 1,
       chained: latest !== undefined && Object.values(added.step.inputs).some((b) => b.kind === "step" && b.step === latest),
+      // an input was written from the clause's question (a query): the step answers it
+      answers: this.answers > answers,
       inputs: added.step.inputs,
       latest,
       table: added.table,
@@ -250,10 +255,11 @@ export class OfflineBuilder {
     // 7. A query in SQL, written from the schema the action documents, when the clause asks a
     // question the writer understands; else 8. inputs that take what the person asks for: the clause itself.
     if (kindOfSchema(target) === "string" && clause && takesSql(spec, name, target)) {
-      const written = writeRankingSql(clause.text, schemaIn(spec.description));
+      const written = writeSql(clause.text, schemaIn(spec.description));
       if (written && checkValue(written.sql, target).length === 0) {
         this.notes.push(`wrote the query for "${clause.text}" from the schema ${spec.id} documents: ${written.summary}`);
         this.written = written.summary;
+        this.answers++;
         return literal(written.sql);
       }
       return this.planInput(name, target, describe(spec, name));

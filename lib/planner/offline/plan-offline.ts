@@ -297,17 +297,18 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
   const after = from ? new Set(terms(clause.words.slice(from.index))) : new Set<string>();
   const sourceIsBest = from !== null ? terms(`${best.spec.title} ${best.spec.description}`).some((t) => after.has(t)) : before.length > 0;
   const consumer =
-    (producer || !sourceIsBest ? undefined : ranked.find((r) => r.spec !== best.spec && r.score >= min && !used.has(r.spec.id) && (llm || !r.spec.usesLlm) && namedByTitle(r.spec, best.spec, before, specs) && takesOutputOf(r.spec, best.spec))) ??
-    (producer ? undefined : tableConsumer(clause, best.spec, tableTerms(best.preview.table), specs, index, min, llm, used));
+    (producer || !sourceIsBest || (!from && best.preview.answers) ? undefined : ranked.find((r) => r.spec !== best.spec && r.score >= min && !used.has(r.spec.id) && (llm || !r.spec.usesLlm) && namedByTitle(r.spec, best.spec, before, specs) && takesOutputOf(r.spec, best.spec))) ??
+    // A source whose input was written from the clause's question (a query) answers it: nothing goes after it.
+    (producer || best.preview.answers ? undefined : tableConsumer(clause, best.spec, tableTerms(best.preview.table), specs, index, min, llm, used));
   const picks = producer ? [producer.spec, best.spec] : consumer ? [best.spec, consumer.spec] : [best.spec];
   const grouped = groupingStep(clause, picks, specs, builder);
   if (grouped) picks.splice(picks.length - 1, 0, grouped);
   // "Book a table", "pay the bill", "email the report": an imperative whose verb none of the
   // chosen actions is about asks for an operation they do not do, whatever the nouns after it
-  // match. The match stays,
+  // match (unless a query written from the clause answers it). The match stays,
   // as a guess, but the part is not covered.
   const verb = clause.request ? leadingVerb(clause.text) : undefined;
-  const foreignVerb = verb !== undefined && !GENERIC_VERBS.has(verb) && !picks.some((p) => index.describes(p, normalizeWord(verb)));
+  const foreignVerb = verb !== undefined && !GENERIC_VERBS.has(verb) && !best.preview.answers && !picks.some((p) => index.describes(p, normalizeWord(verb)));
   return {
     picks,
     part: true,
@@ -480,9 +481,12 @@ function usedTerms(inputs: Record<string, Binding>, named: ReadonlySet<string>):
   return found.size;
 }
 
-/** Continuing from the latest step is good; asking the person for values or adding converters is not. */
-function fit(preview: { planInputs: number; converters: number; chained: boolean }): number {
-  return (preview.chained ? 1.15 : 1) * 0.75 ** preview.planInputs * 0.9 ** preview.converters;
+/**
+ * Continuing from the latest step is good, and answering the clause's question outright (a query
+ * written from it) better; asking the person for values or adding converters is not.
+ */
+function fit(preview: { planInputs: number; converters: number; chained: boolean; answers?: boolean }): number {
+  return (preview.chained ? 1.15 : 1) * (preview.answers ? 1.5 : 1) * 0.75 ** preview.planInputs * 0.9 ** preview.converters;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SAMPLE_SHOP_SCHEMA } from "@/lib/actions/sql/schema-summary";
-import { schemaIn, writeRankingSql } from "./sql-writer";
+import { schemaIn, writeCountSql, writeLatestSql, writeRankingSql, writeSql } from "./sql-writer";
 
 const LIBRARY = "Runs SQL. Schema: authors(id integer primary key, name text, country text) | books(id integer primary key, author_id integer → authors.id, pages integer, genre text in novel/poetry/essay) | loans(id integer primary key, book_id integer → books.id, days integer) — Loans; loan length (borrowing time) = days.";
 
@@ -51,5 +51,30 @@ describe("the ranking query writer", () => {
     expect(writeRankingSql("the 2 clients with the highest total amount", billing)?.sql).toContain("WHERE i.state NOT IN ('voided')");
     // Nothing to leave out: no filter.
     expect(writeRankingSql("Which 2 authors have the most pages in total?", schemaIn(LIBRARY))?.sql).not.toContain("WHERE");
+  });
+});
+
+describe("counts and the newest rows", () => {
+  const shop = schemaIn(SAMPLE_SHOP_SCHEMA);
+  it("counts a table's rows, filtered by a value the question names", () => {
+    expect(writeCountSql("How many customers are in the shop database?", shop)?.sql).toBe("SELECT COUNT(*) AS customers_count\nFROM customers");
+    expect(writeCountSql("How many orders were cancelled?", shop)?.sql).toBe("SELECT COUNT(*) AS orders_count\nFROM orders\nWHERE orders.status = 'cancelled'");
+    expect(writeCountSql("the number of books", schemaIn(LIBRARY))?.sql).toBe("SELECT COUNT(*) AS books_count\nFROM books");
+    // No table named after the cue: nothing is written.
+    expect(writeCountSql("How many times did it rain?", shop)).toBeUndefined();
+  });
+
+  it("orders a table by its date or time column for the newest or oldest rows", () => {
+    expect(writeLatestSql("Show the 10 most recent orders", shop)?.sql).toBe("SELECT *\nFROM orders\nORDER BY ordered_at DESC\nLIMIT 10");
+    expect(writeLatestSql("the 5 oldest customers", shop)?.sql).toBe("SELECT *\nFROM customers\nORDER BY signed_up_on ASC\nLIMIT 5");
+    // A table without a date or time column has no newest rows.
+    expect(writeLatestSql("the latest categories", shop)).toBeUndefined();
+  });
+
+  it("tries a ranking first, then the newest rows, then a count", () => {
+    expect(writeSql("the 3 customers with the highest total order value", shop)?.sql).toMatch(/ORDER BY total_order_value DESC\nLIMIT 3$/);
+    expect(writeSql("the latest 2 orders", shop)?.sql).toMatch(/ORDER BY ordered_at DESC\nLIMIT 2$/);
+    expect(writeSql("how many products", shop)?.sql).toBe("SELECT COUNT(*) AS products_count\nFROM products");
+    expect(writeSql("hello there", shop)).toBeUndefined();
   });
 });

@@ -152,6 +152,57 @@ export function writeRankingSql(text: string, tables: readonly SchemaTable[]): W
   return { sql, summary };
 }
 
+/**
+ * SQL for a question the writer understands: a ranking (writeRankingSql), the newest or oldest
+ * rows of a table ("the 10 most recent orders"), or how many rows a table has ("how many
+ * customers", "how many orders were cancelled"); undefined otherwise.
+ */
+export function writeSql(text: string, tables: readonly SchemaTable[]): WrittenSql | undefined {
+  return writeRankingSql(text, tables) ?? writeLatestSql(text, tables) ?? writeCountSql(text, tables);
+}
+
+const NEWEST = /\b(most recent|latest|newest|last)\b/i;
+const OLDEST = /\b(oldest|earliest|first)\b/i;
+const TIME = /^(date|timestamp|time)/i;
+
+/** "the 10 most recent orders": a table named after the words, ordered by its date or time column. */
+export function writeLatestSql(text: string, tables: readonly SchemaTable[]): WrittenSql | undefined {
+  const newest = NEWEST.exec(text);
+  const oldest = newest ? null : OLDEST.exec(text);
+  const cue = newest ?? oldest;
+  if (!cue) return undefined;
+  const ws = words(text);
+  const stems = ws.map(normalizeWord);
+  const cueAt = words(text.slice(0, cue.index)).length;
+  // The entity: the first table named within a few words after the cue.
+  let entity: SchemaTable | undefined;
+  for (let i = cueAt; i < Math.min(ws.length, cueAt + 4) && !entity; i++) entity = tables.find((tb) => tableNamedAt(tb, stems, i));
+  const time = entity?.columns.find((c) => TIME.test(c.type));
+  if (!entity || !time) return undefined;
+  const n = ws.slice(Math.max(0, cueAt - 2), cueAt + 4).map(Number).find((x) => Number.isInteger(x) && x > 0);
+  const direction = newest ? "DESC" : "ASC";
+  const filters = enumFilters(text, [entity], () => entity!.name).filter((f) => !/ NOT IN /.test(f));
+  const sql = [`SELECT *`, `FROM ${entity.name}`, ...(filters.length ? [`WHERE ${filters.join(" AND ")}`] : []), `ORDER BY ${time.name} ${direction}`, `LIMIT ${n ?? 1}`].join("\n");
+  return { sql, summary: `${newest ? "newest" : "oldest"} ${n ?? 1} ${entity.name.replace(/_/g, " ")} by ${time.name.replace(/_/g, " ")}` };
+}
+
+/** "how many customers", "the number of orders that were cancelled": a count of a table's rows. */
+export function writeCountSql(text: string, tables: readonly SchemaTable[]): WrittenSql | undefined {
+  const cue = /\b(how many|number of|count(?: of| the)?)\s+/i.exec(text);
+  if (!cue) return undefined;
+  const ws = words(text);
+  const stems = ws.map(normalizeWord);
+  const at = words(text.slice(0, cue.index + cue[0].length)).length;
+  let entity: SchemaTable | undefined;
+  for (let i = at; i < Math.min(ws.length, at + 3) && !entity; i++) entity = tables.find((tb) => tableNamedAt(tb, stems, i));
+  if (!entity) return undefined;
+  // A value the question names (status cancelled) filters; rows that undo themselves still count.
+  const filters = enumFilters(text, [entity], () => entity!.name).filter((f) => !/ NOT IN /.test(f));
+  const as = `${entity.name}_count`;
+  const sql = [`SELECT COUNT(*) AS ${as}`, `FROM ${entity.name}`, ...(filters.length ? [`WHERE ${filters.join(" AND ")}`] : [])].join("\n");
+  return { sql, summary: `number of ${entity.name.replace(/_/g, " ")}${filters.length ? ` where ${filters.join(" and ").replace(new RegExp(`${entity.name}\\.`, "g"), "")}` : ""}` };
+}
+
 function tableNamedAt(table: SchemaTable, stems: readonly string[], i: number): boolean {
   const name = table.name.split("_").map(normalizeWord);
   return name.every((n, k) => stems[i + k] === n);

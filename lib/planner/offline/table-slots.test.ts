@@ -25,4 +25,18 @@ describe("column-shaped inputs from a clause's words", () => {
     expect(groupingColumns("revenue by product", table.columns)).toEqual(["product"]);
     expect(groupingColumns("units per category by region", table.columns)).toEqual(["category", "region"]);
   });
+
+  it("reads the column a question asks about as the one to group by, and a total before a ranking word", () => {
+    expect(groupingColumns("Which region has the highest total revenue", table.columns)).toEqual(["region"]);
+    const aggregates = (builtinRegistry().catalog.get("data.group_aggregate")!.input.properties as Record<string, Record<string, unknown>>).aggregates;
+    expect(fillTableSlot("aggregates", aggregates, "Which region has the highest total revenue", table)).toEqual([{ fn: "sum", column: "revenue", as: "total_revenue" }]);
+    expect(fillTableSlot("aggregates", aggregates, "the highest revenue per region", table)).toEqual([{ fn: "max", column: "revenue", as: "highest_revenue" }]);
+  });
+
+  it("reads the columns to remove as the ones to leave out, not to keep", () => {
+    const props = builtinRegistry().catalog.get("data.select")!.input.properties as Record<string, Record<string, unknown>>;
+    expect(fillTableSlot("exclude", props.exclude, "remove the unit_price column", table)).toEqual(["unit_price"]);
+    expect(fillTableSlot("columns", props.columns, "remove the unit_price column", table)).toBeUndefined();
+    expect(fillTableSlot("columns", props.columns, "keep only date and revenue", table)).toEqual(["date", "revenue"]);
+  });
 });

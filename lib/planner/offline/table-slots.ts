@@ -34,6 +34,10 @@ const FN_WORDS: [string, string[]][] = [
   ["median", ["median"]],
   ["count_distinct", ["distinct", "unique"]],
 ];
+/** Words that ask to leave columns out rather than keep them. */
+const REMOVE_WORDS = /\b(remove|drop|delete|exclude|omit|strip|without)\b/i;
+/** Aggregates a ranking word also names ("highest"): chosen only when no other aggregate word is there ("the highest total revenue" is a sum). */
+const RANKING_FNS = new Set(["max", "min"]);
 const DESC_WORDS = /\b(top|highest|largest|biggest|most|best|descending|desc|decreasing)\b/i;
 
 /** Columns the text mentions, in order of mention. */
@@ -68,6 +72,10 @@ export function groupingColumns(text: string, columns: readonly ColumnInfo[]): s
     if (!ranked.length) continue;
     for (const c of ranked) if (!out.includes(c)) out.push(c);
     rankedBy.add(m.index + m[0].length);
+  }
+  // "Which region has the highest total revenue": the column asked for is the one to group by.
+  for (const m of text.matchAll(/\b(?:which|what)\s+([\w-]+)\s+(?:has|have|had|is|was|sells|sold|brings|brought|made|makes|earns|earned)\b/gi)) {
+    for (const c of mentionedColumns(m[1], columns)) if (!out.includes(c)) out.push(c);
   }
   for (const m of text.matchAll(/\b(?:by|per|for each|across|grouped by)\s+((?:[\w-]+(?:\s+and\s+|,\s*|\s+)?){1,3})/gi)) {
     if (rankedBy.has(m.index)) continue;
@@ -109,7 +117,10 @@ function fnFor(text: string): { fn: string; word: string } | undefined {
   for (const [fn, list] of FN_WORDS) {
     for (const w of list) {
       const at = lower.indexOf(` ${w} `);
-      if (at >= 0 && (!best || at < best.at)) best = { fn, word: w.replace(/\s+/g, "_"), at };
+      if (at < 0) continue;
+      // The first aggregate word, but one that is not a ranking word before one that is.
+      const ranks = (f: string) => (RANKING_FNS.has(f) ? 1 : 0);
+      if (!best || ranks(fn) < ranks(best.fn) || (ranks(fn) === ranks(best.fn) && at < best.at)) best = { fn, word: w.replace(/\s+/g, "_"), at };
     }
   }
   return best;
@@ -172,6 +183,10 @@ export function fillTableSlot(name: string, schema: JsonSchema, clause: string, 
     if (y.length) value = y.length === 1 ? y[0] : y;
   } else if (lname === "column" && mentioned.length) {
     value = mentioned[0];
+  } else if (lname === "columns" && isStringArray(schema) && REMOVE_WORDS.test(clause)) {
+    // "remove the unit_price column": the columns named are the ones not kept (see "exclude")
+  } else if (lname === "exclude" && isStringArray(schema) && REMOVE_WORDS.test(clause) && mentioned.length) {
+    value = mentioned;
   } else if ((lname === "columns" || lname === "on") && isStringArray(schema) && mentioned.length) {
     value = mentioned;
   }

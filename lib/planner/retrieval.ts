@@ -95,9 +95,14 @@ export function actionIndex(specs: readonly ActionSpec[]): ActionIndex {
   return index;
 }
 
+/** The terms of what an action is named: its title and its id's words ("data.sort" → data, sort). */
+export function nameTerms(spec: ActionSpec): string[] {
+  return terms(`${spec.title} ${spec.id.replace(/[._]/g, " ")}`);
+}
+
 /** Title and id three times, then description and field names: what the action is named matters most. */
 function documentTerms(spec: ActionSpec): string[] {
-  const name = terms(`${spec.title} ${spec.id.replace(/[._]/g, " ")}`);
+  const name = nameTerms(spec);
   const fields: string[] = [];
   for (const schema of [spec.input, spec.output]) {
     const props = isObject(schema) && isObject(schema.properties) ? schema.properties : {};

@@ -14,7 +14,7 @@ import type { Binding, Plan, Step } from "../../core/plan";
 import { dependenciesOf } from "../../core/plan";
 import { upstreamOf } from "../../core/graph";
 import { isAssignable } from "../../core/type-compat";
-import { actionIndex, type ActionIndex } from "../retrieval";
+import { actionIndex, nameTerms, type ActionIndex } from "../retrieval";
 import { isTypedSchema, kindOfSchema } from "../schema-kind";
 import { normalizeWord, terms } from "../text/tokens";
 import { sinkOutputs } from "../sink-outputs";
@@ -292,7 +292,7 @@ function choose(clause: Clause, specs: readonly ActionSpec[], index: ActionIndex
   const from = /\bfrom\b/i.exec(clause.words);
   const asked = from || !clause.request || builder.built.length > 0 ? undefined : leadingVerb(clause.text);
   const verbTerms = asked ? terms(asked) : [];
-  const bestName = new Set(terms(`${best.spec.title} ${best.spec.id.replace(/[._]/g, " ")}`));
+  const bestName = new Set(nameTerms(best.spec));
   const before = from ? terms(clause.words.slice(0, from.index)) : verbTerms.filter((t) => !bestName.has(t));
   const after = from ? new Set(terms(clause.words.slice(from.index))) : new Set<string>();
   const sourceIsBest = from !== null ? terms(`${best.spec.title} ${best.spec.description}`).some((t) => after.has(t)) : before.length > 0;
@@ -385,7 +385,7 @@ function namedByTitle(spec: ActionSpec, best: ActionSpec, query: readonly string
 
 /** Whether the clause's words include a word of the action's title or id ("sort" for data.sort). */
 function namesAction(clause: Clause, spec: ActionSpec): boolean {
-  const name = new Set(terms(`${spec.title} ${spec.id.replace(/[._]/g, " ")}`));
+  const name = new Set(nameTerms(spec));
   return terms(clause.words).some((t) => name.has(t));
 }
 

@@ -172,16 +172,13 @@ export function writeLatestSql(text: string, tables: readonly SchemaTable[]): Wr
   const cue = newest ?? oldest;
   if (!cue) return undefined;
   const ws = words(text);
-  const stems = ws.map(normalizeWord);
   const cueAt = words(text.slice(0, cue.index)).length;
-  // The entity: the first table named within a few words after the cue.
-  let entity: SchemaTable | undefined;
-  for (let i = cueAt; i < Math.min(ws.length, cueAt + 4) && !entity; i++) entity = tables.find((tb) => tableNamedAt(tb, stems, i));
+  const entity = tableNamedAfter(ws, cueAt, 4, tables);
   const time = entity?.columns.find((c) => TIME.test(c.type));
   if (!entity || !time) return undefined;
   const n = ws.slice(Math.max(0, cueAt - 2), cueAt + 4).map(Number).find((x) => Number.isInteger(x) && x > 0);
   const direction = newest ? "DESC" : "ASC";
-  const filters = enumFilters(text, [entity], () => entity!.name).filter((f) => !/ NOT IN /.test(f));
+  const filters = namedValueFilters(text, entity);
   const sql = [`SELECT *`, `FROM ${entity.name}`, ...(filters.length ? [`WHERE ${filters.join(" AND ")}`] : []), `ORDER BY ${time.name} ${direction}`, `LIMIT ${n ?? 1}`].join("\n");
   return { sql, summary: `${newest ? "newest" : "oldest"} ${n ?? 1} ${entity.name.replace(/_/g, " ")} by ${time.name.replace(/_/g, " ")}` };
 }
@@ -190,17 +187,30 @@ export function writeLatestSql(text: string, tables: readonly SchemaTable[]): Wr
 export function writeCountSql(text: string, tables: readonly SchemaTable[]): WrittenSql | undefined {
   const cue = /\b(how many|number of|count(?: of| the)?)\s+/i.exec(text);
   if (!cue) return undefined;
-  const ws = words(text);
-  const stems = ws.map(normalizeWord);
-  const at = words(text.slice(0, cue.index + cue[0].length)).length;
-  let entity: SchemaTable | undefined;
-  for (let i = at; i < Math.min(ws.length, at + 3) && !entity; i++) entity = tables.find((tb) => tableNamedAt(tb, stems, i));
+  const entity = tableNamedAfter(words(text), words(text.slice(0, cue.index + cue[0].length)).length, 3, tables);
   if (!entity) return undefined;
-  // A value the question names (status cancelled) filters; rows that undo themselves still count.
-  const filters = enumFilters(text, [entity], () => entity!.name).filter((f) => !/ NOT IN /.test(f));
+  const filters = namedValueFilters(text, entity);
   const as = `${entity.name}_count`;
   const sql = [`SELECT COUNT(*) AS ${as}`, `FROM ${entity.name}`, ...(filters.length ? [`WHERE ${filters.join(" AND ")}`] : [])].join("\n");
   return { sql, summary: `number of ${entity.name.replace(/_/g, " ")}${filters.length ? ` where ${filters.join(" and ").replace(new RegExp(`${entity.name}\\.`, "g"), "")}` : ""}` };
+}
+
+/** The first table named within `span` words from word `at` of `ws`. */
+function tableNamedAfter(ws: readonly string[], at: number, span: number, tables: readonly SchemaTable[]): SchemaTable | undefined {
+  const stems = ws.map(normalizeWord);
+  for (let i = at; i < Math.min(ws.length, at + span); i++) {
+    const t = tables.find((tb) => tableNamedAt(tb, stems, i));
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/**
+ * `status = 'cancelled'` for a value of one of the table's columns the question names; rows that
+ * undo themselves are not left out here (they are still rows to count or list).
+ */
+function namedValueFilters(text: string, table: SchemaTable): string[] {
+  return enumFilters(text, [table], () => table.name).filter((f) => !/ NOT IN /.test(f));
 }
 
 function tableNamedAt(table: SchemaTable, stems: readonly string[], i: number): boolean {

@@ -84,21 +84,25 @@ export function groupingColumns(text: string, columns: readonly ColumnInfo[]): s
   return out;
 }
 
-const COMPARE: [RegExp, string][] = [
-  [/^(?:over|above|more than|greater than|higher than|exceeding|exceeds|>)$/, "gt"],
-  [/^(?:at least|no less than|>=)$/, "gte"],
-  [/^(?:under|below|less than|lower than|fewer than|<)$/, "lt"],
-  [/^(?:at most|no more than|up to|<=)$/, "lte"],
-];
+/** The words that compare a column with a number, by filter operator. */
+const COMPARE: Record<string, string[]> = {
+  gt: ["over", "above", "more than", "greater than", "higher than", "exceeding", "exceeds", ">"],
+  gte: ["at least", "no less than", ">="],
+  lt: ["under", "below", "less than", "lower than", "fewer than", "<"],
+  lte: ["at most", "no more than", "up to", "<="],
+};
+const OP_OF = new Map(Object.entries(COMPARE).flatMap(([op, list]) => list.map((w) => [w, op] as const)));
+/** Every comparing phrase as one alternation, longest first (">=" before ">"). */
+const COMPARING = [...OP_OF.keys()].sort((a, b) => b.length - a.length).join("|");
 
 /** "revenue over 1000", "units at least 5": a column compared with a number. */
 function comparisons(text: string, columns: readonly ColumnInfo[]): { column: string; op: string; value: number }[] {
   const out: { column: string; op: string; value: number }[] = [];
   for (const c of columns) {
     const spaced = words(c.name).join("\\s+");
-    const re = new RegExp(`\\b(?:${spaced}|${spaced}s)\\s+(?:is\\s+|of\\s+|was\\s+)?(over|above|more than|greater than|higher than|exceeding|exceeds|at least|no less than|under|below|less than|lower than|fewer than|at most|no more than|up to|>=|<=|>|<)\\s*\\$?(-?\\d[\\d,]*(?:\\.\\d+)?)`, "gi");
+    const re = new RegExp(`\\b(?:${spaced}|${spaced}s)\\s+(?:is\\s+|of\\s+|was\\s+)?(${COMPARING})\\s*\\$?(-?\\d[\\d,]*(?:\\.\\d+)?)`, "gi");
     for (const m of text.matchAll(re)) {
-      const op = COMPARE.find(([words]) => words.test(m[1].toLowerCase().replace(/\s+/g, " ")))?.[1];
+      const op = OP_OF.get(m[1].toLowerCase());
       const value = Number(m[2].replace(/,/g, ""));
       if (op && Number.isFinite(value)) out.push({ column: c.name, op, value });
     }

@@ -4,6 +4,7 @@
  */
 import type { Failure, RunEvent } from "../core";
 import { replanRun, type ReplanDeps, type ReplanOutcome } from "./replan";
+import { SkipFacts } from "./branches";
 import { runStateOfRecords, type LoadedRun, type NewEvent, type RunStore } from "./run-store";
 
 type Proposed = Extract<RunEvent, { type: "run.replan_proposed" }>;
@@ -13,7 +14,7 @@ export async function replanStored(deps: ReplanDeps, loaded: LoadedRun, events: 
   const failed = loaded.plan.steps.map((s) => loaded.steps.find((r) => r.stepId === s.id)).find((r) => r?.status === "failed" && (r.output === undefined || r.output === null));
   if (!failed) return { kind: "failed", failure: { code: "validation", message: "no step of this run failed: there is nothing to re-plan from", retryable: false } };
   const failure: Failure = failed.failure ?? loaded.run.failure ?? { code: "internal", message: "the run failed", retryable: false };
-  const conditionSkipped = new Set(events.filter((e) => e.type === "step.skipped" && e.stepId && (e.data.condition || e.data.byCondition)).map((e) => e.stepId!));
+  const conditionSkipped = SkipFacts.of(events).byCondition;
   const outcome = await replanRun(deps, { run: loaded.run, plan: loaded.plan, state: runStateOfRecords(loaded.run, loaded.steps), conditionSkipped, failedStepId: failed.stepId, failure, askPerson: true });
   return outcome;
 }

@@ -26,6 +26,7 @@ import { runStateOfRecords, type LoadedRun, type LockedReads, type NewEvent, typ
 import { advanceRun, replansOnFailure, stateAfter, totalUsage } from "./advance";
 import { RunStateConflict, type QueueRuns } from "./queue-runs";
 import { undoWrites } from "./rollback-job";
+import { SkipFacts } from "../branches";
 import { stepJobId, type StepQueue } from "./step-queue";
 
 /** how often a proposal is asked again when the run changed while the planner answered */
@@ -60,7 +61,7 @@ export async function replanFromHereQueued(runs: Pick<QueueRuns, "change">, deps
     let outcome: ReplanOutcome;
     if (waiting) {
       const failure: Failure = { code: "rejected", message: `a person asked for another way instead of deciding on step "${waiting.stepId}"`, retryable: false };
-      const conditionSkipped = new Set(skips.filter((e) => e.type === "step.skipped" && e.stepId && (e.data.condition || e.data.byCondition)).map((e) => e.stepId!));
+      const conditionSkipped = SkipFacts.of(skips).byCondition;
       outcome = await replanRun(deps, { run: loaded.run, plan: loaded.plan, state: runStateOfRecords(loaded.run, loaded.steps), conditionSkipped, failedStepId: waiting.stepId, failure, askPerson: true });
     } else {
       outcome = await replanStored(deps, loaded, skips);
@@ -148,7 +149,7 @@ export async function runReplanJob(d: ReplanJobDeps, runId: string): Promise<"ra
     const { loaded } = asked;
     const earlier = loaded.steps.filter((s) => s.status !== "succeeded" && s.attempts > 0).flatMap((s) => Array.from({ length: s.attempts }, (_, i) => stepJobId({ runId, stepId: s.stepId, attempt: i + 1 })));
     if (await d.queue.anyOf(earlier)) return "deferred";
-    const conditionSkipped = new Set(asked.skips.filter((e) => e.type === "step.skipped" && e.stepId && (e.data.condition || e.data.byCondition)).map((e) => e.stepId!));
+    const conditionSkipped = SkipFacts.of(asked.skips).byCondition;
     const stepFailed = `step "${asked.failedStepId}" failed: ${asked.failure.message}`;
     const outcome: ReplanOutcome = d.replan
       ? await replanRun({ ...d.replan, store: d.store }, { run: loaded.run, plan: loaded.plan, state: runStateOfRecords(loaded.run, loaded.steps), conditionSkipped, failedStepId: asked.failedStepId, failure: asked.failure }).catch(
